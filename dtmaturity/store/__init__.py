@@ -1,0 +1,10 @@
+"""DuckDB storage: the only part of dtmaturity that speaks SQL.
+
+`Store` owns one connection per process; every reader and writer gets its own cursor, so
+Streamlit's script threads never share one. Writes run in one transaction each and bump the data
+version that dashboard caches are keyed on.
+"""
+
+from dtmaturity.store.db import Store, StoreError, default_db_path
+
+__all__ = ["Store", "StoreError", "default_db_path"]

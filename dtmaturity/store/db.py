@@ -1,0 +1,99 @@
+"""Connection, transactions and the data version."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from dtmaturity.store import migrations
+
+T = TypeVar("T")
+DEFAULT_DB = Path("data") / "dtmaturity.duckdb"
+_CONFLICT_RETRIES = 8
+
+
+class StoreError(RuntimeError):
+    """The database could not be opened or written; the message says why."""
+
+
+def default_db_path() -> Path:
+    """DTMATURITY_DB, or data/dtmaturity.duckdb relative to the working directory."""
+    return Path(os.environ.get("DTMATURITY_DB") or DEFAULT_DB)
+
+
+class Store:
+    """One DuckDB database file, migrated to the latest schema on open."""
+
+    def __init__(self, path: Path | str | None = None, *, migrate: bool = True) -> None:
+        self.path = Path(path) if path else default_db_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
+                "(the app or a command) using it? DuckDB allows one writing process per file."
+            ) from exc
+        self._lock = threading.Lock()
+        if migrate:
+            self.migrate()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def migrate(self, target: int | None = None) -> list[str]:
+        """Bring the schema up to date (or up to `target`); returns the names applied."""
+        with self._lock:
+            return migrations.apply(self._con, target)
+
+    def schema_version(self) -> int:
+        with self.reader() as cur:
+            return migrations.current_version(cur)
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for the calling thread, closed afterwards."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run `work(cursor)` in one transaction and bump the data version.
+
+        A failure rolls everything back. A conflict with a concurrent writer (two sessions
+        submitting at once) is retried, so both writes land.
+        """
+        for attempt in range(_CONFLICT_RETRIES):
+            with self.reader() as cur:
+                cur.begin()
+                try:
+                    result = work(cur)
+                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+                    cur.commit()
+                    return result
+                except duckdb.TransactionException:
+                    cur.rollback()
+                    if attempt == _CONFLICT_RETRIES - 1:
+                        raise
+                except BaseException:
+                    cur.rollback()
+                    raise
+            time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def data_version(self) -> int:
+        """A number that every committed write increases; caches key on it."""
+        with self.reader() as cur:
+            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0

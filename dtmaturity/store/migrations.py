@@ -1,0 +1,116 @@
+"""Schema migrations: small named steps recorded in the schema_version table.
+
+Never edit a step that has shipped; add a new one. An older database file is brought up to
+date step by step and keeps its data.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "core tables: framework versions, units, check-ins, answers",
+        [
+            """CREATE TABLE framework_version (
+                version_key VARCHAR PRIMARY KEY,
+                framework_id VARCHAR NOT NULL,
+                version VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                content VARCHAR NOT NULL,
+                registered_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE unit (
+                unit_id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                parent_id VARCHAR,
+                is_demo BOOLEAN NOT NULL DEFAULT false,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE checkin (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                framework_version VARCHAR NOT NULL,
+                is_demo BOOLEAN NOT NULL DEFAULT false,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                PRIMARY KEY (unit_id, period, respondent)
+            )""",
+            """CREATE TABLE answer (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL,
+                score SMALLINT,
+                scale_max SMALLINT NOT NULL,
+                comment VARCHAR,
+                PRIMARY KEY (unit_id, period, respondent, item_id)
+            )""",
+        ],
+    ),
+    (
+        2,
+        "role picks, reflection answers and the data version",
+        [
+            """CREATE TABLE role_pick (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL CHECK (kind IN ('most', 'want', 'more')),
+                role_id VARCHAR NOT NULL,
+                PRIMARY KEY (unit_id, period, respondent, kind, role_id)
+            )""",
+            """CREATE TABLE reflection (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                question_id VARCHAR NOT NULL,
+                answer VARCHAR NOT NULL,
+                PRIMARY KEY (unit_id, period, respondent, question_id)
+            )""",
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO meta VALUES ('data_version', 0)",
+        ],
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:
+    """Apply every pending step up to `target` (default: all), each in its own transaction."""
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )"""
+    )
+    done = current_version(con)
+    applied = []
+    for version, name, statements in MIGRATIONS:
+        if version <= done or (target is not None and version > target):
+            continue
+        con.begin()
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        applied.append(f"{version}: {name}")
+    return applied

@@ -1,0 +1,280 @@
+"""SQL for units, check-ins, dashboards, export and demo data. Every value is a bound parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+Cursor = duckdb.DuckDBPyConnection
+
+# The unit and everything below it; the first parameter is the unit id.
+_SUBTREE_CTE = """
+WITH RECURSIVE subtree(unit_id) AS (
+    SELECT unit_id FROM unit WHERE unit_id = ?
+    UNION ALL
+    SELECT u.unit_id FROM unit u JOIN subtree s ON u.parent_id = s.unit_id
+)
+"""
+
+
+def _in_subtree(sql: str) -> str:
+    """Prefix a constant query with the `subtree` CTE (its first parameter is the unit id)."""
+    return _SUBTREE_CTE + sql  # noqa: S608 (both parts are constants; values are bound)
+
+
+# --- framework versions -------------------------------------------------------------------
+
+
+def register_framework(
+    cur: Cursor, *, version_key: str, framework_id: str, version: str, sha256: str, content: str
+) -> None:
+    """Keep a copy of every framework version a check-in was made with."""
+    cur.execute(
+        """INSERT INTO framework_version (version_key, framework_id, version, sha256, content)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+        [version_key, framework_id, version, sha256, content],
+    )
+
+
+def framework_versions(cur: Cursor) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT version_key, version, registered_at FROM framework_version ORDER BY registered_at"
+    ).df()
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def units(cur: Cursor) -> list[tuple[str, str, str | None, int, bool]]:
+    """(unit_id, name, parent_id, depth, is_demo) in tree order: each parent before its children."""
+    return cur.execute(
+        """
+        WITH RECURSIVE tree(unit_id, name, parent_id, is_demo, depth, sort_path) AS (
+            SELECT unit_id, name, parent_id, is_demo, 0, [name]
+            FROM unit
+            WHERE parent_id IS NULL OR parent_id NOT IN (SELECT unit_id FROM unit)
+            UNION ALL
+            SELECT u.unit_id, u.name, u.parent_id, u.is_demo, t.depth + 1,
+                   list_append(t.sort_path, u.name)
+            FROM unit u JOIN tree t ON u.parent_id = t.unit_id
+            WHERE t.depth < 50
+        )
+        SELECT unit_id, name, parent_id, depth, is_demo FROM tree ORDER BY sort_path
+        """
+    ).fetchall()
+
+
+def upsert_units(cur: Cursor, rows: Iterable[tuple[str, str, str | None, bool]]) -> None:
+    cur.executemany(
+        """INSERT INTO unit (unit_id, name, parent_id, is_demo) VALUES (?, ?, ?, ?)
+           ON CONFLICT (unit_id) DO UPDATE
+           SET name = excluded.name, parent_id = excluded.parent_id""",
+        list(rows),
+    )
+
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+def save_checkin(
+    cur: Cursor,
+    key: tuple[str, str, str],
+    *,
+    framework_version: str,
+    answers: list[tuple[str, int | None, int, str | None]],
+    roles: list[tuple[str, str]],
+    reflections: list[tuple[str, str]],
+) -> bool:
+    """Insert or replace one check-in with all its parts. Returns True when it already existed.
+
+    Run inside a transaction (Store.write): the deletes and inserts land together or not at all.
+    """
+    existed = cur.execute(
+        "SELECT count(*) FROM checkin WHERE unit_id = ? AND period = ? AND respondent = ?", key
+    ).fetchone()[0]
+    cur.execute(
+        """INSERT INTO checkin (unit_id, period, respondent, framework_version)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (unit_id, period, respondent) DO UPDATE
+           SET framework_version = excluded.framework_version, updated_at = now()""",
+        [*key, framework_version],
+    )
+    for table in ("answer", "role_pick", "reflection"):
+        cur.execute(
+            f"DELETE FROM {table} WHERE unit_id = ? AND period = ? AND respondent = ?",  # noqa: S608 (fixed table names)
+            key,
+        )
+    if answers:
+        cur.executemany(
+            "INSERT INTO answer VALUES (?, ?, ?, ?, ?, ?, ?)", [(*key, *row) for row in answers]
+        )
+    if roles:
+        cur.executemany("INSERT INTO role_pick VALUES (?, ?, ?, ?, ?)", [(*key, *r) for r in roles])
+    if reflections:
+        cur.executemany(
+            "INSERT INTO reflection VALUES (?, ?, ?, ?, ?)", [(*key, *r) for r in reflections]
+        )
+    return bool(existed)
+
+
+def load_checkin(cur: Cursor, key: tuple[str, str, str]) -> dict | None:
+    """One check-in as plain parts, or None."""
+    head = cur.execute(
+        """SELECT framework_version, updated_at FROM checkin
+           WHERE unit_id = ? AND period = ? AND respondent = ?""",
+        key,
+    ).fetchone()
+    if head is None:
+        return None
+    where = "WHERE unit_id = ? AND period = ? AND respondent = ?"
+    answers = cur.execute(f"SELECT item_id, score, comment FROM answer {where}", key).fetchall()  # noqa: S608
+    roles = cur.execute(f"SELECT kind, role_id FROM role_pick {where} ORDER BY role_id", key)  # noqa: S608
+    role_rows = roles.fetchall()
+    reflections = cur.execute(f"SELECT question_id, answer FROM reflection {where}", key).fetchall()  # noqa: S608
+    return {
+        "framework_version": head[0],
+        "updated_at": head[1],
+        "answers": answers,
+        "roles": role_rows,
+        "reflections": reflections,
+    }
+
+
+def previous_period_with_checkin(
+    cur: Cursor, unit_id: str, period: str, respondent: str
+) -> str | None:
+    """The latest quarter before `period` in which this person checked in for this unit."""
+    row = cur.execute(
+        """SELECT max(period) FROM checkin
+           WHERE unit_id = ? AND respondent = ? AND period < ?""",
+        [unit_id, respondent, period],
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --- dashboards (aggregated in SQL; a few hundred rows at most) --------------------------------
+
+
+def item_trend(cur: Cursor, unit_id: str, item_ids: list[str]) -> pd.DataFrame:
+    """Mean score and number of answers per item and period over the unit's subtree."""
+    return cur.execute(
+        _in_subtree(
+            """
+        SELECT a.item_id, a.period, avg(a.score) AS mean, count(*) AS n
+        FROM answer a JOIN subtree USING (unit_id)
+        WHERE a.score IS NOT NULL AND list_contains(?, a.item_id)
+        GROUP BY a.item_id, a.period
+        ORDER BY a.period, a.item_id
+        """
+        ),
+        [unit_id, list(item_ids)],
+    ).df()
+
+
+def periods_with_answers(cur: Cursor, unit_id: str) -> list[str]:
+    rows = cur.execute(
+        _in_subtree(
+            "SELECT DISTINCT period FROM checkin JOIN subtree USING (unit_id) ORDER BY period DESC"
+        ),
+        [unit_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def role_distribution(cur: Cursor, unit_id: str, period: str) -> pd.DataFrame:
+    """How many leaders picked each role, per kind, in one period, with the number of check-ins."""
+    return cur.execute(
+        _in_subtree(
+            """
+        , picks AS (
+            SELECT r.kind, r.role_id, count(*) AS count
+            FROM role_pick r JOIN subtree USING (unit_id)
+            WHERE r.period = ?
+            GROUP BY r.kind, r.role_id
+        ), respondents AS (
+            SELECT count(*) AS n FROM checkin c JOIN subtree USING (unit_id) WHERE c.period = ?
+        )
+        SELECT picks.kind, picks.role_id, picks.count, respondents.n
+        FROM picks, respondents
+        ORDER BY picks.kind, picks.role_id
+        """
+        ),
+        [unit_id, period, period],
+    ).df()
+
+
+def reflections(cur: Cursor, unit_id: str) -> pd.DataFrame:
+    """Reflection answers in the unit's subtree, newest period first; no names."""
+    return cur.execute(
+        _in_subtree(
+            """
+        SELECT r.period, r.question_id, r.answer
+        FROM reflection r JOIN subtree USING (unit_id)
+        ORDER BY r.period DESC, r.question_id, r.answer
+        """
+        ),
+        [unit_id],
+    ).df()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("unit_id", "period", "respondent", "item_id", "score", "comment")
+
+
+def export_answers(cur: Cursor, path: Path) -> int:
+    """Write every answer as long-format UTF-8 CSV sorted by its keys; returns the row count."""
+    relation = cur.sql(
+        """SELECT unit_id, period, respondent, item_id, score, comment FROM answer
+           ORDER BY unit_id, period, respondent, item_id"""
+    )
+    relation.write_csv(str(path), header=True, sep=",", quotechar='"')
+    return int(cur.execute("SELECT count(*) FROM answer").fetchone()[0])
+
+
+# --- demo data -------------------------------------------------------------------------------
+
+
+def insert_demo(
+    cur: Cursor,
+    *,
+    units: list[tuple[str, str, str | None, bool]],
+    checkins: pd.DataFrame,
+    answers: pd.DataFrame,
+    roles: pd.DataFrame,
+    reflections: pd.DataFrame,
+) -> None:
+    """Bulk-insert a generated organisation; the frames' columns match the tables."""
+    upsert_units(cur, units)
+    for table, frame in (
+        ("checkin", checkins),
+        ("answer", answers),
+        ("role_pick", roles),
+        ("reflection", reflections),
+    ):
+        cur.register("demo_frame", frame)
+        columns = ", ".join(frame.columns)
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM demo_frame")  # noqa: S608 (fixed names)
+        cur.unregister("demo_frame")
+
+
+def has_demo(cur: Cursor) -> bool:
+    return bool(cur.execute("SELECT count(*) FROM unit WHERE is_demo").fetchone()[0])
+
+
+def delete_demo(cur: Cursor) -> int:
+    """Remove the demo units and every check-in made for them; returns the units removed."""
+    demo_units = "SELECT unit_id FROM unit WHERE is_demo"
+    for table in ("answer", "role_pick", "reflection", "checkin"):
+        cur.execute(f"DELETE FROM {table} WHERE unit_id IN ({demo_units})")  # noqa: S608 (fixed names)
+    return int(cur.execute("DELETE FROM unit WHERE is_demo").fetchone()[0])
+
+
+def count_rows(cur: Cursor) -> dict[str, int]:
+    out = {}
+    for table in ("unit", "checkin", "answer", "role_pick", "reflection"):
+        out[table] = int(cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+    return out

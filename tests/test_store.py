@@ -1,0 +1,152 @@
+"""The DuckDB store on a real file: migrations, transactions, upserts, concurrency."""
+
+import threading
+
+import duckdb
+import pytest
+
+from dtmaturity.store import Store, queries
+from dtmaturity.store.migrations import LATEST
+
+KEY = ("u1", "2026-Q3", "kari@etat.example")
+
+
+def add_unit(store: Store, unit_id: str = "u1") -> None:
+    store.write(lambda cur: queries.upsert_units(cur, [(unit_id, "Enhet 1", None, False)]))
+
+
+def save(store: Store, answers, *, roles=(), reflections=(), key=KEY) -> bool:
+    return store.write(
+        lambda cur: queries.save_checkin(
+            cur,
+            key,
+            framework_version="2026.1+abc",
+            answers=list(answers),
+            roles=list(roles),
+            reflections=list(reflections),
+        )
+    )
+
+
+def answers_in(path) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT item_id, score, comment FROM answer ORDER BY item_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_new_database_is_created_at_the_latest_schema(tmp_path):
+    store = Store(tmp_path / "new.duckdb")
+    assert store.schema_version() == LATEST
+    assert store.migrate() == []  # nothing left to do
+
+
+def test_an_older_database_file_is_upgraded_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old = Store(path, migrate=False)
+    old.migrate(target=1)
+    with old.reader() as cur:
+        cur.execute("INSERT INTO unit (unit_id, name) VALUES ('u1', 'Gammel enhet')")
+        cur.execute(
+            "INSERT INTO checkin (unit_id, period, respondent, framework_version) "
+            "VALUES ('u1', '2025-Q1', 'ola', '2025.1+old')"
+        )
+        cur.execute("INSERT INTO answer VALUES ('u1', '2025-Q1', 'ola', 'user', 2, 5, 'før')")
+    assert old.schema_version() == 1
+    old.close()
+
+    upgraded = Store(path)
+    assert upgraded.schema_version() == LATEST
+    with upgraded.reader() as cur:
+        assert cur.execute("SELECT name FROM unit").fetchall() == [("Gammel enhet",)]
+        assert cur.execute("SELECT score, comment FROM answer").fetchall() == [(2, "før")]
+        assert cur.execute("SELECT count(*) FROM role_pick").fetchone() == (0,)
+    upgraded.close()
+
+
+def test_resubmitting_updates_in_place_without_duplicates(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    add_unit(store)
+    assert save(store, [("user", 2, 5, None), ("data", 3, 5, "x")]) is False
+    assert save(store, [("user", 4, 5, "bedre")]) is True
+    with store.reader() as cur:
+        assert cur.execute("SELECT count(*) FROM checkin").fetchone() == (1,)
+        rows = cur.execute("SELECT item_id, score, comment FROM answer").fetchall()
+    assert rows == [("user", 4, "bedre")]
+
+
+def test_a_write_that_fails_halfway_leaves_the_database_as_it_was(tmp_path):
+    path = tmp_path / "db.duckdb"
+    store = Store(path)
+    add_unit(store)
+    save(store, [("user", 2, 5, "første"), ("data", 3, 5, None)])
+    version = store.data_version()
+    # The second answer breaks a NOT NULL constraint after the old answers were deleted.
+    with pytest.raises(duckdb.ConstraintException):
+        save(store, [("user", 5, 5, "ny"), (None, 1, 5, None)])
+    assert store.data_version() == version
+    store.close()
+    assert answers_in(path) == [("data", 3, None), ("user", 2, "første")]
+
+
+def test_every_write_bumps_the_data_version(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    before = store.data_version()
+    add_unit(store)
+    assert store.data_version() == before + 1
+
+
+def test_two_sessions_submitting_at_once_both_land(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    add_unit(store)
+    errors: list[BaseException] = []
+
+    def submit(respondent: str) -> None:
+        try:
+            for period in ("2026-Q1", "2026-Q2", "2026-Q3"):
+                save(store, [("user", 3, 5, None)], key=("u1", period, respondent))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(f"leader{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with store.reader() as cur:
+        assert cur.execute("SELECT count(*) FROM checkin").fetchone() == (12,)
+        assert cur.execute("SELECT count(*) FROM answer").fetchone() == (12,)
+
+
+def test_units_come_in_tree_order(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    store.write(
+        lambda cur: queries.upsert_units(
+            cur,
+            [
+                ("b", "Bravo", "root", False),
+                ("root", "Etaten", None, False),
+                ("a", "Alfa", "root", False),
+                ("a1", "Alfa én", "a", False),
+            ],
+        )
+    )
+    with store.reader() as cur:
+        assert [(u[0], u[3]) for u in queries.units(cur)] == [
+            ("root", 0),
+            ("a", 1),
+            ("a1", 2),
+            ("b", 1),
+        ]
+
+
+def test_values_are_bound_not_formatted(tmp_path):
+    store = Store(tmp_path / "db.duckdb")
+    evil = "u1'); DROP TABLE answer; --"
+    store.write(lambda cur: queries.upsert_units(cur, [(evil, "Robert'); --", None, False)]))
+    save(store, [("user", 1, 5, "'; DELETE FROM unit; --")], key=(evil, "2026-Q1", "x"))
+    with store.reader() as cur:
+        assert cur.execute("SELECT unit_id FROM unit").fetchall() == [(evil,)]
+        assert cur.execute("SELECT comment FROM answer").fetchall() == [("'; DELETE FROM unit; --",)]
