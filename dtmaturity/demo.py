@@ -1,0 +1,167 @@
+"""A fictional agency with two years of plausible check-ins, for trying the app. Marked as demo."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dtmaturity.context import Context
+from dtmaturity.framework import Framework
+from dtmaturity.model import ROLE_KINDS
+from dtmaturity.periods import Period
+from dtmaturity.store import queries
+
+AGENCY = ("demo", "Fjordetaten (demo)")
+DIVISIONS = {
+    "demo-bruker": (
+        "Divisjon for brukere og tjenester",
+        ["Kundesenteret", "Digitale tjenester", "Klagebehandling", "Kommunikasjon", "Veiledning"],
+    ),
+    "demo-teknologi": (
+        "Divisjon for teknologi og data",
+        ["Plattform og drift", "Dataplattform", "Informasjonssikkerhet", "Arkitektur"],
+    ),
+    "demo-forvaltning": (
+        "Divisjon for forvaltning og styring",
+        ["Økonomi", "HR og organisasjon", "Juridisk", "Virksomhetsstyring", "Innkjøp"],
+    ),
+}
+FIRST_NAMES = [
+    "Kari", "Ola", "Ingrid", "Lars", "Sigrid", "Håkon", "Åse", "Bjørn", "Marit", "Øystein",
+    "Nora", "Emil", "Tone", "Jørgen", "Liv", "Pål", "Hanne", "Sindre", "Ragnhild", "Trond",
+]  # fmt: skip
+LAST_NAMES = [
+    "Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl", "Lie",
+    "Sæther", "Strøm", "Bakke", "Solberg", "Kristiansen", "Ødegård", "Aas",
+]  # fmt: skip
+COMMENTS = [
+    "Vi har startet et felles arbeid med brukerreiser på tvers av seksjonene.",
+    "Ny leverandøravtale gir oss skytjenester, men vi mangler kompetanse til å bruke dem.",
+    "Piloten med chatbot ble lagt ned – vi lærte mye om hva brukerne faktisk spør om.",
+    "Ledergruppen har tatt opp temaet på tre av fire møter i kvartalet.",
+    "Vanskelig å prioritere når driftsoppgavene tar all tiden.",
+    "Gode erfaringer med tverrfaglige team i prosjektet «Enklere søknad».",
+    "Vi deler nå data med to andre etater via API, etter avklaring med personvernombudet.",
+    "Mange ansatte er usikre på hva de har lov til å prøve ut.",
+]
+REFLECTIONS = [
+    "Vi er gode på å involvere brukerne tidlig, f.eks. i arbeidet med ny søknadsløsning.",
+    "Vi må bli flinkere til å dele det som ikke gikk bra, ikke bare suksessene.",
+    "For oss betyr «utfordre det etablerte» å stoppe rapporter ingen leser.",
+    "Vi mangler en tydelig brobygger mot de andre etatene i økosystemet.",
+    "Det neste steget er å ta i bruk data fra saksbehandlingen i styringen.",
+    "Vi har for mange tilretteleggere og for få som peker ut retning.",
+    "Ledergruppen vil prøve ut en «feilfest» hvert kvartal for å senke terskelen.",
+    "Brukerforkjemperen i oss må få mer plass når vi prioriterer budsjett.",
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    units: int
+    checkins: int
+    answers: int
+
+
+def periods(today: date | None = None, count: int = 8) -> list[Period]:
+    """The `count` complete quarters before today's, oldest first."""
+    last = Period.current(today).previous()
+    return [last.shift(-i) for i in reversed(range(count))]
+
+
+def _units() -> list[tuple[str, str, str | None, bool]]:
+    rows: list[tuple[str, str, str | None, bool]] = [(AGENCY[0], AGENCY[1], None, True)]
+    for division_id, (division_name, children) in DIVISIONS.items():
+        rows.append((division_id, division_name, AGENCY[0], True))
+        for index, child in enumerate(children, start=1):
+            rows.append((f"{division_id}-{index:02d}", child, division_id, True))
+    return rows
+
+
+def _person(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        ascii_name = (
+            f"{first}.{last}".lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+        )
+        email = f"{ascii_name}@fjordetaten.example"
+        if email not in taken:
+            taken.add(email)
+            return email
+
+
+def generate(framework: Framework, *, today: date | None = None, seed: int = 2019) -> dict:
+    """Units and frames of check-ins, answers, role picks and reflections. Deterministic."""
+    rng = random.Random(seed)
+    quarters = periods(today)
+    units = _units()
+    taken: set[str] = set()
+    checkins, answers, roles, reflections = [], [], [], []
+    question_ids = [q.id for q in framework.questions]
+    role_ids = [r.id for r in framework.roles]
+    for unit_id, *_ in units:
+        leaders = [_person(rng, taken) for _ in range(rng.randint(3, 5))]
+        start = {item.id: rng.uniform(1.4, 3.2) for item in framework.items}
+        unit_pace = rng.uniform(-0.04, 0.22)
+        favourite_roles = rng.sample(role_ids, 4)
+        for step, quarter in enumerate(quarters):
+            for number, leader in enumerate(leaders):
+                if number and rng.random() < 0.08:  # somebody misses a quarter now and then
+                    continue
+                key = (unit_id, str(quarter), leader)
+                checkins.append((*key, framework.version_key, True))
+                for item in framework.items:
+                    level = start[item.id] + unit_pace * step + rng.gauss(0, 0.55)
+                    score = max(item.scale.min, min(item.scale.max, round(level)))
+                    comment = rng.choice(COMMENTS) if rng.random() < 0.04 else None
+                    answers.append((*key, item.id, score, item.scale.max, comment))
+                for kind in ROLE_KINDS:
+                    pool = favourite_roles if kind == "most" else role_ids
+                    for role in rng.sample(pool, rng.randint(1, 2)):
+                        roles.append((*key, kind, role))
+                if rng.random() < 0.25:
+                    reflections.append((*key, rng.choice(question_ids), rng.choice(REFLECTIONS)))
+    reflections = list({r[:4]: r for r in reflections}.values())
+    roles = list({r: r for r in roles}.values())
+    key_columns = ["unit_id", "period", "respondent"]
+    return {
+        "units": units,
+        "checkins": pd.DataFrame(checkins, columns=[*key_columns, "framework_version", "is_demo"]),
+        "answers": pd.DataFrame(
+            answers, columns=[*key_columns, "item_id", "score", "scale_max", "comment"]
+        ),
+        "roles": pd.DataFrame(roles, columns=[*key_columns, "kind", "role_id"]),
+        "reflections": pd.DataFrame(reflections, columns=[*key_columns, "question_id", "answer"]),
+    }
+
+
+def has_demo(ctx: Context) -> bool:
+    with ctx.store.reader() as cur:
+        return queries.has_demo(cur)
+
+
+def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
+    """Add the demo organisation (replacing an earlier demo) in one transaction."""
+    data = generate(ctx.framework, today=today)
+
+    def work(cur: queries.Cursor) -> None:
+        queries.delete_demo(cur)
+        queries.insert_demo(
+            cur,
+            units=data["units"],
+            checkins=data["checkins"],
+            answers=data["answers"],
+            roles=data["roles"],
+            reflections=data["reflections"],
+        )
+
+    ctx.store.write(work)
+    return DemoSummary(len(data["units"]), len(data["checkins"]), len(data["answers"]))
+
+
+def remove(ctx: Context) -> int:
+    """Delete the demo units and every check-in made for them; returns the units removed."""
+    return ctx.store.write(queries.delete_demo)
