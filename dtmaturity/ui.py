@@ -1,0 +1,120 @@
+"""Streamlit glue shared by the pages: the cached runtime, the acting context, language, and
+small rendering helpers. Holds no SQL and no business rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dtmaturity import i18n
+from dtmaturity.context import Context, local_actor
+from dtmaturity.framework import Framework, FrameworkError, framework_path
+from dtmaturity.runtime import open_runtime
+from dtmaturity.store import Store, default_db_path
+
+LANG_KEY = "lang"  # the language switch widget
+LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
+
+
+@st.cache_resource(show_spinner=False)
+def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
+    """One database connection and one validated framework per server process (and per
+    configured path, so a changed DTMATURITY_DB opens the right file)."""
+    return open_runtime(db_path, framework_file)
+
+
+def lang() -> str:
+    """The UI language: the user's choice, else `?lang=` in the address, else bokmål."""
+    if LANG_STORE not in st.session_state:
+        asked = st.query_params.get("lang")
+        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return st.session_state[LANG_STORE]
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t(lang(), key, **params)
+
+
+def context() -> Context:
+    """The acting context for this rerun; stops the page with a clear message if the framework
+    file is broken."""
+    try:
+        store, framework = _runtime(str(default_db_path()), str(framework_path()))
+    except FrameworkError as exc:
+        st.error(i18n.t(lang(), "framework_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    return Context(actor=local_actor(), store=store, framework=framework, lang=lang())
+
+
+def page() -> Context:
+    """Start of every page: sidebar language switch and local-mode label, then the context.
+
+    Each page renders these itself (rather than app.py) so a page behaves the same however
+    Streamlit enters it, including AppTest's direct page runs.
+    """
+    language_picker()
+    ctx = context()
+    local_mode_banner(ctx)
+    return ctx
+
+
+def _remember_language() -> None:
+    st.session_state[LANG_STORE] = st.session_state[LANG_KEY]
+
+
+def language_picker() -> None:
+    st.session_state[LANG_KEY] = lang()
+    st.sidebar.radio(
+        i18n.t(lang(), "language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=LANG_KEY,
+        horizontal=True,
+        on_change=_remember_language,
+    )
+
+
+def local_mode_banner(ctx: Context) -> None:
+    if ctx.actor.local_mode:
+        st.sidebar.info(t("local_mode", user=ctx.actor.display_name), icon=":material/person:")
+
+
+def questions_beside(ctx: Context, lens: str) -> None:
+    """The model's reflection questions for one lens, shown next to the chart they belong to."""
+    st.markdown(f"**{t('questions_beside')}**")
+    for question in ctx.framework.questions_for(lens):
+        st.markdown(f"- {question.text[ctx.lang]}")
+
+
+def chart_with_table(
+    chart: alt.TopLevelMixin, table: pd.DataFrame, *, summary: str, columns: dict[str, str]
+) -> None:
+    """A chart with a text alternative, and its figures one click away as a table."""
+    st.altair_chart(chart, width="stretch", alt=summary)
+    st.caption(summary)
+    with st.expander(t("show_table")):
+        st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+
+
+def plain_text(text: str) -> None:
+    """Free text from users is shown as text, never as markdown or HTML."""
+    st.text(text)
+
+
+def flash(message_key: str | None = None, **params: object) -> None:
+    """Remember a success message to show after the next rerun."""
+    st.session_state["_flash"] = t(message_key, **params) if message_key else None
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)
+
+
+def bullet_list(lines: Iterable[str]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in lines))

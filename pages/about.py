@@ -1,0 +1,40 @@
+"""About the model: the wheel, the competencies, the roles, the scales, and how to adapt them."""
+
+import streamlit as st
+
+from dtmaturity import ui
+
+ctx = ui.page()
+fw = ctx.framework
+lang = ctx.lang
+st.title(ui.t("page_about"))
+st.write(fw.name[lang])
+st.caption(fw.note[lang])
+st.caption(
+    ui.t("about_source", source=fw.source) + (f" — {fw.source_url}" if fw.source_url else "")
+)
+
+for heading, entries, lens in (
+    ("about_wheel", fw.themes, "wheel"),
+    ("about_competencies", fw.competencies, "competencies"),
+    ("about_roles", fw.roles, "roles"),
+):
+    st.header(ui.t(heading))
+    text_col, question_col = st.columns([3, 1])
+    with text_col:
+        for entry in entries:
+            st.markdown(f"**{entry.name[lang]}** — {entry.description[lang]}")
+            st.caption(ui.t("about_status", status=entry.status) + " · " + entry.source)
+    with question_col:
+        ui.questions_beside(ctx, lens)
+
+st.header(ui.t("about_scales"))
+for scale in fw.scales:
+    st.subheader(scale.name[lang])
+    ui.bullet_list(
+        f"**{lv.value} – {lv.label[lang]}**: {lv.description[lang]}" for lv in scale.levels
+    )
+
+st.header(ui.t("about_adapt_heading"))
+st.markdown(ui.t("about_adapt"))
+st.caption(ui.t("about_version", id=fw.id, version=fw.version, path=fw.path))

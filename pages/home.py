@@ -1,0 +1,34 @@
+"""Start page: what the app is for, the database's contents, and the demo organisation."""
+
+import streamlit as st
+
+from dtmaturity import demo, stats, ui
+
+ctx = ui.page()
+
+
+def create_demo() -> None:
+    summary = demo.create(ui.context())
+    ui.flash("demo_created", units=summary.units, checkins=summary.checkins)
+
+
+def remove_demo() -> None:
+    demo.remove(ui.context())
+    ui.flash("demo_removed")
+
+
+st.title(ui.t("app_title"))
+st.write(ui.t("home_intro"))
+ui.show_flash()
+
+counts = stats.counts(ctx)
+st.caption(ui.t("home_counts", **counts))
+
+if counts["units"] == 0:
+    st.info(ui.t("home_empty"))
+    st.button(ui.t("demo_create"), key="demo_create", type="primary", on_click=create_demo)
+else:
+    st.markdown(ui.t("home_next"))
+    if demo.has_demo(ctx):
+        st.info(ui.t("demo_present"))
+        st.button(ui.t("demo_remove"), key="demo_remove", on_click=remove_demo)
