@@ -37,7 +37,10 @@ NAMES = {
     "citizen": ("Sette borger i sentrum", "Put the citizen at the centre"),
     "collaborate": ("Samarbeide på tvers", "Collaborate across boundaries"),
     "experiment": ("Våge å prøve og feile", "Dare to try and fail"),
-    "storytelling": ("Fortelle historier og skape engasjement", "Tell stories and build engagement"),
+    "storytelling": (
+        "Fortelle historier og skape engasjement",
+        "Tell stories and build engagement",
+    ),
     "mission": ("Løse samfunnsoppdraget på nye måter", "Solve the public mission in new ways"),
     "challenge": ("Utfordre det etablerte", "Challenge the established"),
     "motivate": ("Belønne og motivere nytenkning", "Reward and motivate new thinking"),

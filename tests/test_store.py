@@ -149,4 +149,6 @@ def test_values_are_bound_not_formatted(tmp_path):
     save(store, [("user", 1, 5, "'; DELETE FROM unit; --")], key=(evil, "2026-Q1", "x"))
     with store.reader() as cur:
         assert cur.execute("SELECT unit_id FROM unit").fetchall() == [(evil,)]
-        assert cur.execute("SELECT comment FROM answer").fetchall() == [("'; DELETE FROM unit; --",)]
+        assert cur.execute("SELECT comment FROM answer").fetchall() == [
+            ("'; DELETE FROM unit; --",)
+        ]
