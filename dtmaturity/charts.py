@@ -29,11 +29,14 @@ def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> 
     """Mean score per item over periods: one line per item, exact values and n in the tooltip."""
     names = list(dict.fromkeys(frame["item"]))
     scales = _series_scales(names)
-    legend = alt.Legend(
-        title=t(lang, "chart_item"), orient="bottom", columns=2, symbolStrokeWidth=2
-    )
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("period:O", title=t(lang, "chart_period"), sort="ascending"),
+    legend = alt.Legend(title=t(lang, "chart_item"), orient="right", symbolStrokeWidth=2)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "period:O",
+            title=t(lang, "chart_period"),
+            sort="ascending",
+            axis=alt.Axis(labelAngle=0),
+        ),
         y=alt.Y(
             "mean:Q",
             title=t(lang, "chart_mean"),
@@ -53,7 +56,11 @@ def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> 
     points = base.mark_point(size=70, filled=True).encode(
         shape=alt.Shape("item:N", scale=scales["shape"], legend=legend)
     )
-    return alt.layer(lines, points).properties(height=360)
+    return (
+        alt.layer(lines, points, title=title)
+        .properties(height=360)
+        .resolve_scale(color="shared", shape="shared", strokeDash="shared")
+    )
 
 
 def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.Chart:
@@ -65,7 +72,7 @@ def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
         alt.Chart(frame, title=title)
         .mark_point(size=140, filled=True, opacity=0.9)
         .encode(
-            y=alt.Y("item:N", title=None, sort=None),
+            y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X(
                 "mean:Q",
                 title=t(lang, "chart_mean"),
@@ -93,7 +100,7 @@ def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
     ]
     colors = alt.Scale(domain=kinds, range=["#0072B2", "#E69F00", "#009E73"])
     base = alt.Chart(data, title=title).encode(
-        y=alt.Y("role:N", title=None),
+        y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("kind_label:N", sort=kinds),
         x=alt.X("count:Q", title=t(lang, "chart_count"), axis=alt.Axis(tickMinStep=1)),
         tooltip=[

@@ -56,10 +56,26 @@ def page() -> Context:
     Each page renders these itself (rather than app.py) so a page behaves the same however
     Streamlit enters it, including AppTest's direct page runs.
     """
+    _leave_legacy_page_mode()
     language_picker()
     ctx = context()
     local_mode_banner(ctx)
     return ctx
+
+
+def _leave_legacy_page_mode() -> None:
+    """Run app.py's st.navigation even when Streamlit entered a page file directly.
+
+    A folder named `pages/` beside app.py makes Streamlit start a fresh process in its legacy
+    multipage mode, in which the first visit to an address such as /unit runs pages/unit.py
+    without app.py (no page config, wrong navigation). st.navigation switches that mode off
+    for good; this makes sure app.py gets to call it before the page renders anything.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _remember_language() -> None:
@@ -94,7 +110,7 @@ def chart_with_table(
     chart: alt.TopLevelMixin, table: pd.DataFrame, *, summary: str, columns: dict[str, str]
 ) -> None:
     """A chart with a text alternative, and its figures one click away as a table."""
-    st.altair_chart(chart, width="stretch", alt=summary)
+    st.altair_chart(chart, width="stretch", height="content", alt=summary)
     st.caption(summary)
     with st.expander(t("show_table")):
         st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
