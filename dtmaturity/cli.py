@@ -1,4 +1,5 @@
-"""Command-line interface: `dtmaturity demo | export | migrate` (also `python -m dtmaturity`)."""
+"""Command-line interface: `dtmaturity demo | export | migrate | import | imports` (also
+`python -m dtmaturity`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from dtmaturity import demo, exports
+from dtmaturity import demo, exports, imports
 from dtmaturity.context import Context, local_actor
 from dtmaturity.framework import FrameworkError
+from dtmaturity.i18n import t
 from dtmaturity.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
@@ -32,6 +34,34 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--output", "-o", type=Path, default=None, help="CSV file to write (default: stdout)"
     )
+    import_cmd = commands.add_parser(
+        "import", help="import a CSV file of answers (long or wide format) or units"
+    )
+    import_cmd.add_argument("file", type=Path, help="the CSV file")
+    import_cmd.add_argument(
+        "--dry-run", action="store_true", help="validate and show the preview without writing"
+    )
+    import_cmd.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write the valid rows and report the rest (default: write nothing unless all valid)",
+    )
+    import_cmd.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=TARGET",
+        help="read a column as TARGET (unit, period, respondent, item:ID, comment:ID, "
+        "roles:most|want|more, reflection:ID or ignore); repeatable; saved for the next file",
+    )
+    import_cmd.add_argument(
+        "--lang", choices=["en", "nb"], default="en", help="language of messages (default: en)"
+    )
+    imports_cmd = commands.add_parser("imports", help="list or undo earlier imports")
+    imports_sub = imports_cmd.add_subparsers(dest="imports_command", required=True)
+    imports_sub.add_parser("list", help="the import log, one import per line, id first")
+    undo_cmd = imports_sub.add_parser("undo", help="restore what was there before an import")
+    undo_cmd.add_argument("import_id", type=int, metavar="ID")
     return parser
 
 
@@ -47,6 +77,73 @@ def _migrate(db: Path | None) -> int:
         print(f"applied migration {name}")
     print(f"{store.path}: schema version {store.schema_version()}")
     store.close()
+    return 0
+
+
+def _parse_mapping(pairs: list[str]) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        header, sep, target = pair.rpartition("=")
+        if not sep or not header.strip():
+            raise SystemExit(f"dtmaturity import: --map needs HEADER=TARGET, got {pair!r}")
+        mapping[header] = target.strip()
+    return mapping
+
+
+def _import(ctx: Context, args: argparse.Namespace) -> int:
+    """Problems go to stderr one per line; exit 0 only when nothing was rejected."""
+    if not args.file.is_file():
+        print(f"dtmaturity import: no such file: {args.file}", file=sys.stderr)
+        return 2
+    mapping = _parse_mapping(args.map)
+    result = imports.run(
+        ctx, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid, mapping=mapping
+    )
+    if mapping and result.file_format and not result.problems:
+        imports.save_mapping(ctx, result.headers, mapping)
+    lang = args.lang
+    if result.file_format:
+        print(
+            f"{result.file_name}: {result.file_format} format ({result.dialect}), "
+            f"{result.rows_total} rows"
+        )
+    for row in result.preview:
+        where = f"{row.unit_id}\t{row.period}\t" if row.unit_id else ""
+        print(f"{where}{row.new} new\t{row.updated} updated\t{row.unchanged} unchanged")
+    for problem in result.problems:
+        print(problem.line(result.file_name, lang), file=sys.stderr)
+    summary = result.summary("en")
+    if result.written:
+        print(f"import {result.import_id}: {summary}")
+    elif args.dry_run and not result.problems:
+        print(f"dry run, nothing written: {summary}")
+    else:
+        print(
+            f"rejected: {len(result.problems)} problems in {result.rejected_rows} rows; "
+            "nothing was written",
+            file=sys.stderr,
+        )
+    if result.written and result.problems:
+        print(f"{result.rejected_rows} rows were rejected and not written", file=sys.stderr)
+    return 1 if result.problems else 0
+
+
+def _imports(ctx: Context, args: argparse.Namespace) -> int:
+    if args.imports_command == "list":
+        for entry in imports.log(ctx):
+            print(entry.line())
+        return 0
+    try:
+        outcome = imports.undo(ctx, args.import_id)
+    except imports.UndoError as exc:
+        print(f"dtmaturity imports undo: {t('en', exc.key, **exc.params)}", file=sys.stderr)
+        return 1
+    print(
+        f"undid import {args.import_id}: {outcome['restored']} answers restored, "
+        f"{outcome['removed']} removed, {outcome['kept']} changed since and kept"
+    )
     return 0
 
 
@@ -69,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             count = exports.export_answers(ctx, args.output)
             if args.output:
                 print(f"wrote {count} answers to {args.output}", file=sys.stderr)
+        elif args.command == "import":
+            return _import(ctx, args)
+        elif args.command == "imports":
+            return _imports(ctx, args)
         ctx.store.close()
         return 0
     except (FrameworkError, StoreError) as exc:

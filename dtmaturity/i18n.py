@@ -217,6 +217,124 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_count": {"nb": "Antall ledere", "en": "Number of leaders"},
     "col_question": {"nb": "Spørsmål", "en": "Question"},
     "col_answer": {"nb": "Svar", "en": "Answer"},
+    # CSV import
+    "page_import": {"nb": "Import av CSV", "en": "CSV import"},
+    "csv_empty": {"nb": "Filen er tom.", "en": "The file is empty."},
+    "csv_binary": {
+        "nb": "Filen er ikke en tekstfil (CSV). Lagre den som CSV og prøv igjen.",
+        "en": "The file is not a text (CSV) file. Save it as CSV and try again.",
+    },
+    "csv_is_xlsx": {
+        "nb": "Dette er en Excel-arbeidsbok (.xlsx), ikke CSV. Velg «Lagre som» → «CSV (semikolondelt)» "
+        "eller «CSV UTF-8» i Excel og last opp den filen.",
+        "en": "This is an Excel workbook (.xlsx), not CSV. In Excel choose Save As → “CSV UTF-8” "
+        "and upload that file.",
+    },
+    "csv_is_xls": {
+        "nb": "Dette er en gammel Excel-fil (.xls), ikke CSV. Lagre den som CSV og prøv igjen.",
+        "en": "This is an old Excel file (.xls), not CSV. Save it as CSV and try again.",
+    },
+    "csv_no_header": {
+        "nb": "Første rad må være en overskriftsrad, men den er tom.",
+        "en": "The first row must be a header row, but it is empty.",
+    },
+    "csv_malformed": {
+        "nb": "Filen kan ikke leses som CSV: {detail}",
+        "en": "The file cannot be read as CSV: {detail}",
+    },
+    "import_where_row": {"nb": "rad {row}", "en": "row {row}"},
+    "import_where_column": {"nb": "kolonne «{column}»", "en": "column “{column}”"},
+    "import_where_value": {"nb": "verdi «{value}»", "en": "value “{value}”"},
+    "import_missing_column": {
+        "nb": "Kolonnen {expected} mangler (filen ble lest som {format}-format).",
+        "en": "The column {expected} is missing (the file was read as {format} format).",
+    },
+    "import_unknown_column": {
+        "nb": "Ukjent kolonne i {format}-format: verken id eller navn på et element. Koble den "
+        "til et element eller marker at den skal ignoreres.",
+        "en": "Unknown column in {format} format: neither the id nor the name of an item. Map it "
+        "to an item or mark it to be ignored.",
+    },
+    "import_duplicate_column": {
+        "nb": "To kolonner betyr det samme; denne er en kopi.",
+        "en": "Two columns mean the same thing; this one is a copy.",
+    },
+    "import_missing_unit": {"nb": "Enheten mangler.", "en": "The unit is missing."},
+    "import_unknown_unit": {
+        "nb": "Ukjent enhet: verken id eller navn på en registrert enhet. Importer enheten først.",
+        "en": "Unknown unit: neither the id nor the name of a registered unit. Import the unit "
+        "first.",
+    },
+    "import_missing_period": {"nb": "Kvartalet mangler.", "en": "The quarter is missing."},
+    "import_bad_period": {
+        "nb": "Ikke et kvartal (2026-Q3, 2026Q3, 2026 Q3, Q3 2026) eller en dato (2026-09-15, "
+        "15.09.2026).",
+        "en": "Not a quarter (2026-Q3, 2026Q3, 2026 Q3, Q3 2026) or a date (2026-09-15, "
+        "15.09.2026).",
+    },
+    "import_missing_respondent": {
+        "nb": "Hvem som svarte (respondent), mangler.",
+        "en": "Who answered (respondent) is missing.",
+    },
+    "import_missing_item": {"nb": "Elementet mangler.", "en": "The item is missing."},
+    "import_unknown_item": {
+        "nb": "Ukjent element: verken id eller navn på et tema eller en lederkompetanse.",
+        "en": "Unknown item: neither the id nor the name of a theme or leadership competency.",
+    },
+    "import_score_not_number": {
+        "nb": "Verdien er ikke et tall eller et nivå på skalaen.",
+        "en": "The value is not a number or a level of the scale.",
+    },
+    "import_score_range": {
+        "nb": "Verdien må være et helt tall fra {min} til {max}.",
+        "en": "The value must be a whole number from {min} to {max}.",
+    },
+    "import_comment_too_long": {
+        "nb": "Kommentaren er {length} tegn; største tillatte lengde er {max}.",
+        "en": "The comment is {length} characters; the most allowed is {max}.",
+    },
+    "import_reflection_too_long": {
+        "nb": "Refleksjonen er {length} tegn; største tillatte lengde er {max}.",
+        "en": "The reflection is {length} characters; the most allowed is {max}.",
+    },
+    "import_unknown_role": {"nb": "Ukjent rolle.", "en": "Unknown role."},
+    "import_duplicate_key": {
+        "nb": "Samme enhet, kvartal, respondent og element ({item}) står også i rad {first_row}.",
+        "en": "The same unit, quarter, respondent and item ({item}) is also in row {first_row}.",
+    },
+    "import_duplicate_checkin": {
+        "nb": "Samme enhet, kvartal og respondent står også i rad {first_row}.",
+        "en": "The same unit, quarter and respondent is also in row {first_row}.",
+    },
+    "import_missing_name": {"nb": "Navnet mangler.", "en": "The name is missing."},
+    "import_duplicate_unit": {
+        "nb": "Samme enhet står også i rad {first_row}.",
+        "en": "The same unit is also in row {first_row}.",
+    },
+    "import_unknown_parent": {
+        "nb": "Overordnet enhet finnes verken i filen eller i databasen.",
+        "en": "The parent unit is neither in the file nor in the database.",
+    },
+    "import_cycle": {
+        "nb": "Overordnet-kjeden for «{unit}» går i ring.",
+        "en": "The parent chain of “{unit}” goes round in a circle.",
+    },
+    "import_summary": {
+        "nb": "{new} nye, {updated} oppdaterte, {unchanged} uendrede svar.",
+        "en": "{new} new, {updated} updated, {unchanged} unchanged answers.",
+    },
+    "import_summary_units": {
+        "nb": "{new} nye, {updated} oppdaterte, {unchanged} uendrede enheter.",
+        "en": "{new} new, {updated} updated, {unchanged} unchanged units.",
+    },
+    "undo_unknown": {
+        "nb": "Det finnes ingen import med id {id}.",
+        "en": "There is no import with id {id}.",
+    },
+    "undo_already": {
+        "nb": "Import {id} er allerede angret.",
+        "en": "Import {id} was already undone.",
+    },
     # about
     "about_wheel": {
         "nb": "Det digitale transformasjonshjulet",

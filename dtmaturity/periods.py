@@ -13,6 +13,7 @@ _FLEXIBLE = [
 ]
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
 _NORWEGIAN_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$")
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")  # spreadsheets add 00:00
 
 
 class PeriodError(ValueError):
@@ -77,8 +78,9 @@ class Period:
             match = pattern.match(value)
             if match:
                 return cls(int(match.group("y")), int(match.group("q")))
+        day_text = _TIME_OF_DAY.sub("", value)
         for pattern in (_ISO_DATE, _NORWEGIAN_DATE):
-            match = pattern.match(value)
+            match = pattern.match(day_text)
             if match:
                 try:
                     day = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))

@@ -74,6 +74,85 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "INSERT INTO meta VALUES ('data_version', 0)",
         ],
     ),
+    (
+        3,
+        "CSV imports: log, the values each import replaced (for undo), saved header mappings",
+        [
+            "CREATE SEQUENCE import_id_seq START 1",
+            """CREATE TABLE import_log (
+                import_id INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
+                file_name VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                format VARCHAR NOT NULL,
+                dialect VARCHAR NOT NULL,
+                actor VARCHAR NOT NULL,
+                imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                rows_total INTEGER NOT NULL DEFAULT 0,
+                rows_rejected INTEGER NOT NULL DEFAULT 0,
+                answers_new INTEGER NOT NULL DEFAULT 0,
+                answers_updated INTEGER NOT NULL DEFAULT 0,
+                answers_unchanged INTEGER NOT NULL DEFAULT 0,
+                units_new INTEGER NOT NULL DEFAULT 0,
+                units_updated INTEGER NOT NULL DEFAULT 0,
+                other_changes INTEGER NOT NULL DEFAULT 0,
+                undone_at TIMESTAMP,
+                undone_by VARCHAR
+            )""",
+            """CREATE TABLE import_answer_change (
+                import_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL,
+                existed BOOLEAN NOT NULL,
+                old_score SMALLINT,
+                old_scale_max SMALLINT,
+                old_comment VARCHAR,
+                new_score SMALLINT,
+                new_scale_max SMALLINT,
+                new_comment VARCHAR
+            )""",
+            """CREATE TABLE import_checkin_created (
+                import_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE import_role_change (
+                import_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                old_roles VARCHAR[],
+                new_roles VARCHAR[]
+            )""",
+            """CREATE TABLE import_reflection_change (
+                import_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                question_id VARCHAR NOT NULL,
+                old_answer VARCHAR,
+                new_answer VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE import_unit_change (
+                import_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                existed BOOLEAN NOT NULL,
+                old_name VARCHAR,
+                old_parent_id VARCHAR,
+                new_name VARCHAR NOT NULL,
+                new_parent_id VARCHAR
+            )""",
+            """CREATE TABLE header_mapping (
+                signature VARCHAR PRIMARY KEY,
+                mapping VARCHAR NOT NULL,
+                saved_by VARCHAR NOT NULL,
+                saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
