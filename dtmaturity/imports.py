@@ -151,7 +151,7 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
         for key in {normalise(n) for n in (item.id, item.name["nb"], item.name["en"])}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     periods = []
-    for raw in sql.distinct_values(cur, "rows", "period_raw"):
+    for raw in sql.distinct_values(cur, "all_rows", "period_raw"):
         try:
             periods.append((raw, str(Period.parse_flexible(raw))))
         except PeriodError:
@@ -195,9 +195,11 @@ def _validate_answers(
     )
     sql.load_extra_cells(
         cur,
+        keys,
         roles=[(c, kind, headers[c]) for c, kind in layout.roles.items()],
         reflections=[(c, q, headers[c]) for c, q in layout.reflections.items()],
     )
+    sql.all_rows_view(cur)
     _lookups(ctx, cur)
     sql.resolve_answers(cur)
     sql.resolve_extras(cur)

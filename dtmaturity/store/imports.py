@@ -15,12 +15,6 @@ import duckdb
 Cursor = duckdb.DuckDBPyConnection
 
 
-# Temporary tables number their rows from an offset, so positions are taken relative to the
-# first row (the header): ROW is the row a spreadsheet shows, DATA excludes the header.
-ROW = "(rowid - (SELECT min(rowid) FROM stage) + 1)"
-DATA = "rowid > (SELECT min(rowid) FROM stage)"
-
-
 def _col(index: int) -> str:
     return f"c{int(index)}"
 
@@ -30,7 +24,9 @@ def stage(cur: Cursor, path: str, delimiter: str, columns: int) -> int:
 
     The fast path reads in parallel with a fixed column count. A file with short rows (a
     spreadsheet that drops trailing empty cells) is read again with null padding, which DuckDB
-    supports only single-threaded when quoted fields span lines.
+    supports only single-threaded when quoted fields span lines. Temporary tables number their
+    rows from an offset, so TEMP stage_start keeps the header's rowid: a record's spreadsheet
+    row is `rowid - start + 1`.
     """
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
@@ -47,7 +43,14 @@ def stage(cur: Cursor, path: str, delimiter: str, columns: int) -> int:
             "null_padding = true, parallel = false)",
             [path, delimiter, names],
         )
-    return int(cur.execute("SELECT count(*) - 1 FROM stage").fetchone()[0])
+    count, start = cur.execute("SELECT count(*) - 1, min(rowid) FROM stage").fetchone()
+    cur.execute("CREATE OR REPLACE TEMP TABLE stage_start AS SELECT ?::BIGINT AS start", [start])
+    return int(count)
+
+
+# The spreadsheet row of a staged record, and "not the header" (see stage()).
+ROW = "(rowid - (SELECT start FROM stage_start) + 1)"
+DATA = "rowid > (SELECT start FROM stage_start)"
 
 
 def _cell(index: int | None) -> str:
@@ -65,6 +68,13 @@ def _not_empty_row(columns: Iterable[int]) -> str:
     return "(" + " OR ".join(parts or ["false"]) + ")"
 
 
+def _keys(keys: dict[str, int]) -> str:
+    return (
+        f"{_cell(keys.get('unit'))} AS unit_raw, {_cell(keys.get('period'))} AS period_raw, "
+        f"{_cell(keys.get('respondent'))} AS respondent"
+    )
+
+
 def load_answer_rows(
     cur: Cursor,
     *,
@@ -73,71 +83,81 @@ def load_answer_rows(
     long_item: tuple[int, int, int | None] | None,
     wide_items: Sequence[tuple[str, int, int | None, str, str | None]],
 ) -> None:
-    """Split the staging table into TEMP rows (one per data row) and cells (one per answer).
+    """TEMP cells: one row per answer given, with its row's unit, period and respondent.
 
-    long_item: (item column, score column, comment column) of a long file.
-    wide_items: (item id, score column, comment column, score header, comment header).
+    long_item: (item column, score column, comment column) of a long file; every non-empty row
+    is a cell, so a row without an item is reported. wide_items: (item id, score column,
+    comment column, score header, comment header); a cell exists where a score or comment is.
     """
-    cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE rows AS
-            SELECT {ROW} AS row, {_cell(keys.get("unit"))} AS unit_raw,
-                   {_cell(keys.get("period"))} AS period_raw,
-                   {_cell(keys.get("respondent"))} AS respondent
-            FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
-    )
     selects, params = [], []
     if long_item is not None:
         item, score, comment = long_item
         selects.append(
-            f"""SELECT {ROW} AS row, {_cell(item)} AS item_raw, {_cell(score)} AS score_raw,
-                       {_raw(comment)} AS comment, NULL AS score_col, NULL AS comment_col
-                FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608
+            f"""SELECT {ROW} AS row, {_keys(keys)}, {_cell(item)} AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
+                       NULL AS score_col, NULL AS comment_col
+                FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
         )
     for item_id, score, comment, score_header, comment_header in wide_items:
         selects.append(
-            f"""SELECT {ROW} AS row, ? AS item_raw, {_cell(score)} AS score_raw,
+            f"""SELECT {ROW} AS row, {_keys(keys)}, ? AS item_raw, {_cell(score)} AS score_raw,
                        {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
                 FROM stage
                 WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
         )
         params += [item_id, score_header, comment_header]
     body = " UNION ALL ".join(selects) or (
-        "SELECT NULL::BIGINT AS row, NULL AS item_raw, NULL AS score_raw, NULL AS comment, "
-        "NULL AS score_col, NULL AS comment_col WHERE false"
+        "SELECT NULL::BIGINT AS row, NULL AS unit_raw, NULL AS period_raw, NULL AS respondent, "
+        "NULL AS item_raw, NULL AS score_raw, NULL AS comment, NULL AS score_col, "
+        "NULL AS comment_col WHERE false"
     )
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE cells AS {body}", params)  # noqa: S608
+    # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
+    kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
+    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (each import has a cursor of its own)
+    # Rows of a wide file with nothing but role picks or reflections still need their keys
+    # checked; in a long file every non-empty row is a cell already.
+    only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE rows AS
+            SELECT {ROW} AS row, {_keys(keys)} FROM stage
+            WHERE {DATA} AND {_not_empty_row(used_columns)} AND {only_extras}"""  # noqa: S608
+    )
 
 
 def load_extra_cells(
     cur: Cursor,
+    keys: dict[str, int],
     roles: Sequence[tuple[int, str, str]],
     reflections: Sequence[tuple[int, str, str]],
 ) -> None:
-    """TEMP role_cells(row, kind, raw, col) and reflection_cells(row, question_id, text, col)."""
+    """TEMP role_cells(row, keys, kind, raw, col) and reflection_cells(row, keys, question_id,
+    text, col) from a wide file's optional columns."""
+    key_types = "unit_raw VARCHAR, period_raw VARCHAR, respondent VARCHAR"
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE role_cells (row BIGINT, kind VARCHAR, raw VARCHAR, col VARCHAR)"
+        f"CREATE OR REPLACE TEMP TABLE role_cells (row BIGINT, {key_types}, kind VARCHAR, "
+        "raw VARCHAR, col VARCHAR)"
     )
     for column, kind, header in roles:
         cur.execute(
-            f"""INSERT INTO role_cells SELECT {ROW}, ?, {_cell(column)}, ? FROM stage
-                WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            f"""INSERT INTO role_cells SELECT {ROW}, {_keys(keys)}, ?, {_cell(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
             [kind, header],
         )
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE reflection_cells "
-        "(row BIGINT, question_id VARCHAR, text VARCHAR, col VARCHAR)"
+        f"CREATE OR REPLACE TEMP TABLE reflection_cells (row BIGINT, {key_types}, "
+        "question_id VARCHAR, text VARCHAR, col VARCHAR)"
     )
     for column, question_id, header in reflections:
         cur.execute(
-            f"""INSERT INTO reflection_cells SELECT {ROW}, ?, {_raw(column)}, ? FROM stage
-                WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            f"""INSERT INTO reflection_cells SELECT {ROW}, {_keys(keys)}, ?, {_raw(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
             [question_id, header],
         )
 
 
 def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
     """Distinct non-empty values of a staging column (periods, scores: a handful each)."""
-    allowed = {("rows", "period_raw"), ("cells", "score_raw"), ("role_cells", "raw")}
+    allowed = {("all_rows", "period_raw"), ("cells", "score_raw")}
     if (table, column) not in allowed:
         raise ValueError(f"not a staging column: {table}.{column}")
     sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
@@ -179,75 +199,38 @@ def load_lookups(
     )
 
 
+def all_rows_view(cur: Cursor) -> None:
+    """VIEW all_rows: the keys of every data row, wherever they came from."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP VIEW all_rows AS
+           SELECT row, unit_raw, period_raw, respondent FROM cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM rows
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM role_cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM reflection_cells"""
+    )
+
+
 def resolve_answers(cur: Cursor) -> None:
-    """TEMP resolved_rows and resolved_cells: raw text joined to ids, periods and scores."""
+    """TEMP resolved: each answer cell with unit, period, item and score looked up; and the
+    same for the rows and the role and reflection cells (small)."""
+    lookups = """LEFT JOIN unit_lookup u ON u.key = lower(x.unit_raw)
+                 LEFT JOIN period_lookup p ON p.raw = x.period_raw"""
     cur.execute(
-        """CREATE OR REPLACE TEMP TABLE resolved_rows AS
-           SELECT r.*, u.unit_id, p.period
-           FROM rows r
-           LEFT JOIN unit_lookup u ON u.key = lower(r.unit_raw)
-           LEFT JOIN period_lookup p ON p.raw = r.period_raw"""
+        f"""CREATE OR REPLACE TEMP TABLE resolved AS
+            SELECT x.*, u.unit_id, p.period, i.item_id, i.scale_min, i.scale_max,
+                   s.value AS score_value
+            FROM cells x {lookups}
+            LEFT JOIN item_lookup i ON i.key = lower(x.item_raw)
+            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id"""  # noqa: S608 (constants)
     )
     cur.execute(
-        """CREATE OR REPLACE TEMP TABLE resolved_cells AS
-           SELECT c.*, i.item_id, i.scale_min, i.scale_max, s.value AS score_value
-           FROM cells c
-           LEFT JOIN item_lookup i ON i.key = lower(c.item_raw)
-           LEFT JOIN score_lookup s ON s.raw = c.score_raw AND s.scale_id = i.scale_id"""
+        f"""CREATE OR REPLACE TEMP TABLE resolved_extra_rows AS
+            SELECT x.row, x.unit_raw, x.period_raw, x.respondent, u.unit_id, p.period
+            FROM (SELECT row, unit_raw, period_raw, respondent FROM rows
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM role_cells
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM reflection_cells) x
+            {lookups}"""  # noqa: S608 (constants)
     )
-
-
-# Each problem: (row, column header or NULL, value, message key, detail 1, detail 2).
-_ROW_PROBLEMS = """
-SELECT row, 'unit' AS col, unit_raw AS value, 'import_missing_unit' AS key, NULL AS a, NULL AS b
-  FROM resolved_rows WHERE unit_raw IS NULL
-UNION ALL SELECT row, 'unit', unit_raw, 'import_unknown_unit', NULL, NULL
-  FROM resolved_rows WHERE unit_raw IS NOT NULL AND unit_id IS NULL
-UNION ALL SELECT row, 'period', period_raw, 'import_missing_period', NULL, NULL
-  FROM resolved_rows WHERE period_raw IS NULL
-UNION ALL SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
-  FROM resolved_rows WHERE period_raw IS NOT NULL AND period IS NULL
-UNION ALL SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
-  FROM resolved_rows WHERE respondent IS NULL
-UNION ALL SELECT row, coalesce(score_col, 'item'), item_raw, 'import_missing_item', NULL, NULL
-  FROM resolved_cells WHERE item_raw IS NULL
-UNION ALL SELECT row, 'item', item_raw, 'import_unknown_item', NULL, NULL
-  FROM resolved_cells WHERE item_raw IS NOT NULL AND item_id IS NULL
-UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
-  FROM resolved_cells WHERE item_id IS NOT NULL AND score_raw IS NOT NULL AND score_value IS NULL
-UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
-  FROM resolved_cells c WHERE item_id IS NULL AND score_raw IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM score_lookup s WHERE s.raw = c.score_raw AND s.value IS NOT NULL)
-UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_range',
-       scale_min::VARCHAR, scale_max::VARCHAR
-  FROM resolved_cells
-  WHERE score_value IS NOT NULL
-    AND (score_value <> floor(score_value) OR score_value < scale_min OR score_value > scale_max)
-UNION ALL SELECT row, coalesce(comment_col, 'comment'), left(comment, 40) || '…',
-       'import_comment_too_long', length(comment)::VARCHAR, ?::VARCHAR
-  FROM resolved_cells WHERE length(comment) > ?
-UNION ALL SELECT row, col, raw, 'import_unknown_role', NULL, NULL
-  FROM role_cells_resolved WHERE role_id IS NULL
-UNION ALL SELECT row, col, left(text, 40) || '…', 'import_reflection_too_long',
-       length(text)::VARCHAR, ?::VARCHAR
-  FROM reflection_cells WHERE length(text) > ?
-UNION ALL SELECT row, 'respondent', respondent, 'import_duplicate_key', first_row::VARCHAR, item_id
-  FROM (
-    SELECT c.row, r.respondent, c.item_id,
-           min(c.row) OVER (PARTITION BY r.unit_id, r.period, r.respondent, c.item_id) AS first_row
-    FROM resolved_cells c JOIN resolved_rows r USING (row)
-    WHERE r.unit_id IS NOT NULL AND r.period IS NOT NULL AND r.respondent IS NOT NULL
-      AND c.item_id IS NOT NULL
-  ) WHERE row <> first_row
-UNION ALL SELECT row, 'respondent', respondent, 'import_duplicate_checkin', first_row::VARCHAR, NULL
-  FROM (
-    SELECT row, respondent,
-           min(row) OVER (PARTITION BY unit_id, period, respondent) AS first_row
-    FROM resolved_rows
-    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
-      AND row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
-  ) WHERE row <> first_row
-"""
 
 
 def resolve_extras(cur: Cursor) -> None:
@@ -262,51 +245,130 @@ def resolve_extras(cur: Cursor) -> None:
     )
 
 
+# A row needs a closer look when any of these holds (one cheap pass over all cells).
+_SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
+   OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
+       OR score_value < scale_min OR score_value > scale_max))
+   OR length(comment) > $max_comment"""
+
+# Each problem: (row, column header or role, value, message key, detail 1, detail 2).
+_ROW_KEY_PROBLEMS = """
+SELECT DISTINCT row, 'unit' AS col, unit_raw AS value, 'import_missing_unit' AS key,
+       NULL AS a, NULL AS b FROM checked WHERE unit_raw IS NULL
+UNION SELECT row, 'unit', unit_raw, 'import_unknown_unit', NULL, NULL
+  FROM checked WHERE unit_raw IS NOT NULL AND unit_id IS NULL
+UNION SELECT row, 'period', period_raw, 'import_missing_period', NULL, NULL
+  FROM checked WHERE period_raw IS NULL
+UNION SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
+  FROM checked WHERE period_raw IS NOT NULL AND period IS NULL
+UNION SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
+  FROM checked WHERE respondent IS NULL
+"""
+_CELL_PROBLEMS = """
+SELECT row, coalesce(score_col, 'item'), item_raw, 'import_missing_item', NULL, NULL
+  FROM suspect WHERE item_raw IS NULL
+UNION ALL SELECT row, 'item', item_raw, 'import_unknown_item', NULL, NULL
+  FROM suspect WHERE item_raw IS NOT NULL AND item_id IS NULL
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
+  FROM suspect c WHERE item_id IS NULL AND score_raw IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM score_lookup s WHERE s.raw = c.score_raw AND s.value IS NOT NULL)
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
+  FROM suspect WHERE item_id IS NOT NULL AND score_raw IS NOT NULL AND score_value IS NULL
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_range',
+       scale_min::VARCHAR, scale_max::VARCHAR
+  FROM suspect
+  WHERE score_value IS NOT NULL
+    AND (score_value <> floor(score_value) OR score_value < scale_min OR score_value > scale_max)
+UNION ALL SELECT row, coalesce(comment_col, 'comment'), left(comment, 40) || '…',
+       'import_comment_too_long', length(comment)::VARCHAR, $max_comment::VARCHAR
+  FROM suspect WHERE length(comment) > $max_comment
+UNION ALL SELECT row, col, raw, 'import_unknown_role', NULL, NULL
+  FROM role_cells_resolved WHERE role_id IS NULL
+UNION ALL SELECT row, col, left(text, 40) || '…', 'import_reflection_too_long',
+       length(text)::VARCHAR, $max_reflection::VARCHAR
+  FROM reflection_cells WHERE length(text) > $max_reflection
+"""
+# The same key twice: one hash aggregate over all cells, then only the duplicates.
+_DUPLICATES = """
+SELECT unnest(list_filter(rows, lambda r: r <> first_row)) AS row, 'respondent', respondent,
+       'import_duplicate_key', first_row::VARCHAR, item_id
+FROM (
+    SELECT respondent, item_id, min(row) AS first_row, list(row) AS rows
+    FROM resolved
+    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
+      AND item_id IS NOT NULL
+    GROUP BY unit_id, period, respondent, item_id HAVING count(*) > 1
+)
+UNION ALL
+SELECT unnest(list_filter(rows, lambda r: r <> first_row)), 'respondent', respondent,
+       'import_duplicate_checkin', first_row::VARCHAR, NULL
+FROM (
+    SELECT respondent, min(row) AS first_row, list(DISTINCT row) AS rows
+    FROM resolved_extra_rows
+    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
+      AND row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
+    GROUP BY unit_id, period, respondent HAVING count(DISTINCT row) > 1
+)
+"""
+
+
 def answer_problems(cur: Cursor, max_comment: int, max_reflection: int) -> list[tuple]:
-    """Every problem in the staged answers, in one pass, ordered by row."""
-    sql = f"SELECT * FROM ({_ROW_PROBLEMS}) ORDER BY row, col"  # noqa: S608 (constant query)
-    return cur.execute(sql, [max_comment, max_comment, max_reflection, max_reflection]).fetchall()
+    """Every problem in the staged answers, in one pass, ordered by row.
+
+    One scan picks the suspect cells; the detailed checks then run on those few only.
+    """
+    params = {"max_comment": max_comment, "max_reflection": max_reflection}
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE {_SUSPECT}",  # noqa: S608 (constants)
+        {"max_comment": max_comment},
+    )
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE checked AS
+           SELECT row, unit_raw, period_raw, respondent, unit_id, period FROM suspect
+           UNION ALL SELECT row, unit_raw, period_raw, respondent, unit_id, period
+           FROM resolved_extra_rows"""
+    )
+    sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
+              UNION ALL {_DUPLICATES}) ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
+    return cur.execute(sql, params).fetchall()
 
 
 def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
-    """TEMP valid (one row per answer to write) from rows without problems."""
+    """TEMP changes: each answer of a row without problems, against what is stored now, and
+    TEMP role_changes and reflection_changes for a wide file's optional columns."""
     cur.execute("CREATE OR REPLACE TEMP TABLE bad_rows (row BIGINT)")
     if bad_rows:
         cur.execute("INSERT INTO bad_rows SELECT unnest(?::BIGINT[])", [list(bad_rows)])
+    keep = "WHERE x.row NOT IN (SELECT row FROM bad_rows)" if bad_rows else ""
     cur.execute(
-        """CREATE OR REPLACE TEMP TABLE valid_rows AS
-           SELECT row, unit_id, period, respondent FROM resolved_rows
+        f"""CREATE OR REPLACE TEMP TABLE changes AS
+            SELECT x.unit_id, x.period, x.respondent, x.item_id,
+                   a.score AS old_score, a.scale_max AS old_scale_max, a.comment AS old_comment,
+                   a.import_id AS old_import_id,
+                   coalesce(x.score_value::SMALLINT, a.score) AS new_score,
+                   CASE WHEN x.score_value IS NULL THEN coalesce(a.scale_max, x.scale_max)
+                        ELSE x.scale_max END AS new_scale_max,
+                   coalesce(x.comment, a.comment) AS new_comment,
+                   CASE WHEN a.unit_id IS NULL THEN 'new'
+                        WHEN coalesce(x.score_value::SMALLINT, a.score) IS NOT DISTINCT FROM a.score
+                         AND coalesce(x.comment, a.comment) IS NOT DISTINCT FROM a.comment
+                        THEN 'unchanged'
+                        ELSE 'updated' END AS status
+            FROM resolved x
+            LEFT JOIN answer a USING (unit_id, period, respondent, item_id)
+            {keep}"""  # noqa: S608 (constants)
+    )
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE valid_extra_rows AS
+           SELECT row, unit_id, period, respondent FROM resolved_extra_rows
            WHERE row NOT IN (SELECT row FROM bad_rows)"""
-    )
-    cur.execute(
-        """CREATE OR REPLACE TEMP TABLE valid AS
-           SELECT r.unit_id, r.period, r.respondent, c.item_id, c.scale_max,
-                  c.score_value::SMALLINT AS score, c.comment
-           FROM resolved_cells c JOIN valid_rows r USING (row)"""
-    )
-    cur.execute(
-        """CREATE OR REPLACE TEMP TABLE changes AS
-           SELECT v.unit_id, v.period, v.respondent, v.item_id,
-                  a.unit_id IS NOT NULL AS existed,
-                  a.score AS old_score, a.scale_max AS old_scale_max, a.comment AS old_comment,
-                  coalesce(v.score, a.score) AS new_score,
-                  CASE WHEN v.score IS NULL THEN coalesce(a.scale_max, v.scale_max)
-                       ELSE v.scale_max END AS new_scale_max,
-                  coalesce(v.comment, a.comment) AS new_comment,
-                  CASE WHEN a.unit_id IS NULL THEN 'new'
-                       WHEN coalesce(v.score, a.score) IS NOT DISTINCT FROM a.score
-                        AND coalesce(v.comment, a.comment) IS NOT DISTINCT FROM a.comment
-                       THEN 'unchanged'
-                       ELSE 'updated' END AS status
-           FROM valid v
-           LEFT JOIN answer a USING (unit_id, period, respondent, item_id)"""
     )
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE role_changes AS
            WITH wanted AS (
                SELECT r.unit_id, r.period, r.respondent, c.kind,
                       list_sort(list_distinct(list(c.role_id))) AS new_roles
-               FROM role_cells_resolved c JOIN valid_rows r USING (row)
+               FROM role_cells_resolved c JOIN valid_extra_rows r USING (row)
                GROUP BY ALL
            ), current AS (
                SELECT unit_id, period, respondent, kind, list_sort(list(role_id)) AS old_roles
@@ -318,11 +380,12 @@ def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
     )
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE reflection_changes AS
-           SELECT r.unit_id, r.period, r.respondent, c.question_id,
-                  f.answer AS old_answer, c.text AS new_answer
-           FROM reflection_cells c JOIN valid_rows r USING (row)
+           SELECT w.unit_id, w.period, w.respondent, w.question_id,
+                  f.answer AS old_answer, w.text AS new_answer
+           FROM (SELECT r.unit_id, r.period, r.respondent, c.question_id, c.text
+                 FROM reflection_cells c JOIN valid_extra_rows r USING (row)) w
            LEFT JOIN reflection f USING (unit_id, period, respondent, question_id)
-           WHERE f.answer IS DISTINCT FROM c.text"""
+           WHERE f.answer IS DISTINCT FROM w.text"""
     )
 
 
@@ -366,26 +429,26 @@ def new_import(
 def write_answers(cur: Cursor, import_id: int, framework_version: str) -> tuple[int, int, int]:
     """Apply TEMP changes, role_changes and reflection_changes, keeping what they replace.
 
-    Returns (new, updated, unchanged) answers.
+    A new answer is marked with the import's id (undo removes it while it still carries the
+    mark); an updated answer's old value is copied to import_answer_change. Returns (new,
+    updated, unchanged) answers.
     """
     cur.execute(
         """INSERT INTO import_answer_change
-           SELECT ?, unit_id, period, respondent, item_id, existed, old_score, old_scale_max,
-                  old_comment, new_score, new_scale_max, new_comment
-           FROM changes WHERE status <> 'unchanged'""",
+           SELECT ?, unit_id, period, respondent, item_id, old_score, old_scale_max,
+                  old_comment, old_import_id
+           FROM changes WHERE status = 'updated'""",
         [import_id],
     )
     cur.execute(
         """INSERT INTO import_checkin_created
-           SELECT DISTINCT ?, v.unit_id, v.period, v.respondent FROM valid_rows v
-           WHERE NOT EXISTS (SELECT 1 FROM checkin c WHERE c.unit_id = v.unit_id
-                             AND c.period = v.period AND c.respondent = v.respondent)
-             AND (EXISTS (SELECT 1 FROM changes x WHERE x.unit_id = v.unit_id
-                          AND x.period = v.period AND x.respondent = v.respondent)
-                  OR EXISTS (SELECT 1 FROM role_changes x WHERE x.unit_id = v.unit_id
-                          AND x.period = v.period AND x.respondent = v.respondent)
-                  OR EXISTS (SELECT 1 FROM reflection_changes x WHERE x.unit_id = v.unit_id
-                          AND x.period = v.period AND x.respondent = v.respondent))""",
+           SELECT ?, unit_id, period, respondent FROM (
+               SELECT DISTINCT unit_id, period, respondent FROM changes WHERE status = 'new'
+               UNION SELECT unit_id, period, respondent FROM role_changes
+               UNION SELECT unit_id, period, respondent FROM reflection_changes
+           ) k
+           WHERE NOT EXISTS (SELECT 1 FROM checkin c WHERE c.unit_id = k.unit_id
+                             AND c.period = k.period AND c.respondent = k.respondent)""",
         [import_id],
     )
     cur.execute(
@@ -395,17 +458,20 @@ def write_answers(cur: Cursor, import_id: int, framework_version: str) -> tuple[
         [framework_version, import_id],
     )
     cur.execute(
-        """INSERT INTO answer (unit_id, period, respondent, item_id, score, scale_max, comment)
-           SELECT unit_id, period, respondent, item_id, new_score, new_scale_max, new_comment
-           FROM changes WHERE status = 'new'"""
+        """INSERT INTO answer
+               (unit_id, period, respondent, item_id, score, scale_max, comment, import_id)
+           SELECT unit_id, period, respondent, item_id, new_score, new_scale_max, new_comment, ?
+           FROM changes WHERE status = 'new'""",
+        [import_id],
     )
     cur.execute(
         """UPDATE answer SET score = c.new_score, scale_max = c.new_scale_max,
-                             comment = c.new_comment
+                             comment = c.new_comment, import_id = ?
            FROM changes c
            WHERE c.status = 'updated' AND answer.unit_id = c.unit_id
              AND answer.period = c.period AND answer.respondent = c.respondent
-             AND answer.item_id = c.item_id"""
+             AND answer.item_id = c.item_id""",
+        [import_id],
     )
     _write_roles_and_reflections(cur, import_id)
     counts = cur.execute(
@@ -593,33 +659,27 @@ def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
     return {**restored, "kept": kept}
 
 
-_SAME_KEY = """answer.unit_id = x.unit_id AND answer.period = x.period
-   AND answer.respondent = x.respondent AND answer.item_id = x.item_id"""
-_UNTOUCHED = """answer.score IS NOT DISTINCT FROM x.new_score
-   AND answer.comment IS NOT DISTINCT FROM x.new_comment"""
-
-
 def _undo_answers(cur: Cursor, import_id: int) -> dict[str, int]:
-    total = cur.execute(
+    """Answers still carrying this import's mark go back to what they were before it."""
+    marked = cur.execute("SELECT count(*) FROM answer WHERE import_id = ?", [import_id]).fetchone()
+    restored = cur.execute(
+        """UPDATE answer SET score = x.old_score, scale_max = x.old_scale_max,
+                             comment = x.old_comment, import_id = x.old_import_id
+           FROM import_answer_change x
+           WHERE x.import_id = ? AND answer.import_id = x.import_id
+             AND answer.unit_id = x.unit_id AND answer.period = x.period
+             AND answer.respondent = x.respondent AND answer.item_id = x.item_id""",
+        [import_id],
+    ).fetchone()[0]
+    removed = cur.execute("DELETE FROM answer WHERE import_id = ?", [import_id]).fetchone()[0]
+    changed = cur.execute(
         "SELECT count(*) FROM import_answer_change WHERE import_id = ?", [import_id]
     ).fetchone()[0]
-    deleted = cur.execute(
-        f"""DELETE FROM answer USING import_answer_change x
-            WHERE x.import_id = ? AND NOT x.existed AND {_SAME_KEY} AND {_UNTOUCHED}""",  # noqa: S608 (constants)
-        [import_id],
+    new_total = cur.execute(
+        "SELECT answers_new FROM import_log WHERE import_id = ?", [import_id]
     ).fetchone()[0]
-    updated = cur.execute(
-        f"""UPDATE answer SET score = x.old_score, scale_max = x.old_scale_max,
-                              comment = x.old_comment
-            FROM import_answer_change x
-            WHERE x.import_id = ? AND x.existed AND {_SAME_KEY} AND {_UNTOUCHED}""",  # noqa: S608
-        [import_id],
-    ).fetchone()[0]
-    return {
-        "removed": int(deleted),
-        "restored": int(updated),
-        "kept": int(total - deleted - updated),
-    }
+    kept = (changed + new_total) - int(marked[0])
+    return {"removed": int(removed), "restored": int(restored), "kept": max(kept, 0)}
 
 
 def _undo_roles_and_reflections(cur: Cursor, import_id: int) -> int:

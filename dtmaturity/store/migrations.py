@@ -98,19 +98,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 undone_at TIMESTAMP,
                 undone_by VARCHAR
             )""",
+            # Which import last wrote an answer (NULL: a check-in in the app). Undo of a new
+            # answer needs no copy of it, only this mark.
+            "ALTER TABLE answer ADD COLUMN import_id INTEGER",
             """CREATE TABLE import_answer_change (
                 import_id INTEGER NOT NULL,
                 unit_id VARCHAR NOT NULL,
                 period VARCHAR NOT NULL,
                 respondent VARCHAR NOT NULL,
                 item_id VARCHAR NOT NULL,
-                existed BOOLEAN NOT NULL,
                 old_score SMALLINT,
-                old_scale_max SMALLINT,
+                old_scale_max SMALLINT NOT NULL,
                 old_comment VARCHAR,
-                new_score SMALLINT,
-                new_scale_max SMALLINT,
-                new_comment VARCHAR
+                old_import_id INTEGER
             )""",
             """CREATE TABLE import_checkin_created (
                 import_id INTEGER NOT NULL,

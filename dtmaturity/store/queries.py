@@ -109,7 +109,9 @@ def save_checkin(
         )
     if answers:
         cur.executemany(
-            "INSERT INTO answer VALUES (?, ?, ?, ?, ?, ?, ?)", [(*key, *row) for row in answers]
+            "INSERT INTO answer (unit_id, period, respondent, item_id, score, scale_max, comment) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*key, *row) for row in answers],
         )
     if roles:
         cur.executemany("INSERT INTO role_pick VALUES (?, ?, ?, ?, ?)", [(*key, *r) for r in roles])
