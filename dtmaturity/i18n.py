@@ -327,6 +327,104 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb": "{new} nye, {updated} oppdaterte, {unchanged} uendrede enheter.",
         "en": "{new} new, {updated} updated, {unchanged} unchanged units.",
     },
+    "target_unit": {"nb": "Enhet", "en": "Unit"},
+    "target_period": {"nb": "Kvartal", "en": "Quarter"},
+    "target_respondent": {"nb": "Respondent (hvem som svarte)", "en": "Respondent (who answered)"},
+    "target_item": {"nb": "Verdi for «{name}»", "en": "Score for “{name}”"},
+    "target_comment": {"nb": "Kommentar til «{name}»", "en": "Comment on “{name}”"},
+    "target_roles": {"nb": "Roller: {kind}", "en": "Roles: {kind}"},
+    "target_reflection": {"nb": "Refleksjon: {question}", "en": "Reflection: {question}"},
+    "target_ignore": {"nb": "Ignorer kolonnen", "en": "Ignore the column"},
+    "col_row": {"nb": "Rad", "en": "Row"},
+    "col_column": {"nb": "Kolonne", "en": "Column"},
+    "col_value": {"nb": "Verdi", "en": "Value"},
+    "col_problem": {"nb": "Feil", "en": "Problem"},
+    "col_new": {"nb": "Nye", "en": "New"},
+    "col_updated": {"nb": "Oppdaterte", "en": "Updated"},
+    "col_unchanged": {"nb": "Uendrede", "en": "Unchanged"},
+    "import_intro": {
+        "nb": "Last opp egenvurderinger samlet utenfor appen (spørreskjema, regneark) eller et "
+        "enhetsregister. Formatet, tegnsettet og skilletegnet gjenkjennes automatisk. Ingenting "
+        "lagres før du trykker «Importer», og hver import kan angres.",
+        "en": "Upload check-ins collected outside the app (survey tools, spreadsheets) or a "
+        "units register. Format, encoding and delimiter are recognised automatically. Nothing is "
+        "stored until you press “Import”, and every import can be undone.",
+    },
+    "import_limit": {
+        "nb": "Største filstørrelse: {mb} MB. Større filer kan importeres med kommandoen "
+        "`dtmaturity import`.",
+        "en": "Largest file size: {mb} MB. Larger files can be imported with the command "
+        "`dtmaturity import`.",
+    },
+    "import_templates": {
+        "nb": "Maler (med eksempelrader) for hvert format; formatene er beskrevet i README.",
+        "en": "Templates (with example rows) for each format; the formats are described in the "
+        "README.",
+    },
+    "template_long": {
+        "nb": "Mal: langt format (ett svar per rad)",
+        "en": "Template: long format (one answer per row)",
+    },
+    "template_wide": {
+        "nb": "Mal: bredt format (én egenvurdering per rad)",
+        "en": "Template: wide format (one check-in per row)",
+    },
+    "template_units": {"nb": "Mal: enheter", "en": "Template: units"},
+    "upload_label": {"nb": "CSV-fil", "en": "CSV file"},
+    "import_detected": {
+        "nb": "«{name}»: {format}-format ({dialect}), {rows} rader.",
+        "en": "“{name}”: {format} format ({dialect}), {rows} rows.",
+    },
+    "mapping_heading": {"nb": "Koble ukjente kolonner", "en": "Map unknown columns"},
+    "mapping_help": {
+        "nb": "Disse overskriftene er verken id eller navn. Velg hva hver kolonne inneholder. "
+        "Koblingen lagres og brukes igjen neste gang en fil har de samme overskriftene.",
+        "en": "These headers are neither ids nor names. Choose what each column holds. The "
+        "mapping is saved and used again the next time a file has the same headers.",
+    },
+    "mapping_column": {"nb": "Kolonnen «{header}» inneholder", "en": "The column “{header}” holds"},
+    "mapping_choose": {"nb": "Velg …", "en": "Choose …"},
+    "mapping_save": {"nb": "Lagre koblingen", "en": "Save the mapping"},
+    "mapping_saved": {"nb": "Koblingen er lagret.", "en": "The mapping was saved."},
+    "skip_invalid": {
+        "nb": "Importer de gyldige radene og hopp over radene med feil",
+        "en": "Import the valid rows and skip the rows with problems",
+    },
+    "preview_heading": {"nb": "Dette blir lagret", "en": "What will be written"},
+    "problems_heading": {"nb": "Feil i filen ({count})", "en": "Problems in the file ({count})"},
+    "no_problems": {"nb": "Ingen feil funnet.", "en": "No problems found."},
+    "download_problems": {"nb": "Last ned feillisten (CSV)", "en": "Download the problems (CSV)"},
+    "download_preview": {
+        "nb": "Last ned forhåndsvisningen (CSV)",
+        "en": "Download the preview (CSV)",
+    },
+    "import_button": {"nb": "Importer", "en": "Import"},
+    "import_blocked": {
+        "nb": "Filen har feil. Rett dem og last opp på nytt, eller velg å hoppe over radene med feil.",
+        "en": "The file has problems. Fix them and upload it again, or choose to skip the rows "
+        "with problems.",
+    },
+    "import_done": {
+        "nb": "Import {id} er lagret: {summary}",
+        "en": "Import {id} was written: {summary}",
+    },
+    "import_log_heading": {"nb": "Tidligere importer", "en": "Earlier imports"},
+    "import_log_empty": {"nb": "Ingen importer ennå.", "en": "No imports yet."},
+    "undo_choose": {"nb": "Import som skal angres", "en": "Import to undo"},
+    "undo_button": {"nb": "Angre importen", "en": "Undo the import"},
+    "undo_done": {
+        "nb": "Import {id} er angret: {restored} svar tilbakestilt, {removed} fjernet, {kept} "
+        "endret senere og beholdt.",
+        "en": "Import {id} was undone: {restored} answers restored, {removed} removed, {kept} "
+        "changed later and kept.",
+    },
+    "col_id": {"nb": "Id", "en": "Id"},
+    "col_when": {"nb": "Tidspunkt", "en": "When"},
+    "col_file": {"nb": "Fil", "en": "File"},
+    "col_format": {"nb": "Format", "en": "Format"},
+    "col_who": {"nb": "Hvem", "en": "Who"},
+    "col_rejected": {"nb": "Avviste rader", "en": "Rejected rows"},
+    "col_undone": {"nb": "Angret", "en": "Undone"},
     "undo_unknown": {
         "nb": "Det finnes ingen import med id {id}.",
         "en": "There is no import with id {id}.",

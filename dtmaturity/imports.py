@@ -415,9 +415,93 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
     return ctx.store.write(work)
 
 
-def mapping_choices(layout: Layout, headers: tuple[str, ...]) -> list[str]:
-    """Headers the coordinator still has to map (unknown or unused)."""
-    return [headers[c] for c in layout.unknown]
+TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
+TEMPLATE_FORMATS = ("long", "wide", "units")
+
+
+def template(file_format: str) -> bytes:
+    """The downloadable example file of a format (data/templates/<format>.csv)."""
+    if file_format not in TEMPLATE_FORMATS:
+        raise ValueError(f"unknown format {file_format!r}")
+    return (TEMPLATES / f"{file_format}.csv").read_bytes()
+
+
+def _upload_path(folder: str, name: str, data: bytes) -> Path:
+    path = Path(folder) / (Path(name).name or "upload.csv")
+    path.write_bytes(data)
+    return path
+
+
+def inspect_upload(ctx: Context, data: bytes, name: str) -> tuple[CsvSource, Layout]:
+    """inspect() for uploaded bytes."""
+    with tempfile.TemporaryDirectory(prefix="dtmaturity-upload-") as folder:
+        return inspect(ctx, _upload_path(folder, name, data), name)
+
+
+def run_upload(ctx: Context, data: bytes, name: str, **options: object) -> ImportResult:
+    """run() for uploaded bytes (the Import page)."""
+    with tempfile.TemporaryDirectory(prefix="dtmaturity-upload-") as folder:
+        return run(ctx, _upload_path(folder, name, data), name, **options)  # type: ignore[arg-type]
+
+
+def target_label(ctx: Context, target: str) -> str:
+    """How a mapping target reads on the Import page."""
+    kind, _, ident = target.partition(":")
+    fw = ctx.framework
+    if kind == "item":
+        return t(ctx.lang, "target_item", name=fw.item_name(ident, ctx.lang))
+    if kind == "comment":
+        return t(ctx.lang, "target_comment", name=fw.item_name(ident, ctx.lang))
+    if kind == "roles":
+        return t(ctx.lang, "target_roles", kind=t(ctx.lang, f"role_kind_{ident}"))
+    if kind == "reflection":
+        texts = {q.id: q.text[ctx.lang] for q in fw.questions}
+        return t(ctx.lang, "target_reflection", question=texts.get(ident, ident))
+    return t(ctx.lang, f"target_{kind}")
+
+
+def problems_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
+    """The problems as rows for a table or CSV: row, column, value, message."""
+    return [
+        {
+            t(lang, "col_row"): p.row,
+            t(lang, "col_column"): p.column,
+            t(lang, "col_value"): p.value,
+            t(lang, "col_problem"): p.message(lang),
+        }
+        for p in result.problems
+    ]
+
+
+def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
+    return [
+        {
+            t(lang, "col_id"): e.import_id,
+            t(lang, "col_when"): f"{e.imported_at:%Y-%m-%d %H:%M}",
+            t(lang, "col_file"): e.file_name,
+            t(lang, "col_format"): f"{e.file_format} ({e.dialect})",
+            t(lang, "col_new"): e.units_new if e.file_format == "units" else e.new,
+            t(lang, "col_updated"): e.units_updated if e.file_format == "units" else e.updated,
+            t(lang, "col_unchanged"): e.unchanged,
+            t(lang, "col_rejected"): e.rejected,
+            t(lang, "col_who"): e.actor,
+            t(lang, "col_undone"): f"{e.undone_at:%Y-%m-%d %H:%M}" if e.undone_at else "",
+        }
+        for e in entries
+    ]
+
+
+def preview_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
+    return [
+        {
+            t(lang, "unit"): p.unit_id,
+            t(lang, "period"): p.period,
+            t(lang, "col_new"): p.new,
+            t(lang, "col_updated"): p.updated,
+            t(lang, "col_unchanged"): p.unchanged,
+        }
+        for p in result.preview
+    ]
 
 
 __all__ = [

@@ -113,10 +113,11 @@ def load_answer_rows(
     )
     # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
     kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
-    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (each import has a cursor of its own)
+    # Each import has a cursor of its own, so the temporary names never clash.
+    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (generated)
     # Rows of a wide file with nothing but role picks or reflections still need their keys
     # checked; in a long file every non-empty row is a cell already.
-    only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"
+    only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE rows AS
             SELECT {ROW} AS row, {_keys(keys)} FROM stage
