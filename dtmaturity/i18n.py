@@ -245,14 +245,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "import_where_row": {"nb": "rad {row}", "en": "row {row}"},
     "import_where_column": {"nb": "kolonne «{column}»", "en": "column “{column}”"},
     "import_where_value": {"nb": "verdi «{value}»", "en": "value “{value}”"},
+    "format_long": {"nb": "langt format", "en": "long format"},
+    "format_wide": {"nb": "bredt format", "en": "wide format"},
+    "format_units": {"nb": "enhetsfil", "en": "units file"},
     "import_missing_column": {
-        "nb": "Kolonnen {expected} mangler (filen ble lest som {format}-format).",
-        "en": "The column {expected} is missing (the file was read as {format} format).",
+        "nb": "Kolonnen {expected} mangler (filen ble lest som {format}).",
+        "en": "The column {expected} is missing (the file was read as {format}).",
     },
     "import_unknown_column": {
-        "nb": "Ukjent kolonne i {format}-format: verken id eller navn på et element. Koble den "
+        "nb": "Ukjent kolonne i {format}: verken id eller navn på et element. Koble den "
         "til et element eller marker at den skal ignoreres.",
-        "en": "Unknown column in {format} format: neither the id nor the name of an item. Map it "
+        "en": "Unknown column in {format}: neither the id nor the name of an item. Map it "
         "to an item or mark it to be ignored.",
     },
     "import_duplicate_column": {
@@ -372,8 +375,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "template_units": {"nb": "Mal: enheter", "en": "Template: units"},
     "upload_label": {"nb": "CSV-fil", "en": "CSV file"},
     "import_detected": {
-        "nb": "«{name}»: {format}-format ({dialect}), {rows} rader.",
-        "en": "“{name}”: {format} format ({dialect}), {rows} rows.",
+        "nb": "«{name}»: {format} ({dialect}), {rows} rader.",
+        "en": "“{name}”: {format} ({dialect}), {rows} rows.",
     },
     "mapping_heading": {"nb": "Koble ukjente kolonner", "en": "Map unknown columns"},
     "mapping_help": {

@@ -53,7 +53,10 @@ class Problem:
     params: dict[str, object] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
-        return t(lang, self.key, **self.params)
+        params = dict(self.params)
+        if "format" in params:
+            params["format"] = t(lang, f"format_{params['format']}")
+        return t(lang, self.key, **params)
 
     def line(self, file_name: str, lang: str) -> str:
         """'answers.csv: row 5, column "score", value "7": …' for the CLI and logs."""

@@ -59,7 +59,7 @@ if upload is not None:
             ui.t(
                 "import_detected",
                 name=name,
-                format=result.file_format,
+                format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
                 rows=result.rows_total,
             )
