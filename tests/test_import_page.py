@@ -24,7 +24,7 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
     at = import_page
     assert "Største filstørrelse: 50 MB" in texts(at)
     bad = (
-        HEADER + "demo-bruker-01;2026-Q3;kari;user;7;\r\nnowhere;2026-Q3;kari;data;3;\r\n"
+        HEADER + "demo-bruker-01;2026-Q3;kari;user;7;Bedre før\r\nnowhere;2026-Q3;kari;data;3;\r\n"
     ).encode("cp1252")
     at.file_uploader(key="import_file").upload("svar.csv", bad, "text/csv").run()
     assert not at.exception
