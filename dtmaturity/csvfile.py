@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ class CsvSource:
     delimiter: str
     headers: tuple[str, ...]
     transcoded: bool
+    skip_lines: int = 0  # 1 when the file starts with Excel's `sep=` line
 
     @property
     def dialect(self) -> str:
@@ -96,8 +98,23 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("latin1_fallback", _latin1_fallback)
 
 
+_SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
+
+
+def _sep_directive(text: str) -> str | None:
+    """Excel's optional first line `sep=;` names the delimiter (and is not the header)."""
+    first_line = text.splitlines()[0] if text else ""
+    match = _SEP_LINE.match(first_line)
+    return match.group(1) if match and match.group(1) in DELIMITERS else None
+
+
 def _first_record(text: str) -> tuple[str, list[str]]:
     """The delimiter and the header cells of the first record (quotes honoured)."""
+    directive = _sep_directive(text)
+    if directive:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        reader = csv.reader(io.StringIO(text), delimiter=directive, quotechar='"')
+        return directive, next(reader, [])
     first_line = text.splitlines()[0] if text else ""
     counts = {d: _count_outside_quotes(first_line, d) for d in DELIMITERS}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
@@ -170,4 +187,5 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path | None = N
         delimiter=delimiter,
         headers=tuple(headers),
         transcoded=transcoded,
+        skip_lines=1 if _sep_directive(text) else 0,
     )

@@ -18,7 +18,7 @@ from dtmaturity.model import ROLE_KINDS
 KEY_HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("unit_id", "enhet", "unit", "enhet_id", "enhets_id"),
     "period": ("period", "periode", "quarter", "kvartal"),
-    "respondent": ("respondent",),
+    "respondent": ("respondent", "respondent_id", "e-post", "epost", "email", "e-mail"),
     "item": ("item_id", "element", "item"),
     "score": ("score", "verdi", "value"),
     "comment": ("comment", "kommentar"),
@@ -176,6 +176,7 @@ def split_list(cell: str) -> list[str]:
 
 
 _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
+_TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"
 
 
 def parse_score(raw: str, levels: list[tuple[int, str, str]]) -> float | None:
@@ -184,7 +185,7 @@ def parse_score(raw: str, levels: list[tuple[int, str, str]]) -> float | None:
 
     `levels` are (value, nb label, en label) of the item's scale.
     """
-    match = _SCORE.match(raw)
+    match = _SCORE.match(raw) or _TRAILING_NUMBER.match(raw)
     if match:
         return float(match.group(1).replace(",", "."))
     key = normalise(raw)

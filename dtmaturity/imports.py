@@ -320,7 +320,9 @@ def _work(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    result.rows_total = sql.stage(cur, str(source.path), source.delimiter, len(source.headers))
+    result.rows_total = sql.stage(
+        cur, str(source.path), source.delimiter, len(source.headers), source.skip_lines
+    )
     if layout.format == "units":
         result.problems = _validate_units(cur, layout, source.headers)
     else:

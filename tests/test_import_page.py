@@ -53,12 +53,12 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
 def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
     at = import_page
     survey = (
-        b"Enhet,Periode,E-post,Hvor godt setter vi brukeren i sentrum?\r\n"
+        b"Enhet,Periode,Ditt navn,Hvor godt setter vi brukeren i sentrum?\r\n"
         b"demo-bruker-01,2026-Q3,kari@etat.example,4\r\n"
     )
     at.file_uploader(key="import_file").upload("skjema.csv", survey, "text/csv").run()
     assert "Koble ukjente kolonner" in texts(at)
-    at.selectbox(key="map_0_E-post").set_value("respondent")
+    at.selectbox(key="map_0_Ditt navn").set_value("respondent")
     at.selectbox(key="map_1_Hvor godt setter vi brukeren i sentrum?").set_value("item:citizen")
     at.button(key="mapping_save").click().run()
     assert not at.exception

@@ -132,6 +132,31 @@ def test_norwegian_headers_any_case_and_spaces_and_period_forms(org, tmp_path):
     ]
 
 
+def test_norwegian_excel_quirks_sep_line_trailing_columns_and_empty_rows(org, tmp_path):
+    """Excel's 'CSV (semikolondelt)': a `sep=;` line, empty columns and rows at the end."""
+    text = (
+        "sep=;\r\n"
+        "Enhet;Periode;E-post;Element;Verdi;Kommentar;;\r\n"
+        "u1;2026-Q3;kari@etat.example;Brukerorientering;Etablert (3);Bra – «veldig»;;\r\n"
+        "u1;2026-Q3;kari@etat.example;Data;4 – Integrert;;;\r\n"
+        ";;;;;;;\r\n"
+        "u1;2026-Q3;kari@etat.example;Innovasjon;Established;;;\r\n"
+    )
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = imports.run(org, path)
+    assert result.problems == []
+    assert answers(org) == [
+        ("u1", "2026-Q3", "kari@etat.example", "data", 4, None),
+        ("u1", "2026-Q3", "kari@etat.example", "innovation", 3, None),
+        ("u1", "2026-Q3", "kari@etat.example", "user", 3, "Bra – «veldig»"),
+    ]
+    bad = path.read_bytes().replace(b"Established", b"Tja")
+    path.write_bytes(bad)
+    rejected = imports.run(org, path)
+    assert [(p.row, p.value) for p in rejected.problems] == [(5, "Tja")]  # header is row 1
+
+
 # --- validation -------------------------------------------------------------------------------
 
 
@@ -353,7 +378,13 @@ def test_wide_format_with_names_comments_roles_and_reflections(org, tmp_path):
 
 def test_wide_format_unknown_columns_need_a_mapping_that_is_saved(org, tmp_path):
     rows = [
-        ["Tidspunkt", "Enhet", "Periode", "E-post", "Hvor moden er enheten på brukerorientering?"],
+        [
+            "Tidspunkt",
+            "Enhet",
+            "Periode",
+            "Ditt navn",
+            "Hvor moden er enheten på brukerorientering?",
+        ],
         ["2026-09-01 10:00", "u1", "2026-Q3", "kari@etat.example", "4"],
     ]
     path = write_csv(tmp_path / "survey.csv", rows)
@@ -361,19 +392,19 @@ def test_wide_format_unknown_columns_need_a_mapping_that_is_saved(org, tmp_path)
     assert {p.key for p in first.problems} == {"import_unknown_column", "import_missing_column"}
     assert first.unknown_headers == [
         "Tidspunkt",
-        "E-post",
+        "Ditt navn",
         "Hvor moden er enheten på brukerorientering?",
     ]
     mapping = {
         "Tidspunkt": "ignore",
-        "E-post": "respondent",
+        "Ditt navn": "respondent",
         "Hvor moden er enheten på brukerorientering?": "item:user",
     }
     imports.save_mapping(org, first.headers, mapping)
     second = imports.run(org, path)  # the saved mapping is offered again and used
     assert second.problems == [] and second.written
     assert answers(org) == [("u1", "2026-Q3", "kari@etat.example", "user", 4, None)]
-    assert imports.saved_mapping(org, tuple(reversed(first.headers)))["e-post"] == "respondent"
+    assert imports.saved_mapping(org, tuple(reversed(first.headers)))["ditt navn"] == "respondent"
 
 
 def test_units_file_loads_a_tree_and_rejects_missing_parents_and_cycles(org, tmp_path):

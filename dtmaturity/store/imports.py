@@ -19,7 +19,7 @@ def _col(index: int) -> str:
     return f"c{int(index)}"
 
 
-def stage(cur: Cursor, path: str, delimiter: str, columns: int) -> int:
+def stage(cur: Cursor, path: str, delimiter: str, columns: int, skip: int = 0) -> int:
     """Read the whole file into TEMP TABLE stage; returns the number of data rows.
 
     The fast path reads in parallel with a fixed column count. A file with short rows (a
@@ -30,18 +30,19 @@ def stage(cur: Cursor, path: str, delimiter: str, columns: int) -> int:
     """
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
-        "delim = ?, header = false, columns = ?, quote = '\"', escape = '\"', auto_detect = false"
+        "delim = ?, header = false, columns = ?, skip = ?, quote = '\"', escape = '\"', "
+        "auto_detect = false"
     )
     try:
         cur.execute(
             f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options})",  # noqa: S608 (constant options)
-            [path, delimiter, names],
+            [path, delimiter, names, skip],
         )
     except duckdb.Error:
         cur.execute(
             f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options}, "  # noqa: S608
             "null_padding = true, parallel = false)",
-            [path, delimiter, names],
+            [path, delimiter, names, skip],
         )
     count, start = cur.execute("SELECT count(*) - 1, min(rowid) FROM stage").fetchone()
     cur.execute("CREATE OR REPLACE TEMP TABLE stage_start AS SELECT ?::BIGINT AS start", [start])
