@@ -260,6 +260,17 @@ def test_reimporting_the_same_file_changes_nothing_and_says_so(org, tmp_path):
     assert org.store.data_version() == version + 1  # logged, nothing else changed
 
 
+def test_a_long_row_without_score_or_comment_is_not_answered(org, tmp_path):
+    rows = [
+        LONG_HEADER,
+        ["u1", "2026-Q3", "kari", "user", "", ""],
+        ["u1", "2026-Q3", "kari", "data", "2", ""],
+    ]
+    result = imports.run(org, write_csv(tmp_path / "a.csv", rows))
+    assert result.problems == [] and result.totals == (1, 0, 0)
+    assert answers(org) == [("u1", "2026-Q3", "kari", "data", 2, None)]
+
+
 def test_a_corrected_file_updates_in_place_and_empty_cells_keep_values(org, tmp_path):
     imports.run(
         org,

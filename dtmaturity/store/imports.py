@@ -341,7 +341,10 @@ def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
     cur.execute("CREATE OR REPLACE TEMP TABLE bad_rows (row BIGINT)")
     if bad_rows:
         cur.execute("INSERT INTO bad_rows SELECT unnest(?::BIGINT[])", [list(bad_rows)])
-    keep = "WHERE x.row NOT IN (SELECT row FROM bad_rows)" if bad_rows else ""
+    # An empty score and comment is "not answered": nothing to write for that cell.
+    keep = "WHERE (x.score_value IS NOT NULL OR x.comment IS NOT NULL)"
+    if bad_rows:
+        keep += " AND x.row NOT IN (SELECT row FROM bad_rows)"
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE changes AS
             SELECT x.unit_id, x.period, x.respondent, x.item_id,
