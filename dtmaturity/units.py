@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dtmaturity.cache import cached_by_data_version
 from dtmaturity.context import Context
 from dtmaturity.store import queries
 
@@ -22,11 +23,43 @@ class UnitChoice:
         return "\u2003" * self.depth + self.name
 
 
+def _tree_rows(cur: queries.Cursor) -> tuple[UnitChoice, ...]:
+    return tuple(UnitChoice(*row) for row in queries.units(cur))
+
+
+_tree = cached_by_data_version(_tree_rows)
+
+
 def tree(ctx: Context) -> list[UnitChoice]:
     """Every unit, parents before children, siblings by name."""
-    with ctx.store.reader() as cur:
-        return [UnitChoice(*row) for row in queries.units(cur)]
+    return list(_tree(ctx.store))
 
 
 def labels(ctx: Context) -> dict[str, str]:
     return {u.unit_id: u.label for u in tree(ctx)}
+
+
+def by_id(ctx: Context) -> dict[str, UnitChoice]:
+    return {u.unit_id: u for u in tree(ctx)}
+
+
+def parent_of(ctx: Context, unit_id: str) -> str | None:
+    """The unit's parent, or None for a top unit (or a parent that is not stored)."""
+    index = by_id(ctx)
+    unit = index.get(unit_id)
+    return unit.parent_id if unit and unit.parent_id in index else None
+
+
+def root_of(ctx: Context, unit_id: str) -> str:
+    """The top unit of the tree the unit belongs to: "the whole organisation"."""
+    current = unit_id
+    for _ in range(64):
+        parent = parent_of(ctx, current)
+        if parent is None:
+            return current
+        current = parent
+    return current
+
+
+def children(ctx: Context, unit_id: str) -> list[UnitChoice]:
+    return [u for u in tree(ctx) if u.parent_id == unit_id]
