@@ -74,9 +74,7 @@ def node(ctx: Context, unit_id: str, periods: list[str] | None) -> pd.DataFrame:
     k = privacy.thresholds().min_respondents
     cells = fetch(ctx, dashboards.family_cells(unit_id, periods, ctx.actor.user_id))
     total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
-    total["hidden"] = [
-        not privacy.visible(n, own, k) for n, own in zip(total["n"], total["n_own"], strict=True)
-    ]
+    total["hidden"] = ~((total["n"] >= k) | ((total["n"] > 0) & (total["n_own"] >= total["n"])))
     return _with_mean(total)
 
 
@@ -181,16 +179,27 @@ def role_balance(
     frame, hidden = _role_frame(ctx, unit_id, period, include_below)
     if hidden or frame.empty or int(frame["n"].iloc[0]) == 0:
         return pd.DataFrame(columns=["role_id", "role", "most", "want", "more", "n", "status"])
-    wide = frame.pivot_table(index=["role_id", "role"], columns="kind", values="count")
-    wide = wide.reindex(columns=["most", "want", "more"], fill_value=0).reset_index()
-    wide.columns.name = None
     n = int(frame["n"].iloc[0])
-    wide["n"] = n
-    wide["status"] = np.select(
-        [wide["most"] == 0, wide["most"] >= MANY_SHARE * n], ["lacking", "many"], ""
-    )
-    order = {r.id: i for i, r in enumerate(ctx.framework.roles)}
-    return wide.sort_values("role_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    counts = {
+        (kind, role): count
+        for kind, role, count in frame[["kind", "role_id", "count"]].itertuples(index=False)
+    }
+    rows = []
+    for role in ctx.framework.roles:
+        most = counts.get(("most", role.id), 0)
+        status = "lacking" if most == 0 else ("many" if most >= MANY_SHARE * n else "")
+        rows.append(
+            (
+                role.id,
+                role.name[ctx.lang],
+                most,
+                counts.get(("want", role.id), 0),
+                counts.get(("more", role.id), 0),
+                n,
+                status,
+            )
+        )
+    return pd.DataFrame(rows, columns=["role_id", "role", "most", "want", "more", "n", "status"])
 
 
 @dataclass(frozen=True)

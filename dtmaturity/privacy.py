@@ -73,9 +73,8 @@ def guard_family(cells: pd.DataFrame, parent_id: str, k: int) -> pd.DataFrame:
     own, but the parent's total minus the children reveals it). Returns the children's rows.
     """
     frame = cells.copy()
-    frame["hidden"] = [
-        not visible(n, own, k) for n, own in zip(frame["n"], frame["n_own"], strict=True)
-    ]
+    n, own = frame["n"], frame["n_own"]
+    frame["hidden"] = ~((n >= k) | ((n > 0) & (own >= n)))  # vectorised `visible`
     frame["hidden_n"] = frame["n"].where(frame["hidden"], 0)
     keys = ["period", "item_id"]
     hidden_total = frame.groupby(keys)["hidden_n"].transform("sum")

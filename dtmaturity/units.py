@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dtmaturity.cache import cached_by_data_version
 from dtmaturity.context import Context
 from dtmaturity.store import queries
 
 
-@dataclass(frozen=True)
-class UnitChoice:
+class UnitChoice(NamedTuple):
     unit_id: str
     name: str
     parent_id: str | None
@@ -23,8 +22,14 @@ class UnitChoice:
         return "\u2003" * self.depth + self.name
 
 
-def _tree_rows(cur: queries.Cursor) -> tuple[UnitChoice, ...]:
-    return tuple(UnitChoice(*row) for row in queries.units(cur))
+class _Tree(NamedTuple):
+    ordered: tuple[UnitChoice, ...]
+    by_id: dict[str, UnitChoice]
+
+
+def _tree_rows(cur: queries.Cursor) -> _Tree:
+    ordered = tuple(UnitChoice._make(row) for row in queries.units(cur))
+    return _Tree(ordered, {u.unit_id: u for u in ordered})
 
 
 _tree = cached_by_data_version(_tree_rows)
@@ -32,7 +37,7 @@ _tree = cached_by_data_version(_tree_rows)
 
 def tree(ctx: Context) -> list[UnitChoice]:
     """Every unit, parents before children, siblings by name."""
-    return list(_tree(ctx.store))
+    return list(_tree(ctx.store).ordered)
 
 
 def labels(ctx: Context) -> dict[str, str]:
@@ -40,7 +45,8 @@ def labels(ctx: Context) -> dict[str, str]:
 
 
 def by_id(ctx: Context) -> dict[str, UnitChoice]:
-    return {u.unit_id: u for u in tree(ctx)}
+    """Units by id (shared and cached: do not change it)."""
+    return _tree(ctx.store).by_id
 
 
 def parent_of(ctx: Context, unit_id: str) -> str | None:
