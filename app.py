@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/home.py", title=ui.t("page_home"), icon=":material/home:", default=True),
     st.Page("pages/checkin.py", title=ui.t("page_checkin"), icon=":material/edit_note:"),
     st.Page("pages/unit.py", title=ui.t("page_unit"), icon=":material/show_chart:"),
+    st.Page("pages/overview.py", title=ui.t("page_overview"), icon=":material/grid_view:"),
     st.Page("pages/import.py", title=ui.t("page_import"), icon=":material/upload_file:"),
     st.Page("pages/about.py", title=ui.t("page_about"), icon=":material/info:"),
 ]

@@ -25,9 +25,15 @@ def _series_scales(names: list[str]) -> dict[str, alt.Scale]:
     }
 
 
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that may be drawn: hidden figures (too few answers) are left out of the chart."""
+    return frame[~frame["hidden"]] if "hidden" in frame else frame
+
+
 def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
     """Mean score per item over periods: one line per item, exact values and n in the tooltip."""
     names = list(dict.fromkeys(frame["item"]))
+    frame = _shown(frame)
     scales = _series_scales(names)
     legend = alt.Legend(title=t(lang, "chart_item"), orient="right", symbolStrokeWidth=2)
     base = alt.Chart(frame).encode(
@@ -65,6 +71,7 @@ def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> 
 
 def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.Chart:
     """Dot plot of each item's mean in up to two periods; periods differ by shape and colour."""
+    frame = _shown(frame)
     periods = sorted(frame["period"].unique(), reverse=True)
     shapes = alt.Scale(domain=periods, range=["circle", "square"][: len(periods)])
     colors = alt.Scale(domain=periods, range=["#0072B2", "#D55E00"][: len(periods)])
@@ -116,3 +123,197 @@ def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("kind_count:N"))
     return alt.layer(bars, labels).properties(height=alt.Step(14))
+
+
+SEQUENTIAL = "viridis"  # perceptually even and readable with common colour-vision deficiencies
+
+
+def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
+    """Units × items; each cell's mean printed in it (readable without colour), n and the exact
+    mean in the tooltip, hidden cells marked with a dash."""
+    data = frame.assign(
+        text=[
+            "–" if hidden else f"{mean:.1f}"
+            for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)
+        ],
+        status=[t(lang, "too_few") if hidden else "" for hidden in frame["hidden"]],
+        dark=[
+            bool(not hidden and mean < 1 + (scale_max - 1) * 0.55)
+            for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)
+        ],
+    )
+    units = list(dict.fromkeys(data["unit_label"]))
+    items = list(dict.fromkeys(data["item"]))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("item:N", sort=items, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=180)),
+        y=alt.Y("unit_label:N", sort=units, title=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=[
+            alt.Tooltip("unit_label:N", title=t(lang, "chart_unit")),
+            alt.Tooltip("item:N", title=t(lang, "chart_item")),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
+            alt.Tooltip("status:N", title=t(lang, "chart_hidden")),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            "datum.hidden",
+            alt.value("#eeeeee"),
+            alt.Color(
+                "mean:Q",
+                scale=alt.Scale(scheme=SEQUENTIAL, domain=[1, scale_max]),
+                title=t(lang, "chart_mean"),
+            ),
+        )
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text="text:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, labels).properties(height=alt.Step(26))
+
+
+LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
+
+
+def likert(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
+    """Diverging stacked bars: low levels left of zero, high levels right, the middle level
+    split across it; each segment labelled with its share, so colour is not needed to read it."""
+    levels = list(dict.fromkeys(frame.sort_values("score")["label"]))
+    colours = (LIKERT_COLOURS if len(levels) == 5 else PALETTE)[: len(levels)]
+    items = list(dict.fromkeys(frame["item"]))
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("item:N", sort=items, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(
+            "start:Q",
+            title=t(lang, "chart_share"),
+            axis=alt.Axis(format="%", labelExpr="abs(datum.value) * 100 + '%'"),
+            scale=alt.Scale(domain=[-1, 1]),
+        ),
+        x2="end:Q",
+        tooltip=[
+            alt.Tooltip("item:N", title=t(lang, "chart_item")),
+            alt.Tooltip("label:N", title=t(lang, "chart_level")),
+            alt.Tooltip("share:Q", title=t(lang, "chart_share"), format=".0%"),
+            alt.Tooltip("count:Q", title=t(lang, "chart_count_answers")),
+            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
+        ],
+    )
+    bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "label:N",
+            sort=levels,
+            scale=alt.Scale(domain=levels, range=colours),
+            title=t(lang, "chart_level"),
+            legend=alt.Legend(orient="bottom", columns=3, labelLimit=240),
+        )
+    )
+    labels = (
+        alt.Chart(frame[frame["share"] >= 0.06])
+        .transform_calculate(middle="(datum.start + datum.end) / 2")
+        .mark_text(fontSize=11)
+        .encode(
+            y=alt.Y("item:N", sort=items),
+            x="middle:Q",
+            text=alt.Text("share:Q", format=".0%"),
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black").encode(x="x:Q")
+    return alt.layer(bars, labels, zero).properties(height=alt.Step(30))
+
+
+def spread(
+    frame: pd.DataFrame, *, lang: str, title: str, highlight: str | None, scale_max: int = 5
+) -> alt.LayerChart:
+    """Each unit's mean per item as a tick, the chosen unit as a large labelled diamond."""
+    data = frame.assign(chosen=frame["row_id"] == highlight)
+    items = list(dict.fromkeys(data["item"]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("item:N", sort=items, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(
+            "mean:Q",
+            title=t(lang, "chart_mean"),
+            scale=alt.Scale(domain=[1, scale_max], nice=False),
+        ),
+        tooltip=[
+            alt.Tooltip("unit:N", title=t(lang, "chart_unit")),
+            alt.Tooltip("item:N", title=t(lang, "chart_item")),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
+            alt.Tooltip("rank:Q", title=t(lang, "chart_rank")),
+        ],
+    )
+    ticks = base.mark_tick(color="#777777", thickness=1.5, size=16).transform_filter(
+        "!datum.chosen"
+    )
+    chosen = base.transform_filter("datum.chosen")
+    marker = chosen.mark_point(shape="diamond", size=160, filled=True, color="#D55E00")
+    label = chosen.mark_text(dy=-14, fontSize=11).encode(text=alt.Text("mean:Q", format=".2f"))
+    return alt.layer(ticks, marker, label, title=title).properties(height=alt.Step(30))
+
+
+def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
+    """Units × periods; each cell shows "checked in / expected", shaded by the share."""
+    data = frame.assign(
+        text=[f"{c}/{e}" for c, e in zip(frame["checked_in"], frame["expected"], strict=True)]
+    )
+    units = list(dict.fromkeys(data["unit"]))
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("period:O", title=t(lang, "chart_period"), axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("unit:N", sort=units, title=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=[
+            alt.Tooltip("unit:N", title=t(lang, "chart_unit")),
+            alt.Tooltip("period:O", title=t(lang, "chart_period")),
+            alt.Tooltip("checked_in:Q", title=t(lang, "col_checked_in")),
+            alt.Tooltip("expected:Q", title=t(lang, "col_expected")),
+            alt.Tooltip("missing:Q", title=t(lang, "col_missing")),
+        ],
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "rate:Q",
+            scale=alt.Scale(scheme="greys", domain=[0, 1]),
+            title=t(lang, "col_rate"),
+            legend=alt.Legend(format="%"),
+        )
+    )
+    labels = base.mark_text(fontSize=10).encode(
+        text="text:N",
+        color=alt.condition("datum.rate > 0.6", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, labels).properties(height=alt.Step(22))
+
+
+def compare(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
+    """The unit, its parent and the whole organisation as three lines told apart by colour,
+    dash and point shape."""
+    data = _shown(frame)
+    names = list(dict.fromkeys(frame.sort_values("level")["group"]))
+    scales = _series_scales(names)
+    legend = alt.Legend(title=t(lang, "chart_group"), orient="right", symbolStrokeWidth=2)
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title=t(lang, "chart_period"), axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y(
+            "mean:Q",
+            title=t(lang, "chart_mean"),
+            scale=alt.Scale(domain=[1, scale_max], nice=False),
+        ),
+        color=alt.Color("group:N", scale=scales["color"], legend=legend),
+        tooltip=[
+            alt.Tooltip("group:N", title=t(lang, "chart_group")),
+            alt.Tooltip("period:O", title=t(lang, "chart_period")),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
+        ],
+    )
+    lines = base.mark_line(strokeWidth=2).encode(
+        strokeDash=alt.StrokeDash("group:N", scale=scales["dash"], legend=legend)
+    )
+    points = base.mark_point(size=60, filled=True).encode(
+        shape=alt.Shape("group:N", scale=scales["shape"], legend=legend)
+    )
+    return (
+        alt.layer(lines, points, title=title)
+        .properties(height=320)
+        .resolve_scale(color="shared", shape="shared", strokeDash="shared")
+    )

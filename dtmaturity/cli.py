@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
     demo_cmd = commands.add_parser("demo", help="create the fictional demo organisation")
     demo_cmd.add_argument("--remove", action="store_true", help="remove the demo data instead")
+    demo_cmd.add_argument(
+        "--scale",
+        choices=["default", "national"],
+        default="default",
+        help="default: Fjordetaten, 18 units, 8 quarters; national: about 2,000 units in a "
+        "four-level tree, 20 quarters, about 3 million answers (generated in DuckDB)",
+    )
     export_cmd = commands.add_parser("export", help="write all answers as long-format CSV")
     export_cmd.add_argument(
         "--output", "-o", type=Path, default=None, help="CSV file to write (default: stdout)"
@@ -157,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.remove:
                 print(f"removed {demo.remove(ctx)} demo units")
             else:
-                summary = demo.create(ctx)
+                create = demo.create_national if args.scale == "national" else demo.create
+                summary = create(ctx)
                 print(
                     f"created demo organisation: {summary.units} units, "
                     f"{summary.checkins} check-ins, {summary.answers} answers in {ctx.store.path}"

@@ -99,11 +99,12 @@ def generate(framework: Framework, *, today: date | None = None, seed: int = 201
     quarters = periods(today)
     units = _units()
     taken: set[str] = set()
-    checkins, answers, roles, reflections = [], [], [], []
+    checkins, answers, roles, reflections, members = [], [], [], [], []
     question_ids = [q.id for q in framework.questions]
     role_ids = [r.id for r in framework.roles]
     for unit_id, *_ in units:
         leaders = [_person(rng, taken) for _ in range(rng.randint(3, 5))]
+        members += [(unit_id, leader) for leader in leaders]
         start = {item.id: rng.uniform(1.4, 3.2) for item in framework.items}
         unit_pace = rng.uniform(-0.04, 0.22)
         favourite_roles = rng.sample(role_ids, 4)
@@ -135,6 +136,7 @@ def generate(framework: Framework, *, today: date | None = None, seed: int = 201
         ),
         "roles": pd.DataFrame(roles, columns=[*key_columns, "kind", "role_id"]),
         "reflections": pd.DataFrame(reflections, columns=[*key_columns, "question_id", "answer"]),
+        "members": pd.DataFrame(members, columns=["unit_id", "person_id"]),
     }
 
 
@@ -156,10 +158,87 @@ def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
             answers=data["answers"],
             roles=data["roles"],
             reflections=data["reflections"],
+            members=data["members"],
         )
 
     ctx.store.write(work)
     return DemoSummary(len(data["units"]), len(data["checkins"]), len(data["answers"]))
+
+
+@dataclass(frozen=True)
+class NationalShape:
+    """How big the national-scale demo is: a four-level tree under one agency."""
+
+    divisions: int = 10
+    departments: int = 10  # per division
+    sections: int = 19  # per department
+    leaders: int = 5  # expected leaders per unit
+    quarters: int = 20
+
+    @property
+    def units(self) -> int:
+        return 1 + self.divisions * (1 + self.departments * (1 + self.sections))
+
+
+NATIONAL = NationalShape()
+REGIONS = [
+    "Nord", "Midt", "Vest", "Sør", "Øst", "Innlandet", "Agder", "Troms", "Finnmark", "Viken",
+    "Møre", "Telemark",
+]  # fmt: skip
+DEPARTMENTS = [
+    "Brukerdialog", "Saksbehandling", "Kontroll", "Analyse", "Digitale tjenester",
+    "Økonomi", "Personal", "Juridisk", "Plattform", "Informasjonssikkerhet", "Innkjøp", "Arkiv",
+]  # fmt: skip
+
+
+def national_units(shape: NationalShape = NATIONAL) -> pd.DataFrame:
+    """The units of the national-scale demo (a few thousand rows, built in Python)."""
+    rows = [("nat", "Riksetaten (demo)", None)]
+    for d in range(1, shape.divisions + 1):
+        division = f"nat-{d:02d}"
+        region = REGIONS[(d - 1) % len(REGIONS)]
+        suffix = f" {(d - 1) // len(REGIONS) + 1}" if d > len(REGIONS) else ""
+        rows.append((division, f"Region {region}{suffix}", "nat"))
+        for a in range(1, shape.departments + 1):
+            department = f"{division}-{a:02d}"
+            name = DEPARTMENTS[(a - 1) % len(DEPARTMENTS)]
+            rows.append((department, f"{name} {region}{suffix} {a}", division))
+            for s in range(1, shape.sections + 1):
+                rows.append(
+                    (f"{department}-{s:02d}", f"Seksjon {s} ({name} {region} {a})", department)
+                )
+    return pd.DataFrame(rows, columns=["unit_id", "name", "parent_id"])
+
+
+def create_national(
+    ctx: Context, *, shape: NationalShape = NATIONAL, today: date | None = None
+) -> DemoSummary:
+    """Replace the demo with a national-scale one (about 2,000 units and 3 M answers with the
+    default shape). The check-ins, answers, role picks and reflections are generated inside
+    DuckDB from hashes, so it takes seconds and is deterministic."""
+    quarters = [str(p) for p in periods(today, count=shape.quarters)]
+    units = national_units(shape)
+
+    def work(cur: queries.Cursor) -> None:
+        queries.delete_demo(cur)
+        queries.insert_national_demo(
+            cur,
+            units=units,
+            leaders_per_unit=shape.leaders,
+            periods=quarters,
+            version=ctx.framework.version_key,
+            item_ids=[item.id for item in ctx.framework.items],
+            scale_maxes=[item.scale.max for item in ctx.framework.items],
+            role_ids=[role.id for role in ctx.framework.roles],
+            question_ids=[q.id for q in ctx.framework.questions],
+            comments=COMMENTS,
+            reflections=REFLECTIONS,
+        )
+
+    ctx.store.write(work)
+    with ctx.store.reader() as cur:
+        counts = queries.count_rows(cur)
+    return DemoSummary(len(units), counts["checkin"], counts["answer"])
 
 
 def remove(ctx: Context) -> int:

@@ -465,6 +465,180 @@ STRINGS: dict[str, dict[str, str]] = {
         "with a message naming the entry. Every check-in stores the version it was made with, "
         "so old answers are never rewritten.",
     },
+    # privacy, roll-up and exports
+    "settings_broken": {
+        "nb": "En innstilling for personvern er ugyldig, og appen kan ikke vise tall.",
+        "en": "A privacy setting is invalid, so the app cannot show figures.",
+    },
+    "too_few": {"nb": "for få svar til å vises", "en": "too few answers to show"},
+    "too_few_all": {
+        "nb": "For få svar til å vises (personvern).",
+        "en": "Too few answers to show (privacy).",
+    },
+    "privacy_note": {
+        "nb": "Tall bygget på færre enn {k} svar vises ikke, og refleksjoner vises bare for "
+        "kvartaler der minst {r} ledere har svart. Tall som kan regnes ut ved å trekke fra "
+        "andre tall, skjules også. Dine egne svar ser du alltid.",
+        "en": "Figures built on fewer than {k} answers are not shown, and reflections only for "
+        "quarters in which at least {r} leaders checked in. Figures that could be worked out by "
+        "subtracting others are hidden too. You always see your own answers.",
+    },
+    "rollup_note": {
+        "nb": "Slik regnes tallene: en enhets tall er gjennomsnittet av alle svar gitt for "
+        "enheten og alle enheter under den (ett svar per leder, enhet, kvartal og element). "
+        "n er antallet slike svar.",
+        "en": "How the figures are computed: a unit's figure is the mean of every answer given "
+        "for the unit and every unit below it (one answer per leader, unit, quarter and item). "
+        "n is the number of those answers.",
+    },
+    "download_csv": {"nb": "Last ned CSV", "en": "Download CSV"},
+    "download_xlsx": {"nb": "Last ned Excel", "en": "Download Excel"},
+    "download_png": {"nb": "Last ned figur (PNG)", "en": "Download chart (PNG)"},
+    "download_svg": {"nb": "Last ned figur (SVG)", "en": "Download chart (SVG)"},
+    "own_leaders": {"nb": "egne ledere", "en": "own leaders"},
+    # unit page extensions
+    "compare_heading": {
+        "nb": "Enheten mot overordnet enhet og hele virksomheten",
+        "en": "The unit against its parent and the whole organisation",
+    },
+    "compare_item": {"nb": "Element å sammenligne", "en": "Item to compare"},
+    "compare_title": {"nb": "{item} over tid", "en": "{item} over time"},
+    "compare_summary": {
+        "nb": "Siste kvartal med tall ({period}): {values}.",
+        "en": "Latest quarter with figures ({period}): {values}.",
+    },
+    "chart_group": {"nb": "Gruppe", "en": "Group"},
+    "chart_hidden": {"nb": "Skjult", "en": "Hidden"},
+    "roles_include_below": {
+        "nb": "Ta med enhetene under (ellers bare enhetens egen ledergruppe)",
+        "en": "Include the units below (otherwise only the unit's own leader group)",
+    },
+    "roles_hidden": {
+        "nb": "For få ledere i gruppen dette kvartalet til å vise rollene (personvern).",
+        "en": "Too few leaders in the group this quarter to show the roles (privacy).",
+    },
+    "balance_heading": {
+        "nb": "Hva mangler ledergruppen, og hva har den mange av?",
+        "en": "What does the leader group lack, and what does it have many of?",
+    },
+    "balance_summary": {
+        "nb": "Ingen i gruppen tar oftest: {lacking}. Minst en tredel tar oftest: {many}.",
+        "en": "Nobody in the group takes most often: {lacking}. At least a third take most "
+        "often: {many}.",
+    },
+    "balance_lacking": {"nb": "Mangler", "en": "Lacking"},
+    "balance_many": {"nb": "Mange", "en": "Many"},
+    "col_status": {"nb": "Vurdering", "en": "Assessment"},
+    "reflections_period": {"nb": "Kvartal for refleksjonene", "en": "Quarter for the reflections"},
+    "reflections_all_periods": {"nb": "Alle kvartaler", "en": "All quarters"},
+    "reflections_search": {"nb": "Søk i teksten", "en": "Search the text"},
+    "reflections_hidden": {
+        "nb": "{period}: {count} svar – for få svar til å vises.",
+        "en": "{period}: {count} answers – too few answers to show.",
+    },
+    "reflections_more": {
+        "nb": "Viser {shown} av {total} svar. Snevre inn med spørsmål, kvartal eller søk.",
+        "en": "Showing {shown} of {total} answers. Narrow down by question, quarter or search.",
+    },
+    "reflections_none_match": {
+        "nb": "Ingen refleksjoner passer filteret.",
+        "en": "No reflections match the filter.",
+    },
+    # overview page
+    "page_overview": {"nb": "Oversikt", "en": "Overview"},
+    "overview_intro": {
+        "nb": "Hvor står virksomheten, og hvordan utvikler hver del seg? Velg et nivå i "
+        "organisasjonen og en periode.",
+        "en": "Where does the organisation stand, and how does each part develop? Choose a level "
+        "of the organisation and a period.",
+    },
+    "overview_node": {
+        "nb": "Nivå (enhetene rett under vises hver for seg)",
+        "en": "Level (the units directly below are shown one by one)",
+    },
+    "overview_first": {"nb": "Fra kvartal", "en": "From quarter"},
+    "overview_last": {
+        "nb": "Til kvartal (siste kvartal i figurene)",
+        "en": "To quarter (latest in the charts)",
+    },
+    "overview_kind": {"nb": "Vis", "en": "Show"},
+    "kind_theme": {"nb": "Temaer i hjulet", "en": "Wheel themes"},
+    "kind_competency": {"nb": "Lederkompetanser", "en": "Leadership competencies"},
+    "overview_bad_range": {
+        "nb": "«Fra kvartal» ({first}) ligger etter «Til kvartal» ({last}); velg en fra-verdi "
+        "som ikke er senere enn til-verdien.",
+        "en": "“From quarter” ({first}) is after “To quarter” ({last}); choose a start that is "
+        "not later than the end.",
+    },
+    "heatmap_heading": {"nb": "Varmekart", "en": "Heatmap"},
+    "heatmap_title": {"nb": "Gjennomsnitt per enhet i {period}", "en": "Mean per unit in {period}"},
+    "heatmap_summary": {
+        "nb": "Høyest: {best_unit}, «{best_item}» ({best:.2f}). Lavest: {worst_unit}, "
+        "«{worst_item}» ({worst:.2f}). {hidden} celler er skjult fordi de har for få svar.",
+        "en": "Highest: {best_unit}, “{best_item}” ({best:.2f}). Lowest: {worst_unit}, "
+        "“{worst_item}” ({worst:.2f}). {hidden} cells are hidden for having too few answers.",
+    },
+    "all_of": {"nb": "Hele {unit}", "en": "All of {unit}"},
+    "chart_unit": {"nb": "Enhet", "en": "Unit"},
+    "change_heading": {"nb": "Endring", "en": "Change"},
+    "change_intro": {
+        "nb": "Endring fra forrige kvartal ({previous}) og fra samme kvartal i fjor ({year_ago}) "
+        "til {period}, per enhet og element.",
+        "en": "Change from the previous quarter ({previous}) and from the same quarter last year "
+        "({year_ago}) to {period}, per unit and item.",
+    },
+    "change_basis": {"nb": "Sammenlign med", "en": "Compare with"},
+    "change_previous": {"nb": "Forrige kvartal", "en": "Previous quarter"},
+    "change_year": {"nb": "Samme kvartal i fjor", "en": "Same quarter last year"},
+    "change_up": {"nb": "Største forbedringer", "en": "Largest improvements"},
+    "change_down": {"nb": "Største tilbakegang", "en": "Largest declines"},
+    "change_none": {"nb": "Ingen.", "en": "None."},
+    "col_mean_previous": {"nb": "Forrige kvartal", "en": "Previous quarter"},
+    "col_mean_year_ago": {"nb": "Samme kvartal i fjor", "en": "Same quarter last year"},
+    "col_change_previous": {"nb": "Endring fra forrige", "en": "Change since previous"},
+    "col_change_year": {"nb": "Endring fra i fjor", "en": "Change since last year"},
+    "distribution_heading": {"nb": "Fordeling av svarene", "en": "Distribution of the answers"},
+    "likert_title": {
+        "nb": "Andel svar per nivå i {period} (lave nivåer til venstre)",
+        "en": "Share of answers per level in {period} (low levels to the left)",
+    },
+    "likert_summary": {
+        "nb": "Andel under / over midten: {values}.",
+        "en": "Share below / above the middle: {values}.",
+    },
+    "chart_share": {"nb": "Andel av svarene", "en": "Share of the answers"},
+    "chart_level": {"nb": "Nivå", "en": "Level"},
+    "spread_title": {
+        "nb": "Enhetene under {unit} i {period}: hver strek er en enhet",
+        "en": "The units below {unit} in {period}: each tick is one unit",
+    },
+    "spread_unit": {"nb": "Marker enhet", "en": "Highlight unit"},
+    "spread_summary": {
+        "nb": "{unit} er nummer {ranks} blant enhetene (høyest = 1).",
+        "en": "{unit} ranks {ranks} among the units (highest = 1).",
+    },
+    "spread_none": {"nb": "Ingen enheter å sammenligne.", "en": "No units to compare."},
+    "participation_heading": {"nb": "Deltakelse", "en": "Participation"},
+    "participation_title": {
+        "nb": "Egenvurderinger mot forventet antall ledere",
+        "en": "Check-ins against the expected number of leaders",
+    },
+    "participation_note": {
+        "nb": "Forventet = ledere registrert på enheten og enhetene under den (slik de er "
+        "registrert nå). Antall egenvurderinger viser ingen svar og vises derfor alltid.",
+        "en": "Expected = leaders registered to the unit and the units below it (as registered "
+        "now). Counts of check-ins reveal no answers and are always shown.",
+    },
+    "participation_summary": {
+        "nb": "{period}: {checked} av {expected} forventede egenvurderinger; {missing} mangler.",
+        "en": "{period}: {checked} of {expected} expected check-ins; {missing} missing.",
+    },
+    "col_checked_in": {"nb": "Har svart", "en": "Checked in"},
+    "col_expected": {"nb": "Forventet", "en": "Expected"},
+    "col_missing": {"nb": "Mangler", "en": "Missing"},
+    "col_rate": {"nb": "Andel", "en": "Rate"},
+    "chart_rank": {"nb": "Plass (høyest = 1)", "en": "Rank (highest = 1)"},
+    "chart_count_answers": {"nb": "Antall svar", "en": "Number of answers"},
 }
 
 

@@ -3,13 +3,13 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dtmaturity import i18n
+from dtmaturity import exports, i18n, privacy
 from dtmaturity.context import Context, local_actor
 from dtmaturity.framework import Framework, FrameworkError, framework_path
 from dtmaturity.runtime import open_runtime
@@ -45,6 +45,12 @@ def context() -> Context:
         store, framework = _runtime(str(default_db_path()), str(framework_path()))
     except FrameworkError as exc:
         st.error(i18n.t(lang(), "framework_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    try:
+        privacy.thresholds()
+    except privacy.PrivacySettingError as exc:
+        st.error(i18n.t(lang(), "settings_broken"))
         st.code(str(exc), language=None)
         st.stop()
     return Context(actor=local_actor(), store=store, framework=framework, lang=lang())
@@ -107,13 +113,68 @@ def questions_beside(ctx: Context, lens: str) -> None:
 
 
 def chart_with_table(
-    chart: alt.TopLevelMixin, table: pd.DataFrame, *, summary: str, columns: dict[str, str]
+    chart: alt.TopLevelMixin,
+    table: pd.DataFrame,
+    *,
+    summary: str,
+    columns: dict[str, str],
+    name: str,
 ) -> None:
-    """A chart with a text alternative, and its figures one click away as a table."""
+    """A chart with a text alternative, its figures one click away as a table, and downloads of
+    both. Hidden figures (too few answers) are marked in the table."""
     st.altair_chart(chart, width="stretch", height="content", alt=summary)
     st.caption(summary)
+    shown = table_for_people(table, columns)
     with st.expander(t("show_table")):
-        st.dataframe(table[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, width="stretch")
+    downloads(shown, name=name, chart=chart)
+
+
+def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The chosen columns under their UI names; a hidden figure says why it is empty."""
+    columns = dict(columns)
+    if "hidden" in table.columns:
+        table = table.assign(hidden=[t("too_few") if h else "" for h in table["hidden"]])
+        columns["hidden"] = t("chart_hidden")
+    return table[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None = None) -> None:
+    """Download buttons: the table as CSV and Excel, the chart as PNG and SVG. Files are made
+    only when a button is pressed."""
+    stem = exports.file_stem(name)
+    buttons: list[tuple[str, Callable[[], bytes | str], str, str]] = [
+        ("download_csv", lambda: exports.csv_bytes(table), "csv", exports.CSV_MIME),
+        ("download_xlsx", lambda: exports.xlsx_bytes(table, sheet=stem), "xlsx", exports.XLSX_MIME),
+    ]
+    if chart is not None:
+        buttons += [
+            ("download_png", lambda: exports.chart_png(chart), "png", "image/png"),
+            ("download_svg", lambda: exports.chart_svg(chart), "svg", "image/svg+xml"),
+        ]
+    for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        with column:
+            st.download_button(
+                t(label),
+                data=make,
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"download:{stem}:{suffix}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+
+
+def privacy_and_rollup_note() -> None:
+    """Say how figures are rolled up and which ones privacy hides."""
+    limits = privacy.thresholds()
+    st.caption(t("rollup_note"))
+    st.caption(t("privacy_note", k=limits.min_respondents, r=limits.min_reflections))
+
+
+def too_few(message_key: str = "too_few_all", **params: object) -> None:
+    """The mark shown instead of a figure that privacy hides."""
+    st.info(t(message_key, **params), icon=":material/visibility_off:")
 
 
 def plain_text(text: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from dtmaturity.cache import cached_by_data_version
 from dtmaturity.context import Context
 from dtmaturity.store import queries
 
 
-@dataclass(frozen=True)
-class UnitChoice:
+class UnitChoice(NamedTuple):
     unit_id: str
     name: str
     parent_id: str | None
@@ -22,11 +22,50 @@ class UnitChoice:
         return "\u2003" * self.depth + self.name
 
 
+class _Tree(NamedTuple):
+    ordered: tuple[UnitChoice, ...]
+    by_id: dict[str, UnitChoice]
+
+
+def _tree_rows(cur: queries.Cursor) -> _Tree:
+    ordered = tuple(UnitChoice._make(row) for row in queries.units(cur))
+    return _Tree(ordered, {u.unit_id: u for u in ordered})
+
+
+_tree = cached_by_data_version(_tree_rows)
+
+
 def tree(ctx: Context) -> list[UnitChoice]:
     """Every unit, parents before children, siblings by name."""
-    with ctx.store.reader() as cur:
-        return [UnitChoice(*row) for row in queries.units(cur)]
+    return list(_tree(ctx.store).ordered)
 
 
 def labels(ctx: Context) -> dict[str, str]:
     return {u.unit_id: u.label for u in tree(ctx)}
+
+
+def by_id(ctx: Context) -> dict[str, UnitChoice]:
+    """Units by id (shared and cached: do not change it)."""
+    return _tree(ctx.store).by_id
+
+
+def parent_of(ctx: Context, unit_id: str) -> str | None:
+    """The unit's parent, or None for a top unit (or a parent that is not stored)."""
+    index = by_id(ctx)
+    unit = index.get(unit_id)
+    return unit.parent_id if unit and unit.parent_id in index else None
+
+
+def root_of(ctx: Context, unit_id: str) -> str:
+    """The top unit of the tree the unit belongs to: "the whole organisation"."""
+    current = unit_id
+    for _ in range(64):
+        parent = parent_of(ctx, current)
+        if parent is None:
+            return current
+        current = parent
+    return current
+
+
+def children(ctx: Context, unit_id: str) -> list[UnitChoice]:
+    return [u for u in tree(ctx) if u.parent_id == unit_id]

@@ -5,6 +5,7 @@ import streamlit as st
 from dtmaturity import analytics, charts, ui, units
 
 ctx = ui.page()
+fw = ctx.framework
 st.title(ui.t("page_unit"))
 st.caption(ui.t("unit_intro"))
 
@@ -14,6 +15,8 @@ if not tree:
     st.stop()
 unit_labels = {u.unit_id: u.label for u in tree}
 unit_id = st.selectbox(ui.t("unit"), list(unit_labels), format_func=unit_labels.get, key="unit_id")
+unit_name = units.by_id(ctx)[unit_id].name
+ui.privacy_and_rollup_note()
 periods = analytics.latest_periods(ctx, unit_id)
 if not periods:
     st.info(ui.t("no_data"))
@@ -36,6 +39,7 @@ with chart_col:
         trend,
         summary=analytics.trend_summary(ctx, trend),
         columns=columns,
+        name=f"{unit_name}-{title}",
     )
 with question_col:
     ui.questions_beside(ctx, "wheel")
@@ -54,20 +58,51 @@ with chart_col:
         profile,
         summary=analytics.profile_summary(ctx, profile),
         columns=columns,
+        name=f"{unit_name}-{title}",
     )
 with question_col:
     ui.questions_beside(ctx, "competencies")
+
+st.header(ui.t("compare_heading"))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    item_id = st.selectbox(
+        ui.t("compare_item"),
+        [item.id for item in fw.items],
+        format_func=lambda i: fw.item_name(i, ctx.lang),
+        key="unit_compare_item",
+    )
+    comparison = analytics.compare(ctx, unit_id, item_id)
+    title = ui.t("compare_title", item=fw.item_name(item_id, ctx.lang))
+    ui.chart_with_table(
+        charts.compare(comparison, lang=ctx.lang, title=title),
+        comparison,
+        summary=analytics.compare_summary(ctx, comparison),
+        columns={
+            "group": ui.t("chart_group"),
+            "period": ui.t("chart_period"),
+            "mean": ui.t("chart_mean"),
+            "n": ui.t("chart_n"),
+        },
+        name=f"{unit_name}-{title}",
+    )
+with question_col:
+    ui.questions_beside(ctx, "wheel" if fw.items_by_id[item_id].kind == "theme" else "competencies")
 
 st.header(ui.t("about_roles"))
 chart_col, question_col = st.columns([3, 1])
 with chart_col:
     role_period = st.selectbox(ui.t("roles_period"), periods, key="unit_role_period")
-    roles = analytics.role_distribution(ctx, unit_id, role_period)
-    if roles.empty:
+    below = st.checkbox(ui.t("roles_include_below"), value=True, key="unit_roles_below")
+    roles = analytics.role_distribution(ctx, unit_id, role_period, include_below=below)
+    if analytics.roles_hidden(ctx, unit_id, role_period, include_below=below):
+        ui.too_few("roles_hidden")
+    elif roles.empty:
         st.info(ui.t("roles_empty"))
     else:
+        title = ui.t("roles_title", period=role_period)
         ui.chart_with_table(
-            charts.roles(roles, lang=ctx.lang, title=ui.t("roles_title", period=role_period)),
+            charts.roles(roles, lang=ctx.lang, title=title),
             roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
             summary=analytics.roles_summary(ctx, roles),
             columns={
@@ -76,27 +111,75 @@ with chart_col:
                 "count": ui.t("chart_count"),
                 "n": ui.t("chart_n"),
             },
+            name=f"{unit_name}-{title}",
         )
+        st.subheader(ui.t("balance_heading"))
+        balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
+        st.markdown(analytics.balance_summary(ctx, balance))
+        table = ui.table_for_people(
+            balance.assign(status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]),
+            {
+                "role": ui.t("chart_role"),
+                "most": ui.t("role_kind_most"),
+                "want": ui.t("role_kind_want"),
+                "more": ui.t("role_kind_more"),
+                "n": ui.t("chart_n"),
+                "status": ui.t("col_status"),
+            },
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
 with question_col:
     ui.questions_beside(ctx, "roles")
 
 st.header(ui.t("reflections_title"))
-reflections = analytics.reflections(ctx, unit_id)
-if reflections.empty:
-    st.info(ui.t("reflections_empty"))
-else:
-    options = ["", *dict.fromkeys(reflections["question_id"])]
-    question_texts = dict(zip(reflections["question_id"], reflections["question"], strict=False))
+questions = {q.id: q.text[ctx.lang] for q in fw.questions}
+filter_cols = st.columns([2, 1, 1])
+with filter_cols[0]:
     chosen = st.selectbox(
         ui.t("reflections_filter"),
-        options,
-        format_func=lambda q: question_texts.get(q, ui.t("reflections_all")),
+        ["", *questions],
+        format_func=lambda q: questions.get(q, ui.t("reflections_all")),
         key="unit_reflection_question",
     )
-    shown = reflections if not chosen else reflections[reflections["question_id"] == chosen]
-    for period, group in shown.groupby("period", sort=False):
+with filter_cols[1]:
+    reflection_period = st.selectbox(
+        ui.t("reflections_period"),
+        ["", *periods],
+        format_func=lambda p: p or ui.t("reflections_all_periods"),
+        key="unit_reflection_period",
+    )
+with filter_cols[2]:
+    search = st.text_input(ui.t("reflections_search"), key="unit_reflection_search")
+view = analytics.reflection_view(
+    ctx,
+    unit_id,
+    question=chosen,
+    periods=[reflection_period] if reflection_period else None,
+    search=search,
+)
+for period, count in zip(view.hidden["period"], view.hidden["matching"], strict=True):
+    ui.too_few("reflections_hidden", period=period, count=count)
+if view.rows.empty:
+    if view.hidden.empty:
+        st.info(ui.t("reflections_empty" if not (chosen or search) else "reflections_none_match"))
+else:
+    if view.matching > len(view.rows):
+        st.caption(ui.t("reflections_more", shown=len(view.rows), total=view.matching))
+    for period, group in view.rows.groupby("period", sort=False):
         st.subheader(str(period))
         for question, answers in group.groupby("question", sort=False):
             st.markdown(f"**{question}**")
             for answer in answers["answer"]:
                 ui.plain_text(answer)
+    ui.downloads(
+        ui.table_for_people(
+            view.rows,
+            {
+                "period": ui.t("chart_period"),
+                "question": ui.t("col_question"),
+                "answer": ui.t("col_answer"),
+            },
+        ),
+        name=f"{unit_name}-{ui.t('reflections_title')}",
+    )

@@ -503,3 +503,19 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(db_path, tmp_path):
     con = duckdb.connect(str(db_path))
     assert con.execute("SELECT count(*), sum(score) FROM answer").fetchone() == before
     con.close()
+
+
+def test_dashboards_see_an_import_at_once_and_its_undo(org, tmp_path):
+    from dtmaturity import analytics
+
+    rows = [LONG_HEADER] + [
+        ["u1", "2026-Q3", f"leder{i}", "user", str(score), ""] for i, score in enumerate((2, 4, 5))
+    ]
+    result = imports.run(org, write_csv(tmp_path / "a.csv", rows))
+    trend = analytics.item_trend(org, "u1", "theme")
+    point = trend[(trend["period"] == "2026-Q3") & (trend["item_id"] == "user")]
+    assert point["mean"].item() == pytest.approx(11 / 3) and point["n"].item() == 3
+    division = analytics.item_trend(org, "etat", "theme")  # rolled up into the parent
+    assert division[division["item_id"] == "user"]["n"].item() == 3
+    imports.undo(org, result.import_id)
+    assert analytics.item_trend(org, "u1", "theme").empty

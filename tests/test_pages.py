@@ -98,7 +98,8 @@ def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(demo_app
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 @pytest.mark.parametrize(
-    "page", ["pages/home.py", "pages/checkin.py", "pages/unit.py", "pages/about.py"]
+    "page",
+    ["pages/home.py", "pages/checkin.py", "pages/unit.py", "pages/about.py", "pages/overview.py"],
 )
 def test_every_page_renders_in_both_languages(demo_app, page, lang):
     demo_app.radio(key="lang").set_value(lang).run()
@@ -106,7 +107,11 @@ def test_every_page_renders_in_both_languages(demo_app, page, lang):
     assert not at.exception
     assert not at.error
     english = "Quarterly check-in" in texts(at) or "Digital maturity" in texts(at)
-    assert english == (lang == "en") or page in ("pages/unit.py", "pages/about.py")
+    assert english == (lang == "en") or page in (
+        "pages/unit.py",
+        "pages/about.py",
+        "pages/overview.py",
+    )
 
 
 def test_unit_page_shows_questions_beside_each_chart_in_english(demo_app):
@@ -116,7 +121,8 @@ def test_unit_page_shows_questions_beside_each_chart_in_english(demo_app):
     assert titles[0] == "Maturity per theme over time"
     assert titles[1].startswith("Leadership competencies:")
     page = texts(at)
-    assert page.count("Questions for reflection") == 3
+    # Wheel trend, competency profile, the comparison with parent and organisation, roles.
+    assert page.count("Questions for reflection") == 4
     assert "Which of the seven" in page or "competencies" in page
 
 
@@ -138,3 +144,52 @@ def test_broken_framework_stops_the_app_with_a_clear_message(db_path, tmp_path, 
         and "themes[0] (id 'user')" in message
         and "unknown scale 'x'" in message
     )
+
+
+def test_overview_heatmap_shows_each_division_with_numbers_and_n(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    assert not at.exception
+    heat = next(frame for title, frame in chart_frames(at) if title.startswith("Gjennomsnitt per"))
+    user = heat[heat["item_id"] == "user"].set_index("row_id")
+    assert set(user.index) == {"demo", "demo-bruker", "demo-teknologi", "demo-forvaltning"}
+    for _, row in user.iterrows():
+        assert row["text"] == ("–" if row["hidden"] else f"{row['mean']:.1f}")
+        assert row["n"] > 0
+    page = texts(at)
+    assert "Slik regnes tallene" in page and "Spørsmål til refleksjon" in page
+    labels = [b.label for b in at.get("download_button")]
+    assert "Last ned CSV" in labels and "Last ned figur (PNG)" in labels
+
+
+def test_overview_switches_to_competencies_and_to_a_division(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    at.radio(key="ov_kind").set_value("competency").run()
+    at.selectbox(key="ov_node").set_value("demo-teknologi").run()
+    assert not at.exception
+    heat = next(frame for title, frame in chart_frames(at) if title.startswith("Gjennomsnitt per"))
+    assert set(heat["item_id"]) == {
+        "citizen",
+        "collaborate",
+        "experiment",
+        "storytelling",
+        "mission",
+        "challenge",
+        "motivate",
+    }
+    assert len(set(heat["row_id"])) == 5  # the division and its four units
+
+
+def test_overview_explains_a_reversed_period_range(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    periods = at.selectbox(key="ov_last").options
+    at.selectbox(key="ov_first").set_value(periods[0])
+    at.selectbox(key="ov_last").set_value(periods[-1]).run()
+    assert "ligger etter «Til kvartal»" in "\n".join(str(e.value) for e in at.error)
+
+
+def test_unit_page_filters_reflections_by_text(demo_app):
+    at = demo_app.switch_page("pages/unit.py").run()
+    at.text_input(key="unit_reflection_search").input("brobygger").run()
+    assert not at.exception
+    shown = [str(el.value) for el in at.get("text")]
+    assert shown and all("brobygger" in line.lower() for line in shown)

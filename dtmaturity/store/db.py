@@ -42,6 +42,10 @@ class Store:
                 f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
                 "(the app or a command) using it? DuckDB allows one writing process per file."
             ) from exc
+        # DuckDB would otherwise pre-aggregate the whole answer rollup by (unit, period, item)
+        # before joining it to the subtree, which makes subtree roll-ups 5-10x slower
+        # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
+        self._con.execute("SET GLOBAL disabled_optimizers = 'partial_aggregate_pushdown'")
         self._lock = threading.Lock()
         if migrate:
             self.migrate()

@@ -479,11 +479,31 @@ def write_answers(cur: Cursor, import_id: int, framework_version: str) -> tuple[
         [import_id],
     )
     _write_roles_and_reflections(cur, import_id)
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE affected AS
+           SELECT DISTINCT unit_id, period FROM changes WHERE status <> 'unchanged'"""
+    )
+    _refresh_rollup(cur)
     counts = cur.execute(
         """SELECT count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'updated'),
                   count(*) FILTER (WHERE status = 'unchanged') FROM changes"""
     ).fetchone()
     return int(counts[0]), int(counts[1]), int(counts[2])
+
+
+def _refresh_rollup(cur: Cursor) -> None:
+    """Recompute the dashboards' answer_rollup for the (unit, period) pairs in TEMP affected."""
+    cur.execute(
+        """DELETE FROM answer_rollup USING affected a
+           WHERE answer_rollup.unit_id = a.unit_id AND answer_rollup.period = a.period"""
+    )
+    cur.execute(
+        """INSERT INTO answer_rollup
+           SELECT x.unit_id, x.period, x.item_id, count(x.score), sum(x.score)
+           FROM answer x JOIN affected USING (unit_id, period)
+           WHERE x.score IS NOT NULL
+           GROUP BY x.unit_id, x.period, x.item_id"""
+    )
 
 
 def _write_roles_and_reflections(cur: Cursor, import_id: int) -> None:
@@ -667,6 +687,11 @@ def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
 def _undo_answers(cur: Cursor, import_id: int) -> dict[str, int]:
     """Answers still carrying this import's mark go back to what they were before it."""
     marked = cur.execute("SELECT count(*) FROM answer WHERE import_id = ?", [import_id]).fetchone()
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE affected AS
+           SELECT DISTINCT unit_id, period FROM answer WHERE import_id = ?""",
+        [import_id],
+    )
     restored = cur.execute(
         """UPDATE answer SET score = x.old_score, scale_max = x.old_scale_max,
                              comment = x.old_comment, import_id = x.old_import_id
@@ -684,6 +709,7 @@ def _undo_answers(cur: Cursor, import_id: int) -> dict[str, int]:
         "SELECT answers_new FROM import_log WHERE import_id = ?", [import_id]
     ).fetchone()[0]
     kept = (changed + new_total) - int(marked[0])
+    _refresh_rollup(cur)
     return {"removed": int(removed), "restored": int(restored), "kept": max(kept, 0)}
 
 

@@ -153,6 +153,39 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        "unit members: the leaders expected to check in for each unit",
+        [
+            # Who is expected to check in for a unit, so missing check-ins show. A person id is
+            # the respondent value their check-ins carry. Issue 5 (people and roles) extends it.
+            """CREATE TABLE unit_member (
+                unit_id VARCHAR NOT NULL,
+                person_id VARCHAR NOT NULL,
+                PRIMARY KEY (unit_id, person_id)
+            )""",
+        ],
+    ),
+    (
+        5,
+        "answer rollup: answers summed per unit, period and item, maintained on every write",
+        [
+            # Dashboards roll answers up over whole subtrees; summing this (one row per unit,
+            # period and item) instead of every answer keeps them fast at national scale.
+            """CREATE TABLE answer_rollup (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL,
+                n INTEGER NOT NULL,
+                total BIGINT NOT NULL
+            )""",
+            """INSERT INTO answer_rollup
+               SELECT unit_id, period, item_id, count(score), sum(score)
+               FROM answer WHERE score IS NOT NULL
+               GROUP BY unit_id, period, item_id
+               ORDER BY period, unit_id, item_id""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -119,7 +119,37 @@ def save_checkin(
         cur.executemany(
             "INSERT INTO reflection VALUES (?, ?, ?, ?, ?)", [(*key, *r) for r in reflections]
         )
+    refresh_rollup(cur, unit_id=key[0], period=key[1])
     return bool(existed)
+
+
+# --- the answer rollup (kept in step with `answer` by every writer) --------------------------
+
+_ROLLUP_INSERT = """
+INSERT INTO answer_rollup
+SELECT unit_id, period, item_id, count(score), sum(score)
+FROM answer
+WHERE score IS NOT NULL AND {where}
+GROUP BY unit_id, period, item_id
+ORDER BY period, unit_id, item_id
+"""
+
+
+def refresh_rollup(cur: Cursor, *, unit_id: str, period: str) -> None:
+    """Recompute the rollup rows of one unit and period. Whoever writes `answer` calls this
+    (or `rebuild_rollup`) in the same transaction, so dashboards never see stale sums."""
+    cur.execute("DELETE FROM answer_rollup WHERE unit_id = ? AND period = ?", [unit_id, period])
+    cur.execute(
+        _ROLLUP_INSERT.format(where="unit_id = ? AND period = ?"),  # noqa: S608 (constant text)
+        [unit_id, period],
+    )
+
+
+def rebuild_rollup(cur: Cursor, *, demo_only: bool = False) -> None:
+    """Recompute the rollup of every unit (or of the demo units only) from the answers."""
+    where = "unit_id IN (SELECT unit_id FROM unit WHERE is_demo)" if demo_only else "true"
+    cur.execute(f"DELETE FROM answer_rollup WHERE {where}")  # noqa: S608 (constant text)
+    cur.execute(_ROLLUP_INSERT.format(where=where))  # noqa: S608 (constant text)
 
 
 def load_checkin(cur: Cursor, key: tuple[str, str, str]) -> dict | None:
@@ -248,10 +278,12 @@ def insert_demo(
     answers: pd.DataFrame,
     roles: pd.DataFrame,
     reflections: pd.DataFrame,
+    members: pd.DataFrame,
 ) -> None:
     """Bulk-insert a generated organisation; the frames' columns match the tables."""
     upsert_units(cur, units)
     for table, frame in (
+        ("unit_member", members),
         ("checkin", checkins),
         ("answer", answers),
         ("role_pick", roles),
@@ -261,6 +293,7 @@ def insert_demo(
         columns = ", ".join(frame.columns)
         cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM demo_frame")  # noqa: S608 (fixed names)
         cur.unregister("demo_frame")
+    rebuild_rollup(cur, demo_only=True)
 
 
 def has_demo(cur: Cursor) -> bool:
@@ -270,7 +303,7 @@ def has_demo(cur: Cursor) -> bool:
 def delete_demo(cur: Cursor) -> int:
     """Remove the demo units and every check-in made for them; returns the units removed."""
     demo_units = "SELECT unit_id FROM unit WHERE is_demo"
-    for table in ("answer", "role_pick", "reflection", "checkin"):
+    for table in ("answer_rollup", "answer", "role_pick", "reflection", "checkin", "unit_member"):
         cur.execute(f"DELETE FROM {table} WHERE unit_id IN ({demo_units})")  # noqa: S608 (fixed names)
     return int(cur.execute("DELETE FROM unit WHERE is_demo").fetchone()[0])
 
@@ -280,3 +313,113 @@ def count_rows(cur: Cursor) -> dict[str, int]:
     for table in ("unit", "checkin", "answer", "role_pick", "reflection"):
         out[table] = int(cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
     return out
+
+
+# --- national-scale demo, generated inside DuckDB ---------------------------------------------
+
+# A uniform number in [0, 1) from a hash of its arguments: deterministic, no Python loop.
+_NATIONAL_DEMO_SQL = """
+CREATE OR REPLACE TEMP TABLE demo_checkin AS
+SELECT m.unit_id, p.period, p.step, m.person_id AS respondent
+FROM unit_member m
+JOIN unit u USING (unit_id)
+CROSS JOIN (SELECT unnest($periods) AS period, unnest(range(len($periods))) AS step) p
+WHERE u.is_demo AND hash(m.person_id, p.period, 'miss') % 100 >= $miss_percent;
+
+INSERT INTO checkin (unit_id, period, respondent, framework_version, is_demo)
+SELECT unit_id, period, respondent, $version, true FROM demo_checkin ORDER BY period, unit_id;
+
+INSERT INTO answer (unit_id, period, respondent, item_id, score, scale_max, comment)
+WITH items AS (
+    SELECT unnest($item_ids) AS item_id, unnest($scale_maxes) AS scale_max
+), drawn AS (
+    SELECT c.unit_id, c.period, c.respondent, i.item_id, i.scale_max,
+           1.7 + 1.8 * (hash(c.unit_id, i.item_id, 'start') % 1000003) / 1000003.0
+             + (-0.02 + 0.1 * (hash(c.unit_id, 'pace') % 1000003) / 1000003.0) * c.step
+             + 0.95 * ((hash(c.respondent, c.period, i.item_id, 'a') % 1000003)
+                     + (hash(c.respondent, c.period, i.item_id, 'b') % 1000003)
+                     + (hash(c.respondent, c.period, i.item_id, 'c') % 1000003)
+                     + (hash(c.respondent, c.period, i.item_id, 'd') % 1000003)) / 1000003.0
+             - 1.9 AS level,
+           hash(c.respondent, c.period, i.item_id, 'comment') % 1000 AS comment_draw
+    FROM demo_checkin c CROSS JOIN items i
+)
+SELECT unit_id, period, respondent, item_id,
+       greatest(1, least(scale_max, round(level)))::SMALLINT,
+       scale_max,
+       CASE WHEN comment_draw < 15
+            THEN $comments[(1 + comment_draw % len($comments))::BIGINT] END
+FROM drawn
+ORDER BY period, unit_id;
+
+INSERT INTO role_pick (unit_id, period, respondent, kind, role_id)
+SELECT DISTINCT unit_id, period, respondent, kind, role_id FROM (
+    SELECT c.unit_id, c.period, c.respondent, k.kind,
+           $role_ids[(1 + CASE WHEN k.kind = 'most'
+                THEN hash(c.unit_id, 'favourite') % 100 + hash(c.respondent, c.period, pick) % 4
+                ELSE hash(c.respondent, c.period, k.kind, pick) END % len($role_ids))::BIGINT]
+           AS role_id
+    FROM demo_checkin c
+    CROSS JOIN (SELECT unnest(['most', 'want', 'more']) AS kind) k
+    CROSS JOIN range(2) r(pick)
+    WHERE pick = 0 OR hash(c.respondent, c.period, k.kind, 'second') % 2 = 0
+)
+ORDER BY period, unit_id;
+
+INSERT INTO reflection (unit_id, period, respondent, question_id, answer)
+SELECT unit_id, period, respondent,
+       $question_ids[(1 + hash(respondent, period, 'question') % len($question_ids))::BIGINT],
+       $reflections[(1 + hash(respondent, period, 'text') % len($reflections))::BIGINT]
+FROM demo_checkin
+WHERE hash(respondent, period, 'reflect') % 100 < 25
+ORDER BY period, unit_id;
+
+DROP TABLE demo_checkin;
+"""
+
+
+def insert_national_demo(
+    cur: Cursor,
+    *,
+    units: pd.DataFrame,
+    leaders_per_unit: int,
+    periods: list[str],
+    version: str,
+    item_ids: list[str],
+    scale_maxes: list[int],
+    role_ids: list[str],
+    question_ids: list[str],
+    comments: list[str],
+    reflections: list[str],
+    miss_percent: int = 5,
+) -> None:
+    """Insert a large generated organisation: units from `units`, everything else generated by
+    SQL from hashes (deterministic, seconds for millions of answers)."""
+    cur.register("demo_units", units)
+    cur.execute(
+        """INSERT INTO unit (unit_id, name, parent_id, is_demo)
+           SELECT unit_id, name, parent_id, true FROM demo_units"""
+    )
+    cur.unregister("demo_units")
+    cur.execute(
+        """INSERT INTO unit_member (unit_id, person_id)
+           SELECT unit_id, replace(unit_id, 'nat-', '') || '.leder' || k || '@etaten.example'
+           FROM unit, range(1, $leaders + 1) t(k) WHERE is_demo""",
+        {"leaders": leaders_per_unit},
+    )
+    params = {
+        "periods": periods,
+        "miss_percent": miss_percent,
+        "version": version,
+        "item_ids": item_ids,
+        "scale_maxes": scale_maxes,
+        "role_ids": role_ids,
+        "question_ids": question_ids,
+        "comments": comments,
+        "reflections": reflections,
+    }
+    for statement in _NATIONAL_DEMO_SQL.split(";\n"):
+        if statement.strip():
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            cur.execute(statement, used)
+    rebuild_rollup(cur, demo_only=True)

@@ -1,0 +1,188 @@
+"""Overview page: where the organisation stands and how each part develops."""
+
+import streamlit as st
+
+from dtmaturity import analytics, charts, ui, units
+
+ctx = ui.page()
+fw = ctx.framework
+st.title(ui.t("page_overview"))
+st.caption(ui.t("overview_intro"))
+
+tree = units.tree(ctx)
+if not tree:
+    st.info(ui.t("no_units"))
+    st.stop()
+parents = {u.parent_id for u in tree}
+unit_labels = {u.unit_id: u.label for u in tree if u.unit_id in parents or u.depth == 0}
+controls = st.columns([2, 1, 1, 1])
+with controls[0]:
+    node_id = st.selectbox(
+        ui.t("overview_node"), list(unit_labels), format_func=unit_labels.get, key="ov_node"
+    )
+node_name = units.by_id(ctx)[node_id].name
+periods = analytics.latest_periods(ctx, node_id)
+if not periods:
+    st.info(ui.t("no_data"))
+    st.stop()
+with controls[1]:
+    first = st.selectbox(
+        ui.t("overview_first"), periods, index=min(7, len(periods) - 1), key="ov_first"
+    )
+with controls[2]:
+    last = st.selectbox(ui.t("overview_last"), periods, index=0, key="ov_last")
+with controls[3]:
+    kind = st.radio(
+        ui.t("overview_kind"),
+        ["theme", "competency"],
+        format_func=lambda k: ui.t(f"kind_{k}"),
+        key="ov_kind",
+    )
+if first > last:
+    st.error(ui.t("overview_bad_range", first=first, last=last))
+    st.stop()
+ui.privacy_and_rollup_note()
+lens = "wheel" if kind == "theme" else "competencies"
+kind_name = ui.t(f"kind_{kind}")
+
+st.header(ui.t("heatmap_heading"))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    cells = analytics.heatmap(ctx, node_id, last, kind)
+    if cells.empty:
+        st.info(ui.t("no_data"))
+    else:
+        cells["unit_label"] = [
+            ui.t("all_of", unit=u) if total else u
+            for u, total in zip(cells["unit"], cells["is_total"], strict=True)
+        ]
+        title = ui.t("heatmap_title", period=last)
+        ui.chart_with_table(
+            charts.heatmap(cells, lang=ctx.lang, title=title),
+            cells,
+            summary=analytics.heatmap_summary(ctx, cells),
+            columns={
+                "unit_label": ui.t("chart_unit"),
+                "item": ui.t("chart_item"),
+                "mean": ui.t("chart_mean"),
+                "n": ui.t("chart_n"),
+            },
+            name=f"{node_name}-{kind_name}-{last}",
+        )
+with question_col:
+    ui.questions_beside(ctx, lens)
+
+st.header(ui.t("change_heading"))
+previous, year_ago = analytics.comparison_periods(last)
+st.caption(ui.t("change_intro", previous=previous, year_ago=year_ago, period=last))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    change = analytics.changes(ctx, node_id, last, kind)
+    basis = st.radio(
+        ui.t("change_basis"),
+        ["change_previous", "change_year"],
+        format_func=ui.t,
+        horizontal=True,
+        key="ov_change_basis",
+    )
+    up, down = analytics.largest_changes(change, basis)
+    lists = st.columns(2)
+    for column, heading, rows in ((lists[0], "change_up", up), (lists[1], "change_down", down)):
+        with column:
+            st.markdown(f"**{ui.t(heading)}**")
+            if rows.empty:
+                st.caption(ui.t("change_none"))
+            ui.bullet_list(
+                f"{unit} – {item}: {value:+.2f}"
+                for unit, item, value in zip(rows["unit"], rows["item"], rows[basis], strict=True)
+            )
+    table = ui.table_for_people(
+        change,
+        {
+            "unit": ui.t("chart_unit"),
+            "item": ui.t("chart_item"),
+            "mean": last,
+            "mean_previous": ui.t("col_mean_previous"),
+            "mean_year_ago": ui.t("col_mean_year_ago"),
+            "change_previous": ui.t("col_change_previous"),
+            "change_year": ui.t("col_change_year"),
+        },
+    )
+    with st.expander(ui.t("show_table")):
+        st.dataframe(table, hide_index=True, width="stretch")
+    ui.downloads(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
+with question_col:
+    ui.questions_beside(ctx, lens)
+
+st.header(ui.t("distribution_heading"))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    distribution = analytics.likert(ctx, node_id, last, kind)
+    if distribution.empty:
+        ui.too_few()
+    else:
+        title = ui.t("likert_title", period=last)
+        ui.chart_with_table(
+            charts.likert(distribution, lang=ctx.lang, title=title),
+            distribution,
+            summary=analytics.likert_summary(ctx, distribution),
+            columns={
+                "item": ui.t("chart_item"),
+                "label": ui.t("chart_level"),
+                "count": ui.t("chart_count_answers"),
+                "share": ui.t("chart_share"),
+                "n": ui.t("chart_n"),
+            },
+            name=f"{node_name}-{ui.t('distribution_heading')}-{last}",
+        )
+    spread = analytics.spread(ctx, node_id, last, kind)
+    if spread.empty:
+        st.caption(ui.t("spread_none"))
+    else:
+        choices = list(dict.fromkeys(spread["row_id"]))
+        names = dict(zip(spread["row_id"], spread["unit"], strict=False))
+        highlight = st.selectbox(
+            ui.t("spread_unit"), choices, format_func=names.get, key="ov_spread_unit"
+        )
+        mine = spread[spread["row_id"] == highlight]
+        ranks = ", ".join(
+            f"{item}: {int(rank)}/{int(of)}"
+            for item, rank, of in zip(mine["item"], mine["rank"], mine["of"], strict=True)
+        )
+        title = ui.t("spread_title", unit=node_name, period=last)
+        ui.chart_with_table(
+            charts.spread(spread, lang=ctx.lang, title=title, highlight=highlight),
+            spread,
+            summary=ui.t("spread_summary", unit=names[highlight], ranks=ranks),
+            columns={
+                "unit": ui.t("chart_unit"),
+                "item": ui.t("chart_item"),
+                "mean": ui.t("chart_mean"),
+                "n": ui.t("chart_n"),
+                "rank": ui.t("chart_rank"),
+            },
+            name=f"{node_name}-spread-{last}",
+        )
+with question_col:
+    ui.questions_beside(ctx, lens)
+
+st.header(ui.t("participation_heading"))
+st.caption(ui.t("participation_note"))
+attendance = analytics.participation(ctx, node_id, first, last)
+if attendance.empty:
+    st.info(ui.t("no_data"))
+else:
+    ui.chart_with_table(
+        charts.participation(attendance, lang=ctx.lang, title=ui.t("participation_title")),
+        attendance,
+        summary=analytics.participation_summary(ctx, attendance),
+        columns={
+            "unit": ui.t("chart_unit"),
+            "period": ui.t("chart_period"),
+            "checked_in": ui.t("col_checked_in"),
+            "expected": ui.t("col_expected"),
+            "missing": ui.t("col_missing"),
+            "rate": ui.t("col_rate"),
+        },
+        name=f"{node_name}-{ui.t('participation_heading')}-{first}-{last}",
+    )
