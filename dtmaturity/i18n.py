@@ -396,11 +396,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "preview_heading": {"nb": "Dette blir lagret", "en": "What will be written"},
     "problems_heading": {"nb": "Feil i filen ({count})", "en": "Problems in the file ({count})"},
     "no_problems": {"nb": "Ingen feil funnet.", "en": "No problems found."},
-    "download_problems": {"nb": "Last ned feillisten (CSV)", "en": "Download the problems (CSV)"},
-    "download_preview": {
-        "nb": "Last ned forhåndsvisningen (CSV)",
-        "en": "Download the preview (CSV)",
-    },
+    "problems_file": {"nb": "Feil", "en": "Problems"},
     "import_button": {"nb": "Importer", "en": "Import"},
     "import_blocked": {
         "nb": "Filen har feil. Rett dem og last opp på nytt, eller velg å hoppe over radene med feil.",

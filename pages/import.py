@@ -1,9 +1,9 @@
 """Import page: coordinators upload CSV batches, see every problem and a preview, then import."""
 
+import pandas as pd
 import streamlit as st
 
 from dtmaturity import imports, ui
-from dtmaturity.csvexport import csv_bytes
 from dtmaturity.importformat import mapping_targets
 
 ctx = ui.page()
@@ -90,26 +90,14 @@ if upload is not None:
     if result.preview:
         st.subheader(ui.t("preview_heading"))
         st.write(result.summary(ctx.lang))
-        preview = imports.preview_table(result, ctx.lang)
+        preview = pd.DataFrame(imports.preview_table(result, ctx.lang))
         st.dataframe(preview, hide_index=True, width="stretch")
-        st.download_button(
-            ui.t("download_preview"),
-            csv_bytes(preview),
-            file_name=f"preview-{name}",
-            mime="text/csv",
-            key="download_preview",
-        )
+        ui.downloads(preview, name=f"{ui.t('preview_heading')} {name}")
     st.subheader(ui.t("problems_heading", count=len(result.problems)))
     if result.problems:
-        problems = imports.problems_table(result, ctx.lang)
+        problems = pd.DataFrame(imports.problems_table(result, ctx.lang))
         st.dataframe(problems, hide_index=True, width="stretch")
-        st.download_button(
-            ui.t("download_problems"),
-            csv_bytes(problems),
-            file_name=f"problems-{name}",
-            mime="text/csv",
-            key="download_problems",
-        )
+        ui.downloads(problems, name=f"{ui.t('problems_file')} {name}")
     else:
         st.success(ui.t("no_problems"))
 
