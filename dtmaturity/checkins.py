@@ -78,14 +78,18 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     if errors:
         return SaveResult(errors=errors)
     framework = ctx.framework
-    updated = ctx.store.write(
+    key = _key(checkin.unit_id, checkin.period, checkin.respondent)
+    updated = ctx.write(
         lambda cur: queries.save_checkin(
             cur,
-            _key(checkin.unit_id, checkin.period, checkin.respondent),
+            key,
             framework_version=framework.version_key,
             answers=checkin.answer_rows(framework),
             roles=checkin.role_rows(),
             reflections=checkin.reflection_rows(),
-        )
+        ),
+        "checkin.save",
+        "/".join(key),
+        lambda existed: {"updated": existed, "framework_version": framework.version_key},
     )
     return SaveResult(updated=updated)

@@ -7,23 +7,33 @@ added inside the services without touching the pages.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
+import duckdb
+
+from dtmaturity.access import ALL_GRANTS, Grant
 from dtmaturity.framework import Framework
-from dtmaturity.store import Store
+from dtmaturity.store import AuditEntry, Store
 
-ALL_ROLES = frozenset({"leader", "manager", "coordinator", "admin"})
 DEFAULT_LOCAL_USER = "lokal.bruker"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person using the app. In local mode: one local user holding every role."""
+    """The person using the app and the roles they hold on units. In local mode: one local
+    user holding every role on every unit."""
 
     user_id: str
     display_name: str
-    roles: frozenset[str] = field(default_factory=lambda: ALL_ROLES)
+    grants: tuple[Grant, ...] = ALL_GRANTS
     local_mode: bool = True
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
 
 
 def local_actor() -> Actor:
@@ -40,3 +50,13 @@ class Context:
 
     def with_lang(self, lang: str) -> Context:
         return replace(self, lang=lang)
+
+    def write(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection], T],
+        action: str,
+        target: str | None = None,
+        details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+    ) -> T:
+        """One transaction on behalf of the acting person, recorded in the audit log."""
+        return self.store.write(work, audit=AuditEntry(self.actor.user_id, action, target, details))

@@ -161,7 +161,7 @@ def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
             members=data["members"],
         )
 
-    ctx.store.write(work)
+    ctx.write(work, "demo.create", details={"units": len(data["units"])})
     return DemoSummary(len(data["units"]), len(data["checkins"]), len(data["answers"]))
 
 
@@ -235,7 +235,7 @@ def create_national(
             reflections=REFLECTIONS,
         )
 
-    ctx.store.write(work)
+    ctx.write(work, "demo.create", details={"units": len(units), "scale": "national"})
     with ctx.store.reader() as cur:
         counts = queries.count_rows(cur)
     return DemoSummary(len(units), counts["checkin"], counts["answer"])
@@ -243,4 +243,4 @@ def create_national(
 
 def remove(ctx: Context) -> int:
     """Delete the demo units and every check-in made for them; returns the units removed."""
-    return ctx.store.write(queries.delete_demo)
+    return ctx.write(queries.delete_demo, "demo.remove", details=lambda n: {"units": n})

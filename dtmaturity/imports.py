@@ -251,8 +251,10 @@ def save_mapping(ctx: Context, headers: tuple[str, ...], mapping: dict[str, str]
     """Remember how to read files with these headers (normalised header → target)."""
     clean = {normalise(h): target for h, target in mapping.items() if target}
     payload = json.dumps(clean, ensure_ascii=False, sort_keys=True)
-    ctx.store.write(
-        lambda cur: sql.save_mapping(cur, header_signature(headers), payload, ctx.actor.user_id)
+    ctx.write(
+        lambda cur: sql.save_mapping(cur, header_signature(headers), payload, ctx.actor.user_id),
+        "import.mapping.save",
+        details={"headers": len(headers)},
     )
 
 
@@ -298,8 +300,19 @@ def run(
         if result.problems:
             return result
         try:
-            ctx.store.write(
-                lambda cur: _work(ctx, cur, source, layout, result, dry_run, skip_invalid)
+            ctx.write(
+                lambda cur: _work(ctx, cur, source, layout, result, dry_run, skip_invalid),
+                "import.run",
+                source.name,
+                lambda _: {
+                    "import_id": result.import_id,
+                    "sha256": source.sha256,
+                    "format": result.file_format,
+                    "new": result.totals[0],
+                    "updated": result.totals[1],
+                    "unchanged": result.totals[2],
+                    "rows_rejected": result.rejected_rows,
+                },
             )
         except _Rollback:
             pass
@@ -417,7 +430,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             raise UndoError("undo_already", id=import_id)
         return sql.undo_import(cur, import_id, ctx.actor.user_id)
 
-    return ctx.store.write(work)
+    return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"

@@ -6,11 +6,15 @@ from pathlib import Path
 
 from dtmaturity import framework as framework_module
 from dtmaturity.framework import Framework
-from dtmaturity.store import Store, queries
+from dtmaturity.store import AuditEntry, Store, queries
 
 
 def register_framework(store: Store, framework: Framework) -> None:
     """Keep this framework's text in the database, so old check-ins can always be read."""
+    with store.reader() as cur:
+        known = queries.framework_versions(cur)
+    if framework.version_key in set(known["version_key"]):
+        return
     store.write(
         lambda cur: queries.register_framework(
             cur,
@@ -19,7 +23,8 @@ def register_framework(store: Store, framework: Framework) -> None:
             version=framework.version,
             sha256=framework.sha256,
             content=framework.content,
-        )
+        ),
+        audit=AuditEntry("system", "framework.register", framework.version_key),
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dtmaturity.context import Context
-from dtmaturity.store import queries
+from dtmaturity.store import AuditEntry, queries
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
 
 PERIOD = "2026-Q2"
 PREVIOUS = "2026-Q1"
@@ -12,7 +14,8 @@ PREVIOUS = "2026-Q1"
 def add_units(ctx: Context, rows: list[tuple[str, str | None]]) -> None:
     """(unit_id, parent_id) pairs; names are the ids."""
     ctx.store.write(
-        lambda cur: queries.upsert_units(cur, [(u, u.upper(), p, False) for u, p in rows])
+        lambda cur: queries.upsert_units(cur, [(u, u.upper(), p, False) for u, p in rows]),
+        audit=TEST_AUDIT,
     )
 
 
@@ -41,5 +44,5 @@ def add_checkins(
                 reflections=[("wheel_strongest", reflection)] if reflection else [],
             )
 
-    ctx.store.write(work)
+    ctx.store.write(work, audit=TEST_AUDIT)
     return people

@@ -8,13 +8,17 @@ from dtmaturity import checkins
 from dtmaturity.context import Context
 from dtmaturity.framework import parse
 from dtmaturity.model import CheckIn
-from dtmaturity.store import queries
+from dtmaturity.store import AuditEntry, queries
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
 
 TODAY = date(2026, 11, 26)
 
 
 def make_unit(ctx: Context) -> None:
-    ctx.store.write(lambda cur: queries.upsert_units(cur, [("u1", "Enhet", None, False)]))
+    ctx.store.write(
+        lambda cur: queries.upsert_units(cur, [("u1", "Enhet", None, False)]), audit=TEST_AUDIT
+    )
 
 
 def answers(ctx: Context, period: str, score: int, **extra) -> CheckIn:

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from dtmaturity import analytics, demo
-from dtmaturity.store import queries
+from dtmaturity.store import AuditEntry, queries
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
 
 DIVISIONS = ["demo-bruker", "demo-teknologi", "demo-forvaltning"]
 
@@ -220,7 +222,8 @@ def test_the_rollup_stays_equal_to_the_answers_through_every_write(demo_ctx, fra
             answers=[(item.id, 5, item.scale.max, None) for item in framework.items],
             roles=[],
             reflections=[],
-        )
+        ),
+        audit=TEST_AUDIT,
     )
     assert rollup_matches_answers(demo_ctx)
     demo.remove(demo_ctx)

@@ -12,7 +12,9 @@ import pytest
 
 from dtmaturity import checkins, imports
 from dtmaturity.model import CheckIn
-from dtmaturity.store import queries
+from dtmaturity.store import AuditEntry, queries
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = "Godt – “bedre” enn før … 5 €; ‘ok’ — sa Åse,\r\nog «så» videre"
@@ -68,7 +70,8 @@ def org(ctx):
                 ("u1", "Seksjon for brukere", "etat", False),
                 ("u2", "Seksjon for data", "etat", False),
             ],
-        )
+        ),
+        audit=TEST_AUDIT,
     )
     return ctx
 

@@ -5,14 +5,18 @@ import threading
 import duckdb
 import pytest
 
-from dtmaturity.store import Store, queries
+from dtmaturity.store import AuditEntry, Store, queries
 from dtmaturity.store.migrations import LATEST
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
 
 KEY = ("u1", "2026-Q3", "kari@etat.example")
 
 
 def add_unit(store: Store, unit_id: str = "u1") -> None:
-    store.write(lambda cur: queries.upsert_units(cur, [(unit_id, "Enhet 1", None, False)]))
+    store.write(
+        lambda cur: queries.upsert_units(cur, [(unit_id, "Enhet 1", None, False)]), audit=TEST_AUDIT
+    )
 
 
 def save(store: Store, answers, *, roles=(), reflections=(), key=KEY) -> bool:
@@ -24,7 +28,8 @@ def save(store: Store, answers, *, roles=(), reflections=(), key=KEY) -> bool:
             answers=list(answers),
             roles=list(roles),
             reflections=list(reflections),
-        )
+        ),
+        audit=TEST_AUDIT,
     )
 
 
@@ -131,7 +136,8 @@ def test_units_come_in_tree_order(tmp_path):
                 ("a", "Alfa", "root", False),
                 ("a1", "Alfa én", "a", False),
             ],
-        )
+        ),
+        audit=TEST_AUDIT,
     )
     with store.reader() as cur:
         assert [(u[0], u[3]) for u in queries.units(cur)] == [
@@ -145,7 +151,10 @@ def test_units_come_in_tree_order(tmp_path):
 def test_values_are_bound_not_formatted(tmp_path):
     store = Store(tmp_path / "db.duckdb")
     evil = "u1'); DROP TABLE answer; --"
-    store.write(lambda cur: queries.upsert_units(cur, [(evil, "Robert'); --", None, False)]))
+    store.write(
+        lambda cur: queries.upsert_units(cur, [(evil, "Robert'); --", None, False)]),
+        audit=TEST_AUDIT,
+    )
     save(store, [("user", 1, 5, "'; DELETE FROM unit; --")], key=(evil, "2026-Q1", "x"))
     with store.reader() as cur:
         assert cur.execute("SELECT unit_id FROM unit").fetchall() == [(evil,)]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -19,6 +21,20 @@ DEFAULT_DB = Path("data") / "dtmaturity.duckdb"
 _CONFLICT_RETRIES = 8
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """What a write is, for the audit log: who, what, on what, and ids before/after.
+
+    `details` may be a function of the write's result (an import's new id, say); it must never
+    hold the content of answers, comments or reflections, only ids and counts.
+    """
+
+    actor: str
+    action: str
+    target: str | None = None
+    details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None
+
+
 class StoreError(RuntimeError):
     """The database could not be opened or written; the message says why."""
 
@@ -26,6 +42,19 @@ class StoreError(RuntimeError):
 def default_db_path() -> Path:
     """DTMATURITY_DB, or data/dtmaturity.duckdb relative to the working directory."""
     return Path(os.environ.get("DTMATURITY_DB") or DEFAULT_DB)
+
+
+def _record(cur: duckdb.DuckDBPyConnection, audit: AuditEntry, result: object) -> None:
+    details = audit.details(result) if callable(audit.details) else audit.details
+    cur.execute(
+        "INSERT INTO audit_log (actor, action, target, details) VALUES (?, ?, ?, ?)",
+        [
+            audit.actor,
+            audit.action,
+            audit.target,
+            json.dumps(details, ensure_ascii=False, default=str) if details else None,
+        ],
+    )
 
 
 class Store:
@@ -72,8 +101,9 @@ class Store:
         finally:
             cur.close()
 
-    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Run `work(cursor)` in one transaction and bump the data version.
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, audit: AuditEntry) -> T:
+        """Run `work(cursor)` in one transaction, record it in the audit log and bump the data
+        version. Every write names its audit entry, so no write goes unrecorded.
 
         A failure rolls everything back. A conflict with a concurrent writer (two sessions
         submitting at once) is retried, so both writes land.
@@ -83,6 +113,7 @@ class Store:
                 cur.begin()
                 try:
                     result = work(cur)
+                    _record(cur, audit, result)
                     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
                     cur.commit()
                     return result

@@ -186,6 +186,59 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                ORDER BY period, unit_id, item_id""",
         ],
     ),
+    (
+        6,
+        "people, role assignments per unit, period locks, settings and the audit log",
+        [
+            """CREATE TABLE person (
+                person_id VARCHAR PRIMARY KEY,
+                name VARCHAR,
+                email VARCHAR,
+                sub VARCHAR,
+                is_demo BOOLEAN NOT NULL DEFAULT false,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # unit_id '*' means every unit (an admin, or an organisation-wide manager).
+            """CREATE TABLE role_assignment (
+                person_id VARCHAR NOT NULL,
+                role VARCHAR NOT NULL CHECK (role IN ('leader', 'manager', 'coordinator', 'admin')),
+                unit_id VARCHAR NOT NULL,
+                PRIMARY KEY (person_id, role, unit_id)
+            )""",
+            """INSERT INTO person (person_id, email, is_demo)
+               SELECT DISTINCT m.person_id,
+                      CASE WHEN m.person_id LIKE '%@%' THEN lower(m.person_id) END,
+                      coalesce(bool_or(u.is_demo), false)
+               FROM unit_member m LEFT JOIN unit u USING (unit_id)
+               GROUP BY m.person_id""",
+            """INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM unit_member""",
+            "DROP TABLE unit_member",
+            # The leaders registered to a unit are its leader assignments.
+            """CREATE VIEW unit_member AS
+               SELECT unit_id, person_id FROM role_assignment WHERE role = 'leader'""",
+            """CREATE TABLE period_lock (
+                period VARCHAR PRIMARY KEY,
+                locked_by VARCHAR NOT NULL,
+                locked_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE setting (
+                key VARCHAR PRIMARY KEY,
+                value VARCHAR NOT NULL,
+                updated_by VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            "CREATE SEQUENCE audit_id_seq START 1",
+            # Append-only: the code has no statement that updates or deletes a row here.
+            """CREATE TABLE audit_log (
+                audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+                logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                actor VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                target VARCHAR,
+                details VARCHAR
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

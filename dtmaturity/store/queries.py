@@ -282,8 +282,10 @@ def insert_demo(
 ) -> None:
     """Bulk-insert a generated organisation; the frames' columns match the tables."""
     upsert_units(cur, units)
+    cur.register("demo_members", members)
+    _register_demo_leaders(cur, "SELECT unit_id, person_id FROM demo_members")
+    cur.unregister("demo_members")
     for table, frame in (
-        ("unit_member", members),
         ("checkin", checkins),
         ("answer", answers),
         ("role_pick", roles),
@@ -303,9 +305,35 @@ def has_demo(cur: Cursor) -> bool:
 def delete_demo(cur: Cursor) -> int:
     """Remove the demo units and every check-in made for them; returns the units removed."""
     demo_units = "SELECT unit_id FROM unit WHERE is_demo"
-    for table in ("answer_rollup", "answer", "role_pick", "reflection", "checkin", "unit_member"):
+    for table in (
+        "answer_rollup",
+        "answer",
+        "role_pick",
+        "reflection",
+        "checkin",
+        "role_assignment",
+    ):
         cur.execute(f"DELETE FROM {table} WHERE unit_id IN ({demo_units})")  # noqa: S608 (fixed names)
+    cur.execute(
+        """DELETE FROM person WHERE is_demo
+           AND person_id NOT IN (SELECT person_id FROM role_assignment)"""
+    )
     return int(cur.execute("DELETE FROM unit WHERE is_demo").fetchone()[0])
+
+
+def _register_demo_leaders(cur: Cursor, members_sql: str, params: dict | None = None) -> None:
+    """Demo leaders become people with a leader assignment on their unit (marked as demo)."""
+    cur.execute(
+        f"""INSERT INTO person (person_id, email, is_demo)
+            SELECT DISTINCT person_id, lower(person_id), true FROM ({members_sql})
+            ON CONFLICT DO NOTHING""",  # noqa: S608 (constant queries from this module)
+        params,
+    )
+    cur.execute(
+        f"""INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM ({members_sql})
+            ON CONFLICT DO NOTHING""",  # noqa: S608
+        params,
+    )
 
 
 def count_rows(cur: Cursor) -> dict[str, int]:
@@ -401,9 +429,10 @@ def insert_national_demo(
            SELECT unit_id, name, parent_id, true FROM demo_units"""
     )
     cur.unregister("demo_units")
-    cur.execute(
-        """INSERT INTO unit_member (unit_id, person_id)
-           SELECT unit_id, replace(unit_id, 'nat-', '') || '.leder' || k || '@etaten.example'
+    _register_demo_leaders(
+        cur,
+        """SELECT unit_id, replace(unit_id, 'nat-', '') || '.leder' || k || '@etaten.example'
+                  AS person_id
            FROM unit, range(1, $leaders + 1) t(k) WHERE is_demo""",
         {"leaders": leaders_per_unit},
     )
