@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dtmaturity import authz
 from dtmaturity.context import Context
 from dtmaturity.model import CheckIn, FieldError, validate
 from dtmaturity.periods import Period
+from dtmaturity.store import people as people_sql
 from dtmaturity.store import queries
 
 
@@ -59,6 +61,7 @@ def _load(
 
 def load_form(ctx: Context, unit_id: str, period: str) -> CheckInForm:
     """The acting person's check-in for this unit and period, and their most recent earlier one."""
+    authz.require_checkin(ctx, unit_id)
     respondent = ctx.actor.user_id
     with ctx.store.reader() as cur:
         previous_period = queries.previous_period_with_checkin(cur, unit_id, period, respondent)
@@ -69,12 +72,16 @@ def load_form(ctx: Context, unit_id: str, period: str) -> CheckInForm:
 
 def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveResult:
     """Validate and store a check-in of the acting person; re-submitting updates it in place."""
+    authz.require_checkin(ctx, checkin.unit_id)
     checkin.respondent = ctx.actor.user_id
     with ctx.store.reader() as cur:
         known_units = {row[0] for row in queries.units(cur)}
+        locked = set(people_sql.locked_periods(cur))
     errors = validate(
         ctx.framework, checkin, known_units=known_units, today_period=Period.current(today)
     )
+    if checkin.period in locked:
+        errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
     if errors:
         return SaveResult(errors=errors)
     framework = ctx.framework

@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from dtmaturity import authz
 from dtmaturity.context import Context
 from dtmaturity.framework import Framework
 from dtmaturity.model import ROLE_KINDS
@@ -147,6 +148,7 @@ def has_demo(ctx: Context) -> bool:
 
 def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
     """Add the demo organisation (replacing an earlier demo) in one transaction."""
+    authz.require_admin(ctx)
     data = generate(ctx.framework, today=today)
 
     def work(cur: queries.Cursor) -> None:
@@ -216,6 +218,7 @@ def create_national(
     """Replace the demo with a national-scale one (about 2,000 units and 3 M answers with the
     default shape). The check-ins, answers, role picks and reflections are generated inside
     DuckDB from hashes, so it takes seconds and is deterministic."""
+    authz.require_admin(ctx)
     quarters = [str(p) for p in periods(today, count=shape.quarters)]
     units = national_units(shape)
 
@@ -243,4 +246,5 @@ def create_national(
 
 def remove(ctx: Context) -> int:
     """Delete the demo units and every check-in made for them; returns the units removed."""
+    authz.require_admin(ctx)
     return ctx.write(queries.delete_demo, "demo.remove", details=lambda n: {"units": n})

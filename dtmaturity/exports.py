@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import altair as alt
 import pandas as pd
 
+from dtmaturity import authz
 from dtmaturity.context import Context
 from dtmaturity.store import queries
 
@@ -29,7 +30,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_answers(ctx: Context, output: Path | None, *, stdout: TextIO | None = None) -> int:
     """Write all answers in long format (unit_id,period,respondent,item_id,score,comment), UTF-8,
-    sorted by those keys, to `output` or standard output. Returns the number of answers."""
+    sorted by those keys, to `output` or standard output. Returns the number of answers.
+    Every person's answers: admins only."""
+    authz.require_admin(ctx)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with ctx.store.reader() as cur:

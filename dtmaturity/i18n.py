@@ -217,6 +217,92 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_count": {"nb": "Antall ledere", "en": "Number of leaders"},
     "col_question": {"nb": "Spørsmål", "en": "Question"},
     "col_answer": {"nb": "Svar", "en": "Answer"},
+    # sign-in, access and data protection
+    "access_denied": {
+        "nb": "Du har ikke tilgang til dette.",
+        "en": "You do not have access to this.",
+    },
+    "access_dashboard": {
+        "nb": "Du har ikke tilgang til tallene for enheten «{unit}».",
+        "en": "You do not have access to the figures of the unit “{unit}”.",
+    },
+    "access_checkin": {
+        "nb": "Du kan bare gjøre egenvurderinger for enheter du leder («{unit}» er ikke en av dem).",
+        "en": "You can only check in for units you lead (“{unit}” is not one of them).",
+    },
+    "access_coordinate": {
+        "nb": "Import og register krever rollen koordinator for enheten (eller administrator).",
+        "en": "Imports and the registry need the coordinator role for the unit (or admin).",
+    },
+    "access_admin": {
+        "nb": "Dette krever rollen administrator.",
+        "en": "This needs the admin role.",
+    },
+    "access_person": {
+        "nb": "Du kan bare hente ut dine egne data.",
+        "en": "You can only download your own data.",
+    },
+    "access_grant": {
+        "nb": "Du kan ikke gi rollen {role} på «{unit}».",
+        "en": "You cannot grant the role {role} on “{unit}”.",
+    },
+    "access_undo": {
+        "nb": "Import {id} er gjort av en annen; bare den som importerte eller en administrator kan angre den.",
+        "en": "Import {id} was made by someone else; only who imported it or an admin can undo it.",
+    },
+    "no_units_for_you": {
+        "nb": "Du har ingen enheter her med rollene dine.",
+        "en": "You have no units here with your roles.",
+    },
+    "signin_title": {"nb": "Logg inn", "en": "Sign in"},
+    "signin_text": {
+        "nb": "Logg inn med virksomhetens innlogging for å gjøre egenvurderinger og se tallene "
+        "du har tilgang til.",
+        "en": "Sign in with your organisation's account to check in and see the figures you "
+        "have access to.",
+    },
+    "signin_button": {"nb": "Logg inn", "en": "Sign in"},
+    "signout_button": {"nb": "Logg ut", "en": "Sign out"},
+    "signed_in_as": {"nb": "Innlogget som {name}.", "en": "Signed in as {name}."},
+    "unknown_person_title": {"nb": "Du har ikke tilgang ennå", "en": "You do not have access yet"},
+    "unknown_person_text": {
+        "nb": "Du er logget inn som {who}, men er ikke registrert i appen. Be koordinatoren i "
+        "virksomheten om tilgang.",
+        "en": "You are signed in as {who}, but you are not registered in the app. Ask your "
+        "coordinator for access.",
+    },
+    "production_local_mode": {
+        "nb": "Appen er satt opp som produksjon (DTMATURITY_ENV=production), men innlogging er "
+        "ikke konfigurert ([auth] i .streamlit/secrets.toml). Den starter ikke i lokal modus.",
+        "en": "The app is configured as production (DTMATURITY_ENV=production), but sign-in is "
+        "not configured ([auth] in .streamlit/secrets.toml). It will not start in local mode.",
+    },
+    "error_period_locked": {
+        "nb": "{value} er låst; egenvurderinger kan ikke lenger endres.",
+        "en": "{value} is locked; check-ins can no longer be changed.",
+    },
+    "import_unit_not_allowed": {
+        "nb": "Enheten er utenfor området du er koordinator for.",
+        "en": "The unit is outside the area you coordinate.",
+    },
+    "import_period_locked": {
+        "nb": "Kvartalet er låst.",
+        "en": "The quarter is locked.",
+    },
+    "people_missing_column": {"nb": "Kolonnen mangler.", "en": "The column is missing."},
+    "people_bad_email": {"nb": "Ikke en e-postadresse.", "en": "Not an e-mail address."},
+    "people_missing_identity": {
+        "nb": "E-post eller sub må fylles ut.",
+        "en": "E-mail or sub must be given.",
+    },
+    "people_bad_role": {
+        "nb": "Rollen må være leader, manager, coordinator eller admin.",
+        "en": "The role must be leader, manager, coordinator or admin.",
+    },
+    "people_not_allowed": {
+        "nb": "Du kan ikke gi denne rollen på denne enheten.",
+        "en": "You cannot grant this role on this unit.",
+    },
     # CSV import
     "page_import": {"nb": "Import av CSV", "en": "CSV import"},
     "csv_empty": {"nb": "Filen er tom.", "en": "The file is empty."},

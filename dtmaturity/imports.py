@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from dtmaturity import access, authz
+from dtmaturity.access import AccessDenied
 from dtmaturity.context import Context
 from dtmaturity.csvfile import CsvFileError, CsvSource, open_source
 from dtmaturity.i18n import t
@@ -147,6 +149,13 @@ def _problem(row: tuple, columns: dict[str, str]) -> Problem:
     return Problem(int(line), columns.get(column, column), value, key, details)
 
 
+def _allowed(ctx: Context) -> list[str] | None:
+    """The units the acting person may import for: None (all) for an admin."""
+    if access.is_admin(ctx.actor.grants):
+        return None
+    return authz.coordinated_units(ctx, list(authz.parents(ctx)))
+
+
 def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
     fw = ctx.framework
     items = []
@@ -169,7 +178,9 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
         for role in fw.roles
         for key in {normalise(n) for n in (role.id, role.name["nb"], role.name["en"])}
     ]
-    sql.load_lookups(cur, items=items, periods=periods, scores=scores, roles=roles)
+    sql.load_lookups(
+        cur, items=items, periods=periods, scores=scores, roles=roles, allowed_units=_allowed(ctx)
+    )
 
 
 def _validate_answers(
@@ -227,12 +238,37 @@ def _cycles(rows: list[tuple], parents: dict[str, str | None]) -> list[Problem]:
     return problems
 
 
+def _units_out_of_scope(
+    rows: list[tuple], allowed: set[str], columns: dict[str, str]
+) -> list[Problem]:
+    """A coordinator changes units in their subtree only: each unit in the file must be there
+    already, or hang below a unit that is (directly or through other units of the file)."""
+    in_file = {unit: parent for _, unit, _, parent in rows if unit}
+    problems = []
+    for row, unit, _, parent in rows:
+        chain, current, ok = set(), unit, False
+        while current is not None and current not in chain:
+            if current in allowed:
+                ok = True
+                break
+            chain.add(current)
+            current = in_file.get(current) if current in in_file else None
+        if not ok:
+            problems.append(
+                Problem(row, columns.get("parent", "parent"), parent, "import_unit_not_allowed")
+            )
+    return problems
+
+
 def _validate_units(
-    cur: duckdb.DuckDBPyConnection, layout: Layout, headers: tuple[str, ...]
+    ctx: Context, cur: duckdb.DuckDBPyConnection, layout: Layout, headers: tuple[str, ...]
 ) -> list[Problem]:
     sql.load_unit_rows(cur, layout.keys, list(layout.keys.values()))
     columns = _column_names(layout, headers)
     problems = [_problem(row, columns) for row in sql.unit_problems(cur)]
+    allowed = _allowed(ctx)
+    if allowed is not None:
+        problems += _units_out_of_scope(sql.unit_rows(cur), set(allowed), columns)
     for problem in _cycles(sql.unit_rows(cur), sql.existing_parents(cur)):
         problems.append(
             Problem(problem.row, columns.get("parent"), problem.value, problem.key, problem.params)
@@ -242,6 +278,7 @@ def _validate_units(
 
 def saved_mapping(ctx: Context, headers: tuple[str, ...] | list[str]) -> dict[str, str]:
     """The header mapping saved for files with these headers, or an empty one."""
+    authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
         text = sql.saved_mapping(cur, header_signature(headers))
     return json.loads(text) if text else {}
@@ -249,6 +286,7 @@ def saved_mapping(ctx: Context, headers: tuple[str, ...] | list[str]) -> dict[st
 
 def save_mapping(ctx: Context, headers: tuple[str, ...], mapping: dict[str, str]) -> None:
     """Remember how to read files with these headers (normalised header → target)."""
+    authz.require_coordinate(ctx)
     clean = {normalise(h): target for h, target in mapping.items() if target}
     payload = json.dumps(clean, ensure_ascii=False, sort_keys=True)
     ctx.write(
@@ -280,6 +318,7 @@ def run(
     without problems are written and the rest reported. `mapping` (normalised header → target)
     overrides the saved mapping for files with these headers.
     """
+    authz.require_coordinate(ctx)
     result = ImportResult(file_name=name or path.name)
     with tempfile.TemporaryDirectory(prefix="dtmaturity-import-") as folder:
         try:
@@ -337,7 +376,7 @@ def _work(
         cur, str(source.path), source.delimiter, len(source.headers), source.skip_lines
     )
     if layout.format == "units":
-        result.problems = _validate_units(cur, layout, source.headers)
+        result.problems = _validate_units(ctx, cur, layout, source.headers)
     else:
         result.problems = _validate_answers(ctx, cur, layout, source.headers)
     bad_rows = sorted({p.row for p in result.problems if p.row is not None})
@@ -409,6 +448,7 @@ class LogEntry:
 
 
 def log(ctx: Context, limit: int = 200) -> list[LogEntry]:
+    authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
         return [LogEntry(*row) for row in sql.import_log(cur, limit)]
 
@@ -420,7 +460,9 @@ class UndoError(ValueError):
 
 
 def undo(ctx: Context, import_id: int) -> dict[str, int]:
-    """Restore what was there before the import, except values changed since (kept)."""
+    """Restore what was there before the import, except values changed since (kept).
+    Coordinators undo their own imports; admins any."""
+    authz.require_coordinate(ctx)
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
         status = sql.import_status(cur, import_id)
@@ -428,6 +470,8 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             raise UndoError("undo_unknown", id=import_id)
         if status[1] is not None:
             raise UndoError("undo_already", id=import_id)
+        if status[2] != ctx.actor.user_id and not access.is_admin(ctx.actor.grants):
+            raise AccessDenied("access_undo", id=import_id)
         return sql.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))

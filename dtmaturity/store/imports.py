@@ -173,6 +173,7 @@ def load_lookups(
     periods: Sequence[tuple[str, str | None]],
     scores: Sequence[tuple[str, str, float | None]],
     roles: Sequence[tuple[str, str]],
+    allowed_units: Sequence[str] | None = None,
 ) -> None:
     """Small lookup tables: item names (key, item_id, min, max, scale), parsed periods and
     scores (raw → value per scale), role names (key, role_id), and units by id or unique name."""
@@ -191,6 +192,14 @@ def load_lookups(
         cur.executemany("INSERT INTO score_lookup VALUES (?, ?, ?)", list(scores))
     cur.execute("CREATE OR REPLACE TEMP TABLE role_lookup (key VARCHAR, role_id VARCHAR)")
     cur.executemany("INSERT INTO role_lookup VALUES (?, ?)", list(roles))
+    # The units the acting person may import for (None: all of them).
+    if allowed_units is None:
+        cur.execute("CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unit_id FROM unit")
+    else:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unnest(?::VARCHAR[]) AS unit_id",
+            [list(allowed_units)],
+        )
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE unit_lookup AS
            SELECT lower(unit_id) AS key, unit_id FROM unit
@@ -249,6 +258,8 @@ def resolve_extras(cur: Cursor) -> None:
 
 # A row needs a closer look when any of these holds (one cheap pass over all cells).
 _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
+   OR unit_id NOT IN (SELECT unit_id FROM allowed_unit)
+   OR period IN (SELECT period FROM period_lock)
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
    OR length(comment) > $max_comment"""
@@ -265,6 +276,10 @@ UNION SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
   FROM checked WHERE period_raw IS NOT NULL AND period IS NULL
 UNION SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
   FROM checked WHERE respondent IS NULL
+UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
+  FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
+UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
+  FROM checked WHERE period IN (SELECT period FROM period_lock)
 """
 _CELL_PROBLEMS = """
 SELECT row, coalesce(score_col, 'item'), item_raw, 'import_missing_item', NULL, NULL
@@ -651,7 +666,7 @@ def import_log(cur: Cursor, limit: int = 200) -> list[tuple]:
 
 def import_status(cur: Cursor, import_id: int) -> tuple | None:
     return cur.execute(
-        "SELECT import_id, undone_at FROM import_log WHERE import_id = ?", [import_id]
+        "SELECT import_id, undone_at, actor FROM import_log WHERE import_id = ?", [import_id]
     ).fetchone()
 
 
