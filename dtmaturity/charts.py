@@ -14,6 +14,17 @@ from dtmaturity.i18n import t
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [2, 6]]
+# Chart text (axis labels, titles, legends) in a dark grey with 12:1 contrast on white: the
+# Streamlit chart theme's default grey (#808495) is below WCAG's 4.5:1 for small text.
+INK = "#333333"
+
+
+def _readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure_axis(labelColor=INK, titleColor=INK)
+        .configure_legend(labelColor=INK, titleColor=INK)
+        .configure_title(color=INK)
+    )
 
 
 def _series_scales(names: list[str]) -> dict[str, alt.Scale]:
@@ -25,7 +36,7 @@ def _series_scales(names: list[str]) -> dict[str, alt.Scale]:
     }
 
 
-def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
+def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.TopLevelMixin:
     """Mean score per item over periods: one line per item, exact values and n in the tooltip."""
     names = list(dict.fromkeys(frame["item"]))
     scales = _series_scales(names)
@@ -56,19 +67,19 @@ def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> 
     points = base.mark_point(size=70, filled=True).encode(
         shape=alt.Shape("item:N", scale=scales["shape"], legend=legend)
     )
-    return (
+    return _readable(
         alt.layer(lines, points, title=title)
         .properties(height=360)
         .resolve_scale(color="shared", shape="shared", strokeDash="shared")
     )
 
 
-def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.Chart:
+def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.TopLevelMixin:
     """Dot plot of each item's mean in up to two periods; periods differ by shape and colour."""
     periods = sorted(frame["period"].unique(), reverse=True)
     shapes = alt.Scale(domain=periods, range=["circle", "square"][: len(periods)])
     colors = alt.Scale(domain=periods, range=["#0072B2", "#D55E00"][: len(periods)])
-    return (
+    return _readable(
         alt.Chart(frame, title=title)
         .mark_point(size=140, filled=True, opacity=0.9)
         .encode(
@@ -91,7 +102,7 @@ def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
     )
 
 
-def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
+def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.TopLevelMixin:
     """Grouped bars: how many leaders picked each role, per kind of pick, with counts as text."""
     kinds = [t(lang, f"role_kind_{k}") for k in ("most", "want", "more")]
     data = frame.assign(kind_label=[t(lang, f"role_kind_{k}") for k in frame["kind"]])
@@ -115,4 +126,4 @@ def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
         opacity=alt.value(0.9),
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("kind_count:N"))
-    return alt.layer(bars, labels).properties(height=alt.Step(14))
+    return _readable(alt.layer(bars, labels).properties(height=alt.Step(14)))

@@ -3,6 +3,7 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import altair as alt
@@ -58,6 +59,7 @@ def page() -> Context:
     """
     _leave_legacy_page_mode()
     language_picker()
+    mark_document_language()
     ctx = context()
     local_mode_banner(ctx)
     return ctx
@@ -91,6 +93,18 @@ def language_picker() -> None:
         key=LANG_KEY,
         horizontal=True,
         on_change=_remember_language,
+    )
+
+
+def mark_document_language() -> None:
+    """Tell browsers and screen readers which language the page is in (WCAG 3.1.1).
+
+    Streamlit's page always says `<html lang="en">`, so a screen reader would read the bokmål
+    UI with English pronunciation. The value is one of our own language codes, never user input.
+    """
+    code = json.dumps(lang() if lang() in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {code};</script>", unsafe_allow_javascript=True
     )
 
 
