@@ -12,5 +12,10 @@ pages = [
     st.Page("pages/checkin.py", title=ui.t("page_checkin"), icon=":material/edit_note:"),
     st.Page("pages/unit.py", title=ui.t("page_unit"), icon=":material/show_chart:"),
     st.Page("pages/about.py", title=ui.t("page_about"), icon=":material/info:"),
+    st.Page(
+        "pages/accessibility.py",
+        title=ui.t("page_accessibility"),
+        icon=":material/accessibility:",
+    ),
 ]
 st.navigation(pages).run()
