@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
+CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test lint format lock demo clean
+.PHONY: run test chromium lint format lock demo clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -18,7 +19,20 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a browser download). Install it when missing,
+# which needs root and apt-get (as in CI); where that fails the tests are skipped, loudly.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+		|| echo "!!! WARNING: could not install Chromium: the browser tests will be SKIPPED"; \
+	else \
+		echo "!!! WARNING: $(CHROMIUM) is missing and apt-get cannot run here (needs root):"; \
+		echo "!!!          the browser tests will be SKIPPED. Install the chromium package."; \
+	fi
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -14,5 +14,10 @@ pages = [
     st.Page("pages/overview.py", title=ui.t("page_overview"), icon=":material/grid_view:"),
     st.Page("pages/import.py", title=ui.t("page_import"), icon=":material/upload_file:"),
     st.Page("pages/about.py", title=ui.t("page_about"), icon=":material/info:"),
+    st.Page(
+        "pages/accessibility.py",
+        title=ui.t("page_accessibility"),
+        icon=":material/accessibility:",
+    ),
 ]
 st.navigation(pages).run()

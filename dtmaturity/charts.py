@@ -14,6 +14,19 @@ from dtmaturity.i18n import t
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [2, 6]]
+# Chart text (axis labels, titles, legends) in a dark grey with 12:1 contrast on white: the
+# Streamlit chart theme's default grey (#808495) is below WCAG's 4.5:1 for small text.
+INK = "#333333"
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Dark chart text for any finished chart (apply last: a configured chart cannot be
+    layered again)."""
+    return (
+        chart.configure_axis(labelColor=INK, titleColor=INK)
+        .configure_legend(labelColor=INK, titleColor=INK)
+        .configure_title(color=INK)
+    )
 
 
 def _series_scales(names: list[str]) -> dict[str, alt.Scale]:
@@ -69,7 +82,7 @@ def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> 
     )
 
 
-def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.Chart:
+def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.TopLevelMixin:
     """Dot plot of each item's mean in up to two periods; periods differ by shape and colour."""
     frame = _shown(frame)
     periods = sorted(frame["period"].unique(), reverse=True)
@@ -98,7 +111,7 @@ def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
     )
 
 
-def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
+def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.TopLevelMixin:
     """Grouped bars: how many leaders picked each role, per kind of pick, with counts as text."""
     kinds = [t(lang, f"role_kind_{k}") for k in ("most", "want", "more")]
     data = frame.assign(kind_label=[t(lang, f"role_kind_{k}") for k in frame["kind"]])

@@ -17,6 +17,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_checkin": {"nb": "Kvartalsvis egenvurdering", "en": "Quarterly check-in"},
     "page_unit": {"nb": "Enhet over tid", "en": "Unit over time"},
     "page_about": {"nb": "Om modellen", "en": "About the model"},
+    "page_accessibility": {
+        "nb": "Tilgjengelighetserklæring",
+        "en": "Accessibility statement",
+    },
     "framework_broken": {
         "nb": "Rammeverksfilen er ugyldig, og appen kan ikke starte.",
         "en": "The framework file is invalid, so the app cannot start.",
@@ -517,6 +521,86 @@ STRINGS: dict[str, dict[str, str]] = {
     "undo_already": {
         "nb": "Import {id} er allerede angret.",
         "en": "Import {id} was already undone.",
+    },
+    # accessibility statement
+    "a11y_intro": {
+        "nb": "Offentlige virksomheter skal følge kravene til universell utforming av IKT, som "
+        "for nettløsninger er WCAG 2.1 nivå AA. Her står hva som er testet i denne appen, og hva "
+        "vi vet at ikke er godt nok ennå.",
+        "en": "Public bodies in Norway must meet the regulations on universal design of ICT, "
+        "which for web solutions means WCAG 2.1 level AA. This page says what is tested in this "
+        "app and what we know still falls short.",
+    },
+    "a11y_status": {
+        "nb": "Status: delvis i samsvar med WCAG 2.1 AA. Manglene står nedenfor.",
+        "en": "Status: partially compliant with WCAG 2.1 AA. The shortcomings are listed below.",
+    },
+    "a11y_tested_heading": {"nb": "Hva som er testet", "en": "What is tested"},
+    "a11y_tested": {
+        "nb": "Testene kjører automatisk ved hver endring av appen, i nettleseren Chromium:\n"
+        "- **Automatisk kontroll:** verktøyet axe-core sjekker hver side på bokmål og engelsk, "
+        "også med tabellene bak grafene åpne og med feilmeldinger i skjemaet. Ingen brudd med "
+        "alvorlighetsgrad «serious» eller «critical» er tillatt.\n"
+        "- **Bare tastatur:** en test fyller ut og lagrer egenvurderingen med Tab, piltaster, "
+        "mellomrom og Enter.\n"
+        "- **Ledetekster:** hvert felt har en synlig ledetekst, og en feilmelding står ved feltet "
+        "den gjelder og sier hva som er galt.\n"
+        "- **Grafer:** hver graf har tittel, et kort sammendrag i tekst og tallene som tabell "
+        "ett klikk unna. Seriene skilles med form og linjetype i tillegg til farge, i en "
+        "fargeblindvennlig palett (Okabe-Ito).\n"
+        "- **Kontrast:** tekst, også hjelpetekst og tekst i grafene, har minst 4,5:1 kontrast.\n"
+        "- **Språk:** sidens språk er oppgitt for skjermlesere, og språkvalget endrer alle "
+        "ledetekster.",
+        "en": "The tests run automatically on every change to the app, in the Chromium "
+        "browser:\n"
+        "- **Automated check:** the axe-core tool checks every page in bokmål and English, also "
+        "with the tables behind the charts open and with error messages in the form. No "
+        "violation of impact “serious” or “critical” is allowed.\n"
+        "- **Keyboard only:** a test fills in and saves the check-in with Tab, the arrow keys, "
+        "Space and Enter.\n"
+        "- **Labels:** every input has a visible label, and an error message stands next to the "
+        "field it concerns and says what is wrong.\n"
+        "- **Charts:** every chart has a title, a short text summary and its figures as a table "
+        "one click away. Series differ by shape and line dash as well as colour, in a "
+        "colour-blind-safe palette (Okabe-Ito).\n"
+        "- **Contrast:** text, including help text and text in charts, has at least 4.5:1 "
+        "contrast.\n"
+        "- **Language:** the page's language is declared for screen readers, and the language "
+        "switch changes every label.",
+    },
+    "a11y_gaps_heading": {"nb": "Kjente mangler", "en": "Known shortcomings"},
+    "a11y_gaps": {
+        "nb": "- Noen tekster i Streamlit, rammeverket appen er bygget med, er alltid på engelsk "
+        "og kan ikke oversettes av appen, for eksempel lenken «Skip to main content» og "
+        "skjermlesertekster som «Open» og «Main menu».\n"
+        "- To av fargene i grafene (oransje og himmelblå) har under 3:1 kontrast mot hvit "
+        "bakgrunn. Seriene skilles derfor også med form og linjetype, og tallene står i "
+        "tabellen under grafen.\n"
+        "- Kilde og status for hvert element i modellen (under «Om modellen») er bare skrevet "
+        "på engelsk i rammeverksfilen.\n"
+        "- Automatiske tester finner bare en del av mulige problemer. Appen er ennå ikke "
+        "testet av brukere med skjermleser, forstørrelse eller annen hjelpemiddelteknologi.",
+        "en": "- Some texts of Streamlit, the framework the app is built with, are always in "
+        "English and cannot be translated by the app, for example the “Skip to main content” "
+        "link and screen-reader texts such as “Open” and “Main menu”.\n"
+        "- Two of the chart colours (orange and sky blue) have less than 3:1 contrast against "
+        "the white background. Series therefore also differ by shape and line dash, and the "
+        "figures are in the table below each chart.\n"
+        "- The source and status of each item of the model (under “About the model”) are "
+        "written in English only in the framework file.\n"
+        "- Automated tests find only some of the possible problems. The app has not yet been "
+        "tested by users of screen readers, magnifiers or other assistive technology.",
+    },
+    "a11y_feedback_heading": {"nb": "Tilbakemelding og tilsyn", "en": "Feedback and oversight"},
+    "a11y_feedback": {
+        "nb": "Virksomheten som bruker appen, skal publisere sin egen tilgjengelighetserklæring "
+        "i uustatus.no og oppgi hvor brukere kan melde fra om feil. Feil i selve appen kan "
+        "meldes til prosjektet som en sak i kodelageret. Tilsynet for universell utforming av "
+        "ikt (Uutilsynet) fører tilsyn med kravene.",
+        "en": "The organisation that runs the app must publish its own accessibility statement "
+        "in uustatus.no and say where users can report problems. Problems in the app itself "
+        "can be reported to the project as an issue in its repository. The Norwegian "
+        "Authority for Universal Design of ICT (Uutilsynet) oversees the requirements.",
     },
     # about
     "about_wheel": {

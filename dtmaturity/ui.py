@@ -3,13 +3,14 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dtmaturity import exports, i18n, privacy
+from dtmaturity import charts, exports, i18n, privacy
 from dtmaturity.context import Context, local_actor
 from dtmaturity.framework import Framework, FrameworkError, framework_path
 from dtmaturity.runtime import open_runtime
@@ -64,6 +65,7 @@ def page() -> Context:
     """
     _leave_legacy_page_mode()
     language_picker()
+    mark_document_language()
     ctx = context()
     local_mode_banner(ctx)
     return ctx
@@ -100,6 +102,18 @@ def language_picker() -> None:
     )
 
 
+def mark_document_language() -> None:
+    """Tell browsers and screen readers which language the page is in (WCAG 3.1.1).
+
+    Streamlit's page always says `<html lang="en">`, so a screen reader would read the bokmål
+    UI with English pronunciation. The value is one of our own language codes, never user input.
+    """
+    code = json.dumps(lang() if lang() in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {code};</script>", unsafe_allow_javascript=True
+    )
+
+
 def local_mode_banner(ctx: Context) -> None:
     if ctx.actor.local_mode:
         st.sidebar.info(t("local_mode", user=ctx.actor.display_name), icon=":material/person:")
@@ -122,6 +136,7 @@ def chart_with_table(
 ) -> None:
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
+    chart = charts.readable(chart)
     st.altair_chart(chart, width="stretch", height="content", alt=summary)
     st.caption(summary)
     shown = table_for_people(table, columns)

@@ -1,0 +1,114 @@
+"""A leader's check-in in a real browser: fill in, submit, see it drawn in the unit's charts,
+open it again and edit it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from e2ehelpers import (
+    TYPED_COMMENT,
+    TYPED_REFLECTION,
+    chart_points,
+    chart_titled,
+    checked_radio,
+    choose_radio,
+    go_to,
+    open_page,
+    screenshot,
+    select_option,
+)
+from playwright.sync_api import Page, expect
+
+from dtmaturity import i18n
+from dtmaturity.framework import Framework, load
+from dtmaturity.periods import Period
+
+LANG = "nb"
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t(LANG, key, **params)
+
+
+@pytest.fixture(scope="module")
+def framework() -> Framework:
+    return load()
+
+
+def fill_scores(page: Page, framework: Framework, scores: dict[str, int]) -> None:
+    for item in framework.items:
+        choose_radio(page, f"score-{item.id}", item.scale.values.index(scores[item.id]))
+
+
+def current_points(page: Page, title: str, period: str) -> dict[str, tuple[float, int]]:
+    """{item name: (mean, n)} of the points the chart titled `title` draws for `period`."""
+    chart = chart_titled(page, title)
+    period_mark = f'[aria-roledescription="point"][aria-label*="{t("chart_period")}: {period}"]'
+    expect(chart.locator(period_mark).first).to_be_attached()
+    return {
+        point.fields[t("chart_item")]: (
+            point.number(t("chart_mean")),
+            int(point.number(t("chart_n"))),
+        )
+        for point in chart_points(chart)
+        if point.fields[t("chart_period")] == period
+    }
+
+
+def open_unit_page(page: Page, unit: str) -> None:
+    go_to(page, t("page_unit"))
+    select_option(page, "unit_id", unit)
+
+
+def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, server, framework):
+    period = str(Period.current())
+    open_page(page, server.url, "checkin", LANG)
+    select_option(page, "ci_unit", server.leaf_unit)
+    expect(page.get_by_text(t("checkin_new", period=period))).to_be_visible()
+
+    values = framework.themes[0].scale.values
+    scores = {item.id: values[i % len(values)] for i, item in enumerate(framework.items)}
+    fill_scores(page, framework, scores)
+    first = framework.themes[0]
+    page.locator(f".st-key-comment-{first.id} textarea").fill(TYPED_COMMENT)
+    reflection = next(q for q in framework.questions if q.lens == "wheel")
+    page.locator(f".st-key-reflection-{reflection.id} textarea").fill(TYPED_REFLECTION)
+    page.get_by_role("button", name=t("submit")).click()
+    expect(page.get_by_text(t("saved_new", period=period))).to_be_visible()
+    screenshot(page, "journey-checkin-saved")
+
+    # The unit has no other check-in this quarter, so each point is the leader's own score.
+    open_unit_page(page, server.leaf_unit)
+    names = {item.id: item.name[LANG] for item in framework.items}
+    trend = current_points(page, t("trend_title"), period)
+    assert trend == {names[i.id]: (scores[i.id], 1) for i in framework.themes}
+    profile_title = t("profile_title", latest=period, previous=str(Period.current().previous()))
+    profile = current_points(page, profile_title, period)
+    assert profile == {names[i.id]: (scores[i.id], 1) for i in framework.competencies}
+    screenshot(page, "journey-unit-with-new-point")
+
+    # Open it again: the form shows what was saved; change two scores and save.
+    go_to(page, t("page_checkin"))
+    select_option(page, "ci_unit", server.leaf_unit)
+    editing = re.escape(t("checkin_editing", period=period, saved="@")).replace("@", ".+")
+    expect(page.get_by_text(re.compile(editing))).to_be_visible()
+    for item in framework.items:
+        assert checked_radio(page, f"score-{item.id}") == values.index(scores[item.id]), item.id
+    expect(page.locator(f".st-key-comment-{first.id} textarea")).to_have_value(TYPED_COMMENT)
+    changed = framework.competencies[0]
+    edited = {
+        **scores,
+        first.id: values[(values.index(scores[first.id]) + 2) % len(values)],
+        changed.id: values[(values.index(scores[changed.id]) + 1) % len(values)],
+    }
+    fill_scores(page, framework, edited)
+    page.get_by_role("button", name=t("submit")).click()
+    expect(page.get_by_text(t("saved_updated", period=period))).to_be_visible()
+
+    open_unit_page(page, server.leaf_unit)
+    trend = current_points(page, t("trend_title"), period)
+    assert trend[names[first.id]] == (edited[first.id], 1)
+    assert trend[names[first.id]] != (scores[first.id], 1)
+    profile = current_points(page, profile_title, period)
+    assert profile[names[changed.id]] == (edited[changed.id], 1)

@@ -1,0 +1,53 @@
+"""A coordinator's CSV upload in a real browser: a file with errors shows every problem and
+cannot be imported; the corrected file is imported, and the import can be undone."""
+
+from __future__ import annotations
+
+from e2ehelpers import open_page, screenshot, wait_idle
+from playwright.sync_api import Page, expect
+
+from dtmaturity import i18n
+
+HEADER = "enhet;periode;respondent;element;verdi;kommentar\r\n"
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t("nb", key, **params)
+
+
+def upload(page: Page, name: str, content: bytes) -> None:
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    expect(page.get_by_text(f"«{name}»", exact=False).first).to_be_visible(timeout=20_000)
+    wait_idle(page)
+
+
+def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Page, server):
+    open_page(page, server.url, "import")
+    bad = (
+        HEADER
+        + "demo-bruker-02;2026 Q1;ola.e2e@etat.example;Brukerorientering;9;\r\n"
+        + "ingen-slik-enhet;2026-Q1;ola.e2e@etat.example;data;3;Før – “etter”\r\n"
+    ).encode("cp1252")
+    upload(page, "svar.csv", bad)
+    expect(page.get_by_text(t("problems_heading", count=2))).to_be_visible()
+    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="Rad").first
+    expect(table).to_be_visible()
+    expect(page.get_by_role("button", name=t("import_button"))).to_be_disabled()
+    screenshot(page, "import-with-errors")
+
+    good = (
+        HEADER + "demo-bruker-02;2026 Q1;ola.e2e@etat.example;Brukerorientering;4;Før – “etter”\r\n"
+    ).encode("cp1252")
+    upload(page, "svar-rettet.csv", good)
+    expect(page.get_by_text(t("no_problems"))).to_be_visible()
+    page.get_by_role("button", name=t("import_button")).click()
+    wait_idle(page)
+    expect(page.get_by_text("1 nye, 0 oppdaterte, 0 uendrede svar.").first).to_be_visible()
+    expect(page.get_by_text("svar-rettet.csv").first).to_be_visible()  # in the import log
+
+    page.get_by_role("button", name=t("undo_button")).click()
+    wait_idle(page)
+    expect(page.get_by_text("1 fjernet", exact=False).first).to_be_visible()
+    assert not page.locator('[data-testid="stException"]').count()

@@ -1,0 +1,116 @@
+"""Every page in a real browser: it loads without an exception, error box or script error in
+both languages, and the language switch changes every visible label."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from pprint import pformat
+
+import pytest
+from e2ehelpers import (
+    TYPED_TEXTS,
+    choose_language,
+    error_boxes,
+    go_to,
+    heading,
+    nav_links,
+    open_page,
+    screenshot,
+    visible_lines,
+)
+
+from dtmaturity import i18n
+from dtmaturity.framework import load
+
+ROOT = Path(__file__).resolve().parents[2]
+# Figures, quarters, dates and punctuation read the same in every language.
+NEUTRAL_PATTERN = re.compile(r"^[\d\s.,:;()/–\-+%×«»“”]*(\d{4}-Q[1-4])?[\d\s.,:;()/–\-+%×«»“”]*$")
+
+# Streamlit's own text the app cannot translate (docs/accessibility.md, "Known shortcomings").
+STREAMLIT_OWN_TEXTS = {"Skip to main content", "Upload", "50MB per file"}
+
+
+def page_slug(path: str) -> str:
+    return path.strip("/") or "home"
+
+
+def test_navigation_offers_every_page_file(page, server):
+    open_page(page, server.url)
+    addresses = [path for _, path in nav_links(page)]
+    page_files = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    # The default page is served at the root address; every other page at its file name.
+    assert len(addresses) == len(page_files)
+    assert sorted(a for a in addresses if a) == sorted(set(page_files) - {"home"})
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_page_loads_without_an_error_in_the_browser(page, server, lang):
+    open_page(page, server.url, lang=lang)
+    problems = []
+    for label, path in nav_links(page):
+        open_page(page, server.url, path, lang)
+        screenshot(page, f"{page_slug(path)}-{lang}")
+        if heading(page) == "":
+            problems.append(f"{label}: no page heading")
+        problems += [f"{label}: error box: {text}" for text in error_boxes(page)]
+        problems += [f"{label}: script error: {error}" for error in page.js_errors]
+        page.js_errors.clear()
+    assert problems == []
+
+
+def language_neutral_texts(server) -> set[str]:
+    """Texts that rightly read the same in bokmål and English: strings the catalogue and the
+    framework file give identically in both, provenance notes the framework records only in
+    English, data (unit names, people's free text, the signed-in user), and Streamlit's own
+    English-only texts listed in docs/accessibility.md."""
+    framework = load()
+    same = {texts["nb"] for texts in i18n.STRINGS.values() if texts["nb"] == texts["en"]}
+    entries = [*framework.themes, *framework.competencies, *framework.roles]
+    same |= {e.name["nb"] for e in entries if e.name["nb"] == e.name["en"]}
+    same |= {
+        f"{level.value} – {level.label['nb']}"  # how the check-in's radio options read
+        for scale in framework.scales
+        for level in scale.levels
+        if level.label["nb"] == level.label["en"]
+    }
+    notes = {e.source for e in entries} | {f"Status: {e.status}" for e in entries}
+    notes |= {f"Status: {e.status} · {e.source}" for e in entries} | {framework.source_url}
+    data = set(server.data_texts) | TYPED_TEXTS | set(i18n.LANGUAGES.values())
+    return same | notes | data | STREAMLIT_OWN_TEXTS
+
+
+def only_data(line: str, neutral: set[str]) -> bool:
+    """A line made of nothing but neutral texts (unit names, item names the same in both
+    languages), numbers and punctuation, such as "Divisjon for data – Data: +0.11"."""
+    rest = line
+    for text in sorted((t for t in neutral if t), key=len, reverse=True):
+        rest = rest.replace(text, " ")
+    return bool(NEUTRAL_PATTERN.match(rest))
+
+
+def test_language_switch_changes_every_visible_label_on_every_page(page, server):
+    open_page(page, server.url, lang="nb")
+    pages = nav_links(page)
+    bokmal = {}
+    for label, path in pages:
+        go_to(page, label)
+        bokmal[path] = visible_lines(page)
+
+    choose_language(page, "en")
+    english_labels = [label for label, _ in nav_links(page)]
+    neutral = language_neutral_texts(server)
+    unchanged = {}
+    for label, path in zip(english_labels, (path for _, path in pages), strict=True):
+        go_to(page, label)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        english = set(visible_lines(page))
+        left = [
+            line
+            for line in bokmal[path]
+            if line in english and line not in neutral and not only_data(line, neutral)
+        ]
+        if left:
+            unchanged[page_slug(path)] = left
+    assert not unchanged, f"still in bokmål after switching to English:\n{pformat(unchanged)}"
+    assert english_labels != [label for label, _ in pages]
