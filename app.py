@@ -1,23 +1,30 @@
-"""dtmaturity: the Streamlit entry point. Page config, language, navigation."""
+"""dtmaturity: the Streamlit entry point. Page config, who is signed in, navigation."""
 
 import streamlit as st
 
 from dtmaturity import ui
+from dtmaturity.access import AccessDenied
 
 st.set_page_config(page_title="dtmaturity", page_icon=":material/trending_up:", layout="wide")
-ui.context()  # validates the framework and migrates the database before any page runs
+ctx = ui.context()  # framework valid, database migrated, the acting person known (or stop)
 
-pages = [
-    st.Page("pages/home.py", title=ui.t("page_home"), icon=":material/home:", default=True),
-    st.Page("pages/checkin.py", title=ui.t("page_checkin"), icon=":material/edit_note:"),
-    st.Page("pages/unit.py", title=ui.t("page_unit"), icon=":material/show_chart:"),
-    st.Page("pages/overview.py", title=ui.t("page_overview"), icon=":material/grid_view:"),
-    st.Page("pages/import.py", title=ui.t("page_import"), icon=":material/upload_file:"),
-    st.Page("pages/about.py", title=ui.t("page_about"), icon=":material/info:"),
-    st.Page(
-        "pages/accessibility.py",
-        title=ui.t("page_accessibility"),
-        icon=":material/accessibility:",
-    ),
+PAGES = [
+    ("home", "page_home", ":material/home:"),
+    ("checkin", "page_checkin", ":material/edit_note:"),
+    ("unit", "page_unit", ":material/show_chart:"),
+    ("overview", "page_overview", ":material/grid_view:"),
+    ("import", "page_import", ":material/upload_file:"),
+    ("admin", "page_admin", ":material/admin_panel_settings:"),
+    ("mydata", "page_mydata", ":material/badge:"),
+    ("about", "page_about", ":material/info:"),
+    ("accessibility", "page_accessibility", ":material/accessibility:"),
 ]
-st.navigation(pages).run()
+pages = [
+    st.Page(f"pages/{name}.py", title=ui.t(title), icon=icon, default=name == "home")
+    for name, title, icon in PAGES
+    if ui.shows_page(ctx, name)
+]
+try:
+    st.navigation(pages).run()
+except AccessDenied as denied:
+    st.error(ui.t(denied.key, **denied.params), icon=":material/lock:")

@@ -76,6 +76,15 @@ def may_view_dashboard(grants: Iterable[Grant], unit_id: str, parents: Parents) 
     return False
 
 
+def may_view_overview(grants: Iterable[Grant], unit_id: str, parents: Parents) -> bool:
+    """The overview compares the units below a node: admins, and managers of that subtree."""
+    return any(
+        g.role == "admin"
+        or (g.role == "manager" and _covers(g.unit_id, unit_id, parents, subtree=True))
+        for g in grants
+    )
+
+
 def may_check_in(grants: Iterable[Grant], unit_id: str) -> bool:
     """A leader checks in for the units they lead (an admin for any unit)."""
     return any(
@@ -106,6 +115,21 @@ def units_where(
     """The units (in the given order) on which `rule` allows the grants."""
     grants = tuple(grants)
     return [u for u in unit_ids if rule(grants, u, parents)]
+
+
+PAGES_BY_ROLE = {
+    "checkin": ("leader", "admin"),
+    "unit": ("leader", "manager", "admin"),
+    "overview": ("manager", "admin"),
+    "import": ("coordinator", "admin"),
+    "admin": ("coordinator", "admin"),
+}
+
+
+def shows_page(grants: Iterable[Grant], page: str) -> bool:
+    """Whether a page is offered in the navigation (the services still check every call)."""
+    roles = PAGES_BY_ROLE.get(page)
+    return roles is None or any(g.role in roles for g in grants)
 
 
 def may_grant(grants: Iterable[Grant], role: str, unit_id: str, parents: Parents) -> bool:

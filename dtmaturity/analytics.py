@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dtmaturity import privacy, units
+from dtmaturity import authz, privacy, units
 from dtmaturity.cache import cached_by_data_version
 from dtmaturity.cache import clear as clear_cache
 from dtmaturity.context import Context
@@ -90,6 +90,7 @@ def _name_items(ctx: Context, frame: pd.DataFrame, kind: str | None = None) -> p
 # --- unit page --------------------------------------------------------------------------------
 
 
+@authz.dashboard()
 def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     """Mean score and n per item of `kind` ("theme" or "competency") and period, with names.
     Hidden cells keep their n but have no mean (`hidden` is True)."""
@@ -100,11 +101,19 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     return frame.sort_values(["order", "period"])[columns].reset_index(drop=True)
 
 
+@authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
     """Periods with answers in the unit's subtree, newest first."""
     return list(fetch(ctx, dashboards.periods(unit_id))["period"])
 
 
+@authz.overview()
+def overview_periods(ctx: Context, node_id: str) -> list[str]:
+    """latest_periods() for the overview, which needs the right to compare the units below."""
+    return latest_periods(ctx, node_id)
+
+
+@authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest period and the one before it (rows per period)."""
     periods = latest_periods(ctx, unit_id)[:2]
@@ -112,6 +121,7 @@ def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     return frame[frame["period"].isin(periods)].reset_index(drop=True)
 
 
+@authz.dashboard()
 def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     """The unit, its parent and the whole organisation over time for one item: group, role
     (unit | parent | organisation), period, mean, n, hidden."""
@@ -154,6 +164,7 @@ def _role_frame(
     return frame.drop(columns="n_own"), hidden
 
 
+@authz.dashboard()
 def role_distribution(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -165,12 +176,14 @@ def role_distribution(
     return frame[frame["count"] > 0].reset_index(drop=True)
 
 
+@authz.dashboard()
 def roles_hidden(ctx: Context, unit_id: str, period: str, *, include_below: bool = True) -> bool:
     """True when the group had check-ins that period but too few to show its roles."""
     frame, hidden = _role_frame(ctx, unit_id, period, include_below)
     return hidden and bool(len(frame)) and int(frame["n"].iloc[0]) > 0
 
 
+@authz.dashboard()
 def role_balance(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -210,6 +223,7 @@ class ReflectionView:
     limit: int
 
 
+@authz.dashboard()
 def reflection_view(
     ctx: Context,
     unit_id: str,
@@ -250,6 +264,7 @@ def reflection_view(
     return ReflectionView(rows, hidden, int(allowed["matching"].sum()), limit)
 
 
+@authz.dashboard()
 def reflections(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Reflection answers (period, question, answer) that may be shown, without who wrote them."""
     return reflection_view(ctx, unit_id).rows
@@ -264,6 +279,7 @@ def comparison_periods(period: str) -> tuple[str, str]:
     return str(current.previous()), str(current.same_quarter_last_year())
 
 
+@authz.overview()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
@@ -282,12 +298,14 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
     return frame[columns].reset_index(drop=True)
 
 
+@authz.overview()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of the latest period only (one per unit row and item)."""
     frame = overview_cells(ctx, node_id, period, kind)
     return frame[frame["period"] == period].reset_index(drop=True)
 
 
+@authz.overview()
 def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
@@ -318,6 +336,7 @@ def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[p
     return up.head(count).reset_index(drop=True), down.head(count).reset_index(drop=True)
 
 
+@authz.overview()
 def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
     item_id, item, score, count, n, share, start, end (scores below the middle to the left)."""
@@ -347,6 +366,7 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     return frame[columns]
 
 
+@authz.overview()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top; hidden units are left out."""
@@ -357,6 +377,7 @@ def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     return cells.reset_index(drop=True)
 
 
+@authz.overview()
 def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataFrame:
     """Check-ins per unit row and period against the leaders registered there: unit, period,
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are

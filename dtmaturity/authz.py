@@ -32,6 +32,11 @@ def require_dashboard(ctx: Context, unit_id: str) -> None:
         raise AccessDenied("access_dashboard", unit=unit_id)
 
 
+def require_overview(ctx: Context, unit_id: str) -> None:
+    if not access.may_view_overview(ctx.actor.grants, unit_id, parents(ctx)):
+        raise AccessDenied("access_overview", unit=unit_id)
+
+
 def require_checkin(ctx: Context, unit_id: str) -> None:
     if not access.may_check_in(ctx.actor.grants, unit_id):
         raise AccessDenied("access_checkin", unit=unit_id)
@@ -64,6 +69,10 @@ def dashboard_units(ctx: Context, unit_ids: list[str]) -> list[str]:
     return access.units_where(ctx.actor.grants, unit_ids, parents(ctx), access.may_view_dashboard)
 
 
+def overview_units(ctx: Context, unit_ids: list[str]) -> list[str]:
+    return access.units_where(ctx.actor.grants, unit_ids, parents(ctx), access.may_view_overview)
+
+
 def checkin_units(ctx: Context, unit_ids: list[str]) -> list[str]:
     return [u for u in unit_ids if access.may_check_in(ctx.actor.grants, u)]
 
@@ -75,7 +84,15 @@ def coordinated_units(ctx: Context, unit_ids: list[str]) -> list[str]:
 def dashboard(argument: str = "unit_id") -> Callable[[F], F]:
     """Decorate a dashboard service `f(ctx, unit_id, ...)`: refuse units the acting person may
     not see. `argument` names the parameter holding the unit."""
+    return _guard(argument, require_dashboard)
 
+
+def overview(argument: str = "node_id") -> Callable[[F], F]:
+    """Decorate an overview service `f(ctx, node_id, ...)` (managers of the subtree, admins)."""
+    return _guard(argument, require_overview)
+
+
+def _guard(argument: str, require: Callable[[Context, str], None]) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         import inspect
 
@@ -84,7 +101,7 @@ def dashboard(argument: str = "unit_id") -> Callable[[F], F]:
         @wraps(func)
         def guarded(ctx: Context, *args: Any, **kwargs: Any) -> Any:
             unit_id = kwargs[argument] if argument in kwargs else args[position - 1]
-            require_dashboard(ctx, unit_id)
+            require(ctx, unit_id)
             return func(ctx, *args, **kwargs)
 
         return guarded  # type: ignore[return-value]

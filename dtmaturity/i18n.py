@@ -230,6 +230,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb": "Du har ikke tilgang til tallene for enheten «{unit}».",
         "en": "You do not have access to the figures of the unit “{unit}”.",
     },
+    "access_overview": {
+        "nb": "Oversikten over «{unit}» krever rollen ledelse (manager) for enheten.",
+        "en": "The overview of “{unit}” needs the manager role for the unit.",
+    },
     "access_checkin": {
         "nb": "Du kan bare gjøre egenvurderinger for enheter du leder («{unit}» er ikke en av dem).",
         "en": "You can only check in for units you lead (“{unit}” is not one of them).",
@@ -306,6 +310,105 @@ STRINGS: dict[str, dict[str, str]] = {
     "people_not_allowed": {
         "nb": "Du kan ikke gi denne rollen på denne enheten.",
         "en": "You cannot grant this role on this unit.",
+    },
+    "page_admin": {"nb": "Administrasjon", "en": "Administration"},
+    "page_mydata": {"nb": "Mine data", "en": "My data"},
+    "every_unit": {"nb": "Alle enheter (*)", "en": "Every unit (*)"},
+    "role_leader": {"nb": "Leder", "en": "Leader"},
+    "role_manager": {"nb": "Ledelse (manager)", "en": "Manager"},
+    "role_coordinator": {"nb": "Koordinator", "en": "Coordinator"},
+    "role_admin": {"nb": "Administrator", "en": "Admin"},
+    "col_person": {"nb": "Person", "en": "Person"},
+    "col_name": {"nb": "Navn", "en": "Name"},
+    "col_role": {"nb": "Rolle", "en": "Role"},
+    "col_action": {"nb": "Handling", "en": "Action"},
+    "col_target": {"nb": "Gjelder", "en": "Target"},
+    "col_details": {"nb": "Detaljer (id-er og antall)", "en": "Details (ids and counts)"},
+    "admin_people": {"nb": "Personer og roller", "en": "People and roles"},
+    "admin_grant": {"nb": "Gi en rolle", "en": "Grant a role"},
+    "admin_person_field": {
+        "nb": "E-post (eller sub fra innloggingen)",
+        "en": "E-mail (or sub from the sign-in)",
+    },
+    "admin_grant_button": {"nb": "Gi rollen", "en": "Grant the role"},
+    "admin_granted": {"nb": "{person} har fått rollen.", "en": "{person} was granted the role."},
+    "admin_already": {
+        "nb": "{person} hadde rollen fra før.",
+        "en": "{person} already held the role.",
+    },
+    "admin_revoke_choose": {"nb": "Rolle som skal fjernes", "en": "Role to remove"},
+    "admin_revoke_button": {"nb": "Fjern rollen", "en": "Remove the role"},
+    "admin_revoked": {
+        "nb": "Rollen er fjernet fra {person}.",
+        "en": "The role was removed from {person}.",
+    },
+    "admin_people_upload": {"nb": "Last opp personer (CSV)", "en": "Upload people (CSV)"},
+    "admin_people_format": {
+        "nb": "Kolonner: email, name, role, unit_id (eller e-post, navn, rolle, enhet), valgfritt "
+        "sub. Én rad per rolle; rolle er leader, manager, coordinator eller admin.",
+        "en": "Columns: email, name, role, unit_id (or e-post, navn, rolle, enhet), optionally "
+        "sub. One row per role; role is leader, manager, coordinator or admin.",
+    },
+    "admin_people_imported": {
+        "nb": "{rows} rader lest, {new} nye roller.",
+        "en": "{rows} rows read, {new} new roles.",
+    },
+    "admin_periods": {"nb": "Låste kvartaler", "en": "Locked quarters"},
+    "admin_locked": {"nb": "Låst nå: {periods}", "en": "Locked now: {periods}"},
+    "admin_lock": {"nb": "Lås kvartalet", "en": "Lock the quarter"},
+    "admin_unlock": {"nb": "Åpne kvartalet", "en": "Open the quarter"},
+    "admin_retention": {"nb": "Lagringstid", "en": "Retention"},
+    "admin_retention_help": {
+        "nb": "Egenvurderinger eldre enn så mange kvartaler (medregnet inneværende) slettes. "
+        "Prøv først uten å slette.",
+        "en": "Check-ins older than this many quarters (counting the current one) are deleted. "
+        "Try it first without deleting.",
+    },
+    "admin_retention_quarters": {"nb": "Behold antall kvartaler", "en": "Quarters to keep"},
+    "admin_retention_dry_run": {
+        "nb": "Vis hva som ville blitt slettet",
+        "en": "Show what would be deleted",
+    },
+    "admin_retention_purge": {"nb": "Slett eldre egenvurderinger", "en": "Delete older check-ins"},
+    "admin_retention_would": {
+        "nb": "Før {before}: {checkins} egenvurderinger og {answers} svar ville blitt slettet.",
+        "en": "Before {before}: {checkins} check-ins and {answers} answers would be deleted.",
+    },
+    "admin_retention_done": {
+        "nb": "Før {before}: {checkins} egenvurderinger og {answers} svar er slettet.",
+        "en": "Before {before}: {checkins} check-ins and {answers} answers were deleted.",
+    },
+    "admin_erase": {"nb": "Slett en person", "en": "Erase a person"},
+    "admin_erase_help": {
+        "nb": "Kommentarer, refleksjoner, roller og personopplysninger slettes. Verdiene beholdes "
+        "anonymt, slik at virksomhetens tall ikke endres bakover i tid.",
+        "en": "Comments, reflections, roles and personal details are deleted. Scores are kept "
+        "anonymously, so the organisation's figures do not change back in time.",
+    },
+    "admin_erase_confirm": {
+        "nb": "Jeg forstår at dette ikke kan angres",
+        "en": "I understand that this cannot be undone",
+    },
+    "admin_erase_button": {"nb": "Slett personen", "en": "Erase the person"},
+    "admin_erased": {
+        "nb": "Slettet: {reflections_deleted} refleksjoner, {comments_deleted} kommentarer, "
+        "{assignments_deleted} roller; anonymisert: {answers_anonymised} svar.",
+        "en": "Erased: {reflections_deleted} reflections, {comments_deleted} comments, "
+        "{assignments_deleted} roles; anonymised: {answers_anonymised} answers.",
+    },
+    "admin_audit": {"nb": "Revisjonslogg", "en": "Audit log"},
+    "mydata_intro": {
+        "nb": "Her kan du laste ned alt appen lagrer om deg ({person}): egenvurderinger, "
+        "kommentarer, refleksjoner, rollevalg, rollene dine og handlingene dine i "
+        "revisjonsloggen, som JSON og CSV i én ZIP-fil.",
+        "en": "Here you can download everything the app stores about you ({person}): check-ins, "
+        "comments, reflections, role picks, your roles and your actions in the audit log, as "
+        "JSON and CSV in one ZIP file.",
+    },
+    "mydata_download": {"nb": "Last ned mine data", "en": "Download my data"},
+    "mydata_erasure": {
+        "nb": "Vil du at opplysningene om deg skal slettes, kontakt en administrator.",
+        "en": "To have your data erased, contact an administrator.",
     },
     # CSV import
     "page_import": {"nb": "Import av CSV", "en": "CSV import"},

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import secrets
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -222,6 +223,14 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
     )
     result.written = True
     return result
+
+
+def import_people_upload(ctx: Context, data: bytes, name: str) -> PeopleImport:
+    """import_people() for an uploaded file."""
+    with tempfile.TemporaryDirectory(prefix="dtmaturity-people-") as folder:
+        path = Path(folder) / (Path(name).name or "people.csv")
+        path.write_bytes(data)
+        return import_people(ctx, path)
 
 
 # --- period locks, settings, the audit log ---------------------------------------------------

@@ -4,14 +4,16 @@ small rendering helpers. Holds no SQL and no business rules."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
-from dtmaturity import charts, exports, i18n, privacy
-from dtmaturity.context import Context, local_actor
+from dtmaturity import access, authn, charts, exports, i18n, people, privacy, units
+from dtmaturity.context import Actor, Context, local_actor
 from dtmaturity.framework import Framework, FrameworkError, framework_path
 from dtmaturity.runtime import open_runtime
 from dtmaturity.store import Store, default_db_path
@@ -54,7 +56,52 @@ def context() -> Context:
         st.error(i18n.t(lang(), "settings_broken"))
         st.code(str(exc), language=None)
         st.stop()
-    return Context(actor=local_actor(), store=store, framework=framework, lang=lang())
+    return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
+
+
+def _secrets_section(name: str) -> dict | None:
+    """A section of .streamlit/secrets.toml, or None (also when there is no secrets file)."""
+    try:
+        return dict(st.secrets[name]) if name in st.secrets else None
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return None
+
+
+def _configured_admins() -> frozenset[str]:
+    """The first admins: DTMATURITY_ADMINS (comma-separated e-mails or subjects) and
+    `admins = [...]` under [dtmaturity] in secrets.toml."""
+    listed = [a for a in os.environ.get("DTMATURITY_ADMINS", "").split(",") if a.strip()]
+    listed += list((_secrets_section("dtmaturity") or {}).get("admins", []))
+    return frozenset(a.strip().lower() for a in listed)
+
+
+def _actor(store: Store) -> Actor:
+    """Who is acting: the signed-in person with their roles, or the local user when sign-in
+    is not configured. Stops the page for a visitor who is not signed in or not registered."""
+    if _secrets_section("auth") is None:
+        if authn.is_production():
+            st.error(t("production_local_mode"))
+            st.stop()
+        return local_actor()
+    if not st.user.is_logged_in:
+        st.title(t("signin_title"))
+        st.write(t("signin_text"))
+        st.button(t("signin_button"), type="primary", on_click=st.login, key="signin")
+        st.stop()
+    claims = st.user.to_dict()
+    actor = people.actor_for(
+        store,
+        email=claims.get("email"),
+        sub=claims.get("sub"),
+        name=claims.get("name"),
+        admins=_configured_admins(),
+    )
+    if actor is None:
+        st.title(t("unknown_person_title"))
+        st.write(t("unknown_person_text", who=claims.get("email") or claims.get("sub")))
+        st.button(t("signout_button"), on_click=st.logout, key="signout")
+        st.stop()
+    return actor
 
 
 def page() -> Context:
@@ -115,8 +162,37 @@ def mark_document_language() -> None:
 
 
 def local_mode_banner(ctx: Context) -> None:
+    """Who is acting: the clearly labelled local mode, or the signed-in person and a sign-out."""
     if ctx.actor.local_mode:
         st.sidebar.info(t("local_mode", user=ctx.actor.display_name), icon=":material/person:")
+    else:
+        st.sidebar.caption(t("signed_in_as", name=ctx.actor.display_name))
+        st.sidebar.button(t("signout_button"), on_click=st.logout, key="signout")
+
+
+def shows_page(ctx: Context, page: str) -> bool:
+    return access.shows_page(ctx.actor.grants, page)
+
+
+def unit_picker(
+    ctx: Context, choices: list[units.UnitChoice], *, key: str, label_key: str = "unit"
+) -> str:
+    """A select box of the units offered; `?unit=ID` in the address preselects one.
+
+    An address naming a unit that is not offered is passed on as asked: the services decide,
+    and refuse what the person may not see (never the page alone).
+    """
+    if not choices:
+        st.info(t("no_units") if not units.tree(ctx) else t("no_units_for_you"))
+        st.stop()
+    labels = {u.unit_id: u.label for u in choices}
+    asked = st.query_params.get("unit")
+    if asked and asked not in labels:
+        return asked
+    if asked and st.session_state.get(f"{key}:asked") != asked:
+        st.session_state[key] = asked
+        st.session_state[f"{key}:asked"] = asked
+    return st.selectbox(t(label_key), list(labels), format_func=labels.get, key=key)
 
 
 def questions_beside(ctx: Context, lens: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from dtmaturity import authz
 from dtmaturity.cache import cached_by_data_version
 from dtmaturity.context import Context
 from dtmaturity.store import queries
@@ -40,6 +41,31 @@ def tree(ctx: Context) -> list[UnitChoice]:
     return list(_tree(ctx.store).ordered)
 
 
+def _only(ctx: Context, allowed: list[str]) -> list[UnitChoice]:
+    keep = set(allowed)
+    return [u for u in tree(ctx) if u.unit_id in keep]
+
+
+def dashboard_choices(ctx: Context) -> list[UnitChoice]:
+    """The units whose dashboards the acting person may see."""
+    return _only(ctx, authz.dashboard_units(ctx, [u.unit_id for u in tree(ctx)]))
+
+
+def overview_choices(ctx: Context) -> list[UnitChoice]:
+    """The nodes the acting person may open the overview for."""
+    return _only(ctx, authz.overview_units(ctx, [u.unit_id for u in tree(ctx)]))
+
+
+def checkin_choices(ctx: Context) -> list[UnitChoice]:
+    """The units the acting person leads (may check in for)."""
+    return _only(ctx, authz.checkin_units(ctx, [u.unit_id for u in tree(ctx)]))
+
+
+def coordinated_ids(ctx: Context) -> list[str]:
+    """The units the acting person coordinates (imports, registry)."""
+    return authz.coordinated_units(ctx, [u.unit_id for u in tree(ctx)])
+
+
 def labels(ctx: Context) -> dict[str, str]:
     return {u.unit_id: u.label for u in tree(ctx)}
 
@@ -47,6 +73,11 @@ def labels(ctx: Context) -> dict[str, str]:
 def by_id(ctx: Context) -> dict[str, UnitChoice]:
     """Units by id (shared and cached: do not change it)."""
     return _tree(ctx.store).by_id
+
+
+def name(ctx: Context, unit_id: str) -> str:
+    unit = by_id(ctx).get(unit_id)
+    return unit.name if unit else unit_id
 
 
 def parent_of(ctx: Context, unit_id: str) -> str | None:

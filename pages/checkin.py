@@ -12,12 +12,7 @@ fw = ctx.framework
 st.title(ui.t("page_checkin"))
 st.caption(ui.t("checkin_intro"))
 
-tree = units.tree(ctx)
-if not tree:
-    st.info(ui.t("no_units"))
-    st.stop()
-unit_labels = {u.unit_id: u.label for u in tree}
-unit_id = st.selectbox(ui.t("unit"), list(unit_labels), format_func=unit_labels.get, key="ci_unit")
+unit_id = ui.unit_picker(ctx, units.checkin_choices(ctx), key="ci_unit")
 period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(8)], key="ci_period")
 
 form = checkins.load_form(ctx, unit_id, period)

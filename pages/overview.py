@@ -9,19 +9,13 @@ fw = ctx.framework
 st.title(ui.t("page_overview"))
 st.caption(ui.t("overview_intro"))
 
-tree = units.tree(ctx)
-if not tree:
-    st.info(ui.t("no_units"))
-    st.stop()
-parents = {u.parent_id for u in tree}
-unit_labels = {u.unit_id: u.label for u in tree if u.unit_id in parents or u.depth == 0}
+parents = {u.parent_id for u in units.tree(ctx)}
+nodes = [u for u in units.overview_choices(ctx) if u.unit_id in parents or u.depth == 0]
 controls = st.columns([2, 1, 1, 1])
 with controls[0]:
-    node_id = st.selectbox(
-        ui.t("overview_node"), list(unit_labels), format_func=unit_labels.get, key="ov_node"
-    )
-node_name = units.by_id(ctx)[node_id].name
-periods = analytics.latest_periods(ctx, node_id)
+    node_id = ui.unit_picker(ctx, nodes, key="ov_node", label_key="overview_node")
+periods = analytics.overview_periods(ctx, node_id)  # refuses a node the person may not see
+node_name = units.name(ctx, node_id)
 if not periods:
     st.info(ui.t("no_data"))
     st.stop()

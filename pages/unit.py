@@ -9,15 +9,10 @@ fw = ctx.framework
 st.title(ui.t("page_unit"))
 st.caption(ui.t("unit_intro"))
 
-tree = units.tree(ctx)
-if not tree:
-    st.info(ui.t("no_units"))
-    st.stop()
-unit_labels = {u.unit_id: u.label for u in tree}
-unit_id = st.selectbox(ui.t("unit"), list(unit_labels), format_func=unit_labels.get, key="unit_id")
-unit_name = units.by_id(ctx)[unit_id].name
+unit_id = ui.unit_picker(ctx, units.dashboard_choices(ctx), key="unit_id")
+periods = analytics.latest_periods(ctx, unit_id)  # refuses a unit the person may not see
+unit_name = units.name(ctx, unit_id)
 ui.privacy_and_rollup_note()
-periods = analytics.latest_periods(ctx, unit_id)
 if not periods:
     st.info(ui.t("no_data"))
     st.stop()

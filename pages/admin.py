@@ -1,0 +1,160 @@
+"""Administration: people and roles (coordinators: their subtree), quarters, retention, erasure
+and the audit log (admins)."""
+
+import pandas as pd
+import streamlit as st
+
+from dtmaturity import access, people, ui, units
+from dtmaturity.periods import recent_periods
+
+ctx = ui.page()
+st.title(ui.t("page_admin"))
+is_admin = access.is_admin(ctx.actor.grants)
+
+
+def grant() -> None:
+    person = st.session_state["adm_email"].strip().lower()
+    if not person:
+        st.session_state["adm_message"] = ("error", ui.t("people_missing_identity"))
+        return
+    new = people.assign(
+        ui.context(),
+        person,
+        st.session_state["adm_role"],
+        st.session_state["adm_unit"],
+        name=st.session_state["adm_name"].strip() or None,
+        email=person if "@" in person else None,
+        sub=None if "@" in person else person,
+    )
+    key = "admin_granted" if new else "admin_already"
+    st.session_state["adm_message"] = ("success", ui.t(key, person=person))
+
+
+def revoke(person_id: str, role: str, unit_id: str) -> None:
+    people.unassign(ui.context(), person_id, role, unit_id)
+    st.session_state["adm_message"] = ("success", ui.t("admin_revoked", person=person_id))
+
+
+kind, text = st.session_state.pop("adm_message", (None, None))
+if kind:
+    getattr(st, kind)(text)
+
+st.header(ui.t("admin_people"))
+registry = people.registry(ctx)
+st.dataframe(
+    registry.rename(
+        columns={
+            "person_id": ui.t("col_person"),
+            "name": ui.t("col_name"),
+            "email": "E-post" if ctx.lang == "nb" else "E-mail",
+            "sub": "sub",
+            "role": ui.t("col_role"),
+            "unit_id": ui.t("unit"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+unit_choices = {u.unit_id: u.label for u in units.tree(ctx)}
+if not is_admin:
+    allowed = set(units.coordinated_ids(ctx))
+    unit_choices = {k: v for k, v in unit_choices.items() if k in allowed}
+if is_admin:
+    unit_choices = {access.EVERY_UNIT: ui.t("every_unit"), **unit_choices}
+with st.form("grant_form"):
+    st.subheader(ui.t("admin_grant"))
+    st.text_input(ui.t("admin_person_field"), key="adm_email")
+    st.text_input(ui.t("col_name"), key="adm_name")
+    roles = list(access.ROLES) if is_admin else ["leader", "manager", "coordinator"]
+    st.selectbox(ui.t("col_role"), roles, format_func=lambda r: ui.t(f"role_{r}"), key="adm_role")
+    st.selectbox(ui.t("unit"), list(unit_choices), format_func=unit_choices.get, key="adm_unit")
+    st.form_submit_button(ui.t("admin_grant_button"), on_click=grant)
+if not registry.dropna(subset=["role"]).empty:
+    assignments = registry.dropna(subset=["role"])
+    options = list(
+        zip(assignments["person_id"], assignments["role"], assignments["unit_id"], strict=True)
+    )
+    chosen = st.selectbox(
+        ui.t("admin_revoke_choose"),
+        options,
+        format_func=lambda o: f"{o[0]} – {ui.t('role_' + o[1])} – {o[2]}",
+        key="adm_revoke",
+    )
+    st.button(ui.t("admin_revoke_button"), on_click=revoke, args=chosen, key="adm_revoke_run")
+
+upload = st.file_uploader(ui.t("admin_people_upload"), key="adm_people_file")
+st.caption(ui.t("admin_people_format"))
+if upload is not None:
+    report = people.import_people_upload(ctx, upload.getvalue(), upload.name)
+    if report.written:
+        st.success(ui.t("admin_people_imported", rows=report.rows, new=report.new_assignments))
+    for line in report.lines(upload.name, ctx.lang):
+        st.error(line)
+
+if is_admin:
+    st.header(ui.t("admin_periods"))
+    locked = people.locked_periods(ctx)
+    st.write(ui.t("admin_locked", periods=", ".join(locked) or "–"))
+    period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(12)], key="adm_period")
+    lock_col, unlock_col = st.columns(2)
+    lock_col.button(
+        ui.t("admin_lock"), on_click=people.set_lock, args=(ctx, period, True), key="adm_lock"
+    )
+    unlock_col.button(
+        ui.t("admin_unlock"), on_click=people.set_lock, args=(ctx, period, False), key="adm_unlock"
+    )
+
+    st.header(ui.t("admin_retention"))
+    st.caption(ui.t("admin_retention_help"))
+    keep = st.number_input(
+        ui.t("admin_retention_quarters"),
+        min_value=1,
+        max_value=200,
+        value=people.retention_quarters(ctx) or 20,
+        key="adm_keep",
+    )
+    if st.button(ui.t("admin_retention_dry_run"), key="adm_dry"):
+        counts = people.purge(ctx, int(keep), dry_run=True)
+        st.info(
+            ui.t(
+                "admin_retention_would",
+                before=counts["before"],
+                checkins=counts["checkin"],
+                answers=counts["answer"],
+            )
+        )
+    if st.button(ui.t("admin_retention_purge"), key="adm_purge"):
+        people.set_retention(ctx, int(keep))
+        counts = people.purge(ctx, int(keep), dry_run=False)
+        st.success(
+            ui.t(
+                "admin_retention_done",
+                before=counts["before"],
+                checkins=counts["checkin"],
+                answers=counts["answer"],
+            )
+        )
+
+    st.header(ui.t("admin_erase"))
+    st.caption(ui.t("admin_erase_help"))
+    person_ids = sorted(set(registry["person_id"]))
+    target = st.selectbox(ui.t("col_person"), person_ids, index=None, key="adm_erase_person")
+    confirm = st.checkbox(ui.t("admin_erase_confirm"), key="adm_erase_confirm")
+    if st.button(ui.t("admin_erase_button"), disabled=not (target and confirm), key="adm_erase"):
+        counts = people.erase_person(ctx, target)
+        st.success(ui.t("admin_erased", **counts))
+
+    st.header(ui.t("admin_audit"))
+    log = people.audit_log(ctx)
+    shown = log.rename(
+        columns={
+            "audit_id": "#",
+            "logged_at": ui.t("col_when"),
+            "actor": ui.t("col_who"),
+            "action": ui.t("col_action"),
+            "target": ui.t("col_target"),
+            "details": ui.t("col_details"),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.downloads(pd.DataFrame(shown), name=ui.t("admin_audit"))

@@ -1,0 +1,19 @@
+"""My data: everything stored about the signed-in person, as a download."""
+
+import streamlit as st
+
+from dtmaturity import people, ui
+
+ctx = ui.page()
+st.title(ui.t("page_mydata"))
+st.write(ui.t("mydata_intro", person=ctx.actor.user_id))
+st.download_button(
+    ui.t("mydata_download"),
+    data=lambda: people.export_person(ctx),
+    file_name="mine-data.zip" if ctx.lang == "nb" else "my-data.zip",
+    mime="application/zip",
+    key="mydata_download",
+    on_click="ignore",
+    icon=":material/download:",
+)
+st.caption(ui.t("mydata_erasure"))
