@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dtmaturity import plan
 from dtmaturity.context import Context
 from dtmaturity.model import CheckIn, FieldError, validate
 from dtmaturity.periods import Period
+from dtmaturity.store import plans as plan_queries
 from dtmaturity.store import queries
 
 
@@ -39,6 +41,7 @@ def _load(
 ) -> tuple[CheckIn | None, datetime | None]:
     with ctx.store.reader() as cur:
         parts = queries.load_checkin(cur, _key(unit_id, period, respondent))
+        target_period, targets = plan_queries.load_targets(cur, _key(unit_id, period, respondent))
     if parts is None:
         return None, None
     roles: dict[str, list[str]] = {}
@@ -53,6 +56,8 @@ def _load(
         roles=roles,
         reflections=dict(parts["reflections"]),
         framework_version=parts["framework_version"],
+        target_period=target_period,
+        targets=dict(targets),
     )
     return checkin, parts["updated_at"]
 
@@ -75,17 +80,25 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     errors = validate(
         ctx.framework, checkin, known_units=known_units, today_period=Period.current(today)
     )
+    errors += plan.target_errors(
+        ctx.framework, checkin.period, checkin.target_period, checkin.targets
+    )
     if errors:
         return SaveResult(errors=errors)
     framework = ctx.framework
-    updated = ctx.store.write(
-        lambda cur: queries.save_checkin(
+    key = _key(checkin.unit_id, checkin.period, checkin.respondent)
+
+    def work(cur: queries.Cursor) -> bool:
+        updated = queries.save_checkin(
             cur,
-            _key(checkin.unit_id, checkin.period, checkin.respondent),
+            key,
             framework_version=framework.version_key,
             answers=checkin.answer_rows(framework),
             roles=checkin.role_rows(),
             reflections=checkin.reflection_rows(),
         )
-    )
-    return SaveResult(updated=updated)
+        # Targets belong to the check-in: stored (or cleared) in the same transaction.
+        plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
+        return updated
+
+    return SaveResult(updated=ctx.store.write(work))
