@@ -247,10 +247,15 @@ def reflection_view(
     if periods is not None:
         tally = tally[tally["period"].isin(periods)]
     tally = tally[tally["matching"] > 0]
-    shown = [
-        privacy.reflections_visible(pool, own, threshold)
-        for pool, own in zip(tally["pool"], tally["pool_own"], strict=True)
-    ]
+    # A boolean Series, not a list: an empty list would select columns and drop them all.
+    shown = pd.Series(
+        [
+            privacy.reflections_visible(pool, own, threshold)
+            for pool, own in zip(tally["pool"], tally["pool_own"], strict=True)
+        ],
+        index=tally.index,
+        dtype=bool,
+    )
     allowed = tally[shown]
     rows = fetch(
         ctx,
@@ -260,7 +265,7 @@ def reflection_view(
     )
     texts = {q.id: q.text[ctx.lang] for q in ctx.framework.questions}
     rows["question"] = [texts.get(q, q) for q in rows["question_id"]]
-    hidden = tally[[not s for s in shown]][["period", "matching"]].reset_index(drop=True)
+    hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)
     return ReflectionView(rows, hidden, int(allowed["matching"].sum()), limit)
 
 

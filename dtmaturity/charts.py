@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from dtmaturity.i18n import t
+from dtmaturity.periods import Period, period_range
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left"]
@@ -328,5 +329,138 @@ def compare(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
     return (
         alt.layer(lines, points, title=title)
         .properties(height=320)
+        .resolve_scale(color="shared", shape="shared", strokeDash="shared")
+    )
+
+
+ACTION_COLOUR = "#444444"
+
+
+def _connectors(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """For each item: its latest shown mean and its next target, as the two ends of a line."""
+    shown = _shown(frame)
+    if shown.empty or targets.empty:
+        return pd.DataFrame(columns=["item", "period", "value"])
+    latest = shown.sort_values("period").groupby("item").tail(1)
+    ahead = targets[targets["period"] > latest["period"].max()]
+    ahead = ahead.sort_values("period").groupby("item").head(1)
+    ends = latest.rename(columns={"mean": "value"})[["item", "period", "value"]]
+    goals = ahead.rename(columns={"target": "value"})[["item", "period", "value"]]
+    return pd.concat([ends[ends["item"].isin(goals["item"])], goals], ignore_index=True)
+
+
+def trend_with_plan(
+    frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    actions: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    scale_max: int = 5,
+) -> alt.LayerChart:
+    """The trend with the plan on the same time axis.
+
+    Each item's target is an open marker in the item's own shape at the target quarter, joined
+    to its latest mean by a thin dashed line (so a target is told from a score by shape fill and
+    line style, not colour). Actions are vertical rules at the quarter they were done or dropped
+    in (solid) or are due in (dashed), labelled with their number; the tooltip tells the rest.
+    """
+    targets = _shown(targets) if not targets.empty else targets
+    names = list(dict.fromkeys([*frame["item"], *targets.get("item", [])]))
+    scales = _series_scales(names)
+    legend = alt.Legend(title=t(lang, "chart_item"), orient="right", symbolStrokeWidth=2)
+    x = alt.X(
+        "period:O", title=t(lang, "chart_period"), sort="ascending", axis=alt.Axis(labelAngle=0)
+    )
+    y_scale = alt.Scale(domain=[1, scale_max], nice=False)
+    color = alt.Color("item:N", scale=scales["color"], legend=legend)
+    # Every quarter from the first to the last shown gets its place, so distances in time are
+    # true even where a quarter has no figure.
+    quarters = [
+        *frame.get("period", []),
+        *targets.get("period", []),
+        *actions.get("period", []),
+    ]
+    layers: list[alt.Chart] = []
+    if quarters:
+        span = period_range(Period.parse(min(quarters)), Period.parse(max(quarters)))
+        axis = pd.DataFrame({"period": [str(p) for p in span]})
+        layers.append(alt.Chart(axis).mark_point(opacity=0).encode(x=x))
+    shown = _shown(frame)
+    base = alt.Chart(shown).encode(
+        x=x,
+        y=alt.Y("mean:Q", title=t(lang, "chart_mean"), scale=y_scale),
+        color=color,
+        tooltip=[
+            alt.Tooltip("item:N", title=t(lang, "chart_item")),
+            alt.Tooltip("period:O", title=t(lang, "chart_period")),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
+        ],
+    )
+    layers.append(
+        base.mark_line(strokeWidth=2).encode(
+            strokeDash=alt.StrokeDash("item:N", scale=scales["dash"], legend=legend)
+        )
+    )
+    layers.append(
+        base.mark_point(size=70, filled=True).encode(
+            shape=alt.Shape("item:N", scale=scales["shape"], legend=legend)
+        )
+    )
+    if not targets.empty:
+        layers.append(
+            alt.Chart(_connectors(frame, targets))
+            .mark_line(strokeWidth=1.2, strokeDash=[3, 3], opacity=0.8)
+            .encode(x=x, y=alt.Y("value:Q", scale=y_scale), color=color, detail="item:N")
+        )
+        layers.append(
+            alt.Chart(targets)
+            .mark_point(size=170, filled=False, strokeWidth=2.2)
+            .encode(
+                x=x,
+                y=alt.Y("target:Q", scale=y_scale),
+                color=color,
+                shape=alt.Shape("item:N", scale=scales["shape"], legend=legend),
+                tooltip=[
+                    alt.Tooltip("item:N", title=t(lang, "chart_item")),
+                    alt.Tooltip("period:O", title=t(lang, "chart_target_period")),
+                    alt.Tooltip("target:Q", title=t(lang, "chart_target"), format=".2f"),
+                    alt.Tooltip("n:Q", title=t(lang, "chart_n_targets")),
+                ],
+            )
+        )
+    if not actions.empty:
+        rules = (
+            alt.Chart(actions)
+            .mark_rule(strokeWidth=1.5, color=ACTION_COLOUR)
+            .encode(
+                x=x,
+                strokeDash=alt.condition(
+                    "datum.status_id == 'done' || datum.status_id == 'dropped'",
+                    alt.value([1, 0]),
+                    alt.value([5, 4]),
+                ),
+                tooltip=[
+                    alt.Tooltip("label:N", title=t(lang, "chart_action")),
+                    alt.Tooltip("description:N", title=t(lang, "col_description")),
+                    alt.Tooltip("items:N", title=t(lang, "col_items")),
+                    alt.Tooltip("status:N", title=t(lang, "action_status_field")),
+                    alt.Tooltip("when:N", title=t(lang, "chart_when")),
+                    alt.Tooltip("period:O", title=t(lang, "chart_period")),
+                    alt.Tooltip("owner:N", title=t(lang, "col_owner")),
+                ],
+            )
+        )
+        labels = actions.groupby("period", as_index=False).agg(label=("label", " ".join))
+        text = (
+            alt.Chart(labels)
+            .mark_text(align="left", dx=3, baseline="top", fontSize=11, color=ACTION_COLOUR)
+            .encode(x=x, y=alt.value(2), text="label:N")
+        )
+        layers += [rules, text]
+    return (
+        alt.layer(*layers, title=title)
+        .properties(height=360)
         .resolve_scale(color="shared", shape="shared", strokeDash="shared")
     )

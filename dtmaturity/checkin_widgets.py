@@ -1,6 +1,7 @@
 """Map a check-in to the check-in page's widget keys and back. Pure Python.
 
-Keys: `score:<item>`, `comment:<item>`, `roles:<kind>`, `reflection:<question>`; the same names
+Keys: `score:<item>`, `comment:<item>`, `roles:<kind>`, `reflection:<question>`, `target:<item>`
+and `target_period`; the same names
 are the `field` of a validation error, so each message lands next to its widget.
 """
 
@@ -17,6 +18,7 @@ def widget_keys(framework: Framework) -> list[str]:
     keys = [f"{kind}:{item.id}" for item in framework.items for kind in ("score", "comment")]
     keys += [f"roles:{kind}" for kind in ROLE_KINDS]
     keys += [f"reflection:{q.id}" for q in framework.questions]
+    keys += [f"target:{item.id}" for item in framework.items] + ["target_period"]
     return keys
 
 
@@ -33,6 +35,9 @@ def to_widgets(framework: Framework, checkin: CheckIn | None) -> dict[str, Any]:
         values[f"reflection:{question.id}"] = (
             checkin.reflections.get(question.id, "") if checkin else ""
         )
+    for item in framework.items:
+        values[f"target:{item.id}"] = checkin.targets.get(item.id) if checkin else None
+    values["target_period"] = checkin.target_period if checkin else None
     return values
 
 
@@ -55,5 +60,11 @@ def from_widgets(
             q.id: str(values.get(f"reflection:{q.id}") or "")
             for q in framework.questions
             if str(values.get(f"reflection:{q.id}") or "").strip()
+        },
+        target_period=values.get("target_period") or None,
+        targets={
+            item.id: values.get(f"target:{item.id}")
+            for item in framework.items
+            if values.get(f"target:{item.id}") is not None
         },
     )

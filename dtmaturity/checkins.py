@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dtmaturity import authz
+from dtmaturity import authz, plan
 from dtmaturity.context import Context
 from dtmaturity.model import CheckIn, FieldError, validate
 from dtmaturity.periods import Period
 from dtmaturity.store import people as people_sql
+from dtmaturity.store import plans as plan_queries
 from dtmaturity.store import queries
 
 
@@ -41,6 +42,7 @@ def _load(
 ) -> tuple[CheckIn | None, datetime | None]:
     with ctx.store.reader() as cur:
         parts = queries.load_checkin(cur, _key(unit_id, period, respondent))
+        target_period, targets = plan_queries.load_targets(cur, _key(unit_id, period, respondent))
     if parts is None:
         return None, None
     roles: dict[str, list[str]] = {}
@@ -55,6 +57,8 @@ def _load(
         roles=roles,
         reflections=dict(parts["reflections"]),
         framework_version=parts["framework_version"],
+        target_period=target_period,
+        targets=dict(targets),
     )
     return checkin, parts["updated_at"]
 
@@ -82,19 +86,29 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     )
     if checkin.period in locked:
         errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
+    errors += plan.target_errors(
+        ctx.framework, checkin.period, checkin.target_period, checkin.targets
+    )
     if errors:
         return SaveResult(errors=errors)
     framework = ctx.framework
     key = _key(checkin.unit_id, checkin.period, checkin.respondent)
-    updated = ctx.write(
-        lambda cur: queries.save_checkin(
+
+    def work(cur: queries.Cursor) -> bool:
+        updated = queries.save_checkin(
             cur,
             key,
             framework_version=framework.version_key,
             answers=checkin.answer_rows(framework),
             roles=checkin.role_rows(),
             reflections=checkin.reflection_rows(),
-        ),
+        )
+        # Targets belong to the check-in: stored (or cleared) in the same transaction.
+        plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
+        return updated
+
+    updated = ctx.write(
+        work,
         "checkin.save",
         "/".join(key),
         lambda existed: {"updated": existed, "framework_version": framework.version_key},

@@ -1,5 +1,5 @@
-"""Command-line interface: `dtmaturity demo | export | migrate | import | imports` (also
-`python -m dtmaturity`)."""
+"""Command-line interface: `dtmaturity demo | export | migrate | import | imports | actions |
+report` (also `python -m dtmaturity`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from dtmaturity import demo, exports, imports
+from dtmaturity import actions, demo, exports, imports, report
 from dtmaturity.context import Context, local_actor
 from dtmaturity.framework import FrameworkError
 from dtmaturity.i18n import t
@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--output", "-o", type=Path, default=None, help="CSV file to write (default: stdout)"
     )
+    export_cmd.add_argument(
+        "--what",
+        choices=["answers", "actions"],
+        default="answers",
+        help="answers (default: long format) or actions (the format `actions import` reads)",
+    )
     import_cmd = commands.add_parser(
         "import", help="import a CSV file of answers (long or wide format) or units"
     )
@@ -69,6 +75,38 @@ def _parser() -> argparse.ArgumentParser:
     imports_sub.add_parser("list", help="the import log, one import per line, id first")
     undo_cmd = imports_sub.add_parser("undo", help="restore what was there before an import")
     undo_cmd.add_argument("import_id", type=int, metavar="ID")
+    actions_cmd = commands.add_parser("actions", help="import actions from CSV")
+    actions_sub = actions_cmd.add_subparsers(dest="actions_command", required=True)
+    actions_import = actions_sub.add_parser(
+        "import", help="validate an actions CSV file and write it in one transaction"
+    )
+    actions_import.add_argument("file", type=Path, help="the CSV file")
+    actions_import.add_argument(
+        "--dry-run", action="store_true", help="validate and count without writing"
+    )
+    actions_import.add_argument(
+        "--lang", choices=["en", "nb"], default="en", help="language of messages (default: en)"
+    )
+    report_cmd = commands.add_parser(
+        "report", help="the leader-group report for a unit and quarter, as PDF or HTML"
+    )
+    which = report_cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument("--unit", help="the unit's id")
+    which.add_argument("--all", action="store_true", help="one report per unit into --output DIR")
+    report_cmd.add_argument("--period", required=True, help="the quarter, e.g. 2026-Q3")
+    report_cmd.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        help="report.pdf or report.html (the extension sets the format); with --all a folder",
+    )
+    report_cmd.add_argument(
+        "--format", choices=list(report.FORMATS), default="pdf", help="with --all: pdf or html"
+    )
+    report_cmd.add_argument(
+        "--lang", choices=["nb", "en"], default="nb", help="language of the report (default: nb)"
+    )
     return parser
 
 
@@ -104,6 +142,8 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"dtmaturity import: no such file: {args.file}", file=sys.stderr)
         return 2
+    if actions.is_actions_file(args.file):
+        return _actions_import(ctx, args)  # recognised from its header: an actions file
     mapping = _parse_mapping(args.map)
     result = imports.run(
         ctx, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid, mapping=mapping
@@ -154,6 +194,43 @@ def _imports(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
+    """Like `import`: problems to stderr one per line; exit 0 only when nothing was rejected."""
+    if not args.file.is_file():
+        print(f"dtmaturity actions import: no such file: {args.file}", file=sys.stderr)
+        return 2
+    result = actions.import_actions(ctx, args.file, dry_run=args.dry_run)
+    for problem in result.problems:
+        print(problem.line(result.file_name, args.lang), file=sys.stderr)
+    if result.problems:
+        print(f"rejected: {len(result.problems)} problems; nothing was written", file=sys.stderr)
+        return 1
+    prefix = "dry run, nothing written: " if args.dry_run else ""
+    print(f"{result.file_name}: {result.rows_total} rows; {prefix}{result.summary('en')}")
+    return 0
+
+
+def _report(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        if args.all:
+            paths = report.write_all(
+                ctx,
+                args.period,
+                args.output,
+                file_format=args.format,
+                lang=args.lang,
+                progress=report.progress_bar(sys.stderr),
+            )
+            print(f"wrote {len(paths)} reports to {args.output}")
+        else:
+            path = report.write(ctx, args.unit, args.period, args.output, lang=args.lang)
+            print(f"wrote {path}")
+    except report.ReportError as exc:
+        print(f"dtmaturity report: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -170,6 +247,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"created demo organisation: {summary.units} units, "
                     f"{summary.checkins} check-ins, {summary.answers} answers in {ctx.store.path}"
                 )
+        elif args.command == "export" and args.what == "actions":
+            text, count = actions.export_actions(ctx)
+            if args.output:
+                args.output.parent.mkdir(parents=True, exist_ok=True)
+                args.output.write_text(text, encoding="utf-8")
+                print(f"wrote {count} actions to {args.output}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
         elif args.command == "export":
             count = exports.export_answers(ctx, args.output)
             if args.output:
@@ -178,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
             return _import(ctx, args)
         elif args.command == "imports":
             return _imports(ctx, args)
+        elif args.command == "actions":
+            return _actions_import(ctx, args)
+        elif args.command == "report":
+            return _report(ctx, args)
         ctx.store.close()
         return 0
     except (FrameworkError, StoreError) as exc:

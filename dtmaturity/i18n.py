@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dtmaturity.i18n_plans import PLAN_STRINGS
+
 LANGUAGES = {"nb": "Norsk bokmål", "en": "English"}
 DEFAULT_LANGUAGE = "nb"
 
@@ -909,6 +911,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_rank": {"nb": "Plass (høyest = 1)", "en": "Rank (highest = 1)"},
     "chart_count_answers": {"nb": "Antall svar", "en": "Number of answers"},
 }
+
+STRINGS.update(PLAN_STRINGS)  # targets, actions and the leader-group report
 
 
 def t(lang: str, key: str, **params: object) -> str:

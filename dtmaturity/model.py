@@ -27,6 +27,9 @@ class CheckIn:
     roles: dict[str, list[str]] = field(default_factory=dict)
     reflections: dict[str, str] = field(default_factory=dict)
     framework_version: str | None = None
+    # Targets: the score aimed for per item by `target_period` (a later quarter); see plan.py.
+    target_period: str | None = None
+    targets: dict[str, int | None] = field(default_factory=dict)
 
     def answer_rows(self, framework: Framework) -> list[tuple[str, int | None, int, str | None]]:
         """(item_id, score, scale_max, comment) for every item answered or commented on."""
@@ -39,6 +42,14 @@ class CheckIn:
             item = framework.items_by_id[item_id]
             rows.append((item_id, score, item.scale.max, comment))
         return rows
+
+    def target_rows(self, framework: Framework) -> list[tuple[str, int, int]]:
+        """(item_id, target score, scale_max) for every item given a target."""
+        return [
+            (item_id, score, framework.items_by_id[item_id].scale.max)
+            for item_id, score in sorted(self.targets.items())
+            if score is not None and item_id in framework.items_by_id
+        ]
 
     def role_rows(self) -> list[tuple[str, str]]:
         return [(kind, role) for kind in ROLE_KINDS for role in self.roles.get(kind, [])]

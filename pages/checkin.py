@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity import checkins, ui, units
+from dtmaturity import actions, checkins, plan, ui, units
 from dtmaturity.checkin_widgets import from_widgets, to_widgets
 from dtmaturity.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
 from dtmaturity.periods import recent_periods
@@ -21,6 +21,9 @@ if st.session_state.get("ci_loaded_for") != (unit_id, period):
     st.session_state.update(to_widgets(fw, form.current))
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}
+target_periods = plan.future_periods(period)
+if st.session_state.get("target_period") not in target_periods:
+    st.session_state["target_period"] = target_periods[3]  # a year ahead
 errors: dict[str, str] = st.session_state.get("ci_errors", {})
 
 
@@ -41,6 +44,49 @@ def field_error(field: str) -> None:
 
 
 ui.show_flash()
+
+open_actions = actions.open_for_unit(ctx, unit_id)
+st.header(ui.t("checkin_actions_heading"))
+if not open_actions:
+    st.caption(ui.t("checkin_actions_none"))
+else:
+    st.caption(ui.t("checkin_actions_intro", period=period))
+
+    def save_statuses() -> None:
+        """Statuses are saved on their own: a leader can report progress without redoing the
+        whole check-in, and the change is recorded in the chosen quarter."""
+        statuses = {
+            a.action_id: st.session_state[f"action_status:{a.action_id}"] for a in open_actions
+        }
+        result = actions.set_statuses(ui.context(), unit_id, statuses, period=period)
+        if result.ok:
+            ui.flash("actions_status_saved")
+        else:
+            st.session_state["ci_action_errors"] = [ui.t(e.key, **e.params) for e in result.errors]
+
+    for message in st.session_state.pop("ci_action_errors", []):
+        st.error(message)
+    with st.form("checkin_actions", enter_to_submit=False):
+        for action in open_actions:
+            st.selectbox(
+                ui.t("action_status_label", id=action.action_id, description=action.description),
+                list(plan.STATUSES),
+                index=plan.STATUSES.index(action.status),
+                format_func=lambda s: ui.t(f"action_status_{s}"),
+                key=f"action_status:{action.action_id}",
+            )
+            st.caption(
+                ui.t(
+                    "action_meta",
+                    items=actions.items_label(ctx, action.items),
+                    owner=action.owner,
+                    due=action.due_period,
+                )
+            )
+        st.form_submit_button(
+            ui.t("actions_save_status"), on_click=save_statuses, key="save_statuses"
+        )
+
 if errors:
     st.error(ui.t("form_has_errors", count=len(errors)))
 if form.current:
@@ -88,6 +134,33 @@ with st.form("checkin", enter_to_submit=False):
                         ui.plain_text(previous.comments[item.id])
                 else:
                     st.caption(ui.t("previous_none"))
+
+    st.header(ui.t("targets_heading"))
+    st.caption(ui.t("targets_intro"))
+    st.selectbox(ui.t("target_period_label"), target_periods, key="target_period")
+    field_error("target_period")
+    target_columns = st.columns(2)
+    for column, items in zip(target_columns, (fw.themes, fw.competencies), strict=True):
+        with column:
+            for item in items:
+                levels = {lv.value: lv for lv in item.scale.levels}
+                st.selectbox(
+                    ui.t("target_label", item=item.name[ctx.lang]),
+                    [None, *item.scale.values],
+                    format_func=lambda v, levels=levels: (
+                        ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
+                    ),
+                    key=f"target:{item.id}",
+                )
+                field_error(f"target:{item.id}")
+                if previous and previous.targets.get(item.id) and previous.target_period:
+                    st.caption(
+                        ui.t(
+                            "previous_target",
+                            score=previous.targets[item.id],
+                            period=previous.target_period,
+                        )
+                    )
 
     st.header(ui.t("roles_heading"))
     st.caption(ui.t("roles_working_set"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity import analytics, charts, ui, units
+from dtmaturity import analytics, charts, targets, ui, units
 
 ctx = ui.page()
 fw = ctx.framework
@@ -107,6 +107,36 @@ with chart_col:
     ui.downloads(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
 with question_col:
     ui.questions_beside(ctx, lens)
+
+st.header(ui.t("furthest_heading"))
+st.caption(ui.t("furthest_intro", period=last))
+furthest = targets.furthest(ctx, node_id, last, kind)
+if furthest.empty:
+    st.info(ui.t("furthest_none", period=last))
+else:
+    table = ui.table_for_people(
+        furthest,
+        {
+            "unit": ui.t("chart_unit"),
+            "mean_gap": ui.t("col_mean_gap"),
+            "largest_item": ui.t("col_largest_item"),
+            "largest_gap": ui.t("col_largest_gap"),
+            "items": ui.t("col_items_count"),
+        },
+    )
+    ui.bullet_list(
+        f"{unit}: {gap:+.2f} ({item} {largest:+.2f})"
+        for unit, gap, item, largest in zip(
+            furthest["unit"],
+            furthest["mean_gap"],
+            furthest["largest_item"],
+            furthest["largest_gap"],
+            strict=True,
+        )
+    )
+    with st.expander(ui.t("show_table")):
+        st.dataframe(table, hide_index=True, width="stretch")
+    ui.downloads(table, name=f"{node_name}-{ui.t('furthest_heading')}-{last}")
 
 st.header(ui.t("distribution_heading"))
 chart_col, question_col = st.columns([3, 1])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity import analytics, charts, ui, units
+from dtmaturity import actions, analytics, charts, plan_widgets, targets, ui, units
 
 ctx = ui.page()
 fw = ctx.framework
@@ -23,19 +23,50 @@ columns = {
     "mean": ui.t("chart_mean"),
     "n": ui.t("chart_n"),
 }
+plan_frame = actions.chart_frame(ctx, unit_id)
+gap_columns = {
+    "item": ui.t("chart_item"),
+    "mean": ui.t("col_mean_now"),
+    "target": ui.t("col_target"),
+    "target_period": ui.t("col_target_period"),
+    "gap": ui.t("col_gap"),
+    "n_target": ui.t("chart_n_targets"),
+}
 
-st.header(ui.t("about_wheel"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    trend = analytics.item_trend(ctx, unit_id, "theme")
-    title = ui.t("trend_title")
+
+def trend_with_plan(kind: str, title: str) -> None:
+    """The trend with targets and actions on the same time axis, then the gap to the target."""
+    trend = analytics.item_trend(ctx, unit_id, kind)
+    goals = targets.unit_targets(ctx, unit_id, kind)
     ui.chart_with_table(
-        charts.trend(trend, lang=ctx.lang, title=title),
+        charts.trend_with_plan(trend, goals, plan_frame, lang=ctx.lang, title=title),
         trend,
         summary=analytics.trend_summary(ctx, trend),
         columns=columns,
         name=f"{unit_name}-{title}",
     )
+    st.caption(ui.t("trend_plan_note"))
+    gaps = targets.gaps(ctx, unit_id, kind)
+    gaps = gaps[gaps["target_period"].notna()]
+    st.markdown(f"**{ui.t('gaps_heading')}**")
+    if gaps.empty:
+        st.caption(ui.t("gaps_none"))
+        return
+    shown = gaps[gaps["gap"].notna()].sort_values("gap", ascending=False)
+    if not shown.empty:
+        top = shown.iloc[0]
+        st.caption(
+            ui.t("gaps_summary", item=top["item"], gap=top["gap"], target=top["target"],
+                 period=top["target_period"])
+        )  # fmt: skip
+    table = ui.table_for_people(gaps.rename(columns={"target_hidden": "hidden"}), gap_columns)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+st.header(ui.t("about_wheel"))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    trend_with_plan("theme", ui.t("trend_title"))
 with question_col:
     ui.questions_beside(ctx, "wheel")
 
@@ -55,6 +86,8 @@ with chart_col:
         columns=columns,
         name=f"{unit_name}-{title}",
     )
+    st.subheader(ui.t("competency_trend_heading"))
+    trend_with_plan("competency", ui.t("competency_trend_heading"))
 with question_col:
     ui.questions_beside(ctx, "competencies")
 
@@ -127,6 +160,31 @@ with chart_col:
 with question_col:
     ui.questions_beside(ctx, "roles")
 
+st.header(ui.t("actions_heading"))
+st.caption(ui.t("actions_intro"))
+ui.show_flash()
+unit_actions = actions.for_unit(ctx, unit_id)
+if unit_actions:
+    action_table = ui.table_for_people(
+        actions.table(ctx, unit_actions),
+        {
+            "action_id": ui.t("col_action_id"),
+            "description": ui.t("col_description"),
+            "items": ui.t("col_items"),
+            "owner": ui.t("col_owner"),
+            "due_period": ui.t("col_due"),
+            "status": ui.t("action_status_field"),
+            "closed_period": ui.t("col_closed"),
+        },
+    )
+    st.dataframe(action_table, hide_index=True, width="stretch")
+    ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
+    plan_widgets.status_form(ctx, unit_id, unit_actions)
+else:
+    st.caption(ui.t("actions_empty"))
+with st.expander(ui.t("actions_new"), icon=":material/add_task:"):
+    plan_widgets.action_form(ctx, unit_id, "unit")
+
 st.header(ui.t("reflections_title"))
 questions = {q.id: q.text[ctx.lang] for q in fw.questions}
 filter_cols = st.columns([2, 1, 1])
@@ -165,8 +223,12 @@ else:
         st.subheader(str(period))
         for question, answers in group.groupby("question", sort=False):
             st.markdown(f"**{question}**")
-            for answer in answers["answer"]:
-                ui.plain_text(answer)
+            for number, (answer, question_id) in enumerate(
+                zip(answers["answer"], answers["question_id"], strict=True)
+            ):
+                plan_widgets.reflection_answer(
+                    ctx, unit_id, f"reflect:{period}:{question_id}:{number}", answer, question_id
+                )
     ui.downloads(
         ui.table_for_people(
             view.rows,
@@ -178,3 +240,7 @@ else:
         ),
         name=f"{unit_name}-{ui.t('reflections_title')}",
     )
+
+st.header(ui.t("report_heading"))
+st.caption(ui.t("report_intro"))
+plan_widgets.report_downloads(ctx, unit_id, periods)

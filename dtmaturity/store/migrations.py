@@ -239,6 +239,49 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        7,
+        "plans: leaders' targets per item, actions tied to items with owner, due period, status",
+        [
+            # A target is part of one leader's check-in (unit, period, respondent): the score
+            # the leader aims for on an item by a later quarter (target_period).
+            """CREATE TABLE target (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL,
+                target_period VARCHAR NOT NULL,
+                score SMALLINT NOT NULL,
+                scale_max SMALLINT NOT NULL,
+                PRIMARY KEY (unit_id, period, respondent, item_id)
+            )""",
+            "CREATE SEQUENCE action_id_seq START 1",
+            # closed_period: the quarter in which the action was reported done or dropped, so
+            # the unit page can place it on the trend's time axis.
+            """CREATE TABLE action (
+                action_id INTEGER PRIMARY KEY DEFAULT nextval('action_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                due_period VARCHAR NOT NULL,
+                status VARCHAR NOT NULL
+                    CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+                closed_period VARCHAR,
+                created_period VARCHAR NOT NULL,
+                source_question VARCHAR,
+                created_by VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_by VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # The items (theme, competency or role ids) an action works on; one or more each.
+            """CREATE TABLE action_item (
+                action_id INTEGER NOT NULL,
+                item_id VARCHAR NOT NULL,
+                PRIMARY KEY (action_id, item_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

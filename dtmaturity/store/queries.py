@@ -305,14 +305,12 @@ def has_demo(cur: Cursor) -> bool:
 def delete_demo(cur: Cursor) -> int:
     """Remove the demo units and every check-in made for them; returns the units removed."""
     demo_units = "SELECT unit_id FROM unit WHERE is_demo"
-    for table in (
-        "answer_rollup",
-        "answer",
-        "role_pick",
-        "reflection",
-        "checkin",
-        "role_assignment",
-    ):
+    cur.execute(
+        f"DELETE FROM action_item WHERE action_id IN "  # noqa: S608 (constant text)
+        f"(SELECT action_id FROM action WHERE unit_id IN ({demo_units}))"
+    )
+    tables = ("answer_rollup", "answer", "role_pick", "reflection", "checkin", "role_assignment")
+    for table in (*tables, "target", "action"):
         cur.execute(f"DELETE FROM {table} WHERE unit_id IN ({demo_units})")  # noqa: S608 (fixed names)
     cur.execute(
         """DELETE FROM person WHERE is_demo
