@@ -52,7 +52,10 @@ def current_points(page: Page, title: str, period: str) -> dict[str, tuple[float
             int(point.number(t("chart_n"))),
         )
         for point in chart_points(chart)
-        if point.fields[t("chart_period")] == period
+        # Only score points: target markers and action rules carry other fields.
+        if point.fields.get(t("chart_period")) == period
+        and t("chart_item") in point.fields
+        and t("chart_n") in point.fields
     }
 
 
