@@ -4,12 +4,14 @@ report` (also `python -m dtmaturity`)."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
 
-from dtmaturity import actions, demo, exports, imports, report
-from dtmaturity.context import Context, local_actor
+from dtmaturity import actions, demo, exports, imports, people, report
+from dtmaturity.access import ALL_GRANTS
+from dtmaturity.context import Actor, Context
 from dtmaturity.framework import FrameworkError
 from dtmaturity.i18n import t
 from dtmaturity.runtime import open_runtime
@@ -87,6 +89,33 @@ def _parser() -> argparse.ArgumentParser:
     actions_import.add_argument(
         "--lang", choices=["en", "nb"], default="en", help="language of messages (default: en)"
     )
+    people_cmd = commands.add_parser(
+        "people", help="people and their roles; personal data export and erasure"
+    )
+    people_sub = people_cmd.add_subparsers(dest="people_command", required=True)
+    people_import = people_sub.add_parser(
+        "import", help="register people and role assignments from CSV (email,name,role,unit_id)"
+    )
+    people_import.add_argument("file", type=Path)
+    people_import.add_argument("--dry-run", action="store_true", help="validate only")
+    people_export = people_sub.add_parser("export", help="everything stored about a person (ZIP)")
+    people_export.add_argument("person_id")
+    people_export.add_argument("--output", "-o", type=Path, required=True)
+    people_erase = people_sub.add_parser(
+        "erase", help="erase a person: free text and identity deleted, scores anonymised"
+    )
+    people_erase.add_argument("person_id")
+    people_erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    purge_cmd = commands.add_parser("purge", help="delete check-ins older than N quarters")
+    purge_cmd.add_argument(
+        "--keep-quarters",
+        type=int,
+        default=None,
+        help="quarters to keep, counting the current one (default: the retention setting)",
+    )
+    purge_cmd.add_argument("--dry-run", action="store_true", help="only count what would go")
+    audit_cmd = commands.add_parser("audit", help="write the audit log as CSV")
+    audit_cmd.add_argument("--output", "-o", type=Path, default=None)
     report_cmd = commands.add_parser(
         "report", help="the leader-group report for a unit and quarter, as PDF or HTML"
     )
@@ -111,8 +140,62 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _context(db: Path | None) -> Context:
+    """The command line acts as the operator of the server, with every role; the audit log
+    names it `cli:<operating-system user>`."""
     store, framework = open_runtime(db)
-    return Context(actor=local_actor(), store=store, framework=framework, lang="en")
+    actor = Actor(f"cli:{getpass.getuser()}", "command line", ALL_GRANTS, local_mode=True)
+    return Context(actor=actor, store=store, framework=framework, lang="en")
+
+
+def _people(ctx: Context, args: argparse.Namespace) -> int:
+    if args.people_command == "import":
+        result = people.import_people(ctx, args.file, dry_run=args.dry_run)
+        for line in result.lines(args.file.name, "en"):
+            print(line, file=sys.stderr)
+        if result.problems:
+            print("rejected: nothing was written", file=sys.stderr)
+            return 1
+        verb = "checked" if args.dry_run else f"{result.new_assignments} new role assignments from"
+        print(f"{verb} {result.rows} rows")
+        return 0
+    if args.people_command == "export":
+        args.output.write_bytes(people.export_person(ctx, args.person_id))
+        print(f"wrote {args.output}")
+        return 0
+    if not args.yes:
+        print(
+            "dtmaturity people erase: add --yes to confirm; this cannot be undone", file=sys.stderr
+        )
+        return 2
+    counts = people.erase_person(ctx, args.person_id)
+    print(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in counts.items()))
+    return 0
+
+
+def _purge(ctx: Context, args: argparse.Namespace) -> int:
+    keep = args.keep_quarters or people.retention_quarters(ctx)
+    if not keep:
+        print("dtmaturity purge: give --keep-quarters N (no retention is set)", file=sys.stderr)
+        return 2
+    counts = people.purge(ctx, keep, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    print(
+        f"{verb} before {counts['before']}: {counts['checkin']} check-ins, "
+        f"{counts['answer']} answers, {counts['reflection']} reflections, "
+        f"{counts['role_pick']} role picks"
+    )
+    return 0
+
+
+def _audit(ctx: Context, args: argparse.Namespace) -> int:
+    frame = people.audit_log(ctx, limit=10_000_000)
+    text = frame.to_csv(index=False)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(frame)} audit entries to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _migrate(db: Path | None) -> int:
@@ -267,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
             return _actions_import(ctx, args)
         elif args.command == "report":
             return _report(ctx, args)
+        elif args.command == "people":
+            return _people(ctx, args)
+        elif args.command == "purge":
+            return _purge(ctx, args)
+        elif args.command == "audit":
+            return _audit(ctx, args)
         ctx.store.close()
         return 0
     except (FrameworkError, StoreError) as exc:

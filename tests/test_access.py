@@ -217,3 +217,33 @@ def test_retention_purge_with_dry_run(demo_ctx):
     done = people.purge(admin, 4, dry_run=False)
     assert done["checkin"] == dry["checkin"]
     assert min(analytics.latest_periods(admin, "demo")) >= done["before"]
+
+
+def test_cli_people_import_purge_audit_and_erase(db_path, tmp_path, capsys):
+    from dtmaturity.cli import main
+
+    assert main(["demo"]) == 0
+    good = tmp_path / "people.csv"
+    good.write_text(
+        "e-post;navn;rolle;enhet\nkari@etat.example;Kari Nordmann;leder;demo-bruker-01\n"
+        "ola@etat.example;Ola;manager;demo-bruker\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,role,unit_id\nnot-an-email,boss,nowhere\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["people", "import", str(bad)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith("bad.csv, row 2, column “email”, value “not-an-email”")
+    assert any("column “role”, value “boss”" in line for line in errors)
+    assert main(["people", "import", str(good)]) == 0
+    assert "2 new role assignments from 2 rows" in capsys.readouterr().out
+    assert main(["purge", "--keep-quarters", "4", "--dry-run"]) == 0
+    assert "would delete before" in capsys.readouterr().out
+    assert main(["people", "erase", "kari@etat.example"]) == 2  # needs --yes
+    assert main(["people", "erase", "kari@etat.example", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["audit"]) == 0
+    log = capsys.readouterr().out
+    assert "people.import" in log and "person.erase" in log and "cli:" in log
+    assert "kari@etat.example" not in log.split("person.erase")[1].splitlines()[0]
