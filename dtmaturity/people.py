@@ -57,7 +57,8 @@ def actor_for(
     if not grants:
         return None
     person_id = found[0] if found else person_id_for(email, sub)
-    display = (found[1] if found and found[1] else None) or name or email or person_id
+    # Registered details first: the provider's `name` may be anything (some send the subject).
+    display = ((found[1] or found[0]) if found else None) or email or name or person_id
     return Actor(person_id, display, tuple(sorted(set(grants))), local_mode=False)
 
 

@@ -1,0 +1,150 @@
+"""Sign-in through a real OpenID Connect provider on loopback (oidc-provider-mock), with the app
+as a real Streamlit server configured by an [auth] secrets section: two different people sign
+in and each sees the units their roles give them, and nothing else."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2ehelpers import wait_idle
+from playwright.sync_api import Page, expect
+
+from dtmaturity import demo, people
+from dtmaturity.access import ALL_GRANTS
+from dtmaturity.context import Actor, Context
+from dtmaturity.runtime import open_runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+LEADER = ("leder@etat.example", "leder-sub", "demo-bruker-01")  # leads one unit
+MANAGER = ("sjef@etat.example", "sjef-sub", "demo-bruker")  # manages a division of 5 units
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _seed(db_path: Path) -> None:
+    store, framework = open_runtime(db_path)
+    try:
+        ctx = Context(Actor("e2e", "e2e", ALL_GRANTS), store, framework)
+        demo.create(ctx)
+        people.assign(ctx, LEADER[0], "leader", LEADER[2], email=LEADER[0], sub=LEADER[1])
+        people.assign(ctx, MANAGER[0], "manager", MANAGER[2], email=MANAGER[0], sub=MANAGER[1])
+    finally:
+        store.close()
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app server exited early:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"no answer from {url}:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An OpenID Connect provider and the app, both on loopback; yields the app's address."""
+    from oidc_provider_mock import run_server_in_thread
+
+    folder = tmp_path_factory.mktemp("signin")
+    db_path = folder / "dtmaturity.duckdb"
+    _seed(db_path)
+    port = _free_port()
+    app_url = f"http://localhost:{port}"
+    with run_server_in_thread(port=0) as provider:
+        issuer = f"http://localhost:{provider.server_port}"
+        secrets = folder / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{app_url}/oauth2callback"\n'
+            'cookie_secret = "e2e-cookie-secret-that-is-long-enough"\n'
+            'client_id = "dtmaturity-e2e"\n'
+            'client_secret = "e2e-client-secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "DTMATURITY_DB": str(db_path), "DTMATURITY_ENV": "production"}
+        env.pop("DTMATURITY_FRAMEWORK", None)
+        command = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.address=localhost", f"--server.port={port}", "--server.headless=true",
+            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
+            f"--secrets.files={secrets}",
+        ]  # fmt: skip
+        log = folder / "server.log"
+        with log.open("wb") as out:
+            app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(f"{app_url}/_stcore/health", app, log)
+            yield app_url
+        finally:
+            app.terminate()
+            try:
+                app.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                app.kill()
+
+
+def sign_in(page: Page, app_url: str, sub: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("button", name="Logg inn").click()
+    page.locator("input[name=sub]").fill(sub)  # the provider's own sign-in form
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/**")
+    wait_idle(page)
+
+
+def unit_options(page: Page) -> list[str]:
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Enhet over tid").first.click()
+    wait_idle(page)
+    page.locator(".st-key-unit_id input[role='combobox']").click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    names = [options.nth(i).inner_text().strip() for i in range(options.count())]
+    page.keyboard.press("Escape")
+    return names
+
+
+def test_two_people_sign_in_and_see_different_units(browser, signin_app):
+    seen = {}
+    for email, sub, _ in (LEADER, MANAGER):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        try:
+            sign_in(page, signin_app, sub)
+            expect(page.get_by_text(f"Innlogget som {email}")).to_be_visible()
+            seen[sub] = unit_options(page)
+        finally:
+            context.close()
+    assert seen[LEADER[1]] == ["Kundesenteret"]
+    assert len(seen[MANAGER[1]]) == 6 and "Kundesenteret" in [o.strip() for o in seen[MANAGER[1]]]
+
+
+def test_an_unregistered_person_is_asked_to_contact_the_coordinator(browser, signin_app):
+    context = browser.new_context(locale="nb-NO")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        sign_in(page, signin_app, "ukjent-sub")
+        expect(page.get_by_text("Be koordinatoren i virksomheten om tilgang")).to_be_visible()
+        assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    finally:
+        context.close()
