@@ -26,6 +26,7 @@ from dtmaturity.importformat import normalise
 from dtmaturity.model import FieldError
 from dtmaturity.periods import Period, PeriodError
 from dtmaturity.plan import ActionDraft
+from dtmaturity.problems import Problem
 from dtmaturity.store import plans as sql
 from dtmaturity.store import queries
 
@@ -341,23 +342,8 @@ def is_actions_file(path: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int | None  # as a spreadsheet shows it (header = row 1)
-    column: str | None
-    value: str | None
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
-
-    def line(self, file_name: str, lang: str) -> str:
-        where = [file_name]
-        if self.row is not None:
-            where.append(t(lang, "import_where_row", row=self.row))
-        if self.column is not None:
-            where.append(t(lang, "import_where_column", column=self.column))
-        if self.value is not None:
-            where.append(t(lang, "import_where_value", value=self.value))
-        return ", ".join(where) + ": " + t(lang, self.key, **self.params)
+# Problems in an actions file are reported like those of any import.
+ImportProblem = Problem
 
 
 @dataclass

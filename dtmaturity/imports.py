@@ -30,6 +30,7 @@ from dtmaturity.importformat import (
 )
 from dtmaturity.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH
 from dtmaturity.periods import Period, PeriodError
+from dtmaturity.problems import Problem
 from dtmaturity.store import imports as sql
 
 # Extra details of a problem, in the order the SQL returns them.
@@ -41,35 +42,6 @@ _DETAILS = {
     "import_duplicate_checkin": ("first_row",),
     "import_duplicate_unit": ("first_row",),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file: where (row as a spreadsheet shows it, column), the value,
-    and why (`key` in the i18n catalogue)."""
-
-    row: int | None
-    column: str | None
-    value: str | None
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
-
-    def message(self, lang: str) -> str:
-        params = dict(self.params)
-        if "format" in params:
-            params["format"] = t(lang, f"format_{params['format']}")
-        return t(lang, self.key, **params)
-
-    def line(self, file_name: str, lang: str) -> str:
-        """'answers.csv: row 5, column "score", value "7": …' for the CLI and logs."""
-        where = [file_name]
-        if self.row is not None:
-            where.append(t(lang, "import_where_row", row=self.row))
-        if self.column is not None:
-            where.append(t(lang, "import_where_column", column=self.column))
-        if self.value is not None:
-            where.append(t(lang, "import_where_value", value=self.value))
-        return ", ".join(where) + ": " + self.message(lang)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from dtmaturity import access, authz
 from dtmaturity.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.context import Actor, Context
 from dtmaturity.csvfile import CsvFileError, open_source
-from dtmaturity.i18n import t
 from dtmaturity.importformat import normalise
 from dtmaturity.periods import Period, PeriodError
+from dtmaturity.problems import Problem
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
 
@@ -133,22 +133,12 @@ ROLE_NAMES = {"leder": "leader", "leiar": "leader", "koordinator": "coordinator"
 @dataclass
 class PeopleImport:
     rows: int = 0
-    problems: list[tuple[int | None, str | None, str | None, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     new_assignments: int = 0
     written: bool = False
 
     def lines(self, file_name: str, lang: str) -> list[str]:
-        out = []
-        for row, column, value, key in self.problems:
-            where = [file_name]
-            if row is not None:
-                where.append(t(lang, "import_where_row", row=row))
-            if column is not None:
-                where.append(t(lang, "import_where_column", column=column))
-            if value is not None:
-                where.append(t(lang, "import_where_value", value=value))
-            out.append(", ".join(where) + ": " + t(lang, key))
-        return out
+        return [problem.line(file_name, lang) for problem in self.problems]
 
 
 def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleImport:
@@ -160,7 +150,7 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
         source = open_source(path)
         text = source.path.read_text(encoding="utf-8-sig")
     except CsvFileError as exc:
-        result.problems.append((None, None, None, exc.key))
+        result.problems.append(Problem(None, None, None, exc.key))
         return result
     reader = csv.reader(io.StringIO(text), delimiter=source.delimiter)
     if source.skip_lines:
@@ -172,9 +162,11 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
     }
     for key in ("role", "unit"):
         if columns[key] is None:
-            result.problems.append((1, PEOPLE_HEADERS[key][0], None, "people_missing_column"))
+            result.problems.append(
+                Problem(1, PEOPLE_HEADERS[key][0], None, "people_missing_column")
+            )
     if columns["email"] is None and columns["sub"] is None:
-        result.problems.append((1, "email", None, "people_missing_column"))
+        result.problems.append(Problem(1, "email", None, "people_missing_column"))
     if result.problems:
         return result
     tree = authz.parents(ctx)
@@ -192,15 +184,15 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
         role = ROLE_NAMES.get(role_raw.lower(), role_raw.lower())
         problems = []
         if email and not _EMAIL.match(email):
-            problems.append((number, "email", email, "people_bad_email"))
+            problems.append(Problem(number, "email", email, "people_bad_email"))
         if not email and not sub:
-            problems.append((number, "email", None, "people_missing_identity"))
+            problems.append(Problem(number, "email", None, "people_missing_identity"))
         if role not in ROLES:
-            problems.append((number, "role", role_raw, "people_bad_role"))
+            problems.append(Problem(number, "role", role_raw, "people_bad_role"))
         if unit_id != EVERY_UNIT and unit_id not in tree:
-            problems.append((number, "unit_id", unit_id, "import_unknown_unit"))
+            problems.append(Problem(number, "unit_id", unit_id, "import_unknown_unit"))
         elif role in ROLES and not access.may_grant(ctx.actor.grants, role, unit_id, tree):
-            problems.append((number, "unit_id", unit_id, "people_not_allowed"))
+            problems.append(Problem(number, "unit_id", unit_id, "people_not_allowed"))
         result.problems += problems
         if not problems:
             person_id = person_id_for(email, sub)

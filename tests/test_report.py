@@ -10,7 +10,7 @@ from apphelpers import chart_frames, open_app, texts
 from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 from pypdf import PdfReader
 
-from dtmaturity import actions, cli, report
+from dtmaturity import actions, cli, people, report
 from dtmaturity.plan import ActionDraft
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import plans as plan_sql
@@ -124,6 +124,7 @@ def test_cli_exports_actions_and_keeps_the_default_answer_export(ctx, tmp_path: 
 
 def test_the_import_command_recognises_an_actions_file_from_its_header(ctx, tmp_path, capsys):
     add_units(ctx, [("a", None)])
+    people.assign(ctx, ME, "leader", "a")  # the command line acts as its own user: ME is a leader
     ctx.store.close()
     path = tmp_path / "tiltak.csv"
     path.write_text(
