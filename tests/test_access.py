@@ -247,3 +247,34 @@ def test_cli_people_import_purge_audit_and_erase(db_path, tmp_path, capsys):
     log = capsys.readouterr().out
     assert "people.import" in log and "person.erase" in log and "cli:" in log
     assert "kari@etat.example" not in log.split("person.erase")[1].splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "may_view_dashboard",
+        "may_view_overview",
+        "may_check_in",
+        "may_coordinate",
+        "may_coordinate_anything",
+        "may_grant",
+        "is_admin",
+    ],
+)
+def test_removing_any_rule_makes_the_role_matrix_fail(demo_ctx, tmp_path, monkeypatch, rule):
+    """The matrix above cannot pass by accident: with one rule replaced by 'always allowed',
+    some role gets what it should not."""
+    from dtmaturity import access
+
+    monkeypatch.setattr(access, rule, lambda *args, **kwargs: True)
+    wrong = []
+    for role in PEOPLE:
+        for what, call, allowed in CASES:
+            expected = "allowed" if role in allowed else "denied"
+            try:
+                got = outcome(lambda call=call, role=role: call(as_role(demo_ctx, role), tmp_path))
+            except Exception:  # noqa: BLE001 - a permissive rule may break a later step
+                got = "allowed"
+            if got != expected:
+                wrong.append((role, what))
+    assert wrong, f"no case notices that {rule} was removed"
