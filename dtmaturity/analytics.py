@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from dtmaturity import authz, privacy, units
+from dtmaturity import authz, privacy
 from dtmaturity.cache import cached_by_data_version
 from dtmaturity.cache import clear as clear_cache
 from dtmaturity.context import Context
@@ -47,44 +46,13 @@ def _items(ctx: Context, kind: str) -> tuple[Any, ...]:
     return ctx.framework.themes if kind == "theme" else ctx.framework.competencies
 
 
-def _with_mean(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["mean"] = (frame["total"] / frame["n"].where(frame["n"] > 0)).where(~frame["hidden"])
-    return frame
+def _named(ctx: Context, kind: str) -> list[tuple[str, str]]:
+    """(id, name) of the items of `kind`, in framework order: the SQL names and sorts with it."""
+    return [(item.id, ctx.framework.item_name(item.id, ctx.lang)) for item in _items(ctx, kind)]
 
 
-# --- cells with privacy applied ------------------------------------------------------------
-
-
-def family(ctx: Context, parent_id: str, periods: list[str] | None) -> pd.DataFrame:
-    """The children of `parent_id` (each rolled up over its subtree): row_id, period, item_id,
-    n, mean, hidden. Hidden cells (too few answers, or guarding against differencing) have no
-    mean."""
-    k = privacy.thresholds().min_respondents
-    cells = fetch(ctx, dashboards.family_cells(parent_id, periods, ctx.actor.user_id))
-    return _with_mean(privacy.guard_family(cells, parent_id, k))
-
-
-def node(ctx: Context, unit_id: str, periods: list[str] | None) -> pd.DataFrame:
-    """One unit rolled up over its subtree: period, item_id, n, mean, hidden. Decided within the
-    unit's own family, so the overview and the unit page always agree."""
-    parent = units.parent_of(ctx, unit_id)
-    if parent is not None:
-        rows = family(ctx, parent, periods)
-        return rows[rows["row_id"] == unit_id].drop(columns="row_id").reset_index(drop=True)
-    k = privacy.thresholds().min_respondents
-    cells = fetch(ctx, dashboards.family_cells(unit_id, periods, ctx.actor.user_id))
-    total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
-    total["hidden"] = ~((total["n"] >= k) | ((total["n"] > 0) & (total["n_own"] >= total["n"])))
-    return _with_mean(total)
-
-
-def _name_items(ctx: Context, frame: pd.DataFrame, kind: str | None = None) -> pd.DataFrame:
-    items = _items(ctx, kind) if kind else ctx.framework.items
-    order = {item.id: position for position, item in enumerate(items)}
-    frame = frame[frame["item_id"].isin(order)].copy()
-    frame["item"] = [ctx.framework.item_name(i, ctx.lang) for i in frame["item_id"]]
-    frame["order"] = frame["item_id"].map(order)
-    return frame
+def _k() -> int:
+    return privacy.thresholds().min_respondents
 
 
 # --- unit page --------------------------------------------------------------------------------
@@ -92,19 +60,17 @@ def _name_items(ctx: Context, frame: pd.DataFrame, kind: str | None = None) -> p
 
 @authz.dashboard()
 def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
-    """Mean score and n per item of `kind` ("theme" or "competency") and period, with names.
-    Hidden cells keep their n but have no mean (`hidden` is True)."""
-    frame = _name_items(ctx, node(ctx, unit_id, None), kind)
-    frame = frame[frame["n"] > 0]
-    # Framework order, so legends and tables list items as the model does.
-    columns = ["item_id", "period", "mean", "n", "item", "hidden"]
-    return frame.sort_values(["order", "period"])[columns].reset_index(drop=True)
+    """Mean score and n per item of `kind` ("theme" or "competency") and period, with names, in
+    framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
+    decided within its own family (privacy.py), so the overview and the unit page agree."""
+    query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
 
 
 @authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
     """Periods with answers in the unit's subtree, newest first."""
-    return list(fetch(ctx, dashboards.periods(unit_id))["period"])
+    return fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
 
 
 @authz.overview()
@@ -117,51 +83,31 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest period and the one before it (rows per period)."""
     periods = latest_periods(ctx, unit_id)[:2]
-    frame = item_trend(ctx, unit_id, "competency")
-    return frame[frame["period"].isin(periods)].reset_index(drop=True)
+    items = _named(ctx, "competency")
+    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, ctx.actor.user_id, _k()))
 
 
 @authz.dashboard()
 def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     """The unit, its parent and the whole organisation over time for one item: group, role
-    (unit | parent | organisation), period, mean, n, hidden."""
-    chain = [("unit", unit_id)]
-    parent = units.parent_of(ctx, unit_id)
-    if parent is not None:
-        chain.append(("parent", parent))
-        root = units.root_of(ctx, unit_id)
-        if root != parent:
-            chain.append(("organisation", root))
-    names = units.by_id(ctx)
-    frames = []
-    for level, (role, member) in enumerate(chain):
-        cells = node(ctx, member, None)
-        cells = cells[(cells["item_id"] == item_id) & (cells["n"] > 0)]
-        frames.append(cells.assign(role=role, group=names[member].name, level=level))
-    # Each series is guarded within its own family, so the parent minus the unit can never
+    (unit | parent | organisation), period, mean, n, hidden, level."""
+    # Each series is decided within its own family, so the parent minus the unit can never
     # reveal a group of fewer than k (see privacy.py).
-    frame = pd.concat(frames, ignore_index=True)
-    columns = ["group", "role", "period", "mean", "n", "hidden", "level"]
-    return frame.sort_values(["level", "period"])[columns].reset_index(drop=True)
+    item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
+    return fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
 
 
-def _role_frame(
-    ctx: Context, unit_id: str, period: str, include_below: bool
-) -> tuple[pd.DataFrame, bool]:
+def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
     query = dashboards.role_counts(
         unit_id,
         period,
         include_below=include_below,
-        role_ids=[r.id for r in ctx.framework.roles],
+        roles=[(r.id, ctx.framework.role_name(r.id, ctx.lang)) for r in ctx.framework.roles],
         me=ctx.actor.user_id,
+        k=_k(),
+        many_share=MANY_SHARE,
     )
-    frame = fetch(ctx, query)
-    n = int(frame["n"].iloc[0]) if len(frame) else 0
-    n_own = int(frame["n_own"].iloc[0]) if len(frame) else 0
-    hidden = not privacy.visible(n, n_own, privacy.thresholds().min_respondents)
-    frame["role"] = [ctx.framework.role_name(r, ctx.lang) for r in frame["role_id"]]
-    frame["share"] = frame["count"] / frame["n"].where(frame["n"] > 0)
-    return frame.drop(columns="n_own"), hidden
+    return fetch(ctx, query)
 
 
 @authz.dashboard()
@@ -170,17 +116,19 @@ def role_distribution(
 ) -> pd.DataFrame:
     """Role picks per kind in one period: kind, role_id, count, n (check-ins), role, share.
     Empty when the group is too small to show (see `roles_hidden`)."""
-    frame, hidden = _role_frame(ctx, unit_id, period, include_below)
-    if hidden:
-        return frame.iloc[0:0]
-    return frame[frame["count"] > 0].reset_index(drop=True)
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    shown = frame[~frame["hidden"] & (frame["count"] > 0)]
+    return shown[["kind", "role_id", "count", "n", "role", "share"]].reset_index(drop=True)
 
 
 @authz.dashboard()
 def roles_hidden(ctx: Context, unit_id: str, period: str, *, include_below: bool = True) -> bool:
     """True when the group had check-ins that period but too few to show its roles."""
-    frame, hidden = _role_frame(ctx, unit_id, period, include_below)
-    return hidden and bool(len(frame)) and int(frame["n"].iloc[0]) > 0
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    return bool(len(frame)) and bool(frame["hidden"].iat[0]) and int(frame["n"].iat[0]) > 0
+
+
+BALANCE_COLUMNS = ["role_id", "role", "most", "want", "more", "n", "status"]
 
 
 @authz.dashboard()
@@ -189,30 +137,10 @@ def role_balance(
 ) -> pd.DataFrame:
     """Per role: how many in the group take it most often, want it, should take it more often,
     and a status: "lacking" (nobody takes it most often) or "many" (at least a third do)."""
-    frame, hidden = _role_frame(ctx, unit_id, period, include_below)
-    if hidden or frame.empty or int(frame["n"].iloc[0]) == 0:
-        return pd.DataFrame(columns=["role_id", "role", "most", "want", "more", "n", "status"])
-    n = int(frame["n"].iloc[0])
-    counts = {
-        (kind, role): count
-        for kind, role, count in frame[["kind", "role_id", "count"]].itertuples(index=False)
-    }
-    rows = []
-    for role in ctx.framework.roles:
-        most = counts.get(("most", role.id), 0)
-        status = "lacking" if most == 0 else ("many" if most >= MANY_SHARE * n else "")
-        rows.append(
-            (
-                role.id,
-                role.name[ctx.lang],
-                most,
-                counts.get(("want", role.id), 0),
-                counts.get(("more", role.id), 0),
-                n,
-                status,
-            )
-        )
-    return pd.DataFrame(rows, columns=["role_id", "role", "most", "want", "more", "n", "status"])
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    if frame.empty or frame["hidden"].iat[0] or int(frame["n"].iat[0]) == 0:
+        return pd.DataFrame(columns=BALANCE_COLUMNS)
+    return frame[frame["kind"] == "most"][BALANCE_COLUMNS].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -236,37 +164,32 @@ def reflection_view(
     """Reflection answers (never who wrote them) in the unit's subtree, filtered by question,
     periods and a text search. Periods in which fewer than the reflection threshold of leaders
     checked in are withheld and counted in `hidden`."""
-    threshold = privacy.thresholds().min_reflections
     search = search.strip()
     tally = fetch(
         ctx,
         dashboards.reflection_periods(
-            unit_id, question=question, search=search, me=ctx.actor.user_id
+            unit_id,
+            periods=periods,
+            question=question,
+            search=search,
+            me=ctx.actor.user_id,
+            threshold=privacy.thresholds().min_reflections,
         ),
     )
-    if periods is not None:
-        tally = tally[tally["period"].isin(periods)]
-    tally = tally[tally["matching"] > 0]
-    # A boolean Series, not a list: an empty list would select columns and drop them all.
-    shown = pd.Series(
-        [
-            privacy.reflections_visible(pool, own, threshold)
-            for pool, own in zip(tally["pool"], tally["pool_own"], strict=True)
-        ],
-        index=tally.index,
-        dtype=bool,
-    )
-    allowed = tally[shown]
+    shown = tally["shown"]
     rows = fetch(
         ctx,
         dashboards.reflection_rows(
-            unit_id, list(allowed["period"]), question=question, search=search, limit=limit
+            unit_id,
+            tally["period"][shown].tolist(),
+            question=question,
+            search=search,
+            limit=limit,
+            questions=[(q.id, q.text[ctx.lang]) for q in ctx.framework.questions],
         ),
     )
-    texts = {q.id: q.text[ctx.lang] for q in ctx.framework.questions}
-    rows["question"] = [texts.get(q, q) for q in rows["question_id"]]
     hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)
-    return ReflectionView(rows, hidden, int(allowed["matching"].sum()), limit)
+    return ReflectionView(rows, hidden, int(tally["matching"][shown].sum()), limit)
 
 
 @authz.dashboard()
@@ -288,26 +211,19 @@ def comparison_periods(period: str) -> tuple[str, str]:
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
-    item_id, item, mean, n, hidden."""
+    item_id, item, mean, n, hidden. The node is decided within its own family, each unit below
+    within the node's family (privacy.py)."""
     periods = [period, *comparison_periods(period)]
-    names = units.by_id(ctx)
-    total = node(ctx, node_id, periods).assign(row_id=node_id, is_total=True)
-    rows = family(ctx, node_id, periods)
-    rows = rows[rows["row_id"] != node_id].assign(is_total=False)
-    frame = pd.concat([total, rows], ignore_index=True)
-    frame = _name_items(ctx, frame[frame["n"] > 0], kind)
-    frame["unit"] = [names[r].name if r in names else r for r in frame["row_id"]]
-    frame["unit_order"] = np.where(frame["is_total"], "", frame["unit"])
-    columns = ["row_id", "unit", "is_total", "period", "item_id", "item", "mean", "n", "hidden"]
-    frame = frame.sort_values(["unit_order", "order"])
-    return frame[columns].reset_index(drop=True)
+    query = dashboards.overview_cells(node_id, periods, _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
 
 
 @authz.overview()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
-    """Cells of the latest period only (one per unit row and item)."""
-    frame = overview_cells(ctx, node_id, period, kind)
-    return frame[frame["period"] == period].reset_index(drop=True)
+    """Cells of one period (one per unit row and item): the node's own row first, then the units
+    by name; items in framework order."""
+    query = dashboards.overview_cells(node_id, [period], _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
 
 
 @authz.overview()
@@ -315,22 +231,10 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
     previous, year_ago = comparison_periods(period)
-    cells = overview_cells(ctx, node_id, period, kind)
-    keys = ["row_id", "unit", "is_total", "item_id", "item"]
-    wide = cells.pivot_table(index=keys, columns="period", values="mean", dropna=False)
-    wide = wide.reindex(columns=[period, previous, year_ago]).reset_index()
-    wide.columns = [*keys, "mean", "mean_previous", "mean_year_ago"]
-    wide = wide[wide["mean"].notna()].copy()
-    wide["change_previous"] = wide["mean"] - wide["mean_previous"]
-    wide["change_year"] = wide["mean"] - wide["mean_year_ago"]
-    order = {item.id: i for i, item in enumerate(_items(ctx, kind))}
-    wide["order"] = wide["item_id"].map(order)
-    wide["unit_order"] = np.where(wide["is_total"], "", wide["unit"])
-    return (
-        wide.sort_values(["unit_order", "order"])
-        .drop(columns=["order", "unit_order"])
-        .reset_index(drop=True)
+    query = dashboards.changes(
+        node_id, period, previous, year_ago, _named(ctx, kind), ctx.actor.user_id, _k()
     )
+    return fetch(ctx, query)
 
 
 def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
@@ -344,42 +248,28 @@ def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[p
 @authz.overview()
 def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
-    item_id, item, score, count, n, share, start, end (scores below the middle to the left)."""
-    visible_items = node(ctx, node_id, [period])
-    visible_items = set(visible_items.loc[~visible_items["hidden"], "item_id"])
-    frame = fetch(ctx, dashboards.likert(node_id, period))
-    frame = _name_items(ctx, frame[frame["item_id"].isin(visible_items)], kind)
-    if frame.empty:
-        return frame.assign(n=[], share=[], start=[], end=[], label=[])
-    scale = {item.id: item.scale for item in _items(ctx, kind)}
-    frame["n"] = frame.groupby("item_id")["count"].transform("sum")
-    frame["share"] = frame["count"] / frame["n"]
-    frame["middle"] = [(scale[i].min + scale[i].max) / 2 for i in frame["item_id"]]
-    frame["label"] = [
-        f"{s} – {scale[i].level(int(s)).label[ctx.lang]}"
-        for i, s in zip(frame["item_id"], frame["score"], strict=True)
+    item_id, item, score, label, count, n, share, start, end (scores below the middle to the
+    left). Items whose figure for the node is hidden are left out."""
+    items = _items(ctx, kind)
+    named = [
+        (item.id, ctx.framework.item_name(item.id, ctx.lang), (item.scale.min + item.scale.max) / 2)
+        for item in items
     ]
-    frame = frame.sort_values(["order", "score"]).reset_index(drop=True)
-    # Left of zero: the negative scores and half of the middle one.
-    weight = np.where(
-        frame["score"] < frame["middle"], 1.0, np.where(frame["score"] == frame["middle"], 0.5, 0.0)
-    )
-    negative = (frame["share"] * weight).groupby(frame["item_id"]).transform("sum")
-    frame["end"] = frame.groupby("item_id")["share"].cumsum() - negative
-    frame["start"] = frame["end"] - frame["share"]
-    columns = ["item_id", "item", "score", "label", "count", "n", "share", "start", "end"]
-    return frame[columns]
+    levels = [
+        (item.id, score, f"{score} – {item.scale.level(score).label[ctx.lang]}")
+        for item in items
+        for score in item.scale.values
+    ]
+    return fetch(ctx, dashboards.likert(node_id, period, named, levels, ctx.actor.user_id, _k()))
 
 
 @authz.overview()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
-    unit's rank from the top; hidden units are left out."""
-    cells = heatmap(ctx, node_id, period, kind)
-    cells = cells[~cells["is_total"] & ~cells["hidden"]].copy()
-    cells["rank"] = cells.groupby("item_id")["mean"].rank(ascending=False, method="min")
-    cells["of"] = cells.groupby("item_id")["mean"].transform("count")
-    return cells.reset_index(drop=True)
+    unit's rank from the top among `of` units; hidden units are left out."""
+    return fetch(
+        ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k())
+    )
 
 
 @authz.overview()
@@ -387,19 +277,8 @@ def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataF
     """Check-ins per unit row and period against the leaders registered there: unit, period,
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
     shown whatever their size."""
-    names = units.by_id(ctx)
-    frame = fetch(ctx, dashboards.participation(node_id, first, last))
-    frame = frame[(frame["expected"] > 0) | (frame["checked_in"] > 0)].copy()
-    frame["unit"] = [
-        (names[r].name if r in names else r)
-        + (f" ({t(ctx.lang, 'own_leaders')})" if r == node_id else "")
-        for r in frame["row_id"]
-    ]
-    frame["missing"] = (frame["expected"] - frame["checked_in"]).clip(lower=0)
-    frame["rate"] = frame["checked_in"] / frame["expected"].where(frame["expected"] > 0)
-    frame["own_first"] = frame["row_id"] != node_id
-    frame = frame.sort_values(["own_first", "unit", "period"]).drop(columns="own_first")
-    return frame.reset_index(drop=True)
+    suffix = f" ({t(ctx.lang, 'own_leaders')})"
+    return fetch(ctx, dashboards.participation(node_id, first, last, suffix))
 
 
 # --- text alternatives ---------------------------------------------------------------------

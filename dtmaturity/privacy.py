@@ -1,4 +1,6 @@
-"""Privacy thresholds for figures that show more than one's own answers. Plain Python.
+"""Privacy thresholds for figures that show more than one's own answers. Plain Python: the rules
+as written here are applied inside DuckDB by the dashboard queries
+(dtmaturity/store/dashboards.py), and tests check that both agree.
 
 - A figure built from fewer than `min_respondents` answers (k, default 3) is hidden and marked
   "too few answers to show", unless every answer in it is the viewer's own.
@@ -17,8 +19,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-
-import pandas as pd
 
 MIN_RESPONDENTS_ENV = "DTMATURITY_MIN_RESPONDENTS"
 MIN_REFLECTIONS_ENV = "DTMATURITY_MIN_REFLECTIONS"
@@ -65,37 +65,28 @@ def visible(n: int, n_own: int, k: int) -> bool:
     return n >= k or (n > 0 and n_own >= n)
 
 
-def guard_family(cells: pd.DataFrame, parent_id: str, k: int) -> pd.DataFrame:
-    """Add a `hidden` column to a family's cells.
+def family_hidden(rows: dict[str, tuple[int, int]], parent_id: str, k: int) -> set[str]:
+    """The rows of one family cell (one period and item) that are hidden: `rows` maps each
+    child of `parent_id` (and `parent_id` itself, for the answers given at the parent) to
+    (n, n_own).
 
-    `cells` has one row per (row_id, period, item_id) with `n` and `n_own`; the row whose
-    row_id is `parent_id` holds the answers given at the parent itself (it is never shown on its
-    own, but the parent's total minus the children reveals it). Returns the children's rows.
+    This is the rule in plain Python; the dashboards apply it inside DuckDB
+    (`dtmaturity/store/dashboards.py`, `_GUARDED_CELLS`), and tests check that the two agree.
     """
-    frame = cells.copy()
-    n, own = frame["n"], frame["n_own"]
-    frame["hidden"] = ~((n >= k) | ((n > 0) & (own >= n)))  # vectorised `visible`
-    frame["hidden_n"] = frame["n"].where(frame["hidden"], 0)
-    keys = ["period", "item_id"]
-    hidden_total = frame.groupby(keys)["hidden_n"].transform("sum")
-    risky = (hidden_total > 0) & (hidden_total < k)
-    children = frame["row_id"] != parent_id
-    if risky.any():
-        for _, group in frame[risky].groupby(keys):
-            _hide_until_safe(frame, group, parent_id, k)
-    return frame[children].drop(columns="hidden_n").reset_index(drop=True)
-
-
-def _hide_until_safe(frame: pd.DataFrame, group: pd.DataFrame, parent_id: str, k: int) -> None:
-    """Hide the smallest visible children of one family cell until the hidden answers number
-    at least k (or no child is left to hide)."""
-    total = int(group["hidden_n"].sum())
-    candidates = group[(group["row_id"] != parent_id) & ~group["hidden"] & (group["n"] > 0)]
-    for index, n in candidates.sort_values(["n", "row_id"])["n"].items():
-        if total >= k:
-            break
-        frame.at[index, "hidden"] = True
-        total += int(n)
+    hidden = {row for row, (n, own) in rows.items() if not visible(n, own, k)}
+    total = sum(rows[row][0] for row in hidden)
+    if 0 < total < k:
+        candidates = sorted(
+            (n, row)
+            for row, (n, _) in rows.items()
+            if row != parent_id and row not in hidden and n > 0
+        )
+        for n, row in candidates:
+            if total >= k:
+                break
+            hidden.add(row)
+            total += n
+    return hidden
 
 
 def reflections_visible(pool: int, pool_own: int, threshold: int) -> bool:

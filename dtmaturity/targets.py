@@ -21,7 +21,23 @@ ALL_PERIODS = sql.ALL_PERIODS
 def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
     k = privacy.thresholds().min_respondents
     cells = analytics.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
-    return _with_target(privacy.guard_family(cells, parent_id, k))
+    return _with_target(_guard_family(cells, parent_id, k))
+
+
+def _guard_family(cells: pd.DataFrame, parent_id: str, k: int) -> pd.DataFrame:
+    """The children's rows of a family's target cells with a `hidden` column, by the same rule
+    as the scores (privacy.family_hidden, per target quarter and item). Target cells are few
+    (one family), so the plain-Python rule serves."""
+    frame = cells.copy()
+    frame["hidden"] = False
+    for _, group in frame.groupby(["period", "item_id"]):
+        rows = {
+            r: (int(n), int(o))
+            for r, n, o in zip(group["row_id"], group["n"], group["n_own"], strict=True)
+        }
+        hidden = privacy.family_hidden(rows, parent_id, k)
+        frame.loc[group.index, "hidden"] = group["row_id"].isin(hidden).to_numpy()
+    return frame[frame["row_id"] != parent_id].reset_index(drop=True)
 
 
 def _with_target(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,8 +126,8 @@ def furthest(ctx: Context, node_id: str, period: str, kind: str, count: int = 10
     columns = ["row_id", "unit", "items", "mean_gap", "largest_item", "largest_gap"]
     targets = _named(ctx, _family(ctx, node_id, period), kind)
     targets = _nearest(targets[~targets["hidden"]], period, ["row_id", "item_id"])
-    actual = analytics.family(ctx, node_id, [period])
-    actual = actual[~actual["hidden"] & (actual["period"] == period)][["row_id", "item_id", "mean"]]
+    actual = analytics.heatmap(ctx, node_id, period, kind)
+    actual = actual[~actual["hidden"] & ~actual["is_total"]][["row_id", "item_id", "mean"]]
     cells = targets.merge(actual, on=["row_id", "item_id"])
     if cells.empty:
         return pd.DataFrame(columns=columns)

@@ -105,3 +105,29 @@ def test_summaries_describe_the_chart(demo_ctx):
     trend = analytics.item_trend(demo_ctx, "demo", "theme")
     text = analytics.trend_summary(demo_ctx, trend)
     assert "8 quarters" in text and "highest" in text
+
+
+def test_a_write_through_another_store_on_the_same_file_shows_at_once(demo_ctx):
+    """The data version read is reused for a moment (one lookup per page run); a write through
+    any Store of this process on the same database must still show on the next view."""
+    from dtmaturity.store import AuditEntry, Store, queries
+
+    unit = "demo-bruker-03"
+    period = analytics.latest_periods(demo_ctx, unit)[0]
+    before = analytics.item_trend(demo_ctx, unit, "theme")
+    n_before = before.loc[(before["period"] == period) & (before["item_id"] == "user"), "n"]
+    other = Store(demo_ctx.store.path)
+    other.write(
+        lambda cur: queries.save_checkin(
+            cur,
+            (unit, period, "another.session@etat.example"),
+            framework_version=demo_ctx.framework.version_key,
+            answers=[(item.id, 4, item.scale.max, None) for item in demo_ctx.framework.items],
+            roles=[],
+            reflections=[],
+        ),
+        audit=AuditEntry("test", "test.setup"),
+    )
+    after = analytics.item_trend(demo_ctx, unit, "theme")
+    n_after = after.loc[(after["period"] == period) & (after["item_id"] == "user"), "n"]
+    assert n_after.item() == n_before.item() + 1

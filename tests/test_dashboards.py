@@ -187,6 +187,13 @@ def test_reflections_filter_by_question_period_and_text(demo_ctx):
     assert len(narrow.rows) == count
 
 
+def test_a_search_that_matches_nothing_lists_and_withholds_nothing(demo_ctx):
+    periods = analytics.latest_periods(demo_ctx, "demo")
+    for chosen in (None, periods[:2], []):
+        view = analytics.reflection_view(demo_ctx, "demo", search="ingen-treff-her", periods=chosen)
+        assert view.rows.empty and view.hidden.empty and view.matching == 0
+
+
 def rollup_matches_answers(ctx) -> bool:
     differences = independent(
         ctx,

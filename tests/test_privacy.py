@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 from apphelpers import open_app, texts
@@ -130,3 +132,68 @@ def test_unit_page_marks_hidden_reflections_as_too_few_answers(db_path, ctx):
     page = texts(at)
     assert "3 svar – for få svar til å vises" in page
     assert "Hemmelig innsikt" not in page
+
+
+def random_org(ctx, rng: random.Random, root: str) -> list[tuple[str, str | None]]:
+    """A three-level tree whose units have 0-6 leaders each, the viewer among them sometimes."""
+    units: list[tuple[str, str | None]] = [(root, None)]
+    for i in range(rng.randint(2, 4)):
+        child = f"{root}-{i}"
+        units.append((child, root))
+        units.extend((f"{child}-{j}", child) for j in range(rng.randint(0, 3)))
+    add_units(ctx, units)
+    for unit, _ in units:
+        people = [f"{unit}-leader{i}@x" for i in range(rng.choice([0, 0, 1, 1, 2, 3, 4, 6]))]
+        if people and rng.random() < 0.25:
+            people[0] = ctx.actor.user_id
+        if people:
+            add_checkins(ctx, unit, len(people), score=rng.randint(1, 5), respondents=people)
+    return units
+
+
+def answers_below(ctx, unit_id: str, *, only_here: bool = False) -> tuple[int, int]:
+    """(answers, the viewer's answers) to one item for a unit's subtree, or the unit alone."""
+    pattern = "\x00" if only_here else unit_id + "-%"
+    with ctx.store.reader() as cur:
+        return cur.execute(
+            "SELECT count(*), count(*) FILTER (WHERE respondent = ?) FROM answer "
+            "WHERE (unit_id = ? OR unit_id LIKE ?) AND item_id = 'user' AND period = ?",
+            [ctx.actor.user_id, unit_id, pattern, PERIOD],
+        ).fetchone()
+
+
+def test_the_dashboards_hide_exactly_what_the_rules_hide_on_random_organisations(ctx):
+    """The rules run inside DuckDB; here they are checked against privacy.py's plain-Python
+    statement of them, fed with counts taken straight from the answers."""
+    k = privacy.thresholds().min_respondents
+    rng = random.Random(4)
+    by_differencing = own_only = 0
+    for tree in range(8):
+        units = random_org(ctx, rng, f"r{tree}")
+        parents = dict(units)
+        expected: dict[str, bool] = {}
+        for parent in {p for p in parents.values() if p}:
+            rows = {u: answers_below(ctx, u) for u, p in units if p == parent}
+            rows[parent] = answers_below(ctx, parent, only_here=True)
+            hidden = privacy.family_hidden(rows, parent, k)
+            for unit in rows.keys() - {parent}:
+                expected[unit] = unit in hidden
+                by_differencing += unit in hidden and privacy.visible(*rows[unit], k)
+        root = units[0][0]
+        expected[root] = not privacy.visible(*answers_below(ctx, root), k)
+        for unit, _ in units:
+            n, _ = answers_below(ctx, unit)
+            trend = analytics.item_trend(ctx, unit, "theme")
+            user = trend[trend["item_id"] == "user"]
+            if n == 0:
+                assert user.empty
+                continue
+            assert (bool(user["hidden"].iloc[0]), int(user["n"].iloc[0])) == (expected[unit], n)
+            assert pd.isna(user["mean"].iloc[0]) == expected[unit]
+            own_only += n < k and not expected[unit]
+        for parent in {p for p in parents.values() if p}:
+            cells = analytics.heatmap(ctx, parent, PERIOD, "theme")
+            for row in cells[cells["item_id"] == "user"].itertuples():
+                assert row.hidden == expected[row.row_id], (parent, row.row_id)
+    # Every rule was put to work: the size rule, differencing, and "only your own answers".
+    assert by_differencing > 0 and own_only > 0

@@ -19,6 +19,52 @@ from dtmaturity.store import migrations
 T = TypeVar("T")
 DEFAULT_DB = Path("data") / "dtmaturity.duckdb"
 _CONFLICT_RETRIES = 8
+# How long a data version read from the database is reused. Writes through `Store.write` in
+# this process forget it at once (and DuckDB lets no other process write while we have the file
+# open), so this only bounds how long a version bumped some other way could go unseen.
+VERSION_MEMO_SECONDS = 1.0
+
+
+class _VersionMemo:
+    """The last data version read per database file, shared by every Store of this process on
+    that file, so that one page run (a dozen cached queries) costs one version lookup."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo: dict[str, tuple[int, float]] = {}
+        self._writes: dict[str, int] = {}
+
+    def get(self, key: str) -> tuple[int | None, int]:
+        """(version or None when unknown or stale, the write count to pass to `put`)."""
+        with self._lock:
+            memo = self._memo.get(key)
+            writes = self._writes.get(key, 0)
+        if memo is not None and time.monotonic() - memo[1] < VERSION_MEMO_SECONDS:
+            return memo[0], writes
+        return None, writes
+
+    def put(self, key: str, version: int, writes: int, read_at: float) -> None:
+        """Remember a version read at `read_at`, unless a write landed since `get`."""
+        with self._lock:
+            if self._writes.get(key, 0) == writes:
+                self._memo[key] = (version, read_at)
+
+    def written(self, key: str) -> None:
+        with self._lock:
+            self._writes[key] = self._writes.get(key, 0) + 1
+            self._memo.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._memo.clear()
+
+
+_versions = _VersionMemo()
+
+
+def forget_data_versions() -> None:
+    """Read the data version from the database again on next use (benchmarks time it)."""
+    _versions.clear()
 
 
 @dataclass(frozen=True)
@@ -76,6 +122,10 @@ class Store:
         # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
         self._con.execute("SET GLOBAL disabled_optimizers = 'partial_aggregate_pushdown'")
         self._lock = threading.Lock()
+        # In-memory databases are private to their connection; files are shared per process.
+        self._version_key = (
+            f"memory:{id(self)}" if str(self.path) == ":memory:" else str(self.path.resolve())
+        )
         if migrate:
             self.migrate()
 
@@ -85,7 +135,9 @@ class Store:
     def migrate(self, target: int | None = None) -> list[str]:
         """Bring the schema up to date (or up to `target`); returns the names applied."""
         with self._lock:
-            return migrations.apply(self._con, target)
+            applied = migrations.apply(self._con, target)
+        _versions.written(self._version_key)  # a step may change data without a version bump
+        return applied
 
     def schema_version(self) -> int:
         with self.reader() as cur:
@@ -116,6 +168,7 @@ class Store:
                     _record(cur, audit, result)
                     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
                     cur.commit()
+                    _versions.written(self._version_key)
                     return result
                 except duckdb.TransactionException:
                     cur.rollback()
@@ -128,7 +181,14 @@ class Store:
         raise AssertionError("unreachable")
 
     def data_version(self) -> int:
-        """A number that every committed write increases; caches key on it."""
+        """A number that every committed write increases; caches key on it. Reused for up to
+        VERSION_MEMO_SECONDS, and read again at once after a write through `write`."""
+        version, writes = _versions.get(self._version_key)
+        if version is not None:
+            return version
+        read_at = time.monotonic()
         with self.reader() as cur:
             row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return int(row[0]) if row else 0
+        version = int(row[0]) if row else 0
+        _versions.put(self._version_key, version, writes, read_at)
+        return version
