@@ -107,6 +107,16 @@ def assign(
     )
 
 
+def grantable(ctx: Context) -> tuple[list[str], list[str]]:
+    """The roles and units the acting person may grant: admins any role on any unit (also '*');
+    coordinators leader, manager and coordinator on the units in their subtree."""
+    authz.require_coordinate(ctx)
+    tree = list(authz.parents(ctx))
+    if access.is_admin(ctx.actor.grants):
+        return list(ROLES), [EVERY_UNIT, *tree]
+    return ["leader", "manager", "coordinator"], authz.coordinated_units(ctx, tree)
+
+
 def unassign(ctx: Context, person_id: str, role: str, unit_id: str) -> bool:
     if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
         raise AccessDenied("access_grant", role=role, unit=unit_id)

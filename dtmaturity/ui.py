@@ -173,6 +173,10 @@ def local_mode_banner(ctx: Context) -> None:
         st.sidebar.button(t("signout_button"), on_click=st.logout, key="signout")
 
 
+def is_admin(ctx: Context) -> bool:
+    return access.is_admin(ctx.actor.grants)
+
+
 def shows_page(ctx: Context, page: str) -> bool:
     return access.shows_page(ctx.actor.grants, page)
 

@@ -61,11 +61,6 @@ def checkin_choices(ctx: Context) -> list[UnitChoice]:
     return _only(ctx, authz.checkin_units(ctx, [u.unit_id for u in tree(ctx)]))
 
 
-def coordinated_ids(ctx: Context) -> list[str]:
-    """The units the acting person coordinates (imports, registry)."""
-    return authz.coordinated_units(ctx, [u.unit_id for u in tree(ctx)])
-
-
 def labels(ctx: Context) -> dict[str, str]:
     return {u.unit_id: u.label for u in tree(ctx)}
 

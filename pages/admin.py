@@ -9,7 +9,7 @@ from dtmaturity.periods import recent_periods
 
 ctx = ui.page()
 st.title(ui.t("page_admin"))
-is_admin = access.is_admin(ctx.actor.grants)
+is_admin = ui.is_admin(ctx)
 
 
 def grant() -> None:
@@ -55,17 +55,14 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-unit_choices = {u.unit_id: u.label for u in units.tree(ctx)}
-if not is_admin:
-    allowed = set(units.coordinated_ids(ctx))
-    unit_choices = {k: v for k, v in unit_choices.items() if k in allowed}
-if is_admin:
-    unit_choices = {access.EVERY_UNIT: ui.t("every_unit"), **unit_choices}
+roles, grantable_units = people.grantable(ctx)
+labels = {u.unit_id: u.label for u in units.tree(ctx)}
+labels[access.EVERY_UNIT] = ui.t("every_unit")
+unit_choices = {unit: labels.get(unit, unit) for unit in grantable_units}
 with st.form("grant_form"):
     st.subheader(ui.t("admin_grant"))
     st.text_input(ui.t("admin_person_field"), key="adm_email")
     st.text_input(ui.t("col_name"), key="adm_name")
-    roles = list(access.ROLES) if is_admin else ["leader", "manager", "coordinator"]
     st.selectbox(ui.t("col_role"), roles, format_func=lambda r: ui.t(f"role_{r}"), key="adm_role")
     st.selectbox(ui.t("unit"), list(unit_choices), format_func=unit_choices.get, key="adm_unit")
     st.form_submit_button(ui.t("admin_grant_button"), on_click=grant)

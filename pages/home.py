@@ -24,11 +24,14 @@ ui.show_flash()
 counts = stats.counts(ctx)
 st.caption(ui.t("home_counts", **counts))
 
+may_manage_demo = ui.is_admin(ctx)  # the demo service refuses anyone else
 if counts["units"] == 0:
     st.info(ui.t("home_empty"))
-    st.button(ui.t("demo_create"), key="demo_create", type="primary", on_click=create_demo)
+    if may_manage_demo:
+        st.button(ui.t("demo_create"), key="demo_create", type="primary", on_click=create_demo)
 else:
     st.markdown(ui.t("home_next"))
     if demo.has_demo(ctx):
         st.info(ui.t("demo_present"))
-        st.button(ui.t("demo_remove"), key="demo_remove", on_click=remove_demo)
+        if may_manage_demo:
+            st.button(ui.t("demo_remove"), key="demo_remove", on_click=remove_demo)
