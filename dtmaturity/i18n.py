@@ -12,8 +12,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"nb": "Digital modenhet", "en": "Digital maturity"},
     "language": {"nb": "Språk / Language", "en": "Språk / Language"},
     "local_mode": {
-        "nb": "Lokal modus: ingen innlogging er satt opp. Du bruker appen som «{user}».",
-        "en": "Local mode: no sign-in is configured. You are using the app as “{user}”.",
+        "nb": "Lokal modus: ingen innlogging er satt opp.",
+        "en": "Local mode: no sign-in is configured.",
+    },
+    "acting_as": {
+        "nb": "Du bruker appen som «{user}».",
+        "en": "You are using the app as “{user}”.",
     },
     "page_home": {"nb": "Start", "en": "Start"},
     "page_checkin": {"nb": "Kvartalsvis egenvurdering", "en": "Quarterly check-in"},
@@ -275,11 +279,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "signout_button": {"nb": "Logg ut", "en": "Sign out"},
     "signed_in_as": {"nb": "Innlogget som {name}.", "en": "Signed in as {name}."},
     "unknown_person_title": {"nb": "Du har ikke tilgang ennå", "en": "You do not have access yet"},
+    "unknown_person_who": {
+        "nb": "Du er logget inn som {who}.",
+        "en": "You are signed in as {who}.",
+    },
     "unknown_person_text": {
-        "nb": "Du er logget inn som {who}, men er ikke registrert i appen. Be koordinatoren i "
-        "virksomheten om tilgang.",
-        "en": "You are signed in as {who}, but you are not registered in the app. Ask your "
-        "coordinator for access.",
+        "nb": "Du er ikke registrert i appen. Be koordinatoren i virksomheten om tilgang.",
+        "en": "You are not registered in the app. Ask your coordinator for access.",
     },
     "production_local_mode": {
         "nb": "Appen er satt opp som produksjon (DTMATURITY_ENV=production), men innlogging er "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 
 import altair as alt
@@ -99,8 +98,9 @@ def _actor(store: Store) -> Actor:
     )
     if actor is None:
         st.title(t("unknown_person_title"))
-        who = md_literal(str(claims.get("email") or claims.get("sub")))
-        st.write(t("unknown_person_text", who=who))
+        # Identities from the provider are shown as plain text (no links, no formatting).
+        st.text(t("unknown_person_who", who=claims.get("email") or claims.get("sub")))
+        st.write(t("unknown_person_text"))
         st.button(t("signout_button"), on_click=st.logout, key="signout")
         st.stop()
     return actor
@@ -166,10 +166,10 @@ def mark_document_language() -> None:
 def local_mode_banner(ctx: Context) -> None:
     """Who is acting: the clearly labelled local mode, or the signed-in person and a sign-out."""
     if ctx.actor.local_mode:
-        user = md_literal(ctx.actor.display_name)
-        st.sidebar.info(t("local_mode", user=user), icon=":material/person:")
+        st.sidebar.info(t("local_mode"), icon=":material/person:")
+        st.sidebar.text(t("acting_as", user=ctx.actor.display_name))
     else:
-        st.sidebar.caption(t("signed_in_as", name=md_literal(ctx.actor.display_name)))
+        st.sidebar.text(t("signed_in_as", name=ctx.actor.display_name))
         st.sidebar.button(t("signout_button"), on_click=st.logout, key="signout")
 
 
@@ -273,15 +273,6 @@ def privacy_and_rollup_note() -> None:
 def too_few(message_key: str = "too_few_all", **params: object) -> None:
     """The mark shown instead of a figure that privacy hides."""
     st.info(t(message_key, **params), icon=":material/visibility_off:")
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~@:$])")
-
-
-def md_literal(text: str) -> str:
-    """Text from a person or an identity provider, escaped so markdown shows it as written
-    (no links, no formatting)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def plain_text(text: str) -> None:

@@ -197,5 +197,5 @@ def test_unit_page_filters_reflections_by_text(demo_app):
     at = demo_app.switch_page("pages/unit.py").run()
     at.text_input(key="unit_reflection_search").input("brobygger").run()
     assert not at.exception
-    shown = [str(el.value) for el in at.get("text")]
+    shown = [str(el.value) for el in at.main.text]
     assert shown and all("brobygger" in line.lower() for line in shown)
