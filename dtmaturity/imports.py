@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from dtmaturity import access, authz
+from dtmaturity import access, actions, authz
 from dtmaturity.access import AccessDenied
 from dtmaturity.context import Context
 from dtmaturity.csvfile import CsvFileError, CsvSource, open_source
@@ -81,7 +81,9 @@ class ImportResult:
 
     def summary(self, lang: str) -> str:
         new, updated, unchanged = self.totals
-        key = "import_summary_units" if self.file_format == "units" else "import_summary"
+        key = {"units": "import_summary_units", "actions": "actions_import_summary"}.get(
+            self.file_format or "", "import_summary"
+        )
         return t(lang, key, new=new, updated=updated, unchanged=unchanged)
 
 
@@ -298,6 +300,8 @@ def run(
         except CsvFileError as exc:
             result.problems.append(Problem(None, None, None, exc.key, exc.params))
             return result
+        if actions.is_actions_header(source.headers):
+            return _run_actions(ctx, path, result.file_name, source.dialect, dry_run=dry_run)
         if mapping is None:
             mapping = saved_mapping(ctx, source.headers)
         layout = recognise(source.headers, ctx.framework, mapping)
@@ -333,6 +337,23 @@ def run(
             )
             result.written = False
     return result
+
+
+def _run_actions(
+    ctx: Context, path: Path, name: str, dialect: str, *, dry_run: bool
+) -> ImportResult:
+    """An actions file (recognised from its header) goes to the actions import, which checks
+    every row and writes all or nothing; its result is reported like any import's."""
+    done = actions.import_actions(ctx, path, name=name, dry_run=dry_run)
+    return ImportResult(
+        file_name=name,
+        file_format="actions",
+        dialect=dialect,
+        rows_total=done.rows_total,
+        problems=list(done.problems),
+        preview=[PreviewRow("", "", done.new, done.updated, done.unchanged)],
+        written=done.written,
+    )
 
 
 def _work(

@@ -77,3 +77,17 @@ def test_empty_and_excel_uploads_get_a_clear_message(import_page, content, messa
     at.file_uploader(key="import_file").upload("fil.csv", content, "text/csv").run()
     assert not at.exception
     assert message in texts(at) + "\n".join(str(df.value) for df in at.dataframe)
+
+
+def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
+    at = import_page
+    content = (
+        "unit_id;items;description;owner;due_period\r\n"
+        "demo-bruker-01;user;Brukerreiser på tvers – «nå»;test.leader@etat.example;2027-Q1\r\n"
+    ).encode("cp1252")
+    at.file_uploader(key="import_file").upload("tiltak.csv", content, "text/csv").run()
+    assert not at.exception
+    assert "«tiltak.csv»: tiltaksfil (windows-1252, semicolon)" in texts(at)
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    assert "Tiltakene er lagret:" in texts(at)
