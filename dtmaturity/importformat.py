@@ -18,7 +18,16 @@ from dtmaturity.model import ROLE_KINDS
 KEY_HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("unit_id", "enhet", "unit", "enhet_id", "enhets_id"),
     "period": ("period", "periode", "quarter", "kvartal"),
-    "respondent": ("respondent", "respondent_id", "e-post", "epost", "email", "e-mail"),
+    "respondent": (
+        "respondent",
+        "respondent_id",
+        "e-post",
+        "epost",
+        "email",
+        "e-mail",
+        "email address",
+        "e-postadresse",
+    ),  # fmt: skip
     "item": ("item_id", "element", "item"),
     "score": ("score", "verdi", "value"),
     "comment": ("comment", "kommentar"),
@@ -111,14 +120,13 @@ def _target(header: str, framework: Framework, names: dict[str, str]) -> str | N
 
 
 def _choose_format(targets: list[str | None]) -> str:
-    present = set(targets)
+    """Long when there is an item and a score column; a units file when the columns are a
+    unit's id, name and parent (a survey export also has a name column, but more besides)."""
+    present = set(targets) - {None, IGNORE}
     if "item" in present and "score" in present:
         return "long"
-    if (
-        "name" in present
-        and "period" not in present
-        and not any(t and t.startswith("item:") for t in targets)
-    ):
+    unit_columns = {"unit", "name", "parent"}
+    if "name" in present and ("parent" in present or present <= unit_columns):
         return "units"
     return "wide"
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 _CANONICAL = re.compile(r"^(\d{4})-Q([1-4])$")
+# Q for quarter, and the Norwegian K for kvartal.
 _FLEXIBLE = [
-    re.compile(r"^(?P<y>\d{4})\s*-?\s*[Qq](?P<q>[1-4])$"),  # 2026-Q3, 2026Q3, 2026 Q3
-    re.compile(r"^[Qq](?P<q>[1-4])\s*[- ]?\s*(?P<y>\d{4})$"),  # Q3 2026, Q3-2026
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*[QqKk](?P<q>[1-4])$"),  # 2026-Q3, 2026Q3, 2026 K3
+    re.compile(r"^[QqKk](?P<q>[1-4])\s*[- ]?\s*(?P<y>\d{4})$"),  # Q3 2026, Q3-2026, K3 2026
+    re.compile(r"^(?P<q>[1-4])\.?\s*(?:kvartal|quarter)\s*(?P<y>\d{4})$", re.IGNORECASE),
 ]
-_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})$")
 _NORWEGIAN_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$")
 _TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")  # spreadsheets add 00:00
 

@@ -522,3 +522,21 @@ def test_dashboards_see_an_import_at_once_and_its_undo(org, tmp_path):
     assert division[division["item_id"] == "user"]["n"].item() == 3
     imports.undo(org, result.import_id)
     assert analytics.item_trend(org, "u1", "theme").empty
+
+
+def test_a_survey_export_with_a_name_column_is_read_as_wide_not_as_units(org, tmp_path):
+    """Google/Microsoft Forms exports have Timestamp, Email Address and Name columns."""
+    rows = [
+        ["Timestamp", "Email Address", "Name", "Enhet", "Periode", "Brukerorientering", "Data"],
+        ["15.09.2026 10:12", "kari@etat.example", "Kari", "u1", "K3 2026", "4", "3"],
+    ]
+    path = write_csv(tmp_path / "forms.csv", rows)
+    first = imports.run(org, path)
+    assert first.file_format == "wide"
+    assert first.unknown_headers == ["Timestamp", "Name"]
+    second = imports.run(org, path, mapping={"Timestamp": "ignore", "Name": "ignore"})
+    assert second.problems == [] and second.written
+    assert answers(org) == [
+        ("u1", "2026-Q3", "kari@etat.example", "data", 3, None),
+        ("u1", "2026-Q3", "kari@etat.example", "user", 4, None),
+    ]

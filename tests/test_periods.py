@@ -11,7 +11,23 @@ def test_period_prints_as_year_dash_quarter():
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-Q3", "2026Q3", "2026 Q3", "Q3 2026", "q3 2026", " 2026-q3 ", "2026-07-01", "15.09.2026"],
+    [
+        "2026-Q3",
+        "2026Q3",
+        "2026 Q3",
+        "Q3 2026",
+        "q3 2026",
+        " 2026-q3 ",
+        "2026-07-01",
+        "15.09.2026",
+        "2026 K3",
+        "K3 2026",
+        "3. kvartal 2026",
+        "3 quarter 2026",
+        "2026/09/15",
+        "15.09.2026 00:00",
+        "2026-09-15T00:00:00",
+    ],  # fmt: skip
 )
 def test_flexible_parse_accepts_spreadsheet_forms_and_dates(text):
     assert Period.parse_flexible(text) == Period(2026, 3)
