@@ -13,6 +13,7 @@ from dtmaturity.context import Context
 from dtmaturity.framework import Framework
 from dtmaturity.model import ROLE_KINDS
 from dtmaturity.periods import Period
+from dtmaturity.store import plans as plans_sql
 from dtmaturity.store import queries
 
 AGENCY = ("demo", "Fjordetaten (demo)")
@@ -162,9 +163,53 @@ def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
             reflections=data["reflections"],
             members=data["members"],
         )
+        _insert_plans(cur, data, ctx.actor.user_id)
 
     ctx.write(work, "demo.create", details={"units": len(data["units"])})
     return DemoSummary(len(data["units"]), len(data["checkins"]), len(data["answers"]))
+
+
+ACTIONS = [
+    ("user", "Kartlegge brukerreisen for søknad om tilskudd sammen med brukerne"),
+    ("data", "Dele saksbehandlingsdata med to andre etater via API"),
+    ("experiment", "Prøve ut en «feilfest» på ledermøtet hvert kvartal"),
+    ("ecosystem", "Etablere fast samarbeid med kommunene om felles tjenester"),
+    ("storytelling", "Fortelle om et mislykket forsøk – og hva vi lærte – på allmøtet"),
+    ("technology", "Ta i bruk skytjenester for analyse i ett team"),
+]
+
+
+def _insert_plans(cur: queries.Cursor, data: dict, actor: str) -> None:
+    """Targets a year ahead (one level up) for the latest quarter's check-ins, and two actions
+    per unit (one done a while ago, one under way), so the demo shows plans on its charts."""
+    answers = data["answers"]
+    latest = answers["period"].max()
+    goal = str(Period.parse(latest).shift(4))
+    targets = answers[answers["period"] == latest].assign(
+        target_period=goal,
+        score=lambda f: (f["score"] + 1).clip(upper=f["scale_max"]),
+    )[["unit_id", "period", "respondent", "item_id", "target_period", "score", "scale_max"]]
+    cur.register("demo_targets", targets)
+    cur.execute("INSERT INTO target SELECT * FROM demo_targets")
+    cur.unregister("demo_targets")
+    periods = sorted(answers["period"].unique())
+    owners = data["members"].groupby("unit_id")["person_id"].first()
+    for number, (unit_id, owner) in enumerate(owners.items()):
+        for step, status in ((0, "done"), (1, "in_progress")):
+            item, description = ACTIONS[(number + step) % len(ACTIONS)]
+            plans_sql.insert_action(
+                cur,
+                unit_id=unit_id,
+                items=[item],
+                description=description,
+                owner=owner,
+                due_period=periods[-3] if status == "done" else goal,
+                status=status,
+                closed_period=periods[-3] if status == "done" else None,
+                created_period=periods[-5],
+                source_question=None,
+                actor=actor,
+            )
 
 
 @dataclass(frozen=True)

@@ -406,12 +406,16 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin_audit": {"nb": "Revisjonslogg", "en": "Audit log"},
     "mydata_intro": {
-        "nb": "Her kan du laste ned alt appen lagrer om deg ({person}): egenvurderinger, "
+        "nb": "Her kan du laste ned alt appen lagrer om deg: egenvurderinger, "
         "kommentarer, refleksjoner, rollevalg, rollene dine og handlingene dine i "
         "revisjonsloggen, som JSON og CSV i én ZIP-fil.",
-        "en": "Here you can download everything the app stores about you ({person}): check-ins, "
+        "en": "Here you can download everything the app stores about you: check-ins, "
         "comments, reflections, role picks, your roles and your actions in the audit log, as "
         "JSON and CSV in one ZIP file.",
+    },
+    "mydata_person": {
+        "nb": "Du er registrert som {person}.",
+        "en": "You are registered as {person}.",
     },
     "mydata_download": {"nb": "Last ned mine data", "en": "Download my data"},
     "mydata_erasure": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 
 import altair as alt
@@ -273,6 +274,15 @@ def privacy_and_rollup_note() -> None:
 def too_few(message_key: str = "too_few_all", **params: object) -> None:
     """The mark shown instead of a figure that privacy hides."""
     st.info(t(message_key, **params), icon=":material/visibility_off:")
+
+
+_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+
+
+def label_literal(text: str) -> str:
+    """Free text inside a widget label (which Streamlit reads as markdown), escaped so it shows
+    as written: no links, no formatting."""
+    return _LABEL_MARKDOWN.sub(r"\\\1", text)
 
 
 def plain_text(text: str) -> None:

@@ -69,13 +69,17 @@ else:
     with st.form("checkin_actions", enter_to_submit=False):
         for action in open_actions:
             st.selectbox(
-                ui.t("action_status_label", id=action.action_id, description=action.description),
+                ui.t(
+                    "action_status_label",
+                    id=action.action_id,
+                    description=ui.label_literal(action.description),
+                ),
                 list(plan.STATUSES),
                 index=plan.STATUSES.index(action.status),
                 format_func=lambda s: ui.t(f"action_status_{s}"),
                 key=f"action_status:{action.action_id}",
             )
-            st.caption(
+            ui.plain_text(  # the owner is an e-mail address: plain text, not a link
                 ui.t(
                     "action_meta",
                     items=actions.items_label(ctx, action.items),

@@ -6,7 +6,8 @@ from dtmaturity import people, ui
 
 ctx = ui.page()
 st.title(ui.t("page_mydata"))
-st.write(ui.t("mydata_intro", person=ctx.actor.user_id))
+st.write(ui.t("mydata_intro"))
+ui.plain_text(ui.t("mydata_person", person=ctx.actor.user_id))
 st.download_button(
     ui.t("mydata_download"),
     data=lambda: people.export_person(ctx),

@@ -47,7 +47,12 @@ def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
 
     at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_id").set_value("demo-bruker-03").run()
-    trend = dict(chart_frames(at))["Modenhet per tema over tid"]
+    # The trend chart also carries targets and actions; the scores are the frame with means.
+    trend = next(
+        frame
+        for title, frame in chart_frames(at)
+        if title == "Modenhet per tema over tid" and "mean" in frame.columns
+    )
     point = trend[(trend["period"] == CURRENT) & (trend["item_id"] == "user")]
     assert point["mean"].item() == 1.0 and point["n"].item() == 1
     assert "Vi lytter til brukerne." in texts(at)

@@ -25,7 +25,7 @@ from dtmaturity.framework import load
 
 ROOT = Path(__file__).resolve().parents[2]
 # Figures, quarters, dates and punctuation read the same in every language.
-NEUTRAL_PATTERN = re.compile(r"^[\d\s.,:;()/–\-+%×«»“”]*(\d{4}-Q[1-4])?[\d\s.,:;()/–\-+%×«»“”]*$")
+NEUTRAL_PATTERN = re.compile(r"^[\d\s.,:;()/–\-+%×«»“”#]*(\d{4}-Q[1-4])?[\d\s.,:;()/–\-+%×«»“”#]*$")
 
 # Streamlit's own text the app cannot translate (docs/accessibility.md, "Known shortcomings").
 STREAMLIT_OWN_TEXTS = {"Skip to main content", "Upload", "50MB per file"}
