@@ -27,6 +27,7 @@ from dtmaturity.model import FieldError
 from dtmaturity.periods import Period, PeriodError
 from dtmaturity.plan import ActionDraft
 from dtmaturity.problems import Problem
+from dtmaturity.store import imports as imports_sql
 from dtmaturity.store import plans as sql
 from dtmaturity.store import queries
 
@@ -355,6 +356,7 @@ class ActionImportResult:
     unchanged: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     written: bool = False
+    import_id: int | None = None
 
     def summary(self, lang: str) -> str:
         return t(
@@ -574,18 +576,38 @@ def import_actions(
     if result.problems:
         return result
     now = _today(today)
+    source = open_source(path, result.file_name)
 
     def work(cur: sql.Cursor) -> None:
+        # In the import log like any import, so `imports undo` can put the actions back.
+        import_id = imports_sql.new_import(
+            cur,
+            file_name=result.file_name,
+            sha256=source.sha256,
+            file_format="actions",
+            dialect=source.dialect,
+            actor=ctx.actor.user_id,
+            rows_total=len(rows),
+            rows_rejected=0,
+        )
         for row in rows:
-            _upsert(ctx, cur, row, now, result)
+            _upsert(ctx, cur, row, now, result, import_id)
+        imports_sql.finish_import(
+            cur,
+            import_id,
+            {"new": result.new, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        result.import_id = import_id
         if dry_run:
             raise _DryRun
 
     try:
-        ctx.write(work, "action.import", result.file_name, {"rows": len(rows)})
+        ctx.write(
+            work, "action.import", result.file_name, lambda _: {"import_id": result.import_id}
+        )
         result.written = True
     except _DryRun:
-        pass
+        result.import_id = None
     return result
 
 
@@ -593,11 +615,13 @@ class _DryRun(Exception):
     """Leave the transaction without writing, after counting what would change."""
 
 
-def _upsert(ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionImportResult) -> None:
+def _upsert(
+    ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionImportResult, import_id: int
+) -> None:
     draft = row.draft
     action_id = draft.action_id or sql.action_by_description(cur, draft.unit_id, draft.description)
     if action_id is None:
-        sql.insert_action(
+        new_id = sql.insert_action(
             cur,
             unit_id=draft.unit_id,
             items=draft.items,
@@ -610,6 +634,7 @@ def _upsert(ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionIm
             source_question=None,
             actor=ctx.actor.user_id,
         )
+        sql.record_import_change(cur, import_id, new_id, None, sql.snapshot(cur, new_id) or "")
         result.new += 1
         return
     current = _as_actions(sql.actions(cur, draft.unit_id))
@@ -630,6 +655,7 @@ def _upsert(ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionIm
     if same:
         result.unchanged += 1
         return
+    before = sql.snapshot(cur, action_id)
     sql.update_action(
         cur,
         action_id,
@@ -641,6 +667,7 @@ def _upsert(ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionIm
         closed_period=closed,
         actor=ctx.actor.user_id,
     )
+    sql.record_import_change(cur, import_id, action_id, before, sql.snapshot(cur, action_id) or "")
     result.updated += 1
 
 

@@ -454,10 +454,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "format_wide": {"nb": "bredt format", "en": "wide format"},
     "format_units": {"nb": "enhetsfil", "en": "units file"},
     "format_actions": {"nb": "tiltaksfil", "en": "actions file"},
-    "import_done_actions": {
-        "nb": "Tiltakene er lagret: {summary}",
-        "en": "The actions were written: {summary}",
-    },
     "import_missing_column": {
         "nb": "Kolonnen {expected} mangler (filen ble lest som {format}).",
         "en": "The column {expected} is missing (the file was read as {format}).",

@@ -353,6 +353,7 @@ def _run_actions(
         problems=list(done.problems),
         preview=[PreviewRow("", "", done.new, done.updated, done.unchanged)],
         written=done.written,
+        import_id=done.import_id,
     )
 
 

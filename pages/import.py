@@ -34,10 +34,7 @@ def run_import(data: bytes, name: str) -> None:
     skip = bool(st.session_state.get("skip_invalid"))
     written = imports.run_upload(ui.context(), data, name, skip_invalid=skip)
     if written.written:
-        if written.import_id is None:  # an actions file: no import id, no undo
-            ui.flash("import_done_actions", summary=written.summary(ui.lang()))
-        else:
-            ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
+        ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
     else:
         st.session_state["import_errors"] = [p.line(name, ui.lang()) for p in written.problems]
 

@@ -90,4 +90,6 @@ def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
     assert "«tiltak.csv»: tiltaksfil (windows-1252, semicolon)" in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "Tiltakene er lagret:" in texts(at)
+    assert "er lagret: 1 nye, 0 endrede, 0 uendrede tiltak" in texts(at)
+    at.button(key="undo_run").click().run()  # the newest import: the actions file
+    assert "er angret" in texts(at)

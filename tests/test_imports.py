@@ -540,3 +540,33 @@ def test_a_survey_export_with_a_name_column_is_read_as_wide_not_as_units(org, tm
         ("u1", "2026-Q3", "kari@etat.example", "data", 3, None),
         ("u1", "2026-Q3", "kari@etat.example", "user", 4, None),
     ]
+
+
+def test_an_actions_import_is_logged_and_undone_like_any_import(org, tmp_path):
+    from dtmaturity import actions
+    from dtmaturity.plan import ActionDraft
+
+    me = org.actor.user_id
+    first = actions.create(
+        org, ActionDraft("u1", ["user"], "Kartlegge brukerreisen", me, "2026-Q4")
+    )
+    header = "unit_id;items;description;owner;due_period;status\r\n"
+    rows = (
+        f"u1;user;Kartlegge brukerreisen;{me};2027-Q1;in_progress\r\n"  # updates the action
+        f"u2;data;Dele data via API – «nå»;{me};2027-Q2;planned\r\n"  # a new action
+    )
+    path = tmp_path / "tiltak.csv"
+    path.write_bytes((header + rows).encode("cp1252"))
+    result = imports.run(org, path)
+    assert result.file_format == "actions" and result.written and result.import_id
+    assert imports.log(org)[0].file_format == "actions"
+    assert {a.description for a in actions.for_unit(org, "u2")} == {"Dele data via API – «nå»"}
+    outcome = imports.undo(org, result.import_id)
+    assert outcome == {"removed": 1, "restored": 1, "kept": 0}
+    assert actions.for_unit(org, "u2") == []
+    [restored] = actions.for_unit(org, "u1")
+    assert (restored.action_id, restored.due_period, restored.status) == (
+        first.action_id,
+        "2026-Q4",
+        "planned",
+    )

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
+from dtmaturity.store import plans
+
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -677,6 +679,8 @@ def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
     counted as `kept`, so undo never destroys newer work.
     """
     restored = _undo_answers(cur, import_id)
+    for key, value in plans.undo_action_import(cur, import_id).items():
+        restored[key] += value
     kept = restored.pop("kept")
     kept += _undo_roles_and_reflections(cur, import_id)
     cur.execute(
@@ -721,7 +725,10 @@ def _undo_answers(cur: Cursor, import_id: int) -> dict[str, int]:
         "SELECT count(*) FROM import_answer_change WHERE import_id = ?", [import_id]
     ).fetchone()[0]
     new_total = cur.execute(
-        "SELECT answers_new FROM import_log WHERE import_id = ?", [import_id]
+        # An actions import counts new actions there, not answers.
+        "SELECT CASE WHEN format = 'actions' THEN 0 ELSE answers_new END FROM import_log "
+        "WHERE import_id = ?",
+        [import_id],
     ).fetchone()[0]
     kept = (changed + new_total) - int(marked[0])
     _refresh_rollup(cur)

@@ -282,6 +282,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        8,
+        "actions imports in the import log: the state each import replaced, for undo",
+        [
+            # snapshot: the action as JSON (description, owner, due_period, status,
+            # closed_period, items); before is NULL for an action the import created.
+            """CREATE TABLE import_action_change (
+                import_id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                before VARCHAR,
+                after VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

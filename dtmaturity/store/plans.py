@@ -217,3 +217,57 @@ def action_by_description(cur: Cursor, unit_id: str, description: str) -> int | 
         [unit_id, description],
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+# --- undo of actions imports -----------------------------------------------------------------
+
+
+def snapshot(cur: Cursor, action_id: int) -> str | None:
+    """The action's state as JSON (what an import may change), or None when it is gone."""
+    row = cur.execute(
+        """SELECT to_json({description: a.description, owner: a.owner, due_period: a.due_period,
+                          status: a.status, closed_period: a.closed_period,
+                          items: (SELECT coalesce(list(item_id ORDER BY item_id), [])
+                                  FROM action_item i WHERE i.action_id = a.action_id)})::VARCHAR
+           FROM action a WHERE a.action_id = ?""",
+        [action_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_import_change(
+    cur: Cursor, import_id: int, action_id: int, before: str | None, after: str
+) -> None:
+    cur.execute(
+        "INSERT INTO import_action_change VALUES (?, ?, ?, ?)",
+        [import_id, action_id, before, after],
+    )
+
+
+def undo_action_import(cur: Cursor, import_id: int) -> dict[str, int]:
+    """Put back each action as it was before the import, unless changed since (kept)."""
+    import json
+
+    counts = {"removed": 0, "restored": 0, "kept": 0}
+    changes = cur.execute(
+        "SELECT action_id, before, after FROM import_action_change WHERE import_id = ?",
+        [import_id],
+    ).fetchall()
+    for action_id, before, after in changes:
+        if snapshot(cur, action_id) != after:
+            counts["kept"] += 1
+        elif before is None:
+            cur.execute("DELETE FROM action_item WHERE action_id = ?", [action_id])
+            cur.execute("DELETE FROM action WHERE action_id = ?", [action_id])
+            counts["removed"] += 1
+        else:
+            old = json.loads(before)
+            cur.execute(
+                """UPDATE action SET description = ?, owner = ?, due_period = ?, status = ?,
+                          closed_period = ? WHERE action_id = ?""",
+                [old["description"], old["owner"], old["due_period"], old["status"],
+                 old["closed_period"], action_id],
+            )  # fmt: skip
+            _set_items(cur, action_id, old["items"])
+            counts["restored"] += 1
+    return counts
