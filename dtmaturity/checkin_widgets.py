@@ -14,14 +14,6 @@ from dtmaturity.framework import Framework
 from dtmaturity.model import ROLE_KINDS, CheckIn
 
 
-def widget_keys(framework: Framework) -> list[str]:
-    keys = [f"{kind}:{item.id}" for item in framework.items for kind in ("score", "comment")]
-    keys += [f"roles:{kind}" for kind in ROLE_KINDS]
-    keys += [f"reflection:{q.id}" for q in framework.questions]
-    keys += [f"target:{item.id}" for item in framework.items] + ["target_period"]
-    return keys
-
-
 def to_widgets(framework: Framework, checkin: CheckIn | None) -> dict[str, Any]:
     """Widget values that show `checkin` (or an empty form when None)."""
     values: dict[str, Any] = {}

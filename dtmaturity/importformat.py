@@ -175,14 +175,6 @@ def _fits(file_format: str, target: str) -> bool:
     return target in ("unit", "period", "respondent") or ":" in target
 
 
-_LIST_SPLIT = re.compile(r"\s*[|;,]\s*")
-
-
-def split_list(cell: str) -> list[str]:
-    """Role picks in one cell: 'visionary | explorer', 'Visjonæren; Utforskeren'."""
-    return [part for part in _LIST_SPLIT.split(cell.strip()) if part]
-
-
 _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
 _TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"
 

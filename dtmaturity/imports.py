@@ -270,13 +270,6 @@ def save_mapping(ctx: Context, headers: tuple[str, ...], mapping: dict[str, str]
     )
 
 
-def inspect(ctx: Context, path: Path, name: str | None = None) -> tuple[CsvSource, Layout]:
-    """Detect dialect and format only (for the mapping step of the Import page)."""
-    source = open_source(path, name)
-    mapping = saved_mapping(ctx, source.headers)
-    return source, recognise(source.headers, ctx.framework, mapping)
-
-
 def run(
     ctx: Context,
     path: Path,
@@ -488,12 +481,6 @@ def _upload_path(folder: str, name: str, data: bytes) -> Path:
     return path
 
 
-def inspect_upload(ctx: Context, data: bytes, name: str) -> tuple[CsvSource, Layout]:
-    """inspect() for uploaded bytes."""
-    with tempfile.TemporaryDirectory(prefix="dtmaturity-upload-") as folder:
-        return inspect(ctx, _upload_path(folder, name, data), name)
-
-
 def run_upload(ctx: Context, data: bytes, name: str, **options: object) -> ImportResult:
     """run() for uploaded bytes (the Import page)."""
     with tempfile.TemporaryDirectory(prefix="dtmaturity-upload-") as folder:
@@ -566,7 +553,6 @@ __all__ = [
     "LogEntry",
     "Problem",
     "UndoError",
-    "inspect",
     "log",
     "run",
     "save_mapping",

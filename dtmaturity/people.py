@@ -22,7 +22,7 @@ from dtmaturity.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.context import Actor, Context
 from dtmaturity.csvfile import CsvFileError, open_source
 from dtmaturity.importformat import normalise
-from dtmaturity.periods import Period, PeriodError
+from dtmaturity.periods import Period
 from dtmaturity.problems import Problem
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
@@ -244,10 +244,6 @@ def locked_periods(ctx: Context) -> list[str]:
         return sql.locked_periods(cur)
 
 
-def is_locked(ctx: Context, period: str) -> bool:
-    return period in locked_periods(ctx)
-
-
 def set_lock(ctx: Context, period: str, locked: bool) -> None:
     """Lock a quarter (no more check-ins or edits) or open it again. Admins only."""
     authz.require_admin(ctx)
@@ -349,10 +345,3 @@ def purge(ctx: Context, quarters: int, *, dry_run: bool, today: date | None = No
             lambda c: dict(c),
         )
     return {"before": first_kept, **counts}
-
-
-def parse_period(text: str) -> str:
-    try:
-        return str(Period.parse(text))
-    except PeriodError as exc:
-        raise ValueError(str(exc)) from exc

@@ -87,8 +87,3 @@ def family_hidden(rows: dict[str, tuple[int, int]], parent_id: str, k: int) -> s
             hidden.add(row)
             total += n
     return hidden
-
-
-def reflections_visible(pool: int, pool_own: int, threshold: int) -> bool:
-    """Texts of a period are shown when enough leaders checked in, or all of them are you."""
-    return pool >= threshold or (pool > 0 and pool_own >= pool)

@@ -82,16 +82,5 @@ def parent_of(ctx: Context, unit_id: str) -> str | None:
     return unit.parent_id if unit and unit.parent_id in index else None
 
 
-def root_of(ctx: Context, unit_id: str) -> str:
-    """The top unit of the tree the unit belongs to: "the whole organisation"."""
-    current = unit_id
-    for _ in range(64):
-        parent = parent_of(ctx, current)
-        if parent is None:
-            return current
-        current = parent
-    return current
-
-
 def children(ctx: Context, unit_id: str) -> list[UnitChoice]:
     return [u for u in tree(ctx) if u.parent_id == unit_id]

@@ -206,16 +206,6 @@ def item_trend(cur: Cursor, unit_id: str, item_ids: list[str]) -> pd.DataFrame:
     ).df()
 
 
-def periods_with_answers(cur: Cursor, unit_id: str) -> list[str]:
-    rows = cur.execute(
-        _in_subtree(
-            "SELECT DISTINCT period FROM checkin JOIN subtree USING (unit_id) ORDER BY period DESC"
-        ),
-        [unit_id],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def role_distribution(cur: Cursor, unit_id: str, period: str) -> pd.DataFrame:
     """How many leaders picked each role, per kind, in one period, with the number of check-ins."""
     return cur.execute(
