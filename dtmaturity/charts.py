@@ -44,42 +44,69 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["hidden"]] if "hidden" in frame else frame
 
 
-def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
-    """Mean score per item over periods: one line per item, exact values and n in the tooltip."""
-    names = list(dict.fromkeys(frame["item"]))
-    frame = _shown(frame)
+def _series_lines(
+    frame: pd.DataFrame,
+    names: list[str],
+    *,
+    field: str,
+    legend_key: str,
+    lang: str,
+    title: str,
+    scale_max: int,
+    height: int,
+    label_angle: int,
+    point_size: int,
+) -> alt.LayerChart:
+    """Mean over periods, one line per series in `field`: told apart by colour, dash and point
+    shape; exact mean and n in the tooltip. Hidden figures are left out."""
     scales = _series_scales(names)
-    legend = alt.Legend(title=t(lang, "chart_item"), orient="right", symbolStrokeWidth=2)
-    base = alt.Chart(frame).encode(
+    legend = alt.Legend(title=t(lang, legend_key), orient="right", symbolStrokeWidth=2)
+    base = alt.Chart(_shown(frame)).encode(
         x=alt.X(
             "period:O",
             title=t(lang, "chart_period"),
             sort="ascending",
-            axis=alt.Axis(labelAngle=0),
+            axis=alt.Axis(labelAngle=label_angle),
         ),
         y=alt.Y(
             "mean:Q",
             title=t(lang, "chart_mean"),
             scale=alt.Scale(domain=[1, scale_max], nice=False),
         ),
-        color=alt.Color("item:N", scale=scales["color"], legend=legend),
+        color=alt.Color(f"{field}:N", scale=scales["color"], legend=legend),
         tooltip=[
-            alt.Tooltip("item:N", title=t(lang, "chart_item")),
+            alt.Tooltip(f"{field}:N", title=t(lang, legend_key)),
             alt.Tooltip("period:O", title=t(lang, "chart_period")),
             alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
             alt.Tooltip("n:Q", title=t(lang, "chart_n")),
         ],
     )
     lines = base.mark_line(strokeWidth=2).encode(
-        strokeDash=alt.StrokeDash("item:N", scale=scales["dash"], legend=legend)
+        strokeDash=alt.StrokeDash(f"{field}:N", scale=scales["dash"], legend=legend)
     )
-    points = base.mark_point(size=70, filled=True).encode(
-        shape=alt.Shape("item:N", scale=scales["shape"], legend=legend)
+    points = base.mark_point(size=point_size, filled=True).encode(
+        shape=alt.Shape(f"{field}:N", scale=scales["shape"], legend=legend)
     )
     return (
         alt.layer(lines, points, title=title)
-        .properties(height=360)
+        .properties(height=height)
         .resolve_scale(color="shared", shape="shared", strokeDash="shared")
+    )
+
+
+def trend(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
+    """Mean score per item over periods: one line per item, exact values and n in the tooltip."""
+    return _series_lines(
+        frame,
+        list(dict.fromkeys(frame["item"])),
+        field="item",
+        legend_key="chart_item",
+        lang=lang,
+        title=title,
+        scale_max=scale_max,
+        height=360,
+        label_angle=0,
+        point_size=70,
     )
 
 
@@ -301,35 +328,17 @@ def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerCha
 def compare(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -> alt.LayerChart:
     """The unit, its parent and the whole organisation as three lines told apart by colour,
     dash and point shape."""
-    data = _shown(frame)
-    names = list(dict.fromkeys(frame.sort_values("level")["group"]))
-    scales = _series_scales(names)
-    legend = alt.Legend(title=t(lang, "chart_group"), orient="right", symbolStrokeWidth=2)
-    base = alt.Chart(data).encode(
-        x=alt.X("period:O", title=t(lang, "chart_period"), axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y(
-            "mean:Q",
-            title=t(lang, "chart_mean"),
-            scale=alt.Scale(domain=[1, scale_max], nice=False),
-        ),
-        color=alt.Color("group:N", scale=scales["color"], legend=legend),
-        tooltip=[
-            alt.Tooltip("group:N", title=t(lang, "chart_group")),
-            alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-        ],
-    )
-    lines = base.mark_line(strokeWidth=2).encode(
-        strokeDash=alt.StrokeDash("group:N", scale=scales["dash"], legend=legend)
-    )
-    points = base.mark_point(size=60, filled=True).encode(
-        shape=alt.Shape("group:N", scale=scales["shape"], legend=legend)
-    )
-    return (
-        alt.layer(lines, points, title=title)
-        .properties(height=320)
-        .resolve_scale(color="shared", shape="shared", strokeDash="shared")
+    return _series_lines(
+        frame,
+        list(dict.fromkeys(frame.sort_values("level")["group"])),
+        field="group",
+        legend_key="chart_group",
+        lang=lang,
+        title=title,
+        scale_max=scale_max,
+        height=320,
+        label_angle=-45,
+        point_size=60,
     )
 
 
