@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dtmaturity import ui
-from dtmaturity.access import AccessDenied
+from dtmaturity.domain.access import AccessDenied
+from dtmaturity.web import ui
 
 st.set_page_config(page_title="dtmaturity", page_icon=":material/trending_up:", layout="wide")
 ctx = ui.context()  # framework valid, database migrated, the acting person known (or stop)

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dtmaturity import analytics, cache, demo, units  # noqa: E402
-from dtmaturity.context import Context, local_actor  # noqa: E402
-from dtmaturity.runtime import open_runtime  # noqa: E402
+from dtmaturity.services import analytics, cache, demo, units  # noqa: E402
+from dtmaturity.services.context import Context, local_actor  # noqa: E402
+from dtmaturity.services.runtime import open_runtime  # noqa: E402
 from dtmaturity.store import dashboards, queries  # noqa: E402
 
 Issued = list[dashboards.Query | Callable[[duckdb.DuckDBPyConnection], object]]

@@ -45,7 +45,7 @@ def _units_sql() -> str:
 
 def generate(folder: Path, rows: int, wide_rows: int) -> tuple[Path, Path, Path]:
     """Write the units file, the long file and the wide file with DuckDB's COPY."""
-    from dtmaturity.framework import load
+    from dtmaturity.domain.framework import load
 
     items = [item.id for item in load().items]
     con = duckdb.connect()
@@ -122,9 +122,9 @@ def phase_bare(db: Path, file: Path, wide: bool) -> float:
 
 
 def phase_import(db: Path, file: Path) -> float:
-    from dtmaturity import imports
-    from dtmaturity.context import Context, local_actor
-    from dtmaturity.runtime import open_runtime
+    from dtmaturity.services import imports
+    from dtmaturity.services.context import Context, local_actor
+    from dtmaturity.services.runtime import open_runtime
 
     store, framework = open_runtime(db)
     ctx = Context(actor=local_actor(), store=store, framework=framework, lang="en")

@@ -9,12 +9,12 @@ import os
 import sys
 from pathlib import Path
 
-from dtmaturity import actions, demo, exports, imports, people, report
-from dtmaturity.access import ALL_GRANTS
-from dtmaturity.context import Actor, Context
-from dtmaturity.framework import FrameworkError
-from dtmaturity.i18n import t
-from dtmaturity.runtime import open_runtime
+from dtmaturity.domain.access import ALL_GRANTS
+from dtmaturity.domain.framework import FrameworkError
+from dtmaturity.domain.i18n import t
+from dtmaturity.services import actions, demo, exports, imports, people, report
+from dtmaturity.services.context import Actor, Context
+from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
 

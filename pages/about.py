@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity import ui
+from dtmaturity.web import ui
 
 ctx = ui.page()
 fw = ctx.framework

@@ -3,7 +3,7 @@ to fall short."""
 
 import streamlit as st
 
-from dtmaturity import ui
+from dtmaturity.web import ui
 
 ctx = ui.page()
 st.title(ui.t("page_accessibility"))

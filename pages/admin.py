@@ -4,8 +4,10 @@ and the audit log (admins)."""
 import pandas as pd
 import streamlit as st
 
-from dtmaturity import access, people, ui, units
-from dtmaturity.periods import recent_periods
+from dtmaturity.domain import access
+from dtmaturity.domain.periods import recent_periods
+from dtmaturity.services import people, units
+from dtmaturity.web import ui
 
 ctx = ui.page()
 st.title(ui.t("page_admin"))

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from dtmaturity import actions, checkins, plan, ui, units
-from dtmaturity.checkin_widgets import from_widgets, to_widgets
-from dtmaturity.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
-from dtmaturity.periods import recent_periods
+from dtmaturity.domain import plan
+from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
+from dtmaturity.domain.periods import recent_periods
+from dtmaturity.services import actions, checkins, units
+from dtmaturity.web import ui
+from dtmaturity.web.checkin_widgets import from_widgets, to_widgets
 
 ctx = ui.page()
 fw = ctx.framework

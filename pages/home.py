@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dtmaturity import demo, stats, ui
+from dtmaturity.services import demo, stats
+from dtmaturity.web import ui
 
 ctx = ui.page()
 

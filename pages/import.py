@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dtmaturity import imports, ui
-from dtmaturity.importformat import mapping_targets
+from dtmaturity.domain.importformat import mapping_targets
+from dtmaturity.services import imports
+from dtmaturity.web import ui
 
 ctx = ui.page()
 st.title(ui.t("page_import"))

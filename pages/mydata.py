@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dtmaturity import people, ui
+from dtmaturity.services import people
+from dtmaturity.web import ui
 
 ctx = ui.page()
 st.title(ui.t("page_mydata"))

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dtmaturity import analytics, charts, targets, ui, units
+from dtmaturity import charts
+from dtmaturity.services import analytics, targets, units
+from dtmaturity.web import ui
 
 ctx = ui.page()
 fw = ctx.framework

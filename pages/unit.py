@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dtmaturity import actions, analytics, charts, plan_widgets, targets, ui, units
+from dtmaturity import charts
+from dtmaturity.services import actions, analytics, targets, units
+from dtmaturity.web import plan_widgets, ui
 
 ctx = ui.page()
 fw = ctx.framework

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dtmaturity import demo
-from dtmaturity.context import Context, local_actor
-from dtmaturity.framework import Framework, load
-from dtmaturity.runtime import open_runtime
+from dtmaturity.domain.framework import Framework, load
+from dtmaturity.services import demo
+from dtmaturity.services.context import Context, local_actor
+from dtmaturity.services.runtime import open_runtime
 
 
 @pytest.fixture(scope="session")

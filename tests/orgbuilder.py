@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dtmaturity.context import Context
+from dtmaturity.services.context import Context
 from dtmaturity.store import AuditEntry, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from dtmaturity import analytics, demo, units
-from dtmaturity.context import Context, local_actor
-from dtmaturity.runtime import open_runtime
+from dtmaturity.services import analytics, demo, units
+from dtmaturity.services.context import Context, local_actor
+from dtmaturity.services.runtime import open_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent

@@ -17,9 +17,9 @@ from e2ehelpers import (
 )
 from playwright.sync_api import Page, expect
 
-from dtmaturity import i18n
-from dtmaturity.framework import load
-from dtmaturity.periods import Period
+from dtmaturity.domain import i18n
+from dtmaturity.domain.framework import load
+from dtmaturity.domain.periods import Period
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Violations Streamlit itself causes and the app cannot fix, as (axe rule id, the element's

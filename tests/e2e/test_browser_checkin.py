@@ -20,9 +20,9 @@ from e2ehelpers import (
 )
 from playwright.sync_api import Page, expect
 
-from dtmaturity import i18n
-from dtmaturity.framework import Framework, load
-from dtmaturity.periods import Period
+from dtmaturity.domain import i18n
+from dtmaturity.domain.framework import Framework, load
+from dtmaturity.domain.periods import Period
 
 LANG = "nb"
 

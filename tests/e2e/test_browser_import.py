@@ -6,7 +6,7 @@ from __future__ import annotations
 from e2ehelpers import open_page, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity import i18n
+from dtmaturity.domain import i18n
 
 HEADER = "enhet;periode;respondent;element;verdi;kommentar\r\n"
 

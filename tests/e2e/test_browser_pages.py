@@ -20,8 +20,8 @@ from e2ehelpers import (
     visible_lines,
 )
 
-from dtmaturity import i18n
-from dtmaturity.framework import load
+from dtmaturity.domain import i18n
+from dtmaturity.domain.framework import load
 
 ROOT = Path(__file__).resolve().parents[2]
 # Figures, quarters, dates and punctuation read the same in every language.

@@ -17,10 +17,10 @@ import pytest
 from e2ehelpers import wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity import demo, people
-from dtmaturity.access import ALL_GRANTS
-from dtmaturity.context import Actor, Context
-from dtmaturity.runtime import open_runtime
+from dtmaturity.domain.access import ALL_GRANTS
+from dtmaturity.services import demo, people
+from dtmaturity.services.context import Actor, Context
+from dtmaturity.services.runtime import open_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 LEADER = ("leder@etat.example", "leder-sub", "demo-bruker-01")  # leads one unit

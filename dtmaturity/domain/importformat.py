@@ -1,0 +1,195 @@
+"""Which CSV format a header describes, and what each column holds. Pure Python.
+
+Three formats are recognised from the header alone (case-insensitive, surrounding spaces
+ignored): long (one row per answer), wide (one row per check-in, one column per item) and units
+(the org tree). A coordinator may map headers that are neither ids nor names (a survey tool's
+question texts) to targets once; the mapping is applied here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dtmaturity.domain.framework import Framework
+from dtmaturity.domain.model import ROLE_KINDS
+
+# Column roles and the header names that mean them (English first, then Norwegian).
+KEY_HEADERS: dict[str, tuple[str, ...]] = {
+    "unit": ("unit_id", "enhet", "unit", "enhet_id", "enhets_id"),
+    "period": ("period", "periode", "quarter", "kvartal"),
+    "respondent": (
+        "respondent",
+        "respondent_id",
+        "e-post",
+        "epost",
+        "email",
+        "e-mail",
+        "email address",
+        "e-postadresse",
+    ),  # fmt: skip
+    "item": ("item_id", "element", "item"),
+    "score": ("score", "verdi", "value"),
+    "comment": ("comment", "kommentar"),
+    "name": ("name", "navn"),
+    "parent": ("parent_id", "overordnet", "parent", "overordnet_id"),
+}
+# Optional wide-format columns: role picks (role ids or names separated by | ; or ,).
+ROLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "most": ("roles_most", "roller_oftest"),
+    "want": ("roles_want", "roller_vil"),
+    "more": ("roles_more", "roller_oftere"),
+}
+COMMENT_PREFIXES = ("comment:", "kommentar:")
+REFLECTION_PREFIXES = ("reflection:", "refleksjon:")
+IGNORE = "ignore"
+FORMATS = ("long", "wide", "units")
+REQUIRED = {
+    "long": ("unit", "period", "respondent", "item", "score"),
+    "wide": ("unit", "period", "respondent"),
+    "units": ("unit", "name"),
+}
+
+
+def normalise(header: str) -> str:
+    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored."""
+    return " ".join(header.strip().lower().split())
+
+
+@dataclass
+class Layout:
+    """What each column of a file holds (0-based column indexes)."""
+
+    format: str
+    keys: dict[str, int] = field(default_factory=dict)  # unit, period, respondent, ...
+    items: dict[int, str] = field(default_factory=dict)  # wide: column -> item id
+    comments: dict[int, str] = field(default_factory=dict)  # wide: column -> item id
+    roles: dict[int, str] = field(default_factory=dict)  # wide: column -> role kind
+    reflections: dict[int, str] = field(default_factory=dict)  # wide: column -> question id
+    unknown: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)  # a second column for the same target
+
+    @property
+    def missing(self) -> list[str]:
+        return [key for key in REQUIRED[self.format] if key not in self.keys]
+
+
+def _name_index(framework: Framework) -> dict[str, str]:
+    """Every way to name an item in a header: its id and its nb and en names."""
+    index: dict[str, str] = {}
+    for item in framework.items:
+        for name in (item.id, item.name["nb"], item.name["en"]):
+            index.setdefault(normalise(name), item.id)
+    return index
+
+
+def mapping_targets(framework: Framework) -> list[str]:
+    """Everything a header can be mapped to on the Import page."""
+    targets = ["unit", "period", "respondent"]
+    targets += [f"item:{item.id}" for item in framework.items]
+    targets += [f"comment:{item.id}" for item in framework.items]
+    targets += [f"roles:{kind}" for kind in ROLE_KINDS]
+    targets += [f"reflection:{q.id}" for q in framework.questions]
+    return [*targets, IGNORE]
+
+
+def header_signature(headers: tuple[str, ...] | list[str]) -> str:
+    """Files with the same headers (in any order) share a saved mapping."""
+    return "\x1f".join(sorted(normalise(h) for h in headers if h.strip()))
+
+
+def _target(header: str, framework: Framework, names: dict[str, str]) -> str | None:
+    """What a header means on its own, without a saved mapping."""
+    key = normalise(header)
+    for role, aliases in KEY_HEADERS.items():
+        if key in aliases:
+            return role
+    for kind, aliases in ROLE_HEADERS.items():
+        if key in aliases:
+            return f"roles:{kind}"
+    if key in names:
+        return f"item:{names[key]}"
+    for prefix in COMMENT_PREFIXES:
+        if key.startswith(prefix) and normalise(key[len(prefix) :]) in names:
+            return f"comment:{names[normalise(key[len(prefix) :])]}"
+    questions = {q.id for q in framework.questions}
+    for prefix in REFLECTION_PREFIXES:
+        if key.startswith(prefix) and key[len(prefix) :].strip() in questions:
+            return f"reflection:{key[len(prefix) :].strip()}"
+    return None
+
+
+def _choose_format(targets: list[str | None]) -> str:
+    """Long when there is an item and a score column; a units file when the columns are a
+    unit's id, name and parent (a survey export also has a name column, but more besides)."""
+    present = set(targets) - {None, IGNORE}
+    if "item" in present and "score" in present:
+        return "long"
+    unit_columns = {"unit", "name", "parent"}
+    if "name" in present and ("parent" in present or present <= unit_columns):
+        return "units"
+    return "wide"
+
+
+def recognise(
+    headers: tuple[str, ...] | list[str],
+    framework: Framework,
+    mapping: dict[str, str] | None = None,
+) -> Layout:
+    """The layout of a file from its header; `mapping` maps normalised headers to targets."""
+    names = _name_index(framework)
+    saved = {normalise(k): v for k, v in (mapping or {}).items()}
+    targets = [saved.get(normalise(h)) or _target(h, framework, names) for h in headers]
+    layout = Layout(format=_choose_format(targets))
+    seen: set[str] = set()
+    for column, (header, target) in enumerate(zip(headers, targets, strict=True)):
+        if not header.strip() or target == IGNORE:
+            continue  # spreadsheets often add empty columns at the end
+        if target is None or not _fits(layout.format, target):
+            layout.unknown.append(column)
+            continue
+        if target in seen:
+            layout.duplicates.append(column)
+            continue
+        seen.add(target)
+        kind, _, ident = target.partition(":")
+        if not ident:
+            layout.keys[kind] = column
+        elif kind == "item":
+            layout.items[column] = ident
+        elif kind == "comment":
+            layout.comments[column] = ident
+        elif kind == "roles":
+            layout.roles[column] = ident
+        elif kind == "reflection":
+            layout.reflections[column] = ident
+    return layout
+
+
+def _fits(file_format: str, target: str) -> bool:
+    """Whether a column's meaning belongs in this format (a 'name' column in a wide file does not)."""
+    if file_format == "long":
+        return target in ("unit", "period", "respondent", "item", "score", "comment")
+    if file_format == "units":
+        return target in ("unit", "name", "parent")
+    return target in ("unit", "period", "respondent") or ":" in target
+
+
+_SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
+_TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"
+
+
+def parse_score(raw: str, levels: list[tuple[int, str, str]]) -> float | None:
+    """A score cell as a number: '3', '3,0', '3.0', '3 – Etablert', or a level label of the
+    item's scale ('Etablert', 'Established'); None when it is none of these.
+
+    `levels` are (value, nb label, en label) of the item's scale.
+    """
+    match = _SCORE.match(raw) or _TRAILING_NUMBER.match(raw)
+    if match:
+        return float(match.group(1).replace(",", "."))
+    key = normalise(raw)
+    for value, label_nb, label_en in levels:
+        if key in (normalise(label_nb), normalise(label_en)):
+            return float(value)
+    return None

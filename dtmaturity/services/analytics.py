@@ -1,0 +1,405 @@
+"""Dashboard services for the unit and overview pages: small, aggregated frames, cached by data
+version, with the privacy thresholds applied here (never in the pages).
+
+Roll-up: a unit's figure is the mean over every answer given for the unit and every unit below
+it (one answer per leader, unit, period and item), and `n` is the number of those answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dtmaturity.domain import privacy
+from dtmaturity.domain.i18n import t
+from dtmaturity.domain.periods import Period
+from dtmaturity.services import authz
+from dtmaturity.services.cache import cached_by_data_version
+from dtmaturity.services.cache import clear as clear_cache
+from dtmaturity.services.context import Context
+from dtmaturity.store import dashboards
+
+__all__ = ["cached_by_data_version", "clear_cache"]
+
+MANY_SHARE = 1 / 3  # a role "many take" when at least this share of the group takes it most
+REFLECTION_LIMIT = 200  # texts listed at once; the search and filters narrow the rest
+
+
+def _run_query(cur: dashboards.Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]) -> Any:
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+    return cur.execute(sql, params).df()
+
+
+_cached_run = cached_by_data_version(_run_query)
+
+
+def fetch(ctx: Context, query: dashboards.Query) -> pd.DataFrame:
+    """Run a dashboard query through the data-version cache."""
+    frozen = tuple(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(query.params.items())
+    )
+    return _cached_run(ctx.store, query.sql, frozen)
+
+
+def _items(ctx: Context, kind: str) -> tuple[Any, ...]:
+    return ctx.framework.themes if kind == "theme" else ctx.framework.competencies
+
+
+def _named(ctx: Context, kind: str) -> list[tuple[str, str]]:
+    """(id, name) of the items of `kind`, in framework order: the SQL names and sorts with it."""
+    return [(item.id, ctx.framework.item_name(item.id, ctx.lang)) for item in _items(ctx, kind)]
+
+
+def _k() -> int:
+    return privacy.thresholds().min_respondents
+
+
+# --- unit page --------------------------------------------------------------------------------
+
+
+@authz.dashboard()
+def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
+    """Mean score and n per item of `kind` ("theme" or "competency") and period, with names, in
+    framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
+    decided within its own family (privacy.py), so the overview and the unit page agree."""
+    query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
+
+
+@authz.dashboard()
+def latest_periods(ctx: Context, unit_id: str) -> list[str]:
+    """Periods with answers in the unit's subtree, newest first."""
+    return fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+
+
+@authz.overview()
+def overview_periods(ctx: Context, node_id: str) -> list[str]:
+    """latest_periods() for the overview, which needs the right to compare the units below."""
+    return latest_periods(ctx, node_id)
+
+
+@authz.dashboard()
+def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
+    """Each competency's mean in the latest period and the one before it (rows per period)."""
+    periods = latest_periods(ctx, unit_id)[:2]
+    items = _named(ctx, "competency")
+    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, ctx.actor.user_id, _k()))
+
+
+@authz.dashboard()
+def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
+    """The unit, its parent and the whole organisation over time for one item: group, role
+    (unit | parent | organisation), period, mean, n, hidden, level."""
+    # Each series is decided within its own family, so the parent minus the unit can never
+    # reveal a group of fewer than k (see privacy.py).
+    item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
+    return fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
+
+
+def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
+    query = dashboards.role_counts(
+        unit_id,
+        period,
+        include_below=include_below,
+        roles=[(r.id, ctx.framework.role_name(r.id, ctx.lang)) for r in ctx.framework.roles],
+        me=ctx.actor.user_id,
+        k=_k(),
+        many_share=MANY_SHARE,
+    )
+    return fetch(ctx, query)
+
+
+@authz.dashboard()
+def role_distribution(
+    ctx: Context, unit_id: str, period: str, *, include_below: bool = True
+) -> pd.DataFrame:
+    """Role picks per kind in one period: kind, role_id, count, n (check-ins), role, share.
+    Empty when the group is too small to show (see `roles_hidden`)."""
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    shown = frame[~frame["hidden"] & (frame["count"] > 0)]
+    return shown[["kind", "role_id", "count", "n", "role", "share"]].reset_index(drop=True)
+
+
+@authz.dashboard()
+def roles_hidden(ctx: Context, unit_id: str, period: str, *, include_below: bool = True) -> bool:
+    """True when the group had check-ins that period but too few to show its roles."""
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    return bool(len(frame)) and bool(frame["hidden"].iat[0]) and int(frame["n"].iat[0]) > 0
+
+
+BALANCE_COLUMNS = ["role_id", "role", "most", "want", "more", "n", "status"]
+
+
+@authz.dashboard()
+def role_balance(
+    ctx: Context, unit_id: str, period: str, *, include_below: bool = True
+) -> pd.DataFrame:
+    """Per role: how many in the group take it most often, want it, should take it more often,
+    and a status: "lacking" (nobody takes it most often) or "many" (at least a third do)."""
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    if frame.empty or frame["hidden"].iat[0] or int(frame["n"].iat[0]) == 0:
+        return pd.DataFrame(columns=BALANCE_COLUMNS)
+    return frame[frame["kind"] == "most"][BALANCE_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ReflectionView:
+    rows: pd.DataFrame  # period, question_id, answer, question
+    hidden: pd.DataFrame  # period, matching: texts not shown because the group is too small
+    matching: int  # texts that match the filters in the shown periods
+    limit: int
+
+
+@authz.dashboard()
+def reflection_view(
+    ctx: Context,
+    unit_id: str,
+    *,
+    question: str = "",
+    periods: list[str] | None = None,
+    search: str = "",
+    limit: int = REFLECTION_LIMIT,
+) -> ReflectionView:
+    """Reflection answers (never who wrote them) in the unit's subtree, filtered by question,
+    periods and a text search. Periods in which fewer than the reflection threshold of leaders
+    checked in are withheld and counted in `hidden`."""
+    search = search.strip()
+    tally = fetch(
+        ctx,
+        dashboards.reflection_periods(
+            unit_id,
+            periods=periods,
+            question=question,
+            search=search,
+            me=ctx.actor.user_id,
+            threshold=privacy.thresholds().min_reflections,
+        ),
+    )
+    shown = tally["shown"]
+    rows = fetch(
+        ctx,
+        dashboards.reflection_rows(
+            unit_id,
+            tally["period"][shown].tolist(),
+            question=question,
+            search=search,
+            limit=limit,
+            questions=[(q.id, q.text[ctx.lang]) for q in ctx.framework.questions],
+        ),
+    )
+    hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)
+    return ReflectionView(rows, hidden, int(tally["matching"][shown].sum()), limit)
+
+
+@authz.dashboard()
+def reflections(ctx: Context, unit_id: str) -> pd.DataFrame:
+    """Reflection answers (period, question, answer) that may be shown, without who wrote them."""
+    return reflection_view(ctx, unit_id).rows
+
+
+# --- overview page ---------------------------------------------------------------------------
+
+
+def comparison_periods(period: str) -> tuple[str, str]:
+    """The period before `period` and the same quarter a year earlier."""
+    current = Period.parse(period)
+    return str(current.previous()), str(current.same_quarter_last_year())
+
+
+@authz.overview()
+def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
+    """The node (as "all of it") and each unit directly below it, per item of `kind`, in
+    `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
+    item_id, item, mean, n, hidden. The node is decided within its own family, each unit below
+    within the node's family (privacy.py)."""
+    periods = [period, *comparison_periods(period)]
+    query = dashboards.overview_cells(node_id, periods, _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
+
+
+@authz.overview()
+def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
+    """Cells of one period (one per unit row and item): the node's own row first, then the units
+    by name; items in framework order."""
+    query = dashboards.overview_cells(node_id, [period], _named(ctx, kind), ctx.actor.user_id, _k())
+    return fetch(ctx, query)
+
+
+@authz.overview()
+def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
+    """Per unit row and item: mean now, the period before and a year before, and the changes
+    (none where either side is hidden or missing)."""
+    previous, year_ago = comparison_periods(period)
+    query = dashboards.changes(
+        node_id, period, previous, year_ago, _named(ctx, kind), ctx.actor.user_id, _k()
+    )
+    return fetch(ctx, query)
+
+
+def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
+    """The largest improvements and declines (units below the node only) in `column`."""
+    below = frame[~frame["is_total"] & frame[column].notna()]
+    up = below[below[column] > 0].sort_values([column, "unit"], ascending=[False, True])
+    down = below[below[column] < 0].sort_values([column, "unit"], ascending=[True, True])
+    return up.head(count).reset_index(drop=True), down.head(count).reset_index(drop=True)
+
+
+@authz.overview()
+def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
+    """Share of each score per item over the node's subtree, laid out for a diverging bar:
+    item_id, item, score, label, count, n, share, start, end (scores below the middle to the
+    left). Items whose figure for the node is hidden are left out."""
+    items = _items(ctx, kind)
+    named = [
+        (item.id, ctx.framework.item_name(item.id, ctx.lang), (item.scale.min + item.scale.max) / 2)
+        for item in items
+    ]
+    levels = [
+        (item.id, score, f"{score} – {item.scale.level(score).label[ctx.lang]}")
+        for item in items
+        for score in item.scale.values
+    ]
+    return fetch(ctx, dashboards.likert(node_id, period, named, levels, ctx.actor.user_id, _k()))
+
+
+@authz.overview()
+def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
+    """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
+    unit's rank from the top among `of` units; hidden units are left out."""
+    return fetch(
+        ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k())
+    )
+
+
+@authz.overview()
+def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataFrame:
+    """Check-ins per unit row and period against the leaders registered there: unit, period,
+    checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
+    shown whatever their size."""
+    suffix = f" ({t(ctx.lang, 'own_leaders')})"
+    return fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+
+
+# --- text alternatives ---------------------------------------------------------------------
+
+
+def trend_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    """A sentence that carries the chart's message for screen readers and without colour."""
+    shown = frame[~frame["hidden"]] if "hidden" in frame else frame
+    if shown.empty:
+        return t(ctx.lang, "no_data") if frame.empty else t(ctx.lang, "too_few_all")
+    periods = sorted(shown["period"].unique())
+    latest = shown[shown["period"] == periods[-1]].sort_values("mean")
+    return t(
+        ctx.lang,
+        "trend_summary",
+        periods=len(periods),
+        first=periods[0],
+        last=periods[-1],
+        best=latest.iloc[-1]["item"],
+        best_mean=latest.iloc[-1]["mean"],
+        worst=latest.iloc[0]["item"],
+        worst_mean=latest.iloc[0]["mean"],
+    )
+
+
+def profile_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return t(ctx.lang, "no_data")
+    parts = []
+    for item, group in frame.groupby("item", sort=False):
+        by_period = group.sort_values("period", ascending=False)
+        values = " / ".join(
+            f"{p}: " + (t(ctx.lang, "too_few") if pd.isna(m) else f"{m:.2f}")
+            for p, m in zip(by_period["period"], by_period["mean"], strict=True)
+        )
+        parts.append(f"{item} ({values})")
+    return "; ".join(parts) + "."
+
+
+def roles_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return t(ctx.lang, "roles_empty")
+    parts = []
+    for kind in ("most", "want", "more"):
+        picks = frame[frame["kind"] == kind].sort_values("count", ascending=False)
+        if not picks.empty:
+            top = ", ".join(
+                f"{r} ({c})" for r, c in zip(picks["role"][:3], picks["count"][:3], strict=True)
+            )
+            parts.append(f"{t(ctx.lang, f'role_kind_{kind}')}: {top}")
+    return "; ".join(parts) + "."
+
+
+def balance_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    """Which roles the group lacks and which many take, in words."""
+    lacking = ", ".join(frame.loc[frame["status"] == "lacking", "role"]) or "–"
+    many = ", ".join(frame.loc[frame["status"] == "many", "role"]) or "–"
+    return t(ctx.lang, "balance_summary", lacking=lacking, many=many)
+
+
+def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    shown = frame[~frame["hidden"]]
+    if shown.empty:
+        return t(ctx.lang, "too_few_all")
+    last = shown["period"].max()
+    latest = shown[shown["period"] == last]
+    parts = [
+        f"{g}: {m:.2f} (n={n})"
+        for g, m, n in zip(latest["group"], latest["mean"], latest["n"], strict=True)
+    ]
+    return t(ctx.lang, "compare_summary", period=last, values="; ".join(parts))
+
+
+def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    shown = frame[~frame["hidden"] & ~frame["is_total"]]
+    hidden = int((frame["hidden"]).sum())
+    if shown.empty:
+        return t(ctx.lang, "too_few_all")
+    best = shown.loc[shown["mean"].idxmax()]
+    worst = shown.loc[shown["mean"].idxmin()]
+    return t(
+        ctx.lang,
+        "heatmap_summary",
+        best_unit=best["unit"],
+        best_item=best["item"],
+        best=best["mean"],
+        worst_unit=worst["unit"],
+        worst_item=worst["item"],
+        worst=worst["mean"],
+        hidden=hidden,
+    )
+
+
+def likert_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return t(ctx.lang, "too_few_all")
+    parts = []
+    for item, group in frame.groupby("item", sort=False):
+        low = (
+            group.loc[group["end"] <= 0, "share"].sum()
+            + group.loc[(group["start"] < 0) & (group["end"] > 0), "share"].sum() / 2
+        )
+        high = (
+            group.loc[group["start"] >= 0, "share"].sum()
+            + group.loc[(group["start"] < 0) & (group["end"] > 0), "share"].sum() / 2
+        )
+        parts.append(f"{item}: {low:.0%} / {high:.0%}")
+    return t(ctx.lang, "likert_summary", values="; ".join(parts))
+
+
+def participation_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return t(ctx.lang, "no_data")
+    last = frame["period"].max()
+    latest = frame[frame["period"] == last]
+    return t(
+        ctx.lang,
+        "participation_summary",
+        period=last,
+        checked=int(latest["checked_in"].sum()),
+        expected=int(latest["expected"].sum()),
+        missing=int(latest["missing"].sum()),
+    )

@@ -1,0 +1,117 @@
+"""Save and load quarterly check-ins; find last quarter's answers for comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dtmaturity.domain import plan
+from dtmaturity.domain.model import CheckIn, FieldError, validate
+from dtmaturity.domain.periods import Period
+from dtmaturity.services import authz
+from dtmaturity.services.context import Context
+from dtmaturity.store import people as people_sql
+from dtmaturity.store import plans as plan_queries
+from dtmaturity.store import queries
+
+
+@dataclass(frozen=True)
+class CheckInForm:
+    """What the check-in page shows: this period's answers (if any) and the previous ones."""
+
+    current: CheckIn | None
+    previous: CheckIn | None
+    current_saved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    errors: list[FieldError] = field(default_factory=list)
+    updated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _key(unit_id: str, period: str, respondent: str) -> tuple[str, str, str]:
+    return (unit_id, period, respondent)
+
+
+def _load(
+    ctx: Context, unit_id: str, period: str, respondent: str
+) -> tuple[CheckIn | None, datetime | None]:
+    with ctx.store.reader() as cur:
+        parts = queries.load_checkin(cur, _key(unit_id, period, respondent))
+        target_period, targets = plan_queries.load_targets(cur, _key(unit_id, period, respondent))
+    if parts is None:
+        return None, None
+    roles: dict[str, list[str]] = {}
+    for kind, role_id in parts["roles"]:
+        roles.setdefault(kind, []).append(role_id)
+    checkin = CheckIn(
+        unit_id=unit_id,
+        period=period,
+        respondent=respondent,
+        scores={item: score for item, score, _ in parts["answers"] if score is not None},
+        comments={item: comment for item, _, comment in parts["answers"] if comment},
+        roles=roles,
+        reflections=dict(parts["reflections"]),
+        framework_version=parts["framework_version"],
+        target_period=target_period,
+        targets=dict(targets),
+    )
+    return checkin, parts["updated_at"]
+
+
+def load_form(ctx: Context, unit_id: str, period: str) -> CheckInForm:
+    """The acting person's check-in for this unit and period, and their most recent earlier one."""
+    authz.require_checkin(ctx, unit_id)
+    respondent = ctx.actor.user_id
+    with ctx.store.reader() as cur:
+        previous_period = queries.previous_period_with_checkin(cur, unit_id, period, respondent)
+    current, saved_at = _load(ctx, unit_id, period, respondent)
+    previous = _load(ctx, unit_id, previous_period, respondent)[0] if previous_period else None
+    return CheckInForm(current=current, previous=previous, current_saved_at=saved_at)
+
+
+def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveResult:
+    """Validate and store a check-in of the acting person; re-submitting updates it in place."""
+    authz.require_checkin(ctx, checkin.unit_id)
+    checkin.respondent = ctx.actor.user_id
+    with ctx.store.reader() as cur:
+        known_units = {row[0] for row in queries.units(cur)}
+        locked = set(people_sql.locked_periods(cur))
+    errors = validate(
+        ctx.framework, checkin, known_units=known_units, today_period=Period.current(today)
+    )
+    if checkin.period in locked:
+        errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
+    errors += plan.target_errors(
+        ctx.framework, checkin.period, checkin.target_period, checkin.targets
+    )
+    if errors:
+        return SaveResult(errors=errors)
+    framework = ctx.framework
+    key = _key(checkin.unit_id, checkin.period, checkin.respondent)
+
+    def work(cur: queries.Cursor) -> bool:
+        updated = queries.save_checkin(
+            cur,
+            key,
+            framework_version=framework.version_key,
+            answers=checkin.answer_rows(framework),
+            roles=checkin.role_rows(),
+            reflections=checkin.reflection_rows(),
+        )
+        # Targets belong to the check-in: stored (or cleared) in the same transaction.
+        plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
+        return updated
+
+    updated = ctx.write(
+        work,
+        "checkin.save",
+        "/".join(key),
+        lambda existed: {"updated": existed, "framework_version": framework.version_key},
+    )
+    return SaveResult(updated=updated)

@@ -1,0 +1,348 @@
+"""People and their roles, period locks, the audit log, and personal data (export, erasure,
+retention). Every function takes the acting context first and checks what its roles allow."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import secrets
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dtmaturity.domain import access
+from dtmaturity.domain.access import EVERY_UNIT, ROLES, AccessDenied, Grant
+from dtmaturity.domain.csvfile import CsvFileError, open_source
+from dtmaturity.domain.importformat import normalise
+from dtmaturity.domain.periods import Period
+from dtmaturity.domain.problems import Problem
+from dtmaturity.services import authz
+from dtmaturity.services.context import Actor, Context
+from dtmaturity.store import Store
+from dtmaturity.store import people as sql
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def person_id_for(email: str | None, sub: str | None) -> str:
+    """A person's id is their e-mail in lower case, else their OIDC subject."""
+    return (email or "").strip().lower() or (sub or "").strip()
+
+
+def actor_for(
+    store: Store,
+    *,
+    email: str | None,
+    sub: str | None,
+    name: str | None,
+    admins: frozenset[str] = frozenset(),
+) -> Actor | None:
+    """The signed-in person, matched by e-mail or `sub`, with their roles; None when unknown.
+
+    Anyone listed in the configured admins (by e-mail or sub) is an admin, so the first admin
+    exists before anyone has been registered.
+    """
+    with store.reader() as cur:
+        found = sql.find_person(cur, email=email, sub=sub)
+        grants = [Grant(role, unit) for role, unit in sql.grants(cur, found[0])] if found else []
+    identities = {x.strip().lower() for x in (email, sub) if x}
+    if identities & {a.strip().lower() for a in admins}:
+        grants.append(Grant("admin", EVERY_UNIT))
+    if not grants:
+        return None
+    person_id = found[0] if found else person_id_for(email, sub)
+    # Registered details first: the provider's `name` may be anything (some send the subject).
+    display = ((found[1] or found[0]) if found else None) or email or name or person_id
+    return Actor(person_id, display, tuple(sorted(set(grants))), local_mode=False)
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def registry(ctx: Context) -> pd.DataFrame:
+    """People and assignments the acting person may manage (admins: all; coordinators: their
+    subtree)."""
+    authz.require_coordinate(ctx)
+    with ctx.store.reader() as cur:
+        frame = sql.people(cur)
+    if access.is_admin(ctx.actor.grants):
+        return frame
+    allowed = set(authz.coordinated_units(ctx, list(authz.parents(ctx))))
+    return frame[frame["unit_id"].isin(allowed)].reset_index(drop=True)
+
+
+def assign(
+    ctx: Context,
+    person_id: str,
+    role: str,
+    unit_id: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    sub: str | None = None,
+) -> bool:
+    """Give a person a role on a unit (registering the person if new). True when new."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if unit_id != EVERY_UNIT and unit_id not in authz.parents(ctx):
+        raise ValueError(f"unknown unit {unit_id!r}")
+    if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
+        raise AccessDenied("access_grant", role=role, unit=unit_id)
+
+    def work(cur: sql.Cursor) -> bool:
+        sql.upsert_person(cur, person_id, name=name, email=email, sub=sub)
+        return sql.add_grant(cur, person_id, role, unit_id)
+
+    return ctx.write(
+        work,
+        "role.grant",
+        person_id,
+        lambda new: {"role": role, "unit_id": unit_id, "before": None if new else "held"},
+    )
+
+
+def grantable(ctx: Context) -> tuple[list[str], list[str]]:
+    """The roles and units the acting person may grant: admins any role on any unit (also '*');
+    coordinators leader, manager and coordinator on the units in their subtree."""
+    authz.require_coordinate(ctx)
+    tree = list(authz.parents(ctx))
+    if access.is_admin(ctx.actor.grants):
+        return list(ROLES), [EVERY_UNIT, *tree]
+    return ["leader", "manager", "coordinator"], authz.coordinated_units(ctx, tree)
+
+
+def unassign(ctx: Context, person_id: str, role: str, unit_id: str) -> bool:
+    if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
+        raise AccessDenied("access_grant", role=role, unit=unit_id)
+    return ctx.write(
+        lambda cur: sql.remove_grant(cur, person_id, role, unit_id),
+        "role.revoke",
+        person_id,
+        lambda removed: {"role": role, "unit_id": unit_id, "removed": removed},
+    )
+
+
+# --- people CSV: email, name, role, unit_id (nb: e-post, navn, rolle, enhet), sub -------------
+
+PEOPLE_HEADERS = {
+    "email": ("email", "e-post", "epost", "e-mail"),
+    "name": ("name", "navn"),
+    "role": ("role", "rolle"),
+    "unit": ("unit_id", "enhet"),
+    "sub": ("sub",),
+}
+ROLE_NAMES = {"leder": "leader", "leiar": "leader", "koordinator": "coordinator"}
+
+
+@dataclass
+class PeopleImport:
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    new_assignments: int = 0
+    written: bool = False
+
+    def lines(self, file_name: str, lang: str) -> list[str]:
+        return [problem.line(file_name, lang) for problem in self.problems]
+
+
+def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleImport:
+    """Register people and role assignments from CSV; nothing is written unless every row is
+    valid. A coordinator may only assign roles on units in their subtree."""
+    authz.require_coordinate(ctx)
+    result = PeopleImport()
+    try:
+        source = open_source(path)
+        text = source.path.read_text(encoding="utf-8-sig")
+    except CsvFileError as exc:
+        result.problems.append(Problem(None, None, None, exc.key))
+        return result
+    reader = csv.reader(io.StringIO(text), delimiter=source.delimiter)
+    if source.skip_lines:
+        next(reader, None)
+    header = [normalise(h) for h in next(reader, [])]
+    columns = {
+        key: next((i for i, h in enumerate(header) if h in names), None)
+        for key, names in PEOPLE_HEADERS.items()
+    }
+    for key in ("role", "unit"):
+        if columns[key] is None:
+            result.problems.append(
+                Problem(1, PEOPLE_HEADERS[key][0], None, "people_missing_column")
+            )
+    if columns["email"] is None and columns["sub"] is None:
+        result.problems.append(Problem(1, "email", None, "people_missing_column"))
+    if result.problems:
+        return result
+    tree = authz.parents(ctx)
+    wanted = []
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        result.rows += 1
+
+        def cell(key: str, row: list[str] = row) -> str:
+            index = columns[key]
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        email, sub, role_raw, unit_id = cell("email"), cell("sub"), cell("role"), cell("unit")
+        role = ROLE_NAMES.get(role_raw.lower(), role_raw.lower())
+        problems = []
+        if email and not _EMAIL.match(email):
+            problems.append(Problem(number, "email", email, "people_bad_email"))
+        if not email and not sub:
+            problems.append(Problem(number, "email", None, "people_missing_identity"))
+        if role not in ROLES:
+            problems.append(Problem(number, "role", role_raw, "people_bad_role"))
+        if unit_id != EVERY_UNIT and unit_id not in tree:
+            problems.append(Problem(number, "unit_id", unit_id, "import_unknown_unit"))
+        elif role in ROLES and not access.may_grant(ctx.actor.grants, role, unit_id, tree):
+            problems.append(Problem(number, "unit_id", unit_id, "people_not_allowed"))
+        result.problems += problems
+        if not problems:
+            person_id = person_id_for(email, sub)
+            wanted.append((person_id, cell("name") or None, email.lower() or None, sub or None))
+            wanted[-1] = (*wanted[-1], role, unit_id)
+    if result.problems or dry_run:
+        return result
+
+    def work(cur: sql.Cursor) -> int:
+        added = 0
+        for person_id, name, email, sub, role, unit_id in wanted:
+            sql.upsert_person(cur, person_id, name=name, email=email, sub=sub)
+            added += sql.add_grant(cur, person_id, role, unit_id)
+        return added
+
+    result.new_assignments = ctx.write(
+        work,
+        "people.import",
+        path.name,
+        lambda added: {"rows": result.rows, "new_assignments": added},
+    )
+    result.written = True
+    return result
+
+
+def import_people_upload(ctx: Context, data: bytes, name: str) -> PeopleImport:
+    """import_people() for an uploaded file."""
+    with tempfile.TemporaryDirectory(prefix="dtmaturity-people-") as folder:
+        path = Path(folder) / (Path(name).name or "people.csv")
+        path.write_bytes(data)
+        return import_people(ctx, path)
+
+
+# --- period locks, settings, the audit log ---------------------------------------------------
+
+
+def locked_periods(ctx: Context) -> list[str]:
+    with ctx.store.reader() as cur:
+        return sql.locked_periods(cur)
+
+
+def set_lock(ctx: Context, period: str, locked: bool) -> None:
+    """Lock a quarter (no more check-ins or edits) or open it again. Admins only."""
+    authz.require_admin(ctx)
+    Period.parse(period)
+    ctx.write(
+        (lambda cur: sql.lock_period(cur, period, ctx.actor.user_id))
+        if locked
+        else (lambda cur: sql.unlock_period(cur, period)),
+        "period.lock" if locked else "period.unlock",
+        period,
+    )
+
+
+RETENTION_KEY = "retention_quarters"
+
+
+def retention_quarters(ctx: Context) -> int | None:
+    with ctx.store.reader() as cur:
+        value = sql.setting(cur, RETENTION_KEY)
+    return int(value) if value else None
+
+
+def set_retention(ctx: Context, quarters: int) -> None:
+    authz.require_admin(ctx)
+    if quarters < 1:
+        raise ValueError("retention must be at least one quarter")
+    ctx.write(
+        lambda cur: sql.set_setting(cur, RETENTION_KEY, str(quarters), ctx.actor.user_id),
+        "setting.change",
+        RETENTION_KEY,
+        lambda before: {"before": before, "after": str(quarters)},
+    )
+
+
+def audit_log(ctx: Context, limit: int = 1000) -> pd.DataFrame:
+    """The newest entries of the audit log. Admins only."""
+    authz.require_admin(ctx)
+    with ctx.store.reader() as cur:
+        return sql.audit_log(cur, limit)
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def export_person(ctx: Context, person_id: str | None = None) -> bytes:
+    """Everything stored about a person (default: the acting person) as a ZIP with one JSON
+    file and one CSV per table. A person gets their own; an admin anyone's."""
+    person_id = person_id or ctx.actor.user_id
+    authz.require_self_or_admin(ctx, person_id)
+    with ctx.store.reader() as cur:
+        tables = sql.person_data(cur, person_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        payload = {
+            name: json.loads(frame.to_json(orient="records", date_format="iso"))
+            for name, frame in tables.items()
+        }
+        bundle.writestr(
+            "data.json",
+            json.dumps({"person_id": person_id, "tables": payload}, ensure_ascii=False, indent=2),
+        )
+        for name, frame in tables.items():
+            bundle.writestr(f"{name}.csv", "\ufeff" + frame.to_csv(index=False))
+    return buffer.getvalue()
+
+
+def _hash(person_id: str) -> str:
+    """What the audit log keeps of an erased person: a one-way hash, never the id itself."""
+    return "sha256:" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()
+
+
+def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
+    """Erase a person. Admins only. Free text (comments, reflections) and identity are deleted;
+    scores and role picks stay under a random pseudonym, so aggregates do not shift."""
+    authz.require_admin(ctx)
+    pseudonym = "erased-" + secrets.token_hex(8)
+    return ctx.write(
+        lambda cur: sql.erase_person(cur, person_id, pseudonym),
+        "person.erase",
+        _hash(person_id),
+        lambda counts: dict(counts),
+    )
+
+
+def purge(ctx: Context, quarters: int, *, dry_run: bool, today: date | None = None) -> dict:
+    """Delete check-ins older than `quarters` quarters (counting the current one). Admins."""
+    authz.require_admin(ctx)
+    if quarters < 1:
+        raise ValueError("keep at least one quarter")
+    first_kept = str(Period.current(today).shift(-(quarters - 1)))
+    if dry_run:
+        with ctx.store.reader() as cur:
+            counts = sql.purge_before(cur, first_kept, dry_run=True)
+    else:
+        counts = ctx.write(
+            lambda cur: sql.purge_before(cur, first_kept, dry_run=False),
+            "retention.purge",
+            first_kept,
+            lambda c: dict(c),
+        )
+    return {"before": first_kept, **counts}

@@ -1,0 +1,38 @@
+"""Start-up: load the framework, open and migrate the database, remember the framework version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dtmaturity.domain import framework as framework_module
+from dtmaturity.domain.framework import Framework
+from dtmaturity.store import AuditEntry, Store, queries
+
+
+def register_framework(store: Store, framework: Framework) -> None:
+    """Keep this framework's text in the database, so old check-ins can always be read."""
+    with store.reader() as cur:
+        known = queries.framework_versions(cur)
+    if framework.version_key in set(known["version_key"]):
+        return
+    store.write(
+        lambda cur: queries.register_framework(
+            cur,
+            version_key=framework.version_key,
+            framework_id=framework.id,
+            version=framework.version,
+            sha256=framework.sha256,
+            content=framework.content,
+        ),
+        audit=AuditEntry("system", "framework.register", framework.version_key),
+    )
+
+
+def open_runtime(
+    db_path: Path | str | None = None, framework_path: Path | str | None = None
+) -> tuple[Store, Framework]:
+    """Validate the framework first (a broken file stops start-up), then open the store."""
+    framework = framework_module.load(framework_path)
+    store = Store(db_path)
+    register_framework(store, framework)
+    return store, framework

@@ -1,0 +1,149 @@
+"""Targets on the dashboards: each unit's target per item (rolled up over its subtree, like its
+scores), the gap between target and actual, and the units furthest from their targets.
+
+A unit's target for an item and target quarter is the mean of the latest target each leader in
+the unit's subtree set for it; `n` counts those targets. The privacy rules of privacy.py apply
+exactly as to scores: a target figure from fewer than k leaders is hidden (unless all are the
+viewer's own), with the same guard against differencing within a family.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dtmaturity.domain import privacy
+from dtmaturity.services import analytics, authz, units
+from dtmaturity.services.context import Context
+from dtmaturity.store import plans as sql
+
+ALL_PERIODS = sql.ALL_PERIODS
+
+
+def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
+    k = privacy.thresholds().min_respondents
+    cells = analytics.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
+    return _with_target(_guard_family(cells, parent_id, k))
+
+
+def _guard_family(cells: pd.DataFrame, parent_id: str, k: int) -> pd.DataFrame:
+    """The children's rows of a family's target cells with a `hidden` column, by the same rule
+    as the scores (privacy.family_hidden, per target quarter and item). Target cells are few
+    (one family), so the plain-Python rule serves."""
+    frame = cells.copy()
+    frame["hidden"] = False
+    for _, group in frame.groupby(["period", "item_id"]):
+        rows = {
+            r: (int(n), int(o))
+            for r, n, o in zip(group["row_id"], group["n"], group["n_own"], strict=True)
+        }
+        hidden = privacy.family_hidden(rows, parent_id, k)
+        frame.loc[group.index, "hidden"] = group["row_id"].isin(hidden).to_numpy()
+    return frame[frame["row_id"] != parent_id].reset_index(drop=True)
+
+
+def _with_target(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["target"] = (frame["total"] / frame["n"].where(frame["n"] > 0)).where(~frame["hidden"])
+    return frame
+
+
+def node(ctx: Context, unit_id: str, as_of: str = ALL_PERIODS) -> pd.DataFrame:
+    """The unit's targets rolled up over its subtree: period (the target quarter), item_id, n,
+    target, hidden. Decided within the unit's family, as its scores are."""
+    parent = units.parent_of(ctx, unit_id)
+    if parent is not None:
+        rows = _family(ctx, parent, as_of)
+        return rows[rows["row_id"] == unit_id].drop(columns="row_id").reset_index(drop=True)
+    k = privacy.thresholds().min_respondents
+    cells = analytics.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
+    total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
+    total["hidden"] = ~((total["n"] >= k) | ((total["n"] > 0) & (total["n_own"] >= total["n"])))
+    return _with_target(total)
+
+
+def _named(ctx: Context, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    items = ctx.framework.themes if kind == "theme" else ctx.framework.competencies
+    order = {item.id: i for i, item in enumerate(items)}
+    frame = frame[frame["item_id"].isin(order)].copy()
+    frame["item"] = [ctx.framework.item_name(i, ctx.lang) for i in frame["item_id"]]
+    frame["order"] = frame["item_id"].map(order)
+    return frame
+
+
+@authz.dashboard()
+def unit_targets(
+    ctx: Context, unit_id: str, kind: str, *, as_of: str = ALL_PERIODS
+) -> pd.DataFrame:
+    """Every target quarter's target per item of `kind`: item_id, item, period, target, n,
+    hidden (hidden rows keep n but have no target)."""
+    frame = _named(ctx, node(ctx, unit_id, as_of), kind)
+    frame = frame[frame["n"] > 0].sort_values(["order", "period"])
+    return frame[["item_id", "item", "period", "target", "n", "hidden"]].reset_index(drop=True)
+
+
+def _nearest(targets: pd.DataFrame, reference: str, keys: list[str]) -> pd.DataFrame:
+    """Per key, the target of the nearest target quarter at or after `reference`."""
+    ahead = targets[targets["period"] >= reference]
+    first = ahead.groupby(keys)["period"].transform("min")
+    return ahead[ahead["period"] == first]
+
+
+@authz.dashboard()
+def gaps(ctx: Context, unit_id: str, kind: str, *, period: str | None = None) -> pd.DataFrame:
+    """Per item of `kind`: the mean in `period` (default: the latest with answers), the target
+    for the nearest target quarter at or after it, and the gap (target minus mean; none where
+    either figure is hidden or missing). Columns: item_id, item, period, mean, n,
+    target_period, target, n_target, target_hidden, gap."""
+    periods = analytics.latest_periods(ctx, unit_id)
+    if period is None:
+        period = periods[0] if periods else None
+    columns = [
+        "item_id", "item", "period", "mean", "n",
+        "target_period", "target", "n_target", "target_hidden", "gap",
+    ]  # fmt: skip
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    as_of = period if period in periods else ALL_PERIODS
+    trend = analytics.item_trend(ctx, unit_id, kind)
+    actual = trend[trend["period"] == period][["item_id", "item", "mean", "n"]]
+    targets = _nearest(unit_targets(ctx, unit_id, kind, as_of=as_of), period, ["item_id"])
+    targets = targets.rename(
+        columns={"period": "target_period", "n": "n_target", "hidden": "target_hidden"}
+    ).drop(columns="item")
+    frame = actual.merge(targets, on="item_id", how="outer")
+    frame["item"] = [ctx.framework.item_name(i, ctx.lang) for i in frame["item_id"]]
+    frame["period"] = period
+    frame["gap"] = frame["target"] - frame["mean"]
+    order = {item.id: i for i, item in enumerate(ctx.framework.items)}
+    frame = frame.assign(order=frame["item_id"].map(order)).sort_values("order")
+    return frame[columns].reset_index(drop=True)
+
+
+@authz.overview()
+def furthest(ctx: Context, node_id: str, period: str, kind: str, count: int = 10) -> pd.DataFrame:
+    """The units directly below `node_id` furthest from their targets in `period`: per unit the
+    mean gap over the items of `kind` that have both a visible mean and a visible target (the
+    target of the nearest target quarter at or after `period`, set up to `period`), and the item
+    with the largest gap. Columns: row_id, unit, items, mean_gap, largest_item, largest_gap."""
+    columns = ["row_id", "unit", "items", "mean_gap", "largest_item", "largest_gap"]
+    targets = _named(ctx, _family(ctx, node_id, period), kind)
+    targets = _nearest(targets[~targets["hidden"]], period, ["row_id", "item_id"])
+    actual = analytics.heatmap(ctx, node_id, period, kind)
+    actual = actual[~actual["hidden"] & ~actual["is_total"]][["row_id", "item_id", "mean"]]
+    cells = targets.merge(actual, on=["row_id", "item_id"])
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    cells["gap"] = cells["target"] - cells["mean"]
+    largest = cells.sort_values(["gap", "order"], ascending=[False, True]).drop_duplicates("row_id")
+    summary = cells.groupby("row_id", as_index=False).agg(
+        items=("gap", "size"), mean_gap=("gap", "mean")
+    )
+    summary = summary.merge(
+        largest[["row_id", "item", "gap"]].rename(
+            columns={"item": "largest_item", "gap": "largest_gap"}
+        ),
+        on="row_id",
+    )
+    names = units.by_id(ctx)
+    summary["unit"] = [names[r].name if r in names else r for r in summary["row_id"]]
+    summary = summary.sort_values(["mean_gap", "unit"], ascending=[False, True]).head(count)
+    return summary[columns].reset_index(drop=True)

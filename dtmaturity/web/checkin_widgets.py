@@ -1,0 +1,62 @@
+"""Map a check-in to the check-in page's widget keys and back. Pure Python.
+
+Keys: `score:<item>`, `comment:<item>`, `roles:<kind>`, `reflection:<question>`, `target:<item>`
+and `target_period`; the same names
+are the `field` of a validation error, so each message lands next to its widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dtmaturity.domain.framework import Framework
+from dtmaturity.domain.model import ROLE_KINDS, CheckIn
+
+
+def to_widgets(framework: Framework, checkin: CheckIn | None) -> dict[str, Any]:
+    """Widget values that show `checkin` (or an empty form when None)."""
+    values: dict[str, Any] = {}
+    for item in framework.items:
+        values[f"score:{item.id}"] = checkin.scores.get(item.id) if checkin else None
+        values[f"comment:{item.id}"] = checkin.comments.get(item.id, "") if checkin else ""
+    for kind in ROLE_KINDS:
+        picks = checkin.roles.get(kind, []) if checkin else []
+        values[f"roles:{kind}"] = [r for r in picks if r in framework.roles_by_id]
+    for question in framework.questions:
+        values[f"reflection:{question.id}"] = (
+            checkin.reflections.get(question.id, "") if checkin else ""
+        )
+    for item in framework.items:
+        values[f"target:{item.id}"] = checkin.targets.get(item.id) if checkin else None
+    values["target_period"] = checkin.target_period if checkin else None
+    return values
+
+
+def from_widgets(
+    framework: Framework, values: Mapping[str, Any], *, unit_id: str, period: str, respondent: str
+) -> CheckIn:
+    """The check-in the form currently describes."""
+    return CheckIn(
+        unit_id=unit_id,
+        period=period,
+        respondent=respondent,
+        scores={item.id: values.get(f"score:{item.id}") for item in framework.items},
+        comments={
+            item.id: str(values.get(f"comment:{item.id}") or "")
+            for item in framework.items
+            if str(values.get(f"comment:{item.id}") or "").strip()
+        },
+        roles={kind: list(values.get(f"roles:{kind}") or []) for kind in ROLE_KINDS},
+        reflections={
+            q.id: str(values.get(f"reflection:{q.id}") or "")
+            for q in framework.questions
+            if str(values.get(f"reflection:{q.id}") or "").strip()
+        },
+        target_period=values.get("target_period") or None,
+        targets={
+            item.id: values.get(f"target:{item.id}")
+            for item in framework.items
+            if values.get(f"target:{item.id}") is not None
+        },
+    )

@@ -1,0 +1,307 @@
+"""Streamlit glue shared by the pages: the cached runtime, the acting context, language, and
+small rendering helpers. Holds no SQL and no business rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from dtmaturity import charts
+from dtmaturity.domain import access, authn, i18n, privacy
+from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
+from dtmaturity.services import exports, people, units
+from dtmaturity.services.context import Actor, Context, local_actor
+from dtmaturity.services.runtime import open_runtime
+from dtmaturity.store import Store, default_db_path
+
+LANG_KEY = "lang"  # the language switch widget
+LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
+
+
+@st.cache_resource(show_spinner=False)
+def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
+    """One database connection and one validated framework per server process (and per
+    configured path, so a changed DTMATURITY_DB opens the right file)."""
+    return open_runtime(db_path, framework_file)
+
+
+def lang() -> str:
+    """The UI language: the user's choice, else `?lang=` in the address, else bokmål."""
+    if LANG_STORE not in st.session_state:
+        asked = st.query_params.get("lang")
+        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return st.session_state[LANG_STORE]
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t(lang(), key, **params)
+
+
+def context() -> Context:
+    """The acting context for this rerun; stops the page with a clear message if the framework
+    file is broken."""
+    try:
+        store, framework = _runtime(str(default_db_path()), str(framework_path()))
+    except FrameworkError as exc:
+        st.error(i18n.t(lang(), "framework_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    try:
+        privacy.thresholds()
+    except privacy.PrivacySettingError as exc:
+        st.error(i18n.t(lang(), "settings_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
+
+
+def _secrets_section(name: str) -> dict | None:
+    """A section of .streamlit/secrets.toml, or None (also when there is no secrets file)."""
+    try:
+        return dict(st.secrets[name]) if name in st.secrets else None
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return None
+
+
+def _configured_admins() -> frozenset[str]:
+    """The first admins: DTMATURITY_ADMINS (comma-separated e-mails or subjects) and
+    `admins = [...]` under [dtmaturity] in secrets.toml."""
+    listed = [a for a in os.environ.get("DTMATURITY_ADMINS", "").split(",") if a.strip()]
+    listed += list((_secrets_section("dtmaturity") or {}).get("admins", []))
+    return frozenset(a.strip().lower() for a in listed)
+
+
+def _actor(store: Store) -> Actor:
+    """Who is acting: the signed-in person with their roles, or the local user when sign-in
+    is not configured. Stops the page for a visitor who is not signed in or not registered."""
+    if _secrets_section("auth") is None:
+        if authn.is_production():
+            st.error(t("production_local_mode"))
+            st.stop()
+        return local_actor()
+    if not st.user.is_logged_in:
+        st.title(t("signin_title"))
+        st.write(t("signin_text"))
+        st.button(t("signin_button"), type="primary", on_click=st.login, key="signin")
+        st.stop()
+    claims = st.user.to_dict()
+    actor = people.actor_for(
+        store,
+        email=claims.get("email"),
+        sub=claims.get("sub"),
+        name=claims.get("name"),
+        admins=_configured_admins(),
+    )
+    if actor is None:
+        st.title(t("unknown_person_title"))
+        # Identities from the provider are shown as plain text (no links, no formatting).
+        st.text(t("unknown_person_who", who=claims.get("email") or claims.get("sub")))
+        st.write(t("unknown_person_text"))
+        st.button(t("signout_button"), on_click=st.logout, key="signout")
+        st.stop()
+    return actor
+
+
+def page() -> Context:
+    """Start of every page: sidebar language switch and local-mode label, then the context.
+
+    Each page renders these itself (rather than app.py) so a page behaves the same however
+    Streamlit enters it, including AppTest's direct page runs.
+    """
+    _leave_legacy_page_mode()
+    language_picker()
+    mark_document_language()
+    ctx = context()
+    local_mode_banner(ctx)
+    return ctx
+
+
+def _leave_legacy_page_mode() -> None:
+    """Run app.py's st.navigation even when Streamlit entered a page file directly.
+
+    A folder named `pages/` beside app.py makes Streamlit start a fresh process in its legacy
+    multipage mode, in which the first visit to an address such as /unit runs pages/unit.py
+    without app.py (no page config, wrong navigation). st.navigation switches that mode off
+    for good; this makes sure app.py gets to call it before the page renders anything.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def _remember_language() -> None:
+    st.session_state[LANG_STORE] = st.session_state[LANG_KEY]
+
+
+def language_picker() -> None:
+    st.session_state[LANG_KEY] = lang()
+    st.sidebar.radio(
+        i18n.t(lang(), "language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=LANG_KEY,
+        horizontal=True,
+        on_change=_remember_language,
+    )
+
+
+def mark_document_language() -> None:
+    """Tell browsers and screen readers which language the page is in (WCAG 3.1.1).
+
+    Streamlit's page always says `<html lang="en">`, so a screen reader would read the bokmål
+    UI with English pronunciation. The value is one of our own language codes, never user input.
+    """
+    code = json.dumps(lang() if lang() in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {code};</script>", unsafe_allow_javascript=True
+    )
+
+
+def local_mode_banner(ctx: Context) -> None:
+    """Who is acting: the clearly labelled local mode, or the signed-in person and a sign-out."""
+    if ctx.actor.local_mode:
+        st.sidebar.info(t("local_mode"), icon=":material/person:")
+        st.sidebar.text(t("acting_as", user=ctx.actor.display_name))
+    else:
+        st.sidebar.text(t("signed_in_as", name=ctx.actor.display_name))
+        st.sidebar.button(t("signout_button"), on_click=st.logout, key="signout")
+
+
+def is_admin(ctx: Context) -> bool:
+    return access.is_admin(ctx.actor.grants)
+
+
+def shows_page(ctx: Context, page: str) -> bool:
+    return access.shows_page(ctx.actor.grants, page)
+
+
+def unit_picker(
+    ctx: Context, choices: list[units.UnitChoice], *, key: str, label_key: str = "unit"
+) -> str:
+    """A select box of the units offered; `?unit=ID` in the address preselects one.
+
+    An address naming a unit that is not offered is passed on as asked: the services decide,
+    and refuse what the person may not see (never the page alone).
+    """
+    if not choices:
+        st.info(t("no_units") if not units.tree(ctx) else t("no_units_for_you"))
+        st.stop()
+    labels = {u.unit_id: u.label for u in choices}
+    asked = st.query_params.get("unit")
+    if asked and asked not in labels:
+        return asked
+    if asked and st.session_state.get(f"{key}:asked") != asked:
+        st.session_state[key] = asked
+        st.session_state[f"{key}:asked"] = asked
+    return st.selectbox(t(label_key), list(labels), format_func=labels.get, key=key)
+
+
+def questions_beside(ctx: Context, lens: str) -> None:
+    """The model's reflection questions for one lens, shown next to the chart they belong to."""
+    st.markdown(f"**{t('questions_beside')}**")
+    for question in ctx.framework.questions_for(lens):
+        st.markdown(f"- {question.text[ctx.lang]}")
+
+
+def chart_with_table(
+    chart: alt.TopLevelMixin,
+    table: pd.DataFrame,
+    *,
+    summary: str,
+    columns: dict[str, str],
+    name: str,
+) -> None:
+    """A chart with a text alternative, its figures one click away as a table, and downloads of
+    both. Hidden figures (too few answers) are marked in the table."""
+    chart = charts.readable(chart)
+    st.altair_chart(chart, width="stretch", height="content", alt=summary)
+    st.caption(summary)
+    shown = table_for_people(table, columns)
+    with st.expander(t("show_table")):
+        st.dataframe(shown, hide_index=True, width="stretch")
+    downloads(shown, name=name, chart=chart)
+
+
+def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The chosen columns under their UI names; a hidden figure says why it is empty."""
+    columns = dict(columns)
+    if "hidden" in table.columns:
+        table = table.assign(hidden=[t("too_few") if h else "" for h in table["hidden"]])
+        columns["hidden"] = t("chart_hidden")
+    return table[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None = None) -> None:
+    """Download buttons: the table as CSV and Excel, the chart as PNG and SVG. Files are made
+    only when a button is pressed."""
+    stem = exports.file_stem(name)
+    buttons: list[tuple[str, Callable[[], bytes | str], str, str]] = [
+        ("download_csv", lambda: exports.csv_bytes(table), "csv", exports.CSV_MIME),
+        ("download_xlsx", lambda: exports.xlsx_bytes(table, sheet=stem), "xlsx", exports.XLSX_MIME),
+    ]
+    if chart is not None:
+        buttons += [
+            ("download_png", lambda: exports.chart_png(chart), "png", "image/png"),
+            ("download_svg", lambda: exports.chart_svg(chart), "svg", "image/svg+xml"),
+        ]
+    for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        with column:
+            st.download_button(
+                t(label),
+                data=make,
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"download:{stem}:{suffix}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+
+
+def privacy_and_rollup_note() -> None:
+    """Say how figures are rolled up and which ones privacy hides."""
+    limits = privacy.thresholds()
+    st.caption(t("rollup_note"))
+    st.caption(t("privacy_note", k=limits.min_respondents, r=limits.min_reflections))
+
+
+def too_few(message_key: str = "too_few_all", **params: object) -> None:
+    """The mark shown instead of a figure that privacy hides."""
+    st.info(t(message_key, **params), icon=":material/visibility_off:")
+
+
+_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+
+
+def label_literal(text: str) -> str:
+    """Free text inside a widget label (which Streamlit reads as markdown), escaped so it shows
+    as written: no links, no formatting."""
+    return _LABEL_MARKDOWN.sub(r"\\\1", text)
+
+
+def plain_text(text: str) -> None:
+    """Free text from users is shown as text, never as markdown or HTML."""
+    st.text(text)
+
+
+def flash(message_key: str | None = None, **params: object) -> None:
+    """Remember a success message to show after the next rerun."""
+    st.session_state["_flash"] = t(message_key, **params) if message_key else None
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)
+
+
+def bullet_list(lines: Iterable[str]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in lines))

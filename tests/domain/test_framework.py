@@ -1,0 +1,111 @@
+"""The framework file: the default model is complete, and a broken file is reported clearly."""
+
+import pytest
+
+from dtmaturity.domain.framework import DEFAULT_PATH, FrameworkError, load, parse
+
+THEMES = ["user", "technology", "leadership", "innovation", "organisation", "data", "ecosystem"]
+COMPETENCIES = [
+    "citizen",
+    "collaborate",
+    "experiment",
+    "storytelling",
+    "mission",
+    "challenge",
+    "motivate",
+]
+
+
+def test_default_framework_has_the_models_items_in_order(framework):
+    assert [t.id for t in framework.themes] == THEMES
+    assert [c.id for c in framework.competencies] == COMPETENCIES
+    assert len(framework.roles) == 9
+    assert {q.lens for q in framework.questions} == {"wheel", "competencies", "roles"}
+    assert len(framework.questions_for("competencies")) == 3
+    assert len(framework.questions_for("roles")) == 6
+
+
+# Names from shared/domain.md (facts of the model, not our wording).
+NAMES = {
+    "user": ("Brukerorientering", "User orientation"),
+    "technology": ("Teknologi", "Technology"),
+    "leadership": ("Ledelse", "Leadership"),
+    "innovation": ("Innovasjon", "Innovation"),
+    "organisation": ("Virksomhet", "Organisation"),
+    "data": ("Data", "Data"),
+    "ecosystem": ("Økosystem", "Ecosystem"),
+    "citizen": ("Sette borger i sentrum", "Put the citizen at the centre"),
+    "collaborate": ("Samarbeide på tvers", "Collaborate across boundaries"),
+    "experiment": ("Våge å prøve og feile", "Dare to try and fail"),
+    "storytelling": (
+        "Fortelle historier og skape engasjement",
+        "Tell stories and build engagement",
+    ),
+    "mission": ("Løse samfunnsoppdraget på nye måter", "Solve the public mission in new ways"),
+    "challenge": ("Utfordre det etablerte", "Challenge the established"),
+    "motivate": ("Belønne og motivere nytenkning", "Reward and motivate new thinking"),
+}
+
+
+def test_default_framework_names_match_the_model(framework):
+    assert {i.id: (i.name["nb"], i.name["en"]) for i in framework.items} == NAMES
+
+
+def test_every_label_has_both_languages_and_every_item_a_status(framework):
+    for item in (*framework.items, *framework.roles):
+        assert item.name["nb"] and item.name["en"] and item.description["nb"]
+        assert item.status and item.source
+    for scale in framework.scales:
+        assert scale.values == [1, 2, 3, 4, 5]
+        assert all(level.label["en"] and level.description["nb"] for level in scale.levels)
+
+
+def test_version_key_changes_when_the_content_changes(framework):
+    edited = parse(framework.content.replace("Brukerorientering", "Brukerfokus"), "edited.toml")
+    assert edited.version == framework.version
+    assert edited.version_key != framework.version_key
+
+
+def _broken(replace_from: str, replace_to: str) -> str:
+    content = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert replace_from in content
+    return content.replace(replace_from, replace_to, 1)
+
+
+def test_missing_english_label_names_file_entry_and_problem(tmp_path):
+    path = tmp_path / "framework.toml"
+    path.write_text(_broken('en = "User orientation"', ""), encoding="utf-8")
+    with pytest.raises(FrameworkError) as error:
+        load(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "themes[0] (id 'user')" in message
+    assert "name.en" in message
+
+
+def test_duplicate_id_and_unknown_scale_are_both_reported(tmp_path):
+    content = _broken('id = "technology"', 'id = "user"').replace(
+        'scale = "competence"', 'scale = "skill"', 1
+    )
+    with pytest.raises(FrameworkError) as error:
+        parse(content, "fw.toml")
+    problems = error.value.problems
+    assert any("duplicate id 'user'" in p for p in problems)
+    assert any("unknown scale 'skill'" in p for p in problems)
+
+
+def test_levels_must_cover_the_scale(tmp_path):
+    with pytest.raises(FrameworkError, match=r"levels must have values 1\.\.5"):
+        parse(_broken("value = 5", "value = 6"), "fw.toml")
+
+
+def test_invalid_toml_is_reported_with_the_file_name(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[framework\nid = 1", encoding="utf-8")
+    with pytest.raises(FrameworkError, match=r"(?s)broken.toml.*not valid TOML"):
+        load(path)
+
+
+def test_missing_file_is_reported():
+    with pytest.raises(FrameworkError, match="file not found"):
+        load("/nonexistent/framework.toml")

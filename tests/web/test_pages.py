@@ -1,0 +1,206 @@
+"""The pages, driven through Streamlit's AppTest as a person would use them."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import chart_frames, open_app, texts
+
+from dtmaturity.domain.periods import Period
+
+CURRENT = str(Period.current())
+
+
+@pytest.fixture
+def demo_app(db_path):
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    assert not at.exception
+    return at
+
+
+def fill_scores(at, framework, score: int) -> None:
+    for item in framework.items:
+        at.radio(key=f"score:{item.id}").set_value(score)
+
+
+def test_start_page_creates_and_removes_the_demo_organisation(db_path):
+    at = open_app()
+    assert "Databasen er tom" in texts(at)
+    at.button(key="demo_create").click().run()
+    assert "Demovirksomheten er opprettet: 18 enheter" in texts(at)
+    at.button(key="demo_remove").click().run()
+    assert "Demodata er fjernet" in texts(at)
+    assert "0 enheter" in texts(at)
+
+
+def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
+    at = demo_app.switch_page("pages/checkin.py").run()
+    at.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
+    assert at.selectbox(key="ci_period").value == CURRENT
+    fill_scores(at, framework, 5)
+    at.radio(key="score:user").set_value(1)
+    at.multiselect(key="roles:most").set_value(["visionary"])
+    at.text_area(key="reflection:wheel_strongest").input("Vi lytter til brukerne.")
+    at.button(key="submit").click().run()
+    assert not at.exception
+    assert f"Egenvurderingen for {CURRENT} er lagret." in texts(at)
+
+    at.switch_page("pages/unit.py").run()
+    at.selectbox(key="unit_id").set_value("demo-bruker-03").run()
+    # The trend chart also carries targets and actions; the scores are the frame with means.
+    trend = next(
+        frame
+        for title, frame in chart_frames(at)
+        if title == "Modenhet per tema over tid" and "mean" in frame.columns
+    )
+    point = trend[(trend["period"] == CURRENT) & (trend["item_id"] == "user")]
+    assert point["mean"].item() == 1.0 and point["n"].item() == 1
+    assert "Vi lytter til brukerne." in texts(at)
+
+
+def test_invalid_submission_explains_each_field_and_keeps_what_was_typed(demo_app, framework):
+    at = demo_app.switch_page("pages/checkin.py").run()
+    fill_scores(at, framework, 3)
+    at.radio(key="score:data").set_value(None)
+    at.text_area(key="comment:user").input("Vi har fått ny brukerinnsikt.")
+    at.text_area(key="reflection:wheel_weakest").input("x" * 4001)
+    at.button(key="submit").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "ikke lagret: 2 felt" in page
+    assert "Velg et nivå fra 1 til 5." in page
+    assert "største tillatte lengde er 4000" in page
+    assert at.text_area(key="comment:user").value == "Vi har fått ny brukerinnsikt."
+    assert at.radio(key="score:user").value == 3
+    # Mend the two fields and submit again: it is saved, with the typed comment.
+    at.radio(key="score:data").set_value(2)
+    at.text_area(key="reflection:wheel_weakest").input("Data deles for lite.")
+    at.button(key="submit").click().run()
+    assert f"Egenvurderingen for {CURRENT} er lagret." in texts(at)
+
+
+def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(demo_app, framework):
+    at = demo_app.switch_page("pages/checkin.py").run()
+    previous = str(Period.current().previous())
+    at.selectbox(key="ci_period").set_value(previous).run()
+    fill_scores(at, framework, 2)
+    at.text_area(key="comment:leadership").input("Forrige kvartal")
+    at.button(key="submit").click().run()
+    at.selectbox(key="ci_period").set_value(CURRENT).run()
+    assert at.radio(key="score:user").value is None
+    page = texts(at)
+    assert f"Forrige gang ({previous})" in page and "Forrige kvartal" in page
+    fill_scores(at, framework, 4)
+    at.button(key="submit").click().run()
+
+    again = open_app().switch_page("pages/checkin.py").run()
+    assert again.radio(key="score:user").value == 4
+    assert f"Du redigerer egenvurderingen din for {CURRENT}" in texts(again)
+    again.radio(key="score:user").set_value(5)
+    again.button(key="submit").click().run()
+    assert f"Egenvurderingen for {CURRENT} er oppdatert." in texts(again)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/home.py",
+        "pages/checkin.py",
+        "pages/unit.py",
+        "pages/about.py",
+        "pages/overview.py",
+        "pages/import.py",
+        "pages/accessibility.py",
+    ],
+)
+def test_every_page_renders_in_both_languages(demo_app, page, lang):
+    demo_app.radio(key="lang").set_value(lang).run()
+    at = demo_app.switch_page(page).run()
+    assert not at.exception
+    assert not at.error
+    english = "Quarterly check-in" in texts(at) or "Digital maturity" in texts(at)
+    exempt = ("pages/unit.py", "pages/about.py", "pages/overview.py", "pages/accessibility.py")
+    assert english == (lang == "en") or page in exempt or page == "pages/import.py"
+
+
+def test_unit_page_shows_questions_beside_each_chart_in_english(demo_app):
+    demo_app.radio(key="lang").set_value("en").run()
+    at = demo_app.switch_page("pages/unit.py").run()
+    # A chart with targets and actions has several datasets; count each chart once.
+    titles = list(dict.fromkeys(title for title, _ in chart_frames(at)))
+    assert titles[0] == "Maturity per theme over time"
+    assert titles[1].startswith("Leadership competencies:")
+    page = texts(at)
+    # Wheel trend, competency profile, the comparison with parent and organisation, roles.
+    assert page.count("Questions for reflection") == 4
+    assert "Which of the seven" in page or "competencies" in page
+
+
+def test_broken_framework_stops_the_app_with_a_clear_message(db_path, tmp_path, monkeypatch):
+    broken = tmp_path / "framework.toml"
+    from dtmaturity.domain.framework import DEFAULT_PATH
+
+    broken.write_text(
+        DEFAULT_PATH.read_text(encoding="utf-8").replace('scale = "maturity"', 'scale = "x"', 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DTMATURITY_FRAMEWORK", str(broken))
+    at = open_app()
+    assert not at.exception
+    message = texts(at) + "\n".join(str(c.value) for c in at.code)
+    assert "Rammeverksfilen er ugyldig" in message
+    assert (
+        str(broken) in message
+        and "themes[0] (id 'user')" in message
+        and "unknown scale 'x'" in message
+    )
+
+
+def test_overview_heatmap_shows_each_division_with_numbers_and_n(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    assert not at.exception
+    heat = next(frame for title, frame in chart_frames(at) if title.startswith("Gjennomsnitt per"))
+    user = heat[heat["item_id"] == "user"].set_index("row_id")
+    assert set(user.index) == {"demo", "demo-bruker", "demo-teknologi", "demo-forvaltning"}
+    for _, row in user.iterrows():
+        assert row["text"] == ("–" if row["hidden"] else f"{row['mean']:.1f}")
+        assert row["n"] > 0
+    page = texts(at)
+    assert "Slik regnes tallene" in page and "Spørsmål til refleksjon" in page
+    labels = [b.label for b in at.get("download_button")]
+    assert "Last ned CSV" in labels and "Last ned figur (PNG)" in labels
+
+
+def test_overview_switches_to_competencies_and_to_a_division(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    at.radio(key="ov_kind").set_value("competency").run()
+    at.selectbox(key="ov_node").set_value("demo-teknologi").run()
+    assert not at.exception
+    heat = next(frame for title, frame in chart_frames(at) if title.startswith("Gjennomsnitt per"))
+    assert set(heat["item_id"]) == {
+        "citizen",
+        "collaborate",
+        "experiment",
+        "storytelling",
+        "mission",
+        "challenge",
+        "motivate",
+    }
+    assert len(set(heat["row_id"])) == 5  # the division and its four units
+
+
+def test_overview_explains_a_reversed_period_range(demo_app):
+    at = demo_app.switch_page("pages/overview.py").run()
+    periods = at.selectbox(key="ov_last").options
+    at.selectbox(key="ov_first").set_value(periods[0])
+    at.selectbox(key="ov_last").set_value(periods[-1]).run()
+    assert "ligger etter «Til kvartal»" in "\n".join(str(e.value) for e in at.error)
+
+
+def test_unit_page_filters_reflections_by_text(demo_app):
+    at = demo_app.switch_page("pages/unit.py").run()
+    at.text_input(key="unit_reflection_search").input("brobygger").run()
+    assert not at.exception
+    shown = [str(el.value) for el in at.main.text]
+    assert shown and all("brobygger" in line.lower() for line in shown)
