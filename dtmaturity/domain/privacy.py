@@ -97,14 +97,15 @@ def suppress(
 ) -> dict[Cell, str]:
     """The hidden cells of one tree column (one quarter and measure) and why (FEW or PROTECT).
 
-    `parents` maps every unit to its parent (None at the top); `groups` maps a unit to the
-    counts of the answers given at the unit itself. Cells with no answers are never listed.
+    `parents` maps every unit to its parent (None at the top; a parent that is not in
+    `parents` counts as none); `groups` maps a unit to the counts of the answers given at the
+    unit itself. Cells with no answers are never listed.
     """
     active: set[str] = set()
     for unit, (n, _) in groups.items():
         current: str | None = unit
         seen: set[str] = set()
-        while n > 0 and current is not None and current not in active and current not in seen:
+        while n > 0 and current in parents and current not in active and current not in seen:
             active.add(current)
             seen.add(current)
             current = parents.get(current)

@@ -15,7 +15,7 @@ import pandas as pd
 from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz
+from dtmaturity.services import authz, suppression, units
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
@@ -52,8 +52,24 @@ def _named(ctx: Context, kind: str) -> list[tuple[str, str]]:
     return [(item.id, ctx.framework.item_name(item.id, ctx.lang)) for item in _items(ctx, kind)]
 
 
-def _k() -> int:
-    return privacy.thresholds().min_respondents
+def _hidden(
+    ctx: Context, periods: list[str] | None, items: list[tuple[str, str]], unit_ids: list[str]
+) -> list:
+    """The hidden score cells of these units, as the score queries bind them."""
+    decision = suppression.scores(ctx, periods, [item_id for item_id, _ in items])
+    return suppression.hidden_cells(decision, unit_ids)
+
+
+def _with_children(ctx: Context, node_id: str) -> list[str]:
+    return [node_id, *(u.unit_id for u in units.children(ctx, node_id))]
+
+
+def _lineage(ctx: Context, unit_id: str) -> list[str]:
+    """The unit, its parent and its top unit."""
+    chain = [unit_id]
+    while (parent := units.parent_of(ctx, chain[-1])) is not None and parent not in chain:
+        chain.append(parent)
+    return [unit_id, *chain[1:2], chain[-1]]
 
 
 # --- unit page --------------------------------------------------------------------------------
@@ -62,9 +78,11 @@ def _k() -> int:
 @authz.dashboard()
 def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     """Mean score and n per item of `kind` ("theme" or "competency") and period, with names, in
-    framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
-    decided within its own family (privacy.py), so the overview and the unit page agree."""
-    query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
+    framework order. Hidden cells keep their n but have no mean (`hidden` is True, `reason`
+    says why: privacy.FEW or privacy.PROTECT). Decided over the whole tree (privacy.py), so the
+    overview and the unit page agree."""
+    items = _named(ctx, kind)
+    query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
     return fetch(ctx, query)
 
 
@@ -85,17 +103,19 @@ def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest period and the one before it (rows per period)."""
     periods = latest_periods(ctx, unit_id)[:2]
     items = _named(ctx, "competency")
-    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, periods, items, [unit_id])
+    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, hidden))
 
 
 @authz.dashboard()
 def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     """The unit, its parent and the whole organisation over time for one item: group, role
     (unit | parent | organisation), period, mean, n, hidden, level."""
-    # Each series is decided within its own family, so the parent minus the unit can never
-    # reveal a group of fewer than k (see privacy.py).
+    # Decided over the whole tree, so the parent minus the unit never reveals a group of
+    # fewer than k (see privacy.py).
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
-    return fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, None, [item], _lineage(ctx, unit_id))
+    return fetch(ctx, dashboards.compare(unit_id, item, hidden))
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -104,11 +124,25 @@ def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) ->
         period,
         include_below=include_below,
         roles=[(r.id, ctx.framework.role_name(r.id, ctx.lang)) for r in ctx.framework.roles],
-        me=ctx.actor.user_id,
-        k=_k(),
         many_share=MANY_SHARE,
     )
-    return fetch(ctx, query)
+    frame = fetch(ctx, query)
+    # The group behind the picks is the check-ins of the cell (unit, with or without below),
+    # decided with the scores' threshold over the whole tree.
+    decision = suppression.checkins(ctx, [period], suppression.k_respondents())
+    why = suppression.reason(decision, period, "", (unit_id, include_below))
+    return frame.assign(hidden=why is not None, reason=why)
+
+
+@authz.dashboard()
+def roles_hidden_reason(
+    ctx: Context, unit_id: str, period: str, *, include_below: bool = True
+) -> str | None:
+    """Why the group's role picks are not shown (privacy.FEW or privacy.PROTECT), or None."""
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    if frame.empty or int(frame["n"].iat[0]) == 0:
+        return None
+    return frame["reason"].iat[0]
 
 
 @authz.dashboard()
@@ -147,7 +181,7 @@ def role_balance(
 @dataclass(frozen=True)
 class ReflectionView:
     rows: pd.DataFrame  # period, question_id, answer, question
-    hidden: pd.DataFrame  # period, matching: texts not shown because the group is too small
+    hidden: pd.DataFrame  # period, matching, reason: texts not shown, and why (privacy.py)
     matching: int  # texts that match the filters in the shown periods
     limit: int
 
@@ -168,16 +202,13 @@ def reflection_view(
     search = search.strip()
     tally = fetch(
         ctx,
-        dashboards.reflection_periods(
-            unit_id,
-            periods=periods,
-            question=question,
-            search=search,
-            me=ctx.actor.user_id,
-            threshold=privacy.thresholds().min_reflections,
-        ),
+        dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
-    shown = tally["shown"]
+    decision = suppression.checkins(ctx, periods, privacy.thresholds().min_reflections)
+    tally["reason"] = [
+        suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
+    ]
+    shown = tally["reason"].isna() & (tally["pool"] > 0)
     rows = fetch(
         ctx,
         dashboards.reflection_rows(
@@ -189,7 +220,7 @@ def reflection_view(
             questions=[(q.id, q.text[ctx.lang]) for q in ctx.framework.questions],
         ),
     )
-    hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)
+    hidden = tally[~shown][["period", "matching", "reason"]].reset_index(drop=True)
     return ReflectionView(rows, hidden, int(tally["matching"][shown].sum()), limit)
 
 
@@ -212,19 +243,20 @@ def comparison_periods(period: str) -> tuple[str, str]:
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
-    item_id, item, mean, n, hidden. The node is decided within its own family, each unit below
-    within the node's family (privacy.py)."""
+    item_id, item, mean, n, hidden, reason (privacy.py: decided over the whole tree)."""
     periods = [period, *comparison_periods(period)]
-    query = dashboards.overview_cells(node_id, periods, _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, periods, items, _with_children(ctx, node_id))
+    return fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
 
 
 @authz.overview()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
-    query = dashboards.overview_cells(node_id, [period], _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
+    return fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
 
 
 @authz.overview()
@@ -232,10 +264,9 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
     previous, year_ago = comparison_periods(period)
-    query = dashboards.changes(
-        node_id, period, previous, year_ago, _named(ctx, kind), ctx.actor.user_id, _k()
-    )
-    return fetch(ctx, query)
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period, previous, year_ago], items, _with_children(ctx, node_id))
+    return fetch(ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden))
 
 
 def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
@@ -261,16 +292,17 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
         for item in items
         for score in item.scale.values
     ]
-    return fetch(ctx, dashboards.likert(node_id, period, named, levels, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, [period], [(i, name) for i, name, _ in named], [node_id])
+    return fetch(ctx, dashboards.likert(node_id, period, named, levels, hidden))
 
 
 @authz.overview()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""
-    return fetch(
-        ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k())
-    )
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
+    return fetch(ctx, dashboards.spread(node_id, period, items, hidden))
 
 
 @authz.overview()

@@ -1,0 +1,78 @@
+"""The privacy rule's decisions (dtmaturity/domain/privacy.py) for the dashboards: which cells
+are hidden and why, per quarter and measure, over the whole unit tree, so that every page
+hides the same cells. Decided from counts the store aggregates (dtmaturity/store/guard.py) and
+cached per data version and viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from dtmaturity.domain import privacy
+from dtmaturity.domain.privacy import Cell
+from dtmaturity.services.cache import cached_by_data_version
+from dtmaturity.services.context import Context
+from dtmaturity.store import guard
+from dtmaturity.store.guard import HiddenCell
+from dtmaturity.store.querying import Cursor, Query
+
+# (quarter, key) -> the hidden cells of that column and why. The key is an item for scores and
+# targets, '' for check-ins (role picks and reflections).
+Decision = Mapping[tuple[str, str], Mapping[Cell, str]]
+
+
+def _decide(cur: Cursor, sql: str, frozen: tuple[tuple[str, Any], ...], k: int) -> Decision:
+    params = {key: list(v) if isinstance(v, tuple) else v for key, v in frozen}
+    parents = dict(cur.execute(guard.UNIT_PARENTS_SQL).fetchall())
+    columns: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for unit_id, period, key, n, n_own in cur.execute(sql, params).fetchall():
+        columns.setdefault((period, key), {})[unit_id] = (int(n), int(n_own))
+    return {column: privacy.suppress(parents, groups, k) for column, groups in columns.items()}
+
+
+_cached_decide = cached_by_data_version(_decide)
+
+
+def _decision(ctx: Context, query: Query, k: int) -> Decision:
+    frozen = tuple(
+        (key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(query.params.items())
+    )
+    return _cached_decide(ctx.store, query.sql, frozen, k)
+
+
+def k_respondents() -> int:
+    return privacy.thresholds().min_respondents
+
+
+def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
+    """Hidden score cells per (quarter, item) in `periods` (None: every quarter)."""
+    query = guard.score_groups(periods, sorted(item_ids), ctx.actor.user_id)
+    return _decision(ctx, query, k_respondents())
+
+
+def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
+    """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
+    min_respondents, reflections min_reflections."""
+    return _decision(ctx, guard.checkin_groups(periods, ctx.actor.user_id), k)
+
+
+def targets(ctx: Context, as_of: str) -> Decision:
+    """Hidden target cells per (target quarter, item), counting targets set up to `as_of`."""
+    return _decision(ctx, guard.target_groups(as_of, ctx.actor.user_id), k_respondents())
+
+
+def reason(decision: Decision, period: str, key: str, cell: Cell) -> str | None:
+    """Why the cell is hidden (privacy.FEW or privacy.PROTECT), or None when it is shown."""
+    return decision.get((period, key), {}).get(cell)
+
+
+def hidden_cells(decision: Decision, units: Iterable[str]) -> list[HiddenCell]:
+    """The hidden cells of the given units, as a score query binds them."""
+    wanted = set(units)
+    return sorted(
+        (unit_id, below, period, key, why)
+        for (period, key), cells in decision.items()
+        for (unit_id, below), why in cells.items()
+        if unit_id in wanted
+    )
