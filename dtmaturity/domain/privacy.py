@@ -80,6 +80,15 @@ def visible(n: int, n_own: int, k: int) -> bool:
 FEW = "few"  # fewer than k answers
 PROTECT = "protect"  # hidden so that a smaller group cannot be worked out by subtraction
 
+REASON_KEYS = {FEW: "hidden_few", PROTECT: "hidden_protect"}  # the words for each, in i18n
+
+
+def reason_key(reason: object) -> str:
+    """The i18n key that says in words why a figure is hidden (too few answers unless known
+    to be hidden to protect another group)."""
+    return REASON_KEYS.get(reason if isinstance(reason, str) else FEW, REASON_KEYS[FEW])
+
+
 Cell = tuple[str, bool]  # (unit_id, below): with every unit below it, or its own leaders only
 Counts = tuple[int, int]  # (answers counting towards k, of which the viewer's own)
 

@@ -387,21 +387,26 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
 
 def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
     shown = frame[~frame["hidden"] & ~frame["is_total"]]
-    hidden = int((frame["hidden"]).sum())
+    protect = int((frame["hidden"] & (frame["reason"] == privacy.PROTECT)).sum())
+    hidden = int((frame["hidden"]).sum()) - protect
     if shown.empty:
         return t(ctx.lang, "too_few_all")
+    protected = " " + t(ctx.lang, "hidden_protect_count", count=protect) if protect else ""
     best = shown.loc[shown["mean"].idxmax()]
     worst = shown.loc[shown["mean"].idxmin()]
-    return t(
-        ctx.lang,
-        "heatmap_summary",
-        best_unit=best["unit"],
-        best_item=best["item"],
-        best=best["mean"],
-        worst_unit=worst["unit"],
-        worst_item=worst["item"],
-        worst=worst["mean"],
-        hidden=hidden,
+    return (
+        t(
+            ctx.lang,
+            "heatmap_summary",
+            best_unit=best["unit"],
+            best_item=best["item"],
+            best=best["mean"],
+            worst_unit=worst["unit"],
+            worst_item=worst["item"],
+            worst=worst["mean"],
+            hidden=hidden,
+        )
+        + protected
     )
 
 

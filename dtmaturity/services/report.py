@@ -125,8 +125,10 @@ def _roles_section(ctx: Context, unit_id: str, period: str) -> Section:
     title = t(ctx.lang, "report_roles", period=period)
     section = Section(title)
     frame = analytics.role_distribution(ctx, unit_id, period)
-    if analytics.roles_hidden(ctx, unit_id, period):
-        section.paragraphs.append(t(ctx.lang, "report_roles_hidden", period=period))
+    why = analytics.roles_hidden_reason(ctx, unit_id, period)
+    if why:
+        key = "report_roles_hidden_protect" if why == privacy.PROTECT else "report_roles_hidden"
+        section.paragraphs.append(t(ctx.lang, key, period=period))
     elif frame.empty:
         section.paragraphs.append(t(ctx.lang, "roles_empty"))
     else:
