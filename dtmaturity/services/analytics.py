@@ -15,32 +15,17 @@ import pandas as pd
 from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, suppression, units
+from dtmaturity.services import authz, fetching, suppression, units
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
+from dtmaturity.services.fetching import fetch
 from dtmaturity.store import dashboards
 
-__all__ = ["cached_by_data_version", "clear_cache"]
+__all__ = ["cached_by_data_version", "clear_cache", "fetch"]
 
 MANY_SHARE = 1 / 3  # a role "many take" when at least this share of the group takes it most
 REFLECTION_LIMIT = 200  # texts listed at once; the search and filters narrow the rest
-
-
-def _run_query(cur: dashboards.Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]) -> Any:
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return cur.execute(sql, params).df()
-
-
-_cached_run = cached_by_data_version(_run_query)
-
-
-def fetch(ctx: Context, query: dashboards.Query) -> pd.DataFrame:
-    """Run a dashboard query through the data-version cache."""
-    frozen = tuple(
-        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(query.params.items())
-    )
-    return _cached_run(ctx.store, query.sql, frozen)
 
 
 def _items(ctx: Context, kind: str) -> tuple[Any, ...]:
@@ -83,13 +68,13 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     overview and the unit page agree."""
     items = _named(ctx, kind)
     query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
-    return fetch(ctx, query)
+    return fetching.fetch(ctx, query)
 
 
 @authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
     """Periods with answers in the unit's subtree, newest first."""
-    return fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    return fetching.fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
 
 
 @authz.overview()
@@ -104,7 +89,7 @@ def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     periods = latest_periods(ctx, unit_id)[:2]
     items = _named(ctx, "competency")
     hidden = _hidden(ctx, periods, items, [unit_id])
-    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, hidden))
+    return fetching.fetch(ctx, dashboards.node_trend(unit_id, periods, items, hidden))
 
 
 @authz.dashboard()
@@ -115,7 +100,7 @@ def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     # fewer than k (see privacy.py).
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
     hidden = _hidden(ctx, None, [item], _lineage(ctx, unit_id))
-    return fetch(ctx, dashboards.compare(unit_id, item, hidden))
+    return fetching.fetch(ctx, dashboards.compare(unit_id, item, hidden))
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -126,7 +111,7 @@ def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) ->
         roles=[(r.id, ctx.framework.role_name(r.id, ctx.lang)) for r in ctx.framework.roles],
         many_share=MANY_SHARE,
     )
-    frame = fetch(ctx, query)
+    frame = fetching.fetch(ctx, query)
     # The group behind the picks is the check-ins of the cell (unit, with or without below),
     # decided with the scores' threshold over the whole tree.
     decision = suppression.checkins(ctx, [period], suppression.k_respondents())
@@ -200,7 +185,7 @@ def reflection_view(
     periods and a text search. Periods in which fewer than the reflection threshold of leaders
     checked in are withheld and counted in `hidden`."""
     search = search.strip()
-    tally = fetch(
+    tally = fetching.fetch(
         ctx,
         dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
@@ -209,7 +194,7 @@ def reflection_view(
         suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
     ]
     shown = tally["reason"].isna() & (tally["pool"] > 0)
-    rows = fetch(
+    rows = fetching.fetch(
         ctx,
         dashboards.reflection_rows(
             unit_id,
@@ -247,7 +232,7 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
     periods = [period, *comparison_periods(period)]
     items = _named(ctx, kind)
     hidden = _hidden(ctx, periods, items, _with_children(ctx, node_id))
-    return fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
+    return fetching.fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
 
 
 @authz.overview()
@@ -256,7 +241,7 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     by name; items in framework order."""
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
-    return fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
+    return fetching.fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
 
 
 @authz.overview()
@@ -266,7 +251,9 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     previous, year_ago = comparison_periods(period)
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period, previous, year_ago], items, _with_children(ctx, node_id))
-    return fetch(ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden))
+    return fetching.fetch(
+        ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden)
+    )
 
 
 def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
@@ -293,7 +280,7 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
         for score in item.scale.values
     ]
     hidden = _hidden(ctx, [period], [(i, name) for i, name, _ in named], [node_id])
-    return fetch(ctx, dashboards.likert(node_id, period, named, levels, hidden))
+    return fetching.fetch(ctx, dashboards.likert(node_id, period, named, levels, hidden))
 
 
 @authz.overview()
@@ -302,7 +289,7 @@ def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     unit's rank from the top among `of` units; hidden units are left out."""
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
-    return fetch(ctx, dashboards.spread(node_id, period, items, hidden))
+    return fetching.fetch(ctx, dashboards.spread(node_id, period, items, hidden))
 
 
 @authz.overview()
@@ -311,7 +298,7 @@ def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataF
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
     shown whatever their size."""
     suffix = f" ({t(ctx.lang, 'own_leaders')})"
-    return fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    return fetching.fetch(ctx, dashboards.participation(node_id, first, last, suffix))
 
 
 # --- text alternatives ---------------------------------------------------------------------

@@ -36,6 +36,11 @@ def cached_by_data_version(func: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def register(memo: Any) -> None:
+    """Have `clear` also empty another cache (anything with a `cache_clear` method)."""
+    _CACHES.append(memo)
+
+
 def clear() -> None:
     """Forget every cached result (the benchmark uses this to time real work)."""
     for cache in _CACHES:

@@ -6,39 +6,76 @@ cached per data version and viewer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pandas as pd
+
 from dtmaturity.domain import privacy
 from dtmaturity.domain.privacy import Cell
-from dtmaturity.services.cache import cached_by_data_version
+from dtmaturity.services import cache, fetching
 from dtmaturity.services.context import Context
 from dtmaturity.store import guard
 from dtmaturity.store.guard import HiddenCell
-from dtmaturity.store.querying import Cursor, Query
+from dtmaturity.store.querying import Query
 
 # (quarter, key) -> the hidden cells of that column and why. The key is an item for scores and
 # targets, '' for check-ins (role picks and reflections).
 Decision = Mapping[tuple[str, str], Mapping[Cell, str]]
 
 
-def _decide(cur: Cursor, sql: str, frozen: tuple[tuple[str, Any], ...], k: int) -> Decision:
-    params = {key: list(v) if isinstance(v, tuple) else v for key, v in frozen}
-    parents = dict(cur.execute(guard.UNIT_PARENTS_SQL).fetchall())
-    columns: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
-    for unit_id, period, key, n, n_own in cur.execute(sql, params).fetchall():
-        columns.setdefault((period, key), {})[unit_id] = (int(n), int(n_own))
-    return {column: privacy.suppress(parents, groups, k) for column, groups in columns.items()}
+class _Decisions:
+    """Decisions per (store, data version, counts query, k): the counts come through the same
+    cache as every dashboard query; the rule runs once per data version."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo: dict[tuple[Any, ...], Decision] = {}
+
+    def get(self, ctx: Context, query: Query, k: int) -> Decision:
+        frozen = tuple(
+            (key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(query.params.items())
+        )
+        key = (ctx.store, ctx.store.data_version(), query.sql, frozen, k)
+        with self._lock:
+            hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        tree = fetching.fetch(ctx, guard.unit_parents())
+        parents = {
+            unit: (None if pd.isna(parent) else parent)
+            for unit, parent in zip(tree["unit_id"], tree["parent_id"], strict=True)
+        }
+        counts = fetching.fetch(ctx, query)
+        columns: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+        for unit_id, period, item, n, n_own in zip(
+            counts["unit_id"],
+            counts["period"],
+            counts["key"],
+            counts["n"],
+            counts["n_own"],
+            strict=True,
+        ):
+            columns.setdefault((period, item), {})[unit_id] = (int(n), int(n_own))
+        decision = {col: privacy.suppress(parents, groups, k) for col, groups in columns.items()}
+        with self._lock:
+            if len(self._memo) >= 256:
+                self._memo.clear()
+            self._memo[key] = decision
+        return decision
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._memo.clear()
 
 
-_cached_decide = cached_by_data_version(_decide)
+_decisions = _Decisions()
+cache.register(_decisions)
 
 
 def _decision(ctx: Context, query: Query, k: int) -> Decision:
-    frozen = tuple(
-        (key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(query.params.items())
-    )
-    return _cached_decide(ctx.store, query.sql, frozen, k)
+    return _decisions.get(ctx, query, k)
 
 
 def k_respondents() -> int:

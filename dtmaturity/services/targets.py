@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dtmaturity.services import analytics, authz, suppression, units
+from dtmaturity.services import analytics, authz, fetching, suppression, units
 from dtmaturity.services.context import Context
 from dtmaturity.store import plans as sql
 
@@ -21,7 +21,7 @@ ALL_PERIODS = sql.ALL_PERIODS
 def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
     """The children's rows of a family's target cells (each child with its subtree), with
     `hidden` and `reason` from the privacy rule's decision over the whole tree."""
-    cells = analytics.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
+    cells = fetching.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
     decision = suppression.targets(ctx, as_of)
     frame = cells[cells["row_id"] != parent_id].reset_index(drop=True)
     frame["reason"] = [
@@ -46,7 +46,7 @@ def node(ctx: Context, unit_id: str, as_of: str = ALL_PERIODS) -> pd.DataFrame:
     if parent is not None:
         rows = _family(ctx, parent, as_of)
         return rows[rows["row_id"] == unit_id].drop(columns="row_id").reset_index(drop=True)
-    cells = analytics.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
+    cells = fetching.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
     total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
     decision = suppression.targets(ctx, as_of)
     total["reason"] = [
