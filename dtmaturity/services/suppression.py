@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -58,7 +59,11 @@ class _Decisions:
             strict=True,
         ):
             columns.setdefault((period, item), {})[unit_id] = (int(n), int(n_own))
-        decision = {col: privacy.suppress(parents, groups, k) for col, groups in columns.items()}
+        tree = tuple(sorted(parents.items(), key=lambda pair: pair[0]))
+        decision = {
+            column: _column(tree, tuple(sorted(groups.items())), k)
+            for column, groups in columns.items()
+        }
         with self._lock:
             if len(self._memo) >= 256:
                 self._memo.clear()
@@ -70,8 +75,20 @@ class _Decisions:
             self._memo.clear()
 
 
+@lru_cache(maxsize=4096)
+def _column(
+    tree: tuple[tuple[str, str | None], ...],
+    groups: tuple[tuple[str, tuple[int, int]], ...],
+    k: int,
+) -> Mapping[Cell, str]:
+    """One column's decision, cached by its content: a new check-in changes the columns of its
+    own quarter only, so the other quarters' decisions are reused."""
+    return privacy.suppress(dict(tree), dict(groups), k)
+
+
 _decisions = _Decisions()
 cache.register(_decisions)
+cache.register(_column)
 
 
 def _decision(ctx: Context, query: Query, k: int) -> Decision:
