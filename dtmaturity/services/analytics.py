@@ -373,28 +373,31 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
 
 
 def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    """The highest and lowest cell, and how many cells are hidden for each reason."""
     shown = frame[~frame["hidden"] & ~frame["is_total"]]
-    protect = int((frame["hidden"] & (frame["reason"] == privacy.PROTECT)).sum())
-    hidden = int((frame["hidden"]).sum()) - protect
     if shown.empty:
         return t(ctx.lang, "too_few_all")
-    protected = " " + t(ctx.lang, "hidden_protect_count", count=protect) if protect else ""
     best = shown.loc[shown["mean"].idxmax()]
     worst = shown.loc[shown["mean"].idxmin()]
-    return (
+    parts = [
         t(
             ctx.lang,
-            "heatmap_summary",
+            "heatmap_best_worst",
             best_unit=best["unit"],
             best_item=best["item"],
             best=best["mean"],
             worst_unit=worst["unit"],
             worst_item=worst["item"],
             worst=worst["mean"],
-            hidden=hidden,
         )
-        + protected
-    )
+    ]
+    protect = int((frame["hidden"] & (frame["reason"] == privacy.PROTECT)).sum())
+    few = int(frame["hidden"].sum()) - protect
+    if few:
+        parts.append(t(ctx.lang, "hidden_few_count", count=few))
+    if protect:
+        parts.append(t(ctx.lang, "hidden_protect_count", count=protect))
+    return " ".join(parts)
 
 
 def likert_summary(ctx: Context, frame: pd.DataFrame) -> str:
