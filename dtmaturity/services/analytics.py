@@ -166,7 +166,8 @@ def role_balance(
 @dataclass(frozen=True)
 class ReflectionView:
     rows: pd.DataFrame  # period, question_id, answer, question
-    hidden: pd.DataFrame  # period, matching, reason: texts not shown, and why (privacy.py)
+    # period, matching (all the period's texts, whatever the filters), reason: not shown, and why
+    hidden: pd.DataFrame
     matching: int  # texts that match the filters in the shown periods
     limit: int
 
@@ -194,6 +195,11 @@ def reflection_view(
         suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
     ]
     shown = tally["reason"].isna() & (tally["pool"] > 0)
+    # A hidden period is listed, with all its texts counted, whatever the filters: a search
+    # that changed its count (or whether it is listed) would tell what a small group wrote.
+    tally["matching"] = tally["matching"].where(shown, tally["texts"])
+    tally = tally[~shown | (tally["matching"] > 0)]
+    shown = shown[tally.index]
     rows = fetching.fetch(
         ctx,
         dashboards.reflection_rows(

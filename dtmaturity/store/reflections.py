@@ -19,14 +19,14 @@ REFLECTION_PERIODS_SQL = compose(
     WHERE $all_periods OR list_contains($periods, c.period)
     GROUP BY c.period
 ), matching AS (
-    SELECT r.period, count(*)::BIGINT AS matching
-    FROM reflection r JOIN subtree USING (unit_id)
-    WHERE """,
+    SELECT r.period, count(*)::BIGINT AS texts,
+           count(*) FILTER (WHERE """,
     _REFLECTION_FILTER,
-    """
+    """)::BIGINT AS matching
+    FROM reflection r JOIN subtree USING (unit_id)
     GROUP BY r.period
 )
-SELECT p.period, p.pool, m.matching
+SELECT p.period, p.pool, m.matching, m.texts
 FROM pool p JOIN matching m USING (period)
 ORDER BY p.period DESC
 """,
@@ -41,7 +41,8 @@ def reflection_periods(
     search: str,
 ) -> Query:
     """Per period (of `periods`, or all) with reflections matching the filters: how many leaders
-    checked in (the pool a text could come from) and how many texts match. Whether a period's
+    checked in (the pool a text could come from), how many texts match and how many it has in
+    all (`texts`: what a hidden period reports, so that no filter probes it). Whether a period's
     texts may be shown is the privacy rule's decision for the cell (unit, below), made by the
     service."""
     return Query(

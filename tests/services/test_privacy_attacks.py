@@ -128,3 +128,14 @@ def test_imported_respondents_count_towards_k_only_when_registered_leaders(ctx, 
     )
     user = analytics.item_trend(ctx, "x", "theme").query("item_id == 'user'").iloc[0]
     assert not user["hidden"] and user["mean"] == (1 + 5 + 5) / 3
+
+
+def test_a_search_does_not_probe_what_a_hidden_group_wrote(ctx):
+    add_units(ctx, [("r", None)])
+    add_checkins(ctx, "r", 1, reflection="Jeg vurderer å slutte.")
+    add_checkins(ctx, "r", 2, reflection="Vi deler data.", respondents=["x@e", "y@e"])
+    probes = [analytics.reflection_view(ctx, "r", search=word) for word in ("", "slutte", "zzz")]
+    assert all(view.rows.empty for view in probes)
+    assert [view.hidden.to_dict("records") for view in probes] == [
+        [{"period": PERIOD, "matching": 3, "reason": privacy.FEW}]
+    ] * 3
