@@ -31,7 +31,8 @@ class _FileState:
     """
 
     def __init__(self) -> None:
-        self.write_lock = threading.Lock()
+        # Re-entrant: a write started inside another write (same thread) must not deadlock.
+        self.write_lock = threading.RLock()
         self._count_lock = threading.Lock()
         self.version = 0
 
