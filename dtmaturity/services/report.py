@@ -82,9 +82,10 @@ def _signed(value: object) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):+.2f}"
 
 
-def _mean_or_hidden(ctx: Context, mean: object, hidden: object) -> str:
+def _mean_or_hidden(ctx: Context, mean: object, hidden: object, reason: object = None) -> str:
+    """The mean, or why it is hidden, in words."""
     if not pd.isna(hidden) and bool(hidden):
-        return t(ctx.lang, "col_hidden_mark")
+        return t(ctx.lang, privacy.reason_key(reason))
     return _number(mean)
 
 
@@ -164,8 +165,12 @@ def _changes_section(ctx: Context, unit_id: str, period: str) -> Section:
                     item.name[ctx.lang],
                     ""
                     if before is None
-                    else _mean_or_hidden(ctx, before["mean"], before["hidden"]),
-                    "" if now is None else _mean_or_hidden(ctx, now["mean"], now["hidden"]),
+                    else _mean_or_hidden(
+                        ctx, before["mean"], before["hidden"], before.get("reason")
+                    ),
+                    ""
+                    if now is None
+                    else _mean_or_hidden(ctx, now["mean"], now["hidden"], now.get("reason")),
                     _signed(change),
                 ]
             )
@@ -185,7 +190,11 @@ def _targets_section(ctx: Context, unit_id: str, period: str) -> Section:
         frame = targets.gaps(ctx, unit_id, kind, period=period)
         frame = frame[frame["target_period"].notna()]
         for row in frame.itertuples(index=False):
-            target = t(ctx.lang, "col_hidden_mark") if row.target_hidden else _number(row.target)
+            target = (
+                t(ctx.lang, privacy.reason_key(row.target_reason))
+                if row.target_hidden
+                else _number(row.target)
+            )
             rows.append(
                 [row.item, _number(row.mean), target, str(row.target_period), _signed(row.gap)]
             )
