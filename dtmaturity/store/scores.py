@@ -29,7 +29,8 @@ def node_trend(
     unit_id: str, periods: list[str] | None, items: list[tuple[str, str]], hidden: list[HiddenCell]
 ) -> Query:
     """One unit rolled up over its subtree, per item (id, name; in framework order) and period:
-    item_id, period, mean, n, item, hidden. Hidden cells keep their n but have no mean."""
+    item_id, period, mean, n, item, hidden, reason. Hidden cells keep their n but have no
+    mean."""
     params = {"unit": unit_id, **cells_params(periods, items, hidden)}
     return Query("node_trend", NODE_TREND_SQL, params)
 
@@ -68,7 +69,7 @@ def overview_cells(
     node_id: str, periods: list[str], items: list[tuple[str, str]], hidden: list[HiddenCell]
 ) -> Query:
     """The node (as "all of it", `is_total`) and each unit directly below it, per item and
-    period: row_id, unit, is_total, period, item_id, item, mean, n, hidden."""
+    period: row_id, unit, is_total, period, item_id, item, mean, n, hidden, reason."""
     params = {"node": node_id, **cells_params(periods, items, hidden)}
     return Query("overview_cells", OVERVIEW_CELLS_SQL, params)
 
@@ -162,8 +163,8 @@ ORDER BY c.level, c.period
 
 
 def compare(unit_id: str, item: tuple[str, str], hidden: list[HiddenCell]) -> Query:
-    """The unit, its parent and its top unit over time for one item, each decided within its
-    own family: group, role (unit | parent | organisation), period, mean, n, hidden, level."""
+    """The unit, its parent and its top unit over time for one item: group, role (unit | parent
+    | organisation), period, mean, n, hidden, reason, level, unit_id."""
     params = {"unit": unit_id, **cells_params(None, [item], hidden)}
     return Query("compare", COMPARE_SQL, params)
 
