@@ -17,13 +17,6 @@ from typing import Any
 
 from dtmaturity.store.querying import Query, compose
 
-# A respondent is registered for a unit when they hold its leader role (e-mails compared
-# without case).
-_REGISTERED = """
-    EXISTS (SELECT 1 FROM unit_member m
-            WHERE m.unit_id = x.unit_id AND lower(m.person_id) = lower(x.respondent))
-"""
-
 UNIT_PARENTS_SQL = "SELECT unit_id, parent_id FROM unit ORDER BY unit_id"
 
 
@@ -32,31 +25,40 @@ def unit_parents() -> Query:
     return Query("unit_parents", UNIT_PARENTS_SQL, {})
 
 
+# Imported rows whose respondent is not a registered leader of the unit (holds its leader role;
+# e-mails compared without case): they do not count towards k. Found from the imported answers
+# only (few, and filtered first), never by a lookup per answer.
+_UNREGISTERED_IMPORTS = """
+WITH unregistered AS (
+    SELECT a.unit_id, a.period, a.respondent, a.item_id, a.score
+    FROM answer a
+    LEFT JOIN (SELECT unit_id, lower(person_id) AS who FROM unit_member) m
+      ON m.unit_id = a.unit_id AND m.who = lower(a.respondent)
+    WHERE a.import_id IS NOT NULL AND m.who IS NULL
+      AND ($all_periods OR list_contains($periods, a.period))
+)
+"""
+
 SCORE_GROUPS_SQL = compose(
+    _UNREGISTERED_IMPORTS,
     """
-WITH uncounted AS (
-    SELECT x.unit_id, x.period, x.item_id, count(*) AS n
-    FROM answer x
-    WHERE x.import_id IS NOT NULL AND x.score IS NOT NULL
-      AND list_contains($item_ids, x.item_id)
-      AND ($all_periods OR list_contains($periods, x.period))
-      AND NOT """,
-    _REGISTERED,
-    """
+, uncounted AS (
+    SELECT unit_id, period, item_id, count(*) AS n,
+           count(*) FILTER (WHERE respondent = $me) AS n_own
+    FROM unregistered
+    WHERE score IS NOT NULL AND list_contains($item_ids, item_id)
     GROUP BY ALL
 ), own AS (
-    SELECT x.unit_id, x.period, x.item_id, count(*) AS n_own
-    FROM answer x
-    WHERE x.respondent = $me AND x.score IS NOT NULL
-      AND list_contains($item_ids, x.item_id)
-      AND ($all_periods OR list_contains($periods, x.period))
-      AND (x.import_id IS NULL OR """,
-    _REGISTERED,
-    """)
+    SELECT unit_id, period, item_id, count(*) AS n_own
+    FROM answer
+    WHERE respondent = $me AND score IS NOT NULL
+      AND list_contains($item_ids, item_id)
+      AND ($all_periods OR list_contains($periods, period))
     GROUP BY ALL
 )
 SELECT r.unit_id, r.period, r.item_id AS key,
-       (r.n - coalesce(x.n, 0))::BIGINT AS n, coalesce(o.n_own, 0)::BIGINT AS n_own
+       (r.n - coalesce(x.n, 0))::BIGINT AS n,
+       (coalesce(o.n_own, 0) - coalesce(x.n_own, 0))::BIGINT AS n_own
 FROM answer_rollup r
 LEFT JOIN uncounted x USING (unit_id, period, item_id)
 LEFT JOIN own o USING (unit_id, period, item_id)
@@ -82,17 +84,15 @@ def score_groups(periods: list[str] | None, item_ids: list[str], me: str) -> Que
 
 
 CHECKIN_GROUPS_SQL = compose(
+    _UNREGISTERED_IMPORTS,
     """
-WITH marked AS (
-    SELECT x.unit_id, x.period, x.respondent,
-           NOT EXISTS (SELECT 1 FROM answer a
-                       WHERE a.unit_id = x.unit_id AND a.period = x.period
-                         AND a.respondent = x.respondent AND a.import_id IS NOT NULL)
-           OR """,
-    _REGISTERED,
-    """ AS counts
-    FROM checkin x
-    WHERE $all_periods OR list_contains($periods, x.period)
+, uncounted AS (
+    SELECT DISTINCT unit_id, period, respondent FROM unregistered
+), marked AS (
+    SELECT c.unit_id, c.period, c.respondent, x.respondent IS NULL AS counts
+    FROM checkin c
+    LEFT JOIN uncounted x USING (unit_id, period, respondent)
+    WHERE $all_periods OR list_contains($periods, c.period)
 )
 SELECT unit_id, period, '' AS key,
        count(*) FILTER (WHERE counts)::BIGINT AS n,
@@ -105,7 +105,8 @@ GROUP BY unit_id, period
 
 def checkin_groups(periods: list[str] | None, me: str) -> Query:
     """Per unit and quarter: the check-ins at the unit that count towards k (the group behind
-    role picks and reflections) and the viewer's among them; `key` is ''."""
+    role picks and reflections: a check-in with an imported answer from someone who is not a
+    registered leader of the unit does not) and the viewer's among them; `key` is ''."""
     return Query(
         "checkin_groups",
         CHECKIN_GROUPS_SQL,
