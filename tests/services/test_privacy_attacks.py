@@ -8,8 +8,9 @@ from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
 from privacyattack import disclosed
 
 from dtmaturity.domain import privacy
-from dtmaturity.services import analytics, imports
+from dtmaturity.services import analytics, imports, targets
 from dtmaturity.store import people as people_sql
+from dtmaturity.store import plans
 
 
 def user_cell(frame: pd.DataFrame, row_id: str, *, total: bool = False) -> pd.Series:
@@ -139,3 +140,21 @@ def test_a_search_does_not_probe_what_a_hidden_group_wrote(ctx):
     assert [view.hidden.to_dict("records") for view in probes] == [
         [{"period": PERIOD, "matching": 3, "reason": privacy.FEW}]
     ] * 3
+
+
+def test_targets_are_hidden_by_the_same_rule_as_scores(ctx):
+    add_units(ctx, [("p", None), ("a", "p"), ("b", "p")])
+    people = {"a": add_checkins(ctx, "a", 5), "b": add_checkins(ctx, "b", 1)}
+
+    def set_targets(cur) -> None:
+        for unit, respondents in people.items():
+            for person in respondents:
+                plans.save_targets(cur, (unit, PERIOD, person), "2027-Q2", [("user", 4, 5)])
+
+    ctx.store.write(set_targets, audit=TEST_AUDIT)
+    reasons = {
+        unit: targets.unit_targets(ctx, unit, "theme")["reason"].iloc[0] for unit in ("a", "b")
+    }
+    assert reasons == {"a": privacy.PROTECT, "b": privacy.FEW}
+    whole = targets.unit_targets(ctx, "p", "theme").iloc[0]
+    assert not whole["hidden"] and whole["target"] == 4.0 and whole["n"] == 6
