@@ -12,7 +12,7 @@ from pathlib import Path
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import FrameworkError
 from dtmaturity.domain.i18n import t
-from dtmaturity.services import actions, demo, exports, imports, people, report
+from dtmaturity.services import actions, demo, exports, import_actions, imports, people, report
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
@@ -225,7 +225,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"dtmaturity import: no such file: {args.file}", file=sys.stderr)
         return 2
-    if actions.is_actions_file(args.file):
+    if import_actions.is_actions_file(args.file):
         return _actions_import(ctx, args)  # recognised from its header: an actions file
     mapping = _parse_mapping(args.map)
     result = imports.run(
@@ -282,7 +282,7 @@ def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"dtmaturity actions import: no such file: {args.file}", file=sys.stderr)
         return 2
-    result = actions.import_actions(ctx, args.file, dry_run=args.dry_run)
+    result = import_actions.import_actions(ctx, args.file, dry_run=args.dry_run)
     for problem in result.problems:
         print(problem.line(result.file_name, args.lang), file=sys.stderr)
     if result.problems:

@@ -30,9 +30,16 @@ from dtmaturity.domain.importformat import (
 from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import actions, authz
+from dtmaturity.services import authz, import_actions
 from dtmaturity.services.context import Context
-from dtmaturity.store import imports as sql
+from dtmaturity.store import (
+    header_mappings,
+    import_checks,
+    import_log,
+    import_staging,
+    import_writes,
+)
+from dtmaturity.store import imports as sql  # units files
 
 # Extra details of a problem, in the order the SQL returns them.
 _DETAILS = {
@@ -138,13 +145,13 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
         for key in {normalise(n) for n in (item.id, item.name["nb"], item.name["en"])}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     periods = []
-    for raw in sql.distinct_values(cur, "all_rows", "period_raw"):
+    for raw in import_staging.distinct_values(cur, "all_rows", "period_raw"):
         try:
             periods.append((raw, str(Period.parse_flexible(raw))))
         except PeriodError:
             periods.append((raw, None))
     scores = []
-    for raw in sql.distinct_values(cur, "cells", "score_raw"):
+    for raw in import_staging.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
             levels = [(lv.value, lv.label["nb"], lv.label["en"]) for lv in scale.levels]
             scores.append((raw, scale.id, parse_score(raw, levels)))
@@ -153,7 +160,7 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
         for role in fw.roles
         for key in {normalise(n) for n in (role.id, role.name["nb"], role.name["en"])}
     ]
-    sql.load_lookups(
+    import_staging.load_lookups(
         cur, items=items, periods=periods, scores=scores, roles=roles, allowed_units=_allowed(ctx)
     )
 
@@ -164,7 +171,7 @@ def _validate_answers(
     keys = layout.keys
     used = [*keys.values(), *layout.items, *layout.comments, *layout.roles, *layout.reflections]
     comment_for = {item: column for column, item in layout.comments.items()}
-    sql.load_answer_rows(
+    import_staging.load_answer_rows(
         cur,
         keys=keys,
         used_columns=used,
@@ -182,18 +189,18 @@ def _validate_answers(
             for column, item_id in layout.items.items()
         ],
     )
-    sql.load_extra_cells(
+    import_staging.load_extra_cells(
         cur,
         keys,
         roles=[(c, kind, headers[c]) for c, kind in layout.roles.items()],
         reflections=[(c, q, headers[c]) for c, q in layout.reflections.items()],
     )
-    sql.all_rows_view(cur)
+    import_staging.all_rows_view(cur)
     _lookups(ctx, cur)
-    sql.resolve_answers(cur)
-    sql.resolve_extras(cur)
+    import_staging.resolve_answers(cur)
+    import_staging.resolve_extras(cur)
     columns = _column_names(layout, headers)
-    rows = sql.answer_problems(cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH)
+    rows = import_checks.answer_problems(cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH)
     return [_problem(row, columns) for row in rows]
 
 
@@ -255,7 +262,7 @@ def saved_mapping(ctx: Context, headers: tuple[str, ...] | list[str]) -> dict[st
     """The header mapping saved for files with these headers, or an empty one."""
     authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
-        text = sql.saved_mapping(cur, header_signature(headers))
+        text = header_mappings.saved_mapping(cur, header_signature(headers))
     return json.loads(text) if text else {}
 
 
@@ -265,7 +272,9 @@ def save_mapping(ctx: Context, headers: tuple[str, ...], mapping: dict[str, str]
     clean = {normalise(h): target for h, target in mapping.items() if target}
     payload = json.dumps(clean, ensure_ascii=False, sort_keys=True)
     ctx.write(
-        lambda cur: sql.save_mapping(cur, header_signature(headers), payload, ctx.actor.user_id),
+        lambda cur: header_mappings.save_mapping(
+            cur, header_signature(headers), payload, ctx.actor.user_id
+        ),
         "import.mapping.save",
         details={"headers": len(headers)},
     )
@@ -294,7 +303,7 @@ def run(
         except CsvFileError as exc:
             result.problems.append(Problem(None, None, None, exc.key, exc.params))
             return result
-        if actions.is_actions_header(source.headers):
+        if import_actions.is_actions_header(source.headers):
             return _run_actions(ctx, path, result.file_name, source.dialect, dry_run=dry_run)
         if mapping is None:
             mapping = saved_mapping(ctx, source.headers)
@@ -338,7 +347,7 @@ def _run_actions(
 ) -> ImportResult:
     """An actions file (recognised from its header) goes to the actions import, which checks
     every row and writes all or nothing; its result is reported like any import's."""
-    done = actions.import_actions(ctx, path, name=name, dry_run=dry_run)
+    done = import_actions.import_actions(ctx, path, name=name, dry_run=dry_run)
     return ImportResult(
         file_name=name,
         file_format="actions",
@@ -360,7 +369,7 @@ def _work(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    result.rows_total = sql.stage(
+    result.rows_total = import_staging.stage(
         cur, str(source.path), source.delimiter, len(source.headers), source.skip_lines
     )
     if layout.format == "units":
@@ -371,13 +380,13 @@ def _work(
     if layout.format == "units":
         preview = sql.select_valid_units(cur, bad_rows)
     else:
-        sql.select_valid(cur, bad_rows)
-        preview = sql.preview(cur)
-        result.other_changes = sum(sql.extra_change_counts(cur))
+        import_writes.select_valid(cur, bad_rows)
+        preview = import_writes.preview(cur)
+        result.other_changes = sum(import_writes.extra_change_counts(cur))
     result.preview = [PreviewRow(*row) for row in preview]
     if dry_run or (result.problems and not skip_invalid):
         raise _Rollback
-    import_id = sql.new_import(
+    import_id = import_writes.new_import(
         cur,
         file_name=source.name,
         sha256=source.sha256,
@@ -391,10 +400,12 @@ def _work(
         new, updated, unchanged = sql.write_units(cur, import_id)
         counts = {"units_new": new, "units_updated": updated, "unchanged": unchanged}
     else:
-        new, updated, unchanged = sql.write_answers(cur, import_id, ctx.framework.version_key)
+        new, updated, unchanged = import_writes.write_answers(
+            cur, import_id, ctx.framework.version_key
+        )
         counts = {"new": new, "updated": updated, "unchanged": unchanged}
         counts["other"] = result.other_changes
-    sql.finish_import(cur, import_id, counts)
+    import_writes.finish_import(cur, import_id, counts)
     result.import_id, result.written = import_id, True
 
 
@@ -438,7 +449,7 @@ class LogEntry:
 def log(ctx: Context, limit: int = 200) -> list[LogEntry]:
     authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
-        return [LogEntry(*row) for row in sql.import_log(cur, limit)]
+        return [LogEntry(*row) for row in import_log.import_log(cur, limit)]
 
 
 class UndoError(ValueError):
@@ -453,14 +464,14 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
     authz.require_coordinate(ctx)
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
-        status = sql.import_status(cur, import_id)
+        status = import_log.import_status(cur, import_id)
         if status is None:
             raise UndoError("undo_unknown", id=import_id)
         if status[1] is not None:
             raise UndoError("undo_already", id=import_id)
         if status[2] != ctx.actor.user_id and not access.is_admin(ctx.actor.grants):
             raise AccessDenied("access_undo", id=import_id)
-        return sql.undo_import(cur, import_id, ctx.actor.user_id)
+        return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))
 

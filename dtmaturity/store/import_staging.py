@@ -1,0 +1,256 @@
+"""Staging a file for import: read_csv into TEMP stage, then the answer cells and lookups.
+
+The file is read by DuckDB into a temporary staging table of text columns c0..cN, whose rowid
+is the record's position, so `rowid + 1` is the row a spreadsheet shows (header = row 1).
+Column names c0..cN are generated here from integers, never from file content; every value
+from the file or the user is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def _col(index: int) -> str:
+    return f"c{int(index)}"
+
+
+def stage(cur: Cursor, path: str, delimiter: str, columns: int, skip: int = 0) -> int:
+    """Read the whole file into TEMP TABLE stage; returns the number of data rows.
+
+    The fast path reads in parallel with a fixed column count. A file with short rows (a
+    spreadsheet that drops trailing empty cells) is read again with null padding, which DuckDB
+    supports only single-threaded when quoted fields span lines. Temporary tables number their
+    rows from an offset, so TEMP stage_start keeps the header's rowid: a record's spreadsheet
+    row is `rowid - start + 1`.
+    """
+    names = {_col(i): "VARCHAR" for i in range(columns)}
+    options = (
+        "delim = ?, header = false, columns = ?, skip = ?, quote = '\"', escape = '\"', "
+        "auto_detect = false"
+    )
+    try:
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options})",  # noqa: S608 (constant options)
+            [path, delimiter, names, skip],
+        )
+    except duckdb.Error:
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options}, "  # noqa: S608
+            "null_padding = true, parallel = false)",
+            [path, delimiter, names, skip],
+        )
+    count, start = cur.execute("SELECT count(*) - 1, min(rowid) FROM stage").fetchone()
+    cur.execute("CREATE OR REPLACE TEMP TABLE stage_start AS SELECT ?::BIGINT AS start", [start])
+    return int(count)
+
+
+# The spreadsheet row of a staged record, and "not the header" (see stage()).
+ROW = "(rowid - (SELECT start FROM stage_start) + 1)"
+DATA = "rowid > (SELECT start FROM stage_start)"
+
+
+def _cell(index: int | None) -> str:
+    """A trimmed cell, NULL when empty; NULL when the column is absent."""
+    return f"nullif(trim({_col(index)}), '')" if index is not None else "NULL"
+
+
+def _raw(index: int | None) -> str:
+    """A cell exactly as written (free text keeps its spaces), NULL when empty."""
+    return f"nullif({_col(index)}, '')" if index is not None else "NULL"
+
+
+def _not_empty_row(columns: Iterable[int]) -> str:
+    parts = [f"{_cell(i)} IS NOT NULL" for i in columns]
+    return "(" + " OR ".join(parts or ["false"]) + ")"
+
+
+def _keys(keys: dict[str, int]) -> str:
+    return (
+        f"{_cell(keys.get('unit'))} AS unit_raw, {_cell(keys.get('period'))} AS period_raw, "
+        f"{_cell(keys.get('respondent'))} AS respondent"
+    )
+
+
+def load_answer_rows(
+    cur: Cursor,
+    *,
+    keys: dict[str, int],
+    used_columns: Sequence[int],
+    long_item: tuple[int, int, int | None] | None,
+    wide_items: Sequence[tuple[str, int, int | None, str, str | None]],
+) -> None:
+    """TEMP cells: one row per answer given, with its row's unit, period and respondent.
+
+    long_item: (item column, score column, comment column) of a long file; every non-empty row
+    is a cell, so a row without an item is reported. wide_items: (item id, score column,
+    comment column, score header, comment header); a cell exists where a score or comment is.
+    """
+    selects, params = [], []
+    if long_item is not None:
+        item, score, comment = long_item
+        selects.append(
+            f"""SELECT {ROW} AS row, {_keys(keys)}, {_cell(item)} AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
+                       NULL AS score_col, NULL AS comment_col
+                FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
+        )
+    for item_id, score, comment, score_header, comment_header in wide_items:
+        selects.append(
+            f"""SELECT {ROW} AS row, {_keys(keys)}, ? AS item_raw, {_cell(score)} AS score_raw,
+                       {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
+                FROM stage
+                WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
+        )
+        params += [item_id, score_header, comment_header]
+    body = " UNION ALL ".join(selects) or (
+        "SELECT NULL::BIGINT AS row, NULL AS unit_raw, NULL AS period_raw, NULL AS respondent, "
+        "NULL AS item_raw, NULL AS score_raw, NULL AS comment, NULL AS score_col, "
+        "NULL AS comment_col WHERE false"
+    )
+    # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
+    kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
+    # Each import has a cursor of its own, so the temporary names never clash.
+    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (generated)
+    # Rows of a wide file with nothing but role picks or reflections still need their keys
+    # checked; in a long file every non-empty row is a cell already.
+    only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE rows AS
+            SELECT {ROW} AS row, {_keys(keys)} FROM stage
+            WHERE {DATA} AND {_not_empty_row(used_columns)} AND {only_extras}"""  # noqa: S608
+    )
+
+
+def load_extra_cells(
+    cur: Cursor,
+    keys: dict[str, int],
+    roles: Sequence[tuple[int, str, str]],
+    reflections: Sequence[tuple[int, str, str]],
+) -> None:
+    """TEMP role_cells(row, keys, kind, raw, col) and reflection_cells(row, keys, question_id,
+    text, col) from a wide file's optional columns."""
+    key_types = "unit_raw VARCHAR, period_raw VARCHAR, respondent VARCHAR"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE role_cells (row BIGINT, {key_types}, kind VARCHAR, "
+        "raw VARCHAR, col VARCHAR)"
+    )
+    for column, kind, header in roles:
+        cur.execute(
+            f"""INSERT INTO role_cells SELECT {ROW}, {_keys(keys)}, ?, {_cell(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            [kind, header],
+        )
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE reflection_cells (row BIGINT, {key_types}, "
+        "question_id VARCHAR, text VARCHAR, col VARCHAR)"
+    )
+    for column, question_id, header in reflections:
+        cur.execute(
+            f"""INSERT INTO reflection_cells SELECT {ROW}, {_keys(keys)}, ?, {_raw(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            [question_id, header],
+        )
+
+
+def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
+    """Distinct non-empty values of a staging column (periods, scores: a handful each)."""
+    allowed = {("all_rows", "period_raw"), ("cells", "score_raw")}
+    if (table, column) not in allowed:
+        raise ValueError(f"not a staging column: {table}.{column}")
+    sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
+    return [r[0] for r in cur.execute(sql).fetchall()]
+
+
+def load_lookups(
+    cur: Cursor,
+    *,
+    items: Sequence[tuple[str, str, int, int, str]],
+    periods: Sequence[tuple[str, str | None]],
+    scores: Sequence[tuple[str, str, float | None]],
+    roles: Sequence[tuple[str, str]],
+    allowed_units: Sequence[str] | None = None,
+) -> None:
+    """Small lookup tables: item names (key, item_id, min, max, scale), parsed periods and
+    scores (raw → value per scale), role names (key, role_id), and units by id or unique name."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE item_lookup "
+        "(key VARCHAR, item_id VARCHAR, scale_min INTEGER, scale_max INTEGER, scale_id VARCHAR)"
+    )
+    cur.executemany("INSERT INTO item_lookup VALUES (?, ?, ?, ?, ?)", list(items))
+    cur.execute("CREATE OR REPLACE TEMP TABLE period_lookup (raw VARCHAR, period VARCHAR)")
+    if periods:
+        cur.executemany("INSERT INTO period_lookup VALUES (?, ?)", list(periods))
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE score_lookup (raw VARCHAR, scale_id VARCHAR, value DOUBLE)"
+    )
+    if scores:
+        cur.executemany("INSERT INTO score_lookup VALUES (?, ?, ?)", list(scores))
+    cur.execute("CREATE OR REPLACE TEMP TABLE role_lookup (key VARCHAR, role_id VARCHAR)")
+    cur.executemany("INSERT INTO role_lookup VALUES (?, ?)", list(roles))
+    # The units the acting person may import for (None: all of them).
+    if allowed_units is None:
+        cur.execute("CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unit_id FROM unit")
+    else:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unnest(?::VARCHAR[]) AS unit_id",
+            [list(allowed_units)],
+        )
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE unit_lookup AS
+           SELECT lower(unit_id) AS key, unit_id FROM unit
+           UNION ALL
+           SELECT lower(name), min(unit_id) FROM unit
+           WHERE lower(name) NOT IN (SELECT lower(unit_id) FROM unit)
+           GROUP BY lower(name) HAVING count(*) = 1"""
+    )
+
+
+def all_rows_view(cur: Cursor) -> None:
+    """VIEW all_rows: the keys of every data row, wherever they came from."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP VIEW all_rows AS
+           SELECT row, unit_raw, period_raw, respondent FROM cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM rows
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM role_cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM reflection_cells"""
+    )
+
+
+def resolve_answers(cur: Cursor) -> None:
+    """TEMP resolved: each answer cell with unit, period, item and score looked up; and the
+    same for the rows and the role and reflection cells (small)."""
+    lookups = """LEFT JOIN unit_lookup u ON u.key = lower(x.unit_raw)
+                 LEFT JOIN period_lookup p ON p.raw = x.period_raw"""
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE resolved AS
+            SELECT x.*, u.unit_id, p.period, i.item_id, i.scale_min, i.scale_max,
+                   s.value AS score_value
+            FROM cells x {lookups}
+            LEFT JOIN item_lookup i ON i.key = lower(x.item_raw)
+            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id"""  # noqa: S608 (constants)
+    )
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE resolved_extra_rows AS
+            SELECT x.row, x.unit_raw, x.period_raw, x.respondent, u.unit_id, p.period
+            FROM (SELECT row, unit_raw, period_raw, respondent FROM rows
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM role_cells
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM reflection_cells) x
+            {lookups}"""  # noqa: S608 (constants)
+    )
+
+
+def resolve_extras(cur: Cursor) -> None:
+    """Role names in role cells resolved to ids: one row per name in a cell."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE role_cells_resolved AS
+           SELECT c.row, c.kind, c.col, part.raw, l.role_id
+           FROM role_cells c,
+                (SELECT unnest(regexp_split_to_array(trim(c.raw), '\\s*[|;,]\\s*')) AS raw) part
+           LEFT JOIN role_lookup l ON l.key = lower(part.raw)
+           WHERE part.raw <> ''"""
+    )
