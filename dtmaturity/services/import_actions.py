@@ -8,7 +8,6 @@ themselves (create, status, export) are services/actions.py.
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,7 @@ from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz
+from dtmaturity.services import authz, workdirs
 from dtmaturity.services.actions import _as_actions, _known_units, _today
 from dtmaturity.services.context import Context
 from dtmaturity.store import import_writes
@@ -70,8 +69,8 @@ def is_actions_file(path: Path) -> bool:
     """Does the file's header say it is an actions file? (False for anything unreadable: the
     answers import then reports what is wrong with it.)"""
     try:
-        with tempfile.TemporaryDirectory(prefix="dtmaturity-actions-") as folder:
-            return is_actions_header(open_source(path, workdir=Path(folder)).headers)
+        with workdirs.workdir("actions") as folder:
+            return is_actions_header(open_source(path, workdir=folder).headers)
     except (CsvFileError, OSError):
         return False
 
@@ -298,8 +297,9 @@ def import_actions(
     authz.require_coordinate(ctx)
     result = ActionImportResult(file_name=name or path.name)
     try:
-        with tempfile.TemporaryDirectory(prefix="dtmaturity-actions-") as folder:
-            rows, headers = _read_rows(ctx, path, result, Path(folder))
+        with workdirs.workdir("actions") as folder:
+            rows, headers = _read_rows(ctx, path, result, folder)
+            source = open_source(path, result.file_name, workdir=folder)
     except CsvFileError as exc:
         result.problems.append(ImportProblem(None, None, None, exc.key, dict(exc.params)))
         return result
@@ -309,7 +309,6 @@ def import_actions(
     if result.problems:
         return result
     now = _today(today)
-    source = open_source(path, result.file_name)
 
     def work(cur: sql.Cursor) -> None:
         # In the import log like any import, so `imports undo` can put the actions back.

@@ -11,6 +11,7 @@ Cursor = duckdb.DuckDBPyConnection
 _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
    OR unit_id NOT IN (SELECT unit_id FROM allowed_unit)
    OR period IN (SELECT period FROM period_lock)
+   OR period > (SELECT period FROM current_period)
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
    OR length(comment) > $max_comment"""
@@ -31,6 +32,8 @@ UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
   FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
 UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
   FROM checked WHERE period IN (SELECT period FROM period_lock)
+UNION SELECT row, 'period', period_raw, 'error_future_period', period, NULL
+  FROM checked WHERE period > (SELECT period FROM current_period)
 """
 _CELL_PROBLEMS = """
 SELECT row, coalesce(score_col, 'item'), item_raw, 'import_missing_item', NULL, NULL
@@ -52,6 +55,10 @@ UNION ALL SELECT row, coalesce(comment_col, 'comment'), left(comment, 40) || 'â€
   FROM suspect WHERE length(comment) > $max_comment
 UNION ALL SELECT row, col, raw, 'import_unknown_role', NULL, NULL
   FROM role_cells_resolved WHERE role_id IS NULL
+UNION ALL SELECT row, min(col), NULL, 'error_too_many_roles',
+       count(DISTINCT role_id)::VARCHAR, $max_roles::VARCHAR
+  FROM role_cells_resolved WHERE role_id IS NOT NULL
+  GROUP BY row, kind HAVING count(DISTINCT role_id) > $max_roles
 UNION ALL SELECT row, col, left(text, 40) || 'â€¦', 'import_reflection_too_long',
        length(text)::VARCHAR, $max_reflection::VARCHAR
   FROM reflection_cells WHERE length(text) > $max_reflection
@@ -80,12 +87,14 @@ FROM (
 """
 
 
-def answer_problems(cur: Cursor, max_comment: int, max_reflection: int) -> list[tuple]:
+def answer_problems(
+    cur: Cursor, max_comment: int, max_reflection: int, max_roles: int = 3
+) -> list[tuple]:
     """Every problem in the staged answers, in one pass, ordered by row.
 
     One scan picks the suspect cells; the detailed checks then run on those few only.
     """
-    params = {"max_comment": max_comment, "max_reflection": max_reflection}
+    params = {"max_comment": max_comment, "max_reflection": max_reflection, "max_roles": max_roles}
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE {_SUSPECT}",  # noqa: S608 (constants)
         {"max_comment": max_comment},

@@ -8,6 +8,7 @@ from the file or the user is a bound parameter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import duckdb
@@ -19,39 +20,95 @@ def _col(index: int) -> str:
     return f"c{int(index)}"
 
 
-def stage(cur: Cursor, path: str, delimiter: str, columns: int, skip: int = 0) -> int:
+class StageError(ValueError):
+    """The file could not be read as CSV. `key` names the message; `row` is where DuckDB
+    stopped. Never the line's content: DuckDB's own message quotes it ("Original Line: …"),
+    and a line holds e-mails and comments, so only the kind of error and its line survive."""
+
+    def __init__(self, key: str, row: int | None = None, **params: object) -> None:
+        self.key, self.row, self.params = key, row, params
+        super().__init__(key if row is None else f"{key} (row {row})")
+
+
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _stage_error(exc: duckdb.Error, skip: int) -> StageError:
+    text = str(exc)
+    line = _LINE.search(text)
+    row = int(line.group(1)) - skip if line else None
+    columns = _COLUMNS.search(text)
+    if "unterminated quote" in text:
+        return StageError("csv_unterminated_quote", row)
+    if columns and int(columns.group(2)) > int(columns.group(1)):
+        return StageError(
+            "csv_too_many_columns", row, expected=columns.group(1), found=columns.group(2)
+        )
+    if "Maximum line size" in text or "maximum_line_size" in text:
+        return StageError("csv_line_too_long", row)
+    if "unicode" in text.lower() or "utf-8" in text.lower():
+        return StageError("csv_bad_bytes_at", row)
+    return StageError("csv_malformed_at" if row else "csv_malformed_file", row)
+
+
+def stage(
+    cur: Cursor,
+    path: str,
+    delimiter: str,
+    columns: int,
+    skip: int = 0,
+    *,
+    header_rows: int = 1,
+    odd_quotes: bool = False,
+) -> int:
     """Read the whole file into TEMP TABLE stage; returns the number of data rows.
 
-    The fast path reads in parallel with a fixed column count. A file with short rows (a
-    spreadsheet that drops trailing empty cells) is read again with null padding, which DuckDB
-    supports only single-threaded when quoted fields span lines. Temporary tables number their
-    rows from an offset, so TEMP stage_start keeps the header's rowid: a record's spreadsheet
-    row is `rowid - start + 1`.
+    Runs outside the write transaction (Store.write's `prepare`), so a failed read can be
+    tried another way. The fast path reads in parallel with a fixed column count. A file with
+    short rows (a spreadsheet that drops trailing empty cells) is read again with null padding,
+    in parallel unless quoted fields span lines; single-threaded null padding would read an
+    unterminated quote as the end of the file, so it is used only when every quote is closed
+    (`odd_quotes` false). Temporary tables number their rows from an offset, so TEMP
+    stage_start keeps the header's rowid: a record's spreadsheet row is `rowid - start + 1`;
+    data starts after `header_rows` records.
     """
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
         "delim = ?, header = false, columns = ?, skip = ?, quote = '\"', escape = '\"', "
         "auto_detect = false"
     )
+    create = f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options}"  # noqa: S608 (constant options)
+    params = [path, delimiter, names, skip]
     try:
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options})",  # noqa: S608 (constant options)
-            [path, delimiter, names, skip],
-        )
-    except duckdb.Error:
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options}, "  # noqa: S608
-            "null_padding = true, parallel = false)",
-            [path, delimiter, names, skip],
-        )
-    count, start = cur.execute("SELECT count(*) - 1, min(rowid) FROM stage").fetchone()
-    cur.execute("CREATE OR REPLACE TEMP TABLE stage_start AS SELECT ?::BIGINT AS start", [start])
-    return int(count)
+        cur.execute(create + ")", params)
+    except duckdb.Error as exc:
+        first = _stage_error(exc, skip)
+        if not (_COLUMNS.search(str(exc)) and first.key != "csv_too_many_columns"):
+            raise first from None
+        try:
+            cur.execute(create + ", null_padding = true)", params)
+        except duckdb.Error as again:
+            if "parallel" not in str(again):
+                raise _stage_error(again, skip) from None
+            if odd_quotes:
+                raise StageError("csv_unterminated_quote") from None
+            try:
+                cur.execute(create + ", null_padding = true, parallel = false)", params)
+            except duckdb.Error as last:
+                raise _stage_error(last, skip) from None
+    count, start = cur.execute("SELECT count(*), min(rowid) FROM stage").fetchone()
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_start AS "
+        "SELECT ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
+        [start, start, header_rows],
+    )
+    return max(int(count) - header_rows, 0)
 
 
-# The spreadsheet row of a staged record, and "not the header" (see stage()).
+# The spreadsheet row of a staged record, and "not a header row" (see stage()).
 ROW = "(rowid - (SELECT start FROM stage_start) + 1)"
-DATA = "rowid > (SELECT start FROM stage_start)"
+DATA = "rowid >= (SELECT first_data FROM stage_start)"
 
 
 def _cell(index: int | None) -> str:
@@ -69,10 +126,29 @@ def _not_empty_row(columns: Iterable[int]) -> str:
     return "(" + " OR ".join(parts or ["false"]) + ")"
 
 
-def _keys(keys: dict[str, int]) -> str:
+_PREFIX = re.compile(r"^[a-z]+$")
+
+
+def _respondent(keys: dict[str, int], prefix: str | None) -> str:
+    """The respondent: an e-mail compared case-insensitively (stored in lower case), other ids as
+    written; a survey tool's `anonymous` or an empty e-mail falls back to the tool's response
+    id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS, checked here)."""
+    email = _cell(keys.get("respondent"))
+    person = (
+        f"CASE WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL "
+        f"WHEN contains({email}, '@') THEN lower({email}) ELSE {email} END"
+        if "respondent" in keys
+        else "NULL"
+    )
+    if "respondent_id" not in keys or prefix is None or not _PREFIX.match(prefix):
+        return person
+    return f"coalesce({person}, '{prefix}:' || {_cell(keys['respondent_id'])})"
+
+
+def _keys(keys: dict[str, int], prefix: str | None = None) -> str:
     return (
         f"{_cell(keys.get('unit'))} AS unit_raw, {_cell(keys.get('period'))} AS period_raw, "
-        f"{_cell(keys.get('respondent'))} AS respondent"
+        f"{_respondent(keys, prefix)} AS respondent"
     )
 
 
@@ -83,6 +159,7 @@ def load_answer_rows(
     used_columns: Sequence[int],
     long_item: tuple[int, int, int | None] | None,
     wide_items: Sequence[tuple[str, int, int | None, str, str | None]],
+    respondent_prefix: str | None = None,
 ) -> None:
     """TEMP cells: one row per answer given, with its row's unit, period and respondent.
 
@@ -94,14 +171,14 @@ def load_answer_rows(
     if long_item is not None:
         item, score, comment = long_item
         selects.append(
-            f"""SELECT {ROW} AS row, {_keys(keys)}, {_cell(item)} AS item_raw,
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, {_cell(item)} AS item_raw,
                        {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
                        NULL AS score_col, NULL AS comment_col
                 FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
         )
     for item_id, score, comment, score_header, comment_header in wide_items:
         selects.append(
-            f"""SELECT {ROW} AS row, {_keys(keys)}, ? AS item_raw, {_cell(score)} AS score_raw,
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, ? AS item_raw, {_cell(score)} AS score_raw,
                        {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
                 FROM stage
                 WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
@@ -121,7 +198,7 @@ def load_answer_rows(
     only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE rows AS
-            SELECT {ROW} AS row, {_keys(keys)} FROM stage
+            SELECT {ROW} AS row, {_keys(keys, respondent_prefix)} FROM stage
             WHERE {DATA} AND {_not_empty_row(used_columns)} AND {only_extras}"""  # noqa: S608
     )
 
@@ -131,6 +208,7 @@ def load_extra_cells(
     keys: dict[str, int],
     roles: Sequence[tuple[int, str, str]],
     reflections: Sequence[tuple[int, str, str]],
+    respondent_prefix: str | None = None,
 ) -> None:
     """TEMP role_cells(row, keys, kind, raw, col) and reflection_cells(row, keys, question_id,
     text, col) from a wide file's optional columns."""
@@ -141,7 +219,7 @@ def load_extra_cells(
     )
     for column, kind, header in roles:
         cur.execute(
-            f"""INSERT INTO role_cells SELECT {ROW}, {_keys(keys)}, ?, {_cell(column)}, ?
+            f"""INSERT INTO role_cells SELECT {ROW}, {_keys(keys, respondent_prefix)}, ?, {_cell(column)}, ?
                 FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
             [kind, header],
         )
@@ -151,7 +229,7 @@ def load_extra_cells(
     )
     for column, question_id, header in reflections:
         cur.execute(
-            f"""INSERT INTO reflection_cells SELECT {ROW}, {_keys(keys)}, ?, {_raw(column)}, ?
+            f"""INSERT INTO reflection_cells SELECT {ROW}, {_keys(keys, respondent_prefix)}, ?, {_raw(column)}, ?
                 FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
             [question_id, header],
         )
@@ -174,6 +252,7 @@ def load_lookups(
     scores: Sequence[tuple[str, str, float | None]],
     roles: Sequence[tuple[str, str]],
     allowed_units: Sequence[str] | None = None,
+    current_period: str | None = None,
 ) -> None:
     """Small lookup tables: item names (key, item_id, min, max, scale), parsed periods and
     scores (raw → value per scale), role names (key, role_id), and units by id or unique name."""
@@ -190,6 +269,11 @@ def load_lookups(
     )
     if scores:
         cur.executemany("INSERT INTO score_lookup VALUES (?, ?, ?)", list(scores))
+    # The current quarter: like the check-in form, an import takes none after it.
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE current_period AS SELECT ?::VARCHAR AS period",
+        [current_period or "9999-Q4"],
+    )
     cur.execute("CREATE OR REPLACE TEMP TABLE role_lookup (key VARCHAR, role_id VARCHAR)")
     cur.executemany("INSERT INTO role_lookup VALUES (?, ?)", list(roles))
     # The units the acting person may import for (None: all of them).

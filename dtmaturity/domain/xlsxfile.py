@@ -1,0 +1,147 @@
+"""Read an Excel workbook (.xlsx) as survey tools and spreadsheets write it. Pure Python.
+
+Microsoft Forms exports nothing but .xlsx; Nettskjema, Google Sheets and Excel write it too.
+One sheet (the first unless named) is read with openpyxl in read-only mode and written to a
+UTF-8 CSV file in the import's work folder, so the rest of the import treats it like any CSV:
+text cells exactly as typed, whole numbers without a decimal part (`3`, not `3.0`), date cells
+as ISO 8601 (`2026-03-05 10:15:22`, in the time the workbook shows). Old `.xls` and
+OpenDocument `.ods` files are refused with a message saying what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def workbook_kind(path: Path) -> str | None:
+    """'xlsx', 'xls', 'ods' from the file's first bytes, or None for anything else."""
+    with path.open("rb") as file:
+        head = file.read(128)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"  # the OLE2 container of Excel 97-2003
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    if head[30:38] == b"mimetype" and _ODS_MIME in head:
+        return "ods"  # OpenDocument puts its uncompressed mimetype first
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return "broken"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names:
+        return "ods"
+    return "zip"
+
+
+def _text(value: object) -> str:
+    """A cell as the text the rest of the import reads."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        # Excel stores times as fractions of a day; round away the float error (10:15:21.999996).
+        value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def open_workbook(
+    path: Path, name: str | None = None, *, workdir: Path, sheet: str | None = None
+) -> CsvSource:
+    """Convert one sheet to UTF-8 CSV in `workdir` and inspect it like any CSV file."""
+    import openpyxl  # noqa: PLC0415 (only imports that need it pay for it)
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a broken file)
+        raise CsvFileError("xlsx_unreadable", detail=type(exc).__name__) from exc
+    try:
+        names = book.sheetnames
+        chosen = _choose_sheet(names, sheet)
+        target = workdir / "sheet.csv"
+        _write_sheet(book[chosen], target)
+    finally:
+        book.close()
+    source = open_source(target, name or path.name, workdir=workdir)
+    return CsvSource(
+        name=source.name,
+        path=source.path,
+        sha256=_digest(path),
+        size=path.stat().st_size,
+        encoding="utf-8",
+        delimiter=",",
+        headers=source.headers,
+        transcoded=True,
+        records=source.records,
+        odd_quotes=source.odd_quotes,
+        origin="xlsx",
+        sheet=chosen,
+    )
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> str:
+    if not names:
+        raise CsvFileError("xlsx_no_sheets")
+    if sheet is None:
+        return names[0]
+    for candidate in names:
+        if candidate == sheet or candidate.casefold() == sheet.casefold():
+            return candidate
+    raise CsvFileError("xlsx_unknown_sheet", sheet=sheet, sheets=", ".join(names))
+
+
+def _write_sheet(worksheet: object, target: Path) -> None:
+    width: int | None = None
+    pending_empty = 0
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+            cells = [_text(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if width is None:
+                if not cells:
+                    continue  # empty rows above the header
+                width = len(cells)
+            if len(cells) > width:
+                raise CsvFileError(
+                    "xlsx_cell_without_header", rows=[(number, "")], row=number, column=width + 1
+                )
+            if not cells:
+                pending_empty += 1  # trailing empty rows (formatted but empty) are dropped
+                continue
+            for _ in range(pending_empty):
+                writer.writerow([""] * width)
+            pending_empty = 0
+            for cell in cells:
+                if "\x00" in cell:
+                    raise CsvFileError("csv_nul", rows=[(number, "00")], row=number)
+            writer.writerow(cells + [""] * (width - len(cells)))
+    if width is None:
+        raise CsvFileError("csv_empty")
+
+
+def _digest(path: Path) -> str:
+    import hashlib  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(8 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
