@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import surveyexports as tools
 
 from dtmaturity.cli import main
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import AuditEntry, queries
-from tests import surveyexports as tools
 
 
 @pytest.fixture

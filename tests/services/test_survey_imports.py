@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+import surveyexports as tools
+from surveyexports import EXPECTED_ANSWERS, EXPECTED_COMMENTS, MAPPING, Response
 
 from dtmaturity.services import imports
 from dtmaturity.store import AuditEntry, queries
-from tests import surveyexports as tools
-from tests.surveyexports import EXPECTED_ANSWERS, EXPECTED_COMMENTS, MAPPING, Response
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
 
