@@ -1,8 +1,9 @@
 """Read an Excel workbook (.xlsx) as survey tools and spreadsheets write it. Pure Python.
 
 Microsoft Forms exports nothing but .xlsx; Nettskjema, Google Sheets and Excel write it too.
-One sheet (the first unless named) is read with openpyxl in read-only mode and written to a
-UTF-8 CSV file in the import's work folder, so the rest of the import treats it like any CSV:
+One sheet (the first unless named) is read with python-calamine (Rust's calamine: about 20
+times faster than openpyxl's read-only mode on a Forms export, benchmarks/README.md) and written
+to a UTF-8 CSV file in the import's work folder, so the rest of the import treats it like any CSV:
 text cells exactly as typed, whole numbers without a decimal part (`3`, not `3.0`), date cells
 as ISO 8601 (`2026-03-05 10:15:22`, in the time the workbook shows). Old `.xls` and
 OpenDocument `.ods` files are refused with a message saying what to do.
@@ -11,7 +12,9 @@ OpenDocument `.ods` files are refused with a message saying what to do.
 from __future__ import annotations
 
 import csv
+import hashlib
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -65,19 +68,18 @@ def open_workbook(
     path: Path, name: str | None = None, *, workdir: Path, sheet: str | None = None
 ) -> CsvSource:
     """Convert one sheet to UTF-8 CSV in `workdir` and inspect it like any CSV file."""
-    import openpyxl  # noqa: PLC0415 (only imports that need it pay for it)
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 (only imports need it)
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a broken file)
-        raise CsvFileError("xlsx_unreadable", detail=type(exc).__name__) from exc
-    try:
-        names = book.sheetnames
-        chosen = _choose_sheet(names, sheet)
+        book = CalamineWorkbook.from_path(str(path))
+        chosen = _choose_sheet(list(book.sheet_names), sheet)
+        rows = book.get_sheet_by_name(chosen).iter_rows()
         target = workdir / "sheet.csv"
-        _write_sheet(book[chosen], target)
-    finally:
-        book.close()
+        _write_sheet(rows, target)
+    except CsvFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (calamine raises its own kinds for a broken file)
+        raise CsvFileError("xlsx_unreadable", detail=type(exc).__name__) from exc
     source = open_source(target, name or path.name, workdir=workdir)
     return CsvSource(
         name=source.name,
@@ -106,12 +108,12 @@ def _choose_sheet(names: list[str], sheet: str | None) -> str:
     raise CsvFileError("xlsx_unknown_sheet", sheet=sheet, sheets=", ".join(names))
 
 
-def _write_sheet(worksheet: object, target: Path) -> None:
+def _write_sheet(rows: Iterable[list[object]], target: Path) -> None:
     width: int | None = None
     pending_empty = 0
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        for number, row in enumerate(rows, start=1):
             cells = [_text(v) for v in row]
             while cells and cells[-1] == "":
                 cells.pop()
@@ -138,8 +140,6 @@ def _write_sheet(worksheet: object, target: Path) -> None:
 
 
 def _digest(path: Path) -> str:
-    import hashlib  # noqa: PLC0415
-
     digest = hashlib.sha256()
     with path.open("rb") as file:
         while chunk := file.read(8 * 1024 * 1024):
