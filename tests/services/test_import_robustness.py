@@ -87,8 +87,9 @@ def test_nul_bytes_anywhere_are_refused_with_their_row(org, tmp_path):
         (("x" * 5000 + ",period\r\nu1,2026-Q1\r\n").encode(), "csv_header_too_long"),
         (b'unit_id,"period\r\n' + b"u1,2026-Q1\r\n" * 30000, "csv_line_too_long"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "import_is_xls"),
+        (f"{HEADER}\r\nu1,2026-Q1,kari,3,4,{'x' * 2_100_000}\r\n".encode(), "csv_line_too_long"),
     ],
-    ids=["cr-only", "long-header", "unterminated-header", "xls"],
+    ids=["cr-only", "long-header", "unterminated-header", "xls", "long-line"],
 )
 def test_unreadable_files_get_a_message_and_nothing_is_written(org, tmp_path, data, key):
     result = imports.run(org, write(tmp_path / "bad.csv", data))
