@@ -114,7 +114,7 @@ def _write_sheet(rows: Iterable[list[object]], target: Path) -> None:
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         for number, row in enumerate(rows, start=1):
-            cells = [_text(v) for v in row]
+            cells = [v if type(v) is str else _text(v) for v in row]
             while cells and cells[-1] == "":
                 cells.pop()
             if width is None:

@@ -8,6 +8,7 @@ transaction, upsert on the natural keys, the replaced values kept for undo) → 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -153,6 +154,9 @@ def _allowed(ctx: Context) -> list[str] | None:
     return authz.coordinated_units(ctx, list(authz.parents(ctx)))
 
 
+_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")
+
+
 class _NeedDateOrder(Exception):
     """Every slash date in the quarter's column fits both day/month and month/day."""
 
@@ -179,12 +183,21 @@ def _period_lookup(
     except ValueError:
         order = date_order  # day-first and month-first mixed: what does not fit is reported
     periods = []
+    by_day: dict[str, str | None] = {}  # a naive time in Oslo: its quarter is its day's
     for raw in raws:
         period = None
         if not layout.period_from_timestamp and _is_quarter(raw):
             period = str(Period.parse_flexible(raw))
-        elif (quarter := dates.quarter_of(raw, order, tz)) is not None:
-            period = str(quarter)
+        else:
+            day = raw.strip().split(" ")[0].split("T")[0]
+            naive = tz is dates.OSLO and not _ZONE_SUFFIX.search(raw)
+            if naive and day in by_day:
+                period = by_day[day]
+            else:
+                quarter = dates.quarter_of(raw, order, tz)
+                period = str(quarter) if quarter is not None else None
+                if naive and period is not None:
+                    by_day[day] = period
         periods.append((raw, period))
     return periods, order
 
@@ -399,7 +412,7 @@ def _described_mapping(layout: Layout, headers: tuple[str, ...]) -> dict[str, st
     """Header → target for every column the import reads (shown, and changeable, on the page)."""
     described: dict[str, str] = {}
     for key, column in layout.keys.items():
-        described[headers[column]] = "respondent" if key == "respondent_id" else key
+        described[headers[column]] = key
     for kind, columns in (
         ("item", layout.items),
         ("comment", layout.comments),
@@ -667,6 +680,8 @@ def target_label(ctx: Context, target: str) -> str:
     fw = ctx.framework
     if target == GENERAL_COMMENT:
         return t(ctx.lang, "target_general_comment")
+    if target == "respondent_id":
+        return t(ctx.lang, "target_respondent_id")
     if kind == "item":
         return t(ctx.lang, "target_item", name=fw.item_name(ident, ctx.lang))
     if kind == "comment":

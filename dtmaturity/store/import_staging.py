@@ -244,6 +244,22 @@ def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
     return [r[0] for r in cur.execute(sql).fetchall()]
 
 
+_LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}
+_TYPES = {"VARCHAR", "INTEGER", "DOUBLE"}
+
+
+def _insert_columns(cur: Cursor, table: str, rows: Sequence[tuple], types: list[str]) -> None:
+    """Insert rows as one statement of unnested lists (executemany is one statement per row:
+    seconds for the tens of thousands of distinct timestamps of a survey export)."""
+    if table not in _LOOKUPS or not set(types) <= _TYPES:
+        raise ValueError(f"not a lookup table: {table}")
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    selects = ", ".join(f"unnest(?::{kind}[])" for kind in types)
+    cur.execute(f"INSERT INTO {table} SELECT {selects}", [list(c) for c in columns])  # noqa: S608 (allow-listed names)
+
+
 def load_lookups(
     cur: Cursor,
     *,
@@ -260,22 +276,22 @@ def load_lookups(
         "CREATE OR REPLACE TEMP TABLE item_lookup "
         "(key VARCHAR, item_id VARCHAR, scale_min INTEGER, scale_max INTEGER, scale_id VARCHAR)"
     )
-    cur.executemany("INSERT INTO item_lookup VALUES (?, ?, ?, ?, ?)", list(items))
+    _insert_columns(
+        cur, "item_lookup", items, ["VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "VARCHAR"]
+    )
     cur.execute("CREATE OR REPLACE TEMP TABLE period_lookup (raw VARCHAR, period VARCHAR)")
-    if periods:
-        cur.executemany("INSERT INTO period_lookup VALUES (?, ?)", list(periods))
+    _insert_columns(cur, "period_lookup", periods, ["VARCHAR", "VARCHAR"])
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE score_lookup (raw VARCHAR, scale_id VARCHAR, value DOUBLE)"
     )
-    if scores:
-        cur.executemany("INSERT INTO score_lookup VALUES (?, ?, ?)", list(scores))
+    _insert_columns(cur, "score_lookup", scores, ["VARCHAR", "VARCHAR", "DOUBLE"])
     # The current quarter: like the check-in form, an import takes none after it.
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE current_period AS SELECT ?::VARCHAR AS period",
         [current_period or "9999-Q4"],
     )
     cur.execute("CREATE OR REPLACE TEMP TABLE role_lookup (key VARCHAR, role_id VARCHAR)")
-    cur.executemany("INSERT INTO role_lookup VALUES (?, ?)", list(roles))
+    _insert_columns(cur, "role_lookup", roles, ["VARCHAR", "VARCHAR"])
     # The units the acting person may import for (None: all of them).
     if allowed_units is None:
         cur.execute("CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unit_id FROM unit")

@@ -117,7 +117,7 @@ def test_a_second_header_row_is_not_data_and_grid_rows_match_items(org, tmp_path
     result = imports.run(org, path, mapping=MAPPING, date_order="mdy", dry_run=True)
     assert result.rows_total == 2
     assert result.mapping[f"{tools.GRID_QUESTION} [Teknologi]"] == "item:technology"
-    assert result.mapping["Respondent ID"] == "respondent"  # the fallback for anonymous answers
+    assert result.mapping["Respondent ID"] == "respondent_id"  # the fallback for anonymous answers
     assert result.mapping["Start Date"] == "ignore"
 
 
