@@ -79,7 +79,7 @@ def generate(folder: Path, rows: int, wide_rows: int) -> tuple[Path, Path, Path]
     con.execute(
         f"""COPY (
             SELECT 'u' || lpad((c % {UNITS})::VARCHAR, 5, '0') AS unit_id,
-                   (2030 + (c // ({UNITS} * {RESPONDENTS})) // 4)::VARCHAR || '-Q'
+                   (2010 + (c // ({UNITS} * {RESPONDENTS})) // 4)::VARCHAR || '-Q'
                        || ((c // ({UNITS} * {RESPONDENTS})) % 4 + 1)::VARCHAR AS period,
                    'Leder' || ((c // {UNITS}) % {RESPONDENTS}) || '.u' || (c % {UNITS})
                        || '@Etat.Example' AS respondent,

@@ -131,15 +131,16 @@ _PREFIX = re.compile(r"^[a-z]+$")
 
 def _respondent(keys: dict[str, int], prefix: str | None) -> str:
     """The respondent: an e-mail compared case-insensitively (stored in lower case), other ids as
-    written; a survey tool's `anonymous` or an empty e-mail falls back to the tool's response
-    id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS, checked here)."""
-    email = _cell(keys.get("respondent"))
-    person = (
-        f"CASE WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL "
-        f"WHEN contains({email}, '@') THEN lower({email}) ELSE {email} END"
-        if "respondent" in keys
-        else "NULL"
-    )
+    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls back to
+    the tool's response id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS,
+    checked here)."""
+    if "respondent" not in keys:
+        person = "NULL"
+    else:
+        email = _cell(keys["respondent"])
+        fallback = "respondent_id" in keys and prefix is not None and _PREFIX.match(prefix)
+        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if fallback else ""
+        person = f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
     if "respondent_id" not in keys or prefix is None or not _PREFIX.match(prefix):
         return person
     return f"coalesce({person}, '{prefix}:' || {_cell(keys['respondent_id'])})"
