@@ -72,13 +72,15 @@ if upload is not None:
     if result.file_format:
         st.info(
             ui.t(
-                "import_detected",
+                # Rows are counted when the file is read, after its header is understood.
+                "import_detected" if result.layout_ok or not result.problems
+                else "import_detected_header",
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
                 rows=result.rows_total,
             )
-        )
+        )  # fmt: skip
     if result.tool:
         st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
