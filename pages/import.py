@@ -7,6 +7,7 @@ import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
 from dtmaturity.domain.importformat import IGNORE, mapping_targets, normalise
+from dtmaturity.domain.xlsxfile import sheet_names
 from dtmaturity.services import imports
 from dtmaturity.web import ui
 
@@ -40,10 +41,14 @@ def save_mapping(headers: tuple[str, ...], saved: dict[str, str], keys: dict[str
     ui.flash("mapping_saved")
 
 
-def run_import(data: bytes, name: str, headers: tuple[str, ...], saved: dict[str, str]) -> None:
+def run_import(
+    data: bytes, name: str, headers: tuple[str, ...], saved: dict[str, str], sheet: str | None
+) -> None:
     skip = bool(st.session_state.get("skip_invalid"))
     order = st.session_state.get("date_order_choice")
-    written = imports.run_upload(ui.context(), data, name, skip_invalid=skip, date_order=order)
+    written = imports.run_upload(
+        ui.context(), data, name, skip_invalid=skip, date_order=order, sheet=sheet
+    )
     if order and written.layout_ok and order != saved.get(imports.DATE_ORDER_KEY):
         # The date order asked for this header set is remembered for the next file.
         imports.save_mapping(ui.context(), headers, saved, date_order=order)
@@ -67,8 +72,12 @@ for message in st.session_state.pop("import_errors", []):
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None:
     data, name = upload.getvalue(), upload.name
+    sheets = sheet_names(data)
+    if len(sheets) > 1:  # the first sheet unless the coordinator picks another
+        st.selectbox(ui.t("import_sheet_label"), sheets, key="import_sheet")
+    sheet = st.session_state.get("import_sheet") if len(sheets) > 1 else None
     order = st.session_state.get("date_order_choice")
-    result = imports.run_upload(ctx, data, name, dry_run=True, date_order=order)
+    result = imports.run_upload(ctx, data, name, dry_run=True, date_order=order, sheet=sheet)
     if result.file_format:
         st.info(
             ui.t(
@@ -168,7 +177,7 @@ if upload is not None:
         disabled=blocked,
         key="import_run",
         on_click=run_import,
-        args=(data, name, result.headers, result.saved_mapping),
+        args=(data, name, result.headers, result.saved_mapping, sheet),
     )
 
 st.header(ui.t("import_log_heading"))

@@ -97,6 +97,20 @@ def open_workbook(
     )
 
 
+def sheet_names(data: bytes) -> list[str]:
+    """The sheets of a workbook given as bytes (an upload); empty when it is not one."""
+    import io  # noqa: PLC0415
+
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415
+
+    if not data.startswith(b"PK\x03\x04"):
+        return []
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception:  # noqa: BLE001 (a broken workbook: the import says so)
+        return []
+
+
 def _choose_sheet(names: list[str], sheet: str | None) -> str:
     if not names:
         raise CsvFileError("xlsx_no_sheets")

@@ -155,3 +155,21 @@ def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert "er lagret: 6 nye" in texts(at)
+
+
+def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
+    import openpyxl
+    import surveyexports as tools
+
+    path = tools.msforms_xlsx(tmp_path / "Svar.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notater", 0).append(["bare notater"])
+    book.save(path)
+    at = import_page
+    at.file_uploader(key="import_file").upload("Svar.xlsx", path.read_bytes(), "application/zip")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="import_sheet").value == "Notater"
+    at.selectbox(key="import_sheet").set_value("Sheet1").run()
+    assert "Gjenkjent: Microsoft Forms-eksport." in texts(at)
+    assert "(xlsx, Sheet1)" in texts(at)
