@@ -240,6 +240,18 @@ def surveymonkey_csv(path: Path, *, responses=RESPONSES) -> Path:
             [str(114_000_000_000 + r.response_id), "405123456", stamp, stamp, "193.156.10.4",
              r.email, "", "", "", r.unit_name, *(LABELS[s] for s in r.scores), r.comment]
         )  # fmt: skip
+    if path.suffix == ".xlsx":
+        # The .xlsx download ("All individual responses" as XLS+): the same two header rows and
+        # cells, the dates as text in the same US format.
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Sheet"
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return path
     text = csv_text(rows, sep=",", quote_all=True, line_end="\r\n")
     return _write(path, text, "utf-8", bom=True)
 

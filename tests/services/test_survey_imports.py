@@ -60,6 +60,7 @@ CASES = [
     ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", MAPPING, None, "googleforms"),
     ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", MAPPING, None, "googleforms"),
     ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", MAPPING, "mdy", "surveymonkey"),
+    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", MAPPING, "mdy", "surveymonkey"),
     ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", MAPPING, None, "qualtrics"),
     ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", MAPPING, None, "qualtrics"),
     ("excel-nb", lambda p, **k: tools.excel_csv(p, locale="nb", **k), "svar.csv", tools.PLAIN_MAPPING, None, None),
