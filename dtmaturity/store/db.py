@@ -150,7 +150,13 @@ class Store:
         finally:
             cur.close()
 
-    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, audit: AuditEntry) -> T:
+    def write(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection], T],
+        *,
+        audit: AuditEntry,
+        prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    ) -> T:
         """Run `work(cursor)` in one transaction, record it in the audit log and advance the data
         version. Every write names its audit entry, so no write goes unrecorded.
 
@@ -158,10 +164,15 @@ class Store:
         (see `_FileState`): simultaneous check-ins queue for a few milliseconds each instead of
         conflicting, and a large import runs once, with the check-ins that arrive meanwhile
         saved right after it. A conflict with some other connection is still retried.
+        `prepare(cursor)` runs on the same cursor just before the transaction, outside it and
+        outside the write lock: reading a file into TEMP tables there may fail and be tried
+        another way without aborting the transaction, and holds up no other writer.
         """
-        with self._file.write_lock:
-            for attempt in range(_CONFLICT_RETRIES):
-                with self.reader() as cur:
+        for attempt in range(_CONFLICT_RETRIES):
+            with self.reader() as cur:
+                if prepare is not None:
+                    prepare(cur)
+                with self._file.write_lock:
                     cur.begin()
                     try:
                         result = work(cur)
@@ -181,7 +192,7 @@ class Store:
                     except BaseException:
                         cur.rollback()
                         raise
-                time.sleep(0.01 * (attempt + 1))
+            time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def data_version(self) -> int:
