@@ -50,6 +50,7 @@ PAGES = {  # address path: title key (the sidebar link's label)
     "mydata": "page_mydata",
     "about": "page_about",
 }
+FIRST_PAGES = ("", "checkin", "unit", "overview")  # each a server start per run: the main ones
 TARGET_WARM, TARGET_FIRST, TARGET_SAVE = 1.0, 2.5, 0.5
 
 
@@ -95,20 +96,26 @@ async def save_checkin(browser, url: str, unit_id: str, framework, scores: int) 
 
 
 async def first_visits(browser, db: Path, folder: Path, pages: list[str], runs: int):  # type: ignore[no-untyped-def]
-    """{page: [seconds]} for the first visitor after a server start, and server start times."""
-    times: dict[str, list[float]] = {p: [] for p in pages}
+    """{(page, probed): [seconds]} for the first visitor after a server start, without and
+    with a readiness probe first; and the servers' start and probe times."""
+    times: dict[tuple[str, bool], list[float]] = {(p, b): [] for p in pages for b in (False, True)}
     starts: list[float] = []
+    probes: list[float] = []
     for _ in range(runs):
         for path in pages:
-            server = wh.Server(db, folder / "server.log").start()
-            starts.append(server.started_s)
-            try:
-                tab = await wh.Tab.open(browser, LANG)
-                times[path].append(await tab.goto(f"{server.url}/{path}?lang={LANG}"))
-                await tab.close()
-            finally:
-                server.stop()
-    return times, starts
+            for probed in (False, True):
+                server = wh.Server(db, folder / "server.log").start(probe=probed)
+                starts.append(server.started_s)
+                if server.probe_s is not None:
+                    probes.append(server.probe_s)
+                try:
+                    tab = await wh.Tab.open(browser, LANG)
+                    url = f"{server.url}/{path}?lang={LANG}"
+                    times[path, probed].append(await tab.goto(url))
+                    await tab.close()
+                finally:
+                    server.stop()
+    return times, starts, probes
 
 
 async def bench(args: argparse.Namespace) -> None:
@@ -122,7 +129,10 @@ async def bench(args: argparse.Namespace) -> None:
         leaves = wh.leaf_units(db, args.runs + 1)
         async with async_playwright() as playwright:
             browser = await wh.launch(playwright)
-            first, starts = await first_visits(browser, db, folder, pages, args.first_runs)
+            first_pages = [p for p in pages if p in FIRST_PAGES]
+            first, starts, probes = await first_visits(
+                browser, db, folder, first_pages, args.first_runs
+            )
             print(f"first visits done; {wh.loadavg()}")
 
             server = wh.Server(db, folder / "server.log").start()
@@ -190,12 +200,21 @@ async def bench(args: argparse.Namespace) -> None:
         f"\nmedians of {args.runs} runs (first visit: {args.first_runs}); seconds; {wh.loadavg()}"
     )
     print(f"server start until healthy: {med(starts):.2f} s (median)")
-    header = f"{'page':<10} {'first':>6} {'fresh':>6} {'warm':>6} {'server':>7} {'charts':>6} {'widgets':>7} {'KB':>6}"
+    if probes:
+        print(
+            f"readiness probe (/_stcore/script-health-check, runs the app once): {med(probes):.2f} s"
+        )
+    print("first: the first visitor after a start; +probe: the same after the readiness probe")
+    header = (
+        f"{'page':<10} {'first':>6} {'+probe':>6} {'fresh':>6} {'warm':>6} {'server':>7} "
+        f"{'charts':>6} {'widgets':>7} {'KB':>6}"
+    )
     print(header)
     for path in pages:
         s = shape.get(path, {})
         print(
-            f"{'/' + path:<10} {med(first[path]):6.2f} {med(fresh[path]):6.2f} "
+            f"{'/' + path:<10} {med(first.get((path, False), [])):6.2f} "
+            f"{med(first.get((path, True), [])):6.2f} {med(fresh[path]):6.2f} "
             f"{med(warm[path]):6.2f} {med(server_part[path]):7.2f} {s.get('charts', 0):6d} "
             f"{s.get('widgets', 0):7d} {s.get('kb', 0):6d}"
         )
@@ -207,11 +226,16 @@ async def bench(args: argparse.Namespace) -> None:
     print(f"server memory (RSS): {rss_start:.0f} MB after start, {rss_end:.0f} MB at the end")
 
     worst_warm = max(med(warm[p]) for p in pages)
-    worst_first = max(med(first[p]) for p in pages)
+    probed = probes != []  # with the probe where the app has it (what a deployment does)
+    worst_first = max(med(first[p, probed]) for p in first_pages)
     worst_control = max(med(v) for v in controls.values())
     verdicts = [
         ("every page warm", max(worst_warm, worst_control), TARGET_WARM),
-        ("first visit after start", worst_first, TARGET_FIRST),
+        (
+            f"first visit after start{' (after the probe)' if probed else ''}",
+            worst_first,
+            TARGET_FIRST,
+        ),
         ("saving a check-in", med(saves), TARGET_SAVE),
     ]
     for name, value, target in verdicts:
