@@ -54,6 +54,11 @@ FIRST_PAGES = ("", "checkin", "unit", "overview")  # each a server start per run
 TARGET_WARM, TARGET_FIRST, TARGET_SAVE = 1.0, 2.5, 0.5
 
 
+def note(what: str, seconds: float) -> None:
+    """One measurement as it is made (a run stopped early still shows what it measured)."""
+    print(f"  {what}: {seconds:.2f} s", flush=True)
+
+
 def med(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -112,6 +117,10 @@ async def first_visits(browser, db: Path, folder: Path, pages: list[str], runs: 
                     tab = await wh.Tab.open(browser, LANG)
                     url = f"{server.url}/{path}?lang={LANG}"
                     times[path, probed].append(await tab.goto(url))
+                    note(
+                        f"first visit /{path}{' after the probe' if probed else ''}",
+                        times[path, probed][-1],
+                    )
                     await tab.close()
                 finally:
                     server.stop()
@@ -148,6 +157,7 @@ async def bench(args: argparse.Namespace) -> None:
                     for path in pages:
                         tab = await wh.Tab.open(browser, LANG)
                         fresh[path].append(await tab.goto(f"{server.url}/{path}?lang={LANG}"))
+                        note(f"fresh session /{path}", fresh[path][-1])
                         await tab.close()
 
                 warm: dict[str, list[float]] = {p: [] for p in pages}
@@ -163,6 +173,7 @@ async def bench(args: argparse.Namespace) -> None:
                         if run == 0:
                             continue
                         warm[path].append(seconds)
+                        note(f"warm /{path}", seconds)
                         server_part[path].append(tab.finished_at[-1] - begin)
                         shape[path] = {
                             **await tab.counts(),
