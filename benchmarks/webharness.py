@@ -145,8 +145,12 @@ class Server:
         """Start; with `probe`, then ask /_stcore/script-health-check once, as a deployment's
         readiness probe does before it sends visitors (it runs the app once, which warms it)."""
         port = _free_port()
+        # As `make run` starts it (python -m dtmaturity.web.serve, which preloads the app's
+        # imports), or plain `streamlit run app.py` in a version of the app without it.
+        serve = (ROOT / "dtmaturity" / "web" / "serve.py").exists()
+        launcher = ["-m", "dtmaturity.web.serve"] if serve else ["-m", "streamlit", "run", "app.py"]
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, *launcher,
             "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
         ]  # fmt: skip

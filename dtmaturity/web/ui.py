@@ -34,7 +34,7 @@ def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
 
 
 # What the pages import beyond this module; loaded at warm-up rather than by the first visitor.
-_PAGE_MODULES = (
+PAGE_MODULES = (
     "dtmaturity.services.actions",
     "dtmaturity.services.analytics",
     "dtmaturity.services.checkins",
@@ -55,7 +55,7 @@ def warm_up(db_path: str, framework_file: str) -> None:
     .streamlit/config.toml), a deployment's readiness probe on `/_stcore/script-health-check`
     makes that first run happen before anyone visits (see the README's deployment notes).
     """
-    for name in _PAGE_MODULES:
+    for name in PAGE_MODULES:
         importlib.import_module(name)
     import pyarrow as pa
 
