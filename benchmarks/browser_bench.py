@@ -162,12 +162,16 @@ async def bench(args: argparse.Namespace) -> None:
 
                 warm: dict[str, list[float]] = {p: [] for p in pages}
                 server_part: dict[str, list[float]] = {p: [] for p in pages}
+                # CPU seconds per view, server and browser: far steadier than wall time on a
+                # machine others are using, so before/after compare best by these.
+                cpu: dict[str, list[tuple[float, float]]] = {p: [] for p in pages}
                 shape: dict[str, dict[str, int]] = {}
                 tab = await wh.Tab.open(browser, LANG)
                 await tab.goto(f"{server.url}/{pages[-1]}?lang={LANG}")
                 for run in range(args.runs + 1):  # the first round only brings each page in
                     for path in pages:
                         received = tab.received
+                        cpu_before = server.cpu_s(), wh.children_cpu_s()
                         begin = time.perf_counter()
                         seconds = await tab.go_to(t(PAGES[path]))
                         if run == 0:
@@ -175,6 +179,9 @@ async def bench(args: argparse.Namespace) -> None:
                         warm[path].append(seconds)
                         note(f"warm /{path}", seconds)
                         server_part[path].append(tab.finished_at[-1] - begin)
+                        cpu[path].append(
+                            (server.cpu_s() - cpu_before[0], wh.children_cpu_s() - cpu_before[1])
+                        )
                         shape[path] = {
                             **await tab.counts(),
                             "kb": (tab.received - received) // 1024,
@@ -215,9 +222,12 @@ async def bench(args: argparse.Namespace) -> None:
         print(
             f"readiness probe (/_stcore/script-health-check, runs the app once): {med(probes):.2f} s"
         )
-    print("first: the first visitor after a start; +probe: the same after the readiness probe")
+    print("first: the first visitor after a start; +probe: the same after the readiness probe;")
+    print("server: warm time until the run's end reached the browser; srvCPU, brCPU: CPU seconds")
+    print("of the server and of the browser per warm view")
     header = (
         f"{'page':<10} {'first':>6} {'+probe':>6} {'fresh':>6} {'warm':>6} {'server':>7} "
+        f"{'srvCPU':>6} {'brCPU':>6} "
         f"{'charts':>6} {'widgets':>7} {'KB':>6}"
     )
     print(header)
@@ -226,7 +236,9 @@ async def bench(args: argparse.Namespace) -> None:
         print(
             f"{'/' + path:<10} {med(first.get((path, False), [])):6.2f} "
             f"{med(first.get((path, True), [])):6.2f} {med(fresh[path]):6.2f} "
-            f"{med(warm[path]):6.2f} {med(server_part[path]):7.2f} {s.get('charts', 0):6d} "
+            f"{med(warm[path]):6.2f} {med(server_part[path]):7.2f} "
+            f"{med([c[0] for c in cpu[path]]):6.2f} {med([c[1] for c in cpu[path]]):6.2f} "
+            f"{s.get('charts', 0):6d} "
             f"{s.get('widgets', 0):7d} {s.get('kb', 0):6d}"
         )
     for name, values in controls.items():
