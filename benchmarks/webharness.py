@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BENCH_USER = "bench.leader@etat.example"  # the local user the benchmarks act as
+WAIT_S = 180  # the longest any one step may take (a busy shared machine needs it); then it fails
 NATIONAL_DB = Path(os.environ.get("TMPDIR", "/tmp")) / "dtmaturity-bench-national.duckdb"
 
 # Installed before any page script: remembers when the page last changed.
@@ -236,7 +237,7 @@ class Tab:
         context = await browser.new_context(
             viewport={"width": 1280, "height": 900}, locale=f"{lang}-NO"
         )
-        context.set_default_timeout(60_000)
+        context.set_default_timeout(WAIT_S * 1000)
         await context.add_init_script(TRACK_CHANGES_JS)
         page = await context.new_page()
         tab = cls(page)
@@ -269,12 +270,12 @@ class Tab:
     async def settle(self, since_runs: int, *, text: str = "", quiet_ms: int = 400) -> float:
         """Wait for a successful script run after the first `since_runs`, then for the page
         to be drawn; returns the page-clock time of its last change."""
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + WAIT_S
         while not any(s in SUCCESS for s in self.finished[since_runs:]):
             if time.monotonic() > deadline:
-                raise TimeoutError("no script run finished within 60 s")
+                raise TimeoutError(f"no script run finished within {WAIT_S} s")
             await asyncio.sleep(0.02)
-        return await self.page.evaluate(DRAWN_JS, [quiet_ms, text, 60_000])
+        return await self.page.evaluate(DRAWN_JS, [quiet_ms, text, WAIT_S * 1000])
 
     async def goto(self, url: str, *, text: str = "") -> float:
         """Open an address (a new Streamlit session); seconds until drawn."""
