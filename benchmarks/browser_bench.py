@@ -250,7 +250,7 @@ async def bench(args: argparse.Namespace) -> None:
 
     worst_warm = max(med(warm[p]) for p in pages)
     probed = probes != []  # with the probe where the app has it (what a deployment does)
-    worst_first = max(med(first[p, probed]) for p in first_pages)
+    worst_first = max((med(first[p, probed]) for p in first_pages), default=float("nan"))
     worst_control = max(med(v) for v in controls.values())
     verdicts = [
         ("every page warm", max(worst_warm, worst_control), TARGET_WARM),
@@ -262,9 +262,8 @@ async def bench(args: argparse.Namespace) -> None:
         ("saving a check-in", med(saves), TARGET_SAVE),
     ]
     for name, value, target in verdicts:
-        print(
-            f"target {name} <= {target} s: {'met' if value <= target else 'NOT met'} ({value:.2f} s)"
-        )
+        verdict = "not measured" if value != value else "met" if value <= target else "NOT met"
+        print(f"target {name} <= {target} s: {verdict} ({value:.2f} s)")
     print(wh.loadavg())
 
 
