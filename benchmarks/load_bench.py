@@ -290,6 +290,7 @@ async def bench(args: argparse.Namespace) -> None:
                     f"N = {n}: {len(level.all_times())} page views in {level.wall_s:.1f} s, "
                     f"{len(level.errors)} errors; {level.check}; {wh.loadavg()}"
                 )
+                report([level], None, args.cycles)  # each level in full as it ends
             idle = await idle_memory(browser, source, Path(tmp), args.idle) if args.idle else None
             await browser.close()
     report(levels, idle, args.cycles)
