@@ -15,7 +15,7 @@ import pandas as pd
 from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz
+from dtmaturity.services import authz, rounds
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
@@ -65,13 +65,21 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
     decided within its own family (privacy.py), so the overview and the unit page agree."""
     query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    return _released_rows(ctx, unit_id, fetch(ctx, query))
+
+
+def _released_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows of quarters whose figures are released (rounds.py, domain/release.py)."""
+    shown = rounds.released_periods(ctx, unit_id, sorted(set(frame["period"])))
+    return frame[frame["period"].isin(shown)].reset_index(drop=True)
 
 
 @authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
-    """Periods with answers in the unit's subtree, newest first."""
-    return fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    """Released periods with answers in the unit's subtree, newest first (the latest finished
+    quarter is the default everywhere; an open quarter's figures wait for its round to close)."""
+    periods = fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    return rounds.released_periods(ctx, unit_id, periods)
 
 
 @authz.overview()
@@ -95,7 +103,8 @@ def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     # Each series is decided within its own family, so the parent minus the unit can never
     # reveal a group of fewer than k (see privacy.py).
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
-    return fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
+    frame = fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
+    return rounds.released_compare_rows(ctx, unit_id, frame)
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -112,6 +121,7 @@ def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) ->
 
 
 @authz.dashboard()
+@rounds.released_only("unit_id")
 def role_distribution(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -133,6 +143,7 @@ BALANCE_COLUMNS = ["role_id", "role", "most", "want", "more", "n", "status"]
 
 
 @authz.dashboard()
+@rounds.released_only("unit_id")
 def role_balance(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -177,6 +188,7 @@ def reflection_view(
             threshold=privacy.thresholds().min_reflections,
         ),
     )
+    tally = tally[tally["period"].isin(latest_periods(ctx, unit_id))].reset_index(drop=True)
     shown = tally["shown"]
     rows = fetch(
         ctx,
@@ -209,6 +221,7 @@ def comparison_periods(period: str) -> tuple[str, str]:
 
 
 @authz.overview()
+@rounds.released_only()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
@@ -220,6 +233,7 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
 
 
 @authz.overview()
+@rounds.released_only()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
@@ -228,6 +242,7 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
+@rounds.released_only()
 def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
@@ -247,6 +262,7 @@ def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[p
 
 
 @authz.overview()
+@rounds.released_only()
 def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
     item_id, item, score, label, count, n, share, start, end (scores below the middle to the
@@ -265,6 +281,7 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
+@rounds.released_only()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""
