@@ -4,7 +4,7 @@ import streamlit as st
 
 from dtmaturity import charts
 from dtmaturity.services import actions, analytics, targets, units
-from dtmaturity.web import plan_widgets, ui
+from dtmaturity.web import plan_widgets, round_widgets, ui
 
 ctx = ui.page()
 fw = ctx.framework
@@ -14,6 +14,7 @@ st.caption(ui.t("unit_intro"))
 unit_id = ui.unit_picker(ctx, units.dashboard_choices(ctx), key="unit_id")
 periods = analytics.latest_periods(ctx, unit_id)  # refuses a unit the person may not see
 unit_name = units.name(ctx, unit_id)
+round_widgets.progress_note(ctx, unit_id, periods)  # a quarter in progress: participation only
 ui.privacy_and_rollup_note()
 if not periods:
     st.info(ui.t("no_data"))

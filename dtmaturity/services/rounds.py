@@ -349,7 +349,7 @@ class Due:
     days_left: int
 
     def line(self, lang: str) -> str:
-        """"Egenvurdering for Kundesenteret, 2026-Q4: frist 15. desember, 5 dager igjen"."""
+        """ "Egenvurdering for Kundesenteret, 2026-Q4: frist 15. desember, 5 dager igjen"."""
         from dtmaturity.domain.i18n import t
 
         days = self.days_left
@@ -416,3 +416,17 @@ def set_my_language(ctx: Context, lang: str) -> bool:
         {"lang": lang},
     )
     return True
+
+
+def unit_choices(ctx: Context) -> list:
+    """The units the acting person may run a round for (UnitChoice, in tree order)."""
+    from dtmaturity.services import units
+
+    return [u for u in units.tree(ctx) if may_run(ctx, u.unit_id)]
+
+
+def period_choices(today: date | None = None) -> list[str]:
+    """The quarters a round is usually opened for: the current one first, then the next and
+    the one just ended."""
+    current = Period.current(today)
+    return [str(current), str(current.shift(1)), str(current.previous())]

@@ -160,7 +160,10 @@ def test_mail_settings_from_the_url():
         ({"DTMATURITY_SMTP_URL": "smtp://mail?starttls=maybe"}, "starttls"),
         ({"DTMATURITY_SMTP_URL": "smtp://mail?tls=1"}, "unknown option"),
         ({"DTMATURITY_SMTP_URL": "smtp://:pw@"}, "host"),
-        ({"DTMATURITY_SMTP_URL": "smtp://mail", "DTMATURITY_MAIL_FROM": ""}, "DTMATURITY_MAIL_FROM"),
+        (
+            {"DTMATURITY_SMTP_URL": "smtp://mail", "DTMATURITY_MAIL_FROM": ""},
+            "DTMATURITY_MAIL_FROM",
+        ),
         ({"DTMATURITY_SMTP_URL": "smtp://mail", "DTMATURITY_BASE_URL": ""}, "DTMATURITY_BASE_URL"),
         ({"DTMATURITY_SMTP_URL": "smtp://mail", "DTMATURITY_BASE_URL": "dt.etat"}, "http"),
     ],

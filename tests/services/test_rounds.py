@@ -119,7 +119,7 @@ def test_a_message_is_in_the_recipients_language_with_link_deadline_and_headers(
     assert en["Auto-Submitted"] == "auto-generated" and en["Message-ID"]
     link_en = f"https://dt.etat.example/checkin?unit={UNIT}&period={CURRENT}&lang=en"
     assert link_en in text_of(en) and f'href="{link_en.replace("&", "&amp;")}"' in html_of(en)
-    assert f"lang=nb" in text_of(nb)
+    assert "lang=nb" in text_of(nb)
     assert rounds.format_day("en", DEADLINE) in text_of(en)
     assert rounds.format_day("nb", DEADLINE) in text_of(nb)
     for message in (en, nb):
