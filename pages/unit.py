@@ -77,10 +77,11 @@ st.header(ui.t("about_competencies"))
 chart_col, question_col = st.columns([3, 1])
 with chart_col:
     profile = analytics.competency_profile(ctx, unit_id)
+    shown = sorted(set(profile["period"]), reverse=True) or periods[:1]
     title = (
-        ui.t("profile_title", latest=periods[0], previous=periods[1])
-        if len(periods) > 1
-        else ui.t("profile_title_single", latest=periods[0])
+        ui.t("profile_title", latest=shown[0], previous=shown[1])
+        if len(shown) > 1
+        else ui.t("profile_title_single", latest=shown[0])
     )
     ui.chart_with_table(
         charts.profile(profile, lang=ctx.lang, title=title),

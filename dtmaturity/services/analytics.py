@@ -65,13 +65,8 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
     decided within its own family (privacy.py), so the overview and the unit page agree."""
     query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
-    return _released_rows(ctx, unit_id, fetch(ctx, query))
-
-
-def _released_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Only the rows of quarters whose figures are released (rounds.py, domain/release.py)."""
-    shown = rounds.released_periods(ctx, unit_id, sorted(set(frame["period"])))
-    return frame[frame["period"].isin(shown)].reset_index(drop=True)
+    # Released quarters only, and one's own answers (rounds.py, domain/release.py).
+    return rounds.released_or_own(ctx, unit_id, fetch(ctx, query))
 
 
 @authz.dashboard()
@@ -90,10 +85,11 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
 
 @authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
-    """Each competency's mean in the latest period and the one before it (rows per period)."""
-    periods = latest_periods(ctx, unit_id)[:2]
-    items = _named(ctx, "competency")
-    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, ctx.actor.user_id, _k()))
+    """Each competency's mean in the latest period and the one before it (rows per period):
+    released quarters, and a quarter in progress where the figures are one's own."""
+    trend = item_trend(ctx, unit_id, "competency")
+    periods = sorted(set(trend["period"]), reverse=True)[:2]
+    return trend[trend["period"].isin(periods)].reset_index(drop=True)
 
 
 @authz.dashboard()

@@ -83,6 +83,30 @@ def released_only(unit: str = "node_id", period: str = "period") -> Callable[[F]
     return decorate
 
 
+def released_or_own(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows (period, item_id, n) of released quarters, and of unreleased ones the figures
+    made only of the viewer's own answers: a leader always sees their own answers, and a
+    figure of one's own reveals nobody else's."""
+    periods = sorted(set(frame["period"]))
+    shown = set(released_periods(ctx, unit_id, periods))
+    pending = [p for p in periods if p not in shown]
+    keep = frame["period"].isin(shown)
+    if pending and len(frame):
+        with ctx.store.reader() as cur:
+            own = sql.own_answer_counts(
+                cur, subtree_units(ctx, unit_id), pending, ctx.actor.user_id
+            )
+        mine = {
+            (p, i): n for p, i, n in zip(own["period"], own["item_id"], own["n_own"], strict=True)
+        }
+        own_only = [
+            n > 0 and mine.get((p, i)) == n
+            for p, i, n in zip(frame["period"], frame["item_id"], frame["n"], strict=True)
+        ]
+        keep = keep | pd.Series(own_only, index=frame.index)
+    return frame[keep].reset_index(drop=True)
+
+
 def released_compare_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of the unit/parent/organisation comparison whose own group is released."""
     chain = access.ancestors_and_self(unit_id, authz.parents(ctx))

@@ -181,3 +181,16 @@ def set_person_lang(cur: Cursor, person_id: str, lang: str) -> int:
     return cur.execute(
         "UPDATE person SET lang = ? WHERE person_id = ?", [lang, person_id]
     ).fetchone()[0]
+
+
+def own_answer_counts(
+    cur: Cursor, unit_ids: list[str], periods: list[str], me: str
+) -> pd.DataFrame:
+    """The viewer's own answers per period and item over these units: period, item_id, n_own."""
+    return cur.execute(
+        """SELECT period, item_id, count(score)::BIGINT AS n_own FROM answer
+           WHERE respondent = ? AND score IS NOT NULL
+             AND list_contains(?::VARCHAR[], unit_id) AND list_contains(?::VARCHAR[], period)
+           GROUP BY period, item_id""",
+        [me, unit_ids, periods],
+    ).df()

@@ -328,3 +328,15 @@ def test_the_language_a_person_uses_is_remembered_for_their_emails(demo_ctx):
 def leaders_of_demo(ctx: Context) -> list[str]:
     with ctx.store.reader() as cur:
         return rounds_sql.expected(cur, [UNIT], CURRENT)["person_id"].tolist()
+
+
+def test_a_leader_sees_their_own_figures_of_a_quarter_in_progress_and_nobody_elses(demo_ctx):
+    rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
+    first, second = leaders(demo_ctx, UNIT)[:2]
+    check_in(demo_ctx, UNIT, first, score=4)
+    own = analytics.item_trend(as_person(demo_ctx, first), UNIT, "theme")
+    mine = own[own["period"] == CURRENT]
+    assert len(mine) and set(mine["mean"]) == {4.0} and set(mine["n"]) == {1}
+    check_in(demo_ctx, UNIT, second, score=1)  # now the figure holds someone else's answer
+    both = analytics.item_trend(as_person(demo_ctx, first), UNIT, "theme")
+    assert CURRENT not in set(both["period"])
