@@ -184,7 +184,10 @@ def reflection_view(
             threshold=privacy.thresholds().min_reflections,
         ),
     )
-    tally = tally[tally["period"].isin(latest_periods(ctx, unit_id))].reset_index(drop=True)
+    # Released quarters, and a quarter in progress where every text is one's own (rounds.py).
+    own = (tally["pool"] > 0) & (tally["pool_own"] >= tally["pool"])
+    released = tally["period"].isin(latest_periods(ctx, unit_id))
+    tally = tally[released | own].reset_index(drop=True)
     shown = tally["shown"]
     rows = fetch(
         ctx,
