@@ -211,6 +211,8 @@ def open_round(
 def find(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     """The round of a quarter at a unit; without a unit, the only round of that quarter the
     acting person runs."""
+    if unit_id is not None:
+        require_run(ctx, unit_id)
     candidates = [r for r in visible(ctx) if r.period == period]
     if unit_id is not None:
         candidates = [r for r in candidates if r.unit_id == unit_id]
