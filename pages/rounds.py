@@ -16,7 +16,9 @@ LIVE_SECONDS = 15
 
 ctx = ui.page()
 st.title(ui.t("page_rounds"))
-st.caption(ui.t("rounds_intro", days=release.schedule_text_days()))
+days = [str(d) for d in release.REMINDER_DAYS]
+days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
+st.caption(ui.t("rounds_intro", days=days_text))
 st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
 try:
     mail_settings = mailconfig.from_env()

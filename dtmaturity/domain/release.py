@@ -175,8 +175,3 @@ def due_kind(r: Round, today: date, sent: Mapping[str, date]) -> str | None:
 
 def days_left(deadline: date, today: date) -> int:
     return (deadline - today).days
-
-
-def schedule_text_days() -> str:
-    """The reminder schedule as shown to people: "7, 2"."""
-    return ", ".join(str(days) for days in REMINDER_DAYS)

@@ -194,3 +194,17 @@ def own_answer_counts(
            GROUP BY period, item_id""",
         [me, unit_ids, periods],
     ).df()
+
+
+def person_mail(cur: Cursor, person_id: str) -> pd.DataFrame:
+    """The e-mails recorded for a person (for their data export)."""
+    return cur.execute(
+        "SELECT * FROM mail_message WHERE person_id = ? ORDER BY mail_id", [person_id]
+    ).df()
+
+
+def erase_person_mail(cur: Cursor, person_id: str) -> int:
+    """Delete the record of the e-mails sent to a person (their address is in it)."""
+    return int(
+        cur.execute("DELETE FROM mail_message WHERE person_id = ?", [person_id]).fetchone()[0]
+    )

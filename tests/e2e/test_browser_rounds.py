@@ -145,6 +145,7 @@ def test_a_coordinator_opens_a_round_and_a_leader_checks_in_from_the_email(page,
     expect(page.get_by_text(re.compile(re.escape(opened).replace("@", r"\d+")))).to_be_visible()
     expected = len(app.unit_leaders)
     expect(page.get_by_text(f"0 av {expected} har svart").first).to_be_visible()
+    wait_idle(page)
     screenshot(page, "journey-round-opened")
 
     messages = app.mail.wait_for(expected)
@@ -152,6 +153,11 @@ def test_a_coordinator_opens_a_round_and_a_leader_checks_in_from_the_email(page,
     mine = next(m for m in messages if m["To"] == app.leader)
     link = re.search(r"http://\S+/checkin\?\S+", text_of(mine)).group(0)
     assert f"unit={UNIT}" in link and f"period={CURRENT}" in link
+
+    visit(page, f"{app.url}/?lang=nb")  # the start page says what is due, with a link
+    due = f"Egenvurdering for Kundesenteret, {CURRENT}: frist "
+    expect(page.get_by_role("link", name=re.compile(re.escape(due)))).to_be_visible()
+    screenshot(page, "journey-round-due-on-start-page")
 
     visit(page, link)  # the leader follows the link in the e-mail
     expect(page.get_by_text(t("checkin_new", period=CURRENT))).to_be_visible()
@@ -162,7 +168,11 @@ def test_a_coordinator_opens_a_round_and_a_leader_checks_in_from_the_email(page,
 
     visit(page, f"{app.url}/rounds?lang=nb")
     expect(page.get_by_text(f"1 av {expected} har svart").first).to_be_visible()
+    wait_idle(page)
     screenshot(page, "journey-round-participation")
+    visit(page, f"{app.url}/unit?lang=nb")
+    expect(page.get_by_text(re.compile(f"{CURRENT} pågår: \\d+ av \\d+ har svart"))).to_be_visible()
+    screenshot(page, "journey-round-unit-page-in-progress")
     assert len(app.mail.messages) == expected  # the server's own schedule sent nothing more
 
 

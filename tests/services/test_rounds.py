@@ -340,3 +340,19 @@ def test_a_leader_sees_their_own_figures_of_a_quarter_in_progress_and_nobody_els
     check_in(demo_ctx, UNIT, second, score=1)  # now the figure holds someone else's answer
     both = analytics.item_trend(as_person(demo_ctx, first), UNIT, "theme")
     assert CURRENT not in set(both["period"])
+
+
+def test_a_persons_emails_are_in_their_data_and_go_with_erasure(demo_ctx, mail):
+    import io
+    import json
+    import zipfile
+
+    rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
+    reminders.run(demo_ctx)
+    person = leaders(demo_ctx, UNIT)[0]
+    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(demo_ctx, person)))
+    mails = json.loads(bundle.read("data.json"))["tables"]["mail_message"]
+    assert [(m["kind"], m["status"]) for m in mails] == [("invitation", "sent")]
+    counts = people.erase_person(demo_ctx, person)
+    assert counts["mails_deleted"] == 1
+    assert person not in set(reminders.log(demo_ctx)["person_id"])

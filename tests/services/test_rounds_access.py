@@ -64,7 +64,9 @@ CASES = [
 
 @pytest.mark.parametrize("role", list(PEOPLE))
 @pytest.mark.parametrize(("what", "setup", "call", "allowed"), CASES, ids=[c[0] for c in CASES])
-def test_each_role_may_run_exactly_the_rounds_it_is_given(demo_ctx, role, what, setup, call, allowed):
+def test_each_role_may_run_exactly_the_rounds_it_is_given(
+    demo_ctx, role, what, setup, call, allowed
+):
     if setup:
         setup(demo_ctx)
     expected = "allowed" if role in allowed else "denied"
@@ -99,7 +101,7 @@ def test_removing_a_rule_makes_the_rounds_matrix_fail(demo_ctx, monkeypatch, rul
     monkeypatch.setattr(access, rule, lambda *args, **kwargs: True)
     wrong = []
     for role in PEOPLE:
-        for what, setup, call, allowed in CASES:
+        for what, _setup, call, allowed in CASES:
             expected = "allowed" if role in allowed else "denied"
             try:
                 got = outcome(lambda call=call, role=role: call(as_role(demo_ctx, role)))
