@@ -351,8 +351,14 @@ def participation(ctx: Context, unit_id: str, today: date | None = None) -> Part
     period = open_rounds[0].period if open_rounds else current
     if is_released(ctx, unit_id, period, today):
         return None
+    counted = subtree_units(ctx, unit_id)
+    if open_rounds:  # count those the rounds ask, not the whole subtree
+        asked = {
+            u for r in open_rounds if r.period == period for u in subtree_units(ctx, r.unit_id)
+        }
+        counted = [u for u in counted if u in asked]
     with ctx.store.reader() as cur:
-        frame = sql.expected(cur, subtree_units(ctx, unit_id), period)
+        frame = sql.expected(cur, counted, period)
     if frame.empty:
         return None
     answered = int(frame["checked_in"].sum())

@@ -356,3 +356,13 @@ def test_a_persons_emails_are_in_their_data_and_go_with_erasure(demo_ctx, mail):
     counts = people.erase_person(demo_ctx, person)
     assert counts["mails_deleted"] == 1
     assert person not in set(reminders.log(demo_ctx)["person_id"])
+
+
+def test_participation_counts_the_leaders_the_round_asks(demo_ctx):
+    rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
+    asked = len(leaders(demo_ctx, UNIT))
+    for unit in ("demo", "demo-bruker", UNIT):
+        progress = rounds.participation(demo_ctx, unit)
+        assert (progress.answered, progress.expected) == (0, asked), unit
+    check_in(demo_ctx, UNIT, leaders(demo_ctx, UNIT)[0])
+    assert rounds.participation(demo_ctx, "demo").answered == 1
