@@ -122,6 +122,8 @@ def test_wrong_mail_settings_are_named(db_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE]) == 2
     assert "DTMATURITY_MAIL_FROM is not set" in capsys.readouterr().err
+    assert main(["rounds", "list"]) == 0  # nothing was opened
+    assert "no rounds" in capsys.readouterr().err
 
 
 def pdf_text(path) -> str:
