@@ -38,7 +38,7 @@ POLL_SECONDS = 1.0
 SCHEDULER_ACTOR = "system:scheduler"
 log = logging.getLogger("dtmaturity.scheduler")
 
-_threads: dict[str, threading.Thread] = {}
+_threads: dict[str, tuple[threading.Thread, threading.Event]] = {}
 _guard = threading.Lock()
 
 
@@ -68,15 +68,28 @@ def start(store: Store, framework: Framework) -> bool:
     key = str(store.path.resolve())
     with _guard:
         running = _threads.get(key)
-        if running is not None and running.is_alive():
+        if running is not None and running[0].is_alive():
             return False
         every = interval()
+        stopped = threading.Event()
         thread = threading.Thread(
-            target=_loop, args=(store, framework, every), name="dtmaturity-scheduler", daemon=True
+            target=_loop,
+            args=(store, framework, every, stopped),
+            name="dtmaturity-scheduler",
+            daemon=True,
         )
-        _threads[key] = thread
+        _threads[key] = (thread, stopped)
         thread.start()
         return True
+
+
+def stop(store: Store, timeout: float = 30.0) -> None:
+    """Stop this database's thread and wait for it (before closing the store)."""
+    with _guard:
+        running = _threads.pop(str(store.path.resolve()), None)
+    if running is not None:
+        running[1].set()
+        running[0].join(timeout)
 
 
 def _context(store: Store, framework: Framework, user: str) -> Context:
@@ -84,10 +97,10 @@ def _context(store: Store, framework: Framework, user: str) -> Context:
     return Context(actor=actor, store=store, framework=framework, lang="en")
 
 
-def _loop(store: Store, framework: Framework, every: int) -> None:
+def _loop(store: Store, framework: Framework, every: int, stopped: threading.Event) -> None:
     spool = spool_dir(store.path)
     next_run = 0.0
-    while store.path.exists():
+    while store.path.exists() and not stopped.is_set():
         try:
             serve_spool(store, framework, spool)
             if time.monotonic() >= next_run:
@@ -101,7 +114,7 @@ def _loop(store: Store, framework: Framework, every: int) -> None:
             if "closed" in str(exc).lower() and "connection" in str(exc).lower():
                 return  # the store was closed: this process is done with the database
             log.exception("scheduler: %s", type(exc).__name__)
-        time.sleep(POLL_SECONDS)
+        stopped.wait(POLL_SECONDS)
 
 
 def _owner(path: Path) -> str | None:

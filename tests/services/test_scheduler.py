@@ -60,5 +60,8 @@ def test_a_wrong_remind_interval_names_the_setting(monkeypatch, value):
 
 def test_the_thread_starts_once_per_process_and_database(demo_ctx, monkeypatch):
     monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
-    assert scheduler.start(demo_ctx.store, demo_ctx.framework)
-    assert not scheduler.start(demo_ctx.store, demo_ctx.framework)
+    try:
+        assert scheduler.start(demo_ctx.store, demo_ctx.framework)
+        assert not scheduler.start(demo_ctx.store, demo_ctx.framework)
+    finally:
+        scheduler.stop(demo_ctx.store)  # before the fixture closes the store
