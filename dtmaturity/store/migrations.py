@@ -296,6 +296,52 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        13,
+        "rounds per quarter and subtree, the e-mails sent for them, each person's language",
+        [
+            "CREATE SEQUENCE round_id_seq START 1",
+            # One round asks the leaders of a unit's subtree to check in for a quarter. Rounds
+            # of one quarter never overlap (the service refuses it), so each leader is asked
+            # once. lock_set: closing it set the period lock, which reopening takes away again.
+            """CREATE TABLE round (
+                round_id INTEGER PRIMARY KEY DEFAULT nextval('round_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                opens_on DATE NOT NULL,
+                deadline DATE NOT NULL,
+                state VARCHAR NOT NULL CHECK (state IN ('planned', 'open', 'closed')),
+                lock_set BOOLEAN NOT NULL DEFAULT false,
+                created_by VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                closed_by VARCHAR,
+                closed_at TIMESTAMP,
+                UNIQUE (unit_id, period)
+            )""",
+            "CREATE SEQUENCE mail_id_seq START 1",
+            # One row per message: a leader, a unit of the round, a kind. Never a second row
+            # for the same key, so a message is never sent twice; a failed one is retried in
+            # place (attempts, last_error). No content of answers is ever stored or sent.
+            """CREATE TABLE mail_message (
+                mail_id INTEGER PRIMARY KEY DEFAULT nextval('mail_id_seq'),
+                round_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                person_id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                email VARCHAR,
+                lang VARCHAR NOT NULL,
+                status VARCHAR NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error VARCHAR,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                sent_at TIMESTAMP,
+                UNIQUE (round_id, unit_id, person_id, kind)
+            )""",
+            # The language a person's e-mails are written in (nb when unset).
+            "ALTER TABLE person ADD COLUMN lang VARCHAR",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
