@@ -122,17 +122,38 @@ if is_admin:
                 answers=counts["answer"],
             )
         )
-    if st.button(ui.t("admin_retention_purge"), key="adm_purge"):
-        people.set_retention(ctx, int(keep))
-        counts = people.purge(ctx, int(keep), dry_run=False)
-        st.success(
+
+    def purge(quarters: int) -> None:
+        people.set_retention(ui.context(), quarters)
+        counts = people.purge(ui.context(), quarters, dry_run=False)
+        st.session_state["adm_purge_done"] = (
             ui.t(
                 "admin_retention_done",
                 before=counts["before"],
                 checkins=counts["checkin"],
                 answers=counts["answer"],
-            )
+            ),
         )
+
+    def purge_question(quarters: int) -> str:
+        counts = people.purge(ctx, quarters, dry_run=True)
+        return ui.t(
+            "admin_retention_question",
+            before=counts["before"],
+            checkins=counts["checkin"],
+            answers=counts["answer"],
+        )
+
+    ui.confirmed_button(
+        ui.t("admin_retention_purge"),
+        key="adm_purge",
+        question=lambda: purge_question(int(keep)),
+        yes=ui.t("admin_retention_yes"),
+        on_confirm=purge,
+        args=(int(keep),),
+    )
+    if done := st.session_state.pop("adm_purge_done", None):
+        st.success(done)  # next to the button pressed, not at the top of the page
 
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))

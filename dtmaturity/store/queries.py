@@ -440,3 +440,15 @@ def insert_national_demo(
             used = {k: v for k, v in params.items() if f"${k}" in statement}
             cur.execute(statement, used)
     rebuild_rollup(cur, demo_only=True)
+
+
+def demo_counts(cur: Cursor) -> dict[str, int]:
+    """What removing the demo deletes: its units, their check-ins and their actions."""
+    row = cur.execute(
+        """SELECT (SELECT count(*) FROM unit WHERE is_demo),
+                  (SELECT count(*) FROM checkin
+                    WHERE unit_id IN (SELECT unit_id FROM unit WHERE is_demo)),
+                  (SELECT count(*) FROM action
+                    WHERE unit_id IN (SELECT unit_id FROM unit WHERE is_demo))"""
+    ).fetchone()
+    return {"units": int(row[0]), "checkins": int(row[1]), "actions": int(row[2])}

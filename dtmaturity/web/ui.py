@@ -305,3 +305,42 @@ def show_flash() -> None:
 
 def bullet_list(lines: Iterable[str]) -> None:
     st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _ask(asking: str) -> None:
+    st.session_state[asking] = True
+
+
+def _answer(asking: str, action: Callable[..., None] | None, args: tuple) -> None:
+    st.session_state.pop(asking, None)
+    if action is not None:
+        action(*args)
+
+
+def confirmed_button(
+    label: str,
+    *,
+    key: str,
+    question: Callable[[], str],
+    yes: str,
+    on_confirm: Callable[..., None],
+    args: tuple = (),
+    disabled: bool = False,
+) -> None:
+    """A destructive button in two steps. The first press only asks: a warning says what will
+    be deleted, with counts (`question` is called then, so the counts are those of the moment),
+    beside "yes" and "cancel" buttons. Only "yes" (key `<key>:yes`) runs `on_confirm(*args)`."""
+    asking = f"{key}:asking"
+    if not st.session_state.get(asking):
+        st.button(label, key=key, on_click=_ask, args=(asking,), disabled=disabled)
+        return
+    with st.container(border=True):
+        st.warning(question(), icon=":material/warning:")
+        yes_col, no_col = st.columns(2)
+        yes_col.button(
+            yes, key=f"{key}:yes", type="primary", on_click=_answer,
+            args=(asking, on_confirm, args),
+        )  # fmt: skip
+        no_col.button(
+            t("confirm_cancel"), key=f"{key}:no", on_click=_answer, args=(asking, None, ())
+        )
