@@ -23,6 +23,7 @@ if st.session_state.get("ci_loaded_for") != (unit_id, period):
     st.session_state.update(to_widgets(fw, form.current))
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}
+    st.session_state.pop("ci_outcome", None)
 target_periods = plan.future_periods(period)
 if st.session_state.get("target_period") not in target_periods:
     st.session_state["target_period"] = target_periods[3]  # a year ahead
@@ -36,8 +37,13 @@ def submit() -> None:
     )
     result = checkins.save(ui.context(), checkin)
     st.session_state["ci_errors"] = {e.field: ui.t(e.key, **e.params) for e in result.errors}
-    if result.ok:
-        ui.flash("saved_updated" if result.updated else "saved_new", period=period)
+    st.session_state["ci_outcome"] = (
+        ui.t("saved_updated" if result.updated else "saved_new", period=period)
+        if result.ok
+        else None
+    )
+    st.session_state["ci_focus"] = st.session_state.get("ci_focus_count", 0) + 1
+    st.session_state["ci_focus_count"] = st.session_state["ci_focus"]
 
 
 def field_error(field: str) -> None:
@@ -45,7 +51,28 @@ def field_error(field: str) -> None:
         st.error(errors[field], icon=":material/error:")
 
 
-ui.show_flash()
+def field_label(field: str) -> str:
+    """How the error summary names a field: the words of its label, shortened."""
+    kind, _, ident = field.partition(":")
+    if kind in ("score", "comment", "target"):
+        name = fw.item_name(ident, ctx.lang)
+        return name if kind == "score" else ui.t(f"{kind}_label", item=name)
+    if kind == "roles":
+        return ui.t(f"role_kind_{ident}")
+    if kind == "reflection":
+        text = next((q.text[ctx.lang] for q in fw.questions if q.id == ident), ident)
+        return text if len(text) <= 70 else text[:69].rstrip() + "…"
+    return ui.t("target_period_label") if field == "target_period" else field
+
+
+def fields_in_page_order() -> list[str]:
+    fields = []
+    for item in (*fw.themes, *fw.competencies):
+        fields += [f"score:{item.id}", f"comment:{item.id}"]
+    fields += ["target_period", *(f"target:{item.id}" for item in fw.items)]
+    fields += [f"roles:{kind}" for kind in ROLE_KINDS]
+    return fields + [f"reflection:{q.id}" for q in fw.questions]
+
 
 open_actions = actions.open_for_unit(ctx, unit_id)
 st.header(ui.t("checkin_actions_heading"))
@@ -61,13 +88,13 @@ else:
             a.action_id: st.session_state[f"action_status:{a.action_id}"] for a in open_actions
         }
         result = actions.set_statuses(ui.context(), unit_id, statuses, period=period)
-        if result.ok:
-            ui.flash("actions_status_saved")
-        else:
-            st.session_state["ci_action_errors"] = [ui.t(e.key, **e.params) for e in result.errors]
+        st.session_state["ci_action_outcome"] = (
+            ("success", [ui.t("actions_status_saved")])
+            if result.ok
+            else ("error", [ui.t(e.key, **e.params) for e in result.errors])
+        )
+        st.session_state["ci_focus_count"] = st.session_state.get("ci_focus_count", 0) + 1
 
-    for message in st.session_state.pop("ci_action_errors", []):
-        st.error(message)
     with st.form("checkin_actions", enter_to_submit=False):
         for action in open_actions:
             st.selectbox(
@@ -92,9 +119,19 @@ else:
         st.form_submit_button(
             ui.t("actions_save_status"), on_click=save_statuses, key="save_statuses"
         )
+        if outcome := st.session_state.pop("ci_action_outcome", None):
+            with st.container(key="ci_action_outcome"):  # next to the button pressed
+                for message in outcome[1]:
+                    getattr(st, outcome[0])(message)
+            ui.focus_on("ci_action_outcome", field=False, nonce=st.session_state["ci_focus_count"])
 
 if errors:
-    st.error(ui.t("form_has_errors", count=len(errors)))
+    order = {field: number for number, field in enumerate(fields_in_page_order())}
+    in_error = sorted(errors, key=lambda f: order.get(f, len(order)))
+    ui.error_summary(
+        ui.t("form_has_errors", count=len(errors)),
+        [(field, f"{field_label(field)}: {errors[field]}") for field in in_error],
+    )
 if form.current:
     saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
     st.info(ui.t("checkin_editing", period=period, saved=saved))
@@ -202,3 +239,16 @@ with st.form("checkin", enter_to_submit=False):
             ui.plain_text(previous.reflections[question.id])
 
     st.form_submit_button(ui.t("submit"), type="primary", on_click=submit, key="submit")
+    # The outcome of a press shows right below the button, and the view and keyboard focus
+    # move to it (or, when nothing was saved, to the first field in error).
+    outcome = st.session_state.get("ci_outcome")
+    with st.container(key="ci_outcome"):
+        if outcome:
+            st.success(outcome, icon=":material/check_circle:")
+        elif errors:
+            st.error(ui.t("form_has_errors", count=len(errors)), icon=":material/error:")
+    if focus := st.session_state.pop("ci_focus", None):
+        if errors:
+            ui.focus_on(in_error[0], field=True, nonce=focus)
+        else:
+            ui.focus_on("ci_outcome", field=False, nonce=focus)
