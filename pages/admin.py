@@ -43,7 +43,7 @@ if kind:
 
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
-st.dataframe(
+registry_table = pd.DataFrame(
     registry.rename(
         columns={
             "person_id": ui.t("col_person"),
@@ -53,10 +53,10 @@ st.dataframe(
             "role": ui.t("col_role"),
             "unit_id": ui.t("unit"),
         }
-    ),
-    hide_index=True,
-    width="stretch",
+    )
 )
+st.dataframe(registry_table, hide_index=True, width="stretch")
+ui.downloads(registry_table, name=ui.t("admin_people"))
 roles, grantable_units = people.grantable(ctx)
 labels = {u.unit_id: u.label for u in units.tree(ctx)}
 labels[access.EVERY_UNIT] = ui.t("every_unit")

@@ -14,7 +14,7 @@ st.caption(ui.t("import_limit", mb=st.get_option("server.maxUploadSize")))
 ui.show_flash()
 
 st.caption(ui.t("import_templates"))
-template_columns = st.columns(3)
+template_columns = st.columns(len(imports.TEMPLATE_FORMATS))
 for column, file_format in zip(template_columns, imports.TEMPLATE_FORMATS, strict=True):
     column.download_button(
         ui.t(f"template_{file_format}"),
@@ -120,7 +120,9 @@ entries = imports.log(ctx)
 if not entries:
     st.caption(ui.t("import_log_empty"))
 else:
-    st.dataframe(imports.log_table(entries, ctx.lang), hide_index=True, width="stretch")
+    log_table = pd.DataFrame(imports.log_table(entries, ctx.lang))
+    st.dataframe(log_table, hide_index=True, width="stretch")
+    ui.downloads(log_table, name=ui.t("import_log_heading"))
     undoable = [e.import_id for e in entries if e.undone_at is None]
     if undoable:
         by_id = {e.import_id: e for e in entries}

@@ -63,6 +63,7 @@ def trend_with_plan(kind: str, title: str) -> None:
         )  # fmt: skip
     table = ui.table_for_people(gaps.rename(columns={"target_hidden": "hidden"}), gap_columns)
     st.dataframe(table, hide_index=True, width="stretch")
+    ui.downloads(table, name=f"{unit_name}-{title}-{ui.t('gaps_heading')}")
 
 
 st.header(ui.t("about_wheel"))
