@@ -12,7 +12,7 @@ from dtmaturity.services import actions, report
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
-PREFILL = "action_prefill"  # {"key": widget key of the reflection's button, "text", "question"}
+PREFILL = "action_prefill"  # {"key": number of the reflection picked, "text", "question"}
 
 
 def _state_key(form: str, name: str) -> str:
@@ -38,7 +38,8 @@ def _submit(unit_id: str, form: str, source_question: str | None) -> None:
     result = actions.create(ui.context(), draft)
     if result.ok:
         _clear(form)
-        state.pop(PREFILL, None)
+        if state.pop(PREFILL, None):
+            state[REFLECTION_PICK] = None
         ui.flash("action_saved", id=result.action_id)
     else:
         state[_state_key(form, "errors")] = {
@@ -104,37 +105,58 @@ def action_form(
         )
 
 
-def _prefill(key: str, text: str, question: str) -> None:
+REFLECTION_PICK = "reflection_action_pick"
+
+
+def _prefill_from_pick(texts: dict[int, tuple[str, str]]) -> None:
+    """The reflection picker changed: open the action form prefilled with the chosen text."""
     _clear("reflection")
-    st.session_state[PREFILL] = {"key": key, "text": text, "question": question}
+    chosen = st.session_state.get(REFLECTION_PICK)
+    if chosen is None:
+        st.session_state.pop(PREFILL, None)
+        return
+    text, question = texts[chosen]
+    st.session_state[PREFILL] = {"key": chosen, "text": text, "question": question}
 
 
 def _cancel_prefill() -> None:
     _clear("reflection")
     st.session_state.pop(PREFILL, None)
+    st.session_state[REFLECTION_PICK] = None
 
 
-def reflection_answer(ctx: Context, unit_id: str, key: str, text: str, question: str) -> None:
-    """A reflection answer with a button beside it that opens an action form prefilled with it,
-    right there, so an action is one step away from what the group wrote."""
-    text_col, button_col = st.columns([5, 1])
-    with text_col:
-        ui.plain_text(text)
-    with button_col:
-        st.button(
-            ui.t("actions_from_reflection"),
-            key=key,
-            on_click=_prefill,
-            args=(key, text, question),
-            icon=":material/add_task:",
-        )
+def reflection_action_picker(ctx: Context, unit_id: str, texts: dict[int, tuple[str, str]]) -> None:
+    """One select box instead of a button per reflection: choosing one of the reflections shown
+    (`{number as listed: (text, question id)}`) opens an action form prefilled with it, right
+    there, so an action is one step away from what the group wrote."""
+    if st.session_state.get(REFLECTION_PICK) not in (None, *texts):
+        _cancel_prefill()  # another page or filter: the number means another text now
+
+    def label(number: int) -> str:
+        text = " ".join(texts[number][0].split())
+        return f"{number}. {text[:90]}{'…' if len(text) > 90 else ''}"
+
+    st.selectbox(
+        ui.t("actions_from_reflection_pick"),
+        list(texts),
+        index=None,
+        format_func=label,
+        placeholder=ui.t("actions_from_reflection_placeholder"),
+        key=REFLECTION_PICK,
+        on_change=_prefill_from_pick,
+        args=(texts,),
+    )
     chosen = st.session_state.get(PREFILL)
-    if chosen and chosen["key"] == key:
+    if chosen and chosen["key"] in texts:
         st.caption(ui.t("actions_prefilled"))
         action_form(
-            ctx, unit_id, "reflection", description=chosen["text"], source_question=question
+            ctx,
+            unit_id,
+            "reflection",
+            description=chosen["text"],
+            source_question=chosen["question"],
         )
-        st.button(ui.t("action_cancel"), key=f"{key}:cancel", on_click=_cancel_prefill)
+        st.button(ui.t("action_cancel"), key="reflection_action_cancel", on_click=_cancel_prefill)
 
 
 STATUS_PICK = "action_update:id"

@@ -57,3 +57,39 @@ def test_reopening_a_done_action_needs_a_deliberate_confirmation(unit_page, ctx)
     [reopened] = [a for a in actions.for_unit(ctx, UNIT) if a.action_id == done.action_id]
     assert reopened.status == "planned"
     assert unit_page.selectbox(key="action_update:status").value == "planned"
+
+
+@pytest.fixture
+def top_unit_page(db_path):
+    """The demo agency itself: the unit with the most reflections."""
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    return at.switch_page("pages/unit.py").run()
+
+
+def test_reflections_come_a_page_at_a_time_without_a_button_per_answer(top_unit_page, ctx):
+    at = top_unit_page
+    assert not at.exception
+    assert not [b for b in at.button if str(b.key).startswith("reflect:")]
+    shown = [str(el.value) for el in at.main.text if str(el.value)[:1].isdigit()]
+    assert [line.split(".")[0] for line in shown] == [str(n) for n in range(1, 11)]
+    pages = at.selectbox(key="unit_reflection_page")
+    assert len(pages.options) > 1
+    pages.set_value(2).run()
+    shown = [str(el.value) for el in at.main.text if str(el.value)[:1].isdigit()]
+    assert shown[0].startswith("11. ")
+
+
+def test_a_reflection_becomes_an_action_in_one_step(top_unit_page):
+    at = top_unit_page
+    line = next(str(el.value) for el in at.main.text if str(el.value).startswith("3. "))
+    at.selectbox(key="reflection_action_pick").set_value(3).run()
+    assert not at.exception
+    assert at.text_area(key="action:reflection:description").value == line[3:]
+    at.button(key="reflection_action_cancel").click().run()
+    assert at.selectbox(key="reflection_action_pick").value is None
+
+
+def test_the_report_download_is_at_the_top_of_the_unit_page(top_unit_page):
+    keys = [b.key for b in top_unit_page.get("download_button")]
+    assert keys[:2] == ["report:pdf", "report:html"]
