@@ -5,9 +5,9 @@ import streamlit as st
 from dtmaturity.domain import plan
 from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
 from dtmaturity.domain.periods import recent_periods
-from dtmaturity.services import actions, checkins, units
+from dtmaturity.services import actions, checkins, drafts, units
 from dtmaturity.web import ui
-from dtmaturity.web.checkin_widgets import from_widgets, to_widgets
+from dtmaturity.web.checkin_widgets import from_draft, from_widgets, to_widgets
 
 ctx = ui.page()
 fw = ctx.framework
@@ -18,16 +18,49 @@ unit_id = ui.unit_picker(ctx, units.checkin_choices(ctx), key="ci_unit")
 period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(8)], key="ci_period")
 
 form = checkins.load_form(ctx, unit_id, period)
+target_periods = plan.future_periods(period)
+stored = to_widgets(fw, form.current)  # the form as the saved check-in fills it
+if stored["target_period"] not in target_periods:
+    stored["target_period"] = target_periods[3]  # a year ahead
 if st.session_state.get("ci_loaded_for") != (unit_id, period):
-    # A new unit or quarter: show what is stored for it, and forget old messages.
-    st.session_state.update(to_widgets(fw, form.current))
+    # A new unit or quarter: show the person's unsaved draft for it if there is one, else
+    # what is stored, and forget old messages. What was typed for the unit or quarter left
+    # behind is in its own draft, and comes back when it is chosen again.
+    left = st.session_state.get("ci_loaded_for")
+    st.session_state["ci_kept"] = (
+        left if left and left == st.session_state.get("ci_drafted") else None
+    )
+    draft = drafts.load(ctx, unit_id, period)
+    st.session_state.update(from_draft(fw, draft.values) if draft else stored)
+    st.session_state["ci_draft_at"] = f"{draft.saved_at:%Y-%m-%d %H:%M}" if draft else None
+    st.session_state["ci_drafted"] = (unit_id, period) if draft else None
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}
     st.session_state.pop("ci_outcome", None)
-target_periods = plan.future_periods(period)
 if st.session_state.get("target_period") not in target_periods:
     st.session_state["target_period"] = target_periods[3]  # a year ahead
 errors: dict[str, str] = st.session_state.get("ci_errors", {})
+
+
+def save_draft() -> None:
+    """Every change in the form is kept as the person's draft for this unit and quarter (and
+    the draft is dropped again when the form is back to what is saved)."""
+    values = {key: st.session_state.get(key) for key in stored}
+    if values == stored:
+        drafts.discard(ui.context(), unit_id, period)
+        st.session_state["ci_drafted"] = None
+    else:
+        drafts.save(ui.context(), unit_id, period, values)
+        st.session_state["ci_drafted"] = (unit_id, period)
+    st.session_state["ci_draft_at"] = None
+    st.session_state.pop("ci_outcome", None)
+
+
+def discard_draft() -> None:
+    drafts.discard(ui.context(), unit_id, period)
+    st.session_state.update(stored)
+    st.session_state["ci_drafted"] = None
+    st.session_state["ci_draft_at"] = None
 
 
 def submit() -> None:
@@ -44,6 +77,9 @@ def submit() -> None:
     )
     st.session_state["ci_focus"] = st.session_state.get("ci_focus_count", 0) + 1
     st.session_state["ci_focus_count"] = st.session_state["ci_focus"]
+    if result.ok:  # the service deleted the draft with the save
+        st.session_state["ci_drafted"] = None
+        st.session_state["ci_draft_at"] = None
 
 
 def field_error(field: str) -> None:
@@ -132,6 +168,16 @@ if errors:
         ui.t("form_has_errors", count=len(errors)),
         [(field, f"{field_label(field)}: {errors[field]}") for field in in_error],
     )
+if kept := st.session_state.get("ci_kept"):
+    kept_unit = units.name(ctx, kept[0])
+    st.info(ui.t("draft_kept", unit=kept_unit, period=kept[1]), icon=":material/save:")
+if st.session_state.get("ci_draft_at"):
+    with st.container(border=True, key="ci_draft_notice"):
+        st.warning(
+            ui.t("draft_restored", period=period, saved=st.session_state["ci_draft_at"]),
+            icon=":material/edit_note:",
+        )
+        st.button(ui.t("draft_discard"), key="ci_draft_discard", on_click=discard_draft)
 if form.current:
     saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
     st.info(ui.t("checkin_editing", period=period, saved=saved))
@@ -139,7 +185,7 @@ else:
     st.info(ui.t("checkin_new", period=period))
 previous = form.previous
 
-with st.form("checkin", enter_to_submit=False):
+with st.container(border=True, key="checkin_form"):
     for heading, items in (
         ("themes_heading", fw.themes),
         ("competencies_heading", fw.competencies),
@@ -158,12 +204,14 @@ with st.form("checkin", enter_to_submit=False):
                     captions=[lv.description[ctx.lang] for lv in item.scale.levels],
                     index=None,
                     key=f"score:{item.id}",
+                    on_change=save_draft,
                 )
                 field_error(f"score:{item.id}")
                 st.text_area(
                     ui.t("comment_label", item=item.name[ctx.lang]),
                     key=f"comment:{item.id}",
                     height=68,
+                    on_change=save_draft,
                 )
                 field_error(f"comment:{item.id}")
             with right:
@@ -180,7 +228,9 @@ with st.form("checkin", enter_to_submit=False):
 
     st.header(ui.t("targets_heading"))
     st.caption(ui.t("targets_intro"))
-    st.selectbox(ui.t("target_period_label"), target_periods, key="target_period")
+    st.selectbox(
+        ui.t("target_period_label"), target_periods, key="target_period", on_change=save_draft
+    )
     field_error("target_period")
     target_columns = st.columns(2)
     for column, items in zip(target_columns, (fw.themes, fw.competencies), strict=True):
@@ -194,6 +244,7 @@ with st.form("checkin", enter_to_submit=False):
                         ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
                     ),
                     key=f"target:{item.id}",
+                    on_change=save_draft,
                 )
                 field_error(f"target:{item.id}")
                 if previous and previous.targets.get(item.id) and previous.target_period:
@@ -219,6 +270,7 @@ with st.form("checkin", enter_to_submit=False):
             format_func=lambda r: fw.role_name(r, ctx.lang),
             key=f"roles:{kind}",
             placeholder=ui.t("roles_placeholder"),
+            on_change=save_draft,
         )
         field_error(f"roles:{kind}")
         if previous and previous.roles.get(kind):
@@ -232,13 +284,16 @@ with st.form("checkin", enter_to_submit=False):
         st.text_area(
             ui.t("reflection_label", question=question.text[ctx.lang]),
             key=f"reflection:{question.id}",
+            on_change=save_draft,
         )
         field_error(f"reflection:{question.id}")
         if previous and previous.reflections.get(question.id):
             st.caption(ui.t("previous_heading", period=previous.period))
             ui.plain_text(previous.reflections[question.id])
 
-    st.form_submit_button(ui.t("submit"), type="primary", on_click=submit, key="submit")
+    if st.session_state.get("ci_drafted") == (unit_id, period):
+        st.caption(ui.t("draft_saved_note"))
+    st.button(ui.t("submit"), type="primary", on_click=submit, key="submit")
     # The outcome of a press shows right below the button, and the view and keyboard focus
     # move to it (or, when nothing was saved, to the first field in error).
     outcome = st.session_state.get("ci_outcome")
