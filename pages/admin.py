@@ -158,7 +158,13 @@ if is_admin:
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))
     person_ids = sorted(set(registry["person_id"]))
-    target = st.selectbox(ui.t("col_person"), person_ids, index=None, key="adm_erase_person")
+    target = st.selectbox(
+        ui.t("col_person"),
+        person_ids,
+        index=None,
+        placeholder=ui.t("choose_person"),
+        key="adm_erase_person",
+    )
     confirm = st.checkbox(ui.t("admin_erase_confirm"), key="adm_erase_confirm")
     if st.button(ui.t("admin_erase_button"), disabled=not (target and confirm), key="adm_erase"):
         counts = people.erase_person(ctx, target)

@@ -253,8 +253,10 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
             ("download_png", lambda: exports.chart_png(chart), "png", "image/png"),
             ("download_svg", lambda: exports.chart_svg(chart), "svg", "image/svg+xml"),
         ]
-    for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
-        with column:
+    # One row that wraps, each button as wide as its label: in a narrow column, equal-width
+    # columns cut labels short ("Last ned figur (P…").
+    with st.container(horizontal=True, gap="small"):
+        for label, make, suffix, mime in buttons:
             st.download_button(
                 t(label),
                 data=make,
@@ -263,6 +265,7 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
                 key=f"download:{stem}:{suffix}",
                 on_click="ignore",
                 icon=":material/download:",
+                width="content",
             )
 
 
