@@ -43,7 +43,7 @@ if kind:
 
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
-st.dataframe(
+registry_table = pd.DataFrame(
     registry.rename(
         columns={
             "person_id": ui.t("col_person"),
@@ -53,10 +53,10 @@ st.dataframe(
             "role": ui.t("col_role"),
             "unit_id": ui.t("unit"),
         }
-    ),
-    hide_index=True,
-    width="stretch",
+    )
 )
+st.dataframe(registry_table, hide_index=True, width="stretch")
+ui.downloads(registry_table, name=ui.t("admin_people"))
 roles, grantable_units = people.grantable(ctx)
 labels = {u.unit_id: u.label for u in units.tree(ctx)}
 labels[access.EVERY_UNIT] = ui.t("every_unit")
@@ -122,22 +122,49 @@ if is_admin:
                 answers=counts["answer"],
             )
         )
-    if st.button(ui.t("admin_retention_purge"), key="adm_purge"):
-        people.set_retention(ctx, int(keep))
-        counts = people.purge(ctx, int(keep), dry_run=False)
-        st.success(
+
+    def purge(quarters: int) -> None:
+        people.set_retention(ui.context(), quarters)
+        counts = people.purge(ui.context(), quarters, dry_run=False)
+        st.session_state["adm_purge_done"] = (
             ui.t(
                 "admin_retention_done",
                 before=counts["before"],
                 checkins=counts["checkin"],
                 answers=counts["answer"],
-            )
+            ),
         )
+
+    def purge_question(quarters: int) -> str:
+        counts = people.purge(ctx, quarters, dry_run=True)
+        return ui.t(
+            "admin_retention_question",
+            before=counts["before"],
+            checkins=counts["checkin"],
+            answers=counts["answer"],
+        )
+
+    ui.confirmed_button(
+        ui.t("admin_retention_purge"),
+        key="adm_purge",
+        question=lambda: purge_question(int(keep)),
+        yes=ui.t("admin_retention_yes"),
+        on_confirm=purge,
+        args=(int(keep),),
+    )
+    if done := st.session_state.pop("adm_purge_done", None):
+        st.success(done)  # next to the button pressed, not at the top of the page
 
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))
     person_ids = sorted(set(registry["person_id"]))
-    target = st.selectbox(ui.t("col_person"), person_ids, index=None, key="adm_erase_person")
+    target = st.selectbox(
+        ui.t("col_person"),
+        person_ids,
+        index=None,
+        placeholder=ui.t("choose_person"),
+        key="adm_erase_person",
+    )
     confirm = st.checkbox(ui.t("admin_erase_confirm"), key="adm_erase_confirm")
     if st.button(ui.t("admin_erase_button"), disabled=not (target and confirm), key="adm_erase"):
         counts = people.erase_person(ctx, target)

@@ -5,9 +5,9 @@ import streamlit as st
 from dtmaturity.domain import plan
 from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
 from dtmaturity.domain.periods import recent_periods
-from dtmaturity.services import actions, checkins, units
+from dtmaturity.services import actions, checkins, drafts, units
 from dtmaturity.web import ui
-from dtmaturity.web.checkin_widgets import from_widgets, to_widgets
+from dtmaturity.web.checkin_widgets import from_draft, from_widgets, to_widgets
 
 ctx = ui.page()
 fw = ctx.framework
@@ -23,15 +23,49 @@ if asked_period in period_choices and st.session_state.get("ci_period:asked") !=
 period = st.selectbox(ui.t("period"), period_choices, key="ci_period")
 
 form = checkins.load_form(ctx, unit_id, period)
+target_periods = plan.future_periods(period)
+stored = to_widgets(fw, form.current)  # the form as the saved check-in fills it
+if stored["target_period"] not in target_periods:
+    stored["target_period"] = target_periods[3]  # a year ahead
 if st.session_state.get("ci_loaded_for") != (unit_id, period):
-    # A new unit or quarter: show what is stored for it, and forget old messages.
-    st.session_state.update(to_widgets(fw, form.current))
+    # A new unit or quarter: show the person's unsaved draft for it if there is one, else
+    # what is stored, and forget old messages. What was typed for the unit or quarter left
+    # behind is in its own draft, and comes back when it is chosen again.
+    left = st.session_state.get("ci_loaded_for")
+    st.session_state["ci_kept"] = (
+        left if left and left == st.session_state.get("ci_drafted") else None
+    )
+    draft = drafts.load(ctx, unit_id, period)
+    st.session_state.update(from_draft(fw, draft.values) if draft else stored)
+    st.session_state["ci_draft_at"] = f"{draft.saved_at:%Y-%m-%d %H:%M}" if draft else None
+    st.session_state["ci_drafted"] = (unit_id, period) if draft else None
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}
-target_periods = plan.future_periods(period)
+    st.session_state.pop("ci_outcome", None)
 if st.session_state.get("target_period") not in target_periods:
     st.session_state["target_period"] = target_periods[3]  # a year ahead
 errors: dict[str, str] = st.session_state.get("ci_errors", {})
+
+
+def save_draft() -> None:
+    """Every change in the form is kept as the person's draft for this unit and quarter (and
+    the draft is dropped again when the form is back to what is saved)."""
+    values = {key: st.session_state.get(key) for key in stored}
+    if values == stored:
+        drafts.discard(ui.context(), unit_id, period)
+        st.session_state["ci_drafted"] = None
+    else:
+        drafts.save(ui.context(), unit_id, period, values)
+        st.session_state["ci_drafted"] = (unit_id, period)
+    st.session_state["ci_draft_at"] = None
+    st.session_state.pop("ci_outcome", None)
+
+
+def discard_draft() -> None:
+    drafts.discard(ui.context(), unit_id, period)
+    st.session_state.update(stored)
+    st.session_state["ci_drafted"] = None
+    st.session_state["ci_draft_at"] = None
 
 
 def submit() -> None:
@@ -41,8 +75,16 @@ def submit() -> None:
     )
     result = checkins.save(ui.context(), checkin)
     st.session_state["ci_errors"] = {e.field: ui.t(e.key, **e.params) for e in result.errors}
-    if result.ok:
-        ui.flash("saved_updated" if result.updated else "saved_new", period=period)
+    st.session_state["ci_outcome"] = (
+        ui.t("saved_updated" if result.updated else "saved_new", period=period)
+        if result.ok
+        else None
+    )
+    st.session_state["ci_focus"] = st.session_state.get("ci_focus_count", 0) + 1
+    st.session_state["ci_focus_count"] = st.session_state["ci_focus"]
+    if result.ok:  # the service deleted the draft with the save
+        st.session_state["ci_drafted"] = None
+        st.session_state["ci_draft_at"] = None
 
 
 def field_error(field: str) -> None:
@@ -50,7 +92,28 @@ def field_error(field: str) -> None:
         st.error(errors[field], icon=":material/error:")
 
 
-ui.show_flash()
+def field_label(field: str) -> str:
+    """How the error summary names a field: the words of its label, shortened."""
+    kind, _, ident = field.partition(":")
+    if kind in ("score", "comment", "target"):
+        name = fw.item_name(ident, ctx.lang)
+        return name if kind == "score" else ui.t(f"{kind}_label", item=name)
+    if kind == "roles":
+        return ui.t(f"role_kind_{ident}")
+    if kind == "reflection":
+        text = next((q.text[ctx.lang] for q in fw.questions if q.id == ident), ident)
+        return text if len(text) <= 70 else text[:69].rstrip() + "…"
+    return ui.t("target_period_label") if field == "target_period" else field
+
+
+def fields_in_page_order() -> list[str]:
+    fields = []
+    for item in (*fw.themes, *fw.competencies):
+        fields += [f"score:{item.id}", f"comment:{item.id}"]
+    fields += ["target_period", *(f"target:{item.id}" for item in fw.items)]
+    fields += [f"roles:{kind}" for kind in ROLE_KINDS]
+    return fields + [f"reflection:{q.id}" for q in fw.questions]
+
 
 open_actions = actions.open_for_unit(ctx, unit_id)
 st.header(ui.t("checkin_actions_heading"))
@@ -66,13 +129,13 @@ else:
             a.action_id: st.session_state[f"action_status:{a.action_id}"] for a in open_actions
         }
         result = actions.set_statuses(ui.context(), unit_id, statuses, period=period)
-        if result.ok:
-            ui.flash("actions_status_saved")
-        else:
-            st.session_state["ci_action_errors"] = [ui.t(e.key, **e.params) for e in result.errors]
+        st.session_state["ci_action_outcome"] = (
+            ("success", [ui.t("actions_status_saved")])
+            if result.ok
+            else ("error", [ui.t(e.key, **e.params) for e in result.errors])
+        )
+        st.session_state["ci_focus_count"] = st.session_state.get("ci_focus_count", 0) + 1
 
-    for message in st.session_state.pop("ci_action_errors", []):
-        st.error(message)
     with st.form("checkin_actions", enter_to_submit=False):
         for action in open_actions:
             st.selectbox(
@@ -97,11 +160,32 @@ else:
         st.form_submit_button(
             ui.t("actions_save_status"), on_click=save_statuses, key="save_statuses"
         )
+        if outcome := st.session_state.pop("ci_action_outcome", None):
+            with st.container(key="ci_action_outcome"):  # next to the button pressed
+                for message in outcome[1]:
+                    getattr(st, outcome[0])(message)
+            ui.focus_on("ci_action_outcome", field=False, nonce=st.session_state["ci_focus_count"])
 
 if "save" in errors:
+    # Nothing was stored (the database refused the write): say so; what was typed stays.
     st.error(errors["save"], icon=":material/error:")
 elif errors:
-    st.error(ui.t("form_has_errors", count=len(errors)))
+    order = {field: number for number, field in enumerate(fields_in_page_order())}
+    in_error = sorted(errors, key=lambda f: order.get(f, len(order)))
+    ui.error_summary(
+        ui.t("form_has_errors", count=len(errors)),
+        [(field, f"{field_label(field)}: {errors[field]}") for field in in_error],
+    )
+if kept := st.session_state.get("ci_kept"):
+    kept_unit = units.name(ctx, kept[0])
+    st.info(ui.t("draft_kept", unit=kept_unit, period=kept[1]), icon=":material/save:")
+if st.session_state.get("ci_draft_at"):
+    with st.container(border=True, key="ci_draft_notice"):
+        st.warning(
+            ui.t("draft_restored", period=period, saved=st.session_state["ci_draft_at"]),
+            icon=":material/edit_note:",
+        )
+        st.button(ui.t("draft_discard"), key="ci_draft_discard", on_click=discard_draft)
 if form.current:
     saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
     st.info(ui.t("checkin_editing", period=period, saved=saved))
@@ -109,7 +193,7 @@ else:
     st.info(ui.t("checkin_new", period=period))
 previous = form.previous
 
-with st.form("checkin", enter_to_submit=False):
+with st.container(border=True, key="checkin_form"):
     for heading, items in (
         ("themes_heading", fw.themes),
         ("competencies_heading", fw.competencies),
@@ -128,12 +212,14 @@ with st.form("checkin", enter_to_submit=False):
                     captions=[lv.description[ctx.lang] for lv in item.scale.levels],
                     index=None,
                     key=f"score:{item.id}",
+                    on_change=save_draft,
                 )
                 field_error(f"score:{item.id}")
                 st.text_area(
                     ui.t("comment_label", item=item.name[ctx.lang]),
                     key=f"comment:{item.id}",
                     height=68,
+                    on_change=save_draft,
                 )
                 field_error(f"comment:{item.id}")
             with right:
@@ -150,7 +236,9 @@ with st.form("checkin", enter_to_submit=False):
 
     st.header(ui.t("targets_heading"))
     st.caption(ui.t("targets_intro"))
-    st.selectbox(ui.t("target_period_label"), target_periods, key="target_period")
+    st.selectbox(
+        ui.t("target_period_label"), target_periods, key="target_period", on_change=save_draft
+    )
     field_error("target_period")
     target_columns = st.columns(2)
     for column, items in zip(target_columns, (fw.themes, fw.competencies), strict=True):
@@ -164,6 +252,7 @@ with st.form("checkin", enter_to_submit=False):
                         ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
                     ),
                     key=f"target:{item.id}",
+                    on_change=save_draft,
                 )
                 field_error(f"target:{item.id}")
                 if previous and previous.targets.get(item.id) and previous.target_period:
@@ -189,6 +278,7 @@ with st.form("checkin", enter_to_submit=False):
             format_func=lambda r: fw.role_name(r, ctx.lang),
             key=f"roles:{kind}",
             placeholder=ui.t("roles_placeholder"),
+            on_change=save_draft,
         )
         field_error(f"roles:{kind}")
         if previous and previous.roles.get(kind):
@@ -202,11 +292,28 @@ with st.form("checkin", enter_to_submit=False):
         st.text_area(
             ui.t("reflection_label", question=question.text[ctx.lang]),
             key=f"reflection:{question.id}",
+            on_change=save_draft,
         )
         field_error(f"reflection:{question.id}")
         if previous and previous.reflections.get(question.id):
             st.caption(ui.t("previous_heading", period=previous.period))
             ui.plain_text(previous.reflections[question.id])
 
-    st.form_submit_button(ui.t("submit"), type="primary", on_click=submit, key="submit")
-    field_error("save")
+    if st.session_state.get("ci_drafted") == (unit_id, period):
+        st.caption(ui.t("draft_saved_note"))
+    st.button(ui.t("submit"), type="primary", on_click=submit, key="submit")
+    # The outcome of a press shows right below the button, and the view and keyboard focus
+    # move to it (or, when nothing was saved, to the first field in error).
+    outcome = st.session_state.get("ci_outcome")
+    with st.container(key="ci_outcome"):
+        if outcome:
+            st.success(outcome, icon=":material/check_circle:")
+        elif "save" in errors:
+            st.error(errors["save"], icon=":material/error:")
+        elif errors:
+            st.error(ui.t("form_has_errors", count=len(errors)), icon=":material/error:")
+    if focus := st.session_state.pop("ci_focus", None):
+        if errors and "save" not in errors:
+            ui.focus_on(in_error[0], field=True, nonce=focus)
+        else:
+            ui.focus_on("ci_outcome", field=False, nonce=focus)

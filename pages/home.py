@@ -36,4 +36,10 @@ else:
     if demo.has_demo(ctx):
         st.info(ui.t("demo_present"))
         if may_manage_demo:
-            st.button(ui.t("demo_remove"), key="demo_remove", on_click=remove_demo)
+            ui.confirmed_button(
+                ui.t("demo_remove"),
+                key="demo_remove",
+                question=lambda: ui.t("demo_remove_question", **demo.removal_counts(ctx)),
+                yes=ui.t("demo_remove_yes"),
+                on_confirm=remove_demo,
+            )

@@ -18,7 +18,7 @@ st.caption(ui.t("import_limit", mb=st.get_option("server.maxUploadSize")))
 ui.show_flash()
 
 st.caption(ui.t("import_templates"))
-template_columns = st.columns(3)
+template_columns = st.columns(len(imports.TEMPLATE_FORMATS))
 for column, file_format in zip(template_columns, imports.TEMPLATE_FORMATS, strict=True):
     column.download_button(
         ui.t(f"template_{file_format}"),
@@ -62,9 +62,9 @@ def undo_import() -> None:
     chosen_id = st.session_state["undo_id"]
     try:
         outcome = imports.undo(ui.context(), chosen_id)
-        ui.flash("undo_done", id=chosen_id, **outcome)
+        st.session_state["undo_outcome"] = ("success", ui.t("undo_done", id=chosen_id, **outcome))
     except imports.UndoError as exc:
-        st.session_state["import_errors"] = [ui.t(exc.key, **exc.params)]
+        st.session_state["undo_outcome"] = ("error", ui.t(exc.key, **exc.params))
 
 
 for message in st.session_state.pop("import_errors", []):
@@ -185,8 +185,26 @@ entries = imports.log(ctx)
 if not entries:
     st.caption(ui.t("import_log_empty"))
 else:
-    st.dataframe(imports.log_table(entries, ctx.lang), hide_index=True, width="stretch")
+    log_table = pd.DataFrame(imports.log_table(entries, ctx.lang))
+    st.dataframe(log_table, hide_index=True, width="stretch")
+    ui.downloads(log_table, name=ui.t("import_log_heading"))
     undoable = [e.import_id for e in entries if e.undone_at is None]
     if undoable:
+        by_id = {e.import_id: e for e in entries}
         st.selectbox(ui.t("undo_choose"), undoable, key="undo_id")
-        st.button(ui.t("undo_button"), key="undo_run", on_click=undo_import)
+        chosen = by_id[st.session_state["undo_id"]]
+        ui.confirmed_button(
+            ui.t("undo_button"),
+            key="undo_run",
+            question=lambda: ui.t(
+                "undo_question",
+                id=chosen.import_id,
+                file=chosen.file_name,
+                new=chosen.units_new if chosen.file_format == "units" else chosen.new,
+                updated=chosen.units_updated if chosen.file_format == "units" else chosen.updated,
+            ),
+            yes=ui.t("undo_yes", id=chosen.import_id),
+            on_confirm=undo_import,
+        )
+if outcome := st.session_state.pop("undo_outcome", None):
+    getattr(st, outcome[0])(outcome[1])  # next to the button pressed

@@ -7,6 +7,8 @@ from dtmaturity.domain import privacy
 from dtmaturity.services import actions, analytics, targets, units
 from dtmaturity.web import plan_widgets, round_widgets, ui
 
+REFLECTIONS_PER_PAGE = 10
+
 ctx = ui.page()
 fw = ctx.framework
 st.title(ui.t("page_unit"))
@@ -20,6 +22,12 @@ ui.privacy_and_rollup_note()
 if not periods:
     st.info(ui.t("no_data"))
     st.stop()
+
+# The report for the leader group's meeting, where people look first: at the top.
+with st.container(border=True, key="unit_report"):
+    st.markdown(f"**{ui.t('report_heading')}**")
+    st.caption(ui.t("report_intro"))
+    plan_widgets.report_downloads(ctx, unit_id, periods)
 
 columns = {
     "item": ui.t("chart_item"),
@@ -70,6 +78,7 @@ def trend_with_plan(kind: str, title: str) -> None:
         gap_columns,
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    ui.downloads(table, name=f"{unit_name}-{title}-{ui.t('gaps_heading')}")
 
 
 st.header(ui.t("about_wheel"))
@@ -254,16 +263,39 @@ if view.rows.empty:
 else:
     if view.matching > len(view.rows):
         st.caption(ui.t("reflections_more", shown=len(view.rows), total=view.matching))
-    for period, group in view.rows.groupby("period", sort=False):
+    # A page of answers at a time (a big unit has hundreds), numbered across pages.
+    pages = max(1, -(-len(view.rows) // REFLECTIONS_PER_PAGE))
+    if st.session_state.get("unit_reflection_page", 1) > pages:
+        st.session_state["unit_reflection_page"] = 1
+    if pages > 1:
+        page_number = st.selectbox(
+            ui.t("reflections_page"),
+            list(range(1, pages + 1)),
+            format_func=lambda n: ui.t(
+                "reflections_page_of",
+                page=n,
+                pages=pages,
+                first=(n - 1) * REFLECTIONS_PER_PAGE + 1,
+                last=min(n * REFLECTIONS_PER_PAGE, len(view.rows)),
+                total=len(view.rows),
+            ),
+            key="unit_reflection_page",
+        )
+    else:
+        page_number = 1
+    first = (page_number - 1) * REFLECTIONS_PER_PAGE
+    on_page = view.rows.iloc[first : first + REFLECTIONS_PER_PAGE]
+    numbered: dict[int, tuple[str, str]] = {}
+    number = first
+    for period, group in on_page.groupby("period", sort=False):
         st.subheader(str(period))
         for question, answers in group.groupby("question", sort=False):
             st.markdown(f"**{question}**")
-            for number, (answer, question_id) in enumerate(
-                zip(answers["answer"], answers["question_id"], strict=True)
-            ):
-                plan_widgets.reflection_answer(
-                    ctx, unit_id, f"reflect:{period}:{question_id}:{number}", answer, question_id
-                )
+            for answer, question_id in zip(answers["answer"], answers["question_id"], strict=True):
+                number += 1
+                numbered[number] = (answer, question_id)
+                ui.plain_text(f"{number}. {answer}")
+    plan_widgets.reflection_action_picker(ctx, unit_id, numbered)
     ui.downloads(
         ui.table_for_people(
             view.rows,
@@ -275,7 +307,3 @@ else:
         ),
         name=f"{unit_name}-{ui.t('reflections_title')}",
     )
-
-st.header(ui.t("report_heading"))
-st.caption(ui.t("report_intro"))
-plan_widgets.report_downloads(ctx, unit_id, periods)

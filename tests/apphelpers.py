@@ -35,7 +35,17 @@ def chart_frames(at: AppTest) -> list[tuple[str, pd.DataFrame]]:
 def texts(at: AppTest) -> str:
     """All visible text of the page, to look for what a person would read."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "success",
+        "warning",
+    ):
         parts += [str(el.value) for el in at.get(kind)]
     parts += [str(el.value) for el in at.error]
     return "\n".join(parts)

@@ -96,7 +96,9 @@ def _series_lines(
     """Mean over periods, one line per series in `field`: told apart by colour, dash and point
     shape; exact mean and n in the tooltip. Hidden figures are left out."""
     scales = _series_scales(names)
-    legend = alt.Legend(title=t(lang, legend_key), orient="right", symbolStrokeWidth=2)
+    legend = alt.Legend(
+        title=t(lang, legend_key), orient="bottom", columns=2, symbolStrokeWidth=2, labelLimit=0
+    )
     base = alt.Chart(_shown(frame)).encode(
         x=alt.X(
             "period:O",
@@ -229,7 +231,13 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
     units = list(dict.fromkeys(data["unit_label"]))
     items = list(dict.fromkeys(data["item"]))
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("item:N", sort=items, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=180)),
+        x=alt.X(
+            "item:N",
+            sort=items,
+            title=None,
+            # Every item's full name, angled so neighbours never overlap (none left out).
+            axis=alt.Axis(labelAngle=-40, labelLimit=0, labelOverlap=False, labelAlign="right"),
+        ),
         y=alt.Y("unit_label:N", sort=units, title=None, axis=alt.Axis(labelLimit=260)),
         tooltip=[
             alt.Tooltip("unit_label:N", title=t(lang, "chart_unit")),
@@ -420,9 +428,11 @@ def trend_with_plan(
     targets = _shown(targets) if not targets.empty else targets
     names = list(dict.fromkeys([*frame["item"], *targets.get("item", [])]))
     scales = _series_scales(names)
-    legend = alt.Legend(title=t(lang, "chart_item"), orient="right", symbolStrokeWidth=2)
+    legend = alt.Legend(
+        title=t(lang, "chart_item"), orient="bottom", columns=2, symbolStrokeWidth=2, labelLimit=0
+    )
     x = alt.X(
-        "period:O", title=t(lang, "chart_period"), sort="ascending", axis=alt.Axis(labelAngle=0)
+        "period:O", title=t(lang, "chart_period"), sort="ascending", axis=alt.Axis(labelAngle=-45)
     )
     y_scale = alt.Scale(domain=[1, scale_max], nice=False)
     color = alt.Color("item:N", scale=scales["color"], legend=legend)

@@ -106,11 +106,18 @@ def create(ctx: Context, draft: ActionDraft, *, today: date | None = None) -> Ac
 
 
 def set_statuses(
-    ctx: Context, unit_id: str, statuses: dict[int, str], *, period: str | None = None
+    ctx: Context,
+    unit_id: str,
+    statuses: dict[int, str],
+    *,
+    period: str | None = None,
+    reopen: bool = False,
 ) -> ActionResult:
     """Record new statuses of the unit's actions, reported in `period` (default: the current
-    quarter; the check-in passes its own quarter). Unchanged statuses are left alone. All or
-    nothing: one unknown action or status stores none of them."""
+    quarter; the check-in passes its own quarter). Unchanged statuses are left alone. A done or
+    dropped action is reopened only when `reopen` says the person confirmed it, never as a
+    side effect of saving a form. All or nothing: one unknown action or status, or one
+    unconfirmed reopening, stores none of them."""
     authz.require_dashboard(ctx, unit_id)
     with ctx.store.reader() as cur:
         states = sql.action_states(cur, list(statuses))
@@ -126,6 +133,18 @@ def set_statuses(
                     f"status:{action_id}",
                     "error_action_status",
                     {"value": status, "known": ", ".join(plan.STATUSES)},
+                )
+            )
+        elif (
+            not reopen
+            and states[action_id][1] in plan.CLOSED_STATUSES
+            and status in (plan.OPEN_STATUSES)
+        ):
+            errors.append(
+                FieldError(
+                    f"status:{action_id}",
+                    "error_action_reopen",
+                    {"id": action_id, "status": status_label(ctx, states[action_id][1])},
                 )
             )
     if errors:

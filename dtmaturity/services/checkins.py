@@ -14,6 +14,7 @@ from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
+from dtmaturity.store import drafts as drafts_sql
 from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans as plan_queries
 
@@ -113,6 +114,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         )
         # Targets belong to the check-in: stored (or cleared) in the same transaction.
         plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
+        # What was saved is no longer a draft.
+        drafts_sql.delete(cur, checkin.respondent, checkin.unit_id, checkin.period)
         return updated
 
     try:

@@ -293,3 +293,10 @@ def remove(ctx: Context) -> int:
     """Delete the demo units and every check-in made for them; returns the units removed."""
     authz.require_admin(ctx)
     return ctx.write(queries.delete_demo, "demo.remove", details=lambda n: {"units": n})
+
+
+def removal_counts(ctx: Context) -> dict[str, int]:
+    """What `remove` would delete (units, check-ins, actions), for its confirmation step."""
+    authz.require_admin(ctx)
+    with ctx.store.reader() as cur:
+        return queries.demo_counts(cur)

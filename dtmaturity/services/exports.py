@@ -9,6 +9,7 @@ text and never runs it as a formula.
 from __future__ import annotations
 
 import io
+import json
 import math
 import shutil
 import sys
@@ -104,18 +105,31 @@ def _vl_version() -> str:
     return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
+FILE_CHART_WIDTH = 760  # px: a page's width, so labels have the room they have on screen
+
+
+def _for_file(chart: alt.TopLevelMixin) -> str:
+    """The chart's spec with a fixed width. On the page a chart takes the width of its column;
+    in a file it would otherwise get Vega's 20 px per category, and quarter labels would lie on
+    top of each other."""
+    spec = chart.to_dict()
+    if "width" not in spec:
+        spec["width"] = FILE_CHART_WIDTH
+    return json.dumps(spec)
+
+
 def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """The chart as PNG, rendered here without a browser or the network."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(chart.to_json(), vl_version=_vl_version(), scale=scale)
+    return vl_convert.vegalite_to_png(_for_file(chart), vl_version=_vl_version(), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG (text stays text, so screen readers and search can use it)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(chart.to_json(), vl_version=_vl_version())
+    return vl_convert.vegalite_to_svg(_for_file(chart), vl_version=_vl_version())
 
 
 def file_stem(*parts: str) -> str:

@@ -652,7 +652,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
 
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
-TEMPLATE_FORMATS = ("long", "wide", "units")
+TEMPLATE_FORMATS = ("long", "wide", "units", "actions")
 
 
 def template(file_format: str) -> bytes:

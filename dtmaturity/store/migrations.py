@@ -342,6 +342,22 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE person ADD COLUMN lang VARCHAR",
         ],
     ),
+    (
+        19,
+        "check-in drafts: what a person typed and has not saved yet, per unit and quarter",
+        [
+            # content: the form's values as JSON. Personal data: only its author reads it, it
+            # is in their data export and goes with their erasure.
+            """CREATE TABLE checkin_draft (
+                respondent VARCHAR NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                content VARCHAR NOT NULL,
+                saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                PRIMARY KEY (respondent, unit_id, period)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

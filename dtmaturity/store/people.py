@@ -133,6 +133,9 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     for table in PERSONAL_TABLES:
         sql = f"SELECT * FROM {table} WHERE respondent = ? ORDER BY ALL"  # noqa: S608 (fixed names)
         out[table] = cur.execute(sql, [person_id]).df()
+    out["checkin_draft"] = cur.execute(
+        "SELECT * FROM checkin_draft WHERE respondent = ? ORDER BY ALL", [person_id]
+    ).df()
     out["audit_log"] = cur.execute(
         "SELECT audit_id, logged_at, action, target FROM audit_log WHERE actor = ? ORDER BY 1",
         [person_id],
@@ -149,6 +152,9 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     counts["reflections_deleted"] = cur.execute(
         "DELETE FROM reflection WHERE respondent = ?", [person_id]
+    ).fetchone()[0]
+    counts["drafts_deleted"] = cur.execute(
+        "DELETE FROM checkin_draft WHERE respondent = ?", [person_id]
     ).fetchone()[0]
     counts["comments_deleted"] = cur.execute(
         "SELECT count(*) FROM answer WHERE respondent = ? AND comment IS NOT NULL", [person_id]
@@ -189,6 +195,7 @@ def purge_before(cur: Cursor, period: str, *, dry_run: bool) -> dict[str, int]:
     if not dry_run:
         for table in (*PERSONAL_TABLES, "answer_rollup", "import_answer_change"):
             cur.execute(f"DELETE FROM {table} WHERE period < ?", [period])  # noqa: S608
-        for table in ("import_role_change", "import_reflection_change", "import_checkin_created"):
+        tables = ("import_role_change", "import_reflection_change", "import_checkin_created")
+        for table in (*tables, "checkin_draft"):
             cur.execute(f"DELETE FROM {table} WHERE period < ?", [period])  # noqa: S608
     return counts

@@ -447,3 +447,15 @@ def warm(cur: Cursor) -> None:
     first visitor finds them in DuckDB's buffer rather than in the file."""
     cur.execute("SELECT count(*), count(parent_id) FROM unit").fetchall()
     cur.execute("SELECT count(DISTINCT period), sum(n), sum(total) FROM answer_rollup").fetchall()
+
+
+def demo_counts(cur: Cursor) -> dict[str, int]:
+    """What removing the demo deletes: its units, their check-ins and their actions."""
+    row = cur.execute(
+        """SELECT (SELECT count(*) FROM unit WHERE is_demo),
+                  (SELECT count(*) FROM checkin
+                    WHERE unit_id IN (SELECT unit_id FROM unit WHERE is_demo)),
+                  (SELECT count(*) FROM action
+                    WHERE unit_id IN (SELECT unit_id FROM unit WHERE is_demo))"""
+    ).fetchone()
+    return {"units": int(row[0]), "checkins": int(row[1]), "actions": int(row[2])}

@@ -60,3 +60,29 @@ def from_widgets(
             if values.get(f"target:{item.id}") is not None
         },
     )
+
+
+def from_draft(framework: Framework, draft: Mapping[str, Any]) -> dict[str, Any]:
+    """Widget values from a stored draft, keeping only keys and values the form can show now
+    (the framework may have changed since the draft was typed). Missing keys get the empty
+    form's values."""
+    values = to_widgets(framework, None)
+    for item in framework.items:
+        score = draft.get(f"score:{item.id}")
+        values[f"score:{item.id}"] = score if score in item.scale.values else None
+        target = draft.get(f"target:{item.id}")
+        values[f"target:{item.id}"] = target if target in item.scale.values else None
+        values[f"comment:{item.id}"] = _text(draft.get(f"comment:{item.id}"))
+    for kind in ROLE_KINDS:
+        picks = draft.get(f"roles:{kind}")
+        picks = picks if isinstance(picks, list) else []
+        values[f"roles:{kind}"] = [r for r in picks if r in framework.roles_by_id]
+    for question in framework.questions:
+        values[f"reflection:{question.id}"] = _text(draft.get(f"reflection:{question.id}"))
+    period = draft.get("target_period")
+    values["target_period"] = period if isinstance(period, str) else None
+    return values
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -12,7 +12,7 @@ from dtmaturity.services import actions, report
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
-PREFILL = "action_prefill"  # {"key": widget key of the reflection's button, "text", "question"}
+PREFILL = "action_prefill"  # {"key": number of the reflection picked, "text", "question"}
 
 
 def _state_key(form: str, name: str) -> str:
@@ -38,7 +38,8 @@ def _submit(unit_id: str, form: str, source_question: str | None) -> None:
     result = actions.create(ui.context(), draft)
     if result.ok:
         _clear(form)
-        state.pop(PREFILL, None)
+        if state.pop(PREFILL, None):
+            state[REFLECTION_PICK] = None
         ui.flash("action_saved", id=result.action_id)
     else:
         state[_state_key(form, "errors")] = {
@@ -104,75 +105,134 @@ def action_form(
         )
 
 
-def _prefill(key: str, text: str, question: str) -> None:
+REFLECTION_PICK = "reflection_action_pick"
+
+
+def _prefill_from_pick(texts: dict[int, tuple[str, str]]) -> None:
+    """The reflection picker changed: open the action form prefilled with the chosen text."""
     _clear("reflection")
-    st.session_state[PREFILL] = {"key": key, "text": text, "question": question}
+    chosen = st.session_state.get(REFLECTION_PICK)
+    if chosen is None:
+        st.session_state.pop(PREFILL, None)
+        return
+    text, question = texts[chosen]
+    st.session_state[PREFILL] = {"key": chosen, "text": text, "question": question}
 
 
 def _cancel_prefill() -> None:
     _clear("reflection")
     st.session_state.pop(PREFILL, None)
+    st.session_state[REFLECTION_PICK] = None
 
 
-def reflection_answer(ctx: Context, unit_id: str, key: str, text: str, question: str) -> None:
-    """A reflection answer with a button beside it that opens an action form prefilled with it,
-    right there, so an action is one step away from what the group wrote."""
-    text_col, button_col = st.columns([5, 1])
-    with text_col:
-        ui.plain_text(text)
-    with button_col:
-        st.button(
-            ui.t("actions_from_reflection"),
-            key=key,
-            on_click=_prefill,
-            args=(key, text, question),
-            icon=":material/add_task:",
-        )
+def reflection_action_picker(ctx: Context, unit_id: str, texts: dict[int, tuple[str, str]]) -> None:
+    """One select box instead of a button per reflection: choosing one of the reflections shown
+    (`{number as listed: (text, question id)}`) opens an action form prefilled with it, right
+    there, so an action is one step away from what the group wrote."""
+    if st.session_state.get(REFLECTION_PICK) not in (None, *texts):
+        _cancel_prefill()  # another page or filter: the number means another text now
+
+    def label(number: int) -> str:
+        text = " ".join(texts[number][0].split())
+        return f"{number}. {text[:90]}{'…' if len(text) > 90 else ''}"
+
+    st.selectbox(
+        ui.t("actions_from_reflection_pick"),
+        list(texts),
+        index=None,
+        format_func=label,
+        placeholder=ui.t("actions_from_reflection_placeholder"),
+        key=REFLECTION_PICK,
+        on_change=_prefill_from_pick,
+        args=(texts,),
+    )
     chosen = st.session_state.get(PREFILL)
-    if chosen and chosen["key"] == key:
+    if chosen and chosen["key"] in texts:
         st.caption(ui.t("actions_prefilled"))
         action_form(
-            ctx, unit_id, "reflection", description=chosen["text"], source_question=question
+            ctx,
+            unit_id,
+            "reflection",
+            description=chosen["text"],
+            source_question=chosen["question"],
         )
-        st.button(ui.t("action_cancel"), key=f"{key}:cancel", on_click=_cancel_prefill)
+        st.button(ui.t("action_cancel"), key="reflection_action_cancel", on_click=_cancel_prefill)
 
 
-def _save_status(unit_id: str) -> None:
-    action_id = st.session_state.get("action_update:id")
-    status = st.session_state.get("action_update:status")
-    if action_id is None or status is None:
+STATUS_PICK = "action_update:id"
+STATUS_CHOICE = "action_update:status"
+STATUS_REOPEN = "action_update:reopen"
+STATUS_SHOWN = "action_update:shown"  # (action id, stored status) the choice was set from
+STATUS_ERRORS = "action_update:errors"
+
+
+def _save_status(unit_id: str, action_id: int) -> None:
+    status = st.session_state.get(STATUS_CHOICE)
+    if status is None:
         return
-    result = actions.set_statuses(ui.context(), unit_id, {int(action_id): status})
+    result = actions.set_statuses(
+        ui.context(),
+        unit_id,
+        {action_id: status},
+        reopen=bool(st.session_state.get(STATUS_REOPEN)),
+    )
     if result.ok:
+        st.session_state.pop(STATUS_REOPEN, None)
         ui.flash("actions_status_saved")
+    else:
+        st.session_state[STATUS_ERRORS] = [ui.t(e.key, **e.params) for e in result.errors]
 
 
 def status_form(ctx: Context, unit_id: str, unit_actions: list[actions.Action]) -> None:
-    """Change the status of one of the unit's actions (recorded in the current quarter)."""
+    """Change the status of one of the unit's actions (recorded in the current quarter).
+
+    The status choice always starts at the picked action's stored status, so saving without
+    touching it changes nothing (the button is disabled until a new status is chosen), and
+    reopening a done or dropped action needs a confirmation tick (the service refuses it
+    otherwise). Not an st.form: the choice has to follow the picked action at once.
+    """
     by_id = {a.action_id: a for a in unit_actions}
-    with st.form("action_update", enter_to_submit=False):
-        st.markdown(f"**{ui.t('actions_update_heading')}**")
-        columns = st.columns([3, 1])
-        with columns[0]:
-            st.selectbox(
-                ui.t("actions_update_pick"),
-                list(by_id),
-                format_func=lambda i: (
-                    f"#{i} {by_id[i].description[:80]} "
-                    f"({actions.status_label(ctx, by_id[i].status)})"
-                ),
-                key="action_update:id",
-            )
-        with columns[1]:
-            st.selectbox(
-                ui.t("action_status_field"),
-                list(plan.STATUSES),
-                format_func=lambda s: ui.t(f"action_status_{s}"),
-                key="action_update:status",
-            )
-        st.form_submit_button(
-            ui.t("actions_save_status"), on_click=_save_status, args=(unit_id,), key="action_upd"
+    st.markdown(f"**{ui.t('actions_update_heading')}**")
+    for message in st.session_state.pop(STATUS_ERRORS, []):
+        st.error(message, icon=":material/error:")
+    columns = st.columns([3, 1])
+    with columns[0]:
+        picked = st.selectbox(
+            ui.t("actions_update_pick"),
+            list(by_id),
+            format_func=lambda i: (
+                f"#{i} {by_id[i].description[:80]} ({actions.status_label(ctx, by_id[i].status)})"
+            ),
+            key=STATUS_PICK,
         )
+    action = by_id[picked]
+    if st.session_state.get(STATUS_SHOWN) != (picked, action.status):
+        st.session_state[STATUS_CHOICE] = action.status
+        st.session_state[STATUS_SHOWN] = (picked, action.status)
+        st.session_state.pop(STATUS_REOPEN, None)
+    current = actions.status_label(ctx, action.status)
+    with columns[1]:
+        chosen = st.selectbox(
+            ui.t("action_status_field"),
+            list(plan.STATUSES),
+            format_func=lambda s: ui.t(f"action_status_{s}"),
+            key=STATUS_CHOICE,
+        )
+    st.caption(ui.t("action_status_current", status=current))
+    if chosen == action.status:
+        st.caption(ui.t("action_status_unchanged"))
+    elif action.status in plan.CLOSED_STATUSES and chosen in plan.OPEN_STATUSES:
+        st.checkbox(
+            ui.t("action_reopen_confirm", id=picked, status=ui.label_literal(current)),
+            key=STATUS_REOPEN,
+        )
+    st.button(
+        ui.t("actions_save_status"),
+        on_click=_save_status,
+        args=(unit_id, picked),
+        disabled=chosen == action.status,
+        key="action_upd",
+    )
 
 
 def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:

@@ -320,8 +320,10 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
                 "image/svg+xml",
             ),
         ]
-    for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
-        with column:
+    # One row that wraps, each button as wide as its label: in a narrow column, equal-width
+    # columns cut labels short ("Last ned figur (P…").
+    with st.container(horizontal=True, gap="small"):
+        for label, make, suffix, mime in buttons:
             st.download_button(
                 t(label),
                 data=make,
@@ -330,6 +332,7 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
                 key=f"download:{stem}:{suffix}",
                 on_click="ignore",
                 icon=":material/download:",
+                width="content",
             )
 
 
@@ -372,3 +375,144 @@ def show_flash() -> None:
 
 def bullet_list(lines: Iterable[str]) -> None:
     st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _ask(asking: str) -> None:
+    st.session_state[asking] = True
+
+
+def _answer(asking: str, action: Callable[..., None] | None, args: tuple) -> None:
+    st.session_state.pop(asking, None)
+    if action is not None:
+        action(*args)
+
+
+def confirmed_button(
+    label: str,
+    *,
+    key: str,
+    question: Callable[[], str],
+    yes: str,
+    on_confirm: Callable[..., None],
+    args: tuple = (),
+    disabled: bool = False,
+) -> None:
+    """A destructive button in two steps. The first press only asks: a warning says what will
+    be deleted, with counts (`question` is called then, so the counts are those of the moment),
+    beside "yes" and "cancel" buttons. Only "yes" (key `<key>:yes`) runs `on_confirm(*args)`."""
+    asking = f"{key}:asking"
+    if not st.session_state.get(asking):
+        st.button(label, key=key, on_click=_ask, args=(asking,), disabled=disabled)
+        return
+    with st.container(border=True):
+        st.warning(question(), icon=":material/warning:")
+        yes_col, no_col = st.columns(2)
+        yes_col.button(
+            yes, key=f"{key}:yes", type="primary", on_click=_answer,
+            args=(asking, on_confirm, args),
+        )  # fmt: skip
+        no_col.button(
+            t("confirm_cancel"), key=f"{key}:no", on_click=_answer, args=(asking, None, ())
+        )
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the element container of the widget with key `key`."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+# Finds the target once Streamlit has drawn it (lazily loaded widgets show a placeholder first),
+# scrolls it to the middle of the view and moves keyboard focus to it: the first form control
+# inside it for a field, the element itself (made focusable) for a message. Checks twice more
+# that focus stayed, since Streamlit may still be drawing the rest of the page.
+_FOCUS_JS = """
+(() => {
+  const selector = %(selector)s, field = %(field)s, started = Date.now();
+  const controls = 'input:not([type="hidden"]), textarea, [role="combobox"], button';
+  function target() {
+    const box = document.querySelector(selector);
+    if (!box || box.querySelector('[data-testid="stSkeleton"]')) return null;
+    if (!field) return box.querySelector('[data-testid="stAlertContainer"]') || box;
+    return box.querySelector('input:checked') || box.querySelector(controls);
+  }
+  function place(checks) {
+    const el = target();
+    if (!el) {
+      if (Date.now() - started < 15000) setTimeout(() => place(checks), 100);
+      return;
+    }
+    if (!el.contains(document.activeElement)) {
+      if (field) {  // the field's label at the top, its message below it in view
+        const box = document.querySelector(selector);
+        box.style.scrollMarginTop = '5rem';
+        box.scrollIntoView({block: 'start'});
+      } else {
+        if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+        el.scrollIntoView({block: 'center'});
+      }
+      el.focus({preventScroll: true});
+    }
+    if (checks > 0) setTimeout(() => place(checks - 1), 400);
+  }
+  place(2);
+})();
+"""
+
+
+def focus_on(key: str, *, field: bool, nonce: object) -> None:
+    """Move the view and keyboard focus to the element with widget or container key `key` once
+    this run is drawn (WCAG 2.4.3: focus goes to what changed). `field`: focus the form control
+    inside it; otherwise the element itself, so a screen reader reads the message. `nonce` makes
+    each request new, so the same target is focused again after a later press."""
+    code = _FOCUS_JS % {
+        "selector": json.dumps(f".{key_class(key)}"),
+        "field": json.dumps(field),
+    }
+    st.html(
+        f"<script data-nonce={json.dumps(str(nonce))}>{code}</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+_SUMMARY_JS = """
+document.querySelectorAll('[data-dt-field]').forEach(link => {
+  if (link.dataset.dtBound) return;
+  link.dataset.dtBound = '1';
+  link.addEventListener('click', event => {
+    event.preventDefault();
+    const box = document.querySelector('.' + link.dataset.dtField);
+    const control = box && (box.querySelector('input:checked')
+      || box.querySelector('input:not([type="hidden"]), textarea, [role="combobox"]'));
+    if (!control) return;
+    box.style.scrollMarginTop = '5rem';
+    box.scrollIntoView({block: 'start'});
+    control.focus({preventScroll: true});
+  });
+});
+"""
+
+
+def error_summary(title: str, problems: list[tuple[str, str]]) -> None:
+    """The GOV.UK error-summary pattern: a box listing every field in error, each a link that
+    moves focus to that field. `problems` are (widget key, text) in page order; texts are
+    escaped (they may quote what was typed)."""
+    import html
+
+    items = "".join(
+        f'<li><a href="#" data-dt-field="{key_class(key)}">{html.escape(text)}</a></li>'
+        for key, text in problems
+    )
+    st.html(
+        '<div class="dt-error-summary" role="group" aria-labelledby="dt-error-summary-title">'
+        f'<p id="dt-error-summary-title" class="dt-error-summary-title">{html.escape(title)}</p>'
+        f"<ul>{items}</ul></div>"
+        "<style>"
+        ".dt-error-summary{border:4px solid #b3261e;border-radius:.5rem;padding:.75rem 1rem;"
+        "margin:.25rem 0 .75rem}"
+        ".dt-error-summary-title{font-weight:700;margin:0 0 .5rem;color:#31333f}"
+        ".dt-error-summary ul{margin:0;padding-left:1.25rem}"
+        ".dt-error-summary a{color:#8c1d18;text-decoration:underline;font-weight:600}"
+        "</style>"
+        f"<script>{_SUMMARY_JS}</script>",
+        unsafe_allow_javascript=True,
+    )

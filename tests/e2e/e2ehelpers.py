@@ -59,17 +59,26 @@ QUIET_JS = """
   timer = setTimeout(done, quiet);
 })
 """
+# Streamlit renders most widgets (radio, select box, text area, ...) from code chunks it loads
+# lazily, showing an `stSkeleton` placeholder until the chunk has arrived. Each test's browser
+# context starts with an empty cache, so on a busy machine the script run can be over and the
+# page quiet for a while with placeholders where the radios will be: a test that tabs or reads
+# then misses them. `data-test-script-state` is the run state Streamlit's own tests wait on.
 RUN_FINISHED_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"]')
       && !document.querySelector('[data-stale="true"]')
+      && !document.querySelector('[data-testid="stSkeleton"]')
+      && document.querySelector('[data-testid="stApp"]')
+             ?.getAttribute('data-test-script-state') === 'notRunning'
       && document.querySelector('[data-testid="stMain"] h1')
 """
 
 
 def wait_idle(page: Page, quiet_ms: int = 400) -> None:
-    """Until Streamlit has finished drawing: no run in progress, nothing stale, and the page
-    unchanged for a moment (a run shows its status widget only after a delay, and widgets
-    arrive after the heading, so neither alone says the page is complete)."""
+    """Until Streamlit has finished drawing: no run in progress, nothing stale, no widget still
+    waiting for its lazily loaded code, and the page unchanged for a moment (a run shows its
+    status widget only after a delay, and widgets arrive after the heading, so neither alone
+    says the page is complete)."""
     page.wait_for_selector(APP)
     for _ in range(50):
         page.wait_for_function(RUN_FINISHED_JS)

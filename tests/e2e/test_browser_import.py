@@ -3,6 +3,8 @@ cannot be imported; the corrected file is imported, and the import can be undone
 
 from __future__ import annotations
 
+import re
+
 from e2ehelpers import open_page, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
@@ -48,6 +50,10 @@ def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Pag
     expect(page.get_by_text("svar-rettet.csv").first).to_be_visible()  # in the import log
 
     page.get_by_role("button", name=t("undo_button")).click()
+    wait_idle(page)
+    # The undo asks first, naming the file and what will be deleted.
+    expect(page.get_by_text("«svar-rettet.csv»): 1 nye verdier", exact=False)).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Ja, angre import #\d+$")).click()
     wait_idle(page)
     expect(page.get_by_text("1 fjernet", exact=False).first).to_be_visible()
     assert not page.locator('[data-testid="stException"]').count()

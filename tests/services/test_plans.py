@@ -172,8 +172,8 @@ def test_an_action_goes_from_planned_to_done_and_leaves_the_open_list(ctx):
     assert (done.status, done.closed_period) == ("done", "2026-Q3")
     placed = actions.chart_frame(ctx, "a").iloc[0]
     assert (placed["period"], placed["status_id"]) == ("2026-Q3", "done")
-    # Reopened: it is open again and goes back to its due quarter on the chart.
-    assert actions.set_statuses(ctx, "a", {action.action_id: "planned"}).ok
+    # Reopened, deliberately: it is open again and goes back to its due quarter on the chart.
+    assert actions.set_statuses(ctx, "a", {action.action_id: "planned"}, reopen=True).ok
     assert actions.chart_frame(ctx, "a").iloc[0]["period"] == "2026-Q4"
 
 
@@ -258,3 +258,14 @@ def test_removing_the_demo_also_removes_its_targets_and_actions(demo_ctx):
         counts = [cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
                   for t in ("target", "action", "action_item")]  # fmt: skip
     assert counts == [0, 0, 0]
+
+
+def test_a_closed_action_is_never_reopened_without_being_asked_to(ctx):
+    add_units(ctx, [("a", None)])
+    done = actions.create(ctx, ActionDraft("a", ["data"], "A", ME, "2026-Q4", "done")).action_id
+    result = actions.set_statuses(ctx, "a", {done: "planned"})
+    assert [(e.field, e.key) for e in result.errors] == [(f"status:{done}", "error_action_reopen")]
+    [action] = actions.for_unit(ctx, "a")
+    assert action.status == "done" and action.closed_period
+    assert actions.set_statuses(ctx, "a", {done: "in_progress"}, reopen=True).ok
+    assert actions.for_unit(ctx, "a")[0].status == "in_progress"

@@ -47,6 +47,7 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
     assert list(log["Fil"])[0] == "svar.csv"
 
     at.button(key="undo_run").click().run()
+    at.button(key="undo_run:yes").click().run()
     assert "er angret: 0 svar tilbakestilt, 1 fjernet" in texts(at)
 
 
@@ -92,6 +93,7 @@ def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
     assert not at.exception
     assert "er lagret: 1 nye, 0 endrede, 0 uendrede tiltak" in texts(at)
     at.button(key="undo_run").click().run()  # the newest import: the actions file
+    at.button(key="undo_run:yes").click().run()
     assert "er angret" in texts(at)
 
 

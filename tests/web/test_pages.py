@@ -29,6 +29,7 @@ def test_start_page_creates_and_removes_the_demo_organisation(db_path):
     at.button(key="demo_create").click().run()
     assert "Demovirksomheten er opprettet: 18 enheter" in texts(at)
     at.button(key="demo_remove").click().run()
+    at.button(key="demo_remove:yes").click().run()
     assert "Demodata er fjernet" in texts(at)
     assert "0 enheter" in texts(at)
 

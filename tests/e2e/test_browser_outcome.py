@@ -1,0 +1,75 @@
+"""Saves you can see: after pressing save on the (long) check-in form, the outcome is where the
+person is: in the viewport, with keyboard focus on it, and on errors focus on the first field in
+error with a summary linking to every field in error (the GOV.UK error-summary pattern)."""
+
+from __future__ import annotations
+
+from e2ehelpers import choose_radio, open_page, screenshot, wait_idle
+from playwright.sync_api import Page, expect
+
+from dtmaturity.domain import i18n
+from dtmaturity.domain.framework import load
+from dtmaturity.domain.periods import Period
+
+LANG = "en"
+FOCUSED_IN = "(selector) => !!document.activeElement?.closest(selector)"
+
+
+def t(key: str, **params: object) -> str:
+    return i18n.t(LANG, key, **params)
+
+
+def pick_unit(page: Page, position: int) -> None:
+    """Another unit than the other browser tests save for, so their 'new check-in' holds."""
+    page.locator(".st-key-ci_unit input[role='combobox']").click()
+    page.get_by_role("option").nth(position).click()
+    wait_idle(page)
+
+
+def focus_lands_in(page: Page, selector: str) -> None:
+    page.wait_for_function(FOCUSED_IN, arg=selector)
+
+
+def test_a_saved_checkin_says_so_next_to_the_button_in_view_with_focus(page, server):
+    framework = load()
+    open_page(page, server.url, "checkin", LANG)
+    pick_unit(page, 3)
+    for item in framework.items:
+        choose_radio(page, f"score-{item.id}", 2)
+    page.get_by_role("button", name=t("submit")).click()
+    wait_idle(page)
+
+    outcome = page.locator(".st-key-ci_outcome")
+    message = t("saved_new", period=str(Period.current()))
+    expect(outcome.get_by_text(message)).to_be_visible()
+    expect(outcome).to_be_in_viewport()
+    focus_lands_in(page, ".st-key-ci_outcome")
+    screenshot(page, "checkin-saved-outcome")
+
+
+def test_errors_move_focus_to_the_first_field_in_error_and_list_every_field(page, server):
+    framework = load()
+    open_page(page, server.url, "checkin", LANG)
+    pick_unit(page, 4)
+    first, *_, last = framework.items
+    for item in framework.items:
+        if item not in (first, last):
+            choose_radio(page, f"score-{item.id}", 1)
+    page.get_by_role("button", name=t("submit")).click()
+    wait_idle(page)
+
+    field = page.locator(f".st-key-score-{first.id}")
+    expect(field).to_be_in_viewport()
+    focus_lands_in(page, f".st-key-score-{first.id}")
+    beside = page.locator('[data-testid="stAlertContainer"]', has_text=t("error_score_missing"))
+    expect(beside.first).to_be_in_viewport()  # the message under the field, not only the summary
+
+    summary = page.locator(".dt-error-summary")
+    links = summary.get_by_role("link")
+    expect(links).to_have_count(2)
+    expect(links.first).to_contain_text(first.name[LANG])
+    expect(links.last).to_contain_text(last.name[LANG])
+    links.last.click()
+    focus_lands_in(page, f".st-key-score-{last.id}")
+    expect(page.locator(f".st-key-score-{last.id}")).to_be_in_viewport()
+    screenshot(page, "checkin-error-summary")
