@@ -197,8 +197,10 @@ def reflection_view(
         ctx,
         dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
-    # Released quarters only (rounds.py): an open quarter's texts wait for its round to close.
-    tally = tally[tally["period"].isin(latest_periods(ctx, unit_id))].copy()
+    # Released quarters, and one in progress whose texts are all one's own (rounds.py): an open
+    # quarter's texts wait for its round to close.
+    pools = dict(zip(tally["period"], tally["pool"], strict=True))
+    tally = tally[tally["period"].isin(rounds.released_or_own_periods(ctx, unit_id, pools))].copy()
     decision = suppression.checkins(ctx, periods, privacy.thresholds().min_reflections)
     tally["reason"] = [
         suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]

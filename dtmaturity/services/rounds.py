@@ -107,6 +107,20 @@ def released_or_own(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataF
     return frame[keep].reset_index(drop=True)
 
 
+def released_or_own_periods(ctx: Context, unit_id: str, pools: dict[str, int]) -> set[str]:
+    """Of these periods (period -> check-ins in the unit's subtree), the released ones and the
+    unreleased ones whose every check-in is the viewer's own (a leader sees their own texts)."""
+    shown = set(released_periods(ctx, unit_id, sorted(pools)))
+    pending = [p for p in pools if p not in shown]
+    if pending:
+        with ctx.store.reader() as cur:
+            own = sql.own_checkin_counts(
+                cur, subtree_units(ctx, unit_id), pending, ctx.actor.user_id
+            )
+        shown |= {p for p in pending if pools[p] > 0 and own.get(p) == pools[p]}
+    return shown
+
+
 def released_compare_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of the unit/parent/organisation comparison whose own group is released."""
     chain = access.ancestors_and_self(unit_id, authz.parents(ctx))

@@ -208,3 +208,17 @@ def erase_person_mail(cur: Cursor, person_id: str) -> int:
     return int(
         cur.execute("DELETE FROM mail_message WHERE person_id = ?", [person_id]).fetchone()[0]
     )
+
+
+def own_checkin_counts(
+    cur: Cursor, unit_ids: list[str], periods: list[str], me: str
+) -> dict[str, int]:
+    """The viewer's own check-ins per period over these units."""
+    rows = cur.execute(
+        """SELECT period, count(*)::BIGINT FROM checkin
+           WHERE respondent = ? AND list_contains(?::VARCHAR[], unit_id)
+             AND list_contains(?::VARCHAR[], period)
+           GROUP BY period""",
+        [me, unit_ids, periods],
+    ).fetchall()
+    return {str(period): int(n) for period, n in rows}
