@@ -57,12 +57,12 @@ if upload is not None:
     result = imports.run_upload(ctx, data, name, dry_run=True)
     if result.file_format:
         st.info(
-            ui.t(
+            ui.tn(
                 "import_detected",
+                result.rows_total,
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
-                rows=result.rows_total,
             )
         )
     if result.unknown_headers:

@@ -23,6 +23,7 @@ from dtmaturity.store import Store, default_db_path
 
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
+LANG_CHOSEN = "_lang_chosen"  # the person picked it in this session (to remember it for them)
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,16 +33,32 @@ def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
     return open_runtime(db_path, framework_file)
 
 
+def _deployment_language() -> str:
+    """DTMATURITY_DEFAULT_LANGUAGE, or bokmål when it is unset or not a language of the app
+    (that mistake is reported on the page by `context`)."""
+    try:
+        return i18n.default_language()
+    except i18n.LanguageSettingError:
+        return i18n.DEFAULT_LANGUAGE
+
+
 def lang() -> str:
-    """The UI language: the user's choice, else `?lang=` in the address, else bokmål."""
+    """The UI language: the choice made in this session, else `?lang=` in the address, else
+    the deployment's default (DTMATURITY_DEFAULT_LANGUAGE, else bokmål). A signed-in person's
+    remembered choice is applied by `page` once it knows who they are."""
     if LANG_STORE not in st.session_state:
         asked = st.query_params.get("lang")
-        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else _deployment_language()
     return st.session_state[LANG_STORE]
 
 
 def t(key: str, **params: object) -> str:
     return i18n.t(lang(), key, **params)
+
+
+def tn(key: str, count: int, **params: object) -> str:
+    """A text with plural forms, chosen by `count` as the UI language's grammar asks."""
+    return i18n.tn(lang(), key, count, **params)
 
 
 def context() -> Context:
@@ -57,6 +74,12 @@ def context() -> Context:
         privacy.thresholds()
     except privacy.PrivacySettingError as exc:
         st.error(i18n.t(lang(), "settings_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    try:
+        i18n.default_language()
+    except i18n.LanguageSettingError as exc:
+        st.error(i18n.t(lang(), "language_setting_broken"))
         st.code(str(exc), language=None)
         st.stop()
     return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
@@ -140,10 +163,19 @@ def _leave_legacy_page_mode() -> None:
 
 def _remember_language() -> None:
     st.session_state[LANG_STORE] = st.session_state[LANG_KEY]
+    st.session_state[LANG_CHOSEN] = True
+
+
+def keep_language_in_address() -> None:
+    """Write the language into the address (`?lang=nn`), so a reload, a bookmark or a shared
+    link opens in the same language (page switches drop the query string)."""
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
 
 
 def language_picker() -> None:
     st.session_state[LANG_KEY] = lang()
+    keep_language_in_address()
     st.sidebar.radio(
         i18n.t(lang(), "language"),
         list(i18n.LANGUAGES),

@@ -74,8 +74,7 @@ def language_neutral_texts(server) -> set[str]:
         for level in scale.levels
         if level.label["nb"] == level.label["en"]
     }
-    notes = {e.source for e in entries} | {f"Status: {e.status}" for e in entries}
-    notes |= {f"Status: {e.status} · {e.source}" for e in entries} | {framework.source_url}
+    notes = {framework.source_url}
     data = set(server.data_texts) | TYPED_TEXTS | set(i18n.LANGUAGES.values())
     return same | notes | data | STREAMLIT_OWN_TEXTS
 
