@@ -89,7 +89,7 @@ with chart_col:
             if rows.empty:
                 st.caption(ui.t("change_none"))
             ui.bullet_list(
-                f"{unit} – {item}: {value:+.2f}"
+                f"{unit} – {item}: {ui.change(value)}"
                 for unit, item, value in zip(rows["unit"], rows["item"], rows[basis], strict=True)
             )
     table = ui.table_for_people(
@@ -105,7 +105,7 @@ with chart_col:
         },
     )
     with st.expander(ui.t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table)
     ui.downloads(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
 with question_col:
     ui.questions_beside(ctx, lens)
@@ -127,7 +127,7 @@ else:
         },
     )
     ui.bullet_list(
-        f"{unit}: {gap:+.2f} ({item} {largest:+.2f})"
+        f"{unit}: {ui.change(gap)} ({item} {ui.change(largest)})"
         for unit, gap, item, largest in zip(
             furthest["unit"],
             furthest["mean_gap"],
@@ -137,7 +137,7 @@ else:
         )
     )
     with st.expander(ui.t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table)
     ui.downloads(table, name=f"{node_name}-{ui.t('furthest_heading')}-{last}")
 
 st.header(ui.t("distribution_heading"))

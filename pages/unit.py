@@ -58,11 +58,11 @@ def trend_with_plan(kind: str, title: str) -> None:
     if not shown.empty:
         top = shown.iloc[0]
         st.caption(
-            ui.t("gaps_summary", item=top["item"], gap=top["gap"], target=top["target"],
-                 period=top["target_period"])
+            ui.t("gaps_summary", item=top["item"], gap=ui.change(top["gap"]),
+                 target=ui.mean(top["target"]), period=top["target_period"])
         )  # fmt: skip
     table = ui.table_for_people(gaps.rename(columns={"target_hidden": "hidden"}), gap_columns)
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
 
 
 st.header(ui.t("about_wheel"))
@@ -157,7 +157,7 @@ with chart_col:
                 "status": ui.t("col_status"),
             },
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table)
         ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
 with question_col:
     ui.questions_beside(ctx, "roles")
@@ -179,7 +179,7 @@ if unit_actions:
             "closed_period": ui.t("col_closed"),
         },
     )
-    st.dataframe(action_table, hide_index=True, width="stretch")
+    ui.dataframe(action_table)
     ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
     plan_widgets.status_form(ctx, unit_id, unit_actions)
 else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period, period_range
 
@@ -20,9 +21,13 @@ DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [2, 6]]
 INK = "#333333"
 
 
-def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Dark chart text for any finished chart (apply last: a configured chart cannot be
-    layered again)."""
+def readable(chart: alt.TopLevelMixin, lang: str | None = None) -> alt.TopLevelMixin:
+    """Dark chart text for any finished chart, and numbers in `lang`'s format (`3,1` in
+    bokmål and nynorsk) in axes, tooltips and labels, in the page and in the PNG/SVG export
+    alike: Vega-Lite's `config.locale` travels with the spec. Apply last: a configured chart
+    cannot be layered again."""
+    if lang:
+        chart = chart.configure(locale=alt.Locale(number=formats.chart_locale(lang)))
     return (
         chart.configure_axis(labelColor=INK, titleColor=INK)
         .configure_legend(labelColor=INK, titleColor=INK)
@@ -174,7 +179,7 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
     mean in the tooltip, hidden cells marked with a dash."""
     data = frame.assign(
         text=[
-            "–" if hidden else f"{mean:.1f}"
+            formats.MISSING if hidden else formats.number(mean, lang, decimals=1)
             for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)
         ],
         status=[t(lang, "too_few") if hidden else "" for hidden in frame["hidden"]],
@@ -228,7 +233,7 @@ def likert(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
         x=alt.X(
             "start:Q",
             title=t(lang, "chart_share"),
-            axis=alt.Axis(format="%", labelExpr="abs(datum.value) * 100 + '%'"),
+            axis=alt.Axis(format="%", labelExpr="format(abs(datum.value), '.0%')"),
             scale=alt.Scale(domain=[-1, 1]),
         ),
         x2="end:Q",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from dtmaturity.domain import privacy
+from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz
@@ -299,9 +299,9 @@ def trend_summary(ctx: Context, frame: pd.DataFrame) -> str:
         first=periods[0],
         last=periods[-1],
         best=latest.iloc[-1]["item"],
-        best_mean=latest.iloc[-1]["mean"],
+        best_mean=formats.mean(latest.iloc[-1]["mean"], ctx.lang),
         worst=latest.iloc[0]["item"],
-        worst_mean=latest.iloc[0]["mean"],
+        worst_mean=formats.mean(latest.iloc[0]["mean"], ctx.lang),
     )
 
 
@@ -312,7 +312,7 @@ def profile_summary(ctx: Context, frame: pd.DataFrame) -> str:
     for item, group in frame.groupby("item", sort=False):
         by_period = group.sort_values("period", ascending=False)
         values = " / ".join(
-            f"{p}: " + (t(ctx.lang, "too_few") if pd.isna(m) else f"{m:.2f}")
+            f"{p}: " + (t(ctx.lang, "too_few") if pd.isna(m) else formats.mean(m, ctx.lang))
             for p, m in zip(by_period["period"], by_period["mean"], strict=True)
         )
         parts.append(f"{item} ({values})")
@@ -347,7 +347,7 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
     last = shown["period"].max()
     latest = shown[shown["period"] == last]
     parts = [
-        f"{g}: {m:.2f} (n={n})"
+        f"{g}: {formats.mean(m, ctx.lang)} (n={n})"
         for g, m, n in zip(latest["group"], latest["mean"], latest["n"], strict=True)
     ]
     return t(ctx.lang, "compare_summary", period=last, values="; ".join(parts))
@@ -365,10 +365,10 @@ def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
         "heatmap_summary",
         best_unit=best["unit"],
         best_item=best["item"],
-        best=best["mean"],
+        best=formats.mean(best["mean"], ctx.lang),
         worst_unit=worst["unit"],
         worst_item=worst["item"],
-        worst=worst["mean"],
+        worst=formats.mean(worst["mean"], ctx.lang),
         hidden=hidden,
     )
 
@@ -386,7 +386,9 @@ def likert_summary(ctx: Context, frame: pd.DataFrame) -> str:
             group.loc[group["start"] >= 0, "share"].sum()
             + group.loc[(group["start"] < 0) & (group["end"] > 0), "share"].sum() / 2
         )
-        parts.append(f"{item}: {low:.0%} / {high:.0%}")
+        parts.append(
+            f"{item}: {formats.percent(low, ctx.lang)} / {formats.percent(high, ctx.lang)}"
+        )
     return t(ctx.lang, "likert_summary", values="; ".join(parts))
 
 

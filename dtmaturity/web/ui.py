@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dtmaturity import charts
-from dtmaturity.domain import access, authn, i18n, privacy
+from dtmaturity.domain import access, authn, formats, i18n, privacy
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
 from dtmaturity.services import exports, people, units
 from dtmaturity.services.context import Actor, Context, local_actor
@@ -54,6 +54,16 @@ def lang() -> str:
 
 def t(key: str, **params: object) -> str:
     return i18n.t(lang(), key, **params)
+
+
+def mean(value: object) -> str:
+    """A mean as people read it in the UI language (`3,1`; `–` when missing)."""
+    return formats.mean(value, lang())
+
+
+def change(value: object) -> str:
+    """A signed difference in the UI language (`+0,25`)."""
+    return formats.change(value, lang())
 
 
 def tn(key: str, count: int, **params: object) -> str:
@@ -254,22 +264,64 @@ def chart_with_table(
 ) -> None:
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
-    chart = charts.readable(chart)
+    chart = charts.readable(chart, lang())
     st.altair_chart(chart, width="stretch", height="content", alt=summary)
     st.caption(summary)
     shown = table_for_people(table, columns)
     with st.expander(t("show_table")):
-        st.dataframe(shown, hide_index=True, width="stretch")
+        dataframe(shown)
     downloads(shown, name=name, chart=chart)
 
 
+_SIGNED = re.compile(r"^(change|gap|mean_gap|largest_gap)")
+_SHARE = re.compile(r"^(rate|share)$")
+
+
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """The chosen columns under their UI names; a hidden figure says why it is empty."""
+    """The chosen columns under their UI names; a hidden figure says why it is empty. The
+    figures stay numbers (for the downloads); `dataframe` shows them as people read them."""
     columns = dict(columns)
     if "hidden" in table.columns:
         table = table.assign(hidden=[t("too_few") if h else "" for h in table["hidden"]])
         columns["hidden"] = t("chart_hidden")
-    return table[list(columns)].rename(columns=columns).reset_index(drop=True)
+    shown = table[list(columns)].rename(columns=columns).reset_index(drop=True)
+    shown.attrs["signed"] = [columns[c] for c in columns if _SIGNED.match(c)]
+    shown.attrs["share"] = [columns[c] for c in columns if _SHARE.match(c)]
+    return shown
+
+
+def readable_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as text in the UI language: means with one or two decimals and the language's
+    decimal sign, changes signed, shares as percentages, whole numbers as they are, and an en
+    dash (never None or nan) where a figure is missing."""
+    lang_ = lang()
+    signed = set(table.attrs.get("signed", []))
+    share = set(table.attrs.get("share", []))
+    out = {}
+    for column in table.columns:
+        values = table[column]
+        if column in share:
+            out[column] = [formats.percent(v, lang_) for v in values]
+        elif column in signed:
+            out[column] = [formats.change(v, lang_) for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            whole = values.dropna().apply(float.is_integer).all()
+            show = formats.number if whole else formats.mean
+            out[column] = [show(v, lang_) for v in values]
+        elif pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+            out[column] = values
+        else:
+            out[column] = ["" if _missing(v) else v for v in values]
+    return pd.DataFrame(out, index=table.index)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def dataframe(table: pd.DataFrame) -> None:
+    """A table on the page, as `readable_table` writes it."""
+    st.dataframe(readable_table(table), hide_index=True, width="stretch")
 
 
 def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None = None) -> None:

@@ -61,9 +61,8 @@ def test_every_page_loads_without_an_error_in_the_browser(page, server, lang):
 
 def language_neutral_texts(server) -> set[str]:
     """Texts that rightly read the same in bokmål and English: strings the catalogue and the
-    framework file give identically in both, provenance notes the framework records only in
-    English, data (unit names, people's free text, the signed-in user), and Streamlit's own
-    English-only texts listed in docs/accessibility.md."""
+    framework file give identically in both, data (unit names, people's free text, the
+    signed-in user), and Streamlit's own English-only texts listed in docs/accessibility.md."""
     framework = load()
     same = {texts["nb"] for texts in i18n.STRINGS.values() if texts["nb"] == texts["en"]}
     entries = [*framework.themes, *framework.competencies, *framework.roles]

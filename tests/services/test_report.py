@@ -197,4 +197,4 @@ def test_overview_lists_units_furthest_from_their_targets(ctx):
     )
     at = open_app().switch_page("pages/overview.py").run()
     assert not at.exception
-    assert "A: +3.00" in texts(at)
+    assert "A: +3,00" in texts(at)
