@@ -208,6 +208,23 @@ def comparison_periods(period: str) -> tuple[str, str]:
     return str(current.previous()), str(current.same_quarter_last_year())
 
 
+def _units_in_natural_order(frame: pd.DataFrame, *, node_id: str | None = None) -> pd.DataFrame:
+    """Rows of units by name as people sort them ("Seksjon 2" before "Seksjon 10", æ, ø and å
+    after z), the node's own row first; the order within a unit is kept."""
+    if frame.empty or "unit" not in frame:
+        return frame
+    if "is_total" in frame:
+        total = frame["is_total"].astype(bool)
+    elif node_id is not None and "row_id" in frame:
+        total = frame["row_id"] == node_id
+    else:
+        total = pd.Series(False, index=frame.index)
+    rank = {name: i for i, name in enumerate(formats.sorted_names(frame["unit"].unique(), "nb"))}
+    keys = pd.DataFrame({"below": ~total, "rank": frame["unit"].map(rank)}, index=frame.index)
+    order = keys.sort_values(["below", "rank"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
 @authz.overview()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
@@ -216,7 +233,7 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
     within the node's family (privacy.py)."""
     periods = [period, *comparison_periods(period)]
     query = dashboards.overview_cells(node_id, periods, _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    return _units_in_natural_order(fetch(ctx, query))
 
 
 @authz.overview()
@@ -224,7 +241,7 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
     query = dashboards.overview_cells(node_id, [period], _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    return _units_in_natural_order(fetch(ctx, query))
 
 
 @authz.overview()
@@ -235,7 +252,7 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     query = dashboards.changes(
         node_id, period, previous, year_ago, _named(ctx, kind), ctx.actor.user_id, _k()
     )
-    return fetch(ctx, query)
+    return _units_in_natural_order(fetch(ctx, query))
 
 
 def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
@@ -268,8 +285,8 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""
-    return fetch(
-        ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k())
+    return _units_in_natural_order(
+        fetch(ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k()))
     )
 
 
@@ -279,7 +296,8 @@ def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataF
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
     shown whatever their size."""
     suffix = f" ({t(ctx.lang, 'own_leaders')})"
-    return fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    frame = fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    return _units_in_natural_order(frame, node_id=node_id)
 
 
 # --- text alternatives ---------------------------------------------------------------------
