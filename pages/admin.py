@@ -43,19 +43,17 @@ if kind:
 
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
-st.dataframe(
-    registry.rename(
+ui.dataframe(
+    registry.assign(role=[ui.t(f"role_{r}") for r in registry["role"]]).rename(
         columns={
             "person_id": ui.t("col_person"),
             "name": ui.t("col_name"),
-            "email": "E-post" if ctx.lang == "nb" else "E-mail",
+            "email": ui.t("col_email"),
             "sub": "sub",
             "role": ui.t("col_role"),
             "unit_id": ui.t("unit"),
         }
-    ),
-    hide_index=True,
-    width="stretch",
+    )
 )
 roles, grantable_units = people.grantable(ctx)
 labels = {u.unit_id: u.label for u in units.tree(ctx)}
@@ -137,7 +135,13 @@ if is_admin:
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))
     person_ids = sorted(set(registry["person_id"]))
-    target = st.selectbox(ui.t("col_person"), person_ids, index=None, key="adm_erase_person")
+    target = st.selectbox(
+        ui.t("col_person"),
+        person_ids,
+        index=None,
+        key="adm_erase_person",
+        placeholder=ui.t("choose_one"),
+    )
     confirm = st.checkbox(ui.t("admin_erase_confirm"), key="adm_erase_confirm")
     if st.button(ui.t("admin_erase_button"), disabled=not (target and confirm), key="adm_erase"):
         counts = people.erase_person(ctx, target)
@@ -155,5 +159,5 @@ if is_admin:
             "details": ui.t("col_details"),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.dataframe(shown)
     ui.downloads(pd.DataFrame(shown), name=ui.t("admin_audit"))

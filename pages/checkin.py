@@ -143,7 +143,12 @@ with st.form("checkin", enter_to_submit=False):
 
     st.header(ui.t("targets_heading"))
     st.caption(ui.t("targets_intro"))
-    st.selectbox(ui.t("target_period_label"), target_periods, key="target_period")
+    st.selectbox(
+        ui.t("target_period_label"),
+        target_periods,
+        key="target_period",
+        placeholder=ui.t("choose_one"),
+    )
     field_error("target_period")
     target_columns = st.columns(2)
     for column, items in zip(target_columns, (fw.themes, fw.competencies), strict=True):
@@ -157,6 +162,7 @@ with st.form("checkin", enter_to_submit=False):
                         ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
                     ),
                     key=f"target:{item.id}",
+                    placeholder=ui.t("target_none"),
                 )
                 field_error(f"target:{item.id}")
                 if previous and previous.targets.get(item.id) and previous.target_period:
@@ -182,6 +188,7 @@ with st.form("checkin", enter_to_submit=False):
             format_func=lambda r: fw.role_name(r, ctx.lang),
             key=f"roles:{kind}",
             placeholder=ui.t("roles_placeholder"),
+            select_all=False,  # Streamlit's "Select all" is English only, and wrong here
         )
         field_error(f"roles:{kind}")
         if previous and previous.roles.get(kind):

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dtmaturity import charts
 from dtmaturity.domain import access, authn, formats, i18n, privacy
@@ -33,6 +34,9 @@ def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
     return open_runtime(db_path, framework_file)
 
 
+_last_language = [i18n.DEFAULT_LANGUAGE]
+
+
 def _deployment_language() -> str:
     """DTMATURITY_DEFAULT_LANGUAGE, or bokmål when it is unset or not a language of the app
     (that mistake is reported on the page by `context`)."""
@@ -46,9 +50,14 @@ def lang() -> str:
     """The UI language: the choice made in this session, else `?lang=` in the address, else
     the deployment's default (DTMATURITY_DEFAULT_LANGUAGE, else bokmål). A signed-in person's
     remembered choice is applied by `page` once it knows who they are."""
+    if get_script_run_ctx() is None:
+        # Outside a script run there is no session (AppTest formats a select box's options
+        # after the run): the language of the run that made the widget.
+        return _last_language[0]
     if LANG_STORE not in st.session_state:
         asked = st.query_params.get("lang")
         st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else _deployment_language()
+    _last_language[0] = st.session_state[LANG_STORE]
     return st.session_state[LANG_STORE]
 
 
