@@ -296,6 +296,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        21,
+        "a signed-in person's UI language, remembered across sessions",
+        [
+            # Keyed by the acting person's id (also a configured admin without a person row).
+            """CREATE TABLE person_language (
+                person_id VARCHAR PRIMARY KEY,
+                language VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -25,6 +25,8 @@ from dtmaturity.store import Store, default_db_path
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
 LANG_CHOSEN = "_lang_chosen"  # the person picked it in this session (to remember it for them)
+LANG_FROM_ADDRESS = "_lang_from_address"  # the first address of the session named a language
+LANG_RESTORED = "_lang_restored"  # a signed-in person's remembered language has been applied
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,6 +58,7 @@ def lang() -> str:
         return _last_language[0]
     if LANG_STORE not in st.session_state:
         asked = st.query_params.get("lang")
+        st.session_state[LANG_FROM_ADDRESS] = asked in i18n.LANGUAGES
         st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else _deployment_language()
     _last_language[0] = st.session_state[LANG_STORE]
     return st.session_state[LANG_STORE]
@@ -161,7 +164,29 @@ def page() -> Context:
     language_picker()
     mark_document_language()
     ctx = context()
+    ctx = _remembered_language(ctx)
     local_mode_banner(ctx)
+    return ctx
+
+
+def _remembered_language(ctx: Context) -> Context:
+    """A signed-in person's language: a choice made now is stored with them; a new session
+    opens in the one they chose last (unless its address names a language, as a shared link
+    may)."""
+    if ctx.actor.local_mode:
+        return ctx
+    if st.session_state.pop(LANG_CHOSEN, False):
+        people.remember_language(ctx, lang())
+        st.session_state[LANG_RESTORED] = True
+        return ctx
+    if st.session_state.get(LANG_RESTORED):
+        return ctx
+    st.session_state[LANG_RESTORED] = True
+    remembered = people.remembered_language(ctx)
+    if remembered and remembered != lang() and not st.session_state.get(LANG_FROM_ADDRESS):
+        st.session_state[LANG_STORE] = remembered
+        st.query_params["lang"] = remembered
+        st.rerun()
     return ctx
 
 

@@ -12,6 +12,9 @@ from apphelpers import ROOT, open_app
 from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain import i18n
+from dtmaturity.domain.access import Grant
+from dtmaturity.services import people
+from dtmaturity.services.context import Actor, Context
 
 PAGES = [
     "pages/home.py",
@@ -166,3 +169,55 @@ def test_the_deployment_default_language(demo_db, monkeypatch):
     at = open_app()
     assert not at.exception
     assert any("DTMATURITY_DEFAULT_LANGUAGE" in e.value for e in at.error)
+
+
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-secret",
+        "client_id": "dtmaturity",
+        "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+def signed_in(email: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets.update(AUTH)
+    at.user = {"is_logged_in": True, "email": email, "sub": "sub-x", "name": email}
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_signed_in_persons_choice_is_remembered_for_their_next_session(demo_ctx):
+    admin = Context(
+        actor=Actor("admin", "admin", (Grant("admin", "*"),), local_mode=False),
+        store=demo_ctx.store,
+        framework=demo_ctx.framework,
+    )
+    people.assign(
+        admin, "leder@etat.example", "leader", "demo-bruker-01", email="leder@etat.example"
+    )
+    people.assign(admin, "sjef@etat.example", "manager", "demo-bruker", email="sjef@etat.example")
+    at = signed_in("leder@etat.example")
+    assert at.sidebar.radio(key="lang").value == "nb"
+    at.sidebar.radio(key="lang").set_value("nn").run()
+    assert not at.exception
+    leader = Context(
+        actor=Actor("leder@etat.example", "leder", (), local_mode=False),
+        store=demo_ctx.store,
+        framework=demo_ctx.framework,
+    )
+    assert people.remembered_language(leader) == "nn"
+    assert "person.language" in set(people.audit_log(admin)["action"])
+
+    later = signed_in("leder@etat.example")  # a new session, no language in the address
+    assert not later.exception
+    assert later.sidebar.radio(key="lang").value == "nn"
+    assert later.query_params["lang"] in ("nn", ["nn"])
+    shared = signed_in("leder@etat.example", {"lang": "en"})  # a link that names a language
+    assert shared.sidebar.radio(key="lang").value == "en"
+    other = signed_in("sjef@etat.example")
+    assert other.sidebar.radio(key="lang").value == "nb"
