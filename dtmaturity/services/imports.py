@@ -135,7 +135,7 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
     fw = ctx.framework
     items = []
     for item in fw.items:
-        for key in {normalise(n) for n in (item.id, item.name["nb"], item.name["en"])}:
+        for key in {normalise(n) for n in (item.id, *item.name.values())}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     periods = []
     for raw in sql.distinct_values(cur, "all_rows", "period_raw"):
@@ -146,12 +146,12 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
     scores = []
     for raw in sql.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
-            levels = [(lv.value, lv.label["nb"], lv.label["en"]) for lv in scale.levels]
+            levels = [(lv.value, *lv.label.values()) for lv in scale.levels]
             scores.append((raw, scale.id, parse_score(raw, levels)))
     roles = [
         (key, role.id)
         for role in fw.roles
-        for key in {normalise(n) for n in (role.id, role.name["nb"], role.name["en"])}
+        for key in {normalise(n) for n in (role.id, *role.name.values())}
     ]
     sql.load_lookups(
         cur, items=items, periods=periods, scores=scores, roles=roles, allowed_units=_allowed(ctx)

@@ -129,13 +129,13 @@ def unassign(ctx: Context, person_id: str, role: str, unit_id: str) -> bool:
     )
 
 
-# --- people CSV: email, name, role, unit_id (nb: e-post, navn, rolle, enhet), sub -------------
+# --- people CSV: email, name, role, unit_id (nb: e-post, navn, rolle, enhet; nn: namn, eining)
 
 PEOPLE_HEADERS = {
     "email": ("email", "e-post", "epost", "e-mail"),
-    "name": ("name", "navn"),
+    "name": ("name", "navn", "namn"),
     "role": ("role", "rolle"),
-    "unit": ("unit_id", "enhet"),
+    "unit": ("unit_id", "enhet", "eining"),
     "sub": ("sub",),
 }
 ROLE_NAMES = {"leder": "leader", "leiar": "leader", "koordinator": "coordinator"}
