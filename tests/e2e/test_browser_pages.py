@@ -44,7 +44,7 @@ def test_navigation_offers_every_page_file(page, server):
     assert sorted(a for a in addresses if a) == sorted(set(page_files) - {"home"})
 
 
-@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_every_page_loads_without_an_error_in_the_browser(page, server, lang):
     open_page(page, server.url, lang=lang)
     problems = []

@@ -44,8 +44,9 @@ KNOWN_LEAKS = [
 ]
 MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT)(?![\w-])")
 RAW_CODES = {"leader", "manager", "coordinator", "admin", "planned", "in_progress", "done"}
-# Prose that names CSV values or environment settings on purpose.
-CODES_IN_PROSE = ("admin_people_format", "people_bad_role")
+# Prose that names CSV values, or Streamlit's English texts (the accessibility statement), on
+# purpose.
+CODES_IN_PROSE = ("admin_people_format", "people_bad_role", "a11y_gaps")
 
 
 def _proto_text(element, *fields: str) -> list[str]:
