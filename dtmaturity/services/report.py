@@ -283,7 +283,7 @@ def build(
         unit_id=unit_id,
         unit_name=name,
         period=period,
-        title=t(ctx.lang, "report_title", unit=name, period=period),
+        title=t(ctx.lang, "report_title", unit=name, period=formats.quarter(period, ctx.lang)),
         subtitle=t(
             ctx.lang,
             "report_subtitle",
