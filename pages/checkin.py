@@ -96,7 +96,7 @@ else:
 if errors:
     st.error(ui.t("form_has_errors", count=len(errors)))
 if form.current:
-    saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
+    saved = ui.date_time(form.current_saved_at)
     st.info(ui.t("checkin_editing", period=period, saved=saved))
 else:
     st.info(ui.t("checkin_new", period=period))

@@ -77,8 +77,9 @@ def long_date(value: date | datetime, lang: str) -> str:
 
 
 def date_time(value: datetime, lang: str) -> str:
-    """A moment: `15. desember 2026 kl. 09:41` style, short enough for a table."""
-    return babel_dates.format_datetime(value, format="medium", locale=lang)
+    """A moment to the minute: `15. desember 2026, 09:41` / `December 15, 2026, 9:41 AM`."""
+    time = babel_dates.format_time(value, format="short", locale=lang)
+    return f"{long_date(value, lang)}, {time}"
 
 
 def quarter(period: str, lang: str) -> str:

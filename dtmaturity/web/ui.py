@@ -73,6 +73,11 @@ def mean(value: object) -> str:
     return formats.mean(value, lang())
 
 
+def date_time(value: object) -> str:
+    """A moment in the UI language (`15. desember 2026, 09:41`); empty when missing."""
+    return "" if value is None else formats.date_time(value, lang())
+
+
 def change(value: object) -> str:
     """A signed difference in the UI language (`+0,25`)."""
     return formats.change(value, lang())

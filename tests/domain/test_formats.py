@@ -30,6 +30,14 @@ def test_numbers_changes_and_percentages():
     assert formats.percent(0.667, "en") == "67%"
 
 
+def test_moments_to_the_minute():
+    from datetime import datetime
+
+    moment = datetime(2026, 12, 15, 9, 41)
+    assert formats.date_time(moment, "nn") == "15. desember 2026, 09:41"
+    assert formats.date_time(moment, "en") == "December 15, 2026, 9:41\u202fAM"
+
+
 def test_dates_and_quarters():
     assert formats.long_date(date(2026, 12, 15), "nb") == "15. desember 2026"
     assert formats.long_date(date(2026, 12, 15), "nn") == "15. desember 2026"
