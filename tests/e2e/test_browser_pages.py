@@ -18,6 +18,7 @@ from e2ehelpers import (
     open_page,
     screenshot,
     visible_lines,
+    wait_idle,
 )
 
 from dtmaturity.domain import i18n
@@ -112,3 +113,18 @@ def test_language_switch_changes_every_visible_label_on_every_page(page, server)
             unchanged[page_slug(path)] = left
     assert not unchanged, f"still in bokmål after switching to English:\n{pformat(unchanged)}"
     assert english_labels != [label for label, _ in pages]
+
+
+def test_the_language_survives_a_reload_and_charts_use_decimal_commas(page, server):
+    open_page(page, server.url, lang="nb")
+    choose_language(page, "nn")
+    assert "lang=nn" in page.url
+    page.reload()
+    wait_idle(page)
+    page.wait_for_function("() => document.documentElement.lang === 'nn'")
+    assert [label for label, _ in nav_links(page)][2] == "Eining over tid"
+    go_to(page, "Eining over tid")
+    axis = page.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label text')
+    labels = [t.strip() for t in axis.all_inner_texts()]
+    assert "2,5" in labels or "3,0" in labels, labels[:40]
+    assert not any(re.fullmatch(r"\d\.\d", label) for label in labels)
