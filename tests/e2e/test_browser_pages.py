@@ -125,6 +125,7 @@ def test_the_language_survives_a_reload_and_charts_use_decimal_commas(page, serv
     assert [label for label, _ in nav_links(page)][2] == "Eining over tid"
     go_to(page, "Eining over tid")
     axis = page.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label text')
-    labels = [t.strip() for t in axis.all_inner_texts()]
+    axis.first.wait_for()
+    labels = [t.strip() for t in axis.evaluate_all("texts => texts.map(t => t.textContent)")]
     assert "2,5" in labels or "3,0" in labels, labels[:40]
     assert not any(re.fullmatch(r"\d\.\d", label) for label in labels)
