@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dtmaturity import charts
+from dtmaturity.domain import privacy
 from dtmaturity.services import actions, analytics, targets, units
 from dtmaturity.web import plan_widgets, ui
 
@@ -61,7 +62,12 @@ def trend_with_plan(kind: str, title: str) -> None:
             ui.t("gaps_summary", item=top["item"], gap=ui.change(top["gap"]),
                  target=ui.mean(top["target"]), period=top["target_period"])
         )  # fmt: skip
-    table = ui.table_for_people(gaps.rename(columns={"target_hidden": "hidden"}), gap_columns)
+    table = ui.table_for_people(
+        gaps.drop(columns="reason").rename(
+            columns={"target_hidden": "hidden", "target_reason": "reason"}
+        ),
+        gap_columns,
+    )
     ui.dataframe(table)
 
 
@@ -125,8 +131,9 @@ with chart_col:
     role_period = st.selectbox(ui.t("roles_period"), periods, key="unit_role_period")
     below = st.checkbox(ui.t("roles_include_below"), value=True, key="unit_roles_below")
     roles = analytics.role_distribution(ctx, unit_id, role_period, include_below=below)
-    if analytics.roles_hidden(ctx, unit_id, role_period, include_below=below):
-        ui.too_few("roles_hidden")
+    roles_reason = analytics.roles_hidden_reason(ctx, unit_id, role_period, include_below=below)
+    if roles_reason:
+        ui.too_few("roles_hidden_protect" if roles_reason == privacy.PROTECT else "roles_hidden")
     elif roles.empty:
         st.info(ui.t("roles_empty"))
     else:
@@ -213,8 +220,11 @@ view = analytics.reflection_view(
     periods=[reflection_period] if reflection_period else None,
     search=search,
 )
-for period, count in zip(view.hidden["period"], view.hidden["matching"], strict=True):
-    ui.too_few("reflections_hidden", period=period, count=count)
+for period, count, why in zip(
+    view.hidden["period"], view.hidden["matching"], view.hidden["reason"], strict=True
+):
+    key = "reflections_hidden_protect" if why == privacy.PROTECT else "reflections_hidden"
+    ui.too_few(key, period=period, count=count)
 if view.rows.empty:
     if view.hidden.empty:
         st.info(ui.t("reflections_empty" if not (chosen or search) else "reflections_none_match"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dtmaturity.domain import formats
+from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period, period_range
 
@@ -182,7 +182,14 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
             formats.MISSING if hidden else formats.number(mean, lang, decimals=1)
             for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)
         ],
-        status=[t(lang, "too_few") if hidden else "" for hidden in frame["hidden"]],
+        status=[
+            t(lang, privacy.reason_key(why)) if hidden else ""
+            for hidden, why in zip(
+                frame["hidden"],
+                frame["reason"] if "reason" in frame else [None] * len(frame),
+                strict=True,
+            )
+        ],
         dark=[
             bool(not hidden and mean < 1 + (scale_max - 1) * 0.55)
             for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)

@@ -321,7 +321,13 @@ def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFra
     figures stay numbers (for the downloads); `dataframe` shows them as people read them."""
     columns = dict(columns)
     if "hidden" in table.columns:
-        table = table.assign(hidden=[t("too_few") if h else "" for h in table["hidden"]])
+        reasons = table["reason"] if "reason" in table.columns else [None] * len(table)
+        table = table.assign(
+            hidden=[
+                t(privacy.reason_key(why)) if bool(h) else ""
+                for h, why in zip(table["hidden"].fillna(False), reasons, strict=True)
+            ]
+        )
         columns["hidden"] = t("chart_hidden")
     shown = table[list(columns)].rename(columns=columns).reset_index(drop=True)
     shown.attrs["signed"] = [columns[c] for c in columns if _SIGNED.match(c)]
