@@ -3,6 +3,7 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from dtmaturity import charts
 from dtmaturity.domain import access, authn, formats, i18n, privacy
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
-from dtmaturity.services import exports, people, units
+from dtmaturity.services import exports, people, runtime, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, default_db_path
@@ -46,6 +47,39 @@ def _deployment_language() -> str:
         return i18n.default_language()
     except i18n.LanguageSettingError:
         return i18n.DEFAULT_LANGUAGE
+
+
+# What the pages import beyond this module; loaded at warm-up rather than by the first visitor.
+PAGE_MODULES = (
+    "dtmaturity.services.actions",
+    "dtmaturity.services.analytics",
+    "dtmaturity.services.checkins",
+    "dtmaturity.services.imports",
+    "dtmaturity.services.targets",
+    "dtmaturity.web.checkin_widgets",
+    "dtmaturity.web.plan_widgets",
+)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(db_path: str, framework_file: str) -> None:
+    """Once per server process: the pages' modules imported, the chart library's first
+    conversion and Arrow's first table made, and the data the dashboards read brought into
+    the database's memory, so that a visitor does not pay for them.
+
+    app.py calls this on its first run. With `server.scriptHealthCheckEnabled` (on in
+    .streamlit/config.toml), a deployment's readiness probe on `/_stcore/script-health-check`
+    makes that first run happen before anyone visits (see the README's deployment notes).
+    """
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]})
+    pa.Table.from_pandas(frame)
+    charts.readable_spec(alt.Chart(frame).mark_line().encode(x="x", y="y"))
+    store, _ = _runtime(db_path, framework_file)
+    runtime.warm(store)
 
 
 def lang() -> str:
@@ -97,6 +131,7 @@ def context() -> Context:
         st.error(i18n.t(lang(), "framework_broken"))
         st.code(str(exc), language=None)
         st.stop()
+    warm_up(str(default_db_path()), str(framework_path()))
     try:
         privacy.thresholds()
     except privacy.PrivacySettingError as exc:
@@ -303,13 +338,27 @@ def chart_with_table(
 ) -> None:
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
-    chart = charts.readable(chart, lang())
-    st.altair_chart(chart, width="stretch", height="content", alt=summary)
+    st.vega_lite_chart(
+        charts.readable_spec(chart, lang()), width="stretch", height="content", alt=summary
+    )
     st.caption(summary)
     shown = table_for_people(table, columns)
-    with st.expander(t("show_table")):
-        dataframe(shown)
+    table_behind_expander(shown, name=name)
     downloads(shown, name=name, chart=chart)
+
+
+def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
+    """A table one click away. It is drawn only once opened: a closed expander holds no data
+    grid, so a page with many charts sends and draws far less (opening it reruns only this
+    fragment, not the page)."""
+    _lazy_table(t("show_table"), table, f"table:{exports.file_stem(name)}")
+
+
+@st.fragment
+def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
+    with st.expander(label, key=key, on_change="rerun") as box:
+        if box.open:
+            dataframe(table)
 
 
 _SIGNED = re.compile(r"^(change|gap|mean_gap|largest_gap)")
@@ -379,8 +428,18 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
     ]
     if chart is not None:
         buttons += [
-            ("download_png", lambda: exports.chart_png(chart), "png", "image/png"),
-            ("download_svg", lambda: exports.chart_svg(chart), "svg", "image/svg+xml"),
+            (
+                "download_png",
+                lambda: exports.chart_png(charts.readable(chart, lang())),
+                "png",
+                "image/png",
+            ),
+            (
+                "download_svg",
+                lambda: exports.chart_svg(charts.readable(chart, lang())),
+                "svg",
+                "image/svg+xml",
+            ),
         ]
     for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
         with column:
