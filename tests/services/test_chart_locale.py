@@ -25,3 +25,8 @@ def test_the_svg_download_has_decimal_commas_in_norwegian():
     assert "2,5" in labels and not any("." in label for label in labels)
     english = re.findall(r">(\d+[.,]\d)<", exports.chart_svg(charts.readable(_chart(), "en")))
     assert "2.5" in english
+
+
+def test_the_pages_spec_carries_the_number_format_too():
+    assert charts.readable_spec(_chart(), "nb")["config"]["locale"]["number"]["decimal"] == ","
+    assert "locale" not in charts.readable_spec(_chart()).get("config", {})
