@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from apphelpers import ROOT, open_app
+from apphelpers import ROOT, open_app, open_tables
 from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain import i18n
@@ -126,14 +126,18 @@ def demo_db(db_path):
 def test_every_page_speaks_the_language_without_leaks(demo_db, lang):
     at = open_at(lang)
     problems = {}
+    tables = 0
     for page in PAGES:
         at.switch_page(page).run()
+        open_tables(at)  # the tables behind the charts are checked too
         assert not at.exception, f"{page}: {at.exception}"
         assert at.query_params["lang"] in (lang, [lang])
+        tables += len(frames(at))
         found = problems_on(at, lang)
         if found:
             problems[page] = sorted(set(found))
     assert problems == {}
+    assert tables > 10  # the tables behind the charts were opened and checked
 
 
 def test_nynorsk_pages_are_in_nynorsk(demo_db):
