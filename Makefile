@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test chromium lint format lock demo clean
+.PHONY: run test chromium lint format lock demo clean catalogues catalogues-check
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -41,6 +41,20 @@ test: $(STAMP) chromium
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Translations (README, "Languages"): messages.pot from the bokmål catalogue, new keys carried
+# into every other catalogue as empty entries; then the check that every one is complete.
+LOCALE := dtmaturity/locale
+catalogues: $(STAMP)
+	$(BIN)/python tools/catalogues.py pot
+	for lang in $$(ls $(LOCALE) | grep -v -e '\.pot$$' -e '^nb$$'); do \
+		$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages -l $$lang -w 100 || exit 1; \
+	done
+
+catalogues-check: $(STAMP)
+	$(BIN)/python tools/catalogues.py check
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
+	find $(LOCALE) -name '*.mo' -delete
 
 demo: $(STAMP)
 	$(BIN)/dtmaturity demo

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from dtmaturity.domain import i18n
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import FrameworkError
 from dtmaturity.domain.i18n import t
@@ -98,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
         "roles:most|want|more, reflection:ID or ignore); repeatable; saved for the next file",
     )
     import_cmd.add_argument(
-        "--lang", choices=["en", "nb"], default="en", help="language of messages (default: en)"
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default="en",
+        help="language of messages: nb, nn or en (default: en)",
     )
     imports_cmd = commands.add_parser("imports", help="list or undo earlier imports")
     imports_sub = imports_cmd.add_subparsers(dest="imports_command", required=True)
@@ -115,7 +119,10 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="validate and count without writing"
     )
     actions_import.add_argument(
-        "--lang", choices=["en", "nb"], default="en", help="language of messages (default: en)"
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default="en",
+        help="language of messages: nb, nn or en (default: en)",
     )
     people_cmd = commands.add_parser(
         "people", help="people and their roles; personal data export and erasure"
@@ -167,7 +174,10 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=list(report.FORMATS), default="pdf", help="with --all: pdf or html"
     )
     report_cmd.add_argument(
-        "--lang", choices=["nb", "en"], default="nb", help="language of the report (default: nb)"
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default=None,
+        help="language of the report: nb, nn or en (default: DTMATURITY_DEFAULT_LANGUAGE, else nb)",
     )
     rounds_cmd = commands.add_parser(
         "rounds",
@@ -431,6 +441,11 @@ def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _report(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        args.lang = args.lang or i18n.default_language()
+    except i18n.LanguageSettingError as exc:
+        print(f"dtmaturity report: {exc}", file=sys.stderr)
+        return 1
     try:
         if args.period is None:
             args.period = rounds.latest_finished(ctx, args.unit)

@@ -12,7 +12,7 @@ st.write(fw.name[lang])
 st.caption(fw.note[lang])
 # Not a caption: links in captions are drawn faded, below WCAG's 4.5:1 contrast.
 st.markdown(
-    ui.t("about_source", source=fw.source) + (f" — {fw.source_url}" if fw.source_url else "")
+    ui.t("about_source", source=fw.source[lang]) + (f" — {fw.source_url}" if fw.source_url else "")
 )
 
 for heading, entries, lens in (
@@ -25,7 +25,7 @@ for heading, entries, lens in (
     with text_col:
         for entry in entries:
             st.markdown(f"**{entry.name[lang]}** — {entry.description[lang]}")
-            st.caption(ui.t("about_status", status=entry.status) + " · " + entry.source)
+            st.caption(ui.t("about_status", status=entry.status[lang]) + " · " + entry.source[lang])
     with question_col:
         ui.questions_beside(ctx, lens)
 

@@ -44,18 +44,18 @@ if kind:
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
 registry_table = pd.DataFrame(
-    registry.rename(
+    registry.assign(role=[ui.t(f"role_{r}") for r in registry["role"]]).rename(
         columns={
             "person_id": ui.t("col_person"),
             "name": ui.t("col_name"),
-            "email": "E-post" if ctx.lang == "nb" else "E-mail",
+            "email": ui.t("col_email"),
             "sub": "sub",
             "role": ui.t("col_role"),
             "unit_id": ui.t("unit"),
         }
     )
 )
-st.dataframe(registry_table, hide_index=True, width="stretch")
+ui.dataframe(registry_table)
 ui.downloads(registry_table, name=ui.t("admin_people"))
 roles, grantable_units = people.grantable(ctx)
 labels = {u.unit_id: u.label for u in units.tree(ctx)}
@@ -182,5 +182,5 @@ if is_admin:
             "details": ui.t("col_details"),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.dataframe(shown)
     ui.downloads(pd.DataFrame(shown), name=ui.t("admin_audit"))

@@ -187,7 +187,7 @@ if st.session_state.get("ci_draft_at"):
         )
         st.button(ui.t("draft_discard"), key="ci_draft_discard", on_click=discard_draft)
 if form.current:
-    saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
+    saved = ui.date_time(form.current_saved_at)
     st.info(ui.t("checkin_editing", period=period, saved=saved))
 else:
     st.info(ui.t("checkin_new", period=period))
@@ -237,7 +237,11 @@ with st.container(border=True, key="checkin_form"):
     st.header(ui.t("targets_heading"))
     st.caption(ui.t("targets_intro"))
     st.selectbox(
-        ui.t("target_period_label"), target_periods, key="target_period", on_change=save_draft
+        ui.t("target_period_label"),
+        target_periods,
+        key="target_period",
+        placeholder=ui.t("choose_one"),
+        on_change=save_draft,
     )
     field_error("target_period")
     target_columns = st.columns(2)
@@ -253,6 +257,7 @@ with st.container(border=True, key="checkin_form"):
                     ),
                     key=f"target:{item.id}",
                     on_change=save_draft,
+                    placeholder=ui.t("target_none"),
                 )
                 field_error(f"target:{item.id}")
                 if previous and previous.targets.get(item.id) and previous.target_period:
@@ -279,6 +284,7 @@ with st.container(border=True, key="checkin_form"):
             key=f"roles:{kind}",
             placeholder=ui.t("roles_placeholder"),
             on_change=save_draft,
+            select_all=False,  # Streamlit's "Select all" is English only, and wrong here
         )
         field_error(f"roles:{kind}")
         if previous and previous.roles.get(kind):

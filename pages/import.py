@@ -80,14 +80,20 @@ if upload is not None:
     result = imports.run_upload(ctx, data, name, dry_run=True, date_order=order, sheet=sheet)
     if result.file_format:
         st.info(
-            ui.t(
-                # Rows are counted when the file is read, after its header is understood.
-                "import_detected" if result.layout_ok or not result.problems
-                else "import_detected_header",
+            ui.tn(
+                "import_detected",
+                result.rows_total,
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
-                rows=result.rows_total,
+            )
+            # Rows are counted when the file is read, after its header is understood.
+            if result.layout_ok or not result.problems
+            else ui.t(
+                "import_detected_header",
+                name=name,
+                format=ui.t(f"format_{result.file_format}"),
+                dialect=result.dialect,
             )
         )  # fmt: skip
     if result.tool:

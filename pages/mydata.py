@@ -12,7 +12,7 @@ ui.plain_text(ui.t("mydata_person", person=ctx.actor.user_id))
 st.download_button(
     ui.t("mydata_download"),
     data=lambda: people.export_person(ctx),
-    file_name="mine-data.zip" if ctx.lang == "nb" else "my-data.zip",
+    file_name="my-data.zip" if ctx.lang == "en" else "mine-data.zip",
     mime="application/zip",
     key="mydata_download",
     on_click="ignore",

@@ -95,7 +95,7 @@ def change_section() -> None:
                 if rows.empty:
                     st.caption(ui.t("change_none"))
                 ui.bullet_list(
-                    f"{unit} – {item}: {value:+.2f}"
+                    f"{unit} – {item}: {ui.change(value)}"
                     for unit, item, value in zip(
                         rows["unit"], rows["item"], rows[basis], strict=True
                     )
@@ -137,7 +137,7 @@ else:
         },
     )
     ui.bullet_list(
-        f"{unit}: {gap:+.2f} ({item} {largest:+.2f})"
+        f"{unit}: {ui.change(gap)} ({item} {ui.change(largest)})"
         for unit, gap, item, largest in zip(
             furthest["unit"],
             furthest["mean_gap"],

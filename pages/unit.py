@@ -68,8 +68,8 @@ def trend_with_plan(kind: str, title: str) -> None:
     if not shown.empty:
         top = shown.iloc[0]
         st.caption(
-            ui.t("gaps_summary", item=top["item"], gap=top["gap"], target=top["target"],
-                 period=top["target_period"])
+            ui.t("gaps_summary", item=top["item"], gap=ui.change(top["gap"]),
+                 target=ui.mean(top["target"]), period=top["target_period"])
         )  # fmt: skip
     table = ui.table_for_people(
         gaps.drop(columns="reason").rename(
@@ -77,7 +77,7 @@ def trend_with_plan(kind: str, title: str) -> None:
         ),
         gap_columns,
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.dataframe(table)
     ui.downloads(table, name=f"{unit_name}-{title}-{ui.t('gaps_heading')}")
 
 
@@ -192,7 +192,7 @@ def roles_section() -> None:
                     "status": ui.t("col_status"),
                 },
             )
-            st.dataframe(table, hide_index=True, width="stretch")
+            ui.dataframe(table)
             ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
     with question_col:
         ui.questions_beside(ctx, "roles")
@@ -218,7 +218,7 @@ if unit_actions:
             "closed_period": ui.t("col_closed"),
         },
     )
-    st.dataframe(action_table, hide_index=True, width="stretch")
+    ui.dataframe(action_table)
     ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
     plan_widgets.status_form(ctx, unit_id, unit_actions)
 else:

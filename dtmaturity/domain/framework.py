@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-LANGUAGES = ("nb", "en")
+from dtmaturity.domain import i18n
+
+LANGUAGES = tuple(i18n.LANGUAGES)  # every label exists in every UI language
 LENSES = ("wheel", "competencies", "roles")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "framework.toml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -65,8 +67,8 @@ class Item:
     scale: Scale
     name: Text
     description: Text
-    status: str
-    source: str
+    status: Text
+    source: Text
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,8 @@ class Role:
     id: str
     name: Text
     description: Text
-    status: str
-    source: str
+    status: Text
+    source: Text
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,8 @@ class Question:
     id: str
     lens: str  # "wheel" | "competencies" | "roles"
     text: Text
-    status: str
-    source: str
+    status: Text
+    source: Text
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Framework:
     version: str
     name: Text
     note: Text
-    source: str
+    source: Text
     source_url: str
     scales: tuple[Scale, ...]
     themes: tuple[Item, ...]
@@ -150,7 +152,7 @@ class _Checker:
     def text(self, table: dict, key: str, where: str) -> Text:
         value = table.get(key)
         if not isinstance(value, dict):
-            self.fail(where, f"missing table '{key}' with nb and en")
+            self.fail(where, f"missing table '{key}' with {', '.join(LANGUAGES)}")
             return {lang: "" for lang in LANGUAGES}
         for lang in LANGUAGES:
             if not isinstance(value.get(lang), str) or not value[lang].strip():
@@ -244,8 +246,8 @@ def _items(
                 scale=scale,
                 name=check.text(entry, "name", where),
                 description=check.text(entry, "description", where),
-                status=check.string(entry, "status", where),
-                source=check.string(entry, "source", where),
+                status=check.text(entry, "status", where),
+                source=check.text(entry, "source", where),
             )
         )
     return tuple(items)
@@ -276,8 +278,8 @@ def parse(content: str, path: Path | str = "<string>") -> Framework:
                 id=check.ident(entry, where, seen_items),
                 name=check.text(entry, "name", where),
                 description=check.text(entry, "description", where),
-                status=check.string(entry, "status", where),
-                source=check.string(entry, "source", where),
+                status=check.text(entry, "status", where),
+                source=check.text(entry, "source", where),
             )
         )
     questions = []
@@ -291,14 +293,14 @@ def parse(content: str, path: Path | str = "<string>") -> Framework:
                 id=check.ident(entry, where, seen_questions),
                 lens=str(lens),
                 text=check.text(entry, "text", where),
-                status=check.string(entry, "status", where),
-                source=check.string(entry, "source", where),
+                status=check.text(entry, "status", where),
+                source=check.text(entry, "source", where),
             )
         )
     framework_id = check.string(meta, "id", "[framework]")
     name = check.text(meta, "name", "[framework]")
     note = check.text(meta, "note", "[framework]")
-    source = check.string(meta, "source", "[framework]")
+    source = check.text(meta, "source", "[framework]")
     if check.problems:
         raise FrameworkError(path, check.problems)
     return Framework(

@@ -1,32 +1,124 @@
 """UI strings from the gettext catalogues in `dtmaturity/locale/` (one `.po` file per language).
 
 The msgid of every entry is a stable key (`app_title`, `checkin_saved`, …); the catalogues hold
-the text per language, with `{name}` placeholders filled in by `t`. The catalogues are read with
-Babel when this module is first imported, so editing a `.po` file needs no build step.
+the text per language, with `{name}` placeholders filled in by `t`. An entry whose text depends
+on a count has plural forms (`msgid_plural`, `msgstr[0]`, `msgstr[1]`, … following the
+catalogue's `Plural-Forms` header) and is looked up with `tn`. The catalogues are read with
+Babel and compiled in memory when this module is first imported, so editing a `.po` file needs
+no build step (`make catalogues-check` compiles them with `pybabel` as a translator would).
 """
 
 from __future__ import annotations
 
+import gettext
+import io
+import os
+import re
 from functools import cache
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
-LANGUAGES = {"nb": "Norsk bokmål", "en": "English"}
-DEFAULT_LANGUAGE = "nb"
+# The UI languages, each named in itself (the order of the sidebar switch). Adding a language:
+# a catalogue in LOCALE_DIR, an entry here, labels in the framework file (see the README).
+LANGUAGES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
+# The catalogue every other one is translated from, and the fallback for a missing text.
+SOURCE_LANGUAGE = "nb"
+DEFAULT_LANGUAGE = SOURCE_LANGUAGE
+DEFAULT_LANGUAGE_ENV = "DTMATURITY_DEFAULT_LANGUAGE"
 
 
-def catalogue_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+class LanguageSettingError(ValueError):
+    """DTMATURITY_DEFAULT_LANGUAGE names a language the app does not have."""
+
+
+def default_language() -> str:
+    """The deployment's default UI language: DTMATURITY_DEFAULT_LANGUAGE, else bokmål."""
+    value = os.environ.get(DEFAULT_LANGUAGE_ENV, "").strip()
+    if not value:
+        return DEFAULT_LANGUAGE
+    if value not in LANGUAGES:
+        raise LanguageSettingError(
+            f"{DEFAULT_LANGUAGE_ENV}={value!r} is not one of the app's languages "
+            f"({', '.join(LANGUAGES)})"
+        )
+    return value
+
+
+def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR):
+    """The Babel catalogue of `lang`, as a translator's tools see it."""
+    with catalogue_path(lang, locale_dir).open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def message_texts(message) -> list[str]:
+    """The texts of a catalogue entry: one, or one per plural form."""
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def catalogue_problems(
+    languages: list[str] | None = None, locale_dir: Path = LOCALE_DIR
+) -> list[str]:
+    """Every entry of the bokmål catalogue that another catalogue lacks, leaves empty, marks
+    fuzzy or gives other `{placeholders}`; and entries that bokmål does not have."""
+    source = {m.id: m for m in read_catalogue(SOURCE_LANGUAGE, locale_dir) if m.id}
+    found = []
+    for lang in languages or list(LANGUAGES):
+        catalogue = {m.id: m for m in read_catalogue(lang, locale_dir) if m.id}
+        for key, original in source.items():
+            name = key[0] if isinstance(key, tuple) else key
+            message = catalogue.get(key)
+            if message is None:
+                found.append(f"{lang}: {name}: missing")
+                continue
+            if message.fuzzy:
+                found.append(f"{lang}: {name}: fuzzy (check the text, then remove the flag)")
+            if not all(message_texts(message)):
+                found.append(f"{lang}: {name}: not translated")
+                continue
+            want = sorted(set(_PLACEHOLDER.findall(" ".join(message_texts(original)))))
+            have = sorted(set(_PLACEHOLDER.findall(" ".join(message_texts(message)))))
+            if want != have:
+                found.append(f"{lang}: {name}: placeholders {have}, bokmål has {want}")
+        for key in catalogue.keys() - source.keys():
+            name = key[0] if isinstance(key, tuple) else key
+            found.append(f"{lang}: {name}: not in the bokmål catalogue")
+    return found
+
+
+@cache
+def _translations(lang: str) -> gettext.GNUTranslations:
+    """The catalogue compiled to gettext's binary form in memory (fuzzy entries left out)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalogue(lang))
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    with catalogue_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    """Key → text of the catalogue's singular entries that are translated and not fuzzy."""
+    return {
+        str(m.id): str(m.string)
+        for m in read_catalogue(lang)
+        if isinstance(m.id, str) and m.id and m.string and not m.fuzzy
+    }
+
+
+@cache
+def plural_keys() -> frozenset[str]:
+    """The keys of the source catalogue's entries with plural forms."""
+    return frozenset(m.id[0] for m in read_catalogue(SOURCE_LANGUAGE) if isinstance(m.id, tuple))
 
 
 def _strings() -> dict[str, dict[str, str]]:
@@ -45,3 +137,15 @@ def t(lang: str, key: str, **params: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+def tn(lang: str, key: str, count: int, **params: object) -> str:
+    """The text for `key` in the plural form `count` asks for in `lang`, with `count` and
+    `params` filled in. `key` must be a plural entry of the catalogues."""
+    if key not in plural_keys():
+        raise KeyError(key)
+    source = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    text = _translations(source).ngettext(key, key, count)
+    if text == key:  # untranslated in this language
+        text = _translations(DEFAULT_LANGUAGE).ngettext(key, key, count)
+    return text.format(count=count, **params)

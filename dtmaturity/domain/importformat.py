@@ -15,9 +15,18 @@ from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.surveytools import ToolLayout
 
-# Column roles and the header names that mean them (English first, then Norwegian).
+# Column roles and the header names that mean them (English first, then bokmål and nynorsk).
 KEY_HEADERS: dict[str, tuple[str, ...]] = {
-    "unit": ("unit_id", "enhet", "unit", "enhet_id", "enhets_id"),
+    "unit": (
+        "unit_id",
+        "enhet",
+        "unit",
+        "enhet_id",
+        "enhets_id",
+        "eining",
+        "eining_id",
+        "einings_id",
+    ),
     "period": ("period", "periode", "quarter", "kvartal"),
     "respondent": (
         "respondent",
@@ -32,14 +41,14 @@ KEY_HEADERS: dict[str, tuple[str, ...]] = {
     "item": ("item_id", "element", "item"),
     "score": ("score", "verdi", "value"),
     "comment": ("comment", "kommentar"),
-    "name": ("name", "navn"),
-    "parent": ("parent_id", "overordnet", "parent", "overordnet_id"),
+    "name": ("name", "navn", "namn"),
+    "parent": ("parent_id", "overordnet", "parent", "overordnet_id", "overordna", "overordna_id"),
 }
 # Optional wide-format columns: role picks (role ids or names separated by | ; or ,).
 ROLE_HEADERS: dict[str, tuple[str, ...]] = {
-    "most": ("roles_most", "roller_oftest"),
+    "most": ("roles_most", "roller_oftest", "roller_oftast"),
     "want": ("roles_want", "roller_vil"),
-    "more": ("roles_more", "roller_oftere"),
+    "more": ("roles_more", "roller_oftere", "roller_oftare"),
 }
 COMMENT_PREFIXES = ("comment:", "kommentar:")
 REFLECTION_PREFIXES = ("reflection:", "refleksjon:")
@@ -85,10 +94,10 @@ class Layout:
 
 
 def _name_index(framework: Framework) -> dict[str, str]:
-    """Every way to name an item in a header: its id and its nb and en names."""
+    """Every way to name an item in a header: its id and its name in every language."""
     index: dict[str, str] = {}
     for item in framework.items:
-        for name in (item.id, item.name["nb"], item.name["en"]):
+        for name in (item.id, *item.name.values()):
             index.setdefault(normalise(name), item.id)
     return index
 
@@ -237,17 +246,17 @@ _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
 _TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"
 
 
-def parse_score(raw: str, levels: list[tuple[int, str, str]]) -> float | None:
+def parse_score(raw: str, levels: list[tuple[int, ...]]) -> float | None:
     """A score cell as a number: '3', '3,0', '3.0', '3 – Etablert', or a level label of the
     item's scale ('Etablert', 'Established'); None when it is none of these.
 
-    `levels` are (value, nb label, en label) of the item's scale.
+    `levels` are (value, label, label, …) of the item's scale: its labels in every language.
     """
     match = _SCORE.match(raw) or _TRAILING_NUMBER.match(raw)
     if match:
         return float(match.group(1).replace(",", "."))
     key = normalise(raw)
-    for value, label_nb, label_en in levels:
-        if key in (normalise(label_nb), normalise(label_en)):
+    for value, *labels in levels:
+        if key in {normalise(label) for label in labels}:
             return float(value)
     return None

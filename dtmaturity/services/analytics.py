@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from dtmaturity.domain import privacy
+from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
@@ -245,6 +245,23 @@ def comparison_periods(period: str) -> tuple[str, str]:
     return str(current.previous()), str(current.same_quarter_last_year())
 
 
+def _units_in_natural_order(frame: pd.DataFrame, *, node_id: str | None = None) -> pd.DataFrame:
+    """Rows of units by name as people sort them ("Seksjon 2" before "Seksjon 10", æ, ø and å
+    after z), the node's own row first; the order within a unit is kept."""
+    if frame.empty or "unit" not in frame:
+        return frame
+    if "is_total" in frame:
+        total = frame["is_total"].astype(bool)
+    elif node_id is not None and "row_id" in frame:
+        total = frame["row_id"] == node_id
+    else:
+        total = pd.Series(False, index=frame.index)
+    rank = {name: i for i, name in enumerate(formats.sorted_names(frame["unit"].unique(), "nb"))}
+    keys = pd.DataFrame({"below": ~total, "rank": frame["unit"].map(rank)}, index=frame.index)
+    order = keys.sort_values(["below", "rank"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
 @authz.overview()
 @rounds.released_only()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
@@ -254,7 +271,9 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
     periods = [period, *comparison_periods(period)]
     items = _named(ctx, kind)
     hidden = _hidden(ctx, periods, items, _with_children(ctx, node_id))
-    return fetching.fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
+    return _units_in_natural_order(
+        fetching.fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
+    )
 
 
 @authz.overview()
@@ -264,7 +283,9 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     by name; items in framework order."""
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
-    return fetching.fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
+    return _units_in_natural_order(
+        fetching.fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
+    )
 
 
 @authz.overview()
@@ -275,8 +296,8 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     previous, year_ago = comparison_periods(period)
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period, previous, year_ago], items, _with_children(ctx, node_id))
-    return fetching.fetch(
-        ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden)
+    return _units_in_natural_order(
+        fetching.fetch(ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden))
     )
 
 
@@ -315,7 +336,9 @@ def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     unit's rank from the top among `of` units; hidden units are left out."""
     items = _named(ctx, kind)
     hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
-    return fetching.fetch(ctx, dashboards.spread(node_id, period, items, hidden))
+    return _units_in_natural_order(
+        fetching.fetch(ctx, dashboards.spread(node_id, period, items, hidden))
+    )
 
 
 @authz.overview()
@@ -324,7 +347,8 @@ def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataF
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
     shown whatever their size."""
     suffix = f" ({t(ctx.lang, 'own_leaders')})"
-    return fetching.fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    frame = fetching.fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    return _units_in_natural_order(frame, node_id=node_id)
 
 
 # --- text alternatives ---------------------------------------------------------------------
@@ -344,9 +368,9 @@ def trend_summary(ctx: Context, frame: pd.DataFrame) -> str:
         first=periods[0],
         last=periods[-1],
         best=latest.iloc[-1]["item"],
-        best_mean=latest.iloc[-1]["mean"],
+        best_mean=formats.mean(latest.iloc[-1]["mean"], ctx.lang),
         worst=latest.iloc[0]["item"],
-        worst_mean=latest.iloc[0]["mean"],
+        worst_mean=formats.mean(latest.iloc[0]["mean"], ctx.lang),
     )
 
 
@@ -357,7 +381,7 @@ def profile_summary(ctx: Context, frame: pd.DataFrame) -> str:
     for item, group in frame.groupby("item", sort=False):
         by_period = group.sort_values("period", ascending=False)
         values = " / ".join(
-            f"{p}: " + (t(ctx.lang, "too_few") if pd.isna(m) else f"{m:.2f}")
+            f"{p}: " + (t(ctx.lang, "too_few") if pd.isna(m) else formats.mean(m, ctx.lang))
             for p, m in zip(by_period["period"], by_period["mean"], strict=True)
         )
         parts.append(f"{item} ({values})")
@@ -392,7 +416,7 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
     last = shown["period"].max()
     latest = shown[shown["period"] == last]
     parts = [
-        f"{g}: {m:.2f} (n={n})"
+        f"{g}: {formats.mean(m, ctx.lang)} (n={n})"
         for g, m, n in zip(latest["group"], latest["mean"], latest["n"], strict=True)
     ]
     return t(ctx.lang, "compare_summary", period=last, values="; ".join(parts))
@@ -411,10 +435,10 @@ def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
             "heatmap_best_worst",
             best_unit=best["unit"],
             best_item=best["item"],
-            best=best["mean"],
+            best=formats.mean(best["mean"], ctx.lang),
             worst_unit=worst["unit"],
             worst_item=worst["item"],
-            worst=worst["mean"],
+            worst=formats.mean(worst["mean"], ctx.lang),
         )
     ]
     protect = int((frame["hidden"] & (frame["reason"] == privacy.PROTECT)).sum())
@@ -439,7 +463,9 @@ def likert_summary(ctx: Context, frame: pd.DataFrame) -> str:
             group.loc[group["start"] >= 0, "share"].sum()
             + group.loc[(group["start"] < 0) & (group["end"] > 0), "share"].sum() / 2
         )
-        parts.append(f"{item}: {low:.0%} / {high:.0%}")
+        parts.append(
+            f"{item}: {formats.percent(low, ctx.lang)} / {formats.percent(high, ctx.lang)}"
+        )
     return t(ctx.lang, "likert_summary", values="; ".join(parts))
 
 

@@ -28,23 +28,23 @@ from dtmaturity.store import plans as sql
 
 ITEM_SEPARATORS = "|;,"
 
-# Header names the import accepts for each column (English first, then Norwegian).
+# Header names the import accepts for each column (English first, then bokmål and nynorsk).
 IMPORT_HEADERS: dict[str, tuple[str, ...]] = {
     "action_id": ("action_id", "tiltak_id", "id"),
-    "unit_id": ("unit_id", "enhet", "unit"),
+    "unit_id": ("unit_id", "enhet", "unit", "eining"),
     "items": ("items", "elementer", "item_id", "element"),
-    "description": ("description", "beskrivelse", "tiltak"),
-    "owner": ("owner", "eier", "ansvarlig"),
+    "description": ("description", "beskrivelse", "tiltak", "skildring"),
+    "owner": ("owner", "eier", "ansvarlig", "eigar", "ansvarleg"),
     "due_period": ("due_period", "frist", "due"),
     "status": ("status",),
-    "closed_period": ("closed_period", "lukket", "closed"),
+    "closed_period": ("closed_period", "lukket", "closed", "lukka"),
 }
 REQUIRED_HEADERS = ("unit_id", "items", "description", "owner", "due_period")
 STATUS_NAMES = {
-    "planned": ("planned", "planlagt"),
+    "planned": ("planned", "planlagt", "planlagd"),
     "in_progress": ("in_progress", "in progress", "pågår", "i gang"),
     "done": ("done", "gjennomført", "ferdig"),
-    "dropped": ("dropped", "droppet", "avbrutt"),
+    "dropped": ("dropped", "droppet", "avbrutt", "droppa", "avbrote"),
 }
 
 
@@ -107,11 +107,11 @@ def _split_items(cell: str) -> list[str]:
 
 
 def _item_index(ctx: Context) -> dict[str, str]:
-    """Every way to name an item or role in a file: its id and its nb and en names."""
+    """Every way to name an item or role in a file: its id and its name in every language."""
     index: dict[str, str] = {}
     fw = ctx.framework
     for thing in (*fw.items, *fw.roles):
-        for name in (thing.id, thing.name["nb"], thing.name["en"]):
+        for name in (thing.id, *thing.name.values()):
             index.setdefault(normalise(name), thing.id)
     return index
 

@@ -216,19 +216,19 @@ def _lookups(
     fw = ctx.framework
     items = []
     for item in fw.items:
-        for key in {normalise(n) for n in (item.id, item.name["nb"], item.name["en"])}:
+        for key in {normalise(n) for n in (item.id, *item.name.values())}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     raws = import_staging.distinct_values(cur, "all_rows", "period_raw")
     periods, result.date_order = _period_lookup(raws, layout, result.date_order)
     scores = []
     for raw in import_staging.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
-            levels = [(lv.value, lv.label["nb"], lv.label["en"]) for lv in scale.levels]
+            levels = [(lv.value, *lv.label.values()) for lv in scale.levels]
             scores.append((raw, scale.id, parse_score(raw, levels)))
     roles = [
         (key, role.id)
         for role in fw.roles
-        for key in {normalise(n) for n in (role.id, role.name["nb"], role.name["en"])}
+        for key in {normalise(n) for n in (role.id, *role.name.values())}
     ]
     today = datetime.now(dates.OSLO).date()
     import_staging.load_lookups(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dtmaturity.domain import access
+from dtmaturity.domain import access, i18n
 from dtmaturity.domain.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
@@ -130,13 +130,13 @@ def unassign(ctx: Context, person_id: str, role: str, unit_id: str) -> bool:
     )
 
 
-# --- people CSV: email, name, role, unit_id (nb: e-post, navn, rolle, enhet), sub -------------
+# --- people CSV: email, name, role, unit_id (nb: e-post, navn, rolle, enhet; nn: namn, eining)
 
 PEOPLE_HEADERS = {
     "email": ("email", "e-post", "epost", "e-mail"),
-    "name": ("name", "navn"),
+    "name": ("name", "navn", "namn"),
     "role": ("role", "rolle"),
-    "unit": ("unit_id", "enhet"),
+    "unit": ("unit_id", "enhet", "eining"),
     "sub": ("sub",),
 }
 ROLE_NAMES = {"leder": "leader", "leiar": "leader", "koordinator": "coordinator"}
@@ -352,3 +352,31 @@ def purge(ctx: Context, quarters: int, *, dry_run: bool, today: date | None = No
             lambda c: dict(c),
         )
     return {"before": first_kept, **counts}
+
+
+# --- the language a person chose -------------------------------------------------------------
+
+
+def remembered_language(ctx: Context) -> str | None:
+    """The UI language the signed-in person chose last time; None in local mode or when they
+    have not chosen one."""
+    if ctx.actor.local_mode:
+        return None
+    with ctx.store.reader() as cur:
+        chosen = sql.language_of(cur, ctx.actor.user_id)
+    return chosen if chosen in i18n.LANGUAGES else None
+
+
+def remember_language(ctx: Context, language: str) -> None:
+    """Store the signed-in person's choice of UI language (one of the app's languages), so
+    their next session opens in it. Nothing is stored in local mode."""
+    if language not in i18n.LANGUAGES:
+        raise ValueError(f"unknown language {language!r} (known: {', '.join(i18n.LANGUAGES)})")
+    if ctx.actor.local_mode or remembered_language(ctx) == language:
+        return
+    ctx.write(
+        lambda cur: sql.set_language(cur, ctx.actor.user_id, language),
+        "person.language",
+        ctx.actor.user_id,
+        {"language": language},
+    )

@@ -22,7 +22,7 @@ import altair as alt
 import pandas as pd
 
 from dtmaturity import charts
-from dtmaturity.domain import privacy
+from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import actions, analytics, authz, exports, rounds, targets, units
@@ -70,23 +70,24 @@ class Report:
     sections: list[Section]
 
 
-def _figure(chart: alt.TopLevelMixin, title: str, summary: str) -> Figure:
-    return Figure(title, exports.chart_png(chart.properties(width=CHART_WIDTH)), summary)
+def _figure(ctx: Context, chart: alt.TopLevelMixin, title: str, summary: str) -> Figure:
+    chart = charts.readable(chart.properties(width=CHART_WIDTH), ctx.lang)
+    return Figure(title, exports.chart_png(chart), summary)
 
 
-def _number(value: object) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):.2f}"
+def _number(ctx: Context, value: object) -> str:
+    return formats.mean(value, ctx.lang)
 
 
-def _signed(value: object) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):+.2f}"
+def _signed(ctx: Context, value: object) -> str:
+    return formats.change(value, ctx.lang)
 
 
 def _mean_or_hidden(ctx: Context, mean: object, hidden: object, reason: object = None) -> str:
     """The mean, or why it is hidden, in words."""
     if not pd.isna(hidden) and bool(hidden):
         return t(ctx.lang, privacy.reason_key(reason))
-    return _number(mean)
+    return _number(ctx, mean)
 
 
 def _trend_section(ctx: Context, unit_id: str, period: str, kind: str, key: str) -> Section:
@@ -103,7 +104,7 @@ def _trend_section(ctx: Context, unit_id: str, period: str, kind: str, key: str)
         section.paragraphs.append(analytics.trend_summary(ctx, trend))  # too few answers
         return section
     chart = charts.trend_with_plan(trend, goals, plan, lang=ctx.lang, title=title)
-    section.figures.append(_figure(chart, title, analytics.trend_summary(ctx, trend)))
+    section.figures.append(_figure(ctx, chart, title, analytics.trend_summary(ctx, trend)))
     section.paragraphs.append(t(ctx.lang, "trend_plan_note"))
     return section
 
@@ -118,7 +119,7 @@ def _profile_section(ctx: Context, unit_id: str, period: str) -> Section:
         section.paragraphs.append(t(ctx.lang, "report_no_data", period=period))
         return section
     chart = charts.profile(profile, lang=ctx.lang, title=title)
-    section.figures.append(_figure(chart, title, analytics.profile_summary(ctx, profile)))
+    section.figures.append(_figure(ctx, chart, title, analytics.profile_summary(ctx, profile)))
     return section
 
 
@@ -134,7 +135,7 @@ def _roles_section(ctx: Context, unit_id: str, period: str) -> Section:
         section.paragraphs.append(t(ctx.lang, "roles_empty"))
     else:
         chart = charts.roles(frame, lang=ctx.lang, title=title)
-        section.figures.append(_figure(chart, title, analytics.roles_summary(ctx, frame)))
+        section.figures.append(_figure(ctx, chart, title, analytics.roles_summary(ctx, frame)))
         balance = analytics.role_balance(ctx, unit_id, period)
         section.paragraphs.append(analytics.balance_summary(ctx, balance))
     return section
@@ -171,7 +172,7 @@ def _changes_section(ctx: Context, unit_id: str, period: str) -> Section:
                     ""
                     if now is None
                     else _mean_or_hidden(ctx, now["mean"], now["hidden"], now.get("reason")),
-                    _signed(change),
+                    _signed(ctx, change),
                 ]
             )
     if rows:
@@ -193,10 +194,16 @@ def _targets_section(ctx: Context, unit_id: str, period: str) -> Section:
             target = (
                 t(ctx.lang, privacy.reason_key(row.target_reason))
                 if row.target_hidden
-                else _number(row.target)
+                else _number(ctx, row.target)
             )
             rows.append(
-                [row.item, _number(row.mean), target, str(row.target_period), _signed(row.gap)]
+                [
+                    row.item,
+                    _number(ctx, row.mean),
+                    target,
+                    str(row.target_period),
+                    _signed(ctx, row.gap),
+                ]
             )
     if rows:
         columns = ["chart_item", "col_mean_now", "col_target", "col_target_period", "col_gap"]
@@ -281,13 +288,13 @@ def build(
     if reflections:
         sections.append(reflections)
     sections.append(_questions_section(ctx))
-    made = (today or date.today()).isoformat()
+    made = formats.long_date(today or date.today(), ctx.lang)
     return Report(
         lang=ctx.lang,
         unit_id=unit_id,
         unit_name=name,
         period=period,
-        title=t(ctx.lang, "report_title", unit=name, period=period),
+        title=t(ctx.lang, "report_title", unit=name, period=formats.quarter(period, ctx.lang)),
         subtitle=t(
             ctx.lang,
             "report_subtitle",

@@ -444,26 +444,6 @@ def format_day(lang: str, day: date) -> str:
     return format_skeleton("dMMMM", day, locale=BABEL_LOCALES.get(lang, "nb"))
 
 
-def set_my_language(ctx: Context, lang: str) -> bool:
-    """Remember the language the acting person uses, for their e-mails. True when changed
-    (nothing is written for someone without a person record, such as the local user)."""
-    from dtmaturity.domain.i18n import LANGUAGES
-
-    if lang not in LANGUAGES and lang not in BABEL_LOCALES:
-        return False
-    with ctx.store.reader() as cur:
-        exists, current = sql.person_lang(cur, ctx.actor.user_id)
-    if not exists or current == lang:
-        return False
-    ctx.write(
-        lambda cur: sql.set_person_lang(cur, ctx.actor.user_id, lang),
-        "person.language",
-        ctx.actor.user_id,
-        {"lang": lang},
-    )
-    return True
-
-
 def unit_choices(ctx: Context) -> list:
     """The units the acting person may run a round for (UnitChoice, in tree order)."""
     from dtmaturity.services import units

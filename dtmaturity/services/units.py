@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from dtmaturity.domain import formats
 from dtmaturity.services import authz
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.context import Context
@@ -29,8 +30,20 @@ class _Tree(NamedTuple):
 
 
 def _tree_rows(cur: queries.Cursor) -> _Tree:
-    ordered = tuple(UnitChoice._make(row) for row in queries.units(cur))
-    return _Tree(ordered, {u.unit_id: u for u in ordered})
+    rows = [UnitChoice._make(row) for row in queries.units(cur)]
+    children: dict[str | None, list[UnitChoice]] = {}
+    for unit in rows:  # the store gives parents before children
+        children.setdefault(None if unit.depth == 0 else unit.parent_id, []).append(unit)
+    ordered: list[UnitChoice] = []
+
+    def visit(parent: str | None) -> None:
+        # Siblings as people sort names: "Seksjon 2" before "Seksjon 10", æ, ø, å after z.
+        for unit in formats.sorted_names(children.get(parent, []), "nb", key=lambda u: u.name):
+            ordered.append(unit)
+            visit(unit.unit_id)
+
+    visit(None)
+    return _Tree(tuple(ordered), {u.unit_id: u for u in ordered})
 
 
 _tree = cached_by_data_version(_tree_rows)

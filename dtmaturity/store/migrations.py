@@ -298,7 +298,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
     (
         13,
-        "rounds per quarter and subtree, the e-mails sent for them, each person's language",
+        "rounds per quarter and subtree, the e-mails sent for them",
         [
             "CREATE SEQUENCE round_id_seq START 1",
             # One round asks the leaders of a unit's subtree to check in for a quarter. Rounds
@@ -338,8 +338,6 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 sent_at TIMESTAMP,
                 UNIQUE (round_id, unit_id, person_id, kind)
             )""",
-            # The language a person's e-mails are written in (nb when unset).
-            "ALTER TABLE person ADD COLUMN lang VARCHAR",
         ],
     ),
     (
@@ -355,6 +353,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 content VARCHAR NOT NULL,
                 saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
                 PRIMARY KEY (respondent, unit_id, period)
+            )""",
+        ],
+    ),
+    (
+        21,
+        "a signed-in person's UI language, remembered across sessions",
+        [
+            # Keyed by the acting person's id (also a configured admin without a person row).
+            """CREATE TABLE person_language (
+                person_id VARCHAR PRIMARY KEY,
+                language VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp
             )""",
         ],
     ),

@@ -119,6 +119,22 @@ def audit_log(cur: Cursor, limit: int) -> pd.DataFrame:
     ).df()
 
 
+def language_of(cur: Cursor, person_id: str) -> str | None:
+    row = cur.execute(
+        "SELECT language FROM person_language WHERE person_id = ?", [person_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_language(cur: Cursor, person_id: str, language: str) -> None:
+    cur.execute(
+        """INSERT INTO person_language (person_id, language) VALUES (?, ?)
+           ON CONFLICT (person_id) DO UPDATE
+           SET language = excluded.language, updated_at = now()""",
+        [person_id, language],
+    )
+
+
 # --- one person's data: export, erasure ------------------------------------------------------
 
 
@@ -128,6 +144,9 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
         "person": cur.execute("SELECT * FROM person WHERE person_id = ?", [person_id]).df(),
         "role_assignment": cur.execute(
             "SELECT * FROM role_assignment WHERE person_id = ?", [person_id]
+        ).df(),
+        "person_language": cur.execute(
+            "SELECT * FROM person_language WHERE person_id = ?", [person_id]
         ).df(),
     }
     for table in PERSONAL_TABLES:
@@ -182,6 +201,7 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
     counts["person_deleted"] = cur.execute(
         "DELETE FROM person WHERE person_id = ?", [person_id]
     ).fetchone()[0]
+    cur.execute("DELETE FROM person_language WHERE person_id = ?", [person_id])
     return {k: int(v) for k, v in counts.items()}
 
 

@@ -69,10 +69,11 @@ def expected(cur: Cursor, unit_ids: list[str], period: str) -> pd.DataFrame:
         """SELECT m.unit_id, m.person_id,
                   coalesce(p.email, CASE WHEN m.person_id LIKE '%@%' THEN m.person_id END)
                       AS email,
-                  coalesce(p.lang, 'nb') AS lang,
+                  coalesce(pl.language, 'nb') AS lang,
                   c.respondent IS NOT NULL AS checked_in
            FROM unit_member m
            LEFT JOIN person p ON p.person_id = m.person_id
+           LEFT JOIN person_language pl ON pl.person_id = m.person_id
            LEFT JOIN checkin c
                   ON c.unit_id = m.unit_id AND c.period = ? AND c.respondent = m.person_id
            WHERE list_contains(?::VARCHAR[], m.unit_id)
@@ -169,18 +170,6 @@ def unfinished(cur: Cursor) -> list[int]:
     retried, since nothing says whether they went out."""
     rows = cur.execute("SELECT mail_id FROM mail_message WHERE status = 'pending'").fetchall()
     return [r[0] for r in rows]
-
-
-def person_lang(cur: Cursor, person_id: str) -> tuple[bool, str | None]:
-    """(whether the person is registered, their language or None)."""
-    row = cur.execute("SELECT lang FROM person WHERE person_id = ?", [person_id]).fetchone()
-    return (row is not None, row[0] if row else None)
-
-
-def set_person_lang(cur: Cursor, person_id: str, lang: str) -> int:
-    return cur.execute(
-        "UPDATE person SET lang = ? WHERE person_id = ?", [lang, person_id]
-    ).fetchone()[0]
 
 
 def own_answer_counts(

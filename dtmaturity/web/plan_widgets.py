@@ -73,6 +73,8 @@ def action_form(
             plan.item_ids(fw),
             format_func=lambda i: plan.item_label(fw, i, ctx.lang),
             key=_state_key(form, "items"),
+            placeholder=ui.t("choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English only
         )
         error("items")
         st.text_area(ui.t("action_description_label"), key=_state_key(form, "description"))

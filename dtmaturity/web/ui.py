@@ -14,17 +14,21 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dtmaturity import charts
-from dtmaturity.domain import access, authn, i18n, privacy
+from dtmaturity.domain import access, authn, formats, i18n, privacy
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
-from dtmaturity.services import exports, people, rounds, runtime, scheduler, units
+from dtmaturity.services import exports, people, runtime, scheduler, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, default_db_path
 
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
+LANG_CHOSEN = "_lang_chosen"  # the person picked it in this session (to remember it for them)
+LANG_FROM_ADDRESS = "_lang_from_address"  # the first address of the session named a language
+LANG_RESTORED = "_lang_restored"  # a signed-in person's remembered language has been applied
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,6 +41,18 @@ def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
     with contextlib.suppress(ValueError):
         scheduler.start(store, framework)
     return store, framework
+
+
+_last_language = [i18n.DEFAULT_LANGUAGE]
+
+
+def _deployment_language() -> str:
+    """DTMATURITY_DEFAULT_LANGUAGE, or bokmål when it is unset or not a language of the app
+    (that mistake is reported on the page by `context`)."""
+    try:
+        return i18n.default_language()
+    except i18n.LanguageSettingError:
+        return i18n.DEFAULT_LANGUAGE
 
 
 # What the pages import beyond this module; loaded at warm-up rather than by the first visitor.
@@ -73,15 +89,43 @@ def warm_up(db_path: str, framework_file: str) -> None:
 
 
 def lang() -> str:
-    """The UI language: the user's choice, else `?lang=` in the address, else bokmål."""
+    """The UI language: the choice made in this session, else `?lang=` in the address, else
+    the deployment's default (DTMATURITY_DEFAULT_LANGUAGE, else bokmål). A signed-in person's
+    remembered choice is applied by `page` once it knows who they are."""
+    if get_script_run_ctx() is None:
+        # Outside a script run there is no session (AppTest formats a select box's options
+        # after the run): the language of the run that made the widget.
+        return _last_language[0]
     if LANG_STORE not in st.session_state:
         asked = st.query_params.get("lang")
-        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+        st.session_state[LANG_FROM_ADDRESS] = asked in i18n.LANGUAGES
+        st.session_state[LANG_STORE] = asked if asked in i18n.LANGUAGES else _deployment_language()
+    _last_language[0] = st.session_state[LANG_STORE]
     return st.session_state[LANG_STORE]
 
 
 def t(key: str, **params: object) -> str:
     return i18n.t(lang(), key, **params)
+
+
+def mean(value: object) -> str:
+    """A mean as people read it in the UI language (`3,1`; `–` when missing)."""
+    return formats.mean(value, lang())
+
+
+def date_time(value: object) -> str:
+    """A moment in the UI language (`15. desember 2026, 09:41`); empty when missing."""
+    return "" if value is None else formats.date_time(value, lang())
+
+
+def change(value: object) -> str:
+    """A signed difference in the UI language (`+0,25`)."""
+    return formats.change(value, lang())
+
+
+def tn(key: str, count: int, **params: object) -> str:
+    """A text with plural forms, chosen by `count` as the UI language's grammar asks."""
+    return i18n.tn(lang(), key, count, **params)
 
 
 def context() -> Context:
@@ -99,6 +143,12 @@ def context() -> Context:
         scheduler.interval()
     except (privacy.PrivacySettingError, ValueError) as exc:
         st.error(i18n.t(lang(), "settings_broken"))
+        st.code(str(exc), language=None)
+        st.stop()
+    try:
+        i18n.default_language()
+    except i18n.LanguageSettingError as exc:
+        st.error(i18n.t(lang(), "language_setting_broken"))
         st.code(str(exc), language=None)
         st.stop()
     return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
@@ -161,7 +211,29 @@ def page() -> Context:
     language_picker()
     mark_document_language()
     ctx = context()
+    ctx = _remembered_language(ctx)
     local_mode_banner(ctx)
+    return ctx
+
+
+def _remembered_language(ctx: Context) -> Context:
+    """A signed-in person's language: a choice made now is stored with them; a new session
+    opens in the one they chose last (unless its address names a language, as a shared link
+    may)."""
+    if ctx.actor.local_mode:
+        return ctx
+    if st.session_state.pop(LANG_CHOSEN, False):
+        people.remember_language(ctx, lang())
+        st.session_state[LANG_RESTORED] = True
+        return ctx
+    if st.session_state.get(LANG_RESTORED):
+        return ctx
+    st.session_state[LANG_RESTORED] = True
+    remembered = people.remembered_language(ctx)
+    if remembered and remembered != lang() and not st.session_state.get(LANG_FROM_ADDRESS):
+        st.session_state[LANG_STORE] = remembered
+        st.query_params["lang"] = remembered
+        st.rerun()
     return ctx
 
 
@@ -182,12 +254,19 @@ def _leave_legacy_page_mode() -> None:
 
 def _remember_language() -> None:
     st.session_state[LANG_STORE] = st.session_state[LANG_KEY]
-    # The language one uses the app in is the language of one's e-mails (rounds).
-    rounds.set_my_language(context(), st.session_state[LANG_KEY])
+    st.session_state[LANG_CHOSEN] = True
+
+
+def keep_language_in_address() -> None:
+    """Write the language into the address (`?lang=nn`), so a reload, a bookmark or a shared
+    link opens in the same language (page switches drop the query string)."""
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
 
 
 def language_picker() -> None:
     st.session_state[LANG_KEY] = lang()
+    keep_language_in_address()
     st.sidebar.radio(
         i18n.t(lang(), "language"),
         list(i18n.LANGUAGES),
@@ -266,7 +345,9 @@ def chart_with_table(
 ) -> None:
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
-    st.vega_lite_chart(charts.readable_spec(chart), width="stretch", height="content", alt=summary)
+    st.vega_lite_chart(
+        charts.readable_spec(chart, lang()), width="stretch", height="content", alt=summary
+    )
     st.caption(summary)
     shown = table_for_people(table, columns)
     table_behind_expander(shown, name=name)
@@ -284,11 +365,16 @@ def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
 def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
     with st.expander(label, key=key, on_change="rerun") as box:
         if box.open:
-            st.dataframe(table, hide_index=True, width="stretch")
+            dataframe(table)
+
+
+_SIGNED = re.compile(r"^(change|gap|mean_gap|largest_gap)")
+_SHARE = re.compile(r"^(rate|share)$")
 
 
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """The chosen columns under their UI names; a hidden figure says why it is empty."""
+    """The chosen columns under their UI names; a hidden figure says why it is empty. The
+    figures stay numbers (for the downloads); `dataframe` shows them as people read them."""
     columns = dict(columns)
     if "hidden" in table.columns:
         reasons = table["reason"] if "reason" in table.columns else [None] * len(table)
@@ -299,7 +385,44 @@ def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFra
             ]
         )
         columns["hidden"] = t("chart_hidden")
-    return table[list(columns)].rename(columns=columns).reset_index(drop=True)
+    shown = table[list(columns)].rename(columns=columns).reset_index(drop=True)
+    shown.attrs["signed"] = [columns[c] for c in columns if _SIGNED.match(c)]
+    shown.attrs["share"] = [columns[c] for c in columns if _SHARE.match(c)]
+    return shown
+
+
+def readable_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as text in the UI language: means with one or two decimals and the language's
+    decimal sign, changes signed, shares as percentages, whole numbers as they are, and an en
+    dash (never None or nan) where a figure is missing."""
+    lang_ = lang()
+    signed = set(table.attrs.get("signed", []))
+    share = set(table.attrs.get("share", []))
+    out = {}
+    for column in table.columns:
+        values = table[column]
+        if column in share:
+            out[column] = [formats.percent(v, lang_) for v in values]
+        elif column in signed:
+            out[column] = [formats.change(v, lang_) for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            whole = values.dropna().apply(float.is_integer).all()
+            show = formats.number if whole else formats.mean
+            out[column] = [show(v, lang_) for v in values]
+        elif pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+            out[column] = values
+        else:
+            out[column] = ["" if _missing(v) else v for v in values]
+    return pd.DataFrame(out, index=table.index)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def dataframe(table: pd.DataFrame) -> None:
+    """A table on the page, as `readable_table` writes it."""
+    st.dataframe(readable_table(table), hide_index=True, width="stretch")
 
 
 def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None = None) -> None:
@@ -312,10 +435,15 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
     ]
     if chart is not None:
         buttons += [
-            ("download_png", lambda: exports.chart_png(charts.readable(chart)), "png", "image/png"),
+            (
+                "download_png",
+                lambda: exports.chart_png(charts.readable(chart, lang())),
+                "png",
+                "image/png",
+            ),
             (
                 "download_svg",
-                lambda: exports.chart_svg(charts.readable(chart)),
+                lambda: exports.chart_svg(charts.readable(chart, lang())),
                 "svg",
                 "image/svg+xml",
             ),

@@ -109,3 +109,18 @@ def test_invalid_toml_is_reported_with_the_file_name(tmp_path):
 def test_missing_file_is_reported():
     with pytest.raises(FrameworkError, match="file not found"):
         load("/nonexistent/framework.toml")
+
+
+def test_missing_nynorsk_label_is_reported_like_any_other_framework_error(tmp_path):
+    path = tmp_path / "framework.toml"
+    path.write_text(_broken('nn = "Brukarorientering"', ""), encoding="utf-8")
+    with pytest.raises(FrameworkError) as error:
+        load(path)
+    assert "themes[0] (id 'user'): missing or empty 'name.nn'" in str(error.value)
+
+
+def test_sources_and_statuses_are_in_every_language(framework):
+    for entry in (*framework.items, *framework.roles, *framework.questions):
+        assert set(entry.status) == set(entry.source) == {"nb", "nn", "en"}
+        assert all(entry.status.values()) and all(entry.source.values())
+    assert framework.source["nn"] != framework.source["nb"]

@@ -183,7 +183,9 @@ class ChartPoint:
     fields: dict[str, str]
 
     def number(self, title: str) -> float:
-        return float(self.fields[title])
+        """The field as a number; the chart writes it in the UI language (`3,25`, `−0,5`)."""
+        text = self.fields[title].replace("\u2212", "-").replace("\u00a0", "")
+        return float(text.replace(",", "."))
 
 
 def chart_points(chart: Locator) -> list[ChartPoint]:

@@ -135,6 +135,32 @@ def test_norwegian_headers_any_case_and_spaces_and_period_forms(org, tmp_path):
     ]
 
 
+def test_nynorsk_headers_item_names_and_level_labels(org, tmp_path):
+    rows = [
+        ["Eining", "Kvartal", "E-post", "Element", "Verdi", "Kommentar"],
+        ["u1", "2026-Q3", "kari", "Brukarorientering", "Ikkje starta", "Godt i gang"],
+        ["u1", "2026-Q3", "kari", "Leiing", "4", ""],
+    ]
+    result = imports.run(org, write_csv(tmp_path / "nn.csv", rows, sep=";"))
+    assert result.problems == []
+    got = {(a[3], a[4], a[5]) for a in answers(org)}
+    assert got == {("user", 1, "Godt i gang"), ("leadership", 4, None)}
+
+
+def test_nynorsk_wide_and_units_headers(org, tmp_path):
+    units = [["Eining", "Namn", "Overordna"], ["u9", "Seksjon 9", "u1"]]
+    assert imports.run(org, write_csv(tmp_path / "einingar.csv", units)).problems == []
+    wide = [
+        ["eining", "kvartal", "respondent", "Brukarorientering", "roller_oftast", "roller_oftare"],
+        ["u9", "2026-Q3", "kari", "3", "Visjonæren", "Brubyggjaren"],
+    ]
+    result = imports.run(org, write_csv(tmp_path / "breitt.csv", wide))
+    assert result.problems == []
+    with org.store.reader() as cur:
+        picks = cur.execute("SELECT kind, role_id FROM role_pick ORDER BY ALL").fetchall()
+    assert picks == [("more", "bridge_builder"), ("most", "visionary")]
+
+
 def test_norwegian_excel_quirks_sep_line_trailing_columns_and_empty_rows(org, tmp_path):
     """Excel's 'CSV (semikolondelt)': a `sep=;` line, empty columns and rows at the end."""
     text = (

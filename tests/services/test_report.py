@@ -74,6 +74,24 @@ def test_the_html_report_is_self_contained_in_english(ctx):
     assert page.count("<img ") == 4 and "Reflection questions to discuss" in page
 
 
+def test_the_report_in_nynorsk_with_decimal_commas_and_a_written_date(ctx, tmp_path):
+    from datetime import date
+
+    _small_org(ctx)
+    built = report.build(ctx, "sor", PERIOD, lang="nn", today=date(2026, 12, 15))
+    page = report.to_html(built)
+    assert '<html lang="nn">' in page
+    assert "Rapport til leiargruppa, laga 15. desember 2026" in page
+    assert "Digital modenheit: Sørøst – «Økonomi», 2. kvartal 2026" in built.title
+    assert "Refleksjonsspørsmål til diskusjon" in page and "Brukarorientering" in page
+    changes = next(s for s in built.sections if s.heading.startswith("Endringar"))
+    assert changes.tables[0].rows[0][1:] == ["2,0", "3,0", "+1,00"]
+    ctx.store.close()
+    out = tmp_path / "rapport.html"
+    code = cli.main(["report", "--unit", "sor", "--period", PERIOD, "--lang", "nn", "-o", str(out)])
+    assert code == 0 and "Opne tiltak" in out.read_text(encoding="utf-8")
+
+
 def test_the_report_hides_figures_from_fewer_than_k_answers(ctx):
     add_units(ctx, [("tiny", None)])
     add_checkins(ctx, "tiny", 2, score=4)
@@ -197,4 +215,4 @@ def test_overview_lists_units_furthest_from_their_targets(ctx):
     )
     at = open_app().switch_page("pages/overview.py").run()
     assert not at.exception
-    assert "A: +3.00" in texts(at)
+    assert "A: +3,00" in texts(at)

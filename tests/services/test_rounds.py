@@ -316,13 +316,15 @@ def test_a_leader_is_told_what_is_due(demo_ctx):
     assert rounds.due_for_me(as_person(demo_ctx, person)) == []
 
 
-def test_the_language_a_person_uses_is_remembered_for_their_emails(demo_ctx):
+def test_the_language_a_person_chose_in_the_app_is_the_language_of_their_emails(demo_ctx):
     person = leaders_of_demo(demo_ctx)[0]
-    assert rounds.set_my_language(as_person(demo_ctx, person), "en")
-    assert not rounds.set_my_language(as_person(demo_ctx, person), "en")  # unchanged: no write
     with demo_ctx.store.reader() as cur:
-        assert rounds_sql.person_lang(cur, person) == (True, "en")
-    assert not rounds.set_my_language(demo_ctx, "en")  # the local user has no person record
+        before = rounds_sql.expected(cur, [UNIT], CURRENT)
+    assert before.set_index("person_id").loc[person, "lang"] == "nb"  # unset: bokmål
+    people.remember_language(as_person(demo_ctx, person), "nn")
+    with demo_ctx.store.reader() as cur:
+        after = rounds_sql.expected(cur, [UNIT], CURRENT)
+    assert after.set_index("person_id").loc[person, "lang"] == "nn"
 
 
 def leaders_of_demo(ctx: Context) -> list[str]:

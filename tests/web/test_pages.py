@@ -165,7 +165,7 @@ def test_overview_heatmap_shows_each_division_with_numbers_and_n(demo_app):
     user = heat[heat["item_id"] == "user"].set_index("row_id")
     assert set(user.index) == {"demo", "demo-bruker", "demo-teknologi", "demo-forvaltning"}
     for _, row in user.iterrows():
-        assert row["text"] == ("–" if row["hidden"] else f"{row['mean']:.1f}")
+        assert row["text"] == ("–" if row["hidden"] else f"{row['mean']:.1f}".replace(".", ","))
         assert row["n"] > 0
     page = texts(at)
     assert "Slik regnes tallene" in page and "Spørsmål til refleksjon" in page
