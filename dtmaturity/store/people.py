@@ -16,13 +16,35 @@ def parents(cur: Cursor) -> dict[str, str | None]:
 
 
 def find_person(cur: Cursor, *, email: str | None, sub: str | None) -> tuple | None:
-    """(person_id, name) of the person with this e-mail (any case) or OIDC subject."""
+    """(person_id, name) of the person signing in with this OIDC subject, else with this
+    e-mail (any case). A person registered with a subject signs in with that subject only: an
+    e-mail alone never opens a record that has one (the subject is case-sensitive)."""
     return cur.execute(
         """SELECT person_id, name FROM person
-           WHERE (? IS NOT NULL AND lower(email) = lower(?)) OR (? IS NOT NULL AND sub = ?)
-           ORDER BY (lower(email) = lower(?)) DESC NULLS LAST LIMIT 1""",
-        [email, email, sub, sub, email],
+           WHERE (? IS NOT NULL AND sub = ?)
+              OR (? IS NOT NULL AND lower(email) = lower(?) AND sub IS NULL)
+           ORDER BY (sub IS NOT DISTINCT FROM ?) DESC, person_id LIMIT 1""",
+        [sub, sub, email, email, sub],
     ).fetchone()
+
+
+def person(cur: Cursor, person_id: str) -> tuple[str, str | None, str | None, str | None] | None:
+    """(person_id, name, email, sub) of one person."""
+    return cur.execute(
+        "SELECT person_id, name, email, sub FROM person WHERE person_id = ?", [person_id]
+    ).fetchone()
+
+
+def people_with_identity(cur: Cursor, *, email: str | None, sub: str | None) -> list[tuple]:
+    """(person_id, name, email, sub) of everyone registered with this e-mail (any case) or
+    this subject (exact), the person whose id is the e-mail first."""
+    return cur.execute(
+        """SELECT person_id, name, email, sub FROM person
+           WHERE (? IS NOT NULL AND (lower(email) = lower(?) OR person_id = lower(?)))
+              OR (? IS NOT NULL AND (sub = ? OR person_id = ?))
+           ORDER BY person_id""",
+        [email, email, email, sub, sub, sub],
+    ).fetchall()
 
 
 def grants(cur: Cursor, person_id: str) -> list[tuple[str, str]]:
@@ -41,16 +63,24 @@ def people(cur: Cursor) -> pd.DataFrame:
     ).df()
 
 
-def upsert_person(
+def insert_person(
     cur: Cursor, person_id: str, *, name: str | None, email: str | None, sub: str | None
 ) -> None:
     cur.execute(
         """INSERT INTO person (person_id, name, email, sub) VALUES (?, ?, ?, ?)
-           ON CONFLICT (person_id) DO UPDATE SET
-               name = coalesce(excluded.name, person.name),
-               email = coalesce(excluded.email, person.email),
-               sub = coalesce(excluded.sub, person.sub)""",
+           ON CONFLICT (person_id) DO NOTHING""",
         [person_id, name, email, sub],
+    )
+
+
+def update_person(
+    cur: Cursor, person_id: str, *, name: str | None, email: str | None, sub: str | None
+) -> None:
+    """Set the given fields of an existing person (None leaves a field as it is)."""
+    cur.execute(
+        """UPDATE person SET name = coalesce(?, name), email = coalesce(?, email),
+               sub = coalesce(?, sub) WHERE person_id = ?""",
+        [name, email, sub, person_id],
     )
 
 

@@ -75,7 +75,8 @@ def _configured_admins() -> frozenset[str]:
     `admins = [...]` under [dtmaturity] in secrets.toml."""
     listed = [a for a in os.environ.get("DTMATURITY_ADMINS", "").split(",") if a.strip()]
     listed += list((_secrets_section("dtmaturity") or {}).get("admins", []))
-    return frozenset(a.strip().lower() for a in listed)
+    # E-mails match in any case, subjects exactly (people.actor_for), so no case folding here.
+    return frozenset(str(a).strip() for a in listed)
 
 
 def _actor(store: Store) -> Actor:
@@ -98,6 +99,7 @@ def _actor(store: Store) -> Actor:
         sub=claims.get("sub"),
         name=claims.get("name"),
         admins=_configured_admins(),
+        email_verified=claims.get("email_verified"),
     )
     if actor is None:
         st.title(t("unknown_person_title"))
