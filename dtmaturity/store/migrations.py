@@ -311,8 +311,19 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+class NewerSchemaError(RuntimeError):
+    """The database was written by a newer dtmaturity: this one must not touch it."""
+
+
 def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:
-    """Apply every pending step up to `target` (default: all), each in its own transaction."""
+    """Apply every pending step up to `target` (default: all), each in its own transaction.
+    A database whose schema is newer than this code knows is refused, untouched."""
+    found = current_version(con)
+    if found > LATEST:
+        raise NewerSchemaError(
+            f"the schema version is {found}, newer than this dtmaturity knows (version "
+            f"{LATEST}). Upgrade dtmaturity, or restore a copy made by this version."
+        )
     con.execute(
         """CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER PRIMARY KEY,
