@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -107,10 +107,8 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
     """Roll back, keeping the error that made us: after a failed write (a full disk, say)
     DuckDB may have ended the transaction itself, and "cannot rollback - no transaction is
     active" would hide the reason."""
-    try:
+    with suppress(duckdb.Error):
         cur.rollback()
-    except duckdb.Error:
-        pass
 
 
 class Store:
