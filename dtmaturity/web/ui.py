@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 import altair as alt
 import pandas as pd
@@ -19,7 +20,7 @@ from dtmaturity.domain.framework import Framework, FrameworkError, framework_pat
 from dtmaturity.services import exports, people, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
-from dtmaturity.store import Store, default_db_path
+from dtmaturity.store import Store, StoreError, default_db_path
 
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
@@ -45,29 +46,52 @@ def t(key: str, **params: object) -> str:
 
 
 def context() -> Context:
-    """The acting context for this rerun; stops the page with a clear message if the framework
-    file is broken."""
+    """The acting context for this rerun; stops the page with a clear message (never a
+    traceback) if the framework file, the database or the sign-in settings are broken."""
     try:
         store, framework = _runtime(str(default_db_path()), str(framework_path()))
     except FrameworkError as exc:
-        st.error(i18n.t(lang(), "framework_broken"))
-        st.code(str(exc), language=None)
-        st.stop()
+        _refuse("framework_broken", exc)
+    except StoreError as exc:
+        _refuse("database_broken", exc)
     try:
         privacy.thresholds()
     except privacy.PrivacySettingError as exc:
-        st.error(i18n.t(lang(), "settings_broken"))
-        st.code(str(exc), language=None)
-        st.stop()
-    return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
+        _refuse("settings_broken", exc)
+    try:
+        auth = _auth_settings()
+    except authn.SignInSettingError as exc:
+        _refuse("signin_broken", exc)
+    return Context(actor=_actor(store, auth), store=store, framework=framework, lang=lang())
+
+
+def _refuse(message_key: str, reason: Exception) -> NoReturn:
+    """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
+    st.error(i18n.t(lang(), message_key))
+    st.code(str(reason), language=None)
+    st.stop()
 
 
 def _secrets_section(name: str) -> dict | None:
-    """A section of .streamlit/secrets.toml, or None (also when there is no secrets file)."""
+    """A section of .streamlit/secrets.toml, or None when there is no secrets file or no such
+    section. A secrets file that exists but cannot be read raises SignInSettingError: falling
+    back to local mode would make every visitor an admin."""
     try:
         return dict(st.secrets[name]) if name in st.secrets else None
-    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+    except StreamlitSecretNotFoundError as exc:
+        if getattr(exc, "error_id", None) == "no-secrets-found":
+            return None
+        raise authn.SignInSettingError(f"secrets.toml cannot be read: {exc}") from exc
+    except (FileNotFoundError, KeyError):
         return None
+
+
+def _auth_settings() -> dict | None:
+    """The [auth] section, checked (authn.check_auth); None when sign-in is not configured."""
+    auth = _secrets_section("auth")
+    if auth is not None:
+        authn.check_auth(auth)
+    return auth
 
 
 def _configured_admins() -> frozenset[str]:
@@ -79,10 +103,10 @@ def _configured_admins() -> frozenset[str]:
     return frozenset(str(a).strip() for a in listed)
 
 
-def _actor(store: Store) -> Actor:
+def _actor(store: Store, auth: dict | None) -> Actor:
     """Who is acting: the signed-in person with their roles, or the local user when sign-in
     is not configured. Stops the page for a visitor who is not signed in or not registered."""
-    if _secrets_section("auth") is None:
+    if auth is None:
         if authn.is_production():
             st.error(t("production_local_mode"))
             st.stop()
