@@ -193,7 +193,7 @@ class Store:
                         ) from exc
                     if attempt == _CONFLICT_RETRIES - 1:
                         raise
-                except (duckdb.IOException, duckdb.FatalException, OSError) as exc:
+                except (duckdb.IOException, duckdb.FatalException) as exc:
                     # A full disk or a lost file: nothing was stored; say so in plain words.
                     _rollback(cur)
                     raise StoreError(f"Could not write to the database {self.path}: {exc}") from exc
