@@ -26,7 +26,7 @@ from dtmaturity.domain.model import FieldError
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz
+from dtmaturity.services import authz, exports
 from dtmaturity.services.context import Context
 from dtmaturity.store import imports as imports_sql
 from dtmaturity.store import plans as sql
@@ -303,7 +303,10 @@ def _export_actions(ctx: Context) -> tuple[str, int]:
     writer.writerow(EXPORT_COLUMNS)
     for row in frame.itertuples(index=False):
         writer.writerow(
-            [
+            # Formula-safe: a description starting with = or - stays text in a spreadsheet
+            # (import_actions reads it back unchanged, see exports.restore).
+            exports.neutralise(cell)
+            for cell in [
                 row.action_id,
                 row.unit_id,
                 row.items,
@@ -429,7 +432,11 @@ def _read_rows(
 
             def cell(role: str, cells: list[str] = cells) -> str:
                 index = roles.get(role)
-                return cells[index].strip() if index is not None and index < len(cells) else ""
+                return (
+                    exports.restore(cells[index].strip())
+                    if index is not None and index < len(cells)
+                    else ""
+                )
 
             rows.append(_parse_row(line, cell, items, headers, result))
     result.rows_total = len(rows)

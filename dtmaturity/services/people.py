@@ -23,7 +23,7 @@ from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz
+from dtmaturity.services import authz, exports
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
@@ -419,7 +419,7 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
             json.dumps({"person_id": person_id, "tables": payload}, ensure_ascii=False, indent=2),
         )
         for name, frame in tables.items():
-            bundle.writestr(f"{name}.csv", "\ufeff" + frame.to_csv(index=False))
+            bundle.writestr(f"{name}.csv", "\ufeff" + exports.csv_text(frame))
     return buffer.getvalue()
 
 
@@ -434,7 +434,7 @@ def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
     authz.require_admin(ctx)
     pseudonym = "erased-" + secrets.token_hex(8)
     return ctx.write(
-        lambda cur: sql.erase_person(cur, person_id, pseudonym),
+        lambda cur: sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
         "person.erase",
         _hash(person_id),
         lambda counts: dict(counts),
