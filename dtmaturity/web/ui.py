@@ -286,7 +286,7 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
                 data=make,
                 file_name=f"{stem}.{suffix}",
                 mime=mime,
-                key=f"download:{stem}:{suffix}",
+                key=f"download:{name}:{suffix}",  # the whole name: stems are cut at 80
                 on_click="ignore",
                 icon=":material/download:",
             )
@@ -304,12 +304,14 @@ def too_few(message_key: str = "too_few_all", **params: object) -> None:
     st.info(t(message_key, **params), icon=":material/visibility_off:")
 
 
-_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+# Markdown's special characters, and ':', '.' and '@', so that no address becomes an autolink
+# (https://…, www.…, name@host).
+_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:.@])")
 
 
 def label_literal(text: str) -> str:
     """Free text inside a widget label (which Streamlit reads as markdown), escaped so it shows
-    as written: no links, no formatting."""
+    as written: no links (not even a bare address), no images, no formatting."""
     return _LABEL_MARKDOWN.sub(r"\\\1", text)
 
 
