@@ -156,6 +156,7 @@ def assign(
     if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
         raise AccessDenied("access_grant", role=role, unit=unit_id)
 
+    person_id = person_id.strip().lower() if "@" in person_id else person_id.strip()
     email = email.strip().lower() if email else None
     sub = sub.strip() if sub else None
     is_admin = access.is_admin(ctx.actor.grants)

@@ -220,3 +220,18 @@ def test_streamlits_own_table_download_is_switched_off():
     """st.dataframe's toolbar would write the raw CSV; our download buttons write safe ones."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+def test_an_email_in_any_case_is_one_respondent(demo_ctx):
+    admin = acting(demo_ctx, "admin", Grant("admin", EVERY_UNIT))
+    people.assign(admin, "Kari.Case@Etat.Example", "leader", UNIT, email="Kari.Case@Etat.Example")
+    for spelling in ("KARI.CASE@etat.example", "kari.case@ETAT.example"):
+        actor = people.actor_for(demo_ctx.store, email=spelling, sub=None, name=None)
+        assert actor.user_id == "kari.case@etat.example"
+        me = Context(actor, demo_ctx.store, demo_ctx.framework)
+        checkin = CheckIn(UNIT, PERIOD, "x", scores={i.id: 2 for i in demo_ctx.framework.items})
+        assert checkins.save(me, checkin, today=TODAY).ok
+    with demo_ctx.store.reader() as cur:
+        assert cur.execute(
+            "SELECT count(*) FROM checkin WHERE lower(respondent) = 'kari.case@etat.example'"
+        ).fetchone() == (1,)
