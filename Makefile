@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m dtmaturity.web.serve --server.port $(PORT)
 
 # The browser tests drive Debian's Chromium (never a browser download). Install it when missing,
 # which needs root and apt-get (as in CI); where that fails the tests are skipped, loudly.

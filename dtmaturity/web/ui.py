@@ -59,7 +59,7 @@ def context() -> Context:
     except privacy.PrivacySettingError as exc:
         _refuse("settings_broken", exc)
     try:
-        auth = _auth_settings()
+        auth = auth_settings()
     except authn.SignInSettingError as exc:
         _refuse("signin_broken", exc)
     return Context(actor=_actor(store, auth), store=store, framework=framework, lang=lang())
@@ -86,7 +86,7 @@ def _secrets_section(name: str) -> dict | None:
         return None
 
 
-def _auth_settings() -> dict | None:
+def auth_settings() -> dict | None:
     """The [auth] section, checked (authn.check_auth); None when sign-in is not configured."""
     auth = _secrets_section("auth")
     if auth is not None:
