@@ -473,6 +473,12 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             raise UndoError("undo_already", id=import_id)
         if status[2] != ctx.actor.user_id and not access.is_admin(ctx.actor.grants):
             raise AccessDenied("access_undo", id=import_id)
+        if not access.is_admin(ctx.actor.grants):
+            # Moving units back is a move too: it must stay inside the subtree as it is now
+            # (an admin may have moved an old parent out since).
+            back = [(0, unit, None, parent) for unit, parent in sql.unit_moves_back(cur, import_id)]
+            if _units_out_of_scope(back, ctx.actor.grants, sql.existing_parents(cur), {}):
+                raise AccessDenied("access_undo_scope", id=import_id)
         return sql.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))

@@ -672,6 +672,17 @@ def import_status(cur: Cursor, import_id: int) -> tuple | None:
     ).fetchone()
 
 
+def unit_moves_back(cur: Cursor, import_id: int) -> list[tuple[str, str | None]]:
+    """(unit, parent it would go back to) for each unit that undoing the import would move."""
+    return cur.execute(
+        """SELECT x.unit_id, x.old_parent_id FROM import_unit_change x JOIN unit u USING (unit_id)
+           WHERE x.import_id = ? AND x.existed AND u.name = x.new_name
+             AND u.parent_id IS NOT DISTINCT FROM x.new_parent_id
+             AND x.old_parent_id IS DISTINCT FROM x.new_parent_id""",
+        [import_id],
+    ).fetchall()
+
+
 def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
     """Put back what the import replaced, for every value nobody has changed since.
 

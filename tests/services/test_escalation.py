@@ -244,3 +244,30 @@ def test_an_unverified_email_never_matches_and_a_registered_sub_is_required(org)
         )
         is None
     )
+
+
+def test_undoing_a_units_import_cannot_move_a_unit_back_out_of_the_subtree(org, tmp_path):
+    """The coordinator moves a unit from A to B inside the subtree; an admin then moves A to
+    another division. Undoing would put the unit under A, outside: refused, nothing moves."""
+    ctx = coordinator(org)
+    unit, old_parent, new_parent = f"{COORDINATED}-02", f"{COORDINATED}-01", f"{COORDINATED}-03"
+    with org.store.reader() as cur:
+        cur.execute("UPDATE unit SET parent_id = ? WHERE unit_id = ?", [old_parent, unit])
+    move = csv_file(
+        tmp_path, "move.csv", f"unit_id,name,parent_id\n{unit},Dataplattform,{new_parent}\n"
+    )
+    done = imports.run(ctx, move)
+    assert done.written, done.problems
+    admin = acting(org, ADMIN, Grant("admin", EVERY_UNIT))
+    away = csv_file(
+        tmp_path,
+        "away.csv",
+        f"unit_id,name,parent_id\n{old_parent},Plattform og drift,demo-bruker\n",
+    )
+    assert imports.run(admin, away).written
+    with pytest.raises(AccessDenied) as refused:
+        imports.undo(ctx, done.import_id)
+    assert refused.value.key == "access_undo_scope"
+    assert tree(org)[unit] == new_parent
+    imports.undo(admin, done.import_id)  # an admin may
+    assert tree(org)[unit] == old_parent
