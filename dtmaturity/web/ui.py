@@ -68,7 +68,7 @@ def context() -> Context:
 def _refuse(message_key: str, reason: Exception) -> NoReturn:
     """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
     st.error(i18n.t(lang(), message_key))
-    st.code(str(reason), language=None)
+    st.code(str(reason), language=None, wrap_lines=True)
     st.stop()
 
 
