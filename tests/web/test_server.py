@@ -122,3 +122,10 @@ def test_a_second_app_on_the_same_database_does_not_start(db_path):
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_a_broken_framework_file_does_not_start(db_path, tmp_path):
+    framework = tmp_path / "framework.toml"
+    framework.write_text("[framework\nid = 1\n", encoding="utf-8")
+    err = refused({"DTMATURITY_FRAMEWORK": str(framework)})
+    assert "framework:" in err and str(framework) in err
