@@ -59,7 +59,10 @@ def hostile_app(demo_ctx):
     return demo_ctx
 
 
-@pytest.mark.parametrize("page", ["pages/unit.py", "pages/overview.py", "pages/checkin.py"])
+@pytest.mark.parametrize(
+    "page",
+    ["pages/unit.py", "pages/overview.py", "pages/checkin.py", "pages/home.py", "pages/admin.py"],
+)
 def test_markdown_in_a_unit_name_is_shown_as_text(hostile_app, page):
     at = open_app()
     at.query_params["unit"] = "demo-bruker-01"
