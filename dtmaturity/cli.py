@@ -12,7 +12,7 @@ from pathlib import Path
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import FrameworkError
 from dtmaturity.domain.i18n import t
-from dtmaturity.services import actions, demo, exports, imports, people, report
+from dtmaturity.services import actions, demo, exports, import_actions, imports, people, report
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
@@ -50,9 +50,26 @@ def _parser() -> argparse.ArgumentParser:
         help="answers (default: long format) or actions (the format `actions import` reads)",
     )
     import_cmd = commands.add_parser(
-        "import", help="import a CSV file of answers (long or wide format) or units"
+        "import",
+        help="import answers (long or wide CSV, an .xlsx workbook, a survey tool's export) or units",
     )
-    import_cmd.add_argument("file", type=Path, help="the CSV file")
+    import_cmd.add_argument("file", type=Path, help="the CSV or .xlsx file")
+    import_cmd.add_argument(
+        "--sheet", default=None, metavar="NAME", help="the workbook's sheet (default: the first)"
+    )
+    import_cmd.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        default=None,
+        help="how to read slash dates that fit both orders (03/04/2026): day/month/year (dmy) "
+        "or month/day/year (mdy); saved with the mapping for the next file",
+    )
+    import_cmd.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list every unit and quarter in the preview (default: a summary when long)",
+    )
     import_cmd.add_argument(
         "--dry-run", action="store_true", help="validate and show the preview without writing"
     )
@@ -220,43 +237,81 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str] | None:
     return mapping
 
 
+PREVIEW_LINES = 20  # a longer preview is summarised unless --verbose
+
+
+def _print_preview(result: imports.ImportResult, lang: str, verbose: bool) -> None:
+    rows = result.preview
+    if verbose or len(rows) <= PREVIEW_LINES:
+        for row in rows:
+            where = f"{row.unit_id}\t{row.period}\t" if row.unit_id else ""
+            print(f"{where}{row.new} new\t{row.updated} updated\t{row.unchanged} unchanged")
+        return
+    units = len({r.unit_id for r in rows})
+    periods = sorted({r.period for r in rows})
+    print(
+        t(
+            lang,
+            "cli_preview_summary",
+            pairs=len(rows),
+            units=units,
+            periods=len(periods),
+            first=periods[0],
+            last=periods[-1],
+        )
+    )
+
+
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     """Problems go to stderr one per line; exit 0 only when nothing was rejected."""
+    lang = args.lang
     if not args.file.is_file():
-        print(f"dtmaturity import: no such file: {args.file}", file=sys.stderr)
+        print(f"dtmaturity import: {t(lang, 'cli_no_such_file', file=args.file)}", file=sys.stderr)
         return 2
-    if actions.is_actions_file(args.file):
+    if import_actions.is_actions_file(args.file):
         return _actions_import(ctx, args)  # recognised from its header: an actions file
     mapping = _parse_mapping(args.map)
     result = imports.run(
-        ctx, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid, mapping=mapping
+        ctx,
+        args.file,
+        dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid,
+        mapping=mapping,
+        sheet=args.sheet,
+        date_order=args.date_order,
     )
-    if mapping and result.file_format and not result.problems:
-        imports.save_mapping(ctx, result.headers, mapping)
-    lang = args.lang
+    if result.layout_ok and (mapping or args.date_order) and not result.needs_date_order:
+        # Saved even when --skip-invalid left rows out: the next file from the form needs none.
+        imports.save_mapping(
+            ctx, result.headers, {**result.saved_mapping, **(mapping or {})},
+            date_order=args.date_order,
+        )  # fmt: skip
     if result.file_format:
         print(
             f"{result.file_name}: {result.file_format} format ({result.dialect}), "
             f"{result.rows_total} rows"
         )
-    for row in result.preview:
-        where = f"{row.unit_id}\t{row.period}\t" if row.unit_id else ""
-        print(f"{where}{row.new} new\t{row.updated} updated\t{row.unchanged} unchanged")
+    if result.tool:
+        print(t(lang, "import_tool_detected", tool=t(lang, f"tool_{result.tool}")))
+    if result.period_from_timestamp and result.period_column:
+        print(t(lang, "import_period_from", column=result.period_column))
+    _print_preview(result, lang, args.verbose)
     for problem in result.problems:
         print(problem.line(result.file_name, lang), file=sys.stderr)
-    summary = result.summary("en")
+    if result.needs_date_order:
+        print(t(lang, "cli_date_order_hint"), file=sys.stderr)
+    summary = result.summary(lang)
     if result.written:
-        print(f"import {result.import_id}: {summary}")
+        print(t(lang, "cli_import_done", id=result.import_id, summary=summary))
     elif args.dry_run and not result.problems:
-        print(f"dry run, nothing written: {summary}")
+        print(t(lang, "cli_dry_run", summary=summary))
     else:
         print(
-            f"rejected: {len(result.problems)} problems in {result.rejected_rows} rows; "
-            "nothing was written",
+            t(lang, "cli_rejected", problems=len(result.problems), rows=result.rejected_rows),
             file=sys.stderr,
         )
     if result.written and result.problems:
-        print(f"{result.rejected_rows} rows were rejected and not written", file=sys.stderr)
+        print(t(lang, "cli_rows_rejected", rows=result.rejected_rows), file=sys.stderr)
     return 1 if result.problems else 0
 
 
@@ -282,14 +337,17 @@ def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"dtmaturity actions import: no such file: {args.file}", file=sys.stderr)
         return 2
-    result = actions.import_actions(ctx, args.file, dry_run=args.dry_run)
+    result = import_actions.import_actions(ctx, args.file, dry_run=args.dry_run)
+    lang = args.lang
     for problem in result.problems:
-        print(problem.line(result.file_name, args.lang), file=sys.stderr)
+        print(problem.line(result.file_name, lang), file=sys.stderr)
     if result.problems:
-        print(f"rejected: {len(result.problems)} problems; nothing was written", file=sys.stderr)
+        print(t(lang, "cli_actions_rejected", problems=len(result.problems)), file=sys.stderr)
         return 1
-    prefix = "dry run, nothing written: " if args.dry_run else ""
-    print(f"{result.file_name}: {result.rows_total} rows; {prefix}{result.summary('en')}")
+    summary = result.summary(lang)
+    if args.dry_run:
+        summary = t(lang, "cli_dry_run", summary=summary)
+    print(f"{result.file_name}: {t(lang, 'cli_rows', rows=result.rows_total)}; {summary}")
     return 0
 
 

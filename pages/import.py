@@ -1,9 +1,13 @@
-"""Import page: coordinators upload CSV batches, see every problem and a preview, then import."""
+"""Import page: coordinators upload CSV files, workbooks and survey-tool exports, see which tool
+was recognised, how each column is read (and change it), every problem and a preview, then
+import."""
 
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain.importformat import mapping_targets
+from dtmaturity.domain.dates import DATE_ORDERS
+from dtmaturity.domain.importformat import IGNORE, mapping_targets, normalise
+from dtmaturity.domain.xlsxfile import sheet_names
 from dtmaturity.services import imports
 from dtmaturity.web import ui
 
@@ -27,13 +31,27 @@ for column, file_format in zip(template_columns, imports.TEMPLATE_FORMATS, stric
 
 def save_mapping(headers: tuple[str, ...], saved: dict[str, str], keys: dict[str, str]) -> None:
     chosen = {header: st.session_state.get(key) for header, key in keys.items()}
-    imports.save_mapping(ui.context(), headers, {**saved, **chosen})
+    chosen = {header: target for header, target in chosen.items() if target}
+    imports.save_mapping(
+        ui.context(),
+        headers,
+        {**saved, **chosen},
+        date_order=st.session_state.get("date_order_choice"),
+    )
     ui.flash("mapping_saved")
 
 
-def run_import(data: bytes, name: str) -> None:
+def run_import(
+    data: bytes, name: str, headers: tuple[str, ...], saved: dict[str, str], sheet: str | None
+) -> None:
     skip = bool(st.session_state.get("skip_invalid"))
-    written = imports.run_upload(ui.context(), data, name, skip_invalid=skip)
+    order = st.session_state.get("date_order_choice")
+    written = imports.run_upload(
+        ui.context(), data, name, skip_invalid=skip, date_order=order, sheet=sheet
+    )
+    if order and written.layout_ok and order != saved.get(imports.DATE_ORDER_KEY):
+        # The date order asked for this header set is remembered for the next file.
+        imports.save_mapping(ui.context(), headers, saved, date_order=order)
     if written.written:
         ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
     else:
@@ -51,26 +69,72 @@ def undo_import() -> None:
 
 for message in st.session_state.pop("import_errors", []):
     st.error(message)
-upload = st.file_uploader(ui.t("upload_label"), key="import_file")
+upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None:
     data, name = upload.getvalue(), upload.name
-    result = imports.run_upload(ctx, data, name, dry_run=True)
+    sheets = sheet_names(data)
+    if len(sheets) > 1:  # the first sheet unless the coordinator picks another
+        st.selectbox(ui.t("import_sheet_label"), sheets, key="import_sheet")
+    sheet = st.session_state.get("import_sheet") if len(sheets) > 1 else None
+    order = st.session_state.get("date_order_choice")
+    result = imports.run_upload(ctx, data, name, dry_run=True, date_order=order, sheet=sheet)
     if result.file_format:
         st.info(
             ui.t(
-                "import_detected",
+                # Rows are counted when the file is read, after its header is understood.
+                "import_detected" if result.layout_ok or not result.problems
+                else "import_detected_header",
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
                 rows=result.rows_total,
             )
+        )  # fmt: skip
+    if result.tool:
+        st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
+    if result.period_from_timestamp and result.period_column:
+        st.caption(ui.t("import_period_from", column=result.period_column))
+    if result.needs_date_order or result.date_order:
+        st.radio(
+            ui.t("date_order_label"),
+            list(DATE_ORDERS),
+            index=None,
+            format_func=lambda choice: ui.t(f"date_order_{choice}"),
+            key="date_order_choice",
         )
+    saved = {k: v for k, v in result.saved_mapping.items() if k != imports.DATE_ORDER_KEY}
+    targets = mapping_targets(ctx.framework)
+    keys: dict[str, str] = {}
+    if result.mapping and result.file_format == "wide":
+        st.subheader(ui.t("mapping_current_heading"))
+        st.caption(ui.t("mapping_current_help"))
+        rows = [
+            {
+                ui.t("col_header"): header,
+                ui.t("col_read_as"): ui.t("import_column_ignored")
+                if target == IGNORE and normalise(header) not in saved
+                else imports.target_label(ctx, target),
+                ui.t("col_source"): ui.t(
+                    "mapping_source_saved" if normalise(header) in saved else "mapping_source_auto"
+                ),
+            }
+            for header, target in result.mapping.items()
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        for number, (header, target) in enumerate(result.mapping.items()):
+            if normalise(header) not in saved:
+                continue
+            keys[header] = f"remap_{number}_{header}"
+            st.selectbox(
+                ui.t("mapping_column", header=header),
+                targets,
+                index=targets.index(target) if target in targets else None,
+                format_func=lambda target: imports.target_label(ctx, target),
+                key=keys[header],
+            )
     if result.unknown_headers:
         st.subheader(ui.t("mapping_heading"))
         st.caption(ui.t("mapping_help"))
-        saved = imports.saved_mapping(ctx, result.headers)
-        targets = mapping_targets(ctx.framework)
-        keys = {}
         for number, header in enumerate(result.unknown_headers):
             keys[header] = f"map_{number}_{header}"
             st.selectbox(
@@ -81,11 +145,12 @@ if upload is not None:
                 placeholder=ui.t("mapping_choose"),
                 key=keys[header],
             )
+    if keys:
         st.button(
             ui.t("mapping_save"),
             key="mapping_save",
             on_click=save_mapping,
-            args=(result.headers, saved, keys),
+            args=(result.headers, result.saved_mapping, keys),
         )
 
     if result.preview:
@@ -112,7 +177,7 @@ if upload is not None:
         disabled=blocked,
         key="import_run",
         on_click=run_import,
-        args=(data, name),
+        args=(data, name, result.headers, result.saved_mapping, sheet),
     )
 
 st.header(ui.t("import_log_heading"))

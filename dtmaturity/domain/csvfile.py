@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +22,13 @@ _CHUNK = 8 * 1024 * 1024
 
 
 class CsvFileError(ValueError):
-    """The file cannot be read as CSV; `key` names the i18n message, `params` fill it in."""
+    """The file cannot be read as CSV; `key` names the i18n message, `params` fill it in, and
+    `rows` lists (row, value) where the problem is (bad bytes: the row and the bytes in hex)."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, rows: list[tuple[int, str]] | None = None, **params: object):
         self.key = key
         self.params = params
+        self.rows = rows or []
         super().__init__(f"{key}: {params}")
 
 
@@ -44,33 +45,93 @@ class CsvSource:
     headers: tuple[str, ...]
     transcoded: bool
     skip_lines: int = 0  # 1 when the file starts with Excel's `sep=` line
+    records: tuple[tuple[str, ...], ...] = ()  # the first few records (headers of survey tools)
+    odd_quotes: bool = False  # an odd number of `"`: some quoted field never ends
+    origin: str = "csv"  # csv, or xlsx when converted from a workbook
+    sheet: str | None = None
 
     @property
     def dialect(self) -> str:
         """Human-readable dialect for the import log, e.g. 'windows-1252, semicolon, CRLF'."""
+        if self.origin == "xlsx":
+            return f"xlsx, {self.sheet}"
         return f"{self.encoding}, {DELIMITERS[self.delimiter]}"
 
 
-def _detect_encoding(head: bytes, path: Path) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+MAX_HEADER_LENGTH = 1000  # characters in one header cell
+MAX_REPORTED_ROWS = 20
+_NOT_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+
+
+@dataclass
+class _Scan:
+    """What one pass over the raw bytes finds: digest, UTF-8 validity, NULs, quotes."""
+
+    sha256: str
+    bad_bytes: list[tuple[int, str]]  # (line, bytes in hex) of invalid UTF-8, the first few
+    bad_count: int
+    multibyte: bool  # valid multi-byte UTF-8 seen (so the file is UTF-8, not Windows-1252)
+    nul_line: int | None
+    quotes: int
+
+
+def _scan(path: Path) -> _Scan:
+    """Read the file once: its SHA-256, where it is not UTF-8, NUL bytes and quote count."""
+    digest = hashlib.sha256()
+    errors: list[tuple[bytes, int, int]] = []
+
+    def record(error: UnicodeDecodeError) -> tuple[str, int]:
+        errors.append((bytes(error.object), error.start, error.end))
+        return "\ufffd", error.end
+
+    codecs.register_error("dtmaturity_record", record)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="dtmaturity_record")
+    bad: list[tuple[int, str]] = []
+    bad_count, multibyte, nul_line, quotes, lines = 0, False, None, 0, 0
+    with path.open("rb") as file:
+        while chunk := file.read(_CHUNK):
+            digest.update(chunk)
+            quotes += chunk.count(b'"')
+            if nul_line is None and b"\x00" in chunk:
+                nul_line = lines + chunk[: chunk.index(b"\x00")].count(b"\n") + 1
+            if not chunk.isascii():
+                errors.clear()
+                text = decoder.decode(chunk)
+                if not errors:
+                    multibyte = True
+                else:
+                    multibyte = multibyte or bool(_NOT_ASCII.search(text))
+                    bad_count += len(errors)
+                    for data, start, end in errors:
+                        if len(bad) < MAX_REPORTED_ROWS:
+                            line = lines + data[:start].count(b"\n") + 1
+                            bad.append((line, data[start:end].hex(" ").upper()))
+            lines += chunk.count(b"\n")
+    errors.clear()
+    decoder.decode(b"", final=True)
+    bad_count += len(errors)
+    return _Scan(digest.hexdigest(), bad, bad_count, multibyte, nul_line, quotes)
+
+
+def _detect_encoding(head: bytes, path: Path) -> tuple[str, _Scan | None]:
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", None
     if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] != 0:
-        return "utf-16-le"  # UTF-16 without BOM: every other byte of ASCII text is zero
+        return "utf-16-le", None  # UTF-16 without BOM: every other byte of ASCII text is zero
     if len(head) >= 4 and head[0] == 0 and head[2] == 0 and head[1] != 0:
-        return "utf-16-be"
-    if b"\x00" in head:
-        raise CsvFileError("csv_binary")
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as file:
-            while chunk := file.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "windows-1252"
+        return "utf-16-be", None
+    if b"\x00" in head[:4096]:
+        raise CsvFileError("csv_binary")  # a binary file (an image, a PDF, a program)
+    scan = _scan(path)
+    if scan.nul_line is not None:
+        raise CsvFileError("csv_nul", rows=[(scan.nul_line, "00")], row=scan.nul_line)
+    if scan.bad_count and scan.multibyte:
+        # Mostly UTF-8 with a few bytes that are not: decoding it all as Windows-1252 would
+        # turn every æ, ø and å into mojibake, so name the rows instead.
+        raise CsvFileError("csv_bad_bytes", rows=scan.bad_bytes, count=scan.bad_count)
+    if scan.bad_count:
+        return "windows-1252", scan
+    return ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"), scan
 
 
 def _reject_known_binaries(head: bytes) -> None:
@@ -108,20 +169,49 @@ def _sep_directive(text: str) -> str | None:
     return match.group(1) if match and match.group(1) in DELIMITERS else None
 
 
-def _first_record(text: str) -> tuple[str, list[str]]:
-    """The delimiter and the header cells of the first record (quotes honoured)."""
+HEADER_RECORDS = 3  # Qualtrics writes three header rows, SurveyMonkey two
+
+
+def _first_records(text: str, complete: bool) -> tuple[str, list[list[str]]]:
+    """The delimiter and the first few records (quotes honoured). `complete`: `text` is the
+    whole file, so its last record is whole even without a final line end."""
     directive = _sep_directive(text)
     if directive:
+        delimiter = directive
         text = text.split("\n", 1)[1] if "\n" in text else ""
-        reader = csv.reader(io.StringIO(text), delimiter=directive, quotechar='"')
-        return directive, next(reader, [])
-    first_line = text.splitlines()[0] if text else ""
-    counts = {d: _count_outside_quotes(first_line, d) for d in DELIMITERS}
-    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    if counts[delimiter] == 0:
-        delimiter = ","
+    else:
+        first_line = text.splitlines()[0] if text else ""
+        counts = {d: _count_outside_quotes(first_line, d) for d in DELIMITERS}
+        delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+        if counts[delimiter] == 0:
+            delimiter = ","
+    if not complete:
+        # Only whole records: cut after the last line end that is outside quotes.
+        cut = _last_record_end(text)
+        if cut is None:
+            raise CsvFileError("csv_line_too_long", rows=[(1, "")], row=1, limit=_SNIFF_BYTES)
+        text = text[:cut]
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    return delimiter, next(reader, [])
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) == HEADER_RECORDS:
+                break
+    except csv.Error as exc:
+        raise CsvFileError("csv_malformed", detail=str(exc)) from exc
+    return delimiter, records
+
+
+def _last_record_end(text: str) -> int | None:
+    """The index after the last newline outside quotes, None when there is none."""
+    quoted, end = False, None
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "\n" and not quoted:
+            end = index + 1
+    return end
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -134,16 +224,23 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _transcode(path: Path, encoding: str, folder: Path) -> Path:
+def _transcode(path: Path, encoding: str, folder: Path) -> tuple[Path, int]:
     target = folder / "utf8.csv"
     decoder = codecs.getincrementaldecoder("cp1252" if encoding == "windows-1252" else encoding)(
         errors="latin1_fallback" if encoding == "windows-1252" else "strict"
     )
+    quotes = lines = 0
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
         while chunk := source.read(_CHUNK):
-            out.write(decoder.decode(chunk))
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                line = lines + text[: text.index("\x00")].count("\n") + 1
+                raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
+            quotes += text.count('"')
+            lines += text.count("\n")
+            out.write(text)
         out.write(decoder.decode(b"", final=True))
-    return target
+    return target, quotes
 
 
 def _sha256(path: Path) -> str:
@@ -154,38 +251,48 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_source(path: Path, name: str | None = None, *, workdir: Path | None = None) -> CsvSource:
-    """Inspect a CSV file and, unless it is UTF-8 already, transcode it into `workdir`."""
+def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSource:
+    """Inspect a CSV file and, unless it is UTF-8 already, transcode it into `workdir` (which
+    the caller removes when the import ends)."""
     size = path.stat().st_size
     if size == 0:
         raise CsvFileError("csv_empty")
     with path.open("rb") as file:
         head = file.read(_SNIFF_BYTES)
     _reject_known_binaries(head)
-    encoding = _detect_encoding(head, path)
+    encoding, scan = _detect_encoding(head, path)
     text = _decode(head, encoding).lstrip("\ufeff")
     if not text.strip():
         raise CsvFileError("csv_empty")
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
         raise CsvFileError("csv_binary")
-    delimiter, headers = _first_record(text)
+    if "\r" in text and "\n" not in text:
+        raise CsvFileError("csv_cr_line_ends")  # classic Mac OS line ends: one endless line
+    delimiter, records = _first_records(text, complete=size <= _SNIFF_BYTES)
+    headers = records[0] if records else []
     if not any(h.strip() for h in headers):
         raise CsvFileError("csv_no_header")
+    for column, header in enumerate(headers, start=1):
+        if len(header) > MAX_HEADER_LENGTH:
+            raise CsvFileError(
+                "csv_header_too_long", column=column, length=len(header), max=MAX_HEADER_LENGTH
+            )
     transcoded = encoding not in ("utf-8", "utf-8-sig")
-    utf8_path = path
+    utf8_path, quotes = path, scan.quotes if scan else 0
     if transcoded:
-        folder = workdir or Path(tempfile.mkdtemp(prefix="dtmaturity-import-"))
-        utf8_path = _transcode(path, encoding, folder)
+        utf8_path, quotes = _transcode(path, encoding, workdir)
     if encoding in ("utf-16-le", "utf-16-be"):
         encoding = "utf-16"
     return CsvSource(
         name=name or path.name,
         path=utf8_path,
-        sha256=_sha256(path),
+        sha256=scan.sha256 if scan else _sha256(path),
         size=size,
         encoding=encoding,
         delimiter=delimiter,
         headers=tuple(headers),
         transcoded=transcoded,
         skip_lines=1 if _sep_directive(text) else 0,
+        records=tuple(tuple(r) for r in records),
+        odd_quotes=quotes % 2 == 1,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
+from dtmaturity.domain.surveytools import ToolLayout
 
 # Column roles and the header names that mean them (English first, then Norwegian).
 KEY_HEADERS: dict[str, tuple[str, ...]] = {
@@ -43,6 +44,10 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
 COMMENT_PREFIXES = ("comment:", "kommentar:")
 REFLECTION_PREFIXES = ("reflection:", "refleksjon:")
 IGNORE = "ignore"
+# A free-text question that matches no item: the check-in's general comment (stored with the
+# reflections under this question id, so undo and erasure treat it like them).
+GENERAL_COMMENT = "comment"
+_GRID_BRACKET = re.compile(r"^(?P<q>.*)\[(?P<row>[^\[\]]+)\]\s*$")  # Google Forms: Q [Row]
 FORMATS = ("long", "wide", "units")
 REQUIRED = {
     "long": ("unit", "period", "respondent", "item", "score"),
@@ -68,10 +73,15 @@ class Layout:
     reflections: dict[int, str] = field(default_factory=dict)  # wide: column -> question id
     unknown: list[int] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)  # a second column for the same target
+    tool: str | None = None  # the survey tool that wrote the file (surveytools.TOOLS)
+    period_from_timestamp: bool = False  # the quarter comes from the tool's timestamp column
+    timezone: str | None = None  # of naive timestamps (Qualtrics names it)
+    ignored: list[int] = field(default_factory=list)  # the tool's metadata columns
 
     @property
     def missing(self) -> list[str]:
-        return [key for key in REQUIRED[self.format] if key not in self.keys]
+        present = set(self.keys) | ({"respondent"} if "respondent_id" in self.keys else set())
+        return [key for key in REQUIRED[self.format] if key not in present]
 
 
 def _name_index(framework: Framework) -> dict[str, str]:
@@ -90,7 +100,7 @@ def mapping_targets(framework: Framework) -> list[str]:
     targets += [f"comment:{item.id}" for item in framework.items]
     targets += [f"roles:{kind}" for kind in ROLE_KINDS]
     targets += [f"reflection:{q.id}" for q in framework.questions]
-    return [*targets, IGNORE]
+    return [*targets, GENERAL_COMMENT, IGNORE]
 
 
 def header_signature(headers: tuple[str, ...] | list[str]) -> str:
@@ -98,8 +108,30 @@ def header_signature(headers: tuple[str, ...] | list[str]) -> str:
     return "\x1f".join(sorted(normalise(h) for h in headers if h.strip()))
 
 
-def _target(header: str, framework: Framework, names: dict[str, str]) -> str | None:
+def grid_row(header: str, row_part: str | None = None) -> list[str]:
+    """The row labels a grid column's header may carry: the tool's own (SurveyMonkey's second
+    header row, Nettskjema's MATRIX.ROW), `Q [Row]` (Google Forms) and `Q - Row` (Qualtrics)."""
+    parts = [row_part] if row_part else []
+    if match := _GRID_BRACKET.match(header):
+        parts.append(match.group("row"))
+    if " - " in header:
+        parts.append(header.rpartition(" - ")[2])
+    return [p for p in parts if p.strip()]
+
+
+def _target(
+    header: str, framework: Framework, names: dict[str, str], row_part: str | None = None
+) -> str | None:
     """What a header means on its own, without a saved mapping."""
+    target = _own_target(header, framework, names)
+    if target is None:
+        for part in grid_row(header, row_part):
+            if normalise(part) in names:
+                return f"item:{names[normalise(part)]}"
+    return target
+
+
+def _own_target(header: str, framework: Framework, names: dict[str, str]) -> str | None:
     key = normalise(header)
     for role, aliases in KEY_HEADERS.items():
         if key in aliases:
@@ -135,14 +167,32 @@ def recognise(
     headers: tuple[str, ...] | list[str],
     framework: Framework,
     mapping: dict[str, str] | None = None,
+    tool: ToolLayout | None = None,
 ) -> Layout:
-    """The layout of a file from its header; `mapping` maps normalised headers to targets."""
+    """The layout of a file from its header; `mapping` maps normalised headers to targets;
+    `tool` says which columns are a survey tool's metadata and which carry grid rows."""
+    tool = tool or ToolLayout()
     names = _name_index(framework)
     saved = {normalise(k): v for k, v in (mapping or {}).items()}
-    targets = [saved.get(normalise(h)) or _target(h, framework, names) for h in headers]
-    layout = Layout(format=_choose_format(targets))
+    targets: list[str | None] = []
+    for column, header in enumerate(headers):
+        target = saved.get(normalise(header))
+        meaning = tool.system.get(column)
+        if target is None and meaning is not None:
+            target = {"respondent": "respondent"}.get(meaning, IGNORE)
+        if target is None:
+            target = _target(header, framework, names, tool.row_parts.get(column))
+        targets.append(target)
+    layout = Layout(
+        format="wide" if tool.tool else _choose_format(targets),
+        tool=tool.tool,
+        timezone=tool.timezone,
+    )
     seen: set[str] = set()
     for column, (header, target) in enumerate(zip(headers, targets, strict=True)):
+        if target == IGNORE and column in tool.system:
+            layout.ignored.append(column)
+            continue
         if not header.strip() or target == IGNORE:
             continue  # spreadsheets often add empty columns at the end
         if target is None or not _fits(layout.format, target):
@@ -163,6 +213,14 @@ def recognise(
             layout.roles[column] = ident
         elif kind == "reflection":
             layout.reflections[column] = ident
+    for column, meaning in tool.system.items():
+        if saved.get(normalise(headers[column])):
+            continue  # the coordinator said what this column is
+        if meaning == "timestamp" and "period" not in layout.keys:
+            layout.keys["period"] = column
+            layout.period_from_timestamp = True
+        elif meaning == "response_id":
+            layout.keys["respondent_id"] = column
     return layout
 
 
@@ -172,7 +230,7 @@ def _fits(file_format: str, target: str) -> bool:
         return target in ("unit", "period", "respondent", "item", "score", "comment")
     if file_format == "units":
         return target in ("unit", "name", "parent")
-    return target in ("unit", "period", "respondent") or ":" in target
+    return target in ("unit", "period", "respondent", GENERAL_COMMENT) or ":" in target
 
 
 _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")

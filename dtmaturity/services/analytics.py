@@ -14,6 +14,7 @@ import pandas as pd
 
 from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
+from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz
 from dtmaturity.services.cache import cached_by_data_version
@@ -186,7 +187,11 @@ def reflection_view(
             question=question,
             search=search,
             limit=limit,
-            questions=[(q.id, q.text[ctx.lang]) for q in ctx.framework.questions],
+            questions=[
+                *((q.id, q.text[ctx.lang]) for q in ctx.framework.questions),
+                # An import's free-text question that matched no item (importformat).
+                (GENERAL_COMMENT, t(ctx.lang, "general_comment")),
+            ],
         ),
     )
     hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)

@@ -59,6 +59,11 @@ class Context:
         action: str,
         target: str | None = None,
         details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+        *,
+        prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
     ) -> T:
-        """One transaction on behalf of the acting person, recorded in the audit log."""
-        return self.store.write(work, audit=AuditEntry(self.actor.user_id, action, target, details))
+        """One transaction on behalf of the acting person, recorded in the audit log
+        (`prepare` runs on the same cursor just before it, see Store.write)."""
+        return self.store.write(
+            work, audit=AuditEntry(self.actor.user_id, action, target, details), prepare=prepare
+        )

@@ -8,17 +8,19 @@ transaction, upsert on the natural keys, the replaced values kept for undo) → 
 from __future__ import annotations
 
 import json
-import tempfile
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from dtmaturity.domain import access
+from dtmaturity.domain import access, dates
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import (
+    GENERAL_COMMENT,
     IGNORE,
     KEY_HEADERS,
     Layout,
@@ -27,12 +29,21 @@ from dtmaturity.domain.importformat import (
     parse_score,
     recognise,
 )
-from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH
+from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import actions, authz
+from dtmaturity.domain.surveytools import ToolLayout, recognise_tool
+from dtmaturity.domain.xlsxfile import open_workbook, workbook_kind
+from dtmaturity.services import authz, import_actions, workdirs
 from dtmaturity.services.context import Context
-from dtmaturity.store import imports as sql
+from dtmaturity.store import (
+    header_mappings,
+    import_checks,
+    import_log,
+    import_staging,
+    import_writes,
+)
+from dtmaturity.store import imports as sql  # units files
 
 # Extra details of a problem, in the order the SQL returns them.
 _DETAILS = {
@@ -42,7 +53,11 @@ _DETAILS = {
     "import_duplicate_key": ("first_row", "item"),
     "import_duplicate_checkin": ("first_row",),
     "import_duplicate_unit": ("first_row",),
+    "error_future_period": ("value",),
+    "error_too_many_roles": ("count", "max"),
 }
+# Saved with a header set's mapping: the date order the coordinator chose for its dates.
+DATE_ORDER_KEY = "@date_order"
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,14 @@ class ImportResult:
     other_changes: int = 0  # role picks and reflections (wide files)
     written: bool = False
     import_id: int | None = None
+    tool: str | None = None  # the survey tool recognised from the header (surveytools.TOOLS)
+    period_column: str | None = None  # the header of the column that gave the quarter
+    period_from_timestamp: bool = False  # ... and that column is the tool's timestamp
+    mapping: dict[str, str] = field(default_factory=dict)  # header -> target, as read
+    saved_mapping: dict[str, str] = field(default_factory=dict)  # what was saved for them
+    date_order: str | None = None  # dmy or mdy when the file's dates needed one
+    needs_date_order: bool = False  # every date fits both orders: ask (nothing was written)
+    layout_ok: bool = False  # the header was understood (a mapping given may be saved)
 
     @property
     def rejected_rows(self) -> int:
@@ -131,20 +154,74 @@ def _allowed(ctx: Context) -> list[str] | None:
     return authz.coordinated_units(ctx, list(authz.parents(ctx)))
 
 
-def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
+_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")
+
+
+class _NeedDateOrder(Exception):
+    """Every slash date in the quarter's column fits both day/month and month/day."""
+
+
+def _period_lookup(
+    raws: list[str], layout: Layout, date_order: str | None
+) -> tuple[list[tuple[str, str | None]], str | None]:
+    """Each distinct quarter cell as a quarter (None when it is none), and the date order used.
+
+    A tool's timestamp is read as a moment (with its offset, or in the tool's time zone) and
+    becomes the quarter it falls in in Norwegian time; a quarter column may also hold dates.
+    """
+    tz = dates.zone(layout.timezone)
+    undecided = []
+    for raw in raws:
+        if layout.period_from_timestamp or not _is_quarter(raw):
+            undecided.append(raw)
+    try:
+        order = dates.slash_order(undecided) or date_order
+    except dates.DateOrderNeeded:
+        if date_order not in dates.DATE_ORDERS:
+            raise _NeedDateOrder from None
+        order = date_order
+    except ValueError:
+        order = date_order  # day-first and month-first mixed: what does not fit is reported
+    periods = []
+    by_day: dict[str, str | None] = {}  # a naive time in Oslo: its quarter is its day's
+    for raw in raws:
+        period = None
+        if not layout.period_from_timestamp and _is_quarter(raw):
+            period = str(Period.parse_flexible(raw))
+        else:
+            day = raw.strip().split(" ")[0].split("T")[0]
+            naive = tz is dates.OSLO and not _ZONE_SUFFIX.search(raw)
+            if naive and day in by_day:
+                period = by_day[day]
+            else:
+                quarter = dates.quarter_of(raw, order, tz)
+                period = str(quarter) if quarter is not None else None
+                if naive and period is not None:
+                    by_day[day] = period
+        periods.append((raw, period))
+    return periods, order
+
+
+def _is_quarter(raw: str) -> bool:
+    try:
+        Period.parse_flexible(raw)
+    except PeriodError:
+        return False
+    return True
+
+
+def _lookups(
+    ctx: Context, cur: duckdb.DuckDBPyConnection, layout: Layout, result: ImportResult
+) -> None:
     fw = ctx.framework
     items = []
     for item in fw.items:
         for key in {normalise(n) for n in (item.id, item.name["nb"], item.name["en"])}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
-    periods = []
-    for raw in sql.distinct_values(cur, "all_rows", "period_raw"):
-        try:
-            periods.append((raw, str(Period.parse_flexible(raw))))
-        except PeriodError:
-            periods.append((raw, None))
+    raws = import_staging.distinct_values(cur, "all_rows", "period_raw")
+    periods, result.date_order = _period_lookup(raws, layout, result.date_order)
     scores = []
-    for raw in sql.distinct_values(cur, "cells", "score_raw"):
+    for raw in import_staging.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
             levels = [(lv.value, lv.label["nb"], lv.label["en"]) for lv in scale.levels]
             scores.append((raw, scale.id, parse_score(raw, levels)))
@@ -153,18 +230,33 @@ def _lookups(ctx: Context, cur: duckdb.DuckDBPyConnection) -> None:
         for role in fw.roles
         for key in {normalise(n) for n in (role.id, role.name["nb"], role.name["en"])}
     ]
-    sql.load_lookups(
-        cur, items=items, periods=periods, scores=scores, roles=roles, allowed_units=_allowed(ctx)
+    today = datetime.now(dates.OSLO).date()
+    import_staging.load_lookups(
+        cur,
+        items=items,
+        periods=periods,
+        scores=scores,
+        roles=roles,
+        allowed_units=_allowed(ctx),
+        current_period=str(Period.current(today)),
     )
 
 
 def _validate_answers(
-    ctx: Context, cur: duckdb.DuckDBPyConnection, layout: Layout, headers: tuple[str, ...]
+    ctx: Context,
+    cur: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    headers: tuple[str, ...],
+    result: ImportResult,
 ) -> list[Problem]:
-    keys = layout.keys
-    used = [*keys.values(), *layout.items, *layout.comments, *layout.roles, *layout.reflections]
+    keys = dict(layout.keys)
+    general = keys.pop(GENERAL_COMMENT, None) if layout.format == "wide" else None
+    reflections = dict(layout.reflections)
+    if general is not None:
+        reflections[general] = GENERAL_COMMENT  # the check-in's general comment
+    used = [*keys.values(), *layout.items, *layout.comments, *layout.roles, *reflections]
     comment_for = {item: column for column, item in layout.comments.items()}
-    sql.load_answer_rows(
+    import_staging.load_answer_rows(
         cur,
         keys=keys,
         used_columns=used,
@@ -181,19 +273,23 @@ def _validate_answers(
             )
             for column, item_id in layout.items.items()
         ],
+        respondent_prefix=layout.tool,
     )
-    sql.load_extra_cells(
+    import_staging.load_extra_cells(
         cur,
         keys,
         roles=[(c, kind, headers[c]) for c, kind in layout.roles.items()],
-        reflections=[(c, q, headers[c]) for c, q in layout.reflections.items()],
+        reflections=[(c, q, headers[c]) for c, q in reflections.items()],
+        respondent_prefix=layout.tool,
     )
-    sql.all_rows_view(cur)
-    _lookups(ctx, cur)
-    sql.resolve_answers(cur)
-    sql.resolve_extras(cur)
+    import_staging.all_rows_view(cur)
+    _lookups(ctx, cur, layout, result)
+    import_staging.resolve_answers(cur)
+    import_staging.resolve_extras(cur)
     columns = _column_names(layout, headers)
-    rows = sql.answer_problems(cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH)
+    rows = import_checks.answer_problems(
+        cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
+    )
     return [_problem(row, columns) for row in rows]
 
 
@@ -265,23 +361,82 @@ def _validate_units(
 
 
 def saved_mapping(ctx: Context, headers: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """The header mapping saved for files with these headers, or an empty one."""
+    """The header mapping saved for files with these headers, or an empty one (the date order
+    chosen for them, if any, under DATE_ORDER_KEY)."""
     authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
-        text = sql.saved_mapping(cur, header_signature(headers))
+        text = header_mappings.saved_mapping(cur, header_signature(headers))
     return json.loads(text) if text else {}
 
 
-def save_mapping(ctx: Context, headers: tuple[str, ...], mapping: dict[str, str]) -> None:
-    """Remember how to read files with these headers (normalised header → target)."""
+def save_mapping(
+    ctx: Context,
+    headers: tuple[str, ...],
+    mapping: dict[str, str],
+    *,
+    date_order: str | None = None,
+) -> None:
+    """Remember how to read files with these headers (normalised header → target), and the
+    date order their dates need, if one was chosen."""
     authz.require_coordinate(ctx)
-    clean = {normalise(h): target for h, target in mapping.items() if target}
+    clean = {
+        normalise(h): target for h, target in mapping.items() if target and h != DATE_ORDER_KEY
+    }
+    order = date_order or mapping.get(DATE_ORDER_KEY)
+    if order in dates.DATE_ORDERS:
+        clean[DATE_ORDER_KEY] = order
     payload = json.dumps(clean, ensure_ascii=False, sort_keys=True)
     ctx.write(
-        lambda cur: sql.save_mapping(cur, header_signature(headers), payload, ctx.actor.user_id),
+        lambda cur: header_mappings.save_mapping(
+            cur, header_signature(headers), payload, ctx.actor.user_id
+        ),
         "import.mapping.save",
         details={"headers": len(headers)},
     )
+
+
+def _open(path: Path, name: str, folder: Path, sheet: str | None) -> CsvSource:
+    """The file as a UTF-8 CSV in `folder`: a workbook's sheet converted, CSV transcoded."""
+    kind = workbook_kind(path)
+    if kind == "xlsx":
+        return open_workbook(path, name, workdir=folder, sheet=sheet)
+    if kind == "xls":
+        raise CsvFileError("import_is_xls")
+    if kind == "ods":
+        raise CsvFileError("import_is_ods")
+    if kind in ("broken", "zip"):
+        raise CsvFileError("xlsx_unreadable", detail=kind)
+    return open_source(path, name, workdir=folder)
+
+
+def _file_problems(exc: CsvFileError) -> list[Problem]:
+    """A file-level problem, and one line per row it names (bad bytes: the bytes in hex)."""
+    row = exc.params.get("row")
+    problems = [Problem(row if isinstance(row, int) else None, None, None, exc.key, exc.params)]
+    if exc.key == "csv_bad_bytes":
+        problems += [
+            Problem(row, None, value, "csv_bad_bytes_row", {"bytes": value})
+            for row, value in exc.rows
+        ]
+    return problems
+
+
+def _described_mapping(layout: Layout, headers: tuple[str, ...]) -> dict[str, str]:
+    """Header → target for every column the import reads (shown, and changeable, on the page)."""
+    described: dict[str, str] = {}
+    for key, column in layout.keys.items():
+        described[headers[column]] = key
+    for kind, columns in (
+        ("item", layout.items),
+        ("comment", layout.comments),
+        ("roles", layout.roles),
+        ("reflection", layout.reflections),
+    ):
+        for column, ident in columns.items():
+            described[headers[column]] = f"{kind}:{ident}"
+    for column in layout.ignored:
+        described.setdefault(headers[column], IGNORE)
+    return described
 
 
 def run(
@@ -292,58 +447,89 @@ def run(
     dry_run: bool = False,
     skip_invalid: bool = False,
     mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
-    """Validate a CSV file and, unless rejected or a dry run, write it in one transaction.
+    """Validate a CSV file or workbook and, unless rejected or a dry run, write it in one
+    transaction.
 
     Default: nothing is written unless the whole file is valid. With `skip_invalid`, rows
     without problems are written and the rest reported. `mapping` (normalised header → target)
-    overrides the saved mapping for files with these headers.
+    overrides the saved mapping for files with these headers. `sheet` names a workbook's sheet
+    (default: the first). `date_order` (dmy or mdy) reads slash dates that fit both orders.
     """
     authz.require_coordinate(ctx)
     result = ImportResult(file_name=name or path.name)
-    with tempfile.TemporaryDirectory(prefix="dtmaturity-import-") as folder:
+    with workdirs.workdir("import") as folder:
         try:
-            source = open_source(path, result.file_name, workdir=Path(folder))
+            source = _open(path, result.file_name, folder, sheet)
         except CsvFileError as exc:
-            result.problems.append(Problem(None, None, None, exc.key, exc.params))
+            result.problems = _file_problems(exc)
             return result
-        if actions.is_actions_header(source.headers):
+        if import_actions.is_actions_header(source.headers) and source.origin == "csv":
             return _run_actions(ctx, path, result.file_name, source.dialect, dry_run=dry_run)
-        if mapping is None:
-            mapping = saved_mapping(ctx, source.headers)
-        layout = recognise(source.headers, ctx.framework, mapping)
-        result.file_format, result.dialect, result.headers = (
-            layout.format,
-            source.dialect,
-            source.headers,
-        )
-        result.unknown_headers = [source.headers[c] for c in layout.unknown]
-        result.problems = _header_problems(layout, source.headers)
+        tool = recognise_tool(source.records)
+        headers = tool.headers if tool.tool else source.headers
+        result.saved_mapping = saved_mapping(ctx, headers)
+        given = {**result.saved_mapping, **(mapping or {})}
+        chosen = {k: v for k, v in given.items() if k != DATE_ORDER_KEY}
+        result.date_order = date_order or result.saved_mapping.get(DATE_ORDER_KEY)
+        layout = recognise(headers, ctx.framework, chosen, tool)
+        result.file_format, result.dialect, result.headers = layout.format, source.dialect, headers
+        result.tool = layout.tool
+        result.mapping = _described_mapping(layout, headers)
+        if "period" in layout.keys:
+            result.period_column = headers[layout.keys["period"]]
+            result.period_from_timestamp = layout.period_from_timestamp
+        result.unknown_headers = [headers[c] for c in layout.unknown]
+        result.problems = _header_problems(layout, headers)
         if result.problems:
             return result
+        result.layout_ok = True
         try:
             ctx.write(
-                lambda cur: _work(ctx, cur, source, layout, result, dry_run, skip_invalid),
+                lambda cur: _work(ctx, cur, source, layout, headers, result, dry_run, skip_invalid),
                 "import.run",
                 source.name,
                 lambda _: {
                     "import_id": result.import_id,
                     "sha256": source.sha256,
                     "format": result.file_format,
+                    "tool": result.tool,
                     "new": result.totals[0],
                     "updated": result.totals[1],
                     "unchanged": result.totals[2],
                     "rows_rejected": result.rejected_rows,
                 },
+                prepare=lambda cur: _stage(cur, source, tool, result),
             )
         except _Rollback:
-            pass
-        except duckdb.InvalidInputException as exc:
-            result.problems.append(
-                Problem(None, None, None, "csv_malformed", {"detail": str(exc).splitlines()[0]})
-            )
             result.written = False
+        except import_staging.StageError as exc:
+            result.problems = [Problem(exc.row, None, None, exc.key, dict(exc.params))]
+            result.written = False
+        except _NeedDateOrder:
+            column = result.period_column or ""
+            result.problems = [
+                Problem(None, column, None, "import_date_order_needed", {"column": column})
+            ]
+            result.needs_date_order, result.preview, result.written = True, [], False
     return result
+
+
+def _stage(
+    cur: duckdb.DuckDBPyConnection, source: CsvSource, tool: ToolLayout, result: ImportResult
+) -> None:
+    """Read the file into TEMP stage, before the write transaction begins (see Store.write)."""
+    result.rows_total = import_staging.stage(
+        cur,
+        str(source.path),
+        source.delimiter,
+        len(source.headers),
+        source.skip_lines,
+        header_rows=tool.header_rows,
+        odd_quotes=source.odd_quotes,
+    )
 
 
 def _run_actions(
@@ -351,7 +537,7 @@ def _run_actions(
 ) -> ImportResult:
     """An actions file (recognised from its header) goes to the actions import, which checks
     every row and writes all or nothing; its result is reported like any import's."""
-    done = actions.import_actions(ctx, path, name=name, dry_run=dry_run)
+    done = import_actions.import_actions(ctx, path, name=name, dry_run=dry_run)
     return ImportResult(
         file_name=name,
         file_format="actions",
@@ -369,33 +555,31 @@ def _work(
     cur: duckdb.DuckDBPyConnection,
     source: CsvSource,
     layout: Layout,
+    headers: tuple[str, ...],
     result: ImportResult,
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    result.rows_total = sql.stage(
-        cur, str(source.path), source.delimiter, len(source.headers), source.skip_lines
-    )
     if layout.format == "units":
-        result.problems = _validate_units(ctx, cur, layout, source.headers)
+        result.problems = _validate_units(ctx, cur, layout, headers)
     else:
-        result.problems = _validate_answers(ctx, cur, layout, source.headers)
+        result.problems = _validate_answers(ctx, cur, layout, headers, result)
     bad_rows = sorted({p.row for p in result.problems if p.row is not None})
     if layout.format == "units":
         preview = sql.select_valid_units(cur, bad_rows)
     else:
-        sql.select_valid(cur, bad_rows)
-        preview = sql.preview(cur)
-        result.other_changes = sum(sql.extra_change_counts(cur))
+        import_writes.select_valid(cur, bad_rows)
+        preview = import_writes.preview(cur)
+        result.other_changes = sum(import_writes.extra_change_counts(cur))
     result.preview = [PreviewRow(*row) for row in preview]
     if dry_run or (result.problems and not skip_invalid):
         raise _Rollback
-    import_id = sql.new_import(
+    import_id = import_writes.new_import(
         cur,
         file_name=source.name,
         sha256=source.sha256,
         file_format=layout.format,
-        dialect=source.dialect,
+        dialect=source.dialect if not layout.tool else f"{layout.tool}, {source.dialect}",
         actor=ctx.actor.user_id,
         rows_total=result.rows_total,
         rows_rejected=result.rejected_rows,
@@ -404,10 +588,12 @@ def _work(
         new, updated, unchanged = sql.write_units(cur, import_id)
         counts = {"units_new": new, "units_updated": updated, "unchanged": unchanged}
     else:
-        new, updated, unchanged = sql.write_answers(cur, import_id, ctx.framework.version_key)
+        new, updated, unchanged = import_writes.write_answers(
+            cur, import_id, ctx.framework.version_key
+        )
         counts = {"new": new, "updated": updated, "unchanged": unchanged}
         counts["other"] = result.other_changes
-    sql.finish_import(cur, import_id, counts)
+    import_writes.finish_import(cur, import_id, counts)
     result.import_id, result.written = import_id, True
 
 
@@ -451,7 +637,7 @@ class LogEntry:
 def log(ctx: Context, limit: int = 200) -> list[LogEntry]:
     authz.require_coordinate(ctx)
     with ctx.store.reader() as cur:
-        return [LogEntry(*row) for row in sql.import_log(cur, limit)]
+        return [LogEntry(*row) for row in import_log.import_log(cur, limit)]
 
 
 class UndoError(ValueError):
@@ -466,7 +652,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
     authz.require_coordinate(ctx)
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
-        status = sql.import_status(cur, import_id)
+        status = import_log.import_status(cur, import_id)
         if status is None:
             raise UndoError("undo_unknown", id=import_id)
         if status[1] is not None:
@@ -479,7 +665,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             back = [(0, unit, None, parent) for unit, parent in sql.unit_moves_back(cur, import_id)]
             if _units_out_of_scope(back, ctx.actor.grants, sql.existing_parents(cur), {}):
                 raise AccessDenied("access_undo_scope", id=import_id)
-        return sql.undo_import(cur, import_id, ctx.actor.user_id)
+        return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))
 
@@ -502,15 +688,19 @@ def _upload_path(folder: str, name: str, data: bytes) -> Path:
 
 
 def run_upload(ctx: Context, data: bytes, name: str, **options: object) -> ImportResult:
-    """run() for uploaded bytes (the Import page)."""
-    with tempfile.TemporaryDirectory(prefix="dtmaturity-upload-") as folder:
-        return run(ctx, _upload_path(folder, name, data), name, **options)  # type: ignore[arg-type]
+    """run() for uploaded bytes (the Import page); the copy is removed when it ends."""
+    with workdirs.workdir("upload") as folder:
+        return run(ctx, _upload_path(str(folder), name, data), name, **options)  # type: ignore[arg-type]
 
 
 def target_label(ctx: Context, target: str) -> str:
     """How a mapping target reads on the Import page."""
     kind, _, ident = target.partition(":")
     fw = ctx.framework
+    if target == GENERAL_COMMENT:
+        return t(ctx.lang, "target_general_comment")
+    if target == "respondent_id":
+        return t(ctx.lang, "target_respondent_id")
     if kind == "item":
         return t(ctx.lang, "target_item", name=fw.item_name(ident, ctx.lang))
     if kind == "comment":

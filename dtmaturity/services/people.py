@@ -23,7 +23,7 @@ from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz, exports
+from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
@@ -242,8 +242,9 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
     authz.require_coordinate(ctx)
     result = PeopleImport()
     try:
-        source = open_source(path)
-        text = source.path.read_text(encoding="utf-8-sig")
+        with workdirs.workdir("people") as folder:  # a transcoded copy goes with it
+            source = open_source(path, workdir=folder)
+            text = source.path.read_text(encoding="utf-8-sig")
     except CsvFileError as exc:
         result.problems.append(Problem(None, None, None, exc.key))
         return result

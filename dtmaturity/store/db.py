@@ -168,15 +168,25 @@ class Store:
         finally:
             cur.close()
 
-    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, audit: AuditEntry) -> T:
+    def write(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection], T],
+        *,
+        audit: AuditEntry,
+        prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    ) -> T:
         """Run `work(cursor)` in one transaction, record it in the audit log and bump the data
         version. Every write names its audit entry, so no write goes unrecorded.
 
         A failure rolls everything back. A conflict with a concurrent writer (two sessions
-        submitting at once) is retried, so both writes land.
+        submitting at once) is retried, so both writes land. `prepare(cursor)` runs on the same
+        cursor just before the transaction, outside it: reading a file into TEMP tables there
+        may fail and be tried another way without aborting the transaction.
         """
         for attempt in range(_CONFLICT_RETRIES):
             with self.reader() as cur:
+                if prepare is not None:
+                    prepare(cur)
                 cur.begin()
                 try:
                     result = work(cur)

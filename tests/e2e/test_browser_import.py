@@ -51,3 +51,28 @@ def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Pag
     wait_idle(page)
     expect(page.get_by_text("1 fjernet", exact=False).first).to_be_visible()
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_a_microsoft_forms_workbook_in_the_browser(page: Page, server, tmp_path):
+    """The recognised tool, the quarter's column and the mapping a coordinator gives once."""
+    from dataclasses import replace
+
+    import surveyexports as tools
+
+    responses = tuple(
+        replace(r, unit_name=unit)
+        for r, unit in zip(tools.RESPONSES, ("demo-bruker-01", "demo-teknologi-01"), strict=True)
+    )
+    workbook = tools.msforms_xlsx(tmp_path / "Svar.xlsx", responses=responses).read_bytes()
+    open_page(page, server.url, "import")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "Svar.xlsx", "mimeType": "application/octet-stream", "buffer": workbook}]
+    )
+    expect(page.get_by_text(t("tool_msforms"), exact=False).first).to_be_visible(timeout=20_000)
+    wait_idle(page)
+    column = t("import_period_from", column="Fullføringstidspunkt")
+    expect(page.get_by_text(column)).to_be_visible()
+    label = t("mapping_column", header=tools.UNIT_QUESTION)
+    expect(page.get_by_label(label)).to_be_visible()  # every input is labelled
+    screenshot(page, "import-msforms")
+    assert not page.locator('[data-testid="stException"]').count()

@@ -221,7 +221,8 @@ def test_dry_run_previews_without_writing(org, tmp_path):
     [
         (b"", "csv_empty"),
         (b"   \r\n", "csv_empty"),
-        (b"PK\x03\x04\x14\x00\x06\x00rest of a workbook", "csv_is_xlsx"),
+        # A workbook is read now; one that is not a whole zip archive cannot be.
+        (b"PK\x03\x04\x14\x00\x06\x00rest of a workbook", "xlsx_unreadable"),
         (b"\x00\x01\x02\x03binary\x00\xff", "csv_binary"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "csv_binary"),
     ],
@@ -533,8 +534,10 @@ def test_a_survey_export_with_a_name_column_is_read_as_wide_not_as_units(org, tm
     path = write_csv(tmp_path / "forms.csv", rows)
     first = imports.run(org, path)
     assert first.file_format == "wide"
-    assert first.unknown_headers == ["Timestamp", "Name"]
-    second = imports.run(org, path, mapping={"Timestamp": "ignore", "Name": "ignore"})
+    # Google Forms' Timestamp is recognised and skipped (the file has a quarter column).
+    assert first.tool == "googleforms" and first.period_column == "Periode"
+    assert first.unknown_headers == ["Name"]
+    second = imports.run(org, path, mapping={"Name": "ignore"})
     assert second.problems == [] and second.written
     assert answers(org) == [
         ("u1", "2026-Q3", "kari@etat.example", "data", 3, None),

@@ -10,7 +10,7 @@ from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, targets
+from dtmaturity.services import actions, checkins, import_actions, targets
 from dtmaturity.services.context import Context
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import plans as plan_sql
@@ -213,13 +213,13 @@ def test_actions_export_and_import_round_trip_and_reimport_changes_nothing(ctx, 
         + ',a,"Brukerorientering; data",Andre tiltak,åse@etat.example,Q1 2027,,\n',
         encoding="utf-8",
     )
-    result = actions.import_actions(ctx, edited, today=TODAY)
+    result = import_actions.import_actions(ctx, edited, today=TODAY)
     assert (result.problems, result.new, result.updated) == ([], 1, 1)
     by_text = {a.description: a for a in actions.for_unit(ctx, "a")}
     assert by_text["Første – «tiltak»"].status == "done"
     assert by_text["Andre tiltak"].items == ["data", "user"]
     assert by_text["Andre tiltak"].due_period == "2027-Q1"
-    again = actions.import_actions(ctx, edited, today=TODAY)
+    again = import_actions.import_actions(ctx, edited, today=TODAY)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
 
 
@@ -233,7 +233,7 @@ def test_a_bad_actions_file_reports_every_problem_by_row_and_column_and_writes_n
         f"a;user;Gyldig;{ME};2026-Q4;planlagt\r\n"
         f"x;ukjent;Noe;{ME};2026-Q9;kanskje\r\n".encode("cp1252")
     )
-    result = actions.import_actions(ctx, path)
+    result = import_actions.import_actions(ctx, path)
     lines = [p.line(path.name, "en") for p in result.problems]
     assert not result.written
     assert any("row 3" in line and "column “frist”" in line and "2026-Q9" in line for line in lines)

@@ -70,7 +70,7 @@ def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "Filen er tom."), (b"PK\x03\x04workbook", "Excel-arbeidsbok")],
+    [(b"", "Filen er tom."), (b"PK\x03\x04workbook", "Arbeidsboken kan ikke leses")],
 )
 def test_empty_and_excel_uploads_get_a_clear_message(import_page, content, message):
     at = import_page
@@ -93,3 +93,83 @@ def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
     assert "er lagret: 1 nye, 0 endrede, 0 uendrede tiltak" in texts(at)
     at.button(key="undo_run").click().run()  # the newest import: the actions file
     assert "er angret" in texts(at)
+
+
+def _upload_unit_names_as_demo(at, build, tmp_path, name):
+    """A survey export whose unit answers name two demo units."""
+    from dataclasses import replace
+
+    import surveyexports as tools
+
+    responses = tuple(
+        replace(r, unit_name=unit)
+        for r, unit in zip(tools.RESPONSES, ("demo-bruker-01", "demo-teknologi-01"), strict=True)
+    )
+    path = build(tmp_path / name, responses=responses)
+    at.file_uploader(key="import_file").upload(name, path.read_bytes(), "application/octet-stream")
+    return at.run()
+
+
+def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_changeable_mapping(
+    import_page, tmp_path
+):
+    import surveyexports as tools
+
+    at = _upload_unit_names_as_demo(import_page, tools.msforms_xlsx, tmp_path, "Svar.xlsx")
+    assert not at.exception
+    page = texts(at)
+    assert "Gjenkjent: Microsoft Forms-eksport." in page
+    assert "Kvartalet hentes fra kolonnen «Fullføringstidspunkt»" in page
+    read_as = table_with(at, "Leses som")
+    shown = dict(zip(read_as["Kolonne"], read_as["Leses som"], strict=True))
+    assert "Teknologi" in shown["Teknologi"] and shown["Starttidspunkt"].startswith("hoppes over")
+    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
+    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
+    at.button(key="mapping_save").click().run()
+    assert "Koblingen er lagret." in texts(at) and "Ingen feil funnet." in texts(at)
+    sources = table_with(at, "Hvorfra")
+    saved_rows = sources[sources["Hvorfra"] == "lagret kobling"]
+    assert set(saved_rows["Kolonne"]) == {tools.UNIT_QUESTION, tools.FREE_TEXT}
+    # The saved mapping is shown and can be changed.
+    remap = next(
+        sb for sb in at.selectbox if sb.key.startswith("remap_") and tools.FREE_TEXT in sb.key
+    )
+    assert remap.value == "comment"
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    assert "er lagret: 6 nye" in texts(at)
+
+
+def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
+    import surveyexports as tools
+
+    at = _upload_unit_names_as_demo(import_page, tools.surveymonkey_csv, tmp_path, "Sheet_1.csv")
+    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
+    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
+    at.button(key="mapping_save").click().run()
+    problems = table_with(at, "Feil")
+    assert "kan leses både som dag/måned og som måned/dag" in problems["Feil"].iloc[0]
+    assert at.button(key="import_run").disabled
+    at.radio(key="date_order_choice").set_value("mdy").run()
+    assert not at.exception
+    assert "Ingen feil funnet." in texts(at)
+    at.button(key="import_run").click().run()
+    assert "er lagret: 6 nye" in texts(at)
+
+
+def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
+    import openpyxl
+    import surveyexports as tools
+
+    path = tools.msforms_xlsx(tmp_path / "Svar.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notater", 0).append(["bare notater"])
+    book.save(path)
+    at = import_page
+    at.file_uploader(key="import_file").upload("Svar.xlsx", path.read_bytes(), "application/zip")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="import_sheet").value == "Notater"
+    at.selectbox(key="import_sheet").set_value("Sheet1").run()
+    assert "Gjenkjent: Microsoft Forms-eksport." in texts(at)
+    assert "(xlsx, Sheet1)" in texts(at)

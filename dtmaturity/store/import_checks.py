@@ -1,0 +1,110 @@
+"""Validation of staged answers as SQL: every problem at once, with row, column and value."""
+
+from __future__ import annotations
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+# A row needs a closer look when any of these holds (one cheap pass over all cells).
+_SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
+   OR unit_id NOT IN (SELECT unit_id FROM allowed_unit)
+   OR period IN (SELECT period FROM period_lock)
+   OR period > (SELECT period FROM current_period)
+   OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
+       OR score_value < scale_min OR score_value > scale_max))
+   OR length(comment) > $max_comment"""
+
+# Each problem: (row, column header or role, value, message key, detail 1, detail 2).
+_ROW_KEY_PROBLEMS = """
+SELECT DISTINCT row, 'unit' AS col, unit_raw AS value, 'import_missing_unit' AS key,
+       NULL AS a, NULL AS b FROM checked WHERE unit_raw IS NULL
+UNION SELECT row, 'unit', unit_raw, 'import_unknown_unit', NULL, NULL
+  FROM checked WHERE unit_raw IS NOT NULL AND unit_id IS NULL
+UNION SELECT row, 'period', period_raw, 'import_missing_period', NULL, NULL
+  FROM checked WHERE period_raw IS NULL
+UNION SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
+  FROM checked WHERE period_raw IS NOT NULL AND period IS NULL
+UNION SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
+  FROM checked WHERE respondent IS NULL
+UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
+  FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
+UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
+  FROM checked WHERE period IN (SELECT period FROM period_lock)
+UNION SELECT row, 'period', period_raw, 'error_future_period', period, NULL
+  FROM checked WHERE period > (SELECT period FROM current_period)
+"""
+_CELL_PROBLEMS = """
+SELECT row, coalesce(score_col, 'item'), item_raw, 'import_missing_item', NULL, NULL
+  FROM suspect WHERE item_raw IS NULL
+UNION ALL SELECT row, 'item', item_raw, 'import_unknown_item', NULL, NULL
+  FROM suspect WHERE item_raw IS NOT NULL AND item_id IS NULL
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
+  FROM suspect c WHERE item_id IS NULL AND score_raw IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM score_lookup s WHERE s.raw = c.score_raw AND s.value IS NOT NULL)
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_not_number', NULL, NULL
+  FROM suspect WHERE item_id IS NOT NULL AND score_raw IS NOT NULL AND score_value IS NULL
+UNION ALL SELECT row, coalesce(score_col, 'score'), score_raw, 'import_score_range',
+       scale_min::VARCHAR, scale_max::VARCHAR
+  FROM suspect
+  WHERE score_value IS NOT NULL
+    AND (score_value <> floor(score_value) OR score_value < scale_min OR score_value > scale_max)
+UNION ALL SELECT row, coalesce(comment_col, 'comment'), left(comment, 40) || '…',
+       'import_comment_too_long', length(comment)::VARCHAR, $max_comment::VARCHAR
+  FROM suspect WHERE length(comment) > $max_comment
+UNION ALL SELECT row, col, raw, 'import_unknown_role', NULL, NULL
+  FROM role_cells_resolved WHERE role_id IS NULL
+UNION ALL SELECT row, min(col), NULL, 'error_too_many_roles',
+       count(DISTINCT role_id)::VARCHAR, $max_roles::VARCHAR
+  FROM role_cells_resolved WHERE role_id IS NOT NULL
+  GROUP BY row, kind HAVING count(DISTINCT role_id) > $max_roles
+UNION ALL SELECT row, col, left(text, 40) || '…', 'import_reflection_too_long',
+       length(text)::VARCHAR, $max_reflection::VARCHAR
+  FROM reflection_cells WHERE length(text) > $max_reflection
+"""
+# The same key twice: one hash aggregate over all cells, then only the duplicates.
+_DUPLICATES = """
+SELECT unnest(list_filter(rows, lambda r: r <> first_row)) AS row, 'respondent', respondent,
+       'import_duplicate_key', first_row::VARCHAR, item_id
+FROM (
+    SELECT respondent, item_id, min(row) AS first_row, list(row) AS rows
+    FROM resolved
+    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
+      AND item_id IS NOT NULL
+    GROUP BY unit_id, period, respondent, item_id HAVING count(*) > 1
+)
+UNION ALL
+SELECT unnest(list_filter(rows, lambda r: r <> first_row)), 'respondent', respondent,
+       'import_duplicate_checkin', first_row::VARCHAR, NULL
+FROM (
+    SELECT respondent, min(row) AS first_row, list(DISTINCT row) AS rows
+    FROM resolved_extra_rows
+    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
+      AND row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
+    GROUP BY unit_id, period, respondent HAVING count(DISTINCT row) > 1
+)
+"""
+
+
+def answer_problems(
+    cur: Cursor, max_comment: int, max_reflection: int, max_roles: int = 3
+) -> list[tuple]:
+    """Every problem in the staged answers, in one pass, ordered by row.
+
+    One scan picks the suspect cells; the detailed checks then run on those few only.
+    """
+    params = {"max_comment": max_comment, "max_reflection": max_reflection, "max_roles": max_roles}
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE {_SUSPECT}",  # noqa: S608 (constants)
+        {"max_comment": max_comment},
+    )
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE checked AS
+           SELECT row, unit_raw, period_raw, respondent, unit_id, period FROM suspect
+           UNION ALL SELECT row, unit_raw, period_raw, respondent, unit_id, period
+           FROM resolved_extra_rows"""
+    )
+    sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
+              UNION ALL {_DUPLICATES}) ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
+    return cur.execute(sql, params).fetchall()

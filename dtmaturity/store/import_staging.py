@@ -1,0 +1,357 @@
+"""Staging a file for import: read_csv into TEMP stage, then the answer cells and lookups.
+
+The file is read by DuckDB into a temporary staging table of text columns c0..cN, whose rowid
+is the record's position, so `rowid + 1` is the row a spreadsheet shows (header = row 1).
+Column names c0..cN are generated here from integers, never from file content; every value
+from the file or the user is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import duckdb
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def _col(index: int) -> str:
+    return f"c{int(index)}"
+
+
+class StageError(ValueError):
+    """The file could not be read as CSV. `key` names the message; `row` is where DuckDB
+    stopped. Never the line's content: DuckDB's own message quotes it ("Original Line: …"),
+    and a line holds e-mails and comments, so only the kind of error and its line survive."""
+
+    def __init__(self, key: str, row: int | None = None, **params: object) -> None:
+        self.key, self.row, self.params = key, row, params
+        super().__init__(key if row is None else f"{key} (row {row})")
+
+
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _stage_error(exc: duckdb.Error, skip: int) -> StageError:
+    text = str(exc)
+    line = _LINE.search(text)
+    row = int(line.group(1)) - skip if line else None
+    columns = _COLUMNS.search(text)
+    if "unterminated quote" in text:
+        return StageError("csv_unterminated_quote", row)
+    if columns and int(columns.group(2)) > int(columns.group(1)):
+        return StageError(
+            "csv_too_many_columns", row, expected=columns.group(1), found=columns.group(2)
+        )
+    if "Maximum line size" in text or "maximum_line_size" in text:
+        return StageError("csv_line_too_long", row)
+    if "unicode" in text.lower() or "utf-8" in text.lower():
+        return StageError("csv_bad_bytes_at", row)
+    return StageError("csv_malformed_at" if row else "csv_malformed_file", row)
+
+
+def stage(
+    cur: Cursor,
+    path: str,
+    delimiter: str,
+    columns: int,
+    skip: int = 0,
+    *,
+    header_rows: int = 1,
+    odd_quotes: bool = False,
+) -> int:
+    """Read the whole file into TEMP TABLE stage; returns the number of data rows.
+
+    Runs outside the write transaction (Store.write's `prepare`), so a failed read can be
+    tried another way. The fast path reads in parallel with a fixed column count. A file with
+    short rows (a spreadsheet that drops trailing empty cells) is read again with null padding,
+    in parallel unless quoted fields span lines; single-threaded null padding would read an
+    unterminated quote as the end of the file, so it is used only when every quote is closed
+    (`odd_quotes` false). Temporary tables number their rows from an offset, so TEMP
+    stage_start keeps the header's rowid: a record's spreadsheet row is `rowid - start + 1`;
+    data starts after `header_rows` records.
+    """
+    names = {_col(i): "VARCHAR" for i in range(columns)}
+    options = (
+        "delim = ?, header = false, columns = ?, skip = ?, quote = '\"', escape = '\"', "
+        "auto_detect = false"
+    )
+    create = f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, {options}"  # noqa: S608 (constant options)
+    params = [path, delimiter, names, skip]
+    try:
+        cur.execute(create + ")", params)
+    except duckdb.Error as exc:
+        first = _stage_error(exc, skip)
+        if not (_COLUMNS.search(str(exc)) and first.key != "csv_too_many_columns"):
+            raise first from None
+        try:
+            cur.execute(create + ", null_padding = true)", params)
+        except duckdb.Error as again:
+            if "parallel" not in str(again):
+                raise _stage_error(again, skip) from None
+            if odd_quotes:
+                raise StageError("csv_unterminated_quote") from None
+            try:
+                cur.execute(create + ", null_padding = true, parallel = false)", params)
+            except duckdb.Error as last:
+                raise _stage_error(last, skip) from None
+    count, start = cur.execute("SELECT count(*), min(rowid) FROM stage").fetchone()
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_start AS "
+        "SELECT ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
+        [start, start, header_rows],
+    )
+    return max(int(count) - header_rows, 0)
+
+
+# The spreadsheet row of a staged record, and "not a header row" (see stage()).
+ROW = "(rowid - (SELECT start FROM stage_start) + 1)"
+DATA = "rowid >= (SELECT first_data FROM stage_start)"
+
+
+def _cell(index: int | None) -> str:
+    """A trimmed cell, NULL when empty; NULL when the column is absent."""
+    return f"nullif(trim({_col(index)}), '')" if index is not None else "NULL"
+
+
+def _raw(index: int | None) -> str:
+    """A cell exactly as written (free text keeps its spaces), NULL when empty."""
+    return f"nullif({_col(index)}, '')" if index is not None else "NULL"
+
+
+def _not_empty_row(columns: Iterable[int]) -> str:
+    parts = [f"{_cell(i)} IS NOT NULL" for i in columns]
+    return "(" + " OR ".join(parts or ["false"]) + ")"
+
+
+_PREFIX = re.compile(r"^[a-z]+$")
+
+
+def _respondent(keys: dict[str, int], prefix: str | None) -> str:
+    """The respondent: an e-mail compared case-insensitively (stored in lower case), other ids as
+    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls back to
+    the tool's response id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS,
+    checked here)."""
+    if "respondent" not in keys:
+        person = "NULL"
+    else:
+        email = _cell(keys["respondent"])
+        fallback = "respondent_id" in keys and prefix is not None and _PREFIX.match(prefix)
+        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if fallback else ""
+        person = f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
+    if "respondent_id" not in keys or prefix is None or not _PREFIX.match(prefix):
+        return person
+    return f"coalesce({person}, '{prefix}:' || {_cell(keys['respondent_id'])})"
+
+
+def _keys(keys: dict[str, int], prefix: str | None = None) -> str:
+    return (
+        f"{_cell(keys.get('unit'))} AS unit_raw, {_cell(keys.get('period'))} AS period_raw, "
+        f"{_respondent(keys, prefix)} AS respondent"
+    )
+
+
+def load_answer_rows(
+    cur: Cursor,
+    *,
+    keys: dict[str, int],
+    used_columns: Sequence[int],
+    long_item: tuple[int, int, int | None] | None,
+    wide_items: Sequence[tuple[str, int, int | None, str, str | None]],
+    respondent_prefix: str | None = None,
+) -> None:
+    """TEMP cells: one row per answer given, with its row's unit, period and respondent.
+
+    long_item: (item column, score column, comment column) of a long file; every non-empty row
+    is a cell, so a row without an item is reported. wide_items: (item id, score column,
+    comment column, score header, comment header); a cell exists where a score or comment is.
+    """
+    selects, params = [], []
+    if long_item is not None:
+        item, score, comment = long_item
+        selects.append(
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, {_cell(item)} AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
+                       NULL AS score_col, NULL AS comment_col
+                FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
+        )
+    for item_id, score, comment, score_header, comment_header in wide_items:
+        selects.append(
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, ? AS item_raw, {_cell(score)} AS score_raw,
+                       {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
+                FROM stage
+                WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
+        )
+        params += [item_id, score_header, comment_header]
+    body = " UNION ALL ".join(selects) or (
+        "SELECT NULL::BIGINT AS row, NULL AS unit_raw, NULL AS period_raw, NULL AS respondent, "
+        "NULL AS item_raw, NULL AS score_raw, NULL AS comment, NULL AS score_col, "
+        "NULL AS comment_col WHERE false"
+    )
+    # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
+    kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
+    # Each import has a cursor of its own, so the temporary names never clash.
+    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (generated)
+    # Rows of a wide file with nothing but role picks or reflections still need their keys
+    # checked; in a long file every non-empty row is a cell already.
+    only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE rows AS
+            SELECT {ROW} AS row, {_keys(keys, respondent_prefix)} FROM stage
+            WHERE {DATA} AND {_not_empty_row(used_columns)} AND {only_extras}"""  # noqa: S608
+    )
+
+
+def load_extra_cells(
+    cur: Cursor,
+    keys: dict[str, int],
+    roles: Sequence[tuple[int, str, str]],
+    reflections: Sequence[tuple[int, str, str]],
+    respondent_prefix: str | None = None,
+) -> None:
+    """TEMP role_cells(row, keys, kind, raw, col) and reflection_cells(row, keys, question_id,
+    text, col) from a wide file's optional columns."""
+    key_types = "unit_raw VARCHAR, period_raw VARCHAR, respondent VARCHAR"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE role_cells (row BIGINT, {key_types}, kind VARCHAR, "
+        "raw VARCHAR, col VARCHAR)"
+    )
+    for column, kind, header in roles:
+        cur.execute(
+            f"""INSERT INTO role_cells SELECT {ROW}, {_keys(keys, respondent_prefix)}, ?, {_cell(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            [kind, header],
+        )
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE reflection_cells (row BIGINT, {key_types}, "
+        "question_id VARCHAR, text VARCHAR, col VARCHAR)"
+    )
+    for column, question_id, header in reflections:
+        cur.execute(
+            f"""INSERT INTO reflection_cells SELECT {ROW}, {_keys(keys, respondent_prefix)}, ?, {_raw(column)}, ?
+                FROM stage WHERE {DATA} AND {_cell(column)} IS NOT NULL""",  # noqa: S608
+            [question_id, header],
+        )
+
+
+def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
+    """Distinct non-empty values of a staging column (periods, scores: a handful each)."""
+    allowed = {("all_rows", "period_raw"), ("cells", "score_raw")}
+    if (table, column) not in allowed:
+        raise ValueError(f"not a staging column: {table}.{column}")
+    sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
+    return [r[0] for r in cur.execute(sql).fetchall()]
+
+
+_LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}
+_TYPES = {"VARCHAR", "INTEGER", "DOUBLE"}
+
+
+def _insert_columns(cur: Cursor, table: str, rows: Sequence[tuple], types: list[str]) -> None:
+    """Insert rows as one statement of unnested lists (executemany is one statement per row:
+    seconds for the tens of thousands of distinct timestamps of a survey export)."""
+    if table not in _LOOKUPS or not set(types) <= _TYPES:
+        raise ValueError(f"not a lookup table: {table}")
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    selects = ", ".join(f"unnest(?::{kind}[])" for kind in types)
+    cur.execute(f"INSERT INTO {table} SELECT {selects}", [list(c) for c in columns])  # noqa: S608 (allow-listed names)
+
+
+def load_lookups(
+    cur: Cursor,
+    *,
+    items: Sequence[tuple[str, str, int, int, str]],
+    periods: Sequence[tuple[str, str | None]],
+    scores: Sequence[tuple[str, str, float | None]],
+    roles: Sequence[tuple[str, str]],
+    allowed_units: Sequence[str] | None = None,
+    current_period: str | None = None,
+) -> None:
+    """Small lookup tables: item names (key, item_id, min, max, scale), parsed periods and
+    scores (raw → value per scale), role names (key, role_id), and units by id or unique name."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE item_lookup "
+        "(key VARCHAR, item_id VARCHAR, scale_min INTEGER, scale_max INTEGER, scale_id VARCHAR)"
+    )
+    _insert_columns(
+        cur, "item_lookup", items, ["VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "VARCHAR"]
+    )
+    cur.execute("CREATE OR REPLACE TEMP TABLE period_lookup (raw VARCHAR, period VARCHAR)")
+    _insert_columns(cur, "period_lookup", periods, ["VARCHAR", "VARCHAR"])
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE score_lookup (raw VARCHAR, scale_id VARCHAR, value DOUBLE)"
+    )
+    _insert_columns(cur, "score_lookup", scores, ["VARCHAR", "VARCHAR", "DOUBLE"])
+    # The current quarter: like the check-in form, an import takes none after it.
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE current_period AS SELECT ?::VARCHAR AS period",
+        [current_period or "9999-Q4"],
+    )
+    cur.execute("CREATE OR REPLACE TEMP TABLE role_lookup (key VARCHAR, role_id VARCHAR)")
+    _insert_columns(cur, "role_lookup", roles, ["VARCHAR", "VARCHAR"])
+    # The units the acting person may import for (None: all of them).
+    if allowed_units is None:
+        cur.execute("CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unit_id FROM unit")
+    else:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE allowed_unit AS SELECT unnest(?::VARCHAR[]) AS unit_id",
+            [list(allowed_units)],
+        )
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE unit_lookup AS
+           SELECT lower(unit_id) AS key, unit_id FROM unit
+           UNION ALL
+           SELECT lower(name), min(unit_id) FROM unit
+           WHERE lower(name) NOT IN (SELECT lower(unit_id) FROM unit)
+           GROUP BY lower(name) HAVING count(*) = 1"""
+    )
+
+
+def all_rows_view(cur: Cursor) -> None:
+    """VIEW all_rows: the keys of every data row, wherever they came from."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP VIEW all_rows AS
+           SELECT row, unit_raw, period_raw, respondent FROM cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM rows
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM role_cells
+           UNION ALL SELECT row, unit_raw, period_raw, respondent FROM reflection_cells"""
+    )
+
+
+def resolve_answers(cur: Cursor) -> None:
+    """TEMP resolved: each answer cell with unit, period, item and score looked up; and the
+    same for the rows and the role and reflection cells (small)."""
+    lookups = """LEFT JOIN unit_lookup u ON u.key = lower(x.unit_raw)
+                 LEFT JOIN period_lookup p ON p.raw = x.period_raw"""
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE resolved AS
+            SELECT x.*, u.unit_id, p.period, i.item_id, i.scale_min, i.scale_max,
+                   s.value AS score_value
+            FROM cells x {lookups}
+            LEFT JOIN item_lookup i ON i.key = lower(x.item_raw)
+            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id"""  # noqa: S608 (constants)
+    )
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE resolved_extra_rows AS
+            SELECT x.row, x.unit_raw, x.period_raw, x.respondent, u.unit_id, p.period
+            FROM (SELECT row, unit_raw, period_raw, respondent FROM rows
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM role_cells
+                  UNION SELECT row, unit_raw, period_raw, respondent FROM reflection_cells) x
+            {lookups}"""  # noqa: S608 (constants)
+    )
+
+
+def resolve_extras(cur: Cursor) -> None:
+    """Role names in role cells resolved to ids: one row per name in a cell."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE role_cells_resolved AS
+           SELECT c.row, c.kind, c.col, part.raw, l.role_id
+           FROM role_cells c,
+                (SELECT unnest(regexp_split_to_array(trim(c.raw), '\\s*[|;,]\\s*')) AS raw) part
+           LEFT JOIN role_lookup l ON l.key = lower(part.raw)
+           WHERE part.raw <> ''"""
+    )

@@ -1,0 +1,108 @@
+"""`dtmaturity import`: survey-tool files, --sheet, --date-order, the preview summary and
+--verbose, messages in --lang, mappings saved also when --skip-invalid left rows out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import surveyexports as tools
+
+from dtmaturity.cli import main
+from dtmaturity.services.context import Context, local_actor
+from dtmaturity.services.runtime import open_runtime
+from dtmaturity.store import AuditEntry, queries
+
+
+@pytest.fixture
+def units(db_path: Path) -> Path:
+    store, framework = open_runtime(db_path)
+    rows = [("etat", "Etaten", None, False), ("u1", "Seksjon for brukere", "etat", False),
+            ("u2", "Seksjon for data", "etat", False)]  # fmt: skip
+    rows += [(f"e{i:02}", f"Enhet {i}", "etat", False) for i in range(12)]
+    store.write(lambda cur: queries.upsert_units(cur, rows), audit=AuditEntry("t", "setup"))
+    store.close()
+    return db_path
+
+
+def run(db: Path, *args: str, capsys) -> tuple[int, str, str]:
+    code = main(["--db", str(db), "import", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_long_preview_is_summarised_and_verbose_lists_each(units, tmp_path, capsys):
+    lines = ["unit_id,period,respondent,item_id,score"]
+    lines += [f"e{u:02},{2024 + q // 4}-Q{q % 4 + 1},kari@etat.example,user,3"
+              for u in range(12) for q in range(3)]  # fmt: skip
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, _ = run(units, "--dry-run", str(path), capsys=capsys)
+    assert code == 0
+    assert "36 units and quarters (12 units, 3 quarters from 2024-Q1 to 2024-Q3)" in out
+    assert "e00\t2024-Q1" not in out
+    code, out, _ = run(units, "--dry-run", "--verbose", str(path), capsys=capsys)
+    assert out.count("\t1 new\t") == 36
+
+
+def test_summary_lines_follow_lang(units, tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("unit_id,period,respondent,item_id,score\nu1,2026-Q9,kari,user,3\n")
+    code, _, err = run(units, "--lang", "nb", str(path), capsys=capsys)
+    assert code == 1 and "avvist: 1 problemer i 1 rader; ingenting er lagret" in err
+    good = tmp_path / "good.csv"
+    good.write_text("unit_id,period,respondent,item_id,score\nu1,2026-Q1,kari,user,3\n")
+    code, out, _ = run(units, "--lang", "nb", "--dry-run", str(good), capsys=capsys)
+    assert code == 0 and "prøvekjøring, ingenting lagret: 1 nye" in out
+
+
+def test_a_survey_tool_file_with_a_bad_row_saves_its_mapping_for_the_next_file(
+    units, tmp_path, capsys
+):
+    bad = (*tools.RESPONSES, tools.Response(7, "x@etat.example", "Ukjent seksjon",
+                                            tools.RESPONSES[0].submitted, (1, 1, 1), ""))  # fmt: skip
+    first = tools.google_csv(tmp_path / "Skjema.csv", lang="nb", responses=bad)
+    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
+    code, out, err = run(units, "--skip-invalid", *maps, str(first), capsys=capsys)
+    assert "Recognised: Google Forms export (via Sheets)" in out
+    assert "The quarter comes from the column “Tidsmerke”" in out
+    assert code == 1 and "1 rows were rejected and not written" in err
+    (tmp_path / "next").mkdir()
+    second = tools.google_csv(tmp_path / "next" / "Skjema.csv", lang="nb")
+    code, out, err = run(units, str(second), capsys=capsys)
+    assert code == 0, err
+    assert "import " in out and "0 new, 0 updated, 6 unchanged" in out
+
+
+def test_date_order_is_asked_once_and_saved(units, tmp_path, capsys):
+    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
+    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
+    code, _, err = run(units, *maps, str(path), capsys=capsys)
+    assert code == 1 and "Give --date-order dmy" in err
+    code, out, err = run(units, *maps, "--date-order", "mdy", str(path), capsys=capsys)
+    assert code == 0, err
+    ctx_store, framework = open_runtime(units)
+    ctx = Context(actor=local_actor(), store=ctx_store, framework=framework, lang="en")
+    with ctx.store.reader() as cur:
+        periods = cur.execute("SELECT DISTINCT period FROM answer ORDER BY 1").fetchall()
+    ctx_store.close()
+    assert periods == [("2026-Q1",), ("2026-Q2",)]
+    code, out, err = run(units, str(path), capsys=capsys)
+    assert code == 0 and "6 unchanged" in out, err
+
+
+def test_sheet_chooses_a_workbook_sheet(units, tmp_path, capsys):
+    import openpyxl
+
+    path = tools.msforms_xlsx(tmp_path / "svar.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notater", 0).append(["bare notater"])
+    book.save(path)
+    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
+    code, _, err = run(units, *maps, "--sheet", "Mangler", str(path), capsys=capsys)
+    assert (
+        code == 1 and "The workbook has no sheet “Mangler”. Its sheets are: Notater, Sheet1." in err
+    )
+    code, out, err = run(units, *maps, "--sheet", "Sheet1", str(path), capsys=capsys)
+    assert code == 0, err
+    assert "(xlsx, Sheet1)" in out and "Recognised: Microsoft Forms export" in out

@@ -1,0 +1,143 @@
+"""Survey-tool exports import as the tools write them (issue 13): each tool's file, built byte
+for byte in tests/surveyexports.py, stores exactly the same answers, with at most the mapping
+only the form's author could supply, and a second file from the same form needs none."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import surveyexports as tools
+from surveyexports import EXPECTED_ANSWERS, EXPECTED_COMMENTS, MAPPING, Response
+
+from dtmaturity.services import imports
+from dtmaturity.store import AuditEntry, queries
+
+TEST_AUDIT = AuditEntry("test", "test.setup")
+
+
+@pytest.fixture
+def org(ctx):
+    ctx.store.write(
+        lambda cur: queries.upsert_units(
+            cur,
+            [
+                ("etat", "Etaten", None, False),
+                ("u1", "Seksjon for brukere", "etat", False),
+                ("u2", "Seksjon for data", "etat", False),
+            ],
+        ),
+        audit=TEST_AUDIT,
+    )
+    return ctx
+
+
+def stored(ctx) -> tuple[list[tuple], list[tuple]]:
+    with ctx.store.reader() as cur:
+        answers = cur.execute(
+            "SELECT unit_id, period, respondent, item_id, score FROM answer ORDER BY ALL"
+        ).fetchall()
+        comments = cur.execute(
+            "SELECT unit_id, period, respondent, question_id, answer FROM reflection ORDER BY ALL"
+        ).fetchall()
+    return answers, comments
+
+
+NEXT_QUARTER = tuple(
+    Response(r.response_id + 10, r.email, r.unit_name, datetime(2026, 7, 2 + i, 9, 0, 0), r.scores,
+             r.comment)
+    for i, r in enumerate(tools.RESPONSES)
+)  # fmt: skip
+
+# (builder, file name, what the coordinator gives: mapping and date order, tool recognised)
+CASES = [
+    ("msforms-nb", lambda p, **k: tools.msforms_xlsx(p, lang="nb", **k), "svar.xlsx", MAPPING, None, "msforms"),
+    ("msforms-en", lambda p, **k: tools.msforms_xlsx(p, lang="en", **k), "responses.xlsx", MAPPING, None, "msforms"),
+    ("nettskjema-csv", tools.nettskjema_csv, "data-123456.csv", None, None, "nettskjema"),
+    ("nettskjema-nobom", lambda p, **k: tools.nettskjema_csv(p, bom=False, **k), "data.csv", None, None, "nettskjema"),
+    ("nettskjema-xlsx", tools.nettskjema_xlsx, "data-123456.xlsx", None, None, "nettskjema"),
+    ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", MAPPING, "mdy", "googleforms"),
+    ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", MAPPING, None, "googleforms"),
+    ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", MAPPING, None, "googleforms"),
+    ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", MAPPING, "mdy", "surveymonkey"),
+    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", MAPPING, "mdy", "surveymonkey"),
+    ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", MAPPING, None, "qualtrics"),
+    ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", MAPPING, None, "qualtrics"),
+    ("excel-nb", lambda p, **k: tools.excel_csv(p, locale="nb", **k), "svar.csv", tools.PLAIN_MAPPING, None, None),
+    ("excel-us", lambda p, **k: tools.excel_csv(p, locale="us", **k), "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
+    ("libreoffice-us", tools.libreoffice_csv, "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
+    ("excel-xlsx", tools.excel_xlsx, "svar.xlsx", tools.PLAIN_MAPPING, None, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("build", "file_name", "mapping", "date_order", "tool"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_each_tool_export_imports_exactly_and_the_next_file_needs_nothing(
+    org, tmp_path, build, file_name, mapping, date_order, tool
+):
+    first = build(tmp_path / file_name)
+    result = imports.run(org, first, mapping=mapping, date_order=date_order)
+    assert [p.line(file_name, "en") for p in result.problems] == []
+    assert result.written and result.tool == tool
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+    if tool:
+        assert result.period_from_timestamp and result.period_column
+    # The coordinator's choices are saved for this header set (the CLI and the page do this).
+    imports.save_mapping(org, result.headers, mapping or {}, date_order=result.date_order)
+
+    (tmp_path / "next").mkdir()
+    second = build(tmp_path / "next" / file_name, responses=NEXT_QUARTER)
+    again = imports.run(org, second)
+    assert [p.line(file_name, "en") for p in again.problems] == []
+    assert again.written
+    answers, _ = stored(org)
+    assert {(a[0], a[1]) for a in answers} >= {("u1", "2026-Q3"), ("u2", "2026-Q3")}
+
+
+def test_ambiguous_dates_are_never_guessed(org, tmp_path):
+    """US dates whose day and month are all 12 or less: stop and ask, write nothing."""
+    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
+    result = imports.run(org, path, mapping=MAPPING)
+    assert result.needs_date_order and not result.written
+    assert [p.key for p in result.problems] == ["import_date_order_needed"]
+    assert stored(org) == ([], [])
+    # A day over 12 in the column says the order by itself.
+    late = (*tools.RESPONSES, Response(9, "per@etat.example", "Seksjon for data",
+                                       datetime(2026, 3, 20, 8, 0), (1, 1, 1), ""))  # fmt: skip
+    decided = imports.run(
+        org, tools.surveymonkey_csv(tmp_path / "b.csv", responses=late), mapping=MAPPING
+    )
+    assert decided.written and decided.date_order == "mdy"
+
+
+def test_a_second_header_row_is_not_data_and_grid_rows_match_items(org, tmp_path):
+    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
+    result = imports.run(org, path, mapping=MAPPING, date_order="mdy", dry_run=True)
+    assert result.rows_total == 2
+    assert result.mapping[f"{tools.GRID_QUESTION} [Teknologi]"] == "item:technology"
+    assert result.mapping["Respondent ID"] == "respondent_id"  # the fallback for anonymous answers
+    assert result.mapping["Start Date"] == "ignore"
+
+
+def test_anonymous_forms_answers_are_told_apart_by_their_id(org, tmp_path):
+    anonymous = tuple(
+        Response(r.response_id, "anonymous", r.unit_name, r.submitted, r.scores, r.comment)
+        for r in tools.RESPONSES
+    )
+    result = imports.run(
+        org, tools.msforms_xlsx(tmp_path / "a.xlsx", responses=anonymous), mapping=MAPPING
+    )
+    assert result.written
+    answers, _ = stored(org)
+    assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}
+
+
+def test_a_free_text_question_matching_no_item_is_an_error_until_mapped(org, tmp_path):
+    path = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
+    result = imports.run(org, path, mapping={tools.UNIT_QUESTION: "unit"})
+    assert [(p.column, p.key) for p in result.problems] == [
+        (tools.FREE_TEXT, "import_unknown_column")
+    ]

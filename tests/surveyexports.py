@@ -1,0 +1,352 @@
+"""Survey-tool exports built as each tool writes them, for the import tests.
+
+One form, as a coordinator would build it in each tool: "Hvilken enhet leder du?" (the unit, by
+name), a grid/Likert "Hvor moden er enheten?" with one row per item (Brukerorientering,
+Teknologi, Data; answers are the scale's labels or numbers), and a free-text "Noe mer du vil
+si?" (the general comment). The same responses go into every tool's file, so every test can
+check the same stored rows (`EXPECTED`).
+
+Each builder says which documented format detail each byte reflects. Sources: the tools' help
+pages and public parsers of their exports (qualtRics' test files, nettskjemar, pandas-based
+SurveyMonkey and Microsoft Forms readers). What a builder cannot reproduce byte for byte (the
+ZIP layout of an .xlsx) it reproduces in what a reader sees: sheet, header texts, cell types.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+UNIT_QUESTION = "Hvilken enhet leder du?"
+GRID_QUESTION = "Hvor moden er enheten?"
+FREE_TEXT = "Noe mer du vil si?"
+# Grid rows as the form's author typed them: the items' Norwegian names.
+ROWS = ("Brukerorientering", "Teknologi", "Data")
+ROW_ITEMS = {"Brukerorientering": "user", "Teknologi": "technology", "Data": "data"}
+LABELS = {
+    1: "Ikke startet",
+    2: "Utforskende",
+    3: "Etablert",
+    4: "Integrert",
+    5: "Ledende og transformerende",
+}
+
+
+@dataclass(frozen=True)
+class Response:
+    response_id: int
+    email: str  # as the respondent typed it or the tool recorded it
+    unit_name: str
+    submitted: datetime  # in Norwegian time (what the tool's own clock shows in Oslo)
+    scores: tuple[int, int, int]  # Brukerorientering, Teknologi, Data
+    comment: str
+
+
+RESPONSES = (
+    Response(1, "Kari.Nordmann@Etat.Example", "Seksjon for brukere", datetime(2026, 3, 5, 10, 15, 22),
+             (3, 4, 2), "Godt – «bedre» enn før; æøå ÆØÅ"),
+    # 00:30 on 1 April in Oslo is 22:30 on 31 March in UTC: the second quarter.
+    Response(2, "ola@etat.example", "Seksjon for data", datetime(2026, 4, 1, 0, 30, 5),
+             (5, 1, 3), ""),
+)  # fmt: skip
+# What each import must store: (unit_id, period, respondent, item_id, score) ...
+EXPECTED_ANSWERS = sorted(
+    (unit, period, respondent, ROW_ITEMS[row], score)
+    for unit, period, respondent, scores in (
+        ("u1", "2026-Q1", "kari.nordmann@etat.example", (3, 4, 2)),
+        ("u2", "2026-Q2", "ola@etat.example", (5, 1, 3)),
+    )
+    for row, score in zip(ROWS, scores, strict=True)
+)
+# ... and the general comment, with the reflections under question id "comment".
+EXPECTED_COMMENTS = [
+    ("u1", "2026-Q1", "kari.nordmann@etat.example", "comment", "Godt – «bedre» enn før; æøå ÆØÅ")
+]
+# The coordinator's mapping: only what the form's author knows (which question asks for the
+# unit, that the free text is a general comment). The grid rows match items by name.
+MAPPING = {UNIT_QUESTION: "unit", FREE_TEXT: "comment"}
+
+
+def csv_text(rows: list[list[str]], *, sep: str, quote_all: bool, line_end: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(
+        out,
+        delimiter=sep,
+        lineterminator=line_end,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+    )
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _write(path: Path, text: str, encoding: str, bom: bool) -> Path:
+    data = text.encode(encoding)
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + data)
+    return path
+
+
+# --- Microsoft Forms (.xlsx only) ------------------------------------------------------------
+
+
+def msforms_xlsx(path: Path, *, lang: str = "nb", responses=RESPONSES) -> Path:
+    """Microsoft Forms' "Open in Excel" / "Download a copy": one sheet, `Sheet1`; header row
+    ID, start time, completion time, e-mail, name, last modified time (localised), then one
+    column per question; a Likert question gives one column per statement, headed by the
+    statement, holding the chosen option's label. ID is a number cell; the times are date
+    cells (Excel serial numbers with a date format). Anonymous forms write `anonymous` as the
+    e-mail and leave the name empty."""
+    import openpyxl
+
+    meta = {
+        "nb": ["ID", "Starttidspunkt", "Fullføringstidspunkt", "E-postadresse", "Navn",
+               "Tidspunkt for siste endring"],
+        "en": ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"],
+    }[lang]  # fmt: skip
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append([*meta, UNIT_QUESTION, *ROWS, FREE_TEXT])
+    for r in responses:
+        started = r.submitted.replace(second=0)
+        anonymous = r.email == "anonymous"
+        sheet.append(
+            [
+                r.response_id,
+                started,
+                r.submitted,
+                r.email,
+                None if anonymous else r.email.split("@")[0].replace(".", " ").title(),
+                None,
+                r.unit_name,
+                *(LABELS[s] for s in r.scores),
+                r.comment or None,
+            ]
+        )
+        for cell in sheet[sheet.max_row][1:3]:
+            cell.number_format = "m/d/yy h:mm:ss"
+    book.save(path)
+    return path
+
+
+# --- Nettskjema -------------------------------------------------------------------------------
+
+
+def _nettskjema_rows(responses) -> list[list[str]]:
+    """Codebook names as headers: `epost` for the e-mail question, `enhet` for the unit
+    question, `modenhet.<item id>` for the matrix rows (MATRIX.ROW), `kommentar` for the free
+    text; `$submission_id` and `$created` first, `$answer_time_ms` last. `$created` is ISO
+    8601 with nanoseconds and the offset."""
+    header = ["$submission_id", "$created", "epost", "enhet",
+              *(f"modenhet.{ROW_ITEMS[r]}" for r in ROWS), "kommentar", "$answer_time_ms"]  # fmt: skip
+    rows = [header]
+    from zoneinfo import ZoneInfo
+
+    for r in responses:
+        moment = r.submitted.replace(tzinfo=ZoneInfo("Europe/Oslo"))
+        offset = moment.strftime("%z")
+        created = (
+            moment.strftime("%Y-%m-%dT%H:%M:%S") + ".123456789" + offset[:3] + ":" + offset[3:]
+        )
+        rows.append(
+            [str(1000 + r.response_id), created, r.email, r.unit_name, *(str(s) for s in r.scores),
+             r.comment, "84512"]
+        )  # fmt: skip
+    return rows
+
+
+def nettskjema_csv(path: Path, *, bom: bool = True, responses=RESPONSES) -> Path:
+    """Nettskjema's CSV download: `;`-separated, every field quoted, CRLF line ends, UTF-8
+    (public readers open it with utf-8-sig: the BOM is there, and readers must also take it
+    without)."""
+    text = csv_text(_nettskjema_rows(responses), sep=";", quote_all=True, line_end="\r\n")
+    return _write(path, text, "utf-8", bom)
+
+
+def nettskjema_xlsx(path: Path, *, responses=RESPONSES) -> Path:
+    """Nettskjema's Excel download: the same columns, `$created` as text, answers as text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in _nettskjema_rows(responses):
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+# --- Google Forms via Sheets ------------------------------------------------------------------
+
+
+def _google_rows(responses, lang: str) -> list[list[str]]:
+    header = {
+        "en": ["Timestamp", "Email Address"],
+        "nb": ["Tidsmerke", "E-postadresse"],
+    }[lang] + [UNIT_QUESTION, *(f"{GRID_QUESTION} [{r}]" for r in ROWS), FREE_TEXT]
+    rows = [header]
+    for r in responses:
+        if lang == "en":  # US locale: M/D/YYYY H:MM:SS, no leading zeros, 24-hour clock
+            t = r.submitted
+            stamp = f"{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02}:{t.second:02}"
+        else:  # Norwegian locale: DD.MM.YYYY HH:MM:SS
+            stamp = r.submitted.strftime("%d.%m.%Y %H:%M:%S")
+        rows.append([stamp, r.email, r.unit_name, *(LABELS[s] for s in r.scores), r.comment])
+    return rows
+
+
+def google_csv(path: Path, *, lang: str = "en", responses=RESPONSES) -> Path:
+    """Sheets' File → Download → CSV of the responses sheet: UTF-8 without BOM, comma, fields
+    quoted only when needed, CRLF line ends; grid rows as `Question [Row]`; the timestamp in
+    the spreadsheet's locale."""
+    text = csv_text(_google_rows(responses, lang), sep=",", quote_all=False, line_end="\r\n")
+    return _write(path, text, "utf-8", bom=False)
+
+
+def google_xlsx(path: Path, *, responses=RESPONSES) -> Path:
+    """Sheets' Download → .xlsx: `Form Responses 1` (Skjemasvar 1), the timestamp a date cell."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Form Responses 1"
+    rows = _google_rows(responses, "en")
+    sheet.append(rows[0])
+    for r, row in zip(responses, rows[1:], strict=True):
+        sheet.append([r.submitted, *row[1:]])
+        sheet.cell(sheet.max_row, 1).number_format = "m/d/yyyy h:mm:ss"
+    book.save(path)
+    return path
+
+
+# --- SurveyMonkey -----------------------------------------------------------------------------
+
+
+def surveymonkey_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """SurveyMonkey's "All individual responses" CSV (expanded): two header rows, the question
+    above (empty over the rest of a matrix), `Response` / `Open-Ended Response` / the row
+    label below; the metadata columns first; dates `MM/DD/YYYY hh:mm:ss AM`; comma, every field
+    quoted, CRLF, UTF-8 with a BOM."""
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+            "Email Address", "First Name", "Last Name", "Custom Data 1"]  # fmt: skip
+    first = [*meta, UNIT_QUESTION, GRID_QUESTION, "", "", FREE_TEXT]
+    second = [""] * len(meta) + ["Response", *ROWS, "Open-Ended Response"]
+    rows = [first, second]
+    for r in responses:
+        stamp = r.submitted.strftime("%m/%d/%Y %I:%M:%S %p")
+        rows.append(
+            [str(114_000_000_000 + r.response_id), "405123456", stamp, stamp, "193.156.10.4",
+             r.email, "", "", "", r.unit_name, *(LABELS[s] for s in r.scores), r.comment]
+        )  # fmt: skip
+    if path.suffix == ".xlsx":
+        # The .xlsx download ("All individual responses" as XLS+): the same two header rows and
+        # cells, the dates as text in the same US format.
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Sheet"
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return path
+    text = csv_text(rows, sep=",", quote_all=True, line_end="\r\n")
+    return _write(path, text, "utf-8", bom=True)
+
+
+# --- Qualtrics --------------------------------------------------------------------------------
+
+
+def qualtrics_csv(path: Path, *, zone: str = "Europe/Oslo", responses=RESPONSES) -> Path:
+    """Qualtrics' Data & Analysis → Export → CSV ("Use choice text"): three header rows (short
+    ids; labels, a matrix row as `Question - Row`; `{"ImportId":…}` JSON naming the time zone
+    of the dates), dates `YYYY-MM-DD HH:MM:SS` in that zone without an offset; comma, fields
+    quoted where needed (the JSON always), LF as in Qualtrics' own sample, UTF-8 with a BOM."""
+    from zoneinfo import ZoneInfo
+
+    ids = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
+           "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
+           "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
+           "DistributionChannel", "UserLanguage", "Q1", "Q2_1", "Q2_2", "Q2_3", "Q3"]  # fmt: skip
+    labels = ["Start Date", "End Date", "Response Type", "IP Address", "Progress",
+              "Duration (in seconds)", "Finished", "Recorded Date", "Response ID",
+              "Recipient Last Name", "Recipient First Name", "Recipient Email",
+              "External Data Reference", "Location Latitude", "Location Longitude",
+              "Distribution Channel", "User Language", UNIT_QUESTION,
+              *(f"{GRID_QUESTION} - {r}" for r in ROWS), FREE_TEXT]  # fmt: skip
+    import_ids = ["startDate", "endDate", "status", "ipAddress", "progress", "duration",
+                  "finished", "recordedDate", "_recordId", "recipientLastName",
+                  "recipientFirstName", "recipientEmail", "externalDataReference",
+                  "locationLatitude", "locationLongitude", "distributionChannel",
+                  "userLanguage", "QID1", "QID2_1", "QID2_2", "QID2_3", "QID3_TEXT"]  # fmt: skip
+    dated = {"startDate", "endDate", "recordedDate"}
+    third = [
+        f'{{"ImportId":"{i}","timeZone":"{zone}"}}' if i in dated else f'{{"ImportId":"{i}"}}'
+        for i in import_ids
+    ]
+    rows = [ids, labels, third]
+    oslo, there = ZoneInfo("Europe/Oslo"), ZoneInfo(zone)
+    for r in responses:
+        local = r.submitted.replace(tzinfo=oslo).astimezone(there)
+        stamp = local.strftime("%Y-%m-%d %H:%M:%S")
+        rows.append(
+            [stamp, stamp, "0", "193.156.10.4", "100", "312", "1", stamp,
+             f"R_{r.response_id}aBcDeFgHiJ", "", "", r.email, "", "59.9139", "10.7522",
+             "email", "NO", r.unit_name, *(LABELS[s] for s in r.scores), r.comment]
+        )  # fmt: skip
+    text = csv_text(rows, sep=",", quote_all=False, line_end="\n")
+    return _write(path, text, "utf-8", bom=True)
+
+
+# --- Excel and LibreOffice saving CSV ---------------------------------------------------------
+
+PLAIN_HEADER = ["Enhet", "Innsendt", "E-post", *ROWS, "Kommentar"]
+
+
+def excel_csv(path: Path, *, locale: str = "nb", responses=RESPONSES) -> Path:
+    """Excel's Save As → "CSV (semikolondelt)" in Norwegian settings: `;`, Windows-1252, CRLF,
+    dates as the cells show them (`05.03.2026 10:15`); "CSV (Comma delimited)" in US settings:
+    `,`, Windows-1252, CRLF, `3/5/2026 10:15`. Fields are quoted only when needed; a row whose
+    last cells are empty still has its delimiters."""
+    rows = [PLAIN_HEADER]
+    for r in responses:
+        if locale == "nb":
+            stamp = r.submitted.strftime("%d.%m.%Y %H:%M")
+        else:
+            t = r.submitted
+            stamp = f"{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02}"
+        rows.append([r.unit_name, stamp, r.email, *(str(s) for s in r.scores), r.comment])
+    sep = ";" if locale == "nb" else ","
+    return _write(path, csv_text(rows, sep=sep, quote_all=False, line_end="\r\n"), "cp1252", False)
+
+
+def libreoffice_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """LibreOffice Calc's default Text CSV export on Linux in US settings: UTF-8 without BOM,
+    comma, text fields quoted only when needed, LF line ends, dates `MM/DD/YY`."""
+    rows = [PLAIN_HEADER]
+    for r in responses:
+        rows.append(
+            [r.unit_name, r.submitted.strftime("%m/%d/%y"), r.email, *(str(s) for s in r.scores),
+             r.comment]
+        )  # fmt: skip
+    return _write(path, csv_text(rows, sep=",", quote_all=False, line_end="\n"), "utf-8", False)
+
+
+def excel_xlsx(path: Path, *, responses=RESPONSES) -> Path:
+    """An Excel workbook typed by hand: text, number cells for the scores, date cells."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Ark1"
+    sheet.append(PLAIN_HEADER)
+    for r in responses:
+        sheet.append([r.unit_name, r.submitted, r.email, *r.scores, r.comment or None])
+        sheet.cell(sheet.max_row, 2).number_format = "dd.mm.yyyy hh:mm"
+    book.save(path)
+    return path
+
+
+PLAIN_MAPPING = {"Innsendt": "period", "Kommentar": "comment"}
