@@ -19,7 +19,7 @@ from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, exports, people
+from dtmaturity.services import actions, checkins, exports, import_actions, people
 from dtmaturity.services.context import Actor, Context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -205,7 +205,7 @@ def test_an_actions_export_reads_back_unchanged(kari, tmp_path):
     assert "'-2+3 er et tiltak" in text
     path = tmp_path / "actions.csv"
     path.write_text(text, encoding="utf-8")
-    result = actions.import_actions(admin, path, today=TODAY)
+    result = import_actions.import_actions(admin, path, today=TODAY)
     assert not result.problems
     with kari.store.reader() as cur:
         assert (
