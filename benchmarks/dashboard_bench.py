@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dtmaturity.services import analytics, cache, demo, units  # noqa: E402
+from dtmaturity.services import analytics, cache, demo, fetching, units  # noqa: E402
 from dtmaturity.services.context import Context, local_actor  # noqa: E402
 from dtmaturity.services.runtime import open_runtime  # noqa: E402
 from dtmaturity.store import dashboards, queries  # noqa: E402
@@ -67,7 +67,7 @@ def paired_median_ms(
 def record_queries(call: Callable[[], object]) -> Issued:
     """Run `call` on a cold cache and note every SQL query it issued."""
     issued: Issued = []
-    real_fetch = analytics.fetch
+    real_fetch = fetching.fetch
     real_units = queries.units
 
     def fetch(ctx: Context, query: dashboards.Query):
@@ -80,12 +80,12 @@ def record_queries(call: Callable[[], object]) -> Issued:
         issued.append(real_units)
         return real_units(cur)
 
-    analytics.fetch, queries.units = fetch, tree
+    fetching.fetch, queries.units = fetch, tree
     try:
         cache.clear()
         call()
     finally:
-        analytics.fetch, queries.units = real_fetch, real_units
+        fetching.fetch, queries.units = real_fetch, real_units
     return issued
 
 

@@ -93,7 +93,9 @@ else:
             ui.t("actions_save_status"), on_click=save_statuses, key="save_statuses"
         )
 
-if errors:
+if "save" in errors:
+    st.error(errors["save"], icon=":material/error:")
+elif errors:
     st.error(ui.t("form_has_errors", count=len(errors)))
 if form.current:
     saved = f"{form.current_saved_at:%Y-%m-%d %H:%M}" if form.current_saved_at else ""
@@ -202,3 +204,4 @@ with st.form("checkin", enter_to_submit=False):
             ui.plain_text(previous.reflections[question.id])
 
     st.form_submit_button(ui.t("submit"), type="primary", on_click=submit, key="submit")
+    field_error("save")

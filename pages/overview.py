@@ -71,44 +71,53 @@ with question_col:
 st.header(ui.t("change_heading"))
 previous, year_ago = analytics.comparison_periods(last)
 st.caption(ui.t("change_intro", previous=previous, year_ago=year_ago, period=last))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    change = analytics.changes(ctx, node_id, last, kind)
-    basis = st.radio(
-        ui.t("change_basis"),
-        ["change_previous", "change_year"],
-        format_func=ui.t,
-        horizontal=True,
-        key="ov_change_basis",
-    )
-    up, down = analytics.largest_changes(change, basis)
-    lists = st.columns(2)
-    for column, heading, rows in ((lists[0], "change_up", up), (lists[1], "change_down", down)):
-        with column:
-            st.markdown(f"**{ui.t(heading)}**")
-            if rows.empty:
-                st.caption(ui.t("change_none"))
-            ui.bullet_list(
-                f"{unit} – {item}: {value:+.2f}"
-                for unit, item, value in zip(rows["unit"], rows["item"], rows[basis], strict=True)
-            )
-    table = ui.table_for_people(
-        change,
-        {
-            "unit": ui.t("chart_unit"),
-            "item": ui.t("chart_item"),
-            "mean": last,
-            "mean_previous": ui.t("col_mean_previous"),
-            "mean_year_ago": ui.t("col_mean_year_ago"),
-            "change_previous": ui.t("col_change_previous"),
-            "change_year": ui.t("col_change_year"),
-        },
-    )
-    with st.expander(ui.t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
-    ui.downloads(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
-with question_col:
-    ui.questions_beside(ctx, lens)
+
+
+@st.fragment
+def change_section() -> None:
+    """The largest changes; choosing the other basis reruns this section only."""
+    chart_col, question_col = st.columns([3, 1])
+    with chart_col:
+        change = analytics.changes(ctx, node_id, last, kind)
+        basis = st.radio(
+            ui.t("change_basis"),
+            ["change_previous", "change_year"],
+            format_func=ui.t,
+            horizontal=True,
+            key="ov_change_basis",
+        )
+        up, down = analytics.largest_changes(change, basis)
+        lists = st.columns(2)
+        for column, heading, rows in ((lists[0], "change_up", up), (lists[1], "change_down", down)):
+            with column:
+                st.markdown(f"**{ui.t(heading)}**")
+                if rows.empty:
+                    st.caption(ui.t("change_none"))
+                ui.bullet_list(
+                    f"{unit} – {item}: {value:+.2f}"
+                    for unit, item, value in zip(
+                        rows["unit"], rows["item"], rows[basis], strict=True
+                    )
+                )
+        table = ui.table_for_people(
+            change,
+            {
+                "unit": ui.t("chart_unit"),
+                "item": ui.t("chart_item"),
+                "mean": last,
+                "mean_previous": ui.t("col_mean_previous"),
+                "mean_year_ago": ui.t("col_mean_year_ago"),
+                "change_previous": ui.t("col_change_previous"),
+                "change_year": ui.t("col_change_year"),
+            },
+        )
+        ui.table_behind_expander(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
+        ui.downloads(table, name=f"{node_name}-{ui.t('change_heading')}-{last}")
+    with question_col:
+        ui.questions_beside(ctx, lens)
+
+
+change_section()
 
 st.header(ui.t("furthest_heading"))
 st.caption(ui.t("furthest_intro", period=last))
@@ -136,31 +145,14 @@ else:
             strict=True,
         )
     )
-    with st.expander(ui.t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+    ui.table_behind_expander(table, name=f"{node_name}-{ui.t('furthest_heading')}-{last}")
     ui.downloads(table, name=f"{node_name}-{ui.t('furthest_heading')}-{last}")
 
-st.header(ui.t("distribution_heading"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    distribution = analytics.likert(ctx, node_id, last, kind)
-    if distribution.empty:
-        ui.too_few()
-    else:
-        title = ui.t("likert_title", period=last)
-        ui.chart_with_table(
-            charts.likert(distribution, lang=ctx.lang, title=title),
-            distribution,
-            summary=analytics.likert_summary(ctx, distribution),
-            columns={
-                "item": ui.t("chart_item"),
-                "label": ui.t("chart_level"),
-                "count": ui.t("chart_count_answers"),
-                "share": ui.t("chart_share"),
-                "n": ui.t("chart_n"),
-            },
-            name=f"{node_name}-{ui.t('distribution_heading')}-{last}",
-        )
+
+@st.fragment
+def spread_section() -> None:
+    """Where each unit stands among its siblings; highlighting another unit reruns this
+    section only."""
     spread = analytics.spread(ctx, node_id, last, kind)
     if spread.empty:
         st.caption(ui.t("spread_none"))
@@ -189,6 +181,30 @@ with chart_col:
             },
             name=f"{node_name}-spread-{last}",
         )
+
+
+st.header(ui.t("distribution_heading"))
+chart_col, question_col = st.columns([3, 1])
+with chart_col:
+    distribution = analytics.likert(ctx, node_id, last, kind)
+    if distribution.empty:
+        ui.too_few()
+    else:
+        title = ui.t("likert_title", period=last)
+        ui.chart_with_table(
+            charts.likert(distribution, lang=ctx.lang, title=title),
+            distribution,
+            summary=analytics.likert_summary(ctx, distribution),
+            columns={
+                "item": ui.t("chart_item"),
+                "label": ui.t("chart_level"),
+                "count": ui.t("chart_count_answers"),
+                "share": ui.t("chart_share"),
+                "n": ui.t("chart_n"),
+            },
+            name=f"{node_name}-{ui.t('distribution_heading')}-{last}",
+        )
+    spread_section()
 with question_col:
     ui.questions_beside(ctx, lens)
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dtmaturity import charts
+from dtmaturity.domain import privacy
 from dtmaturity.services import actions, analytics, targets, units
 from dtmaturity.web import plan_widgets, ui
 
@@ -61,7 +62,12 @@ def trend_with_plan(kind: str, title: str) -> None:
             ui.t("gaps_summary", item=top["item"], gap=top["gap"], target=top["target"],
                  period=top["target_period"])
         )  # fmt: skip
-    table = ui.table_for_people(gaps.rename(columns={"target_hidden": "hidden"}), gap_columns)
+    table = ui.table_for_people(
+        gaps.drop(columns="reason").rename(
+            columns={"target_hidden": "hidden", "target_reason": "reason"}
+        ),
+        gap_columns,
+    )
     st.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -93,74 +99,96 @@ with chart_col:
 with question_col:
     ui.questions_beside(ctx, "competencies")
 
-st.header(ui.t("compare_heading"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    item_id = st.selectbox(
-        ui.t("compare_item"),
-        [item.id for item in fw.items],
-        format_func=lambda i: fw.item_name(i, ctx.lang),
-        key="unit_compare_item",
-    )
-    comparison = analytics.compare(ctx, unit_id, item_id)
-    title = ui.t("compare_title", item=fw.item_name(item_id, ctx.lang))
-    ui.chart_with_table(
-        charts.compare(comparison, lang=ctx.lang, title=title),
-        comparison,
-        summary=analytics.compare_summary(ctx, comparison),
-        columns={
-            "group": ui.t("chart_group"),
-            "period": ui.t("chart_period"),
-            "mean": ui.t("chart_mean"),
-            "n": ui.t("chart_n"),
-        },
-        name=f"{unit_name}-{title}",
-    )
-with question_col:
-    ui.questions_beside(ctx, "wheel" if fw.items_by_id[item_id].kind == "theme" else "competencies")
 
-st.header(ui.t("about_roles"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    role_period = st.selectbox(ui.t("roles_period"), periods, key="unit_role_period")
-    below = st.checkbox(ui.t("roles_include_below"), value=True, key="unit_roles_below")
-    roles = analytics.role_distribution(ctx, unit_id, role_period, include_below=below)
-    if analytics.roles_hidden(ctx, unit_id, role_period, include_below=below):
-        ui.too_few("roles_hidden")
-    elif roles.empty:
-        st.info(ui.t("roles_empty"))
-    else:
-        title = ui.t("roles_title", period=role_period)
+@st.fragment
+def compare_section() -> None:
+    """The unit beside its parent and the organisation; choosing another item reruns this
+    section only, not the page."""
+    chart_col, question_col = st.columns([3, 1])
+    with chart_col:
+        item_id = st.selectbox(
+            ui.t("compare_item"),
+            [item.id for item in fw.items],
+            format_func=lambda i: fw.item_name(i, ctx.lang),
+            key="unit_compare_item",
+        )
+        comparison = analytics.compare(ctx, unit_id, item_id)
+        title = ui.t("compare_title", item=fw.item_name(item_id, ctx.lang))
         ui.chart_with_table(
-            charts.roles(roles, lang=ctx.lang, title=title),
-            roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
-            summary=analytics.roles_summary(ctx, roles),
+            charts.compare(comparison, lang=ctx.lang, title=title),
+            comparison,
+            summary=analytics.compare_summary(ctx, comparison),
             columns={
-                "role": ui.t("chart_role"),
-                "kind": ui.t("chart_kind"),
-                "count": ui.t("chart_count"),
+                "group": ui.t("chart_group"),
+                "period": ui.t("chart_period"),
+                "mean": ui.t("chart_mean"),
                 "n": ui.t("chart_n"),
             },
             name=f"{unit_name}-{title}",
         )
-        st.subheader(ui.t("balance_heading"))
-        balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
-        st.markdown(analytics.balance_summary(ctx, balance))
-        table = ui.table_for_people(
-            balance.assign(status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]),
-            {
-                "role": ui.t("chart_role"),
-                "most": ui.t("role_kind_most"),
-                "want": ui.t("role_kind_want"),
-                "more": ui.t("role_kind_more"),
-                "n": ui.t("chart_n"),
-                "status": ui.t("col_status"),
-            },
+    with question_col:
+        ui.questions_beside(
+            ctx, "wheel" if fw.items_by_id[item_id].kind == "theme" else "competencies"
         )
-        st.dataframe(table, hide_index=True, width="stretch")
-        ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
-with question_col:
-    ui.questions_beside(ctx, "roles")
+
+
+st.header(ui.t("compare_heading"))
+compare_section()
+
+
+@st.fragment
+def roles_section() -> None:
+    """Roles asked for in a quarter; choosing another quarter reruns this section only."""
+    chart_col, question_col = st.columns([3, 1])
+    with chart_col:
+        role_period = st.selectbox(ui.t("roles_period"), periods, key="unit_role_period")
+        below = st.checkbox(ui.t("roles_include_below"), value=True, key="unit_roles_below")
+        roles = analytics.role_distribution(ctx, unit_id, role_period, include_below=below)
+        roles_reason = analytics.roles_hidden_reason(ctx, unit_id, role_period, include_below=below)
+        if roles_reason:
+            ui.too_few(
+                "roles_hidden_protect" if roles_reason == privacy.PROTECT else "roles_hidden"
+            )
+        elif roles.empty:
+            st.info(ui.t("roles_empty"))
+        else:
+            title = ui.t("roles_title", period=role_period)
+            ui.chart_with_table(
+                charts.roles(roles, lang=ctx.lang, title=title),
+                roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
+                summary=analytics.roles_summary(ctx, roles),
+                columns={
+                    "role": ui.t("chart_role"),
+                    "kind": ui.t("chart_kind"),
+                    "count": ui.t("chart_count"),
+                    "n": ui.t("chart_n"),
+                },
+                name=f"{unit_name}-{title}",
+            )
+            st.subheader(ui.t("balance_heading"))
+            balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
+            st.markdown(analytics.balance_summary(ctx, balance))
+            table = ui.table_for_people(
+                balance.assign(
+                    status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]
+                ),
+                {
+                    "role": ui.t("chart_role"),
+                    "most": ui.t("role_kind_most"),
+                    "want": ui.t("role_kind_want"),
+                    "more": ui.t("role_kind_more"),
+                    "n": ui.t("chart_n"),
+                    "status": ui.t("col_status"),
+                },
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+            ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
+    with question_col:
+        ui.questions_beside(ctx, "roles")
+
+
+st.header(ui.t("about_roles"))
+roles_section()
 
 st.header(ui.t("actions_heading"))
 st.caption(ui.t("actions_intro"))
@@ -213,8 +241,11 @@ view = analytics.reflection_view(
     periods=[reflection_period] if reflection_period else None,
     search=search,
 )
-for period, count in zip(view.hidden["period"], view.hidden["matching"], strict=True):
-    ui.too_few("reflections_hidden", period=period, count=count)
+for period, count, why in zip(
+    view.hidden["period"], view.hidden["matching"], view.hidden["reason"], strict=True
+):
+    key = "reflections_hidden_protect" if why == privacy.PROTECT else "reflections_hidden"
+    ui.too_few(key, period=period, count=count)
 if view.rows.empty:
     if view.hidden.empty:
         st.info(ui.t("reflections_empty" if not (chosen or search) else "reflections_none_match"))

@@ -6,9 +6,12 @@ series is also told apart by line dash or point shape, so nothing depends on col
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 import pandas as pd
 
+from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period, period_range
 
@@ -28,6 +31,39 @@ def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_legend(labelColor=INK, titleColor=INK)
         .configure_title(color=INK)
     )
+
+
+READABLE_CONFIG = {
+    "axis": {"labelColor": INK, "titleColor": INK},
+    "legend": {"labelColor": INK, "titleColor": INK},
+    "title": {"color": INK},
+}
+# Altair's default theme sizes a chart without a width 300x300; the page lays charts out itself.
+_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+_to_dict_lock = threading.Lock()
+
+
+def readable_spec(chart: alt.TopLevelMixin) -> dict:
+    """The finished Vega-Lite spec of a chart, with the dark text of `readable`.
+
+    What `readable` and Streamlit's own conversion would give, made about twice as fast: the
+    builders here make valid specs (the tests render every one), so Altair's JSON-schema
+    validation of every chart on every page run is skipped, and the colours are set in the
+    spec instead of copying the whole chart three times. The data stay in the spec's
+    `datasets`, which Streamlit sends to the browser as Arrow.
+    """
+    with _to_dict_lock:  # Altair's data transformer and theme are global to all threads
+        spec = chart.to_dict(validate=False)
+    config = spec.setdefault("config", {})
+    view = config.get("view", {})
+    for key, value in _THEME_VIEW.items():
+        if view.get(key) == value:
+            del view[key]
+    if "view" in config and not view:
+        del config["view"]
+    for part, colours in READABLE_CONFIG.items():
+        config[part] = {**config.get(part, {}), **colours}
+    return spec
 
 
 def _series_scales(names: list[str]) -> dict[str, alt.Scale]:
@@ -177,7 +213,14 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
             "–" if hidden else f"{mean:.1f}"
             for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)
         ],
-        status=[t(lang, "too_few") if hidden else "" for hidden in frame["hidden"]],
+        status=[
+            t(lang, privacy.reason_key(why)) if hidden else ""
+            for hidden, why in zip(
+                frame["hidden"],
+                frame["reason"] if "reason" in frame else [None] * len(frame),
+                strict=True,
+            )
+        ],
         dark=[
             bool(not hidden and mean < 1 + (scale_max - 1) * 0.55)
             for mean, hidden in zip(frame["mean"], frame["hidden"], strict=True)

@@ -1,23 +1,35 @@
-"""Privacy thresholds for figures that show more than one's own answers. Plain Python: the rules
-as written here are applied inside DuckDB by the dashboard queries
-(dtmaturity/store/dashboards.py), and tests check that both agree.
+"""Privacy: which figures may be shown, as one rule for scores, targets, role picks and
+reflections. Plain Python; the store aggregates the counts it needs (dtmaturity/store/guard.py)
+and the services apply the decision to every page.
 
-- A figure built from fewer than `min_respondents` answers (k, default 3) is hidden and marked
-  "too few answers to show", unless every answer in it is the viewer's own.
-- Free-text reflections of a period are shown only when at least `min_reflections` leaders
-  (default 5) checked in for the group that period: the pool any text could have come from.
-- Differencing: a parent's figure minus its visible children must not reveal a hidden group.
-  Within one family (a parent, its children with their subtrees, and the answers given at the
-  parent itself) the hidden groups together must hold no answers or at least k; otherwise the
-  visible child with the fewest answers is hidden too, until they do. The same family gives the
-  same decision on every page, so switching pages does not undo it. It also covers a unit
-  shown beside its parent: the parent minus the unit is the unit's visible siblings plus hidden
-  groups holding at least k answers.
+What a viewer can see is modelled as one tree of groups per quarter and measure (an item's
+scores, an item's targets for one target quarter, the check-ins behind role picks or
+reflections). Each unit has two cells: the unit with every unit below it (`below=True`: the
+unit page, the overview rows, the comparison lines, role picks "with units below",
+reflections) and the unit's own leaders only (`below=False`: the overview's "own leaders" row,
+role picks without units below). For a unit without units below both are the same group.
+
+- A cell holding fewer than k answers (`min_respondents`, default 3; `min_reflections`,
+  default 5, for free text) is hidden, reason `FEW`, unless every answer in it is the
+  viewer's own. Imported answers count towards k only when their respondent is a registered
+  leader of the unit (the store counts them so).
+- Differencing across the whole tree: what a viewer can work out from every shown cell of every
+  page and level is exactly, for each shown cell, its answers minus those of the shown cells
+  directly inside it (its "residual"). Each residual must hold no answers, at least k, or
+  only the viewer's own. Where one does not, the smallest complement is hidden too (fewest
+  answers; reason `PROTECT`): a cell inside the shown one whose hiding adds at least k
+  answers to the residual. A cell whose own answers are all covered by shown cells inside it
+  gives no protection when hidden (it is their sum), so the complement then reaches down to
+  one that does. A shown cell is never hidden for the sake of a group inside it.
+
+The decision is made once per (unit tree, quarter, measure) from the counts alone, so every
+page shows the same cells hidden, and a release rule per quarter can sit in front of it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 MIN_RESPONDENTS_ENV = "DTMATURITY_MIN_RESPONDENTS"
@@ -65,25 +77,126 @@ def visible(n: int, n_own: int, k: int) -> bool:
     return n >= k or (n > 0 and n_own >= n)
 
 
-def family_hidden(rows: dict[str, tuple[int, int]], parent_id: str, k: int) -> set[str]:
-    """The rows of one family cell (one period and item) that are hidden: `rows` maps each
-    child of `parent_id` (and `parent_id` itself, for the answers given at the parent) to
-    (n, n_own).
+FEW = "few"  # fewer than k answers
+PROTECT = "protect"  # hidden so that a smaller group cannot be worked out by subtraction
 
-    This is the rule in plain Python; the dashboards apply it inside DuckDB
-    (`dtmaturity/store/dashboards.py`, `_GUARDED_CELLS`), and tests check that the two agree.
+REASON_KEYS = {FEW: "hidden_few", PROTECT: "hidden_protect"}  # the words for each, in i18n
+
+
+def reason_key(reason: object) -> str:
+    """The i18n key that says in words why a figure is hidden (too few answers unless known
+    to be hidden to protect another group)."""
+    return REASON_KEYS.get(reason if isinstance(reason, str) else FEW, REASON_KEYS[FEW])
+
+
+Cell = tuple[str, bool]  # (unit_id, below): with every unit below it, or its own leaders only
+Counts = tuple[int, int]  # (answers counting towards k, of which the viewer's own)
+
+
+def _add(a: Counts, b: Counts) -> Counts:
+    return (a[0] + b[0], a[1] + b[1])
+
+
+def _safe(residual: Counts, k: int) -> bool:
+    return residual[0] == 0 or visible(residual[0], residual[1], k)
+
+
+def suppress(
+    parents: Mapping[str, str | None], groups: Mapping[str, Counts], k: int
+) -> dict[Cell, str]:
+    """The hidden cells of one tree column (one quarter and measure) and why (FEW or PROTECT).
+
+    `parents` maps every unit to its parent (None at the top; a parent that is not in
+    `parents` counts as none); `groups` maps a unit to the counts of the answers given at the
+    unit itself. Cells with no answers are never listed.
     """
-    hidden = {row for row, (n, own) in rows.items() if not visible(n, own, k)}
-    total = sum(rows[row][0] for row in hidden)
-    if 0 < total < k:
-        candidates = sorted(
-            (n, row)
-            for row, (n, _) in rows.items()
-            if row != parent_id and row not in hidden and n > 0
-        )
-        for n, row in candidates:
-            if total >= k:
-                break
-            hidden.add(row)
-            total += n
+    active: set[str] = set()
+    for unit, (n, _) in groups.items():
+        current: str | None = unit
+        seen: set[str] = set()
+        while n > 0 and current in parents and current not in active and current not in seen:
+            active.add(current)
+            seen.add(current)
+            current = parents.get(current)
+    children: dict[str | None, list[str]] = {}
+    for unit in sorted(active):
+        parent = parents.get(unit)
+        children.setdefault(parent if parent in active else None, []).append(unit)
+
+    hidden: dict[Cell, str] = {}
+    size: dict[Cell, int] = {}  # answers in each cell
+    mine: dict[Cell, int] = {}  # the viewer's answers in each cell
+    # For a hidden cell: its answers not covered by shown cells inside it. For a shown cell:
+    # what hiding it would add to the residual of the shown cell around it.
+    residual: dict[Cell, Counts] = {}
+    inner: dict[Cell, list[Cell]] = {}  # the cells directly inside a unit's below-cell
+
+    def chain(cell: Cell) -> tuple[int, list[Cell]] | None:
+        """The cheapest set of shown cells, `cell` first, whose hiding uncovers at least k
+        answers (not only the viewer's own): (answers hidden, cells)."""
+        gain = residual[cell]
+        if gain[0] >= k and gain[1] < gain[0]:
+            return size[cell], [cell]
+        options = [chain(c) for c in inner.get(cell, []) if c not in hidden and size[c] > 0]
+        found = [o for o in options if o is not None]
+        if not found:
+            return None
+        cost, cells = min(found, key=lambda o: (o[0], len(o[1]), o[1]))
+        return size[cell] + cost, [cell, *cells]
+
+    order: list[str] = []
+    stack = [(unit, False) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, done = stack.pop()
+        if done:
+            order.append(unit)
+            continue
+        stack.append((unit, True))
+        stack.extend((c, False) for c in reversed(children.get(unit, [])))
+
+    for unit in order:
+        own = groups.get(unit, (0, 0))
+        below, alone = (unit, True), (unit, False)
+        kids = children.get(unit, [])
+        if not kids:
+            for cell in (below, alone):
+                size[cell], mine[cell] = own
+                residual[cell] = own
+                if not visible(own[0], own[1], k):
+                    hidden[cell] = FEW
+            continue
+        cells = [(c, True) for c in kids]
+        if own[0] > 0:
+            size[alone] = own[0]
+            residual[alone] = own
+            if not visible(own[0], own[1], k):
+                hidden[alone] = FEW
+            cells.insert(0, alone)
+        inner[below] = cells
+        total: Counts = own
+        uncovered: Counts = (0, 0)
+        for cell in cells:
+            if cell != alone:
+                total = _add(total, (size[cell], 0))
+            if cell in hidden:
+                uncovered = _add(uncovered, residual[cell])
+        total = (total[0], own[1] + sum(mine[(c, True)] for c in kids))
+        size[below], mine[below] = total
+        if not visible(total[0], total[1], k):
+            hidden[below] = FEW
+        elif not _safe(uncovered, k):
+            options = [chain(c) for c in cells if c not in hidden and size[c] > 0]
+            found = [o for o in options if o is not None]
+            if found:
+                _, extra = min(found, key=lambda o: (o[0], len(o[1]), o[1]))
+                gain = residual[extra[-1]]
+                for cell in extra:
+                    hidden[cell] = PROTECT
+                    residual[cell] = gain
+                    if cell[0] not in children:  # a unit without units below: one group
+                        hidden[(cell[0], False)] = PROTECT
+                uncovered = _add(uncovered, gain)
+            else:  # nothing inside can protect the small group: hide the cell itself
+                hidden[below] = PROTECT
+        residual[below] = uncovered
     return hidden

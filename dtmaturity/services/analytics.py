@@ -16,32 +16,17 @@ from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz
+from dtmaturity.services import authz, fetching, suppression, units
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
+from dtmaturity.services.fetching import fetch
 from dtmaturity.store import dashboards
 
-__all__ = ["cached_by_data_version", "clear_cache"]
+__all__ = ["cached_by_data_version", "clear_cache", "fetch"]
 
 MANY_SHARE = 1 / 3  # a role "many take" when at least this share of the group takes it most
 REFLECTION_LIMIT = 200  # texts listed at once; the search and filters narrow the rest
-
-
-def _run_query(cur: dashboards.Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]) -> Any:
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return cur.execute(sql, params).df()
-
-
-_cached_run = cached_by_data_version(_run_query)
-
-
-def fetch(ctx: Context, query: dashboards.Query) -> pd.DataFrame:
-    """Run a dashboard query through the data-version cache."""
-    frozen = tuple(
-        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(query.params.items())
-    )
-    return _cached_run(ctx.store, query.sql, frozen)
 
 
 def _items(ctx: Context, kind: str) -> tuple[Any, ...]:
@@ -53,8 +38,24 @@ def _named(ctx: Context, kind: str) -> list[tuple[str, str]]:
     return [(item.id, ctx.framework.item_name(item.id, ctx.lang)) for item in _items(ctx, kind)]
 
 
-def _k() -> int:
-    return privacy.thresholds().min_respondents
+def _hidden(
+    ctx: Context, periods: list[str] | None, items: list[tuple[str, str]], unit_ids: list[str]
+) -> list:
+    """The hidden score cells of these units, as the score queries bind them."""
+    decision = suppression.scores(ctx, periods, [item_id for item_id, _ in items])
+    return suppression.hidden_cells(decision, unit_ids)
+
+
+def _with_children(ctx: Context, node_id: str) -> list[str]:
+    return [node_id, *(u.unit_id for u in units.children(ctx, node_id))]
+
+
+def _lineage(ctx: Context, unit_id: str) -> list[str]:
+    """The unit, its parent and its top unit."""
+    chain = [unit_id]
+    while (parent := units.parent_of(ctx, chain[-1])) is not None and parent not in chain:
+        chain.append(parent)
+    return [unit_id, *chain[1:2], chain[-1]]
 
 
 # --- unit page --------------------------------------------------------------------------------
@@ -63,16 +64,18 @@ def _k() -> int:
 @authz.dashboard()
 def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     """Mean score and n per item of `kind` ("theme" or "competency") and period, with names, in
-    framework order. Hidden cells keep their n but have no mean (`hidden` is True). The unit is
-    decided within its own family (privacy.py), so the overview and the unit page agree."""
-    query = dashboards.node_trend(unit_id, None, _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    framework order. Hidden cells keep their n but have no mean (`hidden` is True, `reason`
+    says why: privacy.FEW or privacy.PROTECT). Decided over the whole tree (privacy.py), so the
+    overview and the unit page agree."""
+    items = _named(ctx, kind)
+    query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
+    return fetching.fetch(ctx, query)
 
 
 @authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
     """Periods with answers in the unit's subtree, newest first."""
-    return fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    return fetching.fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
 
 
 @authz.overview()
@@ -86,17 +89,19 @@ def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest period and the one before it (rows per period)."""
     periods = latest_periods(ctx, unit_id)[:2]
     items = _named(ctx, "competency")
-    return fetch(ctx, dashboards.node_trend(unit_id, periods, items, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, periods, items, [unit_id])
+    return fetching.fetch(ctx, dashboards.node_trend(unit_id, periods, items, hidden))
 
 
 @authz.dashboard()
 def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     """The unit, its parent and the whole organisation over time for one item: group, role
     (unit | parent | organisation), period, mean, n, hidden, level."""
-    # Each series is decided within its own family, so the parent minus the unit can never
-    # reveal a group of fewer than k (see privacy.py).
+    # Decided over the whole tree, so the parent minus the unit never reveals a group of
+    # fewer than k (see privacy.py).
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
-    return fetch(ctx, dashboards.compare(unit_id, item, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, None, [item], _lineage(ctx, unit_id))
+    return fetching.fetch(ctx, dashboards.compare(unit_id, item, hidden))
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -105,11 +110,25 @@ def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) ->
         period,
         include_below=include_below,
         roles=[(r.id, ctx.framework.role_name(r.id, ctx.lang)) for r in ctx.framework.roles],
-        me=ctx.actor.user_id,
-        k=_k(),
         many_share=MANY_SHARE,
     )
-    return fetch(ctx, query)
+    frame = fetching.fetch(ctx, query)
+    # The group behind the picks is the check-ins of the cell (unit, with or without below),
+    # decided with the scores' threshold over the whole tree.
+    decision = suppression.checkins(ctx, [period], suppression.k_respondents())
+    why = suppression.reason(decision, period, "", (unit_id, include_below))
+    return frame.assign(hidden=why is not None, reason=why)
+
+
+@authz.dashboard()
+def roles_hidden_reason(
+    ctx: Context, unit_id: str, period: str, *, include_below: bool = True
+) -> str | None:
+    """Why the group's role picks are not shown (privacy.FEW or privacy.PROTECT), or None."""
+    frame = _role_frame(ctx, unit_id, period, include_below)
+    if frame.empty or int(frame["n"].iat[0]) == 0:
+        return None
+    return frame["reason"].iat[0]
 
 
 @authz.dashboard()
@@ -148,7 +167,8 @@ def role_balance(
 @dataclass(frozen=True)
 class ReflectionView:
     rows: pd.DataFrame  # period, question_id, answer, question
-    hidden: pd.DataFrame  # period, matching: texts not shown because the group is too small
+    # period, matching (all the period's texts, whatever the filters), reason: not shown, and why
+    hidden: pd.DataFrame
     matching: int  # texts that match the filters in the shown periods
     limit: int
 
@@ -167,19 +187,21 @@ def reflection_view(
     periods and a text search. Periods in which fewer than the reflection threshold of leaders
     checked in are withheld and counted in `hidden`."""
     search = search.strip()
-    tally = fetch(
+    tally = fetching.fetch(
         ctx,
-        dashboards.reflection_periods(
-            unit_id,
-            periods=periods,
-            question=question,
-            search=search,
-            me=ctx.actor.user_id,
-            threshold=privacy.thresholds().min_reflections,
-        ),
+        dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
-    shown = tally["shown"]
-    rows = fetch(
+    decision = suppression.checkins(ctx, periods, privacy.thresholds().min_reflections)
+    tally["reason"] = [
+        suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
+    ]
+    shown = tally["reason"].isna() & (tally["pool"] > 0)
+    # A hidden period is listed, with all its texts counted, whatever the filters: a search
+    # that changed its count (or whether it is listed) would tell what a small group wrote.
+    tally["matching"] = tally["matching"].where(shown, tally["texts"])
+    tally = tally[~shown | (tally["matching"] > 0)]
+    shown = shown[tally.index]
+    rows = fetching.fetch(
         ctx,
         dashboards.reflection_rows(
             unit_id,
@@ -194,7 +216,7 @@ def reflection_view(
             ],
         ),
     )
-    hidden = tally[~shown][["period", "matching"]].reset_index(drop=True)
+    hidden = tally[~shown][["period", "matching", "reason"]].reset_index(drop=True)
     return ReflectionView(rows, hidden, int(tally["matching"][shown].sum()), limit)
 
 
@@ -217,19 +239,20 @@ def comparison_periods(period: str) -> tuple[str, str]:
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
-    item_id, item, mean, n, hidden. The node is decided within its own family, each unit below
-    within the node's family (privacy.py)."""
+    item_id, item, mean, n, hidden, reason (privacy.py: decided over the whole tree)."""
     periods = [period, *comparison_periods(period)]
-    query = dashboards.overview_cells(node_id, periods, _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, periods, items, _with_children(ctx, node_id))
+    return fetching.fetch(ctx, dashboards.overview_cells(node_id, periods, items, hidden))
 
 
 @authz.overview()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
-    query = dashboards.overview_cells(node_id, [period], _named(ctx, kind), ctx.actor.user_id, _k())
-    return fetch(ctx, query)
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
+    return fetching.fetch(ctx, dashboards.overview_cells(node_id, [period], items, hidden))
 
 
 @authz.overview()
@@ -237,10 +260,11 @@ def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
     previous, year_ago = comparison_periods(period)
-    query = dashboards.changes(
-        node_id, period, previous, year_ago, _named(ctx, kind), ctx.actor.user_id, _k()
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period, previous, year_ago], items, _with_children(ctx, node_id))
+    return fetching.fetch(
+        ctx, dashboards.changes(node_id, period, previous, year_ago, items, hidden)
     )
-    return fetch(ctx, query)
 
 
 def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[pd.DataFrame, ...]:
@@ -266,16 +290,17 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
         for item in items
         for score in item.scale.values
     ]
-    return fetch(ctx, dashboards.likert(node_id, period, named, levels, ctx.actor.user_id, _k()))
+    hidden = _hidden(ctx, [period], [(i, name) for i, name, _ in named], [node_id])
+    return fetching.fetch(ctx, dashboards.likert(node_id, period, named, levels, hidden))
 
 
 @authz.overview()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""
-    return fetch(
-        ctx, dashboards.spread(node_id, period, _named(ctx, kind), ctx.actor.user_id, _k())
-    )
+    items = _named(ctx, kind)
+    hidden = _hidden(ctx, [period], items, _with_children(ctx, node_id))
+    return fetching.fetch(ctx, dashboards.spread(node_id, period, items, hidden))
 
 
 @authz.overview()
@@ -284,7 +309,7 @@ def participation(ctx: Context, node_id: str, first: str, last: str) -> pd.DataF
     checked_in, expected, missing, rate. Counts of check-ins reveal no answers, so they are
     shown whatever their size."""
     suffix = f" ({t(ctx.lang, 'own_leaders')})"
-    return fetch(ctx, dashboards.participation(node_id, first, last, suffix))
+    return fetching.fetch(ctx, dashboards.participation(node_id, first, last, suffix))
 
 
 # --- text alternatives ---------------------------------------------------------------------
@@ -359,23 +384,31 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
 
 
 def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
+    """The highest and lowest cell, and how many cells are hidden for each reason."""
     shown = frame[~frame["hidden"] & ~frame["is_total"]]
-    hidden = int((frame["hidden"]).sum())
     if shown.empty:
         return t(ctx.lang, "too_few_all")
     best = shown.loc[shown["mean"].idxmax()]
     worst = shown.loc[shown["mean"].idxmin()]
-    return t(
-        ctx.lang,
-        "heatmap_summary",
-        best_unit=best["unit"],
-        best_item=best["item"],
-        best=best["mean"],
-        worst_unit=worst["unit"],
-        worst_item=worst["item"],
-        worst=worst["mean"],
-        hidden=hidden,
-    )
+    parts = [
+        t(
+            ctx.lang,
+            "heatmap_best_worst",
+            best_unit=best["unit"],
+            best_item=best["item"],
+            best=best["mean"],
+            worst_unit=worst["unit"],
+            worst_item=worst["item"],
+            worst=worst["mean"],
+        )
+    ]
+    protect = int((frame["hidden"] & (frame["reason"] == privacy.PROTECT)).sum())
+    few = int(frame["hidden"].sum()) - protect
+    if few:
+        parts.append(t(ctx.lang, "hidden_few_count", count=few))
+    if protect:
+        parts.append(t(ctx.lang, "hidden_protect_count", count=protect))
+    return " ".join(parts)
 
 
 def likert_summary(ctx: Context, frame: pd.DataFrame) -> str:

@@ -17,8 +17,8 @@ _CACHES: list[Any] = []
 
 def cached_by_data_version(func: Callable[..., T]) -> Callable[..., T]:
     """Cache a store function per (store, data version, arguments): a write makes new results
-    visible at once, and repeated views of unchanged data cost at most one tiny version lookup
-    (the store reuses the version it read for a moment; see `Store.data_version`)."""
+    visible at once, and repeated views of unchanged data cost no query at all (the version is
+    held in memory; see `Store.data_version`)."""
 
     @lru_cache(maxsize=512)
     def run(store: Store, _version: int, args: tuple[Any, ...]) -> T:
@@ -36,9 +36,13 @@ def cached_by_data_version(func: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def register(memo: Any) -> None:
+    """Have `clear` also empty another cache (anything with a `cache_clear` method)."""
+    _CACHES.append(memo)
+
+
 def clear() -> None:
-    """Forget every cached result and the data versions read (the benchmark uses this to time
-    real work, including the version lookup a page run starts with)."""
+    """Forget every cached result (the benchmark uses this to time real work)."""
     for cache in _CACHES:
         cache.cache_clear()
     forget_data_versions()

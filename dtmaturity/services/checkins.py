@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+import duckdb
 
 from dtmaturity.domain import plan
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz
 from dtmaturity.services.context import Context
+from dtmaturity.store import StoreError, queries
 from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans as plan_queries
-from dtmaturity.store import queries
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,10 +113,16 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
         return updated
 
-    updated = ctx.write(
-        work,
-        "checkin.save",
-        "/".join(key),
-        lambda existed: {"updated": existed, "framework_version": framework.version_key},
-    )
+    try:
+        updated = ctx.write(
+            work,
+            "checkin.save",
+            "/".join(key),
+            lambda existed: {"updated": existed, "framework_version": framework.version_key},
+        )
+    except (StoreError, duckdb.Error) as exc:
+        # Rolled back as a whole. The log names the kind of failure only: DuckDB's own message
+        # may spell the key, which holds the respondent's e-mail.
+        log.warning("A check-in save failed and was rolled back (%s).", type(exc).__name__)
+        return SaveResult(errors=[FieldError("save", "save_failed")])
     return SaveResult(updated=updated)

@@ -83,9 +83,10 @@ def _signed(value: object) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):+.2f}"
 
 
-def _mean_or_hidden(ctx: Context, mean: object, hidden: object) -> str:
+def _mean_or_hidden(ctx: Context, mean: object, hidden: object, reason: object = None) -> str:
+    """The mean, or why it is hidden, in words."""
     if not pd.isna(hidden) and bool(hidden):
-        return t(ctx.lang, "col_hidden_mark")
+        return t(ctx.lang, privacy.reason_key(reason))
     return _number(mean)
 
 
@@ -126,8 +127,10 @@ def _roles_section(ctx: Context, unit_id: str, period: str) -> Section:
     title = t(ctx.lang, "report_roles", period=period)
     section = Section(title)
     frame = analytics.role_distribution(ctx, unit_id, period)
-    if analytics.roles_hidden(ctx, unit_id, period):
-        section.paragraphs.append(t(ctx.lang, "report_roles_hidden", period=period))
+    why = analytics.roles_hidden_reason(ctx, unit_id, period)
+    if why:
+        key = "report_roles_hidden_protect" if why == privacy.PROTECT else "report_roles_hidden"
+        section.paragraphs.append(t(ctx.lang, key, period=period))
     elif frame.empty:
         section.paragraphs.append(t(ctx.lang, "roles_empty"))
     else:
@@ -163,8 +166,12 @@ def _changes_section(ctx: Context, unit_id: str, period: str) -> Section:
                     item.name[ctx.lang],
                     ""
                     if before is None
-                    else _mean_or_hidden(ctx, before["mean"], before["hidden"]),
-                    "" if now is None else _mean_or_hidden(ctx, now["mean"], now["hidden"]),
+                    else _mean_or_hidden(
+                        ctx, before["mean"], before["hidden"], before.get("reason")
+                    ),
+                    ""
+                    if now is None
+                    else _mean_or_hidden(ctx, now["mean"], now["hidden"], now.get("reason")),
                     _signed(change),
                 ]
             )
@@ -184,7 +191,11 @@ def _targets_section(ctx: Context, unit_id: str, period: str) -> Section:
         frame = targets.gaps(ctx, unit_id, kind, period=period)
         frame = frame[frame["target_period"].notna()]
         for row in frame.itertuples(index=False):
-            target = t(ctx.lang, "col_hidden_mark") if row.target_hidden else _number(row.target)
+            target = (
+                t(ctx.lang, privacy.reason_key(row.target_reason))
+                if row.target_hidden
+                else _number(row.target)
+            )
             rows.append(
                 [row.item, _number(row.mean), target, str(row.target_period), _signed(row.gap)]
             )

@@ -36,3 +36,9 @@ def open_runtime(
     store = Store(db_path)
     register_framework(store, framework)
     return store, framework
+
+
+def warm(store: Store) -> None:
+    """Bring the data every dashboard reads into the database's memory (see `queries.warm`)."""
+    with store.reader() as cur:
+        queries.warm(cur)

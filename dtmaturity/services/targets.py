@@ -2,17 +2,16 @@
 scores), the gap between target and actual, and the units furthest from their targets.
 
 A unit's target for an item and target quarter is the mean of the latest target each leader in
-the unit's subtree set for it; `n` counts those targets. The privacy rules of privacy.py apply
+the unit's subtree set for it; `n` counts those targets. The privacy rule of privacy.py applies
 exactly as to scores: a target figure from fewer than k leaders is hidden (unless all are the
-viewer's own), with the same guard against differencing within a family.
+viewer's own), with the same complementary suppression over the whole tree.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dtmaturity.domain import privacy
-from dtmaturity.services import analytics, authz, units
+from dtmaturity.services import analytics, authz, fetching, suppression, units
 from dtmaturity.services.context import Context
 from dtmaturity.store import plans as sql
 
@@ -20,25 +19,19 @@ ALL_PERIODS = sql.ALL_PERIODS
 
 
 def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
-    k = privacy.thresholds().min_respondents
-    cells = analytics.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
-    return _with_target(_guard_family(cells, parent_id, k))
-
-
-def _guard_family(cells: pd.DataFrame, parent_id: str, k: int) -> pd.DataFrame:
-    """The children's rows of a family's target cells with a `hidden` column, by the same rule
-    as the scores (privacy.family_hidden, per target quarter and item). Target cells are few
-    (one family), so the plain-Python rule serves."""
-    frame = cells.copy()
-    frame["hidden"] = False
-    for _, group in frame.groupby(["period", "item_id"]):
-        rows = {
-            r: (int(n), int(o))
-            for r, n, o in zip(group["row_id"], group["n"], group["n_own"], strict=True)
-        }
-        hidden = privacy.family_hidden(rows, parent_id, k)
-        frame.loc[group.index, "hidden"] = group["row_id"].isin(hidden).to_numpy()
-    return frame[frame["row_id"] != parent_id].reset_index(drop=True)
+    """The children's rows of a family's target cells (each child with its subtree), with
+    `hidden` and `reason` from the privacy rule's decision over the whole tree."""
+    cells = fetching.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
+    decision = suppression.targets(ctx, as_of)
+    frame = cells[cells["row_id"] != parent_id].reset_index(drop=True)
+    frame["reason"] = [
+        suppression.reason(decision, period, item_id, (row_id, True))
+        for row_id, period, item_id in zip(
+            frame["row_id"], frame["period"], frame["item_id"], strict=True
+        )
+    ]
+    frame["hidden"] = frame["reason"].notna()
+    return _with_target(frame)
 
 
 def _with_target(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,15 +41,19 @@ def _with_target(frame: pd.DataFrame) -> pd.DataFrame:
 
 def node(ctx: Context, unit_id: str, as_of: str = ALL_PERIODS) -> pd.DataFrame:
     """The unit's targets rolled up over its subtree: period (the target quarter), item_id, n,
-    target, hidden. Decided within the unit's family, as its scores are."""
+    target, hidden, reason. Decided over the whole tree, as its scores are."""
     parent = units.parent_of(ctx, unit_id)
     if parent is not None:
         rows = _family(ctx, parent, as_of)
         return rows[rows["row_id"] == unit_id].drop(columns="row_id").reset_index(drop=True)
-    k = privacy.thresholds().min_respondents
-    cells = analytics.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
+    cells = fetching.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
     total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
-    total["hidden"] = ~((total["n"] >= k) | ((total["n"] > 0) & (total["n_own"] >= total["n"])))
+    decision = suppression.targets(ctx, as_of)
+    total["reason"] = [
+        suppression.reason(decision, period, item_id, (unit_id, True))
+        for period, item_id in zip(total["period"], total["item_id"], strict=True)
+    ]
+    total["hidden"] = total["reason"].notna()
     return _with_target(total)
 
 
@@ -74,10 +71,11 @@ def unit_targets(
     ctx: Context, unit_id: str, kind: str, *, as_of: str = ALL_PERIODS
 ) -> pd.DataFrame:
     """Every target quarter's target per item of `kind`: item_id, item, period, target, n,
-    hidden (hidden rows keep n but have no target)."""
+    hidden, reason (hidden rows keep n but have no target)."""
     frame = _named(ctx, node(ctx, unit_id, as_of), kind)
     frame = frame[frame["n"] > 0].sort_values(["order", "period"])
-    return frame[["item_id", "item", "period", "target", "n", "hidden"]].reset_index(drop=True)
+    columns = ["item_id", "item", "period", "target", "n", "hidden", "reason"]
+    return frame[columns].reset_index(drop=True)
 
 
 def _nearest(targets: pd.DataFrame, reference: str, keys: list[str]) -> pd.DataFrame:
@@ -92,22 +90,28 @@ def gaps(ctx: Context, unit_id: str, kind: str, *, period: str | None = None) ->
     """Per item of `kind`: the mean in `period` (default: the latest with answers), the target
     for the nearest target quarter at or after it, and the gap (target minus mean; none where
     either figure is hidden or missing). Columns: item_id, item, period, mean, n,
-    target_period, target, n_target, target_hidden, gap."""
+    target_period, target, n_target, target_hidden, gap, and why a hidden figure is hidden:
+    reason (the mean), target_reason (privacy.FEW or privacy.PROTECT)."""
     periods = analytics.latest_periods(ctx, unit_id)
     if period is None:
         period = periods[0] if periods else None
     columns = [
         "item_id", "item", "period", "mean", "n",
-        "target_period", "target", "n_target", "target_hidden", "gap",
+        "target_period", "target", "n_target", "target_hidden", "gap", "reason", "target_reason",
     ]  # fmt: skip
     if period is None:
         return pd.DataFrame(columns=columns)
     as_of = period if period in periods else ALL_PERIODS
     trend = analytics.item_trend(ctx, unit_id, kind)
-    actual = trend[trend["period"] == period][["item_id", "item", "mean", "n"]]
+    actual = trend[trend["period"] == period][["item_id", "item", "mean", "n", "reason"]]
     targets = _nearest(unit_targets(ctx, unit_id, kind, as_of=as_of), period, ["item_id"])
     targets = targets.rename(
-        columns={"period": "target_period", "n": "n_target", "hidden": "target_hidden"}
+        columns={
+            "period": "target_period",
+            "n": "n_target",
+            "hidden": "target_hidden",
+            "reason": "target_reason",
+        }
     ).drop(columns="item")
     frame = actual.merge(targets, on="item_id", how="outer")
     frame["item"] = [ctx.framework.item_name(i, ctx.lang) for i in frame["item_id"]]

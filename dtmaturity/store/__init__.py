@@ -5,6 +5,6 @@ Streamlit's script threads never share one. Writes run in one transaction each a
 version that dashboard caches are keyed on.
 """
 
-from dtmaturity.store.db import AuditEntry, Store, StoreError, default_db_path
+from dtmaturity.store.db import AuditEntry, Store, StoreError, WriteFailed, default_db_path
 
-__all__ = ["AuditEntry", "Store", "StoreError", "default_db_path"]
+__all__ = ["AuditEntry", "Store", "StoreError", "WriteFailed", "default_db_path"]

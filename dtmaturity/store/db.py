@@ -19,52 +19,39 @@ from dtmaturity.store import migrations
 T = TypeVar("T")
 DEFAULT_DB = Path("data") / "dtmaturity.duckdb"
 _CONFLICT_RETRIES = 8
-# How long a data version read from the database is reused. Writes through `Store.write` in
-# this process forget it at once (and DuckDB lets no other process write while we have the file
-# open), so this only bounds how long a version bumped some other way could go unseen.
-VERSION_MEMO_SECONDS = 1.0
 
 
-class _VersionMemo:
-    """The last data version read per database file, shared by every Store of this process on
-    that file, so that one page run (a dozen cached queries) costs one version lookup."""
+class _FileState:
+    """What every Store of this process on one database file shares: the lock that serialises
+    its writes and the count of writes committed (the data version).
+
+    DuckDB lets one process at a time open a file for writing, so every write to the file goes
+    through this process; serialising them here means two writers never conflict (DuckDB would
+    abort the later one), and the data version needs no shared row that every write updates.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._memo: dict[str, tuple[int, float]] = {}
-        self._writes: dict[str, int] = {}
+        # Re-entrant: a write started inside another write (same thread) must not deadlock.
+        self.write_lock = threading.RLock()
+        self._count_lock = threading.Lock()
+        self.version = 0
 
-    def get(self, key: str) -> tuple[int | None, int]:
-        """(version or None when unknown or stale, the write count to pass to `put`)."""
-        with self._lock:
-            memo = self._memo.get(key)
-            writes = self._writes.get(key, 0)
-        if memo is not None and time.monotonic() - memo[1] < VERSION_MEMO_SECONDS:
-            return memo[0], writes
-        return None, writes
-
-    def put(self, key: str, version: int, writes: int, read_at: float) -> None:
-        """Remember a version read at `read_at`, unless a write landed since `get`."""
-        with self._lock:
-            if self._writes.get(key, 0) == writes:
-                self._memo[key] = (version, read_at)
-
-    def written(self, key: str) -> None:
-        with self._lock:
-            self._writes[key] = self._writes.get(key, 0) + 1
-            self._memo.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._memo.clear()
+    def written(self) -> None:
+        with self._count_lock:
+            self.version += 1
 
 
-_versions = _VersionMemo()
+_files: dict[str, _FileState] = {}
+_files_lock = threading.Lock()
+
+
+def _file_state(key: str) -> _FileState:
+    with _files_lock:
+        return _files.setdefault(key, _FileState())
 
 
 def forget_data_versions() -> None:
-    """Read the data version from the database again on next use (benchmarks time it)."""
-    _versions.clear()
+    """Kept for the benchmarks: the data version is held in memory and costs no lookup."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +70,16 @@ class AuditEntry:
 
 class StoreError(RuntimeError):
     """The database could not be opened or written; the message says why."""
+
+
+class WriteFailed(StoreError):
+    """A write was refused and rolled back. The message names the write and the kind of
+    failure, never a stored value (keys hold e-mail addresses)."""
+
+    def __init__(self, action: str, kind: str) -> None:
+        super().__init__(f"The write {action!r} was rolled back ({kind}); nothing was saved.")
+        self.action = action
+        self.kind = kind
 
 
 def default_db_path() -> Path:
@@ -135,7 +132,7 @@ class Store:
         self._con.execute("SET GLOBAL disabled_optimizers = 'partial_aggregate_pushdown'")
         self._lock = threading.Lock()
         # In-memory databases are private to their connection; files are shared per process.
-        self._version_key = (
+        self._file = _file_state(
             f"memory:{id(self)}" if str(self.path) == ":memory:" else str(self.path.resolve())
         )
         if migrate:
@@ -146,12 +143,12 @@ class Store:
 
     def migrate(self, target: int | None = None) -> list[str]:
         """Bring the schema up to date (or up to `target`); returns the names applied."""
-        with self._lock:
+        with self._file.write_lock, self._lock:
             try:
                 applied = migrations.apply(self._con, target)
             except migrations.NewerSchemaError as exc:
                 raise StoreError(f"Database {self.path}: {exc}") from exc
-        _versions.written(self._version_key)  # a step may change data without a version bump
+        self._file.written()  # a step may change data
         return applied
 
     def schema_version(self) -> int:
@@ -175,53 +172,57 @@ class Store:
         audit: AuditEntry,
         prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
     ) -> T:
-        """Run `work(cursor)` in one transaction, record it in the audit log and bump the data
+        """Run `work(cursor)` in one transaction, record it in the audit log and advance the data
         version. Every write names its audit entry, so no write goes unrecorded.
 
-        A failure rolls everything back. A conflict with a concurrent writer (two sessions
-        submitting at once) is retried, so both writes land. `prepare(cursor)` runs on the same
-        cursor just before the transaction, outside it: reading a file into TEMP tables there
-        may fail and be tried another way without aborting the transaction.
+        A failure rolls everything back. Writes to one file are serialised within the process
+        (see `_FileState`): simultaneous check-ins queue for a few milliseconds each instead of
+        conflicting, and a large import runs once, with the check-ins that arrive meanwhile
+        saved right after it. A conflict with some other connection is still retried.
+        `prepare(cursor)` runs on the same cursor just before the transaction, outside it and
+        outside the write lock: reading a file into TEMP tables there may fail and be tried
+        another way without aborting the transaction, and holds up no other writer.
         """
         for attempt in range(_CONFLICT_RETRIES):
             with self.reader() as cur:
                 if prepare is not None:
                     prepare(cur)
-                cur.begin()
-                try:
-                    result = work(cur)
-                    _record(cur, audit, result)
-                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-                    cur.commit()
-                    _versions.written(self._version_key)
-                    return result
-                except duckdb.TransactionException as exc:
-                    _rollback(cur)
-                    if "conflict" not in str(exc).lower():  # a failed commit: the disk, say
+                with self._file.write_lock:
+                    cur.begin()
+                    try:
+                        result = work(cur)
+                        _record(cur, audit, result)
+                        cur.commit()
+                        self._file.written()
+                        return result
+                    except duckdb.TransactionException as exc:
+                        _rollback(cur)
+                        if "conflict" not in str(exc).lower():  # a failed commit: the disk, say
+                            raise StoreError(
+                                f"Could not write to the database {self.path}: {exc}"
+                            ) from None
+                        if attempt == _CONFLICT_RETRIES - 1:
+                            raise WriteFailed(audit.action, "conflict") from None
+                    except duckdb.ConstraintException:
+                        # DuckDB's message spells the key (a respondent's e-mail, say): it goes
+                        # neither into the error nor, through the exception chain, into a log.
+                        _rollback(cur)
+                        raise WriteFailed(audit.action, "constraint") from None
+                    except (duckdb.IOException, duckdb.FatalException) as exc:
+                        # A full disk or a lost file: nothing was stored; say so in plain words.
+                        _rollback(cur)
                         raise StoreError(
                             f"Could not write to the database {self.path}: {exc}"
-                        ) from exc
-                    if attempt == _CONFLICT_RETRIES - 1:
+                        ) from None
+                    except BaseException:
+                        _rollback(cur)
                         raise
-                except (duckdb.IOException, duckdb.FatalException) as exc:
-                    # A full disk or a lost file: nothing was stored; say so in plain words.
-                    _rollback(cur)
-                    raise StoreError(f"Could not write to the database {self.path}: {exc}") from exc
-                except BaseException:
-                    _rollback(cur)
-                    raise
             time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def data_version(self) -> int:
-        """A number that every committed write increases; caches key on it. Reused for up to
-        VERSION_MEMO_SECONDS, and read again at once after a write through `write`."""
-        version, writes = _versions.get(self._version_key)
-        if version is not None:
-            return version
-        read_at = time.monotonic()
-        with self.reader() as cur:
-            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        version = int(row[0]) if row else 0
-        _versions.put(self._version_key, version, writes, read_at)
-        return version
+        """A number that every committed write through this process increases; caches key on it
+        (with the Store, so a Store opened later on the file, after another process wrote to it,
+        never reuses older results). Held in memory, with no lookup and no shared row for every
+        write to update: only this process can write to the file while it has it open."""
+        return self._file.version

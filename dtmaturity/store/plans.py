@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from dtmaturity.store.dashboards import _FAMILY, Query, _compose
+from dtmaturity.store.querying import FAMILY, Query, compose
 
 Cursor = duckdb.DuckDBPyConnection
 ALL_PERIODS = "9999-Q4"  # as_of that includes every target ever set
@@ -50,8 +50,8 @@ def load_targets(cur: Cursor, key: tuple[str, str, str]) -> tuple[str | None, di
 
 # The latest target each leader set for a unit, item and target period (a later check-in's
 # target for the same quarter replaces an earlier one), counted per family row.
-TARGET_CELLS_SQL = _compose(
-    _FAMILY,
+TARGET_CELLS_SQL = compose(
+    FAMILY,
     """
 , latest AS (
     SELECT unit_id, respondent, item_id, target_period, arg_max(score, period) AS score

@@ -450,3 +450,10 @@ def insert_national_demo(
             used = {k: v for k, v in params.items() if f"${k}" in statement}
             cur.execute(statement, used)
     rebuild_rollup(cur, demo_only=True)
+
+
+def warm(cur: Cursor) -> None:
+    """Read the columns the dashboards read most (the units and the answer rollup), so the
+    first visitor finds them in DuckDB's buffer rather than in the file."""
+    cur.execute("SELECT count(*), count(parent_id) FROM unit").fetchall()
+    cur.execute("SELECT count(DISTINCT period), sum(n), sum(total) FROM answer_rollup").fetchall()

@@ -14,10 +14,19 @@ The database stays open in this process from then on, so a second app started on
 file is refused at once. Options are passed to `streamlit run` (e.g. --server.port 8501,
 --secrets.files PATH). Started as plain `streamlit run app.py`, the same checks run on each
 page instead, which then shows the reason and nothing else (never a traceback).
+
+It also imports what every page needs (Streamlit, pandas, Arrow, DuckDB, Altair and the app's
+own modules) before the server takes its first visitor, then hands over to `streamlit run
+app.py` in the same process. With plain `streamlit run app.py` the first visitor after a start
+waits for those imports (1-2 s on an idle machine, far more on a busy one). The rest of the
+warm-up (the database opened, its rollup read into memory) runs on the app's first run: a
+readiness probe on /_stcore/script-health-check triggers it before anyone visits (see
+`ui.warm_up`).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -73,6 +82,14 @@ def problems(args: list[str]) -> list[str]:
     return reasons
 
 
+def preload() -> None:
+    from dtmaturity.web import ui
+
+    for name in ui.PAGE_MODULES:
+        importlib.import_module(name)
+    import pyarrow.compute  # noqa: F401 (pandas' Arrow support, loaded lazily otherwise)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     found = problems(args)
@@ -81,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         for reason in found:
             print(f"- {reason}", file=sys.stderr)
         return 2
+    preload()
     from streamlit.web import cli as streamlit_cli
 
     sys.argv = ["streamlit", "run", str(APP), *args]

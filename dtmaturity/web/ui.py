@@ -3,6 +3,7 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from dtmaturity import charts
 from dtmaturity.domain import access, authn, i18n, privacy
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
-from dtmaturity.services import exports, people, units
+from dtmaturity.services import exports, people, runtime, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
@@ -31,6 +32,39 @@ def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
     """One database connection and one validated framework per server process (and per
     configured path, so a changed DTMATURITY_DB opens the right file)."""
     return open_runtime(db_path, framework_file)
+
+
+# What the pages import beyond this module; loaded at warm-up rather than by the first visitor.
+PAGE_MODULES = (
+    "dtmaturity.services.actions",
+    "dtmaturity.services.analytics",
+    "dtmaturity.services.checkins",
+    "dtmaturity.services.imports",
+    "dtmaturity.services.targets",
+    "dtmaturity.web.checkin_widgets",
+    "dtmaturity.web.plan_widgets",
+)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(db_path: str, framework_file: str) -> None:
+    """Once per server process: the pages' modules imported, the chart library's first
+    conversion and Arrow's first table made, and the data the dashboards read brought into
+    the database's memory, so that a visitor does not pay for them.
+
+    app.py calls this on its first run. With `server.scriptHealthCheckEnabled` (on in
+    .streamlit/config.toml), a deployment's readiness probe on `/_stcore/script-health-check`
+    makes that first run happen before anyone visits (see the README's deployment notes).
+    """
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]})
+    pa.Table.from_pandas(frame)
+    charts.readable_spec(alt.Chart(frame).mark_line().encode(x="x", y="y"))
+    store, _ = _runtime(db_path, framework_file)
+    runtime.warm(store)
 
 
 def lang() -> str:
@@ -54,6 +88,7 @@ def context() -> Context:
         _refuse("framework_broken", exc)
     except StoreError as exc:
         _refuse("database_broken", exc)
+    warm_up(str(default_db_path()), str(framework_path()))
     try:
         privacy.thresholds()
     except privacy.PrivacySettingError as exc:
@@ -248,20 +283,38 @@ def chart_with_table(
 ) -> None:
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
-    chart = charts.readable(chart)
-    st.altair_chart(chart, width="stretch", height="content", alt=summary)
+    st.vega_lite_chart(charts.readable_spec(chart), width="stretch", height="content", alt=summary)
     st.caption(summary)
     shown = table_for_people(table, columns)
-    with st.expander(t("show_table")):
-        st.dataframe(shown, hide_index=True, width="stretch")
+    table_behind_expander(shown, name=name)
     downloads(shown, name=name, chart=chart)
+
+
+def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
+    """A table one click away. It is drawn only once opened: a closed expander holds no data
+    grid, so a page with many charts sends and draws far less (opening it reruns only this
+    fragment, not the page)."""
+    _lazy_table(t("show_table"), table, f"table:{exports.file_stem(name)}")
+
+
+@st.fragment
+def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
+    with st.expander(label, key=key, on_change="rerun") as box:
+        if box.open:
+            st.dataframe(table, hide_index=True, width="stretch")
 
 
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The chosen columns under their UI names; a hidden figure says why it is empty."""
     columns = dict(columns)
     if "hidden" in table.columns:
-        table = table.assign(hidden=[t("too_few") if h else "" for h in table["hidden"]])
+        reasons = table["reason"] if "reason" in table.columns else [None] * len(table)
+        table = table.assign(
+            hidden=[
+                t(privacy.reason_key(why)) if bool(h) else ""
+                for h, why in zip(table["hidden"].fillna(False), reasons, strict=True)
+            ]
+        )
         columns["hidden"] = t("chart_hidden")
     return table[list(columns)].rename(columns=columns).reset_index(drop=True)
 
@@ -276,8 +329,13 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
     ]
     if chart is not None:
         buttons += [
-            ("download_png", lambda: exports.chart_png(chart), "png", "image/png"),
-            ("download_svg", lambda: exports.chart_svg(chart), "svg", "image/svg+xml"),
+            ("download_png", lambda: exports.chart_png(charts.readable(chart)), "png", "image/png"),
+            (
+                "download_svg",
+                lambda: exports.chart_svg(charts.readable(chart)),
+                "svg",
+                "image/svg+xml",
+            ),
         ]
     for column, (label, make, suffix, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
         with column:

@@ -54,18 +54,18 @@ def test_competency_profile_has_latest_and_previous_period(demo_ctx):
 
 
 def test_role_distribution_counts_picks_and_checkins(demo_ctx):
-    period = analytics.latest_periods(demo_ctx, "demo-bruker-01")[0]
-    frame = analytics.role_distribution(demo_ctx, "demo-bruker-01", period)
+    period = analytics.latest_periods(demo_ctx, "demo-bruker-02")[0]
+    frame = analytics.role_distribution(demo_ctx, "demo-bruker-02", period)
     with demo_ctx.store.reader() as cur:
         expected = dict(
             cur.execute(
                 "SELECT kind || ':' || role_id, count(*) FROM role_pick "
-                "WHERE unit_id = 'demo-bruker-01' AND period = ? GROUP BY ALL",
+                "WHERE unit_id = 'demo-bruker-02' AND period = ? GROUP BY ALL",
                 [period],
             ).fetchall()
         )
         n = cur.execute(
-            "SELECT count(*) FROM checkin WHERE unit_id = 'demo-bruker-01' AND period = ?",
+            "SELECT count(*) FROM checkin WHERE unit_id = 'demo-bruker-02' AND period = ?",
             [period],
         ).fetchone()[0]
     assert (

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from apphelpers import open_app, texts
 from orgbuilder import PERIOD, add_checkins, add_units
+from privacyattack import disclosed
 
 from dtmaturity.domain import privacy
 from dtmaturity.services import analytics
@@ -117,7 +118,7 @@ def test_reflections_need_their_own_larger_group(ctx, monkeypatch):
     add_checkins(ctx, "r", 4, reflection="Vi må dele mer data.")
     view = analytics.reflection_view(ctx, "r")
     assert view.rows.empty
-    assert view.hidden.to_dict("records") == [{"period": PERIOD, "matching": 4}]
+    assert view.hidden.to_dict("records") == [{"period": PERIOD, "matching": 4, "reason": "few"}]
     monkeypatch.setenv("DTMATURITY_MIN_REFLECTIONS", "4")
     assert len(analytics.reflection_view(ctx, "r").rows) == 4
     monkeypatch.delenv("DTMATURITY_MIN_REFLECTIONS")
@@ -163,38 +164,45 @@ def answers_below(ctx, unit_id: str, *, only_here: bool = False) -> tuple[int, i
         ).fetchone()
 
 
-def test_the_dashboards_hide_exactly_what_the_rules_hide_on_random_organisations(ctx):
-    """The rules run inside DuckDB; here they are checked against privacy.py's plain-Python
-    statement of them, fed with counts taken straight from the answers."""
+def test_the_dashboards_hide_exactly_what_the_rule_hides_on_random_organisations(ctx):
+    """The counts are aggregated in DuckDB and the rule applied by the services; here every page's
+    cells are checked against privacy.py's plain-Python rule fed with counts taken straight
+    from the answers, and an attacker who sees all of them finds no small group."""
     k = privacy.thresholds().min_respondents
     rng = random.Random(4)
-    by_differencing = own_only = 0
+    reasons: set[str] = set()
+    own_only = 0
     for tree in range(8):
         units = random_org(ctx, rng, f"r{tree}")
         parents = dict(units)
-        expected: dict[str, bool] = {}
-        for parent in {p for p in parents.values() if p}:
-            rows = {u: answers_below(ctx, u) for u, p in units if p == parent}
-            rows[parent] = answers_below(ctx, parent, only_here=True)
-            hidden = privacy.family_hidden(rows, parent, k)
-            for unit in rows.keys() - {parent}:
-                expected[unit] = unit in hidden
-                by_differencing += unit in hidden and privacy.visible(*rows[unit], k)
-        root = units[0][0]
-        expected[root] = not privacy.visible(*answers_below(ctx, root), k)
+        groups = {u: answers_below(ctx, u, only_here=True) for u, _ in units}
+        groups = {u: c for u, c in groups.items() if c[0] > 0}
+        expected = privacy.suppress(parents, groups, k)
+        reasons |= set(expected.values())
+        seen: dict[tuple[str, bool], str | None] = {}
         for unit, _ in units:
-            n, _ = answers_below(ctx, unit)
             trend = analytics.item_trend(ctx, unit, "theme")
             user = trend[trend["item_id"] == "user"]
+            n, mine = answers_below(ctx, unit)
             if n == 0:
                 assert user.empty
                 continue
-            assert (bool(user["hidden"].iloc[0]), int(user["n"].iloc[0])) == (expected[unit], n)
-            assert pd.isna(user["mean"].iloc[0]) == expected[unit]
-            own_only += n < k and not expected[unit]
+            assert int(user["n"].iloc[0]) == n
+            assert pd.isna(user["mean"].iloc[0]) == bool(user["hidden"].iloc[0])
+            seen[(unit, True)] = user["reason"].iloc[0] if user["hidden"].iloc[0] else None
+            own_only += n < k and not user["hidden"].iloc[0]
         for parent in {p for p in parents.values() if p}:
             cells = analytics.heatmap(ctx, parent, PERIOD, "theme")
             for row in cells[cells["item_id"] == "user"].itertuples():
-                assert row.hidden == expected[row.row_id], (parent, row.row_id)
-    # Every rule was put to work: the size rule, differencing, and "only your own answers".
-    assert by_differencing > 0 and own_only > 0
+                cell = (row.row_id, row.is_total or row.row_id != parent)
+                why = row.reason if row.hidden else None
+                assert seen.setdefault(cell, why) == why, (parent, cell)  # pages agree
+        for unit, _ in units:
+            leaf = unit not in parents.values()
+            for below in (True, False) if not leaf else (True,):
+                cell = (unit, below)
+                if cell in seen:
+                    assert seen[cell] == expected.get(cell), cell
+        assert disclosed(parents, groups, expected, k) == []
+    # Every rule was put to work: too few, complements, and "only your own answers".
+    assert reasons == {privacy.FEW, privacy.PROTECT} and own_only > 0

@@ -80,7 +80,7 @@ def test_the_report_hides_figures_from_fewer_than_k_answers(ctx):
     built = report.build(ctx, "tiny", PERIOD, lang="en")
     assert [f for s in built.sections for f in s.figures if "over time" in f.title] == []
     changes = next(s for s in built.sections if s.heading.startswith("Changes"))
-    assert all(row[2] == "hidden" for row in changes.tables[0].rows)
+    assert all(row[2] == "too few answers to show" for row in changes.tables[0].rows)
 
 
 def test_cli_writes_a_report_whose_format_follows_the_extension(ctx, tmp_path, capsys):

@@ -5,7 +5,7 @@ import threading
 import duckdb
 import pytest
 
-from dtmaturity.store import AuditEntry, Store, queries
+from dtmaturity.store import AuditEntry, Store, WriteFailed, queries
 from dtmaturity.store.migrations import LATEST
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -88,7 +88,7 @@ def test_a_write_that_fails_halfway_leaves_the_database_as_it_was(tmp_path):
     save(store, [("user", 2, 5, "første"), ("data", 3, 5, None)])
     version = store.data_version()
     # The second answer breaks a NOT NULL constraint after the old answers were deleted.
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(WriteFailed, match="constraint"):
         save(store, [("user", 5, 5, "ny"), (None, 1, 5, None)])
     assert store.data_version() == version
     store.close()

@@ -1,0 +1,160 @@
+"""Each differencing attack from issue 10, tried through the services as a manager or coordinator
+would through the pages: none recovers an individual."""
+
+from __future__ import annotations
+
+import pandas as pd
+from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
+from privacyattack import disclosed
+
+from dtmaturity.domain import privacy
+from dtmaturity.services import analytics, imports, targets
+from dtmaturity.store import people as people_sql
+from dtmaturity.store import plans
+
+
+def user_cell(frame: pd.DataFrame, row_id: str, *, total: bool = False) -> pd.Series:
+    rows = frame[(frame["row_id"] == row_id) & (frame["item_id"] == "user")]
+    return rows[rows["is_total"] == total].iloc[0]
+
+
+def shown_cells(ctx, parents: dict, groups: dict) -> dict:
+    """Every cell of the 'user' item as the pages show it: the unit page of every unit and the
+    overview of every parent. Returns the hidden cells (unit, below) -> reason."""
+    hidden = {}
+    for unit in parents:
+        trend = analytics.item_trend(ctx, unit, "theme")
+        row = trend[(trend["item_id"] == "user") & (trend["period"] == PERIOD)]
+        if not row.empty and row["hidden"].iloc[0]:
+            hidden[(unit, True)] = row["reason"].iloc[0]
+            if unit not in parents.values():
+                hidden[(unit, False)] = row["reason"].iloc[0]
+    for parent in set(parents.values()) - {None}:
+        cells = analytics.heatmap(ctx, parent, PERIOD, "theme")
+        for row in cells[cells["item_id"] == "user"].itertuples():
+            if row.hidden:
+                hidden[(row.row_id, bool(row.is_total or row.row_id != parent))] = row.reason
+        # No page shows the scores of a parent's own leaders on their own.
+        hidden.setdefault((parent, False), "not on any page")
+    return hidden
+
+
+def test_two_levels_of_the_tree_do_not_give_a_lone_leader_away(ctx):
+    # R has P (sections A and C, five leaders each) and Q (one leader). Hiding only Q and, as
+    # its complement, P leaves P = A + C on P's own overview, so R - A - C would be Q.
+    parents = {"r": None, "p": "r", "q": "r", "a": "p", "c": "p"}
+    add_units(ctx, list(parents.items()))
+    add_checkins(ctx, "a", 5, score=4)
+    add_checkins(ctx, "c", 5, score=2)
+    add_checkins(ctx, "q", 1, score=5)
+    root = analytics.heatmap(ctx, "r", PERIOD, "theme")
+    below_p = analytics.heatmap(ctx, "p", PERIOD, "theme")
+    assert user_cell(root, "q")["reason"] == privacy.FEW
+    shown = [
+        not user_cell(root, "r", total=True)["hidden"],
+        not user_cell(below_p, "a")["hidden"],
+        not user_cell(below_p, "c")["hidden"],
+    ]
+    assert not all(shown)  # R, A and C are never all shown: R - A - C would be Q
+    groups = {"a": (5, 0), "c": (5, 0), "q": (1, 0)}
+    assert disclosed(parents, groups, shown_cells(ctx, parents, groups)) == []
+
+
+def test_a_division_is_not_hidden_for_its_parents_small_own_group_when_that_protects_nothing(ctx):
+    # P's own leaders are 2; its division D (17 leaders in three sections) is the sum of the
+    # sections, so hiding D alone would protect nothing. Its biggest sibling stays shown.
+    parents = {"p": None, "d": "p", "s1": "d", "s2": "d", "s3": "d", "x": "p"}
+    add_units(ctx, list(parents.items()))
+    add_checkins(ctx, "p", 2, score=1)
+    add_checkins(ctx, "s1", 5)
+    add_checkins(ctx, "s2", 6)
+    add_checkins(ctx, "s3", 6)
+    add_checkins(ctx, "x", 30)
+    cells = analytics.heatmap(ctx, "p", PERIOD, "theme")
+    assert not user_cell(cells, "x")["hidden"]
+    assert not user_cell(cells, "p", total=True)["hidden"]
+    assert user_cell(cells, "d")["reason"] == privacy.PROTECT
+    groups = {"p": (2, 0), "s1": (5, 0), "s2": (6, 0), "s3": (6, 0), "x": (30, 0)}
+    assert disclosed(parents, groups, shown_cells(ctx, parents, groups)) == []
+
+
+def test_role_picks_with_and_without_units_below_do_not_give_a_child_units_lone_leader(ctx):
+    add_units(ctx, [("p", None), ("c", "p")])
+    add_checkins(ctx, "p", 3, roles=(("most", "visionary"),))
+    add_checkins(ctx, "c", 1, roles=(("most", "coach"),))  # the lone leader below
+    with_below = analytics.role_distribution(ctx, "p", PERIOD, include_below=True)
+    without = analytics.role_distribution(ctx, "p", PERIOD, include_below=False)
+    assert with_below.empty or without.empty  # never both: their difference is the lone leader
+    hidden = [
+        analytics.roles_hidden_reason(ctx, "p", PERIOD, include_below=below)
+        for below in (True, False)
+    ]
+    assert privacy.PROTECT in hidden
+    assert analytics.roles_hidden_reason(ctx, "c", PERIOD) == privacy.FEW
+
+
+def test_reflections_of_a_parent_minus_a_child_do_not_leave_one_persons_text(ctx):
+    add_units(ctx, [("p", None), ("c", "p")])
+    add_checkins(ctx, "p", 1, reflection="Sjefen alene skrev dette.")
+    add_checkins(ctx, "c", 5, reflection="Vi deler data.")
+    parent = analytics.reflection_view(ctx, "p")
+    child = analytics.reflection_view(ctx, "c")
+    assert parent.rows.empty or child.rows.empty
+    assert set(parent.hidden["reason"]) | set(child.hidden["reason"]) == {privacy.PROTECT}
+
+
+def test_imported_respondents_count_towards_k_only_when_registered_leaders(ctx, tmp_path):
+    add_units(ctx, [("x", None)])
+    add_checkins(ctx, "x", 1, score=1, respondents=["alone@etat.example"])
+    assert analytics.item_trend(ctx, "x", "theme")["reason"].eq(privacy.FEW).all()
+    # A coordinator imports two made-up respondents to lift the group over k.
+    path = tmp_path / "fake.csv"
+    path.write_text(
+        "unit_id,period,respondent,item_id,score\n"
+        f"x,{PERIOD},fake1@etat.example,user,5\n"
+        f"x,{PERIOD},fake2@etat.example,user,5\n",
+        encoding="utf-8",
+    )
+    assert imports.run(ctx, path).written
+    trend = analytics.item_trend(ctx, "x", "theme")
+    user = trend[trend["item_id"] == "user"].iloc[0]
+    assert user["n"] == 3 and user["hidden"] and pd.isna(user["mean"])
+    # Registered as leaders of the unit (in the people registry, audited), they count.
+    ctx.store.write(
+        lambda cur: [
+            people_sql.add_grant(cur, p, "leader", "x")
+            for p in ("fake1@etat.example", "fake2@etat.example")
+        ],
+        audit=TEST_AUDIT,
+    )
+    user = analytics.item_trend(ctx, "x", "theme").query("item_id == 'user'").iloc[0]
+    assert not user["hidden"] and user["mean"] == (1 + 5 + 5) / 3
+
+
+def test_a_search_does_not_probe_what_a_hidden_group_wrote(ctx):
+    add_units(ctx, [("r", None)])
+    add_checkins(ctx, "r", 1, reflection="Jeg vurderer å slutte.")
+    add_checkins(ctx, "r", 2, reflection="Vi deler data.", respondents=["x@e", "y@e"])
+    probes = [analytics.reflection_view(ctx, "r", search=word) for word in ("", "slutte", "zzz")]
+    assert all(view.rows.empty for view in probes)
+    assert [view.hidden.to_dict("records") for view in probes] == [
+        [{"period": PERIOD, "matching": 3, "reason": privacy.FEW}]
+    ] * 3
+
+
+def test_targets_are_hidden_by_the_same_rule_as_scores(ctx):
+    add_units(ctx, [("p", None), ("a", "p"), ("b", "p")])
+    people = {"a": add_checkins(ctx, "a", 5), "b": add_checkins(ctx, "b", 1)}
+
+    def set_targets(cur) -> None:
+        for unit, respondents in people.items():
+            for person in respondents:
+                plans.save_targets(cur, (unit, PERIOD, person), "2027-Q2", [("user", 4, 5)])
+
+    ctx.store.write(set_targets, audit=TEST_AUDIT)
+    reasons = {
+        unit: targets.unit_targets(ctx, unit, "theme")["reason"].iloc[0] for unit in ("a", "b")
+    }
+    assert reasons == {"a": privacy.PROTECT, "b": privacy.FEW}
+    whole = targets.unit_targets(ctx, "p", "theme").iloc[0]
+    assert not whole["hidden"] and whole["target"] == 4.0 and whole["n"] == 6

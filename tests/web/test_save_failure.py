@@ -1,0 +1,26 @@
+"""A save the database refuses says so in words on the check-in page and keeps what was typed."""
+
+from __future__ import annotations
+
+import duckdb
+from apphelpers import open_app, texts
+
+
+def test_a_failed_save_says_so_and_keeps_what_was_typed(db_path, framework):
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    at.switch_page("pages/checkin.py").run()
+    for item in framework.items:
+        at.radio(key=f"score:{item.id}").set_value(4)
+    at.text_area(key="comment:user").input("Vi har fått ny brukerinnsikt.")
+    # The database breaks while the leader types (the app's own connection stays open).
+    con = duckdb.connect(str(db_path))
+    con.execute("ALTER TABLE reflection RENAME TO reflection_gone")
+    con.close()
+    at.button(key="submit").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "Egenvurderingen ble ikke lagret: databasen avviste lagringen." in page
+    assert "er lagret" not in page
+    assert at.text_area(key="comment:user").value == "Vi har fått ny brukerinnsikt."
+    assert at.radio(key="score:user").value == 4
