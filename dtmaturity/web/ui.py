@@ -294,7 +294,7 @@ def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
     """A table one click away. It is drawn only once opened: a closed expander holds no data
     grid, so a page with many charts sends and draws far less (opening it reruns only this
     fragment, not the page)."""
-    _lazy_table(t("show_table"), table, f"table:{exports.file_stem(name)}")
+    _lazy_table(t("show_table"), table, f"table:{name}")  # the whole name: stems are cut at 80
 
 
 @st.fragment
