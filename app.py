@@ -15,6 +15,7 @@ PAGES = [
     ("unit", "page_unit", ":material/show_chart:"),
     ("overview", "page_overview", ":material/grid_view:"),
     ("import", "page_import", ":material/upload_file:"),
+    ("rounds", "page_rounds", ":material/event_repeat:"),
     ("admin", "page_admin", ":material/admin_panel_settings:"),
     ("mydata", "page_mydata", ":material/badge:"),
     ("about", "page_about", ":material/info:"),

@@ -1,5 +1,5 @@
 """Command-line interface: `dtmaturity demo | export | migrate | import | imports | actions |
-report` (also `python -m dtmaturity`)."""
+report | rounds` (also `python -m dtmaturity`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,18 @@ from pathlib import Path
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import FrameworkError
 from dtmaturity.domain.i18n import t
-from dtmaturity.services import actions, demo, exports, import_actions, imports, people, report
+from dtmaturity.services import (
+    actions,
+    demo,
+    exports,
+    import_actions,
+    imports,
+    people,
+    report,
+    roundjobs,
+    rounds,
+    scheduler,
+)
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
@@ -139,7 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     which = report_cmd.add_mutually_exclusive_group(required=True)
     which.add_argument("--unit", help="the unit's id")
     which.add_argument("--all", action="store_true", help="one report per unit into --output DIR")
-    report_cmd.add_argument("--period", required=True, help="the quarter, e.g. 2026-Q3")
+    report_cmd.add_argument(
+        "--period",
+        default=None,
+        help="the quarter, e.g. 2026-Q3 (default: the latest finished one: the latest closed "
+        "round, or the latest quarter that has ended where no round covers the unit)",
+    )
     report_cmd.add_argument(
         "--output",
         "-o",
@@ -153,7 +169,70 @@ def _parser() -> argparse.ArgumentParser:
     report_cmd.add_argument(
         "--lang", choices=["nb", "en"], default="nb", help="language of the report (default: nb)"
     )
+    rounds_cmd = commands.add_parser(
+        "rounds",
+        help="quarterly rounds: open, list, send invitations and reminders, close",
+        description="Works while the app is serving the same database: the command then hands "
+        "the job to the running server (through the spool folder beside the database) and "
+        "prints what it did.",
+    )
+    rounds_sub = rounds_cmd.add_subparsers(dest="rounds_command", required=True)
+    open_cmd = rounds_sub.add_parser(
+        "open", help="open a round and send the invitations (planned if --opens is later)"
+    )
+    open_cmd.add_argument("--period", required=True, help="the quarter, e.g. 2026-Q4")
+    open_cmd.add_argument("--deadline", required=True, help="the last day, e.g. 2026-12-15")
+    open_cmd.add_argument("--unit", default=None, help="the subtree (default: the top unit)")
+    open_cmd.add_argument("--opens", default=None, help="the opening day (default: today)")
+    rounds_sub.add_parser("list", help="every round: state, dates, how many have answered")
+    remind_cmd = rounds_sub.add_parser(
+        "remind", help="send the invitations and reminders that are due (for cron)"
+    )
+    remind_cmd.add_argument(
+        "--dry-run", action="store_true", help="print who would get what, send nothing"
+    )
+    for name, text in (("close", "close a round"), ("reopen", "open a closed round again")):
+        change = rounds_sub.add_parser(name, help=text)
+        change.add_argument("--period", required=True, help="the quarter, e.g. 2026-Q4")
+        change.add_argument("--unit", default=None, help="the round's unit (when not unique)")
+    for sub in rounds_sub.choices.values():
+        sub.add_argument(
+            "--wait",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="when the app holds the database: how long to wait for it (default 60)",
+        )
     return parser
+
+
+def _rounds(db: Path | None, args: argparse.Namespace) -> int:
+    """Run a rounds job here, or, when the running app holds the database file, hand it to the
+    app's background thread and print what it did."""
+    job = {"command": args.rounds_command}
+    for name in ("period", "deadline", "unit", "opens", "dry_run"):
+        if getattr(args, name, None) is not None:
+            job[name] = getattr(args, name)
+    try:
+        ctx = _context(db)
+    except StoreError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        try:
+            outcome = scheduler.submit(db or default_db_path(), job, timeout=args.wait)
+        except scheduler.SpoolTimeout as timeout:
+            print(f"dtmaturity rounds: {timeout}", file=sys.stderr)
+            return 2
+    else:
+        try:
+            outcome = roundjobs.execute(ctx, job)
+        finally:
+            ctx.store.close()
+    for line in outcome.out:
+        print(line)
+    for line in outcome.err:
+        print(line, file=sys.stderr)
+    return outcome.exit
 
 
 def _context(db: Path | None) -> Context:
@@ -353,6 +432,12 @@ def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
 
 def _report(ctx: Context, args: argparse.Namespace) -> int:
     try:
+        if args.period is None:
+            args.period = rounds.latest_finished(ctx, args.unit)
+            if args.period is None:
+                print("dtmaturity report: no finished quarter with answers", file=sys.stderr)
+                return 1
+            print(f"quarter: {args.period} (the latest finished)", file=sys.stderr)
         if args.all:
             paths = report.write_all(
                 ctx,
@@ -377,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             return _migrate(args.db)
+        if args.command == "rounds":
+            return _rounds(args.db, args)
         ctx = _context(args.db)
         if args.command == "demo":
             if args.remove:

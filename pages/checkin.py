@@ -15,7 +15,12 @@ st.title(ui.t("page_checkin"))
 st.caption(ui.t("checkin_intro"))
 
 unit_id = ui.unit_picker(ctx, units.checkin_choices(ctx), key="ci_unit")
-period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(8)], key="ci_period")
+period_choices = [str(p) for p in recent_periods(8)]
+asked_period = st.query_params.get("period")  # the link in a round's e-mail names the quarter
+if asked_period in period_choices and st.session_state.get("ci_period:asked") != asked_period:
+    st.session_state["ci_period"] = asked_period
+    st.session_state["ci_period:asked"] = asked_period
+period = st.selectbox(ui.t("period"), period_choices, key="ci_period")
 
 form = checkins.load_form(ctx, unit_id, period)
 if st.session_state.get("ci_loaded_for") != (unit_id, period):

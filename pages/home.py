@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dtmaturity.services import demo, stats
-from dtmaturity.web import ui
+from dtmaturity.web import round_widgets, ui
 
 ctx = ui.page()
 
@@ -21,6 +21,7 @@ def remove_demo() -> None:
 st.title(ui.t("app_title"))
 st.write(ui.t("home_intro"))
 ui.show_flash()
+round_widgets.due_links(ctx)  # what open rounds ask of this leader, linked
 
 counts = stats.counts(ctx)
 st.caption(ui.t("home_counts", **counts))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dtmaturity import charts
 from dtmaturity.services import analytics, targets, units
-from dtmaturity.web import ui
+from dtmaturity.web import round_widgets, ui
 
 ctx = ui.page()
 fw = ctx.framework
@@ -18,6 +18,7 @@ with controls[0]:
     node_id = ui.unit_picker(ctx, nodes, key="ov_node", label_key="overview_node")
 periods = analytics.overview_periods(ctx, node_id)  # refuses a node the person may not see
 node_name = units.name(ctx, node_id)
+round_widgets.progress_note(ctx, node_id, periods)  # a quarter in progress: participation only
 if not periods:
     st.info(ui.t("no_data"))
     st.stop()

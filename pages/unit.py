@@ -5,7 +5,7 @@ import streamlit as st
 from dtmaturity import charts
 from dtmaturity.domain import privacy
 from dtmaturity.services import actions, analytics, targets, units
-from dtmaturity.web import plan_widgets, ui
+from dtmaturity.web import plan_widgets, round_widgets, ui
 
 ctx = ui.page()
 fw = ctx.framework
@@ -15,6 +15,7 @@ st.caption(ui.t("unit_intro"))
 unit_id = ui.unit_picker(ctx, units.dashboard_choices(ctx), key="unit_id")
 periods = analytics.latest_periods(ctx, unit_id)  # refuses a unit the person may not see
 unit_name = units.name(ctx, unit_id)
+round_widgets.progress_note(ctx, unit_id, periods)  # a quarter in progress: participation only
 ui.privacy_and_rollup_note()
 if not periods:
     st.info(ui.t("no_data"))
@@ -82,10 +83,11 @@ st.header(ui.t("about_competencies"))
 chart_col, question_col = st.columns([3, 1])
 with chart_col:
     profile = analytics.competency_profile(ctx, unit_id)
+    shown = sorted(set(profile["period"]), reverse=True) or periods[:1]
     title = (
-        ui.t("profile_title", latest=periods[0], previous=periods[1])
-        if len(periods) > 1
-        else ui.t("profile_title_single", latest=periods[0])
+        ui.t("profile_title", latest=shown[0], previous=shown[1])
+        if len(shown) > 1
+        else ui.t("profile_title_single", latest=shown[0])
     )
     ui.chart_with_table(
         charts.profile(profile, lang=ctx.lang, title=title),

@@ -39,3 +39,17 @@ def texts(at: AppTest) -> str:
         parts += [str(el.value) for el in at.get(kind)]
     parts += [str(el.value) for el in at.error]
     return "\n".join(parts)
+
+
+def open_tables(at: AppTest) -> AppTest:
+    """Open every "show table" expander, as a person clicking each would, and rerun: the pages
+    draw a chart's table only once its expander is open (web/ui.py `table_behind_expander`)."""
+    keys = set()
+    for node in at.get("expander"):
+        element_id = getattr(node.proto, "id", "")  # "$$ID-<hash>-<user key>"
+        key = element_id.split("-", 2)[-1] if element_id.startswith("$$ID-") else ""
+        if key.startswith("table:"):
+            keys.add(key)
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

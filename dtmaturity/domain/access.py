@@ -102,6 +102,11 @@ def may_coordinate(grants: Iterable[Grant], unit_id: str, parents: Parents) -> b
     )
 
 
+def may_run_round(grants: Iterable[Grant], unit_id: str, parents: Parents) -> bool:
+    """Quarterly rounds (open, follow, close, remind): coordinators in their subtree, admins."""
+    return may_coordinate(grants, unit_id, parents)
+
+
 def may_coordinate_anything(grants: Iterable[Grant]) -> bool:
     return any(g.role in ("admin", "coordinator") for g in grants)
 
@@ -123,6 +128,7 @@ PAGES_BY_ROLE = {
     "overview": ("manager", "admin"),
     "import": ("coordinator", "admin"),
     "admin": ("coordinator", "admin"),
+    "rounds": ("coordinator", "admin"),
 }
 
 

@@ -16,7 +16,7 @@ from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, fetching, suppression, units
+from dtmaturity.services import authz, fetching, rounds, suppression, units
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
@@ -69,13 +69,16 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     overview and the unit page agree."""
     items = _named(ctx, kind)
     query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
-    return fetching.fetch(ctx, query)
+    # Released quarters only, and one's own answers (rounds.py, domain/release.py).
+    return rounds.released_or_own(ctx, unit_id, fetching.fetch(ctx, query))
 
 
 @authz.dashboard()
 def latest_periods(ctx: Context, unit_id: str) -> list[str]:
-    """Periods with answers in the unit's subtree, newest first."""
-    return fetching.fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    """Released periods with answers in the unit's subtree, newest first (the latest finished
+    quarter is the default everywhere; an open quarter's figures wait for its round to close)."""
+    periods = fetching.fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
+    return rounds.released_periods(ctx, unit_id, periods)
 
 
 @authz.overview()
@@ -86,11 +89,11 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
 
 @authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
-    """Each competency's mean in the latest period and the one before it (rows per period)."""
-    periods = latest_periods(ctx, unit_id)[:2]
-    items = _named(ctx, "competency")
-    hidden = _hidden(ctx, periods, items, [unit_id])
-    return fetching.fetch(ctx, dashboards.node_trend(unit_id, periods, items, hidden))
+    """Each competency's mean in the latest period and the one before it (rows per period):
+    released quarters, and a quarter in progress where the figures are one's own."""
+    trend = item_trend(ctx, unit_id, "competency")
+    periods = sorted(set(trend["period"]), reverse=True)[:2]
+    return trend[trend["period"].isin(periods)].reset_index(drop=True)
 
 
 @authz.dashboard()
@@ -101,7 +104,8 @@ def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     # fewer than k (see privacy.py).
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
     hidden = _hidden(ctx, None, [item], _lineage(ctx, unit_id))
-    return fetching.fetch(ctx, dashboards.compare(unit_id, item, hidden))
+    frame = fetching.fetch(ctx, dashboards.compare(unit_id, item, hidden))
+    return rounds.released_compare_rows(ctx, unit_id, frame)
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -132,6 +136,7 @@ def roles_hidden_reason(
 
 
 @authz.dashboard()
+@rounds.released_only("unit_id")
 def role_distribution(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -153,6 +158,7 @@ BALANCE_COLUMNS = ["role_id", "role", "most", "want", "more", "n", "status"]
 
 
 @authz.dashboard()
+@rounds.released_only("unit_id")
 def role_balance(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -191,6 +197,8 @@ def reflection_view(
         ctx,
         dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
+    # Released quarters only (rounds.py): an open quarter's texts wait for its round to close.
+    tally = tally[tally["period"].isin(latest_periods(ctx, unit_id))].copy()
     decision = suppression.checkins(ctx, periods, privacy.thresholds().min_reflections)
     tally["reason"] = [
         suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
@@ -236,6 +244,7 @@ def comparison_periods(period: str) -> tuple[str, str]:
 
 
 @authz.overview()
+@rounds.released_only()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
@@ -247,6 +256,7 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
 
 
 @authz.overview()
+@rounds.released_only()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
@@ -256,6 +266,7 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
+@rounds.released_only()
 def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
@@ -276,6 +287,7 @@ def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[p
 
 
 @authz.overview()
+@rounds.released_only()
 def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
     item_id, item, score, label, count, n, share, start, end (scores below the middle to the
@@ -295,6 +307,7 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
+@rounds.released_only()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""

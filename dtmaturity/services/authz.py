@@ -54,6 +54,19 @@ def require_coordinate(ctx: Context, unit_id: str | None = None) -> None:
         raise AccessDenied("access_coordinate", unit=unit_id or "")
 
 
+def require_rounds(ctx: Context, unit_id: str | None = None) -> None:
+    """Running quarterly rounds on a unit (or, without one, any at all): admins everywhere,
+    coordinators for their subtree."""
+    grants = ctx.actor.grants
+    allowed = (
+        access.may_coordinate_anything(grants)
+        if unit_id is None
+        else access.may_run_round(grants, unit_id, parents(ctx))
+    )
+    if not allowed:
+        raise AccessDenied("access_rounds", unit=unit_id or "")
+
+
 def require_admin(ctx: Context) -> None:
     if not access.is_admin(ctx.actor.grants):
         raise AccessDenied("access_admin")

@@ -11,7 +11,7 @@ import duckdb
 from dtmaturity.domain import plan
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz
+from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
 from dtmaturity.store import people as people_sql
@@ -92,6 +92,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     )
     if checkin.period in locked:
         errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
+    elif rounds.closed_for_checkin(ctx, checkin.unit_id, checkin.period):
+        errors.append(FieldError("period", "error_round_closed", {"value": checkin.period}))
     errors += plan.target_errors(
         ctx.framework, checkin.period, checkin.target_period, checkin.targets
     )

@@ -27,6 +27,7 @@ from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
+from dtmaturity.store import rounds as rounds_sql
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -410,6 +411,7 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     authz.require_self_or_admin(ctx, person_id)
     with ctx.store.reader() as cur:
         tables = sql.person_data(cur, person_id)
+        tables["mail_message"] = rounds_sql.person_mail(cur, person_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         payload = {
@@ -436,7 +438,10 @@ def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
     authz.require_admin(ctx)
     pseudonym = "erased-" + secrets.token_hex(8)
     return ctx.write(
-        lambda cur: sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
+        lambda cur: {
+            **sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
+            "mails_deleted": rounds_sql.erase_person_mail(cur, person_id),
+        },
         "person.erase",
         _hash(person_id),
         lambda counts: dict(counts),

@@ -26,7 +26,7 @@ from dtmaturity import charts
 from dtmaturity.domain import privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import actions, analytics, authz, exports, targets, units
+from dtmaturity.services import actions, analytics, authz, exports, rounds, targets, units
 from dtmaturity.services.context import Context
 
 FORMATS = ("pdf", "html")
@@ -266,6 +266,8 @@ def build(
         period = str(Period.parse(period))
     except ValueError as exc:
         raise ReportError(t(ctx.lang, "error_bad_period", value=period)) from exc
+    if not rounds.is_released(ctx, unit_id, period, today):
+        raise ReportError(t(ctx.lang, "report_not_released", period=period, unit=unit_id))
     name = index[unit_id].name
     sections = [
         _trend_section(ctx, unit_id, period, "theme", "report_trend_themes"),

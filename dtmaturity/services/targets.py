@@ -16,6 +16,7 @@ from dtmaturity.services.context import Context
 from dtmaturity.store import plans as sql
 
 ALL_PERIODS = sql.ALL_PERIODS
+NO_PERIOD = "0000-Q0"  # as_of before every quarter: no targets
 
 
 def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
@@ -71,7 +72,11 @@ def unit_targets(
     ctx: Context, unit_id: str, kind: str, *, as_of: str = ALL_PERIODS
 ) -> pd.DataFrame:
     """Every target quarter's target per item of `kind`: item_id, item, period, target, n,
-    hidden, reason (hidden rows keep n but have no target)."""
+    hidden, reason (hidden rows keep n but have no target). By default the targets set up to
+    the latest released quarter: targets set in an open round wait for it to close, like its
+    scores."""
+    if as_of == ALL_PERIODS:
+        as_of = (analytics.latest_periods(ctx, unit_id) or [NO_PERIOD])[0]
     frame = _named(ctx, node(ctx, unit_id, as_of), kind)
     frame = frame[frame["n"] > 0].sort_values(["order", "period"])
     columns = ["item_id", "item", "period", "target", "n", "hidden", "reason"]

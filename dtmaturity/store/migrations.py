@@ -383,9 +383,55 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "e-mail addresses in lower case wherever they name a person (respondents, people)",
         _casefold_emails(),
     ),
+    (
+        13,
+        "rounds per quarter and subtree, the e-mails sent for them, each person's language",
+        [
+            "CREATE SEQUENCE round_id_seq START 1",
+            # One round asks the leaders of a unit's subtree to check in for a quarter. Rounds
+            # of one quarter never overlap (the service refuses it), so each leader is asked
+            # once. lock_set: closing it set the period lock, which reopening takes away again.
+            """CREATE TABLE round (
+                round_id INTEGER PRIMARY KEY DEFAULT nextval('round_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                opens_on DATE NOT NULL,
+                deadline DATE NOT NULL,
+                state VARCHAR NOT NULL CHECK (state IN ('planned', 'open', 'closed')),
+                lock_set BOOLEAN NOT NULL DEFAULT false,
+                created_by VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                closed_by VARCHAR,
+                closed_at TIMESTAMP,
+                UNIQUE (unit_id, period)
+            )""",
+            "CREATE SEQUENCE mail_id_seq START 1",
+            # One row per message: a leader, a unit of the round, a kind. Never a second row
+            # for the same key, so a message is never sent twice; a failed one is retried in
+            # place (attempts, last_error). No content of answers is ever stored or sent.
+            """CREATE TABLE mail_message (
+                mail_id INTEGER PRIMARY KEY DEFAULT nextval('mail_id_seq'),
+                round_id INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                person_id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                email VARCHAR,
+                lang VARCHAR NOT NULL,
+                status VARCHAR NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error VARCHAR,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                sent_at TIMESTAMP,
+                UNIQUE (round_id, unit_id, person_id, kind)
+            )""",
+            # The language a person's e-mails are written in (nb when unset).
+            "ALTER TABLE person ADD COLUMN lang VARCHAR",
+        ],
+    ),
 ]
 
-LATEST = MIGRATIONS[-1][0]
+LATEST = max(version for version, _, _ in MIGRATIONS)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -418,10 +464,12 @@ def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str
             applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
         )"""
     )
-    done = current_version(con)
+    # Every listed step not recorded yet, in list order: steps are numbered by the branch that
+    # wrote them, so a file may hold a higher step (13) before a lower one (9) was merged.
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, statements in MIGRATIONS:
-        if version <= done or (target is not None and version > target):
+        if version in done or (target is not None and version > target):
             continue
         con.begin()
         try:

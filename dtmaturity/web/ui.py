@@ -3,6 +3,7 @@ small rendering helpers. Holds no SQL and no business rules."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -18,7 +19,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from dtmaturity import charts
 from dtmaturity.domain import access, authn, i18n, privacy
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
-from dtmaturity.services import exports, people, runtime, units
+from dtmaturity.services import exports, people, rounds, runtime, scheduler, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
@@ -30,8 +31,13 @@ LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widg
 @st.cache_resource(show_spinner=False)
 def _runtime(db_path: str, framework_file: str) -> tuple[Store, Framework]:
     """One database connection and one validated framework per server process (and per
-    configured path, so a changed DTMATURITY_DB opens the right file)."""
-    return open_runtime(db_path, framework_file)
+    configured path, so a changed DTMATURITY_DB opens the right file). The background thread
+    that sends reminders and runs the command line's jobs starts here, once per process."""
+    store, framework = open_runtime(db_path, framework_file)
+    # A wrong DTMATURITY_REMIND_EVERY starts no thread: context() stops every page with it.
+    with contextlib.suppress(ValueError):
+        scheduler.start(store, framework)
+    return store, framework
 
 
 # What the pages import beyond this module; loaded at warm-up rather than by the first visitor.
@@ -91,7 +97,8 @@ def context() -> Context:
     warm_up(str(default_db_path()), str(framework_path()))
     try:
         privacy.thresholds()
-    except privacy.PrivacySettingError as exc:
+        scheduler.interval()
+    except (privacy.PrivacySettingError, ValueError) as exc:
         _refuse("settings_broken", exc)
     try:
         auth = auth_settings()
@@ -201,6 +208,8 @@ def _leave_legacy_page_mode() -> None:
 
 def _remember_language() -> None:
     st.session_state[LANG_STORE] = st.session_state[LANG_KEY]
+    # The language one uses the app in is the language of one's e-mails (rounds).
+    rounds.set_my_language(context(), st.session_state[LANG_KEY])
 
 
 def language_picker() -> None:

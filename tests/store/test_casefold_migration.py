@@ -73,3 +73,15 @@ def test_case_variants_of_an_email_become_one_respondent_keeping_the_latest_chec
             ("per@etat.example", "manager"),
         ]
     store.close()
+
+
+def test_a_lower_step_merged_after_a_higher_one_is_still_applied(tmp_path):
+    """Steps are numbered per branch: a file migrated to a higher step (13) before this one was
+    merged must still get it, not skip it because 13 > 9."""
+    path = tmp_path / "db.duckdb"
+    Store(path).close()
+    store = Store(path, migrate=False)
+    with store.reader() as cur:
+        cur.execute("DELETE FROM schema_version WHERE version = ?", [BEFORE + 1])
+    assert [name.split(":")[0] for name in store.migrate()] == [str(BEFORE + 1)]
+    store.close()

@@ -3,7 +3,7 @@ smaller group."""
 
 from __future__ import annotations
 
-from apphelpers import open_app, texts
+from apphelpers import open_app, open_tables, texts
 from orgbuilder import PERIOD, add_checkins, add_units
 
 FEW = "for få svar til å vises"
@@ -23,6 +23,7 @@ def test_overview_and_unit_page_say_why_each_hidden_cell_is_hidden(db_path, ctx)
     at = open_app().switch_page("pages/overview.py").run()
     at.selectbox(key="ov_node").set_value("p").run()
     at.selectbox(key="ov_last").set_value(PERIOD).run()
+    open_tables(at)
     assert not at.exception
     tables = table_text(at)
     assert FEW in tables and PROTECT in tables
@@ -30,6 +31,7 @@ def test_overview_and_unit_page_say_why_each_hidden_cell_is_hidden(db_path, ctx)
 
     at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_id").set_value("b").run()
+    open_tables(at)
     assert not at.exception
     page = texts(at)
     assert "skjult for å verne en mindre gruppe mot å bli regnet ut (personvern)" in page  # roles

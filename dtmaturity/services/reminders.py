@@ -1,0 +1,329 @@
+"""Invitations and reminders by e-mail for open rounds (standard library smtplib and email).
+
+One run (`run`): for every open round the acting person runs, every registered leader of its
+units who has not checked in gets the message that is due (release.due_kind), at most once per
+leader, unit, round and kind. Each message is claimed in the database before it is sent and its
+outcome recorded after (status, attempts, error), each step audited; a failed message is
+retried by the next run. A message holds the unit, the quarter, the deadline and a link to the
+check-in, never an answer, a score or a comment.
+
+Runs in one process never overlap (a lock per database file). The running server starts a
+background thread (services/scheduler.py) that runs this on a schedule and on request.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from html import escape
+
+from dtmaturity.domain import mailconfig, release
+from dtmaturity.domain.i18n import t
+from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
+from dtmaturity.domain.release import Round
+from dtmaturity.services import authz, rounds
+from dtmaturity.services.context import Context
+from dtmaturity.store import rounds as sql
+
+__all__ = ["MailConfigError", "Planned", "RunReport", "run", "plan", "compose"]
+
+SMTP_TIMEOUT = 20  # seconds per connection attempt
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(ctx: Context) -> threading.Lock:
+    key = str(ctx.store.path)
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message that is due: to whom, for which unit of which round, which kind."""
+
+    round_id: int
+    period: str
+    deadline: date
+    unit_id: str
+    unit: str
+    person_id: str
+    email: str | None
+    lang: str
+    kind: str
+
+    def line(self, outcome: str) -> str:
+        to = self.email or f"{self.person_id} (no e-mail address)"
+        return f"{self.kind} to {to} for {self.unit_id} ({self.period}, {self.lang}): {outcome}"
+
+
+@dataclass
+class RunReport:
+    planned: list[Planned] = field(default_factory=list)
+    sent: list[Planned] = field(default_factory=list)
+    failed: list[tuple[Planned, str]] = field(default_factory=list)
+    dry_run: bool = False
+    mail_configured: bool = True
+
+    def lines(self) -> list[str]:
+        if self.dry_run:
+            out = [p.line("would be sent") for p in self.planned]
+            return out + [f"dry run: {len(self.planned)} messages would be sent, none was"]
+        out = [p.line("sent") for p in self.sent]
+        out += [p.line(f"FAILED ({error}); retried at the next run") for p, error in self.failed]
+        if not self.mail_configured and self.planned:
+            out.append(
+                f"mail is not configured ({mailconfig.SMTP_URL} is unset): "
+                f"{len(self.planned)} messages are due and were not sent"
+            )
+        out.append(f"{len(self.sent)} sent, {len(self.failed)} failed")
+        return out
+
+
+def _due(ctx: Context, r: Round, today: date, names: dict[str, str]) -> list[Planned]:
+    frame = rounds.expected(ctx, r)
+    with ctx.store.reader() as cur:
+        sent = sql.sent_kinds(cur, r.round_id)
+    found = []
+    for row in frame.itertuples(index=False):
+        if row.checked_in:
+            continue  # nothing to someone who has checked in
+        kind = release.due_kind(r, today, sent.get((row.unit_id, row.person_id), {}))
+        if kind is None:
+            continue
+        lang = row.lang if row.lang in rounds.BABEL_LOCALES else "nb"
+        found.append(
+            Planned(
+                r.round_id,
+                r.period,
+                r.deadline,
+                row.unit_id,
+                names.get(row.unit_id, row.unit_id),
+                row.person_id,
+                row.email,
+                lang,
+                kind,
+            )
+        )
+    return found
+
+
+def plan(ctx: Context, today: date | None = None) -> list[Planned]:
+    """The messages due now in the rounds the acting person runs (who would get what)."""
+    today = today or date.today()
+    names = rounds._names(ctx)
+    found: list[Planned] = []
+    for r in rounds.visible(ctx):
+        if release.state_on(r, today) == release.OPEN:
+            found += _due(ctx, r, today, names)
+    return found
+
+
+def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one message, in the recipient's language."""
+    lang = planned.lang
+    link = mailconfig.checkin_link(base_url, planned.unit_id, planned.period, lang)
+    params = {
+        "unit": planned.unit,
+        "period": planned.period,
+        "deadline": rounds.format_day(lang, planned.deadline),
+        "days": max(release.days_left(planned.deadline, today), 0),
+        "link": link,
+    }
+    kind = "invitation" if planned.kind == release.INVITATION else "reminder"
+    subject = t(lang, f"mail_{kind}_subject", **params)
+    intro = t(lang, f"mail_{kind}_intro", **params)
+    deadline = t(lang, "mail_deadline", **params)
+    action = t(lang, "mail_link_text", **params)
+    footer = t(lang, "mail_footer", **params)
+    text = f"{intro}\n\n{deadline}\n\n{action}:\n{link}\n\n-- \n{footer}\n"
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head><body>"
+        f"<p>{escape(intro)}</p><p><strong>{escape(deadline)}</strong></p>"
+        f'<p><a href="{escape(link, quote=True)}">{escape(action)}</a></p>'
+        f'<p style="color:#555">{escape(footer)}</p></body></html>'
+    )
+    return subject, text, html
+
+
+def compose(config: MailConfig, planned: Planned, today: date) -> EmailMessage:
+    """The e-mail: plain text with an HTML alternative, headers for a machine-sent message."""
+    subject, text, html = subject_and_bodies(planned, config.base_url, today)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = config.sender
+    message["To"] = planned.email or ""
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    message["X-Dtmaturity-Kind"] = planned.kind
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message["Content-Language"] = planned.lang  # after the content, which clears Content-*
+    return message
+
+
+def _connect(config: MailConfig) -> smtplib.SMTP:
+    if config.tls:
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+        )
+    else:
+        server = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+    if config.starttls:
+        server.starttls(context=ssl.create_default_context())
+    if config.user:
+        server.login(config.user, config.password or "")
+    return server
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a send failed, in words, without any personal data."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"the mail server refused the login ({exc.smtp_code})"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "the mail server refused the recipient"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the mail server answered {exc.smtp_code}"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the mail server refused the connection"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "the mail server did not answer in time"
+    if isinstance(exc, OSError | smtplib.SMTPException):
+        return f"could not reach the mail server ({type(exc).__name__})"
+    return type(exc).__name__
+
+
+def run(
+    ctx: Context,
+    *,
+    dry_run: bool = False,
+    today: date | None = None,
+    config: MailConfig | None | Callable[[], MailConfig | None] = mailconfig.from_env,
+) -> RunReport:
+    """Send what is due now (see the module docstring); with dry_run only say what would go.
+    Raises MailConfigError for a wrong mail setting (before anything is written)."""
+    authz.require_rounds(ctx)
+    today = today or date.today()
+    settings = config() if callable(config) else config
+    with _lock_for(ctx):
+        if not dry_run:
+            rounds.start_planned(ctx, today)
+            _recover_interrupted(ctx)
+        report = RunReport(planned=plan(ctx, today), dry_run=dry_run)
+        report.mail_configured = settings is not None
+        if dry_run or settings is None or not report.planned:
+            return report
+        server: smtplib.SMTP | None = None
+        unreachable: str | None = None  # once the server cannot be reached, stop trying
+        try:
+            for planned in report.planned:
+                mail_id = ctx.write(
+                    lambda cur, p=planned: sql.claim_message(
+                        cur, p.round_id, p.unit_id, p.person_id, p.kind, p.email, p.lang
+                    ),
+                    "mail.claim",
+                    _target(planned),
+                    {"kind": planned.kind},
+                )
+                if mail_id is None:
+                    continue  # sent meanwhile
+                error = None
+                try:
+                    if not planned.email:
+                        raise ValueError("no e-mail address registered")
+                    if unreachable:
+                        raise ValueError(unreachable)
+                    if server is None:
+                        try:
+                            server = _connect(settings)
+                        except (OSError, smtplib.SMTPException) as exc:
+                            unreachable = _reason(exc)
+                            raise
+                    server.send_message(compose(settings, planned, today))
+                except ValueError as exc:
+                    error = str(exc)
+                except (OSError, smtplib.SMTPException) as exc:
+                    error = _reason(exc)
+                    if server is not None:
+                        _quit(server)
+                    server = None  # reconnect for the next one
+                ctx.write(
+                    lambda cur, mid=mail_id, e=error: sql.finish_message(cur, mid, error=e),
+                    "mail.sent" if error is None else "mail.failed",
+                    _target(planned),
+                    {"mail_id": mail_id, "kind": planned.kind, "error": error},
+                )
+                if error is None:
+                    report.sent.append(planned)
+                else:
+                    report.failed.append((planned, error))
+        finally:
+            if server is not None:
+                _quit(server)
+        return report
+
+
+def _quit(server: smtplib.SMTP) -> None:
+    try:
+        server.quit()
+    except (OSError, smtplib.SMTPException):
+        server.close()
+
+
+def _target(planned: Planned) -> str:
+    return f"round:{planned.round_id}/{planned.unit_id}/{planned.person_id}"
+
+
+def _recover_interrupted(ctx: Context) -> None:
+    """Messages still 'pending' from a process that stopped while sending: marked failed (it is
+    unknown whether they went out), so they are shown and retried."""
+    with ctx.store.reader() as cur:
+        stale = sql.unfinished(cur)
+    for mail_id in stale:
+        ctx.write(
+            lambda cur, m=mail_id: sql.finish_message(
+                cur, m, error="interrupted while sending; retried"
+            ),
+            "mail.failed",
+            f"mail:{mail_id}",
+            {"mail_id": mail_id, "error": "interrupted"},
+        )
+
+
+def log(ctx: Context, round_ids: list[int] | None = None):
+    """The e-mail log of the rounds the acting person runs (newest last)."""
+    visible = [r.round_id for r in rounds.visible(ctx)]
+    ids = visible if round_ids is None else [i for i in round_ids if i in visible]
+    with ctx.store.reader() as cur:
+        return sql.messages(cur, ids)
+
+
+def preview(
+    ctx: Context, r: Round, lang: str, today: date | None = None
+) -> list[tuple[str, str, str]]:
+    """(kind, subject, text) of the invitation and a reminder of a round, as a leader would
+    get them, for the Rounds page."""
+    rounds.require_run(ctx, r.unit_id)
+    today = today or date.today()
+    unit = rounds._names(ctx).get(r.unit_id, r.unit_id)
+    shown = []
+    for kind in (release.INVITATION, f"reminder_{release.REMINDER_DAYS[-1]}"):
+        sample = Planned(r.round_id, r.period, r.deadline, r.unit_id, unit, "", "", lang, kind)
+        subject, text, _ = subject_and_bodies(sample, _base_url(), today)
+        shown.append((kind, subject, text))
+    return shown
+
+
+def _base_url() -> str:
+    import os
+
+    return os.environ.get(mailconfig.BASE_URL, "").strip() or "http://localhost:8501"

@@ -1,0 +1,464 @@
+"""Quarterly rounds: open, follow, close and reopen them, and the release rule the dashboards
+use to choose their quarter (domain/release.py).
+
+Admins run rounds anywhere, coordinators for their subtree. Every change is one audited write.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import pandas as pd
+from babel.dates import format_skeleton
+
+from dtmaturity.domain import access, release
+from dtmaturity.domain.periods import Period
+from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
+from dtmaturity.services import authz
+from dtmaturity.services.context import Context
+from dtmaturity.store import Store
+from dtmaturity.store import people as people_sql
+from dtmaturity.store import rounds as sql
+
+__all__ = ["RoundError", "Round"]
+
+ALLOW_LATE_KEY = "rounds_allow_late"
+BABEL_LOCALES = {"nb": "nb", "nn": "nn", "en": "en_GB"}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# --- reading rounds, the release rule -----------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _rounds(store: Store, _version: int) -> tuple[Round, ...]:
+    with store.reader() as cur:
+        return tuple(sql.rounds(cur))
+
+
+def all_rounds(ctx: Context) -> list[Round]:
+    """Every round, newest quarter first (cached until the next write). No access check: the
+    release rule needs them all; what people are shown goes through `visible`."""
+    return list(_rounds(ctx.store, ctx.store.data_version()))
+
+
+def released_periods(
+    ctx: Context, unit_id: str, periods: list[str], today: date | None = None
+) -> list[str]:
+    """The periods (in the given order) whose figures are released for the unit's subtree."""
+    return release.released(
+        unit_id, periods, all_rounds(ctx), authz.parents(ctx), today or date.today()
+    )
+
+
+def is_released(ctx: Context, unit_id: str, period: str, today: date | None = None) -> bool:
+    return bool(released_periods(ctx, unit_id, [period], today))
+
+
+def released_only(unit: str = "node_id", period: str = "period") -> Callable[[F], F]:
+    """Decorate a dashboard service `f(ctx, unit, period, ...) -> DataFrame`: for a quarter
+    that is not released for the unit it returns no rows (same columns), so a figure of an
+    open quarter never leaves the service, whichever page or call asked for it."""
+
+    def decorate(func: F) -> F:
+        import inspect
+
+        names = list(inspect.signature(func).parameters)
+
+        @functools.wraps(func)
+        def guarded(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+            bound = dict(zip(names[1:], args, strict=False)) | kwargs
+            frame = func(ctx, *args, **kwargs)
+            if is_released(ctx, bound[unit], bound[period]):
+                return frame
+            return frame.iloc[0:0] if isinstance(frame, pd.DataFrame) else frame
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def released_or_own(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows (period, item_id, n) of released quarters, and of unreleased ones the figures
+    made only of the viewer's own answers: a leader always sees their own answers, and a
+    figure of one's own reveals nobody else's."""
+    periods = sorted(set(frame["period"]))
+    shown = set(released_periods(ctx, unit_id, periods))
+    pending = [p for p in periods if p not in shown]
+    keep = frame["period"].isin(shown)
+    if pending and len(frame):
+        with ctx.store.reader() as cur:
+            own = sql.own_answer_counts(
+                cur, subtree_units(ctx, unit_id), pending, ctx.actor.user_id
+            )
+        mine = {
+            (p, i): n for p, i, n in zip(own["period"], own["item_id"], own["n_own"], strict=True)
+        }
+        own_only = [
+            n > 0 and mine.get((p, i)) == n
+            for p, i, n in zip(frame["period"], frame["item_id"], frame["n"], strict=True)
+        ]
+        keep = keep | pd.Series(own_only, index=frame.index)
+    return frame[keep].reset_index(drop=True)
+
+
+def released_compare_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the unit/parent/organisation comparison whose own group is released."""
+    chain = access.ancestors_and_self(unit_id, authz.parents(ctx))
+    groups = {
+        "unit": chain[0],
+        "parent": chain[1] if len(chain) > 1 else None,
+        "organisation": chain[-1],
+    }
+    keep = []
+    for role, period in zip(frame["role"], frame["period"], strict=True):
+        group = groups.get(role)
+        keep.append(group is not None and is_released(ctx, group, period))
+    return frame[keep].reset_index(drop=True)
+
+
+def latest_finished(ctx: Context, unit_id: str | None = None) -> str | None:
+    """The default quarter of the dashboards and the report: the latest released quarter with
+    answers for the unit (without one: the latest released for every top unit)."""
+    from dtmaturity.services import analytics
+
+    units = [unit_id] if unit_id else _top_units(ctx)
+    latest = [analytics.latest_periods(ctx, u) for u in units]
+    found = [periods[0] for periods in latest if periods]
+    return min(found) if found else None
+
+
+def covering(ctx: Context, unit_id: str, period: str) -> Round | None:
+    return release.covering(unit_id, period, all_rounds(ctx), authz.parents(ctx))
+
+
+def closed_for_checkin(ctx: Context, unit_id: str, period: str) -> bool:
+    """A closed round locks its quarter for the units it covers, unless late check-ins are
+    allowed (setting rounds_allow_late)."""
+    r = covering(ctx, unit_id, period)
+    return r is not None and r.state == CLOSED and not allow_late(ctx)
+
+
+def allow_late(ctx: Context) -> bool:
+    with ctx.store.reader() as cur:
+        return people_sql.setting(cur, ALLOW_LATE_KEY) == "1"
+
+
+def set_allow_late(ctx: Context, allowed: bool) -> None:
+    """Admins only: whether check-ins are accepted after a round has closed."""
+    authz.require_admin(ctx)
+    value = "1" if allowed else "0"
+    ctx.write(
+        lambda cur: people_sql.set_setting(cur, ALLOW_LATE_KEY, value, ctx.actor.user_id),
+        "setting.update",
+        ALLOW_LATE_KEY,
+        {"value": value},
+    )
+
+
+# --- who may see and run which round -------------------------------------------------------------
+
+
+def may_run(ctx: Context, unit_id: str) -> bool:
+    return access.may_run_round(ctx.actor.grants, unit_id, authz.parents(ctx))
+
+
+def require_run(ctx: Context, unit_id: str) -> None:
+    authz.require_rounds(ctx, unit_id)
+
+
+def visible(ctx: Context) -> list[Round]:
+    """The rounds the acting person runs: all for an admin, their subtree's for a coordinator."""
+    authz.require_rounds(ctx)
+    return [r for r in all_rounds(ctx) if may_run(ctx, r.unit_id)]
+
+
+# --- open, close, reopen -------------------------------------------------------------------------
+
+
+def open_round(
+    ctx: Context,
+    unit_id: str,
+    period: str,
+    deadline: date,
+    *,
+    opens_on: date | None = None,
+    today: date | None = None,
+) -> Round:
+    """Open a round for the unit's subtree (planned when it opens on a later day). The caller
+    sends the invitations (reminders.run), so that opening never waits for a mail server."""
+    require_run(ctx, unit_id)
+    today = today or date.today()
+    opens_on = opens_on or today
+    release.validate_new(unit_id, period, opens_on, deadline, all_rounds(ctx), authz.parents(ctx))
+    state = OPEN if opens_on <= today else PLANNED
+    round_id = ctx.write(
+        lambda cur: sql.insert_round(
+            cur, unit_id, period, opens_on, deadline, state, ctx.actor.user_id
+        ),
+        "round.open",
+        f"{unit_id}/{period}",
+        lambda rid: {"round_id": rid, "state": state, "opens_on": opens_on, "deadline": deadline},
+    )
+    return next(r for r in all_rounds(ctx) if r.round_id == round_id)
+
+
+def find(ctx: Context, period: str, unit_id: str | None = None) -> Round:
+    """The round of a quarter at a unit; without a unit, the only round of that quarter the
+    acting person runs."""
+    if unit_id is not None:
+        require_run(ctx, unit_id)
+    candidates = [r for r in visible(ctx) if r.period == period]
+    if unit_id is not None:
+        candidates = [r for r in candidates if r.unit_id == unit_id]
+    if not candidates:
+        raise RoundError("round_not_found", period=period, unit=unit_id or "")
+    if len(candidates) > 1:
+        raise RoundError(
+            "round_ambiguous", period=period, units=", ".join(r.unit_id for r in candidates)
+        )
+    return candidates[0]
+
+
+def _top_units(ctx: Context) -> list[str]:
+    return [u for u, parent in authz.parents(ctx).items() if parent is None]
+
+
+def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
+    """Close a round: its quarter's figures are released where nothing else keeps them back,
+    and no more check-ins are taken for its units (unless late check-ins are allowed). When
+    closed rounds now cover every top unit, the quarter is also locked (the period lock)."""
+    r = find(ctx, period, unit_id)
+    require_run(ctx, r.unit_id)
+    if r.state == CLOSED:
+        raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+    others = [x for x in all_rounds(ctx) if x.period == period and x.round_id != r.round_id]
+    closed_tops = {x.unit_id for x in others if x.state == CLOSED} | {r.unit_id}
+    lock = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
+
+    def work(cur: sql.Cursor) -> None:
+        already = period in people_sql.locked_periods(cur)
+        sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=lock and not already)
+        if lock and not already:
+            people_sql.lock_period(cur, period, ctx.actor.user_id)
+
+    ctx.write(work, "round.close", f"{r.unit_id}/{period}", {"round_id": r.round_id, "lock": lock})
+    return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
+
+
+def reopen_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
+    """Open a closed round again (audited): its quarter's figures are withdrawn until it closes
+    again, and a period lock that closing it set is lifted."""
+    r = find(ctx, period, unit_id)
+    require_run(ctx, r.unit_id)
+    if r.state != CLOSED:
+        raise RoundError("round_not_closed", unit=r.unit_id, period=period)
+
+    def work(cur: sql.Cursor) -> bool:
+        lifted = sql.lock_set(cur, r.round_id)
+        if lifted:
+            people_sql.unlock_period(cur, period)
+        sql.set_state(cur, r.round_id, OPEN, ctx.actor.user_id, lock_set=False)
+        return lifted
+
+    ctx.write(
+        work,
+        "round.reopen",
+        f"{r.unit_id}/{period}",
+        lambda lifted: {"round_id": r.round_id, "unlocked": lifted},
+    )
+    return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
+
+
+def start_planned(ctx: Context, today: date | None = None) -> list[Round]:
+    """Planned rounds whose opening day has come are opened (the scheduler calls this)."""
+    today = today or date.today()
+    started = []
+    for r in all_rounds(ctx):
+        if r.state == PLANNED and today >= r.opens_on and may_run(ctx, r.unit_id):
+            ctx.write(
+                lambda cur, r=r: sql.set_state(cur, r.round_id, OPEN, ctx.actor.user_id),
+                "round.start",
+                f"{r.unit_id}/{r.period}",
+                {"round_id": r.round_id},
+            )
+            started.append(r)
+    return started
+
+
+# --- following a round ---------------------------------------------------------------------------
+
+
+def subtree_units(ctx: Context, unit_id: str) -> list[str]:
+    parents = authz.parents(ctx)
+    return [u for u in parents if unit_id in access.ancestors_and_self(u, parents)]
+
+
+def expected(ctx: Context, r: Round) -> pd.DataFrame:
+    """The leaders a round asks: unit_id, person_id, email, lang, checked_in (no answers)."""
+    with ctx.store.reader() as cur:
+        return sql.expected(cur, subtree_units(ctx, r.unit_id), r.period)
+
+
+def progress(ctx: Context, r: Round) -> pd.DataFrame:
+    """Per unit of the round: unit_id, unit, expected (registered leaders), answered (of
+    them), missing. Counts of check-ins only, never answers, so no threshold applies."""
+    require_run(ctx, r.unit_id)
+    frame = expected(ctx, r)
+    names = _names(ctx)
+    units_in = subtree_units(ctx, r.unit_id)
+    rows = []
+    for unit_id in sorted(units_in, key=lambda u: names.get(u, u)):
+        mine = frame[frame["unit_id"] == unit_id]
+        answered = int(mine["checked_in"].sum())
+        rows.append((unit_id, names.get(unit_id, unit_id), len(mine), answered))
+    table = pd.DataFrame(rows, columns=["unit_id", "unit", "expected", "answered"])
+    table["missing"] = table["expected"] - table["answered"]
+    return table
+
+
+@dataclass(frozen=True)
+class Participation:
+    """An unreleased quarter's only figure: how many of the expected leaders have answered."""
+
+    period: str
+    answered: int
+    expected: int
+    deadline: date | None
+    state: str
+
+
+def participation(ctx: Context, unit_id: str, today: date | None = None) -> Participation | None:
+    """For the dashboards: the quarter in progress for this unit (an open round covering it,
+    else the current quarter while it has check-ins), counted over the unit's subtree."""
+    today = today or date.today()
+    current = str(Period.current(today))
+    parents = authz.parents(ctx)
+    open_rounds = [
+        r
+        for r in all_rounds(ctx)
+        if release.state_on(r, today) == OPEN
+        and (
+            unit_id in access.ancestors_and_self(r.unit_id, parents)
+            or r.unit_id in access.ancestors_and_self(unit_id, parents)
+        )
+    ]
+    period = open_rounds[0].period if open_rounds else current
+    if is_released(ctx, unit_id, period, today):
+        return None
+    counted = subtree_units(ctx, unit_id)
+    if open_rounds:  # count those the rounds ask, not the whole subtree
+        asked = {
+            u for r in open_rounds if r.period == period for u in subtree_units(ctx, r.unit_id)
+        }
+        counted = [u for u in counted if u in asked]
+    with ctx.store.reader() as cur:
+        frame = sql.expected(cur, counted, period)
+    if frame.empty:
+        return None
+    answered = int(frame["checked_in"].sum())
+    if not open_rounds and not answered:
+        return None
+    r = open_rounds[0] if open_rounds else None
+    return Participation(
+        period, answered, len(frame), r.deadline if r else None, r.state if r else ""
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A check-in a leader is asked for: unit, quarter, deadline, days left."""
+
+    unit_id: str
+    unit: str
+    period: str
+    deadline: date
+    days_left: int
+
+    def line(self, lang: str) -> str:
+        """ "Egenvurdering for Kundesenteret, 2026-Q4: frist 15. desember, 5 dager igjen"."""
+        from dtmaturity.domain.i18n import t
+
+        days = self.days_left
+        key = {0: "due_line_today", 1: "due_line_one"}.get(days, "due_line")
+        return t(
+            lang,
+            "due_line_late" if days < 0 else key,
+            unit=self.unit,
+            period=self.period,
+            deadline=format_day(lang, self.deadline),
+            days=days,
+        )
+
+
+def due_for_me(ctx: Context, today: date | None = None) -> list[Due]:
+    """The check-ins open rounds ask of the acting person and that they have not made yet."""
+    today = today or date.today()
+    names = _names(ctx)
+    found = []
+    for r in all_rounds(ctx):
+        if release.state_on(r, today) != OPEN:
+            continue
+        frame = expected(ctx, r)
+        mine = frame[(frame["person_id"] == ctx.actor.user_id) & ~frame["checked_in"]]
+        for unit_id in mine["unit_id"]:
+            found.append(
+                Due(
+                    unit_id,
+                    names.get(unit_id, unit_id),
+                    r.period,
+                    r.deadline,
+                    release.days_left(r.deadline, today),
+                )
+            )
+    return sorted(found, key=lambda d: (d.deadline, d.unit))
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    from dtmaturity.services import units
+
+    return {u.unit_id: u.name for u in units.tree(ctx)}
+
+
+def format_day(lang: str, day: date) -> str:
+    """ "15. desember" / "15 December"."""
+    return format_skeleton("dMMMM", day, locale=BABEL_LOCALES.get(lang, "nb"))
+
+
+def set_my_language(ctx: Context, lang: str) -> bool:
+    """Remember the language the acting person uses, for their e-mails. True when changed
+    (nothing is written for someone without a person record, such as the local user)."""
+    from dtmaturity.domain.i18n import LANGUAGES
+
+    if lang not in LANGUAGES and lang not in BABEL_LOCALES:
+        return False
+    with ctx.store.reader() as cur:
+        exists, current = sql.person_lang(cur, ctx.actor.user_id)
+    if not exists or current == lang:
+        return False
+    ctx.write(
+        lambda cur: sql.set_person_lang(cur, ctx.actor.user_id, lang),
+        "person.language",
+        ctx.actor.user_id,
+        {"lang": lang},
+    )
+    return True
+
+
+def unit_choices(ctx: Context) -> list:
+    """The units the acting person may run a round for (UnitChoice, in tree order)."""
+    from dtmaturity.services import units
+
+    return [u for u in units.tree(ctx) if may_run(ctx, u.unit_id)]
+
+
+def period_choices(today: date | None = None) -> list[str]:
+    """The quarters a round is usually opened for: the current one first, then the next and
+    the one just ended."""
+    current = Period.current(today)
+    return [str(current), str(current.shift(1)), str(current.previous())]

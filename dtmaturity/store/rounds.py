@@ -1,0 +1,210 @@
+"""Rounds, who they expect, and the e-mails sent for them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from dtmaturity.domain.release import Round
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def rounds(cur: Cursor) -> list[Round]:
+    rows = cur.execute(
+        "SELECT round_id, unit_id, period, opens_on, deadline, state, closed_at FROM round "
+        "ORDER BY period DESC, unit_id"
+    ).fetchall()
+    return [
+        Round(
+            round_id=r[0],
+            unit_id=r[1],
+            period=r[2],
+            opens_on=r[3],
+            deadline=r[4],
+            state=r[5],
+            closed_at=r[6],
+        )
+        for r in rows
+    ]
+
+
+def insert_round(
+    cur: Cursor, unit_id: str, period: str, opens_on: date, deadline: date, state: str, actor: str
+) -> int:
+    row = cur.execute(
+        """INSERT INTO round (unit_id, period, opens_on, deadline, state, created_by)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING round_id""",
+        [unit_id, period, opens_on, deadline, state, actor],
+    ).fetchone()
+    return int(row[0])
+
+
+def set_state(
+    cur: Cursor, round_id: int, state: str, actor: str, *, lock_set: bool | None = None
+) -> None:
+    """Open (from planned or closed) or close a round; closing records who and when."""
+    closing = state == "closed"
+    cur.execute(
+        """UPDATE round SET state = ?,
+               closed_by = CASE WHEN ? THEN ? ELSE NULL END,
+               closed_at = CASE WHEN ? THEN current_timestamp ELSE NULL END,
+               lock_set = coalesce(?, lock_set)
+           WHERE round_id = ?""",
+        [state, closing, actor, closing, lock_set, round_id],
+    )
+
+
+def lock_set(cur: Cursor, round_id: int) -> bool:
+    row = cur.execute("SELECT lock_set FROM round WHERE round_id = ?", [round_id]).fetchone()
+    return bool(row and row[0])
+
+
+def expected(cur: Cursor, unit_ids: list[str], period: str) -> pd.DataFrame:
+    """The leaders registered to these units, with their address, language and whether they
+    have checked in for the quarter: unit_id, person_id, email, lang, checked_in."""
+    return cur.execute(
+        """SELECT m.unit_id, m.person_id,
+                  coalesce(p.email, CASE WHEN m.person_id LIKE '%@%' THEN m.person_id END)
+                      AS email,
+                  coalesce(p.lang, 'nb') AS lang,
+                  c.respondent IS NOT NULL AS checked_in
+           FROM unit_member m
+           LEFT JOIN person p ON p.person_id = m.person_id
+           LEFT JOIN checkin c
+                  ON c.unit_id = m.unit_id AND c.period = ? AND c.respondent = m.person_id
+           WHERE list_contains(?::VARCHAR[], m.unit_id)
+           ORDER BY m.unit_id, m.person_id""",
+        [period, unit_ids],
+    ).df()
+
+
+def checkin_counts(cur: Cursor, unit_ids: list[str], period: str) -> pd.DataFrame:
+    """Check-ins per unit for the quarter (anyone's, registered or not): unit_id, checkins."""
+    return cur.execute(
+        """SELECT unit_id, count(*)::BIGINT AS checkins FROM checkin
+           WHERE period = ? AND list_contains(?::VARCHAR[], unit_id) GROUP BY unit_id""",
+        [period, unit_ids],
+    ).df()
+
+
+def messages(cur: Cursor, round_ids: list[int] | None = None) -> pd.DataFrame:
+    """The e-mail log: mail_id, round_id, period, unit_id, person_id, email, kind, lang,
+    status, attempts, last_error, created_at, updated_at, sent_at."""
+    return cur.execute(
+        """SELECT m.mail_id, m.round_id, r.period, m.unit_id, m.person_id, m.email, m.kind,
+                  m.lang, m.status, m.attempts, m.last_error, m.created_at, m.updated_at,
+                  m.sent_at
+           FROM mail_message m JOIN round r USING (round_id)
+           WHERE ?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], m.round_id)
+           ORDER BY m.mail_id""",
+        [round_ids, round_ids],
+    ).df()
+
+
+def claim_message(
+    cur: Cursor,
+    round_id: int,
+    unit_id: str,
+    person_id: str,
+    kind: str,
+    email: str | None,
+    lang: str,
+) -> int | None:
+    """Mark a message as being sent now (new, or a failed one retried). None when it is sent
+    already or being sent by someone else: a message goes out at most once."""
+    row = cur.execute(
+        """SELECT mail_id, status FROM mail_message
+           WHERE round_id = ? AND unit_id = ? AND person_id = ? AND kind = ?""",
+        [round_id, unit_id, person_id, kind],
+    ).fetchone()
+    if row is None:
+        created = cur.execute(
+            """INSERT INTO mail_message (round_id, unit_id, person_id, kind, email, lang, status)
+               VALUES (?, ?, ?, ?, ?, ?, 'pending') RETURNING mail_id""",
+            [round_id, unit_id, person_id, kind, email, lang],
+        ).fetchone()
+        return int(created[0])
+    if row[1] != "failed":
+        return None
+    cur.execute(
+        """UPDATE mail_message SET status = 'pending', email = ?, lang = ?,
+               updated_at = current_timestamp WHERE mail_id = ?""",
+        [email, lang, row[0]],
+    )
+    return int(row[0])
+
+
+def finish_message(cur: Cursor, mail_id: int, *, error: str | None) -> None:
+    """Record the outcome of one attempt: sent, or failed with the reason."""
+    cur.execute(
+        """UPDATE mail_message SET
+               status = CASE WHEN ? IS NULL THEN 'sent' ELSE 'failed' END,
+               attempts = attempts + 1,
+               last_error = ?,
+               updated_at = current_timestamp,
+               sent_at = CASE WHEN ? IS NULL THEN current_timestamp ELSE sent_at END
+           WHERE mail_id = ?""",
+        [error, error, error, mail_id],
+    )
+
+
+def sent_kinds(cur: Cursor, round_id: int) -> dict[tuple[str, str], dict[str, date]]:
+    """(unit, person) → {kind: day sent} of the messages sent for a round."""
+    rows = cur.execute(
+        """SELECT unit_id, person_id, kind, CAST(sent_at AS DATE) FROM mail_message
+           WHERE round_id = ? AND status = 'sent'""",
+        [round_id],
+    ).fetchall()
+    found: dict[tuple[str, str], dict[str, date]] = {}
+    for unit_id, person_id, kind, day in rows:
+        found.setdefault((unit_id, person_id), {})[kind] = day
+    return found
+
+
+def unfinished(cur: Cursor) -> list[int]:
+    """Messages left 'pending' (the process stopped while sending): shown as failed and
+    retried, since nothing says whether they went out."""
+    rows = cur.execute("SELECT mail_id FROM mail_message WHERE status = 'pending'").fetchall()
+    return [r[0] for r in rows]
+
+
+def person_lang(cur: Cursor, person_id: str) -> tuple[bool, str | None]:
+    """(whether the person is registered, their language or None)."""
+    row = cur.execute("SELECT lang FROM person WHERE person_id = ?", [person_id]).fetchone()
+    return (row is not None, row[0] if row else None)
+
+
+def set_person_lang(cur: Cursor, person_id: str, lang: str) -> int:
+    return cur.execute(
+        "UPDATE person SET lang = ? WHERE person_id = ?", [lang, person_id]
+    ).fetchone()[0]
+
+
+def own_answer_counts(
+    cur: Cursor, unit_ids: list[str], periods: list[str], me: str
+) -> pd.DataFrame:
+    """The viewer's own answers per period and item over these units: period, item_id, n_own."""
+    return cur.execute(
+        """SELECT period, item_id, count(score)::BIGINT AS n_own FROM answer
+           WHERE respondent = ? AND score IS NOT NULL
+             AND list_contains(?::VARCHAR[], unit_id) AND list_contains(?::VARCHAR[], period)
+           GROUP BY period, item_id""",
+        [me, unit_ids, periods],
+    ).df()
+
+
+def person_mail(cur: Cursor, person_id: str) -> pd.DataFrame:
+    """The e-mails recorded for a person (for their data export)."""
+    return cur.execute(
+        "SELECT * FROM mail_message WHERE person_id = ? ORDER BY mail_id", [person_id]
+    ).df()
+
+
+def erase_person_mail(cur: Cursor, person_id: str) -> int:
+    """Delete the record of the e-mails sent to a person (their address is in it)."""
+    return int(
+        cur.execute("DELETE FROM mail_message WHERE person_id = ?", [person_id]).fetchone()[0]
+    )

@@ -1,0 +1,51 @@
+"""What the dashboards show of rounds: the quarter in progress (participation only) and which
+finished quarter the figures are for."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dtmaturity.services import rounds
+from dtmaturity.services.context import Context
+from dtmaturity.web import ui
+
+
+def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
+    """ "2026-Q4 pågår: 12 av 40 har svart …", and the finished quarter the figures are for."""
+    progress = rounds.participation(ctx, unit_id)
+    if progress is not None:
+        if progress.deadline is not None:
+            text = ui.t(
+                "round_in_progress",
+                period=progress.period,
+                answered=progress.answered,
+                expected=progress.expected,
+                deadline=rounds.format_day(ctx.lang, progress.deadline),
+            )
+        else:
+            text = ui.t(
+                "round_in_progress_quarter",
+                period=progress.period,
+                answered=progress.answered,
+                expected=progress.expected,
+            )
+        st.info(text, icon=":material/hourglass_top:")
+    if periods:
+        st.caption(ui.t("released_note", period=periods[0]))
+
+
+def due_links(ctx: Context) -> None:
+    """On the start page: each check-in a round asks of the acting leader, linked."""
+    due = rounds.due_for_me(ctx)
+    if not due:
+        return
+    st.subheader(ui.t("home_due_heading"))
+    for item in due:
+        st.page_link(
+            "pages/checkin.py",
+            # Unit names are imported text: escaped, so they show as written.
+            label=ui.label_literal(item.line(ctx.lang)),
+            query_params={"unit": item.unit_id, "period": item.period},
+            icon=":material/edit_note:",
+            help=ui.t("home_due_link", unit=item.unit),
+        )

@@ -1,0 +1,253 @@
+"""Rounds page: open a quarterly round, follow who has answered, preview and send the e-mails,
+close the round to release the quarter's figures (admins; coordinators for their subtree)."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dtmaturity.domain import i18n, mailconfig, release
+from dtmaturity.domain.mailconfig import MailConfigError
+from dtmaturity.domain.release import CLOSED, RoundError
+from dtmaturity.services import reminders, rounds, scheduler, units
+from dtmaturity.web import ui
+
+LIVE_SECONDS = 15
+
+ctx = ui.page()
+st.title(ui.t("page_rounds"))
+days = [str(d) for d in release.REMINDER_DAYS]
+days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
+st.caption(ui.t("rounds_intro", days=days_text))
+st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
+try:
+    mail_settings = mailconfig.from_env()
+    if mail_settings is None:
+        st.warning(ui.t("rounds_mail_off", setting=mailconfig.SMTP_URL), icon=":material/mail:")
+except MailConfigError as exc:
+    mail_settings = None
+    st.error(ui.t("rounds_mail_broken"), icon=":material/error:")
+    st.code(str(exc), language=None)
+ui.show_flash()
+for message in st.session_state.pop("round_errors", []):
+    st.error(message, icon=":material/error:")
+
+choices = rounds.unit_choices(ctx)
+names = units.labels(ctx)
+
+
+def _send_due(key: str, **params: object) -> None:
+    """Send what is due now; the outcome goes in the flash message."""
+    try:
+        result = reminders.run(ui.context())
+    except MailConfigError as exc:
+        st.session_state["round_errors"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
+        ui.flash(key, sent=0, failed=0, **params)
+        return
+    ui.flash(key, sent=len(result.sent), failed=len(result.failed), **params)
+
+
+def open_round() -> None:
+    state = st.session_state
+    unit_id, period = state["round_unit"], state["round_period"]
+    try:
+        r = rounds.open_round(
+            ui.context(), unit_id, period, state["round_deadline"], opens_on=state["round_opens"]
+        )
+    except RoundError as exc:
+        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        return
+    name = units.name(ui.context(), unit_id)
+    if r.state == release.PLANNED:
+        ui.flash("rounds_planned", unit=name, period=period, opens=r.opens_on)
+    else:
+        _send_due("rounds_opened", unit=name, period=period)
+
+
+st.header(ui.t("rounds_open_heading"))
+if choices:
+    with st.form("round_open_form", enter_to_submit=False):
+        labels = {u.unit_id: u.label for u in choices}
+        st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
+        st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
+        dates = st.columns(2)
+        with dates[0]:
+            st.date_input(ui.t("rounds_opens"), value=date.today(), key="round_opens")
+        with dates[1]:
+            st.date_input(
+                ui.t("rounds_deadline"),
+                value=date.today() + timedelta(days=14),
+                key="round_deadline",
+            )
+        st.form_submit_button(
+            ui.t("rounds_open_button"), type="primary", on_click=open_round, key="round_open"
+        )
+else:
+    st.info(ui.t("no_units"))
+
+
+def change(round_id: int, unit_id: str, period: str, closing: bool) -> None:
+    c = ui.context()
+    try:
+        if closing:
+            rounds.close_round(c, period, unit_id)
+        else:
+            rounds.reopen_round(c, period, unit_id)
+    except RoundError as exc:
+        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        return
+    key = "rounds_closed_msg" if closing else "rounds_reopened_msg"
+    ui.flash(key, unit=units.name(c, unit_id), period=period)
+
+
+st.header(ui.t("rounds_list_heading"))
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def follow() -> None:
+    """Who has answered, per unit; refreshed by itself while the page is open."""
+    live = ui.context()
+    shown = rounds.visible(live)
+    st.caption(ui.t("rounds_live_caption", seconds=LIVE_SECONDS))
+    if not shown:
+        st.info(ui.t("rounds_none"))
+        return
+    for r in shown:
+        table = rounds.progress(live, r)
+        title = ui.t(
+            "rounds_round_title",
+            unit=names.get(r.unit_id, r.unit_id).strip(),
+            period=r.period,
+            state=ui.t(f"round_state_{r.state}"),
+            deadline=rounds.format_day(live.lang, r.deadline),
+            answered=int(table["answered"].sum()),
+            expected=int(table["expected"].sum()),
+        )
+        st.subheader(title, anchor=False)
+        shown_table = ui.table_for_people(
+            table,
+            {
+                "unit": ui.t("chart_unit"),
+                "answered": ui.t("col_answered"),
+                "expected": ui.t("col_expected"),
+                "missing": ui.t("col_missing"),
+            },
+        )
+        st.dataframe(shown_table, hide_index=True, width="stretch", key=f"round_table:{r.round_id}")
+        closing = r.state != CLOSED
+        st.button(
+            ui.t("rounds_close_button" if closing else "rounds_reopen_button"),
+            key=f"round_{'close' if closing else 'reopen'}:{r.round_id}",
+            on_click=change,
+            args=(r.round_id, r.unit_id, r.period, closing),
+        )
+
+
+follow()
+
+visible = rounds.visible(ctx)
+current = [r for r in visible if r.state != CLOSED]
+if current:
+    st.header(ui.t("rounds_preview_heading"))
+    columns = st.columns(2)
+    with columns[0]:
+        labels = {
+            r.round_id: f"{names.get(r.unit_id, r.unit_id).strip()}, {r.period}" for r in current
+        }
+        chosen = st.selectbox(
+            ui.t("rounds_list_heading"), list(labels), format_func=labels.get, key="round_preview"
+        )
+    with columns[1]:
+        languages = list(i18n.LANGUAGES)
+        preview_lang = st.selectbox(
+            ui.t("rounds_preview_lang"),
+            languages,
+            index=languages.index(ctx.lang),
+            format_func=i18n.LANGUAGES.get,
+            key="round_preview_lang",
+        )
+    r = next(x for x in current if x.round_id == chosen)
+    for kind, subject, text in reminders.preview(ctx, r, preview_lang):
+        with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.label_literal(subject)}"):
+            ui.plain_text(text)
+
+st.header(ui.t("rounds_due_heading"))
+due = reminders.plan(ctx)
+if not due:
+    st.caption(ui.t("rounds_due_none"))
+else:
+    frame = pd.DataFrame(
+        {
+            "person": [p.email or p.person_id for p in due],
+            "unit": [p.unit for p in due],
+            "kind": [ui.t(f"mail_kind_{p.kind}") for p in due],
+            "lang": [p.lang for p in due],
+        }
+    )
+    st.dataframe(
+        frame.rename(
+            columns={
+                "person": ui.t("col_person"),
+                "unit": ui.t("chart_unit"),
+                "kind": ui.t("col_kind"),
+                "lang": ui.t("language"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.button(
+        ui.t("rounds_send_button"),
+        key="round_send",
+        on_click=_send_due,
+        args=("rounds_sent_msg",),
+        disabled=mail_settings is None,
+    )
+
+st.header(ui.t("rounds_log_heading"))
+log = reminders.log(ctx)
+if log.empty:
+    st.caption(ui.t("rounds_due_none"))
+else:
+    failed = int((log["status"] == "failed").sum())
+    if failed:
+        st.warning(ui.t("rounds_failed_warning", count=failed), icon=":material/warning:")
+    shown_log = pd.DataFrame(
+        {
+            "when": [str(w)[:16] for w in log["updated_at"]],
+            "period": log["period"],
+            "unit": [names.get(u, u).strip() for u in log["unit_id"]],
+            "person": log["email"].fillna(log["person_id"]),
+            "kind": [ui.t(f"mail_kind_{k}") for k in log["kind"]],
+            "status": [ui.t(f"mail_status_{s}") for s in log["status"]],
+            "attempts": log["attempts"],
+            "error": log["last_error"].fillna(""),
+        }
+    ).iloc[::-1]
+    table = shown_log.rename(
+        columns={
+            "when": ui.t("col_when"),
+            "period": ui.t("chart_period"),
+            "unit": ui.t("chart_unit"),
+            "person": ui.t("col_person"),
+            "kind": ui.t("col_kind"),
+            "status": ui.t("col_outcome"),
+            "attempts": ui.t("col_attempts"),
+            "error": ui.t("col_error"),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    ui.downloads(table, name=ui.t("rounds_log_heading"))
+
+if ui.is_admin(ctx):
+
+    def toggle_late() -> None:
+        rounds.set_allow_late(ui.context(), st.session_state["round_allow_late"])
+
+    st.checkbox(
+        ui.t("rounds_allow_late"),
+        value=rounds.allow_late(ctx),
+        key="round_allow_late",
+        help=ui.t("rounds_allow_late_help"),
+        on_change=toggle_late,
+    )

@@ -1,0 +1,92 @@
+"""The Rounds page, the start page's due list, the check-in link and the dashboards' progress
+note, driven through AppTest with a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from apphelpers import open_app, texts
+
+from dtmaturity.domain.periods import Period
+from dtmaturity.services import reminders, rounds
+from tests.mailserver import MailServer, mail_env
+
+CURRENT = str(Period.current())
+PREVIOUS = str(Period.current().previous())
+
+
+@pytest.fixture
+def mail(monkeypatch):
+    server = MailServer().start()
+    mail_env(monkeypatch, server)
+    yield server
+    server.stop()
+
+
+def test_open_follow_and_close_a_round_on_the_page(db_path, mail):
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    at.switch_page("pages/rounds.py").run()
+    assert not at.exception
+    assert "Ingen runder ennå." in texts(at)
+    at.selectbox(key="round_unit").set_value("demo-bruker-01")
+    at.selectbox(key="round_period").set_value(CURRENT)
+    at.button(key="round_open").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert f"Runden for Kundesenteret, {CURRENT} er åpnet:" in page
+    sent = len(mail.wait_for(3))
+    assert f"{sent} invitasjoner sendt, 0 feilet" in page
+    assert f"Kundesenteret, {CURRENT} (åpen)" in page and f"0 av {sent} har svart" in page
+    assert "invitasjon: Egenvurdering for Kundesenteret" in " ".join(e.label for e in at.expander)
+    assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
+    at.button(key="round_close:1").click().run()
+    assert f"Runden for Kundesenteret, {CURRENT} er lukket." in texts(at)
+    assert at.button(key="round_reopen:1")
+
+
+def test_a_bad_round_is_refused_with_its_reason(db_path, monkeypatch):
+    monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    at.switch_page("pages/rounds.py").run()
+    assert "E-post er ikke satt opp (DTMATURITY_SMTP_URL mangler)" in at.warning[0].value
+    at.date_input(key="round_deadline").set_value(date.today() - timedelta(days=1))
+    at.button(key="round_open").click().run()
+    assert not at.exception
+    assert any("er før åpningsdagen" in str(e.value) for e in at.error)
+
+
+def test_a_leader_sees_what_is_due_and_the_link_opens_that_checkin(demo_ctx, monkeypatch):
+    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    frame = rounds.expected(demo_ctx, rounds.covering(demo_ctx, "demo-bruker-01", CURRENT))
+    leader = frame[frame["unit_id"] == "demo-bruker-01"]["person_id"].iloc[0]
+    monkeypatch.setenv("DTMATURITY_LOCAL_USER", leader)
+    at = open_app()
+    deadline = rounds.format_day("nb", date.today() + timedelta(days=5))
+    expected = f"Egenvurdering for Kundesenteret, {CURRENT}: frist {deadline}, 5 dager igjen"
+    links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    assert any(label.replace("\\", "") == expected for label, _ in links), links
+    # the link from the e-mail: the check-in page for that unit and quarter
+    at = open_app()
+    at.query_params["unit"] = "demo-bruker-01"
+    at.query_params["period"] = PREVIOUS
+    at.switch_page("pages/checkin.py").run()
+    assert at.selectbox(key="ci_unit").value == "demo-bruker-01"
+    assert at.selectbox(key="ci_period").value == PREVIOUS
+
+
+def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ctx):
+    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    assert reminders.plan(demo_ctx)  # sanity: the round expects people
+    at = open_app()
+    at.switch_page("pages/unit.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert f"{CURRENT} pågår: 0 av " in page and "har svart" in page
+    assert f"det siste er {PREVIOUS}" in page
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert f"{CURRENT} pågår: 0 av " in texts(at)
+    assert at.selectbox(key="ov_last").value == PREVIOUS
