@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dtmaturity.domain.access import AccessDenied
+from dtmaturity.store import StoreError
 from dtmaturity.web import ui
 
 st.set_page_config(page_title="dtmaturity", page_icon=":material/trending_up:", layout="wide")
@@ -29,3 +30,6 @@ try:
     st.navigation(pages).run()
 except AccessDenied as denied:
     st.error(ui.t(denied.key, **denied.params), icon=":material/lock:")
+except StoreError as failed:  # a full disk, a lost file: say so, never a traceback
+    st.error(ui.t("database_write_failed"), icon=":material/error:")
+    st.code(str(failed), language=None)

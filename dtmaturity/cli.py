@@ -295,7 +295,7 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
 
 def _audit(ctx: Context, args: argparse.Namespace) -> int:
     frame = people.audit_log(ctx, limit=10_000_000)
-    text = frame.to_csv(index=False)
+    text = exports.csv_text(frame)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {len(frame)} audit entries to {args.output}", file=sys.stderr)

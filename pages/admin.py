@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dtmaturity.domain import access
+from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.periods import recent_periods
 from dtmaturity.services import people, units
 from dtmaturity.web import ui
@@ -15,19 +16,25 @@ is_admin = ui.is_admin(ctx)
 
 
 def grant() -> None:
-    person = st.session_state["adm_email"].strip().lower()
+    # An e-mail compares in any case; an OIDC subject is case-sensitive and is kept as typed.
+    typed = st.session_state["adm_email"].strip()
+    person = typed.lower() if "@" in typed else typed
     if not person:
         st.session_state["adm_message"] = ("error", ui.t("people_missing_identity"))
         return
-    new = people.assign(
-        ui.context(),
-        person,
-        st.session_state["adm_role"],
-        st.session_state["adm_unit"],
-        name=st.session_state["adm_name"].strip() or None,
-        email=person if "@" in person else None,
-        sub=None if "@" in person else person,
-    )
+    try:
+        new = people.assign(
+            ui.context(),
+            person,
+            st.session_state["adm_role"],
+            st.session_state["adm_unit"],
+            name=st.session_state["adm_name"].strip() or None,
+            email=person if "@" in person else None,
+            sub=None if "@" in person else person,
+        )
+    except (people.IdentityError, AccessDenied) as refused:
+        st.session_state["adm_message"] = ("error", ui.t(refused.key, **refused.params))
+        return
     key = "admin_granted" if new else "admin_already"
     st.session_state["adm_message"] = ("success", ui.t(key, person=person))
 
@@ -84,7 +91,13 @@ if not registry.dropna(subset=["role"]).empty:
 upload = st.file_uploader(ui.t("admin_people_upload"), key="adm_people_file")
 st.caption(ui.t("admin_people_format"))
 if upload is not None:
-    report = people.import_people_upload(ctx, upload.getvalue(), upload.name)
+    # Every rerun while the file stays in the uploader sees it again: import each upload once
+    # (else a revoke made afterwards would be undone by the next rerun), then show that result.
+    done = st.session_state.get("adm_people_done")
+    if done is None or done[0] != upload.file_id:
+        done = (upload.file_id, people.import_people_upload(ctx, upload.getvalue(), upload.name))
+        st.session_state["adm_people_done"] = done
+    report = done[1]
     if report.written:
         st.success(ui.t("admin_people_imported", rows=report.rows, new=report.new_assignments))
     for line in report.lines(upload.name, ctx.lang):

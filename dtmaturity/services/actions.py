@@ -20,7 +20,7 @@ from dtmaturity.domain.i18n import t
 from dtmaturity.domain.model import FieldError
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import authz
+from dtmaturity.services import authz, exports
 from dtmaturity.services.context import Context
 from dtmaturity.store import plans as sql
 from dtmaturity.store import queries
@@ -295,7 +295,10 @@ def _export_actions(ctx: Context) -> tuple[str, int]:
     writer.writerow(EXPORT_COLUMNS)
     for row in frame.itertuples(index=False):
         writer.writerow(
-            [
+            # Formula-safe: a description starting with = or - stays text in a spreadsheet
+            # (import_actions reads it back unchanged, see exports.restore).
+            exports.neutralise(cell)
+            for cell in [
                 row.action_id,
                 row.unit_id,
                 row.items,

@@ -38,6 +38,8 @@ class Actor:
 
 def local_actor() -> Actor:
     user = os.environ.get("DTMATURITY_LOCAL_USER", "").strip() or DEFAULT_LOCAL_USER
+    # An e-mail names one person in any case: stored in lower case, as everywhere.
+    user = user.lower() if "@" in user else user
     return Actor(user_id=user, display_name=user)
 
 

@@ -63,10 +63,22 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def csv_text(frame: pd.DataFrame, *, lineterminator: str = "\n") -> str:
+    """The table as comma-separated text, formulas neutralised: every CSV the app or the
+    command line writes goes through here (or through csv_bytes)."""
+    return _safe_frame(frame).to_csv(index=False, lineterminator=lineterminator)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The table as comma-separated UTF-8 with a byte-order mark, formulas neutralised."""
-    text = _safe_frame(frame).to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    return csv_text(frame, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def restore(value: str) -> str:
+    """The text neutralise() was given: reading back a file we wrote gives what was stored."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def _cell(value: Any) -> Any:

@@ -20,7 +20,7 @@ from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz, workdirs
+from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.actions import _as_actions, _known_units, _today
 from dtmaturity.services.context import Context
 from dtmaturity.store import import_writes
@@ -160,7 +160,12 @@ def _read_rows(
 
             def cell(role: str, cells: list[str] = cells) -> str:
                 index = roles.get(role)
-                return cells[index].strip() if index is not None and index < len(cells) else ""
+                # exports.restore: a file we exported reads back as stored (formula-safe cells).
+                return (
+                    exports.restore(cells[index].strip())
+                    if index is not None and index < len(cells)
+                    else ""
+                )
 
             rows.append(_parse_row(line, cell, items, headers, result))
     result.rows_total = len(rows)

@@ -310,21 +310,33 @@ def _cycles(rows: list[tuple], parents: dict[str, str | None]) -> list[Problem]:
 
 
 def _units_out_of_scope(
-    rows: list[tuple], allowed: set[str], columns: dict[str, str]
+    rows: list[tuple],
+    grants: tuple[access.Grant, ...],
+    now: dict[str, str | None],
+    columns: dict[str, str],
 ) -> list[Problem]:
-    """A coordinator changes units in their subtree only: each unit in the file must be there
-    already, or hang below a unit that is (directly or through other units of the file)."""
-    in_file = {unit: parent for _, unit, _, parent in rows if unit}
+    """A coordinator creates and moves units only within their subtree, judged by where each
+    unit of the file is now AND where it will be after the import: an existing unit must be in
+    the subtree today, and afterwards the unit and its new parent must both be in it (a unit
+    whose parent stays as it is may keep it, so the coordinator's own top unit can be renamed).
+    Following only the parent written in the file would let a file move a unit from anywhere
+    into the subtree, and with it the unit's people and answers."""
+    after = dict(now)
+    after.update({unit: parent for _, unit, _, parent in rows if unit})
     problems = []
     for row, unit, _, parent in rows:
-        chain, current, ok = set(), unit, False
-        while current is not None and current not in chain:
-            if current in allowed:
-                ok = True
-                break
-            chain.add(current)
-            current = in_file.get(current) if current in in_file else None
-        if not ok:
+        if not unit:
+            continue
+        if unit in now and not access.may_coordinate(grants, unit, now):
+            problems.append(
+                Problem(row, columns.get("unit", "unit_id"), unit, "import_unit_not_allowed")
+            )
+            continue
+        keeps_parent = unit in now and now[unit] == parent
+        lands_inside = access.may_coordinate(grants, unit, after) and (
+            parent is not None and access.may_coordinate(grants, parent, after)
+        )
+        if not keeps_parent and not lands_inside:
             problems.append(
                 Problem(row, columns.get("parent", "parent"), parent, "import_unit_not_allowed")
             )
@@ -337,9 +349,10 @@ def _validate_units(
     sql.load_unit_rows(cur, layout.keys, list(layout.keys.values()))
     columns = _column_names(layout, headers)
     problems = [_problem(row, columns) for row in sql.unit_problems(cur)]
-    allowed = _allowed(ctx)
-    if allowed is not None:
-        problems += _units_out_of_scope(sql.unit_rows(cur), set(allowed), columns)
+    if not access.is_admin(ctx.actor.grants):
+        problems += _units_out_of_scope(
+            sql.unit_rows(cur), ctx.actor.grants, sql.existing_parents(cur), columns
+        )
     for problem in _cycles(sql.unit_rows(cur), sql.existing_parents(cur)):
         problems.append(
             Problem(problem.row, columns.get("parent"), problem.value, problem.key, problem.params)
@@ -646,6 +659,12 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             raise UndoError("undo_already", id=import_id)
         if status[2] != ctx.actor.user_id and not access.is_admin(ctx.actor.grants):
             raise AccessDenied("access_undo", id=import_id)
+        if not access.is_admin(ctx.actor.grants):
+            # Moving units back is a move too: it must stay inside the subtree as it is now
+            # (an admin may have moved an old parent out since).
+            back = [(0, unit, None, parent) for unit, parent in sql.unit_moves_back(cur, import_id)]
+            if _units_out_of_scope(back, ctx.actor.grants, sql.existing_parents(cur), {}):
+                raise AccessDenied("access_undo_scope", id=import_id)
         return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))

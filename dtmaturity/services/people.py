@@ -23,7 +23,7 @@ from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz, workdirs
+from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
@@ -33,8 +33,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def person_id_for(email: str | None, sub: str | None) -> str:
-    """A person's id is their e-mail in lower case, else their OIDC subject."""
+    """A person's id is their e-mail in lower case, else their OIDC subject (as it is: an
+    ID-porten subject is case-sensitive)."""
     return (email or "").strip().lower() or (sub or "").strip()
+
+
+def _verified(email_verified: object) -> bool:
+    """Whether the provider vouches for the e-mail: True when it does not say (many providers
+    send no `email_verified`), False when it sends false (as a boolean or as text)."""
+    if email_verified is None:
+        return True
+    if isinstance(email_verified, str):
+        return email_verified.strip().lower() not in ("false", "0", "no", "")
+    return bool(email_verified)
 
 
 def actor_for(
@@ -44,17 +55,26 @@ def actor_for(
     sub: str | None,
     name: str | None,
     admins: frozenset[str] = frozenset(),
+    email_verified: object = None,
 ) -> Actor | None:
-    """The signed-in person, matched by e-mail or `sub`, with their roles; None when unknown.
+    """The signed-in person, matched by `sub` or by e-mail, with their roles; None when unknown.
 
-    Anyone listed in the configured admins (by e-mail or sub) is an admin, so the first admin
-    exists before anyone has been registered.
+    An e-mail the provider marks as not verified (`email_verified: false`) is not used at all:
+    anyone can type any address into some providers. A person registered with a `sub` is
+    matched by that `sub` only. Anyone listed in the configured admins (e-mails in any case,
+    subjects exactly) is an admin, so the first admin exists before anyone is registered.
     """
+    email = (email or "").strip() or None
+    sub = (sub or "").strip() or None
+    if email and not _verified(email_verified):
+        email = None
     with store.reader() as cur:
         found = sql.find_person(cur, email=email, sub=sub)
         grants = [Grant(role, unit) for role, unit in sql.grants(cur, found[0])] if found else []
-    identities = {x.strip().lower() for x in (email, sub) if x}
-    if identities & {a.strip().lower() for a in admins}:
+    listed = {a.strip() for a in admins}
+    if (email and email.lower() in {a.lower() for a in listed if "@" in a}) or (
+        sub and sub in listed
+    ):
         grants.append(Grant("admin", EVERY_UNIT))
     if not grants:
         return None
@@ -62,6 +82,46 @@ def actor_for(
     # Registered details first: the provider's `name` may be anything (some send the subject).
     display = ((found[1] or found[0]) if found else None) or email or name or person_id
     return Actor(person_id, display, tuple(sorted(set(grants))), local_mode=False)
+
+
+# --- identities: who a row or a form means, and what may change ---------------------------
+
+
+class IdentityError(ValueError):
+    """An e-mail or subject that cannot be used as asked; `key` names the i18n message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(key)
+
+
+def _known_identity(row: tuple) -> tuple[str | None, str | None]:
+    """(e-mail, sub) a stored person is known by; an id is the one or the other."""
+    person_id, _, email, sub = row
+    email = email or (person_id if "@" in person_id else None)
+    sub = sub or (person_id if "@" not in person_id else None)
+    return email, sub
+
+
+def _changes_identity(row: tuple, email: str | None, sub: str | None) -> str | None:
+    """The field ("email" or "sub") whose stored value `email`/`sub` would set or change."""
+    known_email, known_sub = _known_identity(row)
+    if email and (known_email or "").lower() != email.lower():
+        return "email"
+    if sub and known_sub != sub:
+        return "sub"
+    return None
+
+
+def _roles_outside(
+    cur: sql.Cursor, ctx: Context, person_id: str, tree: access.Parents
+) -> list[tuple[str, str]]:
+    """The person's roles the acting person could not have granted (none for an admin)."""
+    return [
+        (role, unit)
+        for role, unit in sql.grants(cur, person_id)
+        if not access.may_grant(ctx.actor.grants, role, unit, tree)
+    ]
 
 
 # --- the registry ----------------------------------------------------------------------------
@@ -97,8 +157,32 @@ def assign(
     if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
         raise AccessDenied("access_grant", role=role, unit=unit_id)
 
+    person_id = person_id.strip().lower() if "@" in person_id else person_id.strip()
+    email = email.strip().lower() if email else None
+    sub = sub.strip() if sub else None
+    is_admin = access.is_admin(ctx.actor.grants)
+    tree = authz.parents(ctx)
+
     def work(cur: sql.Cursor) -> bool:
-        sql.upsert_person(cur, person_id, name=name, email=email, sub=sub)
+        existing = sql.person(cur, person_id)
+        for other in sql.people_with_identity(cur, email=email, sub=sub):
+            if other[0] != person_id:
+                raise IdentityError("people_identity_taken", person=other[0])
+        if existing is None:
+            sql.insert_person(cur, person_id, name=name, email=email, sub=sub)
+        else:
+            # Identity fields change only through an admin; a coordinator never touches the
+            # record of someone holding roles they could not have granted themselves.
+            if _changes_identity(existing, email, sub) and not is_admin:
+                raise AccessDenied("access_identity", person=person_id)
+            outside = _roles_outside(cur, ctx, person_id, tree)
+            sql.update_person(
+                cur,
+                person_id,
+                name=None if outside else name,
+                email=email if is_admin else None,
+                sub=sub if is_admin else None,
+            )
         return sql.add_grant(cur, person_id, role, unit_id)
 
     return ctx.write(
@@ -206,18 +290,27 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
             problems.append(Problem(number, "unit_id", unit_id, "import_unknown_unit"))
         elif role in ROLES and not access.may_grant(ctx.actor.grants, role, unit_id, tree):
             problems.append(Problem(number, "unit_id", unit_id, "people_not_allowed"))
+        if not problems:
+            with ctx.store.reader() as cur:
+                target, problem = _person_for_row(cur, ctx, tree, email, sub)
+            if problem:
+                column = "sub" if problem[1] == "sub" else "email"
+                value = sub if column == "sub" else email
+                problems.append(Problem(number, column, value, problem[0]))
         result.problems += problems
         if not problems:
-            person_id = person_id_for(email, sub)
-            wanted.append((person_id, cell("name") or None, email.lower() or None, sub or None))
+            wanted.append((target, cell("name") or None, email.lower() or None, sub or None))
             wanted[-1] = (*wanted[-1], role, unit_id)
     if result.problems or dry_run:
         return result
 
     def work(cur: sql.Cursor) -> int:
         added = 0
-        for person_id, name, email, sub, role, unit_id in wanted:
-            sql.upsert_person(cur, person_id, name=name, email=email, sub=sub)
+        for (person_id, exists, may_rename), name, email, sub, role, unit_id in wanted:
+            if not exists:
+                sql.insert_person(cur, person_id, name=name, email=email, sub=sub)
+            elif may_rename:
+                sql.update_person(cur, person_id, name=name, email=None, sub=None)
             added += sql.add_grant(cur, person_id, role, unit_id)
         return added
 
@@ -229,6 +322,26 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
     )
     result.written = True
     return result
+
+
+def _person_for_row(
+    cur: sql.Cursor, ctx: Context, tree: access.Parents, email: str, sub: str
+) -> tuple[tuple[str, bool, bool], tuple[str, str] | None]:
+    """Who a people-CSV row means: ((person_id, exists, may_rename), problem). An import never
+    sets or changes the e-mail or subject of a registered person (only an admin does, on the
+    Administration page), and renames only people whose every role the importer could grant.
+    The problem is (i18n key, column)."""
+    matches = sql.people_with_identity(cur, email=email or None, sub=sub or None)
+    if len(matches) > 1:
+        return ("", False, False), ("people_identity_conflict", "sub" if sub else "email")
+    if not matches:
+        return (person_id_for(email, sub), False, False), None
+    found = matches[0]
+    changed = _changes_identity(found, email or None, sub or None)
+    if changed:
+        return (found[0], True, False), ("people_identity_change", changed)
+    outside = _roles_outside(cur, ctx, found[0], tree)
+    return (found[0], True, not outside), None
 
 
 def import_people_upload(ctx: Context, data: bytes, name: str) -> PeopleImport:
@@ -310,7 +423,7 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
             json.dumps({"person_id": person_id, "tables": payload}, ensure_ascii=False, indent=2),
         )
         for name, frame in tables.items():
-            bundle.writestr(f"{name}.csv", "\ufeff" + frame.to_csv(index=False))
+            bundle.writestr(f"{name}.csv", "\ufeff" + exports.csv_text(frame))
     return buffer.getvalue()
 
 
@@ -326,7 +439,7 @@ def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
     pseudonym = "erased-" + secrets.token_hex(8)
     return ctx.write(
         lambda cur: {
-            **sql.erase_person(cur, person_id, pseudonym),
+            **sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
             "mails_deleted": rounds_sql.erase_person_mail(cur, person_id),
         },
         "person.erase",

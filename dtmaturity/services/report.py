@@ -10,6 +10,7 @@ a PDF with reportlab, using the Bitstream Vera font that reportlab ships, which 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import sys
@@ -520,6 +521,18 @@ def file_name(unit_id: str, period: str, file_format: str) -> str:
     return f"{exports.file_stem('rapport', unit_id, period)}.{file_format}"
 
 
+def _unique_file_name(unit_id: str, period: str, file_format: str, used: set[str]) -> str:
+    """file_name(), unless that name was given to another unit of this run: ids such as
+    `kontor/1`, `kontor 1` and `kontor-1` all make `rapport-kontor-1-…`, and file systems may
+    ignore case. Then a short hash of the unit id keeps each report apart."""
+    name = file_name(unit_id, period, file_format)
+    if name.lower() in used:
+        digest = hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:8]
+        name = f"{exports.file_stem('rapport', unit_id, period)[:70]}-{digest}.{file_format}"
+    used.add(name.lower())
+    return name
+
+
 def write_all(
     ctx: Context,
     period: str,
@@ -535,8 +548,9 @@ def write_all(
     folder.mkdir(parents=True, exist_ok=True)
     everyone = units.tree(ctx)
     written = []
+    used: set[str] = set()
     for number, unit in enumerate(everyone, start=1):
-        path = folder / file_name(unit.unit_id, period, file_format)
+        path = folder / _unique_file_name(unit.unit_id, period, file_format, used)
         written.append(write(ctx, unit.unit_id, period, path, lang=lang))
         if progress:
             progress(number, len(everyone), unit.unit_id)

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -100,6 +100,14 @@ def _record(cur: duckdb.DuckDBPyConnection, audit: AuditEntry, result: object) -
     )
 
 
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the error that made us: after a failed write (a full disk, say)
+    DuckDB may have ended the transaction itself, and "cannot rollback - no transaction is
+    active" would hide the reason."""
+    with suppress(duckdb.Error):
+        cur.rollback()
+
+
 class Store:
     """One DuckDB database file, migrated to the latest schema on open."""
 
@@ -110,10 +118,14 @@ class Store:
         try:
             self._con = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
-            raise StoreError(
-                f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
-                "(the app or a command) using it? DuckDB allows one writing process per file."
-            ) from exc
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
+                    "(the app or a command) using it? DuckDB allows one writing process per file."
+                ) from exc
+            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+        except (duckdb.Error, OSError) as exc:  # not a database file, unreadable, a newer DuckDB
+            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
         # DuckDB would otherwise pre-aggregate the whole answer rollup by (unit, period, item)
         # before joining it to the subtree, which makes subtree roll-ups 5-10x slower
         # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
@@ -132,7 +144,10 @@ class Store:
     def migrate(self, target: int | None = None) -> list[str]:
         """Bring the schema up to date (or up to `target`); returns the names applied."""
         with self._file.write_lock, self._lock:
-            applied = migrations.apply(self._con, target)
+            try:
+                applied = migrations.apply(self._con, target)
+            except migrations.NewerSchemaError as exc:
+                raise StoreError(f"Database {self.path}: {exc}") from exc
         self._file.written()  # a step may change data
         return applied
 
@@ -180,17 +195,27 @@ class Store:
                         cur.commit()
                         self._file.written()
                         return result
-                    except duckdb.TransactionException:
-                        cur.rollback()
+                    except duckdb.TransactionException as exc:
+                        _rollback(cur)
+                        if "conflict" not in str(exc).lower():  # a failed commit: the disk, say
+                            raise StoreError(
+                                f"Could not write to the database {self.path}: {exc}"
+                            ) from None
                         if attempt == _CONFLICT_RETRIES - 1:
                             raise WriteFailed(audit.action, "conflict") from None
                     except duckdb.ConstraintException:
                         # DuckDB's message spells the key (a respondent's e-mail, say): it goes
                         # neither into the error nor, through the exception chain, into a log.
-                        cur.rollback()
+                        _rollback(cur)
                         raise WriteFailed(audit.action, "constraint") from None
+                    except (duckdb.IOException, duckdb.FatalException) as exc:
+                        # A full disk or a lost file: nothing was stored; say so in plain words.
+                        _rollback(cur)
+                        raise StoreError(
+                            f"Could not write to the database {self.path}: {exc}"
+                        ) from None
                     except BaseException:
-                        cur.rollback()
+                        _rollback(cur)
                         raise
             time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")

@@ -95,3 +95,14 @@ def write_units(cur: Cursor, import_id: int) -> tuple[int, int, int]:
                   count(*) FILTER (WHERE status = 'unchanged') FROM unit_changes"""
     ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def unit_moves_back(cur: Cursor, import_id: int) -> list[tuple[str, str | None]]:
+    """(unit, parent it would go back to) for each unit that undoing the import would move."""
+    return cur.execute(
+        """SELECT x.unit_id, x.old_parent_id FROM import_unit_change x JOIN unit u USING (unit_id)
+           WHERE x.import_id = ? AND x.existed AND u.name = x.new_name
+             AND u.parent_id IS NOT DISTINCT FROM x.new_parent_id
+             AND x.old_parent_id IS DISTINCT FROM x.new_parent_id""",
+        [import_id],
+    ).fetchall()

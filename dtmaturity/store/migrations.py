@@ -8,6 +8,88 @@ from __future__ import annotations
 
 import duckdb
 
+
+def _casefold_emails() -> list[str]:
+    """Migration 9: e-mail addresses in lower case wherever they name a person, so that
+    `Kari@Etat.Example` and `kari@etat.example` are one respondent. Subjects (no '@') keep
+    their case. Two check-ins that become one (same unit and quarter) keep the one saved last,
+    as a resubmission would; the other's answers, role picks, reflections and targets go, and
+    the answer rollup is rebuilt from the answers that remain."""
+    email = "contains({c}, '@') AND {c} <> lower({c})"
+    keyed = {  # table: its key columns besides unit_id, period, respondent
+        "answer": ["item_id"],
+        "role_pick": ["kind", "role_id"],
+        "reflection": ["question_id"],
+        "target": ["item_id"],
+    }
+    statements = [
+        # The check-in that stays for each (unit, quarter, e-mail in lower case).
+        """CREATE TABLE casefold_winner AS
+           SELECT unit_id, period, respondent FROM (
+               SELECT unit_id, period, respondent, row_number() OVER (
+                   PARTITION BY unit_id, period, lower(respondent)
+                   ORDER BY updated_at DESC, (respondent = lower(respondent)) DESC, respondent
+               ) AS rank
+               FROM checkin WHERE contains(respondent, '@'))
+           WHERE rank = 1""",
+        """DELETE FROM checkin WHERE contains(respondent, '@') AND NOT EXISTS (
+               SELECT 1 FROM casefold_winner w WHERE w.unit_id = checkin.unit_id
+                 AND w.period = checkin.period AND w.respondent = checkin.respondent)""",
+    ]
+    for table, extra in keyed.items():
+        key = ", ".join(
+            ["t.unit_id", "t.period", "lower(t.respondent)", *(f"t.{k}" for k in extra)]
+        )
+        statements.append(
+            f"""DELETE FROM {table} WHERE rowid IN (
+                   SELECT id FROM (
+                       SELECT t.rowid AS id, row_number() OVER (
+                           PARTITION BY {key}
+                           ORDER BY (w.respondent IS NOT NULL) DESC,
+                                    (t.respondent = lower(t.respondent)) DESC, t.respondent
+                       ) AS rank
+                       FROM {table} t LEFT JOIN casefold_winner w
+                         ON w.unit_id = t.unit_id AND w.period = t.period
+                        AND w.respondent = t.respondent
+                       WHERE contains(t.respondent, '@'))
+                   WHERE rank > 1)"""  # noqa: S608
+        )
+    for table in (
+        "checkin", *keyed, "import_answer_change", "import_checkin_created",
+        "import_role_change", "import_reflection_change",
+    ):  # fmt: skip
+        condition = email.format(c="respondent")
+        statements.append(f"UPDATE {table} SET respondent = lower(respondent) WHERE {condition}")  # noqa: S608
+    statements += [
+        "DROP TABLE casefold_winner",
+        "DELETE FROM answer_rollup",
+        """INSERT INTO answer_rollup
+           SELECT unit_id, period, item_id, count(score), sum(score)
+           FROM answer WHERE score IS NOT NULL
+           GROUP BY unit_id, period, item_id ORDER BY period, unit_id, item_id""",
+        # People: a record whose id is an e-mail in another case joins the lower-case one.
+        """INSERT INTO person (person_id, name, email, sub, is_demo, created_at)
+           SELECT lower(person_id), any_value(name), lower(any_value(email)), any_value(sub),
+                  bool_or(is_demo), min(created_at)
+           FROM person WHERE """  # noqa: S608
+        + email.format(c="person_id")
+        + """
+             AND lower(person_id) NOT IN (SELECT person_id FROM person)
+           GROUP BY lower(person_id)""",
+        """INSERT INTO role_assignment
+           SELECT DISTINCT lower(person_id), role, unit_id FROM role_assignment
+           WHERE """  # noqa: S608
+        + email.format(c="person_id")
+        + """
+           ON CONFLICT DO NOTHING""",
+        "DELETE FROM role_assignment WHERE " + email.format(c="person_id"),  # noqa: S608
+        "DELETE FROM person WHERE " + email.format(c="person_id"),  # noqa: S608
+        "UPDATE person SET email = lower(email) WHERE " + email.format(c="email"),  # noqa: S608
+        "UPDATE action SET owner = lower(owner) WHERE " + email.format(c="owner"),  # noqa: S608
+    ]
+    return statements
+
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         1,
@@ -297,6 +379,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     (
+        9,
+        "e-mail addresses in lower case wherever they name a person (respondents, people)",
+        _casefold_emails(),
+    ),
+    (
         13,
         "rounds per quarter and subtree, the e-mails sent for them",
         [
@@ -370,7 +457,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
-LATEST = MIGRATIONS[-1][0]
+LATEST = max(version for version, _, _ in MIGRATIONS)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -383,8 +470,19 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+class NewerSchemaError(RuntimeError):
+    """The database was written by a newer dtmaturity: this one must not touch it."""
+
+
 def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:
-    """Apply every pending step up to `target` (default: all), each in its own transaction."""
+    """Apply every pending step up to `target` (default: all), each in its own transaction.
+    A database whose schema is newer than this code knows is refused, untouched."""
+    found = current_version(con)
+    if found > LATEST:
+        raise NewerSchemaError(
+            f"the schema version is {found}, newer than this dtmaturity knows (version "
+            f"{LATEST}). Upgrade dtmaturity, or restore a copy made by this version."
+        )
     con.execute(
         """CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER PRIMARY KEY,
@@ -392,10 +490,12 @@ def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str
             applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
         )"""
     )
-    done = current_version(con)
+    # Every listed step not recorded yet, in list order: steps are numbered by the branch that
+    # wrote them, so a file may hold a higher step (13) before a lower one (9) was merged.
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, statements in MIGRATIONS:
-        if version <= done or (target is not None and version > target):
+        if version in done or (target is not None and version > target):
             continue
         con.begin()
         try:

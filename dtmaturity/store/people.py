@@ -7,6 +7,9 @@ import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 
+# What an erased person's actions name as owner and author.
+ERASED = "erased"
+
 # Every table that holds a person's own check-in data, keyed by respondent.
 PERSONAL_TABLES = ("answer", "role_pick", "reflection", "checkin")
 
@@ -16,13 +19,35 @@ def parents(cur: Cursor) -> dict[str, str | None]:
 
 
 def find_person(cur: Cursor, *, email: str | None, sub: str | None) -> tuple | None:
-    """(person_id, name) of the person with this e-mail (any case) or OIDC subject."""
+    """(person_id, name) of the person signing in with this OIDC subject, else with this
+    e-mail (any case). A person registered with a subject signs in with that subject only: an
+    e-mail alone never opens a record that has one (the subject is case-sensitive)."""
     return cur.execute(
         """SELECT person_id, name FROM person
-           WHERE (? IS NOT NULL AND lower(email) = lower(?)) OR (? IS NOT NULL AND sub = ?)
-           ORDER BY (lower(email) = lower(?)) DESC NULLS LAST LIMIT 1""",
-        [email, email, sub, sub, email],
+           WHERE (? IS NOT NULL AND sub = ?)
+              OR (? IS NOT NULL AND lower(email) = lower(?) AND sub IS NULL)
+           ORDER BY (sub IS NOT DISTINCT FROM ?) DESC, person_id LIMIT 1""",
+        [sub, sub, email, email, sub],
     ).fetchone()
+
+
+def person(cur: Cursor, person_id: str) -> tuple[str, str | None, str | None, str | None] | None:
+    """(person_id, name, email, sub) of one person."""
+    return cur.execute(
+        "SELECT person_id, name, email, sub FROM person WHERE person_id = ?", [person_id]
+    ).fetchone()
+
+
+def people_with_identity(cur: Cursor, *, email: str | None, sub: str | None) -> list[tuple]:
+    """(person_id, name, email, sub) of everyone registered with this e-mail (any case) or
+    this subject (exact), the person whose id is the e-mail first."""
+    return cur.execute(
+        """SELECT person_id, name, email, sub FROM person
+           WHERE (? IS NOT NULL AND (lower(email) = lower(?) OR person_id = lower(?)))
+              OR (? IS NOT NULL AND (sub = ? OR person_id = ?))
+           ORDER BY person_id""",
+        [email, email, email, sub, sub, sub],
+    ).fetchall()
 
 
 def grants(cur: Cursor, person_id: str) -> list[tuple[str, str]]:
@@ -41,16 +66,24 @@ def people(cur: Cursor) -> pd.DataFrame:
     ).df()
 
 
-def upsert_person(
+def insert_person(
     cur: Cursor, person_id: str, *, name: str | None, email: str | None, sub: str | None
 ) -> None:
     cur.execute(
         """INSERT INTO person (person_id, name, email, sub) VALUES (?, ?, ?, ?)
-           ON CONFLICT (person_id) DO UPDATE SET
-               name = coalesce(excluded.name, person.name),
-               email = coalesce(excluded.email, person.email),
-               sub = coalesce(excluded.sub, person.sub)""",
+           ON CONFLICT (person_id) DO NOTHING""",
         [person_id, name, email, sub],
+    )
+
+
+def update_person(
+    cur: Cursor, person_id: str, *, name: str | None, email: str | None, sub: str | None
+) -> None:
+    """Set the given fields of an existing person (None leaves a field as it is)."""
+    cur.execute(
+        """UPDATE person SET name = coalesce(?, name), email = coalesce(?, email),
+               sub = coalesce(?, sub) WHERE person_id = ?""",
+        [name, email, sub, person_id],
     )
 
 
@@ -138,8 +171,18 @@ def set_language(cur: Cursor, person_id: str, language: str) -> None:
 # --- one person's data: export, erasure ------------------------------------------------------
 
 
+def identifiers(cur: Cursor, person_id: str) -> list[str]:
+    """Every spelling a person's data may carry, in lower case: their id and their e-mail.
+    Respondents and owners compare in any case (`Kari@Etat.Example` is kari@etat.example)."""
+    row = cur.execute("SELECT email FROM person WHERE person_id = ?", [person_id]).fetchone()
+    return sorted({person_id.lower(), *([row[0].lower()] if row and row[0] else [])})
+
+
 def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
-    """Everything stored about a person, table by table."""
+    """Everything stored about a person, table by table: record, roles, check-ins with their
+    answers, role picks, reflections and targets, the actions they own, created or last
+    changed, and the audit entries they made or that name them."""
+    ids = identifiers(cur, person_id)
     out = {
         "person": cur.execute("SELECT * FROM person WHERE person_id = ?", [person_id]).df(),
         "role_assignment": cur.execute(
@@ -149,71 +192,116 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
             "SELECT * FROM person_language WHERE person_id = ?", [person_id]
         ).df(),
     }
-    for table in PERSONAL_TABLES:
-        sql = f"SELECT * FROM {table} WHERE respondent = ? ORDER BY ALL"  # noqa: S608 (fixed names)
-        out[table] = cur.execute(sql, [person_id]).df()
+    for table in (*PERSONAL_TABLES, "target"):
+        sql = f"SELECT * FROM {table} WHERE lower(respondent) IN ? ORDER BY ALL"  # noqa: S608
+        out[table] = cur.execute(sql, [ids]).df()
+    out["action"] = cur.execute(
+        """SELECT a.*, (SELECT string_agg(item_id, '|' ORDER BY item_id) FROM action_item i
+                        WHERE i.action_id = a.action_id) AS items
+           FROM action a
+           WHERE lower(owner) IN ? OR lower(created_by) IN ? OR lower(updated_by) IN ?
+           ORDER BY action_id""",
+        [ids, ids, ids],
+    ).df()
     out["checkin_draft"] = cur.execute(
-        "SELECT * FROM checkin_draft WHERE respondent = ? ORDER BY ALL", [person_id]
+        "SELECT * FROM checkin_draft WHERE lower(respondent) IN ? ORDER BY ALL", [ids]
     ).df()
     out["audit_log"] = cur.execute(
-        "SELECT audit_id, logged_at, action, target FROM audit_log WHERE actor = ? ORDER BY 1",
-        [person_id],
+        """SELECT audit_id, logged_at, actor, action, target FROM audit_log
+           WHERE lower(actor) IN ? OR list_has_any(string_split(lower(target), '/'), ?)
+           ORDER BY 1""",
+        [ids, ids],
     ).df()
     return out
 
 
-def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
-    """Erase a person's free text and identity; keep their scores and role picks under an
-    unlinkable pseudonym so the organisation's historical figures do not shift.
+def erase_person(cur: Cursor, person_id: str, pseudonym: str, hashed: str) -> dict[str, int]:
+    """Erase a person's free text and identity; keep their scores, role picks and targets under
+    an unlinkable pseudonym so the organisation's historical figures do not shift.
 
-    Returns counts of what was deleted or anonymised (no content).
+    Every spelling of the person counts (their id and e-mail in any case). Actions they own or
+    changed keep their plan but name ERASED (not the pseudonym: the audit log says who created
+    which action, and would link the pseudonym back); audit entries about the person's own data
+    (a target such as `unit/period/e-mail`) name the one-way hash instead, as does their actor
+    field there, so the log cannot re-link the pseudonymised scores. Returns counts of what was
+    deleted or anonymised (no content).
     """
+    ids = identifiers(cur, person_id)
     counts: dict[str, int] = {}
-    counts["reflections_deleted"] = cur.execute(
-        "DELETE FROM reflection WHERE respondent = ?", [person_id]
-    ).fetchone()[0]
-    counts["drafts_deleted"] = cur.execute(
-        "DELETE FROM checkin_draft WHERE respondent = ?", [person_id]
-    ).fetchone()[0]
-    counts["comments_deleted"] = cur.execute(
-        "SELECT count(*) FROM answer WHERE respondent = ? AND comment IS NOT NULL", [person_id]
-    ).fetchone()[0]
+
+    def run(sql: str, params: list) -> int:
+        row = cur.execute(sql, params).fetchone()
+        return int(row[0]) if row else 0
+
+    counts["reflections_deleted"] = run(
+        "DELETE FROM reflection WHERE lower(respondent) IN ?", [ids]
+    )
+    counts["comments_deleted"] = run(
+        "SELECT count(*) FROM answer WHERE lower(respondent) IN ? AND comment IS NOT NULL", [ids]
+    )
+    counts["drafts_deleted"] = run("DELETE FROM checkin_draft WHERE lower(respondent) IN ?", [ids])
     # Copies kept for undoing imports would bring the content back: they go too.
     for table in ("import_answer_change", "import_role_change", "import_reflection_change"):
-        cur.execute(f"DELETE FROM {table} WHERE respondent = ?", [person_id])  # noqa: S608
+        cur.execute(f"DELETE FROM {table} WHERE lower(respondent) IN ?", [ids])  # noqa: S608
     cur.execute(
-        "UPDATE import_checkin_created SET respondent = ? WHERE respondent = ?",
-        [pseudonym, person_id],
+        "UPDATE import_checkin_created SET respondent = ? WHERE lower(respondent) IN ?",
+        [pseudonym, ids],
     )
-    counts["answers_anonymised"] = cur.execute(
-        "UPDATE answer SET respondent = ?, comment = NULL, import_id = NULL WHERE respondent = ?",
-        [pseudonym, person_id],
-    ).fetchone()[0]
-    counts["role_picks_anonymised"] = cur.execute(
-        "UPDATE role_pick SET respondent = ? WHERE respondent = ?", [pseudonym, person_id]
-    ).fetchone()[0]
-    counts["checkins_anonymised"] = cur.execute(
-        "UPDATE checkin SET respondent = ? WHERE respondent = ?", [pseudonym, person_id]
-    ).fetchone()[0]
-    counts["assignments_deleted"] = cur.execute(
+    counts["answers_anonymised"] = run(
+        """UPDATE answer SET respondent = ?, comment = NULL, import_id = NULL
+           WHERE lower(respondent) IN ?""",
+        [pseudonym, ids],
+    )
+    counts["role_picks_anonymised"] = run(
+        "UPDATE role_pick SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
+    )
+    counts["targets_anonymised"] = run(
+        "UPDATE target SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
+    )
+    counts["checkins_anonymised"] = run(
+        "UPDATE checkin SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
+    )
+    counts["actions_anonymised"] = run(
+        """UPDATE action SET
+               owner = CASE WHEN lower(owner) IN ? THEN ? ELSE owner END,
+               created_by = CASE WHEN lower(created_by) IN ? THEN ? ELSE created_by END,
+               updated_by = CASE WHEN lower(updated_by) IN ? THEN ? ELSE updated_by END
+           WHERE lower(owner) IN ? OR lower(created_by) IN ? OR lower(updated_by) IN ?""",
+        [ids, ERASED, ids, ERASED, ids, ERASED, ids, ids, ids],
+    )
+    # Snapshots kept for undoing actions imports name the owner: they go.
+    for person in ids:
+        cur.execute(
+            """DELETE FROM import_action_change
+               WHERE contains(lower(coalesce(before, '')), ?) OR contains(lower(after), ?)""",
+            [person, person],
+        )
+    counts["audit_entries_anonymised"] = run(
+        """UPDATE audit_log SET target = ?,
+               actor = CASE WHEN lower(actor) IN ? THEN ? ELSE actor END
+           WHERE list_has_any(string_split(lower(target), '/'), ?)""",
+        [hashed, ids, hashed, ids],
+    )
+    counts["assignments_deleted"] = run(
         "DELETE FROM role_assignment WHERE person_id = ?", [person_id]
-    ).fetchone()[0]
-    counts["person_deleted"] = cur.execute(
-        "DELETE FROM person WHERE person_id = ?", [person_id]
-    ).fetchone()[0]
-    cur.execute("DELETE FROM person_language WHERE person_id = ?", [person_id])
-    return {k: int(v) for k, v in counts.items()}
+    )
+    counts["person_deleted"] = run("DELETE FROM person WHERE person_id = ?", [person_id])
+    cur.execute(
+        "DELETE FROM person_language WHERE person_id = ? OR lower(person_id) IN ?",
+        [person_id, ids],
+    )
+    return counts
 
 
 def purge_before(cur: Cursor, period: str, *, dry_run: bool) -> dict[str, int]:
-    """Delete check-ins (and their answers, role picks, reflections) of quarters before
+    """Delete check-ins (and their answers, role picks, reflections, targets) of quarters before
     `period`; with dry_run only count them."""
     counts = {}
-    for table in (*PERSONAL_TABLES, "answer_rollup"):
+    for table in (*PERSONAL_TABLES, "target", "answer_rollup"):
         sql = f"SELECT count(*) FROM {table} WHERE period < ?"  # noqa: S608 (fixed names)
         counts[table] = int(cur.execute(sql, [period]).fetchone()[0])
     if not dry_run:
-        for table in (*PERSONAL_TABLES, "answer_rollup", "import_answer_change"):
+        for table in (*PERSONAL_TABLES, "target", "answer_rollup", "import_answer_change"):
             cur.execute(f"DELETE FROM {table} WHERE period < ?", [period])  # noqa: S608
         tables = ("import_role_change", "import_reflection_change", "import_checkin_created")
         for table in (*tables, "checkin_draft"):

@@ -247,11 +247,21 @@ def reflections(cur: Cursor, unit_id: str) -> pd.DataFrame:
 EXPORT_COLUMNS = ("unit_id", "period", "respondent", "item_id", "score", "comment")
 
 
+_FORMULA = r"'^[=+@\t\r-]'"  # a DuckDB regular expression: text a spreadsheet would run
+
+
 def export_answers(cur: Cursor, path: Path) -> int:
     """Write every answer as long-format UTF-8 CSV sorted by its keys; returns the row count."""
+    # Formula-safe (as services.exports.neutralise): a text cell starting with =, +, -, @, tab
+    # or carriage return gets a leading apostrophe, so a spreadsheet shows it as text.
+    safe = ", ".join(
+        c
+        if c == "score"
+        else f"CASE WHEN regexp_matches({c}, {_FORMULA}) THEN '''' || {c} ELSE {c} END AS {c}"
+        for c in ("unit_id", "period", "respondent", "item_id", "score", "comment")
+    )
     relation = cur.sql(
-        """SELECT unit_id, period, respondent, item_id, score, comment FROM answer
-           ORDER BY unit_id, period, respondent, item_id"""
+        f"SELECT {safe} FROM answer ORDER BY unit_id, period, respondent, item_id"  # noqa: S608
     )
     relation.write_csv(str(path), header=True, sep=",", quotechar='"')
     return int(cur.execute("SELECT count(*) FROM answer").fetchone()[0])

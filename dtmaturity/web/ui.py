@@ -9,6 +9,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 import altair as alt
 import pandas as pd
@@ -22,7 +23,7 @@ from dtmaturity.domain.framework import Framework, FrameworkError, framework_pat
 from dtmaturity.services import exports, people, runtime, scheduler, units
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
-from dtmaturity.store import Store, default_db_path
+from dtmaturity.store import Store, StoreError, default_db_path
 
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
@@ -129,37 +130,58 @@ def tn(key: str, count: int, **params: object) -> str:
 
 
 def context() -> Context:
-    """The acting context for this rerun; stops the page with a clear message if the framework
-    file is broken."""
+    """The acting context for this rerun; stops the page with a clear message (never a
+    traceback) if the framework file, the database or the sign-in settings are broken."""
     try:
         store, framework = _runtime(str(default_db_path()), str(framework_path()))
     except FrameworkError as exc:
-        st.error(i18n.t(lang(), "framework_broken"))
-        st.code(str(exc), language=None)
-        st.stop()
+        _refuse("framework_broken", exc)
+    except StoreError as exc:
+        _refuse("database_broken", exc)
     warm_up(str(default_db_path()), str(framework_path()))
     try:
         privacy.thresholds()
         scheduler.interval()
     except (privacy.PrivacySettingError, ValueError) as exc:
-        st.error(i18n.t(lang(), "settings_broken"))
-        st.code(str(exc), language=None)
-        st.stop()
+        _refuse("settings_broken", exc)
+    try:
+        auth = auth_settings()
+    except authn.SignInSettingError as exc:
+        _refuse("signin_broken", exc)
     try:
         i18n.default_language()
     except i18n.LanguageSettingError as exc:
-        st.error(i18n.t(lang(), "language_setting_broken"))
-        st.code(str(exc), language=None)
-        st.stop()
-    return Context(actor=_actor(store), store=store, framework=framework, lang=lang())
+        _refuse("language_setting_broken", exc)
+    return Context(actor=_actor(store, auth), store=store, framework=framework, lang=lang())
+
+
+def _refuse(message_key: str, reason: Exception) -> NoReturn:
+    """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
+    st.error(i18n.t(lang(), message_key))
+    st.code(str(reason), language=None, wrap_lines=True)
+    st.stop()
 
 
 def _secrets_section(name: str) -> dict | None:
-    """A section of .streamlit/secrets.toml, or None (also when there is no secrets file)."""
+    """A section of .streamlit/secrets.toml, or None when there is no secrets file or no such
+    section. A secrets file that exists but cannot be read raises SignInSettingError: falling
+    back to local mode would make every visitor an admin."""
     try:
         return dict(st.secrets[name]) if name in st.secrets else None
-    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+    except StreamlitSecretNotFoundError as exc:
+        if getattr(exc, "error_id", None) == "no-secrets-found":
+            return None
+        raise authn.SignInSettingError(f"secrets.toml cannot be read: {exc}") from exc
+    except (FileNotFoundError, KeyError):
         return None
+
+
+def auth_settings() -> dict | None:
+    """The [auth] section, checked (authn.check_auth); None when sign-in is not configured."""
+    auth = _secrets_section("auth")
+    if auth is not None:
+        authn.check_auth(auth)
+    return auth
 
 
 def _configured_admins() -> frozenset[str]:
@@ -167,13 +189,14 @@ def _configured_admins() -> frozenset[str]:
     `admins = [...]` under [dtmaturity] in secrets.toml."""
     listed = [a for a in os.environ.get("DTMATURITY_ADMINS", "").split(",") if a.strip()]
     listed += list((_secrets_section("dtmaturity") or {}).get("admins", []))
-    return frozenset(a.strip().lower() for a in listed)
+    # E-mails match in any case, subjects exactly (people.actor_for), so no case folding here.
+    return frozenset(str(a).strip() for a in listed)
 
 
-def _actor(store: Store) -> Actor:
+def _actor(store: Store, auth: dict | None) -> Actor:
     """Who is acting: the signed-in person with their roles, or the local user when sign-in
     is not configured. Stops the page for a visitor who is not signed in or not registered."""
-    if _secrets_section("auth") is None:
+    if auth is None:
         if authn.is_production():
             st.error(t("production_local_mode"))
             st.stop()
@@ -190,6 +213,7 @@ def _actor(store: Store) -> Actor:
         sub=claims.get("sub"),
         name=claims.get("name"),
         admins=_configured_admins(),
+        email_verified=claims.get("email_verified"),
     )
     if actor is None:
         st.title(t("unknown_person_title"))
@@ -358,7 +382,7 @@ def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
     """A table one click away. It is drawn only once opened: a closed expander holds no data
     grid, so a page with many charts sends and draws far less (opening it reruns only this
     fragment, not the page)."""
-    _lazy_table(t("show_table"), table, f"table:{exports.file_stem(name)}")
+    _lazy_table(t("show_table"), table, f"table:{name}")  # the whole name: stems are cut at 80
 
 
 @st.fragment
@@ -457,7 +481,7 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
                 data=make,
                 file_name=f"{stem}.{suffix}",
                 mime=mime,
-                key=f"download:{stem}:{suffix}",
+                key=f"download:{name}:{suffix}",  # the whole name: stems are cut at 80
                 on_click="ignore",
                 icon=":material/download:",
                 width="content",
@@ -476,12 +500,14 @@ def too_few(message_key: str = "too_few_all", **params: object) -> None:
     st.info(t(message_key, **params), icon=":material/visibility_off:")
 
 
-_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
+# Markdown's special characters, and ':', '.' and '@', so that no address becomes an autolink
+# (https://…, www.…, name@host).
+_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:.@])")
 
 
 def label_literal(text: str) -> str:
     """Free text inside a widget label (which Streamlit reads as markdown), escaped so it shows
-    as written: no links, no formatting."""
+    as written: no links (not even a bare address), no images, no formatting."""
     return _LABEL_MARKDOWN.sub(r"\\\1", text)
 
 

@@ -1,6 +1,7 @@
 """Sign-in through a real OpenID Connect provider on loopback (oidc-provider-mock), with the app
-as a real Streamlit server configured by an [auth] secrets section: two different people sign
-in and each sees the units their roles give them, and nothing else."""
+as a real server (`python -m dtmaturity.web.serve`) configured by an [auth] secrets section: two
+different people sign in and each sees the units their roles give them, and nothing else; a
+coordinator's attempts to take an account or a unit fail; an unverified e-mail opens nothing."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from dtmaturity.services.runtime import open_runtime
 ROOT = Path(__file__).resolve().parents[2]
 LEADER = ("leder@etat.example", "leder-sub", "demo-bruker-01")  # leads one unit
 MANAGER = ("sjef@etat.example", "sjef-sub", "demo-bruker")  # manages a division of 5 units
+ADMIN = ("admin@etat.example", "Admin-Sub")  # an admin, registered with e-mail and sub
+COORDINATOR = ("koord@etat.example", "koord-sub", "demo-teknologi")
+EMAIL_ONLY = ("epost.leder@etat.example", "demo-bruker-02")  # registered by e-mail alone
 
 
 def _free_port() -> int:
@@ -40,6 +44,10 @@ def _seed(db_path: Path) -> None:
         demo.create(ctx)
         people.assign(ctx, LEADER[0], "leader", LEADER[2], email=LEADER[0], sub=LEADER[1])
         people.assign(ctx, MANAGER[0], "manager", MANAGER[2], email=MANAGER[0], sub=MANAGER[1])
+        people.assign(ctx, ADMIN[0], "admin", "*", email=ADMIN[0], sub=ADMIN[1])
+        coordinator, sub, unit = COORDINATOR
+        people.assign(ctx, coordinator, "coordinator", unit, email=coordinator, sub=sub)
+        people.assign(ctx, EMAIL_ONLY[0], "leader", EMAIL_ONLY[1], email=EMAIL_ONLY[0])
     finally:
         store.close()
 
@@ -61,14 +69,19 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An OpenID Connect provider and the app, both on loopback; yields the app's address."""
-    from oidc_provider_mock import run_server_in_thread
+    from oidc_provider_mock import User, run_server_in_thread
 
     folder = tmp_path_factory.mktemp("signin")
     db_path = folder / "dtmaturity.duckdb"
     _seed(db_path)
     port = _free_port()
     app_url = f"http://localhost:{port}"
-    with run_server_in_thread(port=0) as provider:
+    users = [
+        User(sub=COORDINATOR[1], claims={"email": COORDINATOR[0], "email_verified": True}),
+        # Someone who typed another person's address into a provider that does not verify it.
+        User(sub="mallory", claims={"email": EMAIL_ONLY[0].upper(), "email_verified": False}),
+    ]
+    with run_server_in_thread(port=0, user_claims=users) as provider:
         issuer = f"http://localhost:{provider.server_port}"
         secrets = folder / "secrets.toml"
         secrets.write_text(
@@ -77,13 +90,14 @@ def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             'cookie_secret = "e2e-cookie-secret-that-is-long-enough"\n'
             'client_id = "dtmaturity-e2e"\n'
             'client_secret = "e2e-client-secret"\n'
-            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
+            'client_kwargs = { scope = "openid profile email" }\n',
             encoding="utf-8",
         )
         env = {**os.environ, "DTMATURITY_DB": str(db_path), "DTMATURITY_ENV": "production"}
         env.pop("DTMATURITY_FRAMEWORK", None)
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "dtmaturity.web.serve",
             "--server.address=localhost", f"--server.port={port}", "--server.headless=true",
             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
             f"--secrets.files={secrets}",
@@ -144,6 +158,80 @@ def test_an_unregistered_person_is_asked_to_contact_the_coordinator(browser, sig
     page = context.new_page()
     try:
         sign_in(page, signin_app, "ukjent-sub")
+        expect(page.get_by_text("Be koordinatoren i virksomheten om tilgang")).to_be_visible()
+        assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    finally:
+        context.close()
+
+
+def new_page(browser) -> tuple[object, Page]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    context.set_default_timeout(30_000)
+    return context, context.new_page()
+
+
+def open_nav(page: Page, title_key: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=t(title_key)).first.click()
+    wait_idle(page)
+
+
+def upload(page: Page, name: str, content: str) -> None:
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode("utf-8")}]
+    )
+    wait_idle(page)
+
+
+def t(key: str, **params: object) -> str:
+    from dtmaturity.domain import i18n
+
+    return i18n.t("nb", key, **params)
+
+
+def test_a_coordinator_cannot_take_an_account_or_a_unit_in_the_browser(browser, signin_app):
+    """Signed in as a coordinator: a people file attaching the coordinator's own or a new
+    subject to the admin's record is refused, a units file moving another division's unit
+    into the subtree is refused, and signing in with the subject written in the file gives
+    nothing."""
+    context, page = new_page(browser)
+    try:
+        sign_in(page, signin_app, COORDINATOR[1])
+        expect(page.get_by_text(f"Innlogget som {COORDINATOR[0]}")).to_be_visible()
+        open_nav(page, "page_admin")
+        take_over = (
+            f"email,sub,role,unit_id\n{ADMIN[0]},{COORDINATOR[1]},leader,demo-teknologi-01\n"
+        )
+        upload(page, "overta.csv", take_over)
+        expect(page.get_by_text(t("people_identity_conflict"), exact=False)).to_be_visible()
+        new_sub = f"email,sub,role,unit_id\n{ADMIN[0]},angriper-sub,leader,demo-teknologi-01\n"
+        upload(page, "ny-sub.csv", new_sub)
+        expect(page.get_by_text(t("people_identity_change"), exact=False)).to_be_visible()
+        assert page.get_by_text(t("admin_people_imported", rows=1, new=1)).count() == 0
+
+        open_nav(page, "page_import")
+        upload(
+            page,
+            "enheter.csv",
+            "unit_id,name,parent_id\ndemo-bruker-01,Kundesenteret,demo-teknologi\n",
+        )
+        expect(page.get_by_text(t("problems_heading", count=1))).to_be_visible()
+        expect(page.get_by_role("button", name=t("import_button"))).to_be_disabled()
+    finally:
+        context.close()
+
+    context, page = new_page(browser)
+    try:
+        sign_in(page, signin_app, "angriper-sub")
+        expect(page.get_by_text("Be koordinatoren i virksomheten om tilgang")).to_be_visible()
+        assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    finally:
+        context.close()
+
+
+def test_an_unverified_email_does_not_sign_in_as_the_person_it_names(browser, signin_app):
+    context, page = new_page(browser)
+    try:
+        sign_in(page, signin_app, "mallory")
         expect(page.get_by_text("Be koordinatoren i virksomheten om tilgang")).to_be_visible()
         assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
     finally:

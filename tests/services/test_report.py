@@ -216,3 +216,14 @@ def test_overview_lists_units_furthest_from_their_targets(ctx):
     at = open_app().switch_page("pages/overview.py").run()
     assert not at.exception
     assert "A: +3,00" in texts(at)
+
+
+def test_cli_all_keeps_apart_units_whose_ids_make_the_same_file_name(ctx, tmp_path, capsys):
+    add_units(ctx, [("kontor/1", None), ("kontor-1", None), ("kontor 1", None), ("Kontor-1", None)])
+    ctx.store.close()
+    folder = tmp_path / "rapporter"
+    code = cli.main(["report", "--all", "--period", PERIOD, "-o", str(folder), "--format", "html"])
+    assert code == 0
+    names = [p.name for p in folder.iterdir()]
+    assert len({n.lower() for n in names}) == 4
+    assert "wrote 4 reports" in capsys.readouterr().out

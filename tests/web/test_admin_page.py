@@ -38,3 +38,35 @@ def test_my_data_page_offers_the_bundle(db_path, ctx):
     assert "Last ned mine data" in [b.label for b in at.get("download_button")]
     bundle = zipfile.ZipFile(io.BytesIO(people.export_person(ctx)))
     assert "data.json" in bundle.namelist()
+
+
+def test_a_people_upload_is_written_once_and_a_later_revoke_stays(db_path, ctx):
+    at = admin_page(db_path)
+    rows = b"email,role,unit_id\nopplastet@etat.example,leader,demo-bruker-03\n"
+    at.file_uploader(key="adm_people_file").upload("personer.csv", rows, "text/csv").run()
+    assert not at.exception
+    at.run()
+    at.run()
+    log = people.audit_log(ctx)
+    assert list(log["action"]).count("people.import") == 1
+    revoke = at.selectbox(key="adm_revoke")
+    revoke.select_index(
+        next(i for i, o in enumerate(revoke.options) if o.startswith("opplastet@etat.example"))
+    ).run()  # a browser reruns on the choice, before the button is pressed
+    at.button(key="adm_revoke_run").click().run()
+    at.run()
+    assert not at.exception
+    held = people.registry(ctx)
+    assert held[(held["person_id"] == "opplastet@etat.example")]["role"].dropna().empty
+    assert list(people.audit_log(ctx)["action"]).count("people.import") == 1
+
+
+def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(db_path, ctx):
+    at = admin_page(db_path)
+    at.text_input(key="adm_email").input("AbC-ID-porten-Sub")
+    at.selectbox(key="adm_role").set_value("leader")
+    at.selectbox(key="adm_unit").set_value("demo-bruker-02")
+    at.button(key="FormSubmitter:grant_form-Gi rollen").click().run()
+    assert not at.exception
+    actor = people.actor_for(ctx.store, email=None, sub="AbC-ID-porten-Sub", name=None)
+    assert actor is not None and actor.user_id == "AbC-ID-porten-Sub"

@@ -14,7 +14,7 @@ from dtmaturity.services.context import Actor, Context
 AUTH = {
     "auth": {
         "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "test-secret",
+        "cookie_secret": "test-cookie-secret-at-least-32-characters-long",
         "client_id": "dtmaturity",
         "client_secret": "secret",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
@@ -131,3 +131,73 @@ def test_a_configured_admin_enters_before_anyone_is_registered(db_path, monkeypa
     at = signed_in("boss@etat.example").switch_page("pages/admin.py").run()
     assert not at.exception
     assert "Revisjonslogg" in texts(at)
+
+
+# --- sign-in settings fail closed ------------------------------------------------------------
+
+
+@pytest.fixture
+def secrets_file(tmp_path):
+    """Point Streamlit at a secrets.toml of the test's own (as `--secrets.files` would)."""
+    import streamlit as st
+    from streamlit import config
+
+    saved = config.get_option("secrets.files")
+    path = tmp_path / "secrets.toml"
+
+    def use(text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        config.set_option("secrets.files", [str(path)])
+        st.secrets._reset()
+
+    yield use
+    config.set_option("secrets.files", saved)
+    st.secrets._reset()
+
+
+GOOD_AUTH = "\n".join(f'{key} = "{value}"' for key, value in AUTH["auth"].items())
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('[auth]\nredirect_uri = "http://x/oauth2callback\n', "cannot be read"),  # bad TOML
+        ("[auth]\n" + GOOD_AUTH.replace("client_secret", "#client_secret"), "client_secret"),
+        ("[auth]\n" + GOOD_AUTH.replace("redirect_uri", "#redirect_uri"), "redirect_uri"),
+        (
+            "[auth]\n" + GOOD_AUTH.replace(AUTH["auth"]["cookie_secret"], "a long random string"),
+            "placeholder",
+        ),
+        ("[auth]\n" + GOOD_AUTH.replace(AUTH["auth"]["cookie_secret"], "kort-hemmelig"), "13"),
+    ],
+)
+def test_broken_sign_in_settings_close_the_app_instead_of_local_mode(
+    db_path, secrets_file, text, reason
+):
+    secrets_file(text)
+    at = open_app()
+    assert not at.exception
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "Innloggingen er satt opp feil" in errors
+    assert reason in "\n".join(str(c.value) for c in at.get("code"))
+    assert "Lokal modus" not in texts(at)
+    assert not at.get("button") and not at.get("selectbox")
+
+
+def test_complete_sign_in_settings_ask_the_visitor_to_sign_in(db_path, secrets_file):
+    secrets_file("[auth]\n" + GOOD_AUTH)
+    at = open_app()
+    assert not at.exception
+    assert at.button(key="signin").label == "Logg inn"
+
+
+def test_a_database_that_cannot_be_opened_closes_the_app_with_the_reason(
+    db_path, monkeypatch, tmp_path
+):
+    broken = tmp_path / "not-a-database.duckdb"
+    broken.write_bytes(b"garbage" * 1000)
+    monkeypatch.setenv("DTMATURITY_DB", str(broken))
+    at = open_app()
+    assert not at.exception
+    assert "Databasen kan ikke brukes" in "\n".join(str(e.value) for e in at.error)
+    assert str(broken) in "\n".join(str(c.value) for c in at.get("code"))
