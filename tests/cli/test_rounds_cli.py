@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from mailserver import MailServer, mail_env
 from pypdf import PdfReader
 
 from dtmaturity.cli import main
@@ -15,7 +16,6 @@ from dtmaturity.services import rounds
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import rounds as rounds_sql
-from tests.mailserver import MailServer, mail_env
 
 CURRENT = str(Period.current())
 PREVIOUS = str(Period.current().previous())

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from e2ehelpers import choose_radio, screenshot, select_option, wait_idle
+from mailserver import MailServer, free_port, text_of
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import i18n
@@ -27,7 +28,6 @@ from dtmaturity.services import demo, rounds, units
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import rounds as rounds_sql
-from tests.mailserver import MailServer, free_port, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRENT = str(Period.current())

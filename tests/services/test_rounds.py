@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from mailserver import MailServer, html_of, mail_env, text_of
 
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
@@ -14,7 +15,6 @@ from dtmaturity.domain.periods import Period
 from dtmaturity.services import analytics, checkins, people, reminders, report, rounds, targets
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import rounds as rounds_sql
-from tests.mailserver import MailServer, html_of, mail_env, text_of
 
 TODAY = date.today()
 CURRENT = str(Period.current())

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 from apphelpers import open_app, texts
+from mailserver import MailServer, mail_env
 
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import reminders, rounds
-from tests.mailserver import MailServer, mail_env
 
 CURRENT = str(Period.current())
 PREVIOUS = str(Period.current().previous())
