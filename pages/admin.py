@@ -51,7 +51,9 @@ if kind:
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
 registry_table = pd.DataFrame(
-    registry.assign(role=[ui.t(f"role_{r}") for r in registry["role"]]).rename(
+    registry.assign(
+        role=[ui.t(f"role_{r}") if isinstance(r, str) else "" for r in registry["role"]]
+    ).rename(
         columns={
             "person_id": ui.t("col_person"),
             "name": ui.t("col_name"),

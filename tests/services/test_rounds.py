@@ -102,7 +102,7 @@ def test_a_message_is_in_the_recipients_language_with_link_deadline_and_headers(
     rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
     english, bokmal = leaders(demo_ctx, UNIT)[:2]
     with demo_ctx.store.reader() as cur:
-        cur.execute("UPDATE person SET lang = 'en' WHERE person_id = ?", [english])
+        cur.execute("INSERT INTO person_language (person_id, language) VALUES (?, 'en')", [english])
     # the comment and score of an earlier check-in must never travel by e-mail
     with demo_ctx.store.reader() as cur:
         cur.execute(

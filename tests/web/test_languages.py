@@ -179,7 +179,7 @@ def test_the_deployment_default_language(demo_db, monkeypatch):
 AUTH = {
     "auth": {
         "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "test-secret",
+        "cookie_secret": "test-cookie-secret-at-least-32-characters-long",
         "client_id": "dtmaturity",
         "client_secret": "secret",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
