@@ -101,6 +101,20 @@ def _safe(residual: Counts, k: int) -> bool:
     return residual[0] == 0 or visible(residual[0], residual[1], k)
 
 
+def own_answers_matter(counted: Mapping[str, int], own: Mapping[str, int]) -> bool:
+    """Can the viewer's own answers change a column's decision? Only where some unit's counted
+    answers are all the viewer's (`own[u] >= counted[u]`).
+
+    Why: every count `suppress` compares is a sum of whole unit groups (a cell's size, a
+    residual, what hiding a chain uncovers). When every unit holding one of the viewer's answers
+    also holds someone else's, every such sum either has none of the viewer's answers or also
+    someone else's, and then each test in `suppress` (`visible`, `_safe`, the chain's "not only
+    the viewer's own") gives the same answer as with no answer marked as the viewer's. So the
+    decision made without the viewer can be shared with every such viewer.
+    """
+    return any(n_own > 0 and counted.get(unit, 0) <= n_own for unit, n_own in own.items())
+
+
 def suppress(
     parents: Mapping[str, str | None], groups: Mapping[str, Counts], k: int
 ) -> dict[Cell, str]:

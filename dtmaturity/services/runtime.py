@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dtmaturity.domain import framework as framework_module
 from dtmaturity.domain.framework import Framework
+from dtmaturity.services import suppression
 from dtmaturity.store import AuditEntry, Store, queries
 
 
@@ -38,7 +39,9 @@ def open_runtime(
     return store, framework
 
 
-def warm(store: Store) -> None:
-    """Bring the data every dashboard reads into the database's memory (see `queries.warm`)."""
+def warm(store: Store, framework: Framework) -> None:
+    """Bring the data every dashboard reads into the database's memory (see `queries.warm`)
+    and make the privacy rule's decisions the dashboards share."""
     with store.reader() as cur:
         queries.warm(cur)
+    suppression.warm(store, framework)

@@ -8,62 +8,70 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from dtmaturity.domain import privacy
+from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.privacy import Cell
 from dtmaturity.services import cache, fetching
-from dtmaturity.services.context import Context
-from dtmaturity.store import guard
+from dtmaturity.services.cache import cached_by_data_version
+from dtmaturity.services.context import Actor, Context
+from dtmaturity.store import Store, guard
 from dtmaturity.store.guard import HiddenCell
-from dtmaturity.store.querying import Query
+from dtmaturity.store.querying import Cursor, Query
 
 # (quarter, key) -> the hidden cells of that column and why. The key is an item for scores and
 # targets, '' for check-ins (role picks and reflections).
 Decision = Mapping[tuple[str, str], Mapping[Cell, str]]
 
 
+def _frozen(query: Query) -> tuple[tuple[str, Any], ...]:
+    return tuple(
+        (key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(query.params.items())
+    )
+
+
+def _read_columns(cur: Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]) -> guard.CountColumns:
+    params = {key: list(v) if isinstance(v, tuple) else v for key, v in frozen}
+    return guard.read_columns(cur, Query("counts", sql, params))
+
+
+_read = cached_by_data_version(_read_columns)
+
+
 class _Decisions:
-    """Decisions per (store, data version, counts query, k): the counts come through the same
-    cache as every dashboard query; the rule runs once per data version."""
+    """Decisions per (store, data version, counts query, viewer, k). The counts are the same for
+    every viewer and read once per data version; a column is decided once for all viewers
+    whose own answers cannot change it (`privacy.own_answers_matter`), and again, with their
+    own answers marked, for a viewer whose answers can."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
-    def get(self, ctx: Context, query: Query, k: int) -> Decision:
-        frozen = tuple(
-            (key, tuple(v) if isinstance(v, list) else v) for key, v in sorted(query.params.items())
-        )
-        key = (ctx.store, ctx.store.data_version(), query.sql, frozen, k)
+    def get(self, ctx: Context, counts: Query, own: Query, k: int) -> Decision:
+        key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(own), k)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
-        tree = fetching.fetch(ctx, guard.unit_parents())
-        parents = {
-            unit: (None if pd.isna(parent) else parent)
-            for unit, parent in zip(tree["unit_id"], tree["parent_id"], strict=True)
-        }
-        counts = fetching.fetch(ctx, query)
-        columns: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
-        for unit_id, period, item, n, n_own in zip(
-            counts["unit_id"],
-            counts["period"],
-            counts["key"],
-            counts["n"],
-            counts["n_own"],
-            strict=True,
+        read = _read(ctx.store, counts.sql, _frozen(counts))
+        mine: dict[tuple[str, str], dict[str, int]] = {}
+        rows = fetching.fetch(ctx, own)
+        for unit_id, period, item, n_own in zip(
+            rows["unit_id"], rows["period"], rows["key"], rows["n_own"], strict=True
         ):
-            columns.setdefault((period, item), {})[unit_id] = (int(n), int(n_own))
-        tree = tuple(sorted(parents.items(), key=lambda pair: pair[0]))
-        decision = {
-            column: _column(tree, tuple(sorted(groups.items())), k)
-            for column, groups in columns.items()
-        }
+            mine.setdefault((period, item), {})[unit_id] = int(n_own)
+        decision = {}
+        for column, (units, ns) in read.columns.items():
+            owns = None
+            if viewer := mine.get(column):
+                counted = {read.unit_ids[i]: int(n) for i, n in zip(units, ns, strict=True)}
+                if privacy.own_answers_matter(counted, viewer):
+                    owns = tuple(viewer.get(read.unit_ids[i], 0) for i in units)
+            decision[column] = _columns.decide(read, units, ns, owns, k)
         with self._lock:
             if len(self._memo) >= 256:
                 self._memo.clear()
@@ -75,24 +83,53 @@ class _Decisions:
             self._memo.clear()
 
 
-@lru_cache(maxsize=4096)
-def _column(
-    tree: tuple[tuple[str, str | None], ...],
-    groups: tuple[tuple[str, tuple[int, int]], ...],
-    k: int,
-) -> Mapping[Cell, str]:
-    """One column's decision, cached by its content: a new check-in changes the columns of its
-    own quarter only, so the other quarters' decisions are reused."""
-    return privacy.suppress(dict(tree), dict(groups), k)
+class _ColumnDecisions:
+    """One column's decision, cached by its content (the tree, the units and counts, the
+    viewer's answers where they matter, k): a new check-in changes the columns of its own
+    quarter only, so the other quarters' decisions are reused, and a column without answers
+    marked as the viewer's (`owns` None) is decided once for every such viewer."""
+
+    MAX = 8192
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo: dict[tuple[Any, ...], Mapping[Cell, str]] = {}
+
+    def decide(
+        self,
+        read: guard.CountColumns,
+        units: np.ndarray,
+        ns: np.ndarray,
+        owns: tuple[int, ...] | None,
+        k: int,
+    ) -> Mapping[Cell, str]:
+        key = (read.tree_key, units.tobytes(), ns.tobytes(), owns, k)
+        with self._lock:
+            hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        own = owns or (0,) * len(units)
+        groups = {read.unit_ids[i]: (int(n), o) for i, n, o in zip(units, ns, own, strict=True)}
+        decided = privacy.suppress(read.parents, groups, k)
+        with self._lock:
+            if len(self._memo) >= self.MAX:
+                self._memo.clear()
+            self._memo[key] = decided
+        return decided
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._memo.clear()
 
 
 _decisions = _Decisions()
+_columns = _ColumnDecisions()
 cache.register(_decisions)
-cache.register(_column)
+cache.register(_columns)
 
 
-def _decision(ctx: Context, query: Query, k: int) -> Decision:
-    return _decisions.get(ctx, query, k)
+def _decision(ctx: Context, counts: Query, own: Query, k: int) -> Decision:
+    return _decisions.get(ctx, counts, own, k)
 
 
 def k_respondents() -> int:
@@ -101,19 +138,31 @@ def k_respondents() -> int:
 
 def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
     """Hidden score cells per (quarter, item) in `periods` (None: every quarter)."""
-    query = guard.score_groups(periods, sorted(item_ids), ctx.actor.user_id)
-    return _decision(ctx, query, k_respondents())
+    items = sorted(item_ids)
+    return _decision(
+        ctx,
+        guard.score_groups(periods, items),
+        guard.score_own(periods, items, ctx.actor.user_id),
+        k_respondents(),
+    )
 
 
 def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
     min_respondents, reflections min_reflections."""
-    return _decision(ctx, guard.checkin_groups(periods, ctx.actor.user_id), k)
+    return _decision(
+        ctx, guard.checkin_groups(periods), guard.checkin_own(periods, ctx.actor.user_id), k
+    )
 
 
 def targets(ctx: Context, as_of: str) -> Decision:
     """Hidden target cells per (target quarter, item), counting targets set up to `as_of`."""
-    return _decision(ctx, guard.target_groups(as_of, ctx.actor.user_id), k_respondents())
+    return _decision(
+        ctx,
+        guard.target_groups(as_of),
+        guard.target_own(as_of, ctx.actor.user_id),
+        k_respondents(),
+    )
 
 
 def reason(decision: Decision, period: str, key: str, cell: Cell) -> str | None:
@@ -130,3 +179,17 @@ def hidden_cells(decision: Decision, units: Iterable[str]) -> list[HiddenCell]:
         for (unit_id, below), why in cells.items()
         if unit_id in wanted
     )
+
+
+def warm(store: Store, framework: Framework) -> None:
+    """Decide every quarter's scores and check-in groups once, at start-up, for a viewer with
+    no answers of their own: every viewer whose own answers cannot change a column shares
+    those decisions, so the first visitors do not wait for the rule to run over the tree."""
+    try:
+        limits = privacy.thresholds()
+    except privacy.PrivacySettingError:
+        return  # the page says what is wrong with the setting (ui.context)
+    ctx = Context(Actor(user_id="", display_name="", grants=()), store, framework)
+    scores(ctx, None, [item.id for item in framework.items])
+    for k in sorted({limits.min_respondents, limits.min_reflections}):
+        checkins(ctx, None, k)

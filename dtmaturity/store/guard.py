@@ -2,8 +2,9 @@
 
 Two halves:
 - the counts the rule decides from: per unit, quarter and measure, the answers given at the unit
-  itself that count towards k, and how many of them are the viewer's own (`score_groups`,
-  `checkin_groups`, `target_groups`, with `unit_parents` for the tree). An imported answer or
+  itself that count towards k (`score_groups`, `checkin_groups`, `target_groups`: the same for
+  every viewer, one row per column), and apart from them how many of them are the viewer's own
+  (`score_own`, `checkin_own`, `target_own`: few rows); `unit_parents` gives the tree. An imported answer or
   check-in counts only when its respondent is a registered leader of the unit, so nobody can
   import made-up respondents to lift a group over k;
 - `GUARDED_CELLS`, the fragment every score query starts from: it sums the answer rollup per
@@ -13,9 +14,13 @@ Two halves:
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from dtmaturity.store.querying import Query, compose
+import numpy as np
+
+from dtmaturity.store.querying import Cursor, Query, compose
 
 UNIT_PARENTS_SQL = "SELECT unit_id, parent_id FROM unit ORDER BY unit_id"
 
@@ -39,41 +44,122 @@ WITH unregistered AS (
 )
 """
 
-SCORE_GROUPS_SQL = compose(
+
+def _per_column(sql: str) -> str:
+    """Counts per unit as one row per column (quarter and key): the units' positions in
+    `UNIT_PARENTS_SQL`'s order and their counts as two lists, so a column reaches the privacy
+    rule as two arrays, without a Python object per unit."""
+    return compose(_PER_COLUMN_HEAD, sql, _PER_COLUMN_TAIL)
+
+
+_PER_COLUMN_HEAD = """
+WITH unit_ix AS (
+    SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS ix FROM unit
+)
+SELECT c.period, c.key, list(x.ix ORDER BY x.ix) AS units,
+       list(c.n::INTEGER ORDER BY x.ix) AS ns
+FROM (
+"""
+_PER_COLUMN_TAIL = """
+) c JOIN unit_ix x USING (unit_id)
+WHERE c.n > 0
+GROUP BY c.period, c.key
+ORDER BY c.period, c.key
+"""
+
+
+@dataclass(frozen=True)
+class CountColumns:
+    """The unit tree and one counts query's columns, read in one transaction so the units'
+    positions match the tree. `columns` maps (quarter, key) to the positions in `unit_ids` of
+    the units with counted answers and their counts (int32 arrays)."""
+
+    unit_ids: tuple[str, ...]
+    parents: dict[str, str | None]
+    tree_key: str  # a digest of the tree: decisions are cached by it
+    columns: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+
+
+def read_columns(cur: Cursor, counts: Query) -> CountColumns:
+    """The tree and `counts` (a `score_groups`, `checkin_groups` or `target_groups` query)."""
+    cur.begin()
+    try:
+        tree = cur.execute(UNIT_PARENTS_SQL).fetchall()
+        table = cur.sql(counts.sql, params=counts.params).to_arrow_table()
+    finally:
+        cur.rollback()  # read only
+    unit_ids = tuple(unit for unit, _ in tree)
+    if table.num_rows == 0:
+        return CountColumns(unit_ids, dict(tree), "", {})
+    digest = hashlib.sha256("\n".join(f"{u}\t{p or ''}" for u, p in tree).encode()).hexdigest()
+    units = table.column("units").combine_chunks()
+    ns = table.column("ns").combine_chunks()
+    offsets = units.offsets.to_numpy()
+    positions = units.values.to_numpy(zero_copy_only=False)
+    numbers = ns.values.to_numpy(zero_copy_only=False)
+    columns = {
+        (period, key): (
+            positions[offsets[i] : offsets[i + 1]],
+            numbers[offsets[i] : offsets[i + 1]],
+        )
+        for i, (period, key) in enumerate(
+            zip(table.column("period").to_pylist(), table.column("key").to_pylist(), strict=True)
+        )
+    }
+    return CountColumns(unit_ids, dict(tree), digest, columns)
+
+
+SCORE_COUNTS_SQL = compose(
     _UNREGISTERED_IMPORTS,
     """
 , uncounted AS (
-    SELECT unit_id, period, item_id, count(*) AS n,
-           count(*) FILTER (WHERE respondent = $me) AS n_own
+    SELECT unit_id, period, item_id, count(*) AS n
     FROM unregistered
     WHERE score IS NOT NULL AND list_contains($item_ids, item_id)
     GROUP BY ALL
-), own AS (
-    SELECT unit_id, period, item_id, count(*) AS n_own
-    FROM answer
-    WHERE respondent = $me AND score IS NOT NULL
-      AND list_contains($item_ids, item_id)
-      AND ($all_periods OR list_contains($periods, period))
-    GROUP BY ALL
 )
-SELECT r.unit_id, r.period, r.item_id AS key,
-       (r.n - coalesce(x.n, 0))::BIGINT AS n,
-       (coalesce(o.n_own, 0) - coalesce(x.n_own, 0))::BIGINT AS n_own
+SELECT r.unit_id, r.period, r.item_id AS key, (r.n - coalesce(x.n, 0))::BIGINT AS n
 FROM answer_rollup r
 LEFT JOIN uncounted x USING (unit_id, period, item_id)
-LEFT JOIN own o USING (unit_id, period, item_id)
 WHERE list_contains($item_ids, r.item_id)
   AND ($all_periods OR list_contains($periods, r.period))
 """,
 )
 
+# The viewer's own answers that count towards k (an imported one only where the viewer is a
+# registered leader of the unit): few rows, read per viewer.
+SCORE_OWN_SQL = """
+WITH mine AS (
+    SELECT unit_id, period, item_id, import_id
+    FROM answer
+    WHERE respondent = $me AND score IS NOT NULL
+      AND list_contains($item_ids, item_id)
+      AND ($all_periods OR list_contains($periods, period))
+)
+SELECT m.unit_id, m.period, m.item_id AS key, count(*)::BIGINT AS n_own
+FROM mine m
+LEFT JOIN (SELECT unit_id, lower(person_id) AS who FROM unit_member) u
+  ON u.unit_id = m.unit_id AND u.who = lower($me)
+WHERE m.import_id IS NULL OR u.who IS NOT NULL
+GROUP BY ALL
+"""
 
-def score_groups(periods: list[str] | None, item_ids: list[str], me: str) -> Query:
-    """Per unit, quarter and item: the answers given at the unit that count towards k (`n`) and
-    the viewer's among them (`n_own`); `key` is the item."""
+
+def score_groups(periods: list[str] | None, item_ids: list[str]) -> Query:
+    """Per quarter and item (`key`): the units whose answers given at the unit count towards
+    k, and how many count (the same for every viewer)."""
     return Query(
         "score_groups",
-        SCORE_GROUPS_SQL,
+        _per_column(SCORE_COUNTS_SQL),
+        {"all_periods": periods is None, "periods": list(periods or []), "item_ids": item_ids},
+    )
+
+
+def score_own(periods: list[str] | None, item_ids: list[str], me: str) -> Query:
+    """Per unit, quarter and item (`key`): how many of the counted answers are the viewer's."""
+    return Query(
+        "score_own",
+        SCORE_OWN_SQL,
         {
             "all_periods": periods is None,
             "periods": list(periods or []),
@@ -83,7 +169,7 @@ def score_groups(periods: list[str] | None, item_ids: list[str], me: str) -> Que
     )
 
 
-CHECKIN_GROUPS_SQL = compose(
+CHECKIN_MARKED_SQL = compose(
     _UNREGISTERED_IMPORTS,
     """
 , uncounted AS (
@@ -94,45 +180,80 @@ CHECKIN_GROUPS_SQL = compose(
     LEFT JOIN uncounted x USING (unit_id, period, respondent)
     WHERE $all_periods OR list_contains($periods, c.period)
 )
-SELECT unit_id, period, '' AS key,
-       count(*) FILTER (WHERE counts)::BIGINT AS n,
-       count(*) FILTER (WHERE counts AND respondent = $me)::BIGINT AS n_own
-FROM marked
-GROUP BY unit_id, period
 """,
 )
 
+CHECKIN_COUNTS_SQL = compose(
+    CHECKIN_MARKED_SQL,
+    """SELECT unit_id, period, '' AS key, count(*) FILTER (WHERE counts)::BIGINT AS n
+FROM marked
+GROUP BY unit_id, period""",
+)
 
-def checkin_groups(periods: list[str] | None, me: str) -> Query:
-    """Per unit and quarter: the check-ins at the unit that count towards k (the group behind
-    role picks and reflections: a check-in with an imported answer from someone who is not a
-    registered leader of the unit does not) and the viewer's among them; `key` is ''."""
+CHECKIN_OWN_SQL = compose(
+    CHECKIN_MARKED_SQL,
+    """SELECT unit_id, period, '' AS key, count(*)::BIGINT AS n_own
+FROM marked
+WHERE counts AND respondent = $me
+GROUP BY unit_id, period""",
+)
+
+
+def checkin_groups(periods: list[str] | None) -> Query:
+    """Per quarter (`key` ''): the units and their check-ins that count towards k (the group
+    behind role picks and reflections: a check-in with an imported answer from someone who is
+    not a registered leader of the unit does not)."""
     return Query(
         "checkin_groups",
-        CHECKIN_GROUPS_SQL,
+        _per_column(CHECKIN_COUNTS_SQL),
+        {"all_periods": periods is None, "periods": list(periods or [])},
+    )
+
+
+def checkin_own(periods: list[str] | None, me: str) -> Query:
+    """Per unit and quarter: the viewer's counted check-ins (`key` '')."""
+    return Query(
+        "checkin_own",
+        CHECKIN_OWN_SQL,
         {"all_periods": periods is None, "periods": list(periods or []), "me": me},
     )
 
 
 # The latest target each leader set for a unit, item and target quarter (a later check-in's
 # target for the same quarter replaces an earlier one). Targets are set in check-ins only.
-TARGET_GROUPS_SQL = """
+_LATEST_TARGETS = """
 WITH latest AS (
     SELECT DISTINCT unit_id, respondent, item_id, target_period
     FROM target
     WHERE period <= $as_of
 )
-SELECT unit_id, target_period AS period, item_id AS key, count(*)::BIGINT AS n,
-       count(*) FILTER (WHERE respondent = $me)::BIGINT AS n_own
-FROM latest
-GROUP BY unit_id, target_period, item_id
 """
 
+TARGET_COUNTS_SQL = compose(
+    _LATEST_TARGETS,
+    """SELECT unit_id, target_period AS period, item_id AS key, count(*)::BIGINT AS n
+FROM latest
+GROUP BY unit_id, target_period, item_id""",
+)
 
-def target_groups(as_of: str, me: str) -> Query:
-    """Per unit, target quarter and item: the leaders whose latest target (set up to `as_of`)
-    counts, and whether one is the viewer; `period` is the target quarter, `key` the item."""
-    return Query("target_groups", TARGET_GROUPS_SQL, {"as_of": as_of, "me": me})
+TARGET_OWN_SQL = compose(
+    _LATEST_TARGETS,
+    """SELECT unit_id, target_period AS period, item_id AS key, count(*)::BIGINT AS n_own
+FROM latest
+WHERE respondent = $me
+GROUP BY unit_id, target_period, item_id""",
+)
+
+
+def target_groups(as_of: str) -> Query:
+    """Per target quarter (`period`) and item (`key`): the units and their leaders whose
+    latest target (set up to `as_of`) counts."""
+    return Query("target_groups", _per_column(TARGET_COUNTS_SQL), {"as_of": as_of})
+
+
+def target_own(as_of: str, me: str) -> Query:
+    """Per unit, target quarter and item: whether the viewer's latest target is among them."""
+    return Query("target_own", TARGET_OWN_SQL, {"as_of": as_of, "me": me})
 
 
 # --- the shown cells of the score dashboards -------------------------------------------------

@@ -85,8 +85,8 @@ def warm_up(db_path: str, framework_file: str) -> None:
     frame = pd.DataFrame({"x": [1.0, 2.0], "y": ["a", "b"]})
     pa.Table.from_pandas(frame)
     charts.readable_spec(alt.Chart(frame).mark_line().encode(x="x", y="y"))
-    store, _ = _runtime(db_path, framework_file)
-    runtime.warm(store)
+    store, framework = _runtime(db_path, framework_file)
+    runtime.warm(store, framework)
 
 
 def lang() -> str:
@@ -360,7 +360,7 @@ def questions_beside(ctx: Context, lens: str) -> None:
 
 
 def chart_with_table(
-    chart: alt.TopLevelMixin,
+    drawing: charts.Recipe,
     table: pd.DataFrame,
     *,
     summary: str,
@@ -370,12 +370,12 @@ def chart_with_table(
     """A chart with a text alternative, its figures one click away as a table, and downloads of
     both. Hidden figures (too few answers) are marked in the table."""
     st.vega_lite_chart(
-        charts.readable_spec(chart, lang()), width="stretch", height="content", alt=summary
+        charts.spec_of(drawing, lang()), width="stretch", height="content", alt=summary
     )
     st.caption(summary)
     shown = table_for_people(table, columns)
     table_behind_expander(shown, name=name)
-    downloads(shown, name=name, chart=chart)
+    downloads(shown, name=name, chart=drawing)
 
 
 def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
@@ -449,7 +449,7 @@ def dataframe(table: pd.DataFrame) -> None:
     st.dataframe(readable_table(table), hide_index=True, width="stretch")
 
 
-def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None = None) -> None:
+def downloads(table: pd.DataFrame, *, name: str, chart: charts.Recipe | None = None) -> None:
     """Download buttons: the table as CSV and Excel, the chart as PNG and SVG. Files are made
     only when a button is pressed."""
     stem = exports.file_stem(name)
@@ -461,13 +461,13 @@ def downloads(table: pd.DataFrame, *, name: str, chart: alt.TopLevelMixin | None
         buttons += [
             (
                 "download_png",
-                lambda: exports.chart_png(charts.readable(chart, lang())),
+                lambda: exports.chart_png(charts.readable(chart.chart(), lang())),
                 "png",
                 "image/png",
             ),
             (
                 "download_svg",
-                lambda: exports.chart_svg(charts.readable(chart, lang())),
+                lambda: exports.chart_svg(charts.readable(chart.chart(), lang())),
                 "svg",
                 "image/svg+xml",
             ),

@@ -6,7 +6,7 @@ import random
 
 from privacyattack import K, disclosed
 
-from dtmaturity.domain.privacy import FEW, PROTECT, suppress
+from dtmaturity.domain.privacy import FEW, PROTECT, own_answers_matter, suppress
 
 
 def test_a_small_group_is_hidden_for_too_few_answers():
@@ -85,3 +85,31 @@ def test_hiding_only_the_small_groups_would_disclose_some_on_the_same_trees():
         only_small = {c: r for c, r in suppress(parents, groups, K).items() if r == FEW}
         leaks += bool(disclosed(parents, groups, only_small))
     assert leaks > 10
+
+
+def _with_viewer(rng: random.Random, groups: dict) -> dict:
+    """The same groups with some of the answers marked as one viewer's (never more than a
+    unit holds)."""
+    return {
+        unit: (n, rng.choice([0, 0, 1, n]) if rng.random() < 0.4 else 0)
+        for unit, (n, _) in groups.items()
+    }
+
+
+def test_a_viewer_whose_units_all_hold_others_answers_gets_the_decision_made_without_them():
+    """The shortcut the dashboards take (one decision shared by such viewers) is exact."""
+    rng = random.Random(16)
+    shared = differs = 0
+    for _ in range(1500):
+        parents, groups = random_tree(rng)
+        viewer = _with_viewer(rng, groups)
+        counted = {unit: n for unit, (n, _) in viewer.items()}
+        own = {unit: o for unit, (_, o) in viewer.items() if o}
+        without = suppress(parents, {u: (n, 0) for u, n in counted.items()}, K)
+        if not own_answers_matter(counted, own):
+            assert suppress(parents, viewer, K) == without, (parents, viewer)
+            shared += bool(own)
+        else:
+            differs += suppress(parents, viewer, K) != without
+    assert shared > 100  # viewers with answers of their own took the shortcut
+    assert differs > 100  # and where the shortcut is not taken, own answers do change things
