@@ -55,7 +55,7 @@ with chart_col:
         ]
         title = ui.t("heatmap_title", period=last)
         ui.chart_with_table(
-            charts.heatmap(cells, lang=ctx.lang, title=title),
+            charts.recipe(charts.heatmap, cells, lang=ctx.lang, title=title),
             cells,
             summary=analytics.heatmap_summary(ctx, cells),
             columns={
@@ -170,7 +170,7 @@ def spread_section() -> None:
         )
         title = ui.t("spread_title", unit=node_name, period=last)
         ui.chart_with_table(
-            charts.spread(spread, lang=ctx.lang, title=title, highlight=highlight),
+            charts.recipe(charts.spread, spread, lang=ctx.lang, title=title, highlight=highlight),
             spread,
             summary=ui.t("spread_summary", unit=names[highlight], ranks=ranks),
             columns={
@@ -193,7 +193,7 @@ with chart_col:
     else:
         title = ui.t("likert_title", period=last)
         ui.chart_with_table(
-            charts.likert(distribution, lang=ctx.lang, title=title),
+            charts.recipe(charts.likert, distribution, lang=ctx.lang, title=title),
             distribution,
             summary=analytics.likert_summary(ctx, distribution),
             columns={
@@ -216,7 +216,9 @@ if attendance.empty:
     st.info(ui.t("no_data"))
 else:
     ui.chart_with_table(
-        charts.participation(attendance, lang=ctx.lang, title=ui.t("participation_title")),
+        charts.recipe(
+            charts.participation, attendance, lang=ctx.lang, title=ui.t("participation_title")
+        ),
         attendance,
         summary=analytics.participation_summary(ctx, attendance),
         columns={

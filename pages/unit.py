@@ -51,7 +51,7 @@ def trend_with_plan(kind: str, title: str) -> None:
     trend = analytics.item_trend(ctx, unit_id, kind)
     goals = targets.unit_targets(ctx, unit_id, kind)
     ui.chart_with_table(
-        charts.trend_with_plan(trend, goals, plan_frame, lang=ctx.lang, title=title),
+        charts.recipe(charts.trend_with_plan, trend, goals, plan_frame, lang=ctx.lang, title=title),
         trend,
         summary=analytics.trend_summary(ctx, trend),
         columns=columns,
@@ -99,7 +99,7 @@ with chart_col:
         else ui.t("profile_title_single", latest=shown[0])
     )
     ui.chart_with_table(
-        charts.profile(profile, lang=ctx.lang, title=title),
+        charts.recipe(charts.profile, profile, lang=ctx.lang, title=title),
         profile,
         summary=analytics.profile_summary(ctx, profile),
         columns=columns,
@@ -126,7 +126,7 @@ def compare_section() -> None:
         comparison = analytics.compare(ctx, unit_id, item_id)
         title = ui.t("compare_title", item=fw.item_name(item_id, ctx.lang))
         ui.chart_with_table(
-            charts.compare(comparison, lang=ctx.lang, title=title),
+            charts.recipe(charts.compare, comparison, lang=ctx.lang, title=title),
             comparison,
             summary=analytics.compare_summary(ctx, comparison),
             columns={
@@ -165,7 +165,7 @@ def roles_section() -> None:
         else:
             title = ui.t("roles_title", period=role_period)
             ui.chart_with_table(
-                charts.roles(roles, lang=ctx.lang, title=title),
+                charts.recipe(charts.roles, roles, lang=ctx.lang, title=title),
                 roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
                 summary=analytics.roles_summary(ctx, roles),
                 columns={
