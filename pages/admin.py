@@ -10,6 +10,8 @@ from dtmaturity.domain.periods import recent_periods
 from dtmaturity.services import people, units
 from dtmaturity.web import ui
 
+ADMIN_ROWS = 200  # rows of the people table shown at once; the search finds the rest
+
 ctx = ui.page()
 st.title(ui.t("page_admin"))
 is_admin = ui.is_admin(ctx)
@@ -50,22 +52,32 @@ if kind:
 
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
-registry_table = pd.DataFrame(
-    registry.assign(
-        role=[ui.t(f"role_{r}") if isinstance(r, str) else "" for r in registry["role"]]
-    ).rename(
-        columns={
-            "person_id": ui.t("col_person"),
-            "name": ui.t("col_name"),
-            "email": ui.t("col_email"),
-            "sub": "sub",
-            "role": ui.t("col_role"),
-            "unit_id": ui.t("unit"),
-        }
+people_columns = {
+    "person_id": ui.t("col_person"),
+    "name": ui.t("col_name"),
+    "email": ui.t("col_email"),
+    "sub": "sub",
+    "role": ui.t("col_role"),
+    "unit_id": ui.t("unit"),
+}
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        frame.assign(
+            role=[ui.t(f"role_{r}") if isinstance(r, str) else "" for r in frame["role"]]
+        ).rename(columns=people_columns)
     )
-)
-ui.dataframe(registry_table)
-ui.downloads(registry_table, name=ui.t("admin_people"))
+
+
+search = st.text_input(ui.t("admin_find"), key="adm_find", help=ui.t("admin_find_help"))
+found, matching = people.find(ctx, search, limit=ADMIN_ROWS)
+if search.strip() and not matching:
+    st.info(ui.t("admin_no_match", search=search.strip()))
+elif matching > len(found):
+    st.caption(ui.t("admin_showing", shown=ui.count(len(found)), total=ui.count(matching)))
+ui.dataframe(for_people(found))
+ui.downloads(for_people(registry), name=ui.t("admin_people"))  # every row, not only the shown
 roles, grantable_units = people.grantable(ctx)
 labels = {u.unit_id: u.label for u in units.tree(ctx)}
 labels[access.EVERY_UNIT] = ui.t("every_unit")
@@ -77,8 +89,8 @@ with st.form("grant_form"):
     st.selectbox(ui.t("col_role"), roles, format_func=lambda r: ui.t(f"role_{r}"), key="adm_role")
     st.selectbox(ui.t("unit"), list(unit_choices), format_func=unit_choices.get, key="adm_unit")
     st.form_submit_button(ui.t("admin_grant_button"), on_click=grant)
-if not registry.dropna(subset=["role"]).empty:
-    assignments = registry.dropna(subset=["role"])
+if not found.dropna(subset=["role"]).empty:
+    assignments = found.dropna(subset=["role"])  # the matches of the search above
     options = list(
         zip(assignments["person_id"], assignments["role"], assignments["unit_id"], strict=True)
     )
@@ -172,7 +184,7 @@ if is_admin:
 
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))
-    person_ids = sorted(set(registry["person_id"]))
+    person_ids = sorted(set(found["person_id"]))  # the matches of the search above
     target = st.selectbox(
         ui.t("col_person"),
         person_ids,

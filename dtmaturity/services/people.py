@@ -139,6 +139,27 @@ def registry(ctx: Context) -> pd.DataFrame:
     return frame[frame["unit_id"].isin(allowed)].reset_index(drop=True)
 
 
+def find(ctx: Context, search: str = "", *, limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The registry rows (as `registry`) whose person, name, e-mail, sub or unit contains
+    `search` (any case), the first `limit` of them, and how many match in all: a national
+    registry holds tens of thousands of rows, more than a page should send to show a few."""
+    frame = registry(ctx)
+    wanted = search.strip().casefold()
+    if wanted:
+        columns = [c for c in ("person_id", "name", "email", "sub", "unit_id") if c in frame]
+        hit = pd.Series(False, index=frame.index)
+        for column in columns:
+            hit |= (
+                frame[column]
+                .fillna("")
+                .astype(str)
+                .str.casefold()
+                .str.contains(wanted, regex=False)
+            )
+        frame = frame[hit]
+    return frame.head(limit).reset_index(drop=True), len(frame)
+
+
 def assign(
     ctx: Context,
     person_id: str,

@@ -114,6 +114,11 @@ def mean(value: object) -> str:
     return formats.mean(value, lang())
 
 
+def count(value: int) -> str:
+    """A whole number with the UI language's thousands grouping (`10 055`)."""
+    return formats.number(value, lang(), decimals=0)
+
+
 def date_time(value: object) -> str:
     """A moment in the UI language (`15. desember 2026, 09:41`); empty when missing."""
     return "" if value is None else formats.date_time(value, lang())

@@ -70,3 +70,18 @@ def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(db_path, ctx):
     assert not at.exception
     actor = people.actor_for(ctx.store, email=None, sub="AbC-ID-porten-Sub", name=None)
     assert actor is not None and actor.user_id == "AbC-ID-porten-Sub"
+
+
+def test_the_people_table_shows_a_page_of_rows_and_the_search_finds_the_rest(db_path, ctx):
+    at = admin_page(db_path)
+    total = len(people.registry(ctx))
+    table = at.dataframe[0].value
+    assert len(table) == min(total, 200)
+    if total > 200:
+        assert f"av {total}" in " ".join(c.value for c in at.caption).replace("\u00a0", " ")
+    at.text_input(key="adm_find").input("DEMO-BRUKER-03").run()  # any case
+    found = at.dataframe[0].value
+    assert len(found) > 0 and set(found["Enhet"]) == {"demo-bruker-03"}
+    assert all(o.endswith("– demo-bruker-03") for o in at.selectbox(key="adm_revoke").options)
+    at.text_input(key="adm_find").input("finnes-ikke-noe-sted").run()
+    assert "Ingen personer eller enheter passer med «finnes-ikke-noe-sted»." in texts(at)
