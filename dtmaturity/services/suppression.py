@@ -136,23 +136,37 @@ def k_respondents() -> int:
     return privacy.thresholds().min_respondents
 
 
+def _columns_of(decision: Decision, periods: list[str] | None, keys: set[str] | None) -> Decision:
+    wanted = None if periods is None else set(periods)
+    return {
+        (period, key): cells
+        for (period, key), cells in decision.items()
+        if (wanted is None or period in wanted) and (keys is None or key in keys)
+    }
+
+
 def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
-    """Hidden score cells per (quarter, item) in `periods` (None: every quarter)."""
-    items = sorted(item_ids)
-    return _decision(
+    """Hidden score cells per (quarter, item) in `periods` (None: every quarter).
+
+    Every page asks for all quarters and items and takes its columns (the rule decides each
+    column on its own): one counts query per data version serves them all."""
+    items = sorted({item.id for item in ctx.framework.items} | set(item_ids))
+    every = _decision(
         ctx,
-        guard.score_groups(periods, items),
-        guard.score_own(periods, items, ctx.actor.user_id),
+        guard.score_groups(None, items),
+        guard.score_own(None, items, ctx.actor.user_id),
         k_respondents(),
     )
+    return _columns_of(every, periods, set(item_ids))
 
 
 def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
-    min_respondents, reflections min_reflections."""
-    return _decision(
-        ctx, guard.checkin_groups(periods), guard.checkin_own(periods, ctx.actor.user_id), k
+    min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
+    every = _decision(
+        ctx, guard.checkin_groups(None), guard.checkin_own(None, ctx.actor.user_id), k
     )
+    return _columns_of(every, periods, None)
 
 
 def targets(ctx: Context, as_of: str) -> Decision:
