@@ -3,10 +3,10 @@
 Two halves:
 - the counts the rule decides from: per unit, quarter and measure, the answers given at the unit
   itself that count towards k (`score_groups`, `checkin_groups`, `target_groups`: the same for
-  every viewer, one row per column), and apart from them how many of them are the viewer's own
-  (`score_own`, `checkin_own`, `target_own`: few rows); `unit_parents` gives the tree. An imported answer or
-  check-in counts only when its respondent is a registered leader of the unit, so nobody can
-  import made-up respondents to lift a group over k;
+  every viewer, one row per column), and apart from them how many of them are the viewer's
+  own (`score_own`, `checkin_own`, `target_own`: few rows); `unit_parents` gives the tree. An
+  imported answer or check-in counts only when its respondent is a registered leader of the
+  unit, so nobody can import made-up respondents to lift a group over k;
 - `GUARDED_CELLS`, the fragment every score query starts from: it sums the answer rollup per
   shown cell and marks the cells the rule hid (bound as parameters, with their reason), so a
   hidden cell keeps its n but has no mean.
