@@ -110,6 +110,9 @@ def working_copy(source: Path, folder: Path) -> Path:
     """A copy of the database for one server, so a benchmark's check-ins never touch the
     reused original."""
     target = folder / "bench.duckdb"
+    # The previous server's write-ahead log belongs to the file it wrote, not to this copy:
+    # replayed onto the fresh copy it corrupts it ("Could not read enough bytes").
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
     shutil.copyfile(source, target)
     return target
 
