@@ -56,6 +56,8 @@ async ([quiet, text, timeout]) => {
     if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) return false;
     const main = document.querySelector('[data-testid="stMain"]');
     if (!main || !main.querySelector('h1')) return false;
+    // Streamlit loads some elements' code lazily and shows a placeholder until it arrives.
+    if (main.querySelector('[data-testid="stSkeleton"]')) return false;
     if (text && !main.innerText.includes(text)) return false;
     for (const chart of main.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
       if (!chart.querySelector('svg.marks, canvas.marks')) return false;
