@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -117,7 +118,13 @@ def sort_key(text: object, lang: str = "nb") -> tuple:
     """A key that sorts names as people expect: numbers by value ("Seksjon 2" before
     "Seksjon 10"), case ignored, and in Norwegian æ, ø, å after z. English sorts æ, ø, å as
     the letters they resemble (a, o)."""
-    value = "" if _missing(text) else str(text)
+    return _sort_key("" if _missing(text) else str(text), lang)
+
+
+@lru_cache(maxsize=65536)
+def _sort_key(value: str, lang: str) -> tuple:
+    """`sort_key` of a string, remembered: unit and item names recur in every page run, and
+    the unit tree is sorted again after every write."""
     parts = []
     for index, part in enumerate(_DIGITS.split(value)):
         if index % 2:
