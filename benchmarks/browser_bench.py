@@ -9,7 +9,8 @@ headless Chromium (the system's /usr/bin/chromium through Playwright) and prints
 median time from navigation to "every chart drawn and Streamlit idle" (see webharness.py):
 
 - first visit: the first visitor after the server started (a new server for each page and run);
-- fresh session: a new browser session on a warm server (an address opened in a new tab);
+- fresh session: a new session in a new browser (an empty cache) on a warm server;
+- returning visitor: a new session (a new tab) in a browser that has the app's code cached;
 - warm: a click in the sidebar of a session that has seen the page before;
 - server part of the warm time: until Streamlit's "script finished" message reached the
   browser (script run and transfer); the rest is drawing in the browser;
@@ -159,6 +160,22 @@ async def bench(args: argparse.Namespace) -> None:
                         fresh[path].append(await tab.goto(f"{server.url}/{path}?lang={LANG}"))
                         note(f"fresh session /{path}", fresh[path][-1])
                         await tab.close()
+                # A returning visitor: a new session (a new tab) in a browser that has the
+                # app's code in its cache from an earlier visit.
+                returning: dict[str, list[float]] = {p: [] for p in pages}
+                cached = await wh.Tab.new_browser(browser, LANG)
+                tab = await wh.Tab.open_in(cached)
+                for path in pages:
+                    await tab.goto(f"{server.url}/{path}?lang={LANG}")
+                await tab.page.close()
+                for _ in range(args.runs):
+                    for path in pages:
+                        tab = await wh.Tab.open_in(cached)
+                        url = f"{server.url}/{path}?lang={LANG}"
+                        returning[path].append(await tab.goto(url))
+                        note(f"returning visitor /{path}", returning[path][-1])
+                        await tab.page.close()
+                await cached.close()
 
                 warm: dict[str, list[float]] = {p: [] for p in pages}
                 server_part: dict[str, list[float]] = {p: [] for p in pages}
@@ -223,10 +240,13 @@ async def bench(args: argparse.Namespace) -> None:
             f"readiness probe (/_stcore/script-health-check, runs the app once): {med(probes):.2f} s"
         )
     print("first: the first visitor after a start; +probe: the same after the readiness probe;")
+    print("fresh: a new session in a new browser (empty cache); return: a new session in a")
+    print("browser that has the app's code cached from an earlier visit (a returning person);")
     print("server: warm time until the run's end reached the browser; srvCPU, brCPU: CPU seconds")
     print("of the server and of the browser per warm view")
     header = (
-        f"{'page':<10} {'first':>6} {'+probe':>6} {'fresh':>6} {'warm':>6} {'server':>7} "
+        f"{'page':<10} {'first':>6} {'+probe':>6} {'fresh':>6} {'return':>6} {'warm':>6} "
+        f"{'server':>7} "
         f"{'srvCPU':>6} {'brCPU':>6} "
         f"{'charts':>6} {'widgets':>7} {'KB':>6}"
     )
@@ -236,6 +256,7 @@ async def bench(args: argparse.Namespace) -> None:
         print(
             f"{'/' + path:<10} {med(first.get((path, False), [])):6.2f} "
             f"{med(first.get((path, True), [])):6.2f} {med(fresh[path]):6.2f} "
+            f"{med(returning[path]):6.2f} "
             f"{med(warm[path]):6.2f} {med(server_part[path]):7.2f} "
             f"{med([c[0] for c in cpu[path]]):6.2f} {med([c[1] for c in cpu[path]]):6.2f} "
             f"{s.get('charts', 0):6d} "

@@ -9,6 +9,10 @@ browser sessions in one headless Chromium (the system's), all started together. 
 does `--cycles` rounds of a leader's visit at quarter end: open the start page, click to the unit
 page, click to the overview, open the check-in of a unit of its own (a link with ?unit=), score
 every item and submit. Every session has its own units, so each submit is one new check-in.
+Each round is a new tab (a new Streamlit session) in a browser that has visited the app before
+and has its code cached, as a returning leader's browser has; `--new-browsers` opens every
+round in a new browser with an empty cache instead (first-time visitors, each loading all of
+Streamlit's front-end code).
 
 Printed per N: page views and check-ins per minute, p50/p95/max page time (from the action to
 every chart drawn, see webharness.py), errors (anything that failed, timed out or showed an
@@ -79,11 +83,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def session(browser, url: str, units: list[str], framework, level: Level) -> None:  # type: ignore[no-untyped-def]
-    """One leader's rounds; each failure is recorded and the round abandoned, never raised."""
+async def session(browser, cached, url: str, units: list[str], framework, level: Level) -> None:  # type: ignore[no-untyped-def]
+    """One leader's rounds; each failure is recorded and the round abandoned, never raised.
+    With `cached` (a browser context that has visited the app) each round is a new tab
+    there, as a returning leader's browser has the app's code cached; else a new browser."""
     period = str(Period.current())
     for number, unit_id in enumerate(units):
-        tab = await wh.Tab.open(browser, LANG)
+        tab = await (wh.Tab.open_in(cached) if cached else wh.Tab.open(browser, LANG))
         step = "start"
         try:
             steps = [
@@ -112,7 +118,7 @@ async def session(browser, url: str, units: list[str], framework, level: Level) 
         except Exception as exc:  # noqa: BLE001 (counted and reported, the others go on)
             level.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
         finally:
-            await tab.close()
+            await (tab.page.close() if cached else tab.close())
 
 
 async def sample_memory(server: wh.Server, level: Level, stop: asyncio.Event) -> None:
@@ -184,21 +190,32 @@ async def run_level(browser, source: Path, folder: Path, n: int, units: list[str
     level = Level(n)
     server = wh.Server(db, folder / "server.log").start()
     try:
-        warm = await wh.Tab.open(browser, LANG)  # a first visitor, so N measures the warm server
-        await warm.goto(f"{server.url}/unit?lang={LANG}")
-        await warm.close()
+        # A first visitor, so N measures the warm server; its browser keeps the app's code
+        # cached for the sessions (unless --new-browsers).
+        cached = await wh.Tab.new_browser(browser, LANG)
+        warm = await wh.Tab.open_in(cached)
+        for path in ("", "unit", "overview", "checkin"):
+            await warm.goto(f"{server.url}/{path}?lang={LANG}")
+        await warm.page.close()
+        if args.new_browsers:
+            await cached.close()
+            cached = None
         level.rss_before_mb = server.rss_mb()
         cpu_server, cpu_browser = server.cpu_s(), wh.children_cpu_s()
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(server, level, stop))
         begin = time.perf_counter()
         shares = [units[i * args.cycles : (i + 1) * args.cycles] for i in range(n)]
-        await asyncio.gather(*(session(browser, server.url, s, framework, level) for s in shares))
+        await asyncio.gather(
+            *(session(browser, cached, server.url, s, framework, level) for s in shares)
+        )
         level.wall_s = time.perf_counter() - begin
         stop.set()
         await sampler
         level.server_cpu_s = server.cpu_s() - cpu_server
         level.browser_cpu_s = wh.children_cpu_s() - cpu_browser
+        if cached:
+            await cached.close()
     finally:
         server.stop()
     level.check = check_database(db, level, framework)
@@ -262,7 +279,9 @@ def report(levels: list[Level], idle: tuple[float, float] | None, cycles: int) -
             print(f"     error ({lv.errors.count(error)}x): {error}")
     if idle:
         print(
-            f"\nidle sessions: server {idle[0]:.0f} MB with one session, +{idle[1]:.1f} MB per further idle session"
+            f"\nidle sessions: server {idle[0]:.0f} MB with one session, {idle[1]:+.1f} MB per "
+            "further idle session (RSS moves by a few MB on its own: a figure near 0 means "
+            "too small to see)"
         )
     top = max(levels, key=lambda lv: lv.sessions)
     p95 = percentile(top.all_times(), 0.95)
@@ -305,6 +324,11 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--cycles", type=int, default=2, help="rounds per session")
     parser.add_argument("--idle", type=int, default=10, help="idle sessions for the memory figure")
+    parser.add_argument(
+        "--new-browsers",
+        action="store_true",
+        help="every session in a new browser with an empty cache (first-time visitors)",
+    )
     parser.add_argument("--deadline", type=float, default=1500, help="seconds for the whole run")
     args = parser.parse_args()
     try:

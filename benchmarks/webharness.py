@@ -239,11 +239,22 @@ class Tab:
 
     @classmethod
     async def open(cls, browser, lang: str = "nb") -> Tab:  # type: ignore[no-untyped-def]
+        """A new browser (context): an empty cache, as a first-time visitor's."""
+        return await cls.open_in(await cls.new_browser(browser, lang))
+
+    @staticmethod
+    async def new_browser(browser, lang: str = "nb"):  # type: ignore[no-untyped-def]
         context = await browser.new_context(
             viewport={"width": 1280, "height": 900}, locale=f"{lang}-NO"
         )
         context.set_default_timeout(WAIT_S * 1000)
         await context.add_init_script(TRACK_CHANGES_JS)
+        return context
+
+    @classmethod
+    async def open_in(cls, context) -> Tab:  # type: ignore[no-untyped-def]
+        """A new tab in `context`: a new Streamlit session, with the browser's cache (the
+        app's code) as that context left it, as a returning visitor's."""
         page = await context.new_page()
         tab = cls(page)
         page.on("websocket", tab._watch)

@@ -25,7 +25,7 @@ def run(script: str, *args: str) -> str:
 def test_browser_bench_prints_its_table(tmp_path):
     out = run("browser_bench.py", "--db", str(tmp_path / "small.duckdb"), "--runs", "1",
               "--first-runs", "1", "--pages", "", "unit")  # fmt: skip
-    assert "page        first +probe  fresh   warm  server srvCPU  brCPU" in out
+    assert "page        first +probe  fresh return   warm  server srvCPU  brCPU" in out
     assert "save a check-in" in out and "load average" in out
 
 
