@@ -106,9 +106,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports_cmd = commands.add_parser("imports", help="list or undo earlier imports")
     imports_sub = imports_cmd.add_subparsers(dest="imports_command", required=True)
-    imports_sub.add_parser("list", help="the import log, one import per line, id first")
+    list_cmd = imports_sub.add_parser("list", help="the import log, one import per line, id first")
+    list_cmd.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default="en",
+        help="language of messages: nb, nn or en (default: en)",
+    )
     undo_cmd = imports_sub.add_parser("undo", help="restore what was there before an import")
     undo_cmd.add_argument("import_id", type=int, metavar="ID")
+    undo_cmd.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default="en",
+        help="language of messages: nb, nn or en (default: en)",
+    )
     actions_cmd = commands.add_parser("actions", help="import actions from CSV")
     actions_sub = actions_cmd.add_subparsers(dest="actions_command", required=True)
     actions_import = actions_sub.add_parser(
@@ -133,6 +145,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     people_import.add_argument("file", type=Path)
     people_import.add_argument("--dry-run", action="store_true", help="validate only")
+    people_import.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default="en",
+        help="language of messages: nb, nn or en (default: en)",
+    )
     people_export = people_sub.add_parser("export", help="everything stored about a person (ZIP)")
     people_export.add_argument("person_id")
     people_export.add_argument("--output", "-o", type=Path, required=True)
@@ -256,13 +274,15 @@ def _context(db: Path | None) -> Context:
 def _people(ctx: Context, args: argparse.Namespace) -> int:
     if args.people_command == "import":
         result = people.import_people(ctx, args.file, dry_run=args.dry_run)
-        for line in result.lines(args.file.name, "en"):
+        for line in result.lines(args.file.name, args.lang):
             print(line, file=sys.stderr)
         if result.problems:
-            print("rejected: nothing was written", file=sys.stderr)
+            print(t(args.lang, "cli_people_rejected"), file=sys.stderr)
             return 1
-        verb = "checked" if args.dry_run else f"{result.new_assignments} new role assignments from"
-        print(f"{verb} {result.rows} rows")
+        if args.dry_run:
+            print(t(args.lang, "cli_people_checked", rows=result.rows))
+        else:
+            print(t(args.lang, "cli_people_done", new=result.new_assignments, rows=result.rows))
         return 0
     if args.people_command == "export":
         args.output.write_bytes(people.export_person(ctx, args.person_id))
@@ -407,16 +427,22 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 def _imports(ctx: Context, args: argparse.Namespace) -> int:
     if args.imports_command == "list":
         for entry in imports.log(ctx):
-            print(entry.line())
+            print(entry.line(args.lang))
         return 0
     try:
         outcome = imports.undo(ctx, args.import_id)
     except imports.UndoError as exc:
-        print(f"dtmaturity imports undo: {t('en', exc.key, **exc.params)}", file=sys.stderr)
+        print(f"dtmaturity imports undo: {t(args.lang, exc.key, **exc.params)}", file=sys.stderr)
         return 1
     print(
-        f"undid import {args.import_id}: {outcome['restored']} answers restored, "
-        f"{outcome['removed']} removed, {outcome['kept']} changed since and kept"
+        t(
+            args.lang,
+            "cli_undone",
+            id=args.import_id,
+            restored=outcome["restored"],
+            removed=outcome["removed"],
+            kept=outcome["kept"],
+        )
     )
     return 0
 

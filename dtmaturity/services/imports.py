@@ -617,20 +617,30 @@ class LogEntry:
     other_changes: int
     rows_total: int
 
-    def line(self) -> str:
-        """One import per line, beginning with its id (what `imports undo` takes)."""
+    def line(self, lang: str = "en") -> str:
+        """One import per line, beginning with its id (what `imports undo` takes), in `lang`."""
         undone = (
-            f" UNDONE {self.undone_at:%Y-%m-%d %H:%M} by {self.undone_by}" if self.undone_at else ""
+            " "
+            + t(
+                lang,
+                "cli_log_undone",
+                at=f"{self.undone_at:%Y-%m-%d %H:%M}",
+                who=self.undone_by,
+            ).strip()
+            if self.undone_at
+            else ""
         )
         counts = (
-            f"{self.units_new} new units, {self.units_updated} updated units"
+            t(lang, "cli_log_unit_counts", rows=self.rows_total, new=self.units_new,
+              updated=self.units_updated, rejected=self.rejected)
             if self.file_format == "units"
-            else f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
-        )
+            else t(lang, "cli_log_counts", rows=self.rows_total, new=self.new,
+                   updated=self.updated, unchanged=self.unchanged, rejected=self.rejected)
+        )  # fmt: skip
         return (
             f"{self.import_id}\t{self.imported_at:%Y-%m-%d %H:%M:%S}\t{self.actor}\t"
-            f"{self.file_name}\t{self.file_format}\t{self.dialect}\t{self.rows_total} rows, "
-            f"{counts}, {self.rejected} rows rejected\tsha256:{self.sha256}{undone}"
+            f"{self.file_name}\t{self.file_format}\t{self.dialect}\t{counts}\t"
+            f"sha256:{self.sha256}{undone}"
         )
 
 
