@@ -359,9 +359,11 @@ def unit_picker(
 
 def questions_beside(ctx: Context, lens: str) -> None:
     """The model's reflection questions for one lens, shown next to the chart they belong to."""
-    st.markdown(f"**{t('questions_beside')}**")
-    for question in ctx.framework.questions_for(lens):
-        st.markdown(f"- {question.text[ctx.lang]}")
+    # One element holding one list: fewer elements for the browser to draw, and a screen reader
+    # hears one list of so many questions rather than a list of one for each.
+    lines = [f"**{t('questions_beside')}**", ""]
+    lines += [f"- {question.text[ctx.lang]}" for question in ctx.framework.questions_for(lens)]
+    st.markdown("\n".join(lines))
 
 
 def chart_with_table(
@@ -477,9 +479,9 @@ def downloads(table: pd.DataFrame, *, name: str, chart: charts.Recipe | None = N
                 "image/svg+xml",
             ),
         ]
-    # One row that wraps, each button as wide as its label: in a narrow column, equal-width
-    # columns cut labels short ("Last ned figur (P…").
-    with st.container(horizontal=True, gap="small"):
+    # Behind one button per figure or table: a closed popover's buttons are not drawn (a unit
+    # page has 26), and the page reads calmer.
+    with st.popover(t("downloads_menu"), icon=":material/download:"):
         for label, make, suffix, mime in buttons:
             st.download_button(
                 t(label),
@@ -489,7 +491,7 @@ def downloads(table: pd.DataFrame, *, name: str, chart: charts.Recipe | None = N
                 key=f"download:{name}:{suffix}",  # the whole name: stems are cut at 80
                 on_click="ignore",
                 icon=":material/download:",
-                width="content",
+                width="stretch",
             )
 
 
