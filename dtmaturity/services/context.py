@@ -61,9 +61,13 @@ class Context:
         details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
         *,
         prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+        invalidates: bool = True,
     ) -> T:
         """One transaction on behalf of the acting person, recorded in the audit log
-        (`prepare` runs on the same cursor just before it, see Store.write)."""
+        (`prepare` and `invalidates`: see Store.write)."""
         return self.store.write(
-            work, audit=AuditEntry(self.actor.user_id, action, target, details), prepare=prepare
+            work,
+            audit=AuditEntry(self.actor.user_id, action, target, details),
+            prepare=prepare,
+            invalidates=invalidates,
         )

@@ -32,6 +32,7 @@ def save(ctx: Context, unit_id: str, period: str, values: dict[str, Any]) -> Non
         lambda cur: sql.save(cur, ctx.actor.user_id, unit_id, period, content),
         "checkin.draft",
         f"{unit_id}/{period}",  # what was typed stays out of the audit log
+        invalidates=False,  # no cached reader reads drafts (tests/services/test_drafts.py)
     )
 
 
@@ -59,5 +60,6 @@ def discard(ctx: Context, unit_id: str, period: str) -> bool:
         lambda cur: sql.delete(cur, ctx.actor.user_id, unit_id, period),
         "checkin.draft_discard",
         f"{unit_id}/{period}",
+        invalidates=False,
     )
     return True

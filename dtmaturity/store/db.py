@@ -171,9 +171,15 @@ class Store:
         *,
         audit: AuditEntry,
         prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+        invalidates: bool = True,
     ) -> T:
         """Run `work(cursor)` in one transaction, record it in the audit log and advance the data
         version. Every write names its audit entry, so no write goes unrecorded.
+
+        `invalidates=False` is for a write to tables that no cached reader reads (a check-in
+        draft, written at every click in the form): the data version stays, so the dashboards'
+        cached results stay valid for everyone. Otherwise each leader's click at quarter end
+        would make every other viewer's next page recompute from scratch.
 
         A failure rolls everything back. Writes to one file are serialised within the process
         (see `_FileState`): simultaneous check-ins queue for a few milliseconds each instead of
@@ -193,7 +199,8 @@ class Store:
                         result = work(cur)
                         _record(cur, audit, result)
                         cur.commit()
-                        self._file.written()
+                        if invalidates:
+                            self._file.written()
                         return result
                     except duckdb.TransactionException as exc:
                         _rollback(cur)

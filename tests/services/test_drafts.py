@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,34 @@ def test_the_retention_purge_deletes_old_drafts(demo_ctx):
     people.purge(admin, 4, dry_run=False)
     assert drafts.load(kari, UNIT, old) is None
     assert drafts.load(kari, UNIT, CURRENT).values == TYPED
+
+
+def test_a_draft_leaves_everyones_cached_figures_valid_and_a_save_does_not(demo_ctx):
+    """Every click in the form saves a draft: were that to advance the data version, each
+    leader's click at quarter end would make every viewer's next page recompute from scratch."""
+    kari = person(demo_ctx, "kari@etat.example")
+    version = demo_ctx.store.data_version()
+    drafts.save(kari, UNIT, CURRENT, TYPED)
+    drafts.save(kari, UNIT, CURRENT, {**TYPED, "score:user": 2})
+    assert drafts.discard(kari, UNIT, CURRENT)
+    drafts.save(kari, UNIT, CURRENT, TYPED)
+    assert demo_ctx.store.data_version() == version
+    log = people.audit_log(demo_ctx)
+    recorded = ["checkin.draft", "checkin.draft_discard", "checkin.draft", "checkin.draft"]
+    assert list(log["action"][:4]) == recorded  # still in the audit log, newest first
+    checkin = CheckIn(UNIT, CURRENT, "kari", scores={i.id: 3 for i in demo_ctx.framework.items})
+    assert checkins.save(kari, checkin).ok
+    assert demo_ctx.store.data_version() == version + 1
+
+
+def test_no_cached_reader_can_read_the_draft_table():
+    """The draft writes keep the data version (above) only because nothing cached by it reads
+    drafts: the table is named in the drafts' own SQL, the personal-data export and erasure
+    (read and written fresh each time) and the migrations, nowhere else."""
+    root = Path(__file__).resolve().parents[2] / "dtmaturity"
+    naming = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "checkin_draft" in path.read_text(encoding="utf-8")
+    }
+    assert naming == {"store/drafts.py", "store/people.py", "store/migrations.py"}
