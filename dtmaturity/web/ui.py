@@ -636,10 +636,13 @@ def focus_on(key: str, *, field: bool, nonce: object) -> None:
 
 
 _SUMMARY_JS = """
-document.querySelectorAll('[data-dt-field]').forEach(link => {
-  if (link.dataset.dtBound) return;
-  link.dataset.dtBound = '1';
-  link.addEventListener('click', event => {
+// One listener for the document, added once: a summary drawn again (React may replace its
+// links at any rerun) needs nothing bound to its new links, and no click can come too early.
+if (!window.dtErrorSummaryLinks) {
+  window.dtErrorSummaryLinks = true;
+  document.addEventListener('click', event => {
+    const link = event.target.closest && event.target.closest('[data-dt-field]');
+    if (!link) return;
     event.preventDefault();
     const box = document.querySelector('.' + link.dataset.dtField);
     const control = box && (box.querySelector('input:checked')
@@ -649,7 +652,7 @@ document.querySelectorAll('[data-dt-field]').forEach(link => {
     box.scrollIntoView({block: 'start'});
     control.focus({preventScroll: true});
   });
-});
+}
 """
 
 

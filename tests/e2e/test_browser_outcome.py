@@ -41,7 +41,7 @@ def test_a_saved_checkin_says_so_next_to_the_button_in_view_with_focus(page, ser
 
     outcome = page.locator(".st-key-ci_outcome")
     message = t("saved_new", period=str(Period.current()))
-    expect(outcome.get_by_text(message)).to_be_visible()
+    expect(outcome.get_by_text(message)).to_be_visible(timeout=60_000)
     expect(outcome).to_be_in_viewport()
     focus_lands_in(page, ".st-key-ci_outcome")
     screenshot(page, "checkin-saved-outcome")
@@ -56,6 +56,9 @@ def test_errors_move_focus_to_the_first_field_in_error_and_list_every_field(page
         if item not in (first, last):
             choose_radio(page, f"score-{item.id}", 1)
     page.get_by_role("button", name=t("submit")).click()
+    # The press's run may start after the page has been quiet for a moment: wait for its result.
+    summary = page.locator(".dt-error-summary")
+    expect(summary).to_be_visible(timeout=60_000)
     wait_idle(page)
 
     field = page.locator(f".st-key-score-{first.id}")
@@ -64,7 +67,6 @@ def test_errors_move_focus_to_the_first_field_in_error_and_list_every_field(page
     beside = page.locator('[data-testid="stAlertContainer"]', has_text=t("error_score_missing"))
     expect(beside.first).to_be_in_viewport()  # the message under the field, not only the summary
 
-    summary = page.locator(".dt-error-summary")
     links = summary.get_by_role("link")
     expect(links).to_have_count(2)
     expect(links.first).to_contain_text(first.name[LANG])
