@@ -126,8 +126,11 @@ def test_the_overview_lists_units_furthest_from_their_targets_as_sql_computes_th
     add_units(ctx, [("top", None), ("a", "top"), ("b", "top"), ("b1", "b"), ("c", "top")])
     _targets(ctx, "a", add_checkins(ctx, "a", 3, score=2), 5, "2027-Q1")
     _targets(ctx, "b", add_checkins(ctx, "b", 3, score=4), 5, "2026-Q4")
-    _targets(ctx, "b1", add_checkins(ctx, "b1", 3, score=3), 4, "2026-Q4")
-    # c's leaders set a target for an earlier quarter last time; the nearest one counts.
+    # b's subtree: mean 3.5 against a target of 5 (a gap of 1.5); no two gaps are equal, so the
+    # order is defined (with a tie, SQL's row order would be a coin toss).
+    _targets(ctx, "b1", add_checkins(ctx, "b1", 3, score=3), 5, "2026-Q4")
+    # c's leaders set a target for an earlier quarter last time; the nearest one counts (4 for
+    # 2026-Q3: a gap of 1; the later target of 5 would make it 2 and put c above b).
     people = add_checkins(ctx, "c", 3, score=3)
     _targets(ctx, "c", people, 5, "2027-Q4")
     rows = [(item.id, 4, 5) for item in ctx.framework.items]
@@ -147,7 +150,8 @@ def test_the_overview_lists_units_furthest_from_their_targets_as_sql_computes_th
     assert list(listed["row_id"]) == sorted(expected, key=lambda r: -expected[r])
     for row_id, gap in zip(listed["row_id"], listed["mean_gap"], strict=True):
         assert gap == pytest.approx(expected[row_id])
-    assert listed.iloc[0]["row_id"] == "a" and listed.iloc[0]["mean_gap"] == pytest.approx(3.0)
+    assert list(listed["row_id"]) == ["a", "b", "c"]
+    assert list(listed["mean_gap"]) == pytest.approx([3.0, 1.5, 1.0])
 
 
 def test_an_action_goes_from_planned_to_done_and_leaves_the_open_list(ctx):
