@@ -596,13 +596,20 @@ _FOCUS_JS = """
     if (!field) return box.querySelector('[data-testid="stAlertContainer"]') || box;
     return box.querySelector('input:checked') || box.querySelector(controls);
   }
-  function place(checks) {
+  // Focus may fall back to the page or to the pressed button while the run is still being
+  // drawn, so the focus is checked twice more; but once the person has moved it elsewhere
+  // (a link in the error summary, the next field), it is theirs and stays where they put it.
+  const before = document.activeElement;
+  function place(checks, first) {
     const el = target();
     if (!el) {
-      if (Date.now() - started < 15000) setTimeout(() => place(checks), 100);
+      if (Date.now() - started < 15000) setTimeout(() => place(checks, first), 100);
       return;
     }
-    if (!el.contains(document.activeElement)) {
+    const active = document.activeElement;
+    const fellBack = !active || active === document.body || active === before;
+    if (!first && !fellBack && !el.contains(active)) return;
+    if (!el.contains(active)) {
       if (field) {  // the field's label at the top, its message below it in view
         const box = document.querySelector(selector);
         box.style.scrollMarginTop = '5rem';
@@ -613,9 +620,9 @@ _FOCUS_JS = """
       }
       el.focus({preventScroll: true});
     }
-    if (checks > 0) setTimeout(() => place(checks - 1), 400);
+    if (checks > 0) setTimeout(() => place(checks - 1, false), 400);
   }
-  place(2);
+  place(2, true);
 })();
 """
 

@@ -75,3 +75,19 @@ def test_errors_move_focus_to_the_first_field_in_error_and_list_every_field(page
     focus_lands_in(page, f".st-key-score-{last.id}")
     expect(page.locator(f".st-key-score-{last.id}")).to_be_in_viewport()
     screenshot(page, "checkin-error-summary")
+
+
+def test_a_person_who_moves_on_at_once_keeps_the_focus_where_they_put_it(page, server):
+    """The press's focus is checked again for a moment after the run is drawn (focus can fall
+    back to the page meanwhile); a person who has already followed a link in the error summary
+    must not be pulled back to the first field."""
+    open_page(page, server.url, "checkin", LANG)
+    pick_unit(page, 5)
+    last = load().items[-1]
+    page.get_by_role("button", name=t("submit")).click()
+    link = page.locator(".dt-error-summary").get_by_role("link").last
+    expect(link).to_be_visible(timeout=60_000)
+    link.click()  # at once, while the page's own focus is still being checked
+    focus_lands_in(page, f".st-key-score-{last.id}")
+    page.wait_for_timeout(1500)  # longer than the page's checks after a run (2 × 400 ms)
+    assert page.evaluate(FOCUSED_IN, f".st-key-score-{last.id}"), "the focus was taken back"
