@@ -30,6 +30,15 @@ from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
 
+def _lang_option(
+    parser: argparse.ArgumentParser,
+    *,
+    default: str | None = "en",
+    help: str = "language of messages: nb, nn or en (default: en)",
+) -> None:
+    parser.add_argument("--lang", choices=list(i18n.LANGUAGES), default=default, help=help)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dtmaturity", description="Track digital-transformation maturity over time."
@@ -98,29 +107,14 @@ def _parser() -> argparse.ArgumentParser:
         help="read a column as TARGET (unit, period, respondent, item:ID, comment:ID, "
         "roles:most|want|more, reflection:ID or ignore); repeatable; saved for the next file",
     )
-    import_cmd.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
-        default="en",
-        help="language of messages: nb, nn or en (default: en)",
-    )
+    _lang_option(import_cmd)
     imports_cmd = commands.add_parser("imports", help="list or undo earlier imports")
     imports_sub = imports_cmd.add_subparsers(dest="imports_command", required=True)
     list_cmd = imports_sub.add_parser("list", help="the import log, one import per line, id first")
-    list_cmd.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
-        default="en",
-        help="language of messages: nb, nn or en (default: en)",
-    )
+    _lang_option(list_cmd)
     undo_cmd = imports_sub.add_parser("undo", help="restore what was there before an import")
     undo_cmd.add_argument("import_id", type=int, metavar="ID")
-    undo_cmd.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
-        default="en",
-        help="language of messages: nb, nn or en (default: en)",
-    )
+    _lang_option(undo_cmd)
     actions_cmd = commands.add_parser("actions", help="import actions from CSV")
     actions_sub = actions_cmd.add_subparsers(dest="actions_command", required=True)
     actions_import = actions_sub.add_parser(
@@ -130,12 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     actions_import.add_argument(
         "--dry-run", action="store_true", help="validate and count without writing"
     )
-    actions_import.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
-        default="en",
-        help="language of messages: nb, nn or en (default: en)",
-    )
+    _lang_option(actions_import)
     people_cmd = commands.add_parser(
         "people", help="people and their roles; personal data export and erasure"
     )
@@ -145,12 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     people_import.add_argument("file", type=Path)
     people_import.add_argument("--dry-run", action="store_true", help="validate only")
-    people_import.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
-        default="en",
-        help="language of messages: nb, nn or en (default: en)",
-    )
+    _lang_option(people_import)
     people_export = people_sub.add_parser("export", help="everything stored about a person (ZIP)")
     people_export.add_argument("person_id")
     people_export.add_argument("--output", "-o", type=Path, required=True)
@@ -191,9 +175,8 @@ def _parser() -> argparse.ArgumentParser:
     report_cmd.add_argument(
         "--format", choices=list(report.FORMATS), default="pdf", help="with --all: pdf or html"
     )
-    report_cmd.add_argument(
-        "--lang",
-        choices=list(i18n.LANGUAGES),
+    _lang_option(
+        report_cmd,
         default=None,
         help="language of the report: nb, nn or en (default: DTMATURITY_DEFAULT_LANGUAGE, else nb)",
     )
