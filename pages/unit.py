@@ -81,38 +81,46 @@ def trend_with_plan(kind: str, title: str) -> None:
     ui.downloads(table, name=f"{unit_name}-{title}-{ui.t('gaps_heading')}")
 
 
-st.header(ui.t("about_wheel"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    trend_with_plan("theme", ui.t("trend_title"))
-with question_col:
-    ui.questions_beside(ctx, "wheel")
+def wheel_section() -> None:
+    st.header(ui.t("about_wheel"))
+    chart_col, question_col = st.columns([3, 1])
+    with chart_col:
+        trend_with_plan("theme", ui.t("trend_title"))
+    with question_col:
+        ui.questions_beside(ctx, "wheel")
 
-st.header(ui.t("about_competencies"))
-chart_col, question_col = st.columns([3, 1])
-with chart_col:
-    profile = analytics.competency_profile(ctx, unit_id)
-    shown = sorted(set(profile["period"]), reverse=True) or periods[:1]
-    title = (
-        ui.t("profile_title", latest=shown[0], previous=shown[1])
-        if len(shown) > 1
-        else ui.t("profile_title_single", latest=shown[0])
-    )
-    ui.chart_with_table(
-        charts.recipe(charts.profile, profile, lang=ctx.lang, title=title),
-        profile,
-        summary=analytics.profile_summary(ctx, profile),
-        columns=columns,
-        name=f"{unit_name}-{title}",
-    )
-    st.subheader(ui.t("competency_trend_heading"))
-    trend_with_plan("competency", ui.t("competency_trend_heading"))
-with question_col:
-    ui.questions_beside(ctx, "competencies")
+
+def competencies_section() -> None:
+    st.header(ui.t("about_competencies"))
+    chart_col, question_col = st.columns([3, 1])
+    with chart_col:
+        profile = analytics.competency_profile(ctx, unit_id)
+        shown = sorted(set(profile["period"]), reverse=True) or periods[:1]
+        title = (
+            ui.t("profile_title", latest=shown[0], previous=shown[1])
+            if len(shown) > 1
+            else ui.t("profile_title_single", latest=shown[0])
+        )
+        ui.chart_with_table(
+            charts.recipe(charts.profile, profile, lang=ctx.lang, title=title),
+            profile,
+            summary=analytics.profile_summary(ctx, profile),
+            columns=columns,
+            name=f"{unit_name}-{title}",
+        )
+        st.subheader(ui.t("competency_trend_heading"))
+        trend_with_plan("competency", ui.t("competency_trend_heading"))
+    with question_col:
+        ui.questions_beside(ctx, "competencies")
+
+
+def compare_section() -> None:
+    st.header(ui.t("compare_heading"))
+    compare_fragment()
 
 
 @st.fragment
-def compare_section() -> None:
+def compare_fragment() -> None:
     """The unit beside its parent and the organisation; choosing another item reruns this
     section only, not the page."""
     chart_col, question_col = st.columns([3, 1])
@@ -143,12 +151,13 @@ def compare_section() -> None:
         )
 
 
-st.header(ui.t("compare_heading"))
-compare_section()
+def roles_section() -> None:
+    st.header(ui.t("about_roles"))
+    roles_fragment()
 
 
 @st.fragment
-def roles_section() -> None:
+def roles_fragment() -> None:
     """Roles asked for in a quarter; choosing another quarter reruns this section only."""
     chart_col, question_col = st.columns([3, 1])
     with chart_col:
@@ -198,112 +207,129 @@ def roles_section() -> None:
         ui.questions_beside(ctx, "roles")
 
 
-st.header(ui.t("about_roles"))
-roles_section()
-
-st.header(ui.t("actions_heading"))
-st.caption(ui.t("actions_intro"))
-ui.show_flash()
-unit_actions = actions.for_unit(ctx, unit_id)
-if unit_actions:
-    action_table = ui.table_for_people(
-        actions.table(ctx, unit_actions),
-        {
-            "action_id": ui.t("col_action_id"),
-            "description": ui.t("col_description"),
-            "items": ui.t("col_items"),
-            "owner": ui.t("col_owner"),
-            "due_period": ui.t("col_due"),
-            "status": ui.t("action_status_field"),
-            "closed_period": ui.t("col_closed"),
-        },
-    )
-    ui.dataframe(action_table)
-    ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
-    plan_widgets.status_form(ctx, unit_id, unit_actions)
-else:
-    st.caption(ui.t("actions_empty"))
-with st.expander(ui.t("actions_new"), icon=":material/add_task:"):
-    plan_widgets.action_form(ctx, unit_id, "unit")
-
-st.header(ui.t("reflections_title"))
-questions = {q.id: q.text[ctx.lang] for q in fw.questions}
-filter_cols = st.columns([2, 1, 1])
-with filter_cols[0]:
-    chosen = st.selectbox(
-        ui.t("reflections_filter"),
-        ["", *questions],
-        format_func=lambda q: questions.get(q, ui.t("reflections_all")),
-        key="unit_reflection_question",
-    )
-with filter_cols[1]:
-    reflection_period = st.selectbox(
-        ui.t("reflections_period"),
-        ["", *periods],
-        format_func=lambda p: p or ui.t("reflections_all_periods"),
-        key="unit_reflection_period",
-    )
-with filter_cols[2]:
-    search = st.text_input(ui.t("reflections_search"), key="unit_reflection_search")
-view = analytics.reflection_view(
-    ctx,
-    unit_id,
-    question=chosen,
-    periods=[reflection_period] if reflection_period else None,
-    search=search,
-)
-for period, count, why in zip(
-    view.hidden["period"], view.hidden["matching"], view.hidden["reason"], strict=True
-):
-    key = "reflections_hidden_protect" if why == privacy.PROTECT else "reflections_hidden"
-    ui.too_few(key, period=period, count=count)
-if view.rows.empty:
-    if view.hidden.empty:
-        st.info(ui.t("reflections_empty" if not (chosen or search) else "reflections_none_match"))
-else:
-    if view.matching > len(view.rows):
-        st.caption(ui.t("reflections_more", shown=len(view.rows), total=view.matching))
-    # A page of answers at a time (a big unit has hundreds), numbered across pages.
-    pages = max(1, -(-len(view.rows) // REFLECTIONS_PER_PAGE))
-    if st.session_state.get("unit_reflection_page", 1) > pages:
-        st.session_state["unit_reflection_page"] = 1
-    if pages > 1:
-        page_number = st.selectbox(
-            ui.t("reflections_page"),
-            list(range(1, pages + 1)),
-            format_func=lambda n: ui.t(
-                "reflections_page_of",
-                page=n,
-                pages=pages,
-                first=(n - 1) * REFLECTIONS_PER_PAGE + 1,
-                last=min(n * REFLECTIONS_PER_PAGE, len(view.rows)),
-                total=len(view.rows),
-            ),
-            key="unit_reflection_page",
-        )
-    else:
-        page_number = 1
-    first = (page_number - 1) * REFLECTIONS_PER_PAGE
-    on_page = view.rows.iloc[first : first + REFLECTIONS_PER_PAGE]
-    numbered: dict[int, tuple[str, str]] = {}
-    number = first
-    for period, group in on_page.groupby("period", sort=False):
-        st.subheader(str(period))
-        for question, answers in group.groupby("question", sort=False):
-            st.markdown(f"**{question}**")
-            for answer, question_id in zip(answers["answer"], answers["question_id"], strict=True):
-                number += 1
-                numbered[number] = (answer, question_id)
-                ui.plain_text(f"{number}. {answer}")
-    plan_widgets.reflection_action_picker(ctx, unit_id, numbered)
-    ui.downloads(
-        ui.table_for_people(
-            view.rows,
+def actions_section() -> None:
+    st.header(ui.t("actions_heading"))
+    st.caption(ui.t("actions_intro"))
+    unit_actions = actions.for_unit(ctx, unit_id)
+    if unit_actions:
+        action_table = ui.table_for_people(
+            actions.table(ctx, unit_actions),
             {
-                "period": ui.t("chart_period"),
-                "question": ui.t("col_question"),
-                "answer": ui.t("col_answer"),
+                "action_id": ui.t("col_action_id"),
+                "description": ui.t("col_description"),
+                "items": ui.t("col_items"),
+                "owner": ui.t("col_owner"),
+                "due_period": ui.t("col_due"),
+                "status": ui.t("action_status_field"),
+                "closed_period": ui.t("col_closed"),
             },
-        ),
-        name=f"{unit_name}-{ui.t('reflections_title')}",
+        )
+        ui.dataframe(action_table)
+        ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
+        plan_widgets.status_form(ctx, unit_id, unit_actions)
+    else:
+        st.caption(ui.t("actions_empty"))
+    with st.expander(ui.t("actions_new"), icon=":material/add_task:"):
+        plan_widgets.action_form(ctx, unit_id, "unit")
+        ui.show_flash("action_form:unit", focus=True)
+
+
+def reflections_section() -> None:
+    st.header(ui.t("reflections_title"))
+    questions = {q.id: q.text[ctx.lang] for q in fw.questions}
+    filter_cols = st.columns([2, 1, 1])
+    with filter_cols[0]:
+        chosen = st.selectbox(
+            ui.t("reflections_filter"),
+            ["", *questions],
+            format_func=lambda q: questions.get(q, ui.t("reflections_all")),
+            key="unit_reflection_question",
+        )
+    with filter_cols[1]:
+        reflection_period = st.selectbox(
+            ui.t("reflections_period"),
+            ["", *periods],
+            format_func=lambda p: p or ui.t("reflections_all_periods"),
+            key="unit_reflection_period",
+        )
+    with filter_cols[2]:
+        search = st.text_input(ui.t("reflections_search"), key="unit_reflection_search")
+    view = analytics.reflection_view(
+        ctx,
+        unit_id,
+        question=chosen,
+        periods=[reflection_period] if reflection_period else None,
+        search=search,
     )
+    for period, count, why in zip(
+        view.hidden["period"], view.hidden["matching"], view.hidden["reason"], strict=True
+    ):
+        key = "reflections_hidden_protect" if why == privacy.PROTECT else "reflections_hidden"
+        ui.too_few(key, period=period, count=count)
+    if view.rows.empty:
+        if view.hidden.empty:
+            st.info(
+                ui.t("reflections_empty" if not (chosen or search) else "reflections_none_match")
+            )
+    else:
+        if view.matching > len(view.rows):
+            st.caption(ui.t("reflections_more", shown=len(view.rows), total=view.matching))
+        # A page of answers at a time (a big unit has hundreds), numbered across pages.
+        pages = max(1, -(-len(view.rows) // REFLECTIONS_PER_PAGE))
+        if st.session_state.get("unit_reflection_page", 1) > pages:
+            st.session_state["unit_reflection_page"] = 1
+        if pages > 1:
+            page_number = st.selectbox(
+                ui.t("reflections_page"),
+                list(range(1, pages + 1)),
+                format_func=lambda n: ui.t(
+                    "reflections_page_of",
+                    page=n,
+                    pages=pages,
+                    first=(n - 1) * REFLECTIONS_PER_PAGE + 1,
+                    last=min(n * REFLECTIONS_PER_PAGE, len(view.rows)),
+                    total=len(view.rows),
+                ),
+                key="unit_reflection_page",
+            )
+        else:
+            page_number = 1
+        first = (page_number - 1) * REFLECTIONS_PER_PAGE
+        on_page = view.rows.iloc[first : first + REFLECTIONS_PER_PAGE]
+        numbered: dict[int, tuple[str, str]] = {}
+        number = first
+        for period, group in on_page.groupby("period", sort=False):
+            st.subheader(str(period))
+            for question, answers in group.groupby("question", sort=False):
+                st.markdown(f"**{question}**")
+                for answer, question_id in zip(
+                    answers["answer"], answers["question_id"], strict=True
+                ):
+                    number += 1
+                    numbered[number] = (answer, question_id)
+                    ui.plain_text(f"{number}. {answer}")
+        plan_widgets.reflection_action_picker(ctx, unit_id, numbered)
+        ui.downloads(
+            ui.table_for_people(
+                view.rows,
+                {
+                    "period": ui.t("chart_period"),
+                    "question": ui.t("col_question"),
+                    "answer": ui.t("col_answer"),
+                },
+            ),
+            name=f"{unit_name}-{ui.t('reflections_title')}",
+        )
+
+
+ui.lazy_tabs(
+    {
+        "wheel": (ui.t("unit_tab_wheel"), wheel_section),
+        "competencies": (ui.t("unit_tab_competencies"), competencies_section),
+        "compare": (ui.t("unit_tab_compare"), compare_section),
+        "roles": (ui.t("unit_tab_roles"), roles_section),
+        "actions": (ui.t("unit_tab_actions"), actions_section),
+        "reflections": (ui.t("unit_tab_reflections"), reflections_section),
+    },
+    key="unit_section",
+)

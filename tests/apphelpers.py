@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -63,3 +64,26 @@ def open_tables(at: AppTest) -> AppTest:
     for key in keys:
         at.session_state[key] = True
     return at.run()
+
+
+def tab_labels(at: AppTest) -> list[str]:
+    """The labels of the page's tabs, in order."""
+    return [str(tab.label) for tab in at.tabs]
+
+
+def open_tab(at: AppTest, label: str, *, key: str = "unit_section") -> AppTest:
+    """Choose the tab `label` of the tab group `key`, as a person clicking it, and rerun: only
+    the open tab's section is run and drawn (web/ui.py `lazy_tabs`)."""
+    assert label in tab_labels(at), f"no tab {label!r} among {tab_labels(at)}"
+    at.session_state[key] = label
+    return at.run()
+
+
+def each_tab(at: AppTest, *, key: str = "unit_section") -> Iterator[AppTest]:
+    """The page once with each of its tabs open, first to last (once as it is, when it has
+    none), so a check of everything a page shows covers every section, not only the first."""
+    labels = tab_labels(at)
+    if not labels:
+        yield at
+    for label in labels:
+        yield open_tab(at, label, key=key)

@@ -40,7 +40,7 @@ def _submit(unit_id: str, form: str, source_question: str | None) -> None:
         _clear(form)
         if state.pop(PREFILL, None):
             state[REFLECTION_PICK] = None
-        ui.flash("action_saved", id=result.action_id)
+        ui.flash("action_saved", place=f"action_form:{form}", id=result.action_id)
     else:
         state[_state_key(form, "errors")] = {
             e.field: ui.t(e.key, **e.params) for e in result.errors
@@ -148,6 +148,7 @@ def reflection_action_picker(ctx: Context, unit_id: str, texts: dict[int, tuple[
         on_change=_prefill_from_pick,
         args=(texts,),
     )
+    ui.show_flash("action_form:reflection", focus=True)  # the form it came from is closed
     chosen = st.session_state.get(PREFILL)
     if chosen and chosen["key"] in texts:
         st.caption(ui.t("actions_prefilled"))
@@ -180,7 +181,7 @@ def _save_status(unit_id: str, action_id: int) -> None:
     )
     if result.ok:
         st.session_state.pop(STATUS_REOPEN, None)
-        ui.flash("actions_status_saved")
+        ui.flash("actions_status_saved", place="action_status")
     else:
         st.session_state[STATUS_ERRORS] = [ui.t(e.key, **e.params) for e in result.errors]
 
@@ -235,6 +236,7 @@ def status_form(ctx: Context, unit_id: str, unit_actions: list[actions.Action]) 
         disabled=chosen == action.status,
         key="action_upd",
     )
+    ui.show_flash("action_status", focus=True)
 
 
 def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:

@@ -523,15 +523,46 @@ def plain_text(text: str) -> None:
     st.text(text)
 
 
-def flash(message_key: str | None = None, **params: object) -> None:
-    """Remember a success message to show after the next rerun."""
-    st.session_state["_flash"] = t(message_key, **params) if message_key else None
+def flash(message_key: str | None = None, *, place: str = "", **params: object) -> None:
+    """Remember a success message to show after the next rerun, where `show_flash(place)` is
+    called: beside what the person pressed, so the outcome is in view."""
+    st.session_state["_flash"] = (place, t(message_key, **params)) if message_key else None
 
 
-def show_flash() -> None:
-    message = st.session_state.pop("_flash", None)
-    if message:
-        st.success(message)
+def show_flash(place: str = "", *, focus: bool = False) -> None:
+    """The message of the last action made at `place`, if any; with `focus`, the view and the
+    keyboard focus move to it (a screen reader reads it)."""
+    stored = st.session_state.get("_flash")
+    if not stored or stored[0] != place:
+        return
+    del st.session_state["_flash"]
+    key = f"flash_{place or 'page'}"
+    with st.container(key=key):
+        st.success(stored[1])
+    if focus:
+        count = st.session_state.get("_flash_count", 0) + 1
+        st.session_state["_flash_count"] = count
+        focus_on(key, field=False, nonce=count)
+
+
+def lazy_tabs(sections: dict[str, tuple[str, Callable[[], None]]], *, key: str) -> None:
+    """Sections as tabs, `{id: (label, draw)}`; only the open tab's section runs and is drawn
+    (choosing another reruns the page), so a long page costs what one part of it does.
+
+    The open tab is remembered by its id, so it stays open when the language (and with it the
+    label Streamlit keeps) changes, and when the person comes back from another page."""
+    labels = {section: label for section, (label, _) in sections.items()}
+    by_label = {label: section for section, label in labels.items()}
+    remembered = f"{key}:id"
+    if st.session_state.get(key) in by_label:
+        st.session_state[remembered] = by_label[st.session_state[key]]
+    elif st.session_state.get(remembered) in labels:
+        st.session_state[key] = labels[st.session_state[remembered]]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    for tab, (_, draw) in zip(tabs, sections.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def bullet_list(lines: Iterable[str]) -> None:

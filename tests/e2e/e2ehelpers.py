@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dtmaturity.domain import i18n
 
@@ -147,7 +149,12 @@ def select_option(page: Page, key: str, label: str) -> None:
     box = page.locator(f".st-key-{key} input[role='combobox']")
     for _attempt in range(3):
         box.click()
-        page.get_by_role("option", name=label, exact=True).click()
+        option = page.get_by_role("option", name=label, exact=True)
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue  # the list closed again at once (the page was still settling): reopen
+        option.click()
         wait_idle(page)
         # On a slow machine a rerun that was still under way can put the old choice back;
         # choose again, as a person would, until the box shows the label.
@@ -181,6 +188,32 @@ def expand_all(page: Page) -> None:
         page.wait_for_timeout(100)
     assert closed.count() == 0, "an expander did not open"
     wait_idle(page)
+
+
+def open_tab(page: Page, label: str) -> None:
+    """Click the page's tab `label`, as a person does, and wait until its section is drawn
+    (only the open tab's section is drawn)."""
+    tab = page.locator('[data-testid="stMain"] [role="tab"]').filter(has_text=label).first
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+    # Each section starts with its heading: drawn once the section's run has arrived.
+    expect(
+        page.locator('[data-testid="stMain"] [role="tabpanel"]:visible h2').first
+    ).to_be_visible()
+    wait_idle(page)
+
+
+def each_tab(page: Page) -> Iterator[str]:
+    """Open each tab of the page in turn (`open_tab`); yields each tab's label, or "" once
+    for a page without tabs."""
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    if not tabs.count():
+        yield ""
+        return
+    for label in [tabs.nth(i).inner_text().strip() for i in range(tabs.count())]:
+        open_tab(page, label)
+        yield label
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from e2ehelpers import (
     TYPED_KEYBOARD_COMMENT,
     checked_radio,
+    each_tab,
     expand_all,
     nav_links,
     open_page,
@@ -53,10 +54,12 @@ def test_no_page_has_serious_accessibility_violations(page, server, lang):
     problems = []
     for label, path in nav_links(page):
         open_page(page, server.url, path, lang)
-        problems += blocking_violations(page, f"{label} ({lang})")
-        if page.locator('[data-testid="stExpander"]').count():
-            expand_all(page)  # the tables behind the charts count too
-            problems += blocking_violations(page, f"{label} ({lang}, tables open)")
+        for tab in each_tab(page):  # every tab of the page
+            where = f"{label}{f' / {tab}' if tab else ''} ({lang})"
+            problems += blocking_violations(page, where)
+            if page.locator('[data-testid="stExpander"]').count():
+                expand_all(page)  # the tables behind the charts count too
+                problems += blocking_violations(page, f"{where}, tables open")
     assert not problems, pformat(problems)
 
 

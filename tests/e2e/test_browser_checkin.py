@@ -15,6 +15,7 @@ from e2ehelpers import (
     choose_radio,
     go_to,
     open_page,
+    open_tab,
     screenshot,
     select_option,
 )
@@ -62,6 +63,7 @@ def current_points(page: Page, title: str, period: str) -> dict[str, tuple[float
 def open_unit_page(page: Page, unit: str) -> None:
     go_to(page, t("page_unit"))
     select_option(page, "unit_id", unit)
+    open_tab(page, t("unit_tab_wheel"))
 
 
 def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, server, framework):
@@ -87,6 +89,7 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     trend = current_points(page, t("trend_title"), period)
     assert trend == {names[i.id]: (scores[i.id], 1) for i in framework.themes}
     profile_title = t("profile_title", latest=period, previous=str(Period.current().previous()))
+    open_tab(page, t("unit_tab_competencies"))
     profile = current_points(page, profile_title, period)
     assert profile == {names[i.id]: (scores[i.id], 1) for i in framework.competencies}
     screenshot(page, "journey-unit-with-new-point")
@@ -113,5 +116,6 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     trend = current_points(page, t("trend_title"), period)
     assert trend[names[first.id]] == (edited[first.id], 1)
     assert trend[names[first.id]] != (scores[first.id], 1)
+    open_tab(page, t("unit_tab_competencies"))
     profile = current_points(page, profile_title, period)
     assert profile[names[changed.id]] == (edited[changed.id], 1)

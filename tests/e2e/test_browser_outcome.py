@@ -4,7 +4,7 @@ error with a summary linking to every field in error (the GOV.UK error-summary p
 
 from __future__ import annotations
 
-from e2ehelpers import choose_radio, open_page, screenshot, wait_idle
+from e2ehelpers import choose_radio, open_page, open_tab, screenshot, select_option, wait_idle
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import i18n
@@ -91,3 +91,24 @@ def test_a_person_who_moves_on_at_once_keeps_the_focus_where_they_put_it(page, s
     focus_lands_in(page, f".st-key-score-{last.id}")
     page.wait_for_timeout(1500)  # longer than the page's checks after a run (2 × 400 ms)
     assert page.evaluate(FOCUSED_IN, f".st-key-score-{last.id}"), "the focus was taken back"
+
+
+def test_a_saved_action_status_says_so_beside_the_button_in_view_with_focus(page, server):
+    """On the unit page's Actions tab, below a table of actions: the message is where the
+    person pressed, not at the top of the section."""
+    page.goto(f"{server.url}/unit?lang={LANG}&unit=demo-bruker-02")
+    wait_idle(page)
+    open_tab(page, t("unit_tab_actions"))
+    # The demo unit's first action is done; it is dropped instead (no reopening to confirm).
+    done, dropped = t("action_status_done"), t("action_status_dropped")
+    expect(page.get_by_text(t("action_status_current", status=done))).to_be_visible()
+    select_option(page, "action_update-status", dropped)
+    save = page.get_by_role("button", name=t("actions_save_status"))
+    save.scroll_into_view_if_needed()
+    save.click()
+
+    outcome = page.locator(".st-key-flash_action_status")
+    expect(outcome.get_by_text(t("actions_status_saved"))).to_be_visible(timeout=60_000)
+    expect(outcome).to_be_in_viewport()
+    focus_lands_in(page, ".st-key-flash_action_status")
+    screenshot(page, "unit-action-status-saved")

@@ -11,6 +11,7 @@ import pytest
 from e2ehelpers import (
     TYPED_TEXTS,
     choose_language,
+    each_tab,
     error_boxes,
     go_to,
     heading,
@@ -54,9 +55,11 @@ def test_every_page_loads_without_an_error_in_the_browser(page, server, lang):
         screenshot(page, f"{page_slug(path)}-{lang}")
         if heading(page) == "":
             problems.append(f"{label}: no page heading")
-        problems += [f"{label}: error box: {text}" for text in error_boxes(page)]
-        problems += [f"{label}: script error: {error}" for error in page.js_errors]
-        page.js_errors.clear()
+        for tab in each_tab(page):  # every tab of the page
+            where = f"{label}{f' / {tab}' if tab else ''}"
+            problems += [f"{where}: error box: {text}" for text in error_boxes(page)]
+            problems += [f"{where}: script error: {error}" for error in page.js_errors]
+            page.js_errors.clear()
     assert problems == []
 
 
@@ -94,7 +97,7 @@ def test_language_switch_changes_every_visible_label_on_every_page(page, server)
     bokmal = {}
     for label, path in pages:
         go_to(page, label)
-        bokmal[path] = visible_lines(page)
+        bokmal[path] = [line for _ in each_tab(page) for line in visible_lines(page)]
 
     choose_language(page, "en")
     english_labels = [label for label, _ in nav_links(page)]
@@ -103,7 +106,7 @@ def test_language_switch_changes_every_visible_label_on_every_page(page, server)
     for label, path in zip(english_labels, (path for _, path in pages), strict=True):
         go_to(page, label)
         assert page.evaluate("document.documentElement.lang") == "en"
-        english = set(visible_lines(page))
+        english = {line for _ in each_tab(page) for line in visible_lines(page)}
         left = [
             line
             for line in bokmal[path]

@@ -6,7 +6,7 @@ import random
 
 import pandas as pd
 import pytest
-from apphelpers import open_app, texts
+from apphelpers import each_tab, open_app, open_tab, texts
 from orgbuilder import PERIOD, add_checkins, add_units
 from privacyattack import disclosed
 
@@ -129,10 +129,10 @@ def test_reflections_need_their_own_larger_group(ctx, monkeypatch):
 def test_unit_page_marks_hidden_reflections_as_too_few_answers(db_path, ctx):
     add_units(ctx, [("r", None)])
     add_checkins(ctx, "r", 3, reflection="Hemmelig innsikt fra en liten gruppe.")
-    at = open_app().switch_page("pages/unit.py").run()
+    at = open_tab(open_app().switch_page("pages/unit.py").run(), "Refleksjoner")
     assert not at.exception
-    page = texts(at)
-    assert "3 svar – for få svar til å vises" in page
+    page = "\n".join(texts(section) for section in each_tab(at))
+    assert "3 svar – for få svar til å vises" in texts(open_tab(at, "Refleksjoner"))
     assert "Hemmelig innsikt" not in page
 
 

@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from apphelpers import chart_frames, open_app, texts
+from apphelpers import chart_frames, open_app, open_tab, texts
 from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 from pypdf import PdfReader
 
@@ -194,6 +194,7 @@ def test_unit_page_draws_targets_and_actions_on_the_trend_and_makes_actions_from
     assert "Brukerreiser på tvers" in frames and "2026-Q4" in frames  # the action's rule
     assert "2027-Q1" in frames  # the target marker
     assert "Gap to the target" in texts(at) or "Avstand til målet" in texts(at)
+    open_tab(at, "Refleksjoner")
     at.selectbox(key="reflection_action_pick").set_value(1).run()  # the only reflection
     assert at.text_area(key="action:reflection:description").value == "Vi må dele mer – ærlig"
     at.multiselect(key="action:reflection:items").set_value(["storyteller"])
@@ -201,6 +202,9 @@ def test_unit_page_draws_targets_and_actions_on_the_trend_and_makes_actions_from
     assert not at.exception
     made = [a for a in actions.for_unit(ctx, "sor") if a.description == "Vi må dele mer – ærlig"]
     assert made and made[0].items == ["storyteller"] and made[0].source_question
+    # The outcome is shown where the form was, in the tab the person is in.
+    assert at.session_state["unit_section"] == "Refleksjoner"
+    assert [str(m.value) for m in at.success] == [f"Tiltak #{made[0].action_id} er lagret."]
 
 
 def test_overview_lists_units_furthest_from_their_targets(ctx):

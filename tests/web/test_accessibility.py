@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from apphelpers import open_app
+from apphelpers import each_tab, open_app
 
 from dtmaturity import charts
 
@@ -60,7 +60,11 @@ def test_every_chart_draws_its_text_in_a_colour_with_4_5_to_1_on_white(db_path, 
     at = open_app()
     at.button(key="demo_create").click().run()
     at = at.switch_page(page).run()
-    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    specs = [
+        json.loads(chart.proto.spec)
+        for section in each_tab(at)  # the charts of every tab
+        for chart in section.get("vega_lite_chart")
+    ]
     assert specs
     for spec in specs:
         config = spec["config"]

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from apphelpers import ROOT, open_app, open_tables
+from apphelpers import ROOT, each_tab, open_app, open_tables
 from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain import i18n
@@ -129,21 +129,22 @@ def test_every_page_speaks_the_language_without_leaks(demo_db, lang):
     tables = 0
     for page in PAGES:
         at.switch_page(page).run()
-        open_tables(at)  # the tables behind the charts are checked too
-        assert not at.exception, f"{page}: {at.exception}"
-        assert at.query_params["lang"] in (lang, [lang])
-        tables += len(frames(at))
-        found = problems_on(at, lang)
-        if found:
-            problems[page] = sorted(set(found))
-    assert problems == {}
+        for section in each_tab(at):  # every tab of the page
+            open_tables(section)  # the tables behind the charts are checked too
+            assert not section.exception, f"{page}: {section.exception}"
+            assert section.query_params["lang"] in (lang, [lang])
+            tables += len(frames(section))
+            found = problems_on(section, lang)
+            if found:
+                problems.setdefault(page, set()).update(found)
+    assert {page: sorted(found) for page, found in problems.items()} == {}
     assert tables > 10  # the tables behind the charts were opened and checked
 
 
 def test_nynorsk_pages_are_in_nynorsk(demo_db):
     at = open_at("nn")
     at.switch_page("pages/unit.py").run()
-    shown = "\n".join(page_texts(at))
+    shown = "\n".join(text for section in each_tab(at) for text in page_texts(section))
     assert "Eining over tid" in shown and "Enhet over tid" not in shown
     assert "Brukarorientering" in shown
     at.switch_page("pages/about.py").run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apphelpers import chart_frames, open_app, texts
+from apphelpers import chart_frames, each_tab, open_app, open_tab, tab_labels, texts
 
 from dtmaturity.domain.periods import Period
 
@@ -56,6 +56,7 @@ def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
     )
     point = trend[(trend["period"] == CURRENT) & (trend["item_id"] == "user")]
     assert point["mean"].item() == 1.0 and point["n"].item() == 1
+    open_tab(at, "Refleksjoner")
     assert "Vi lytter til brukerne." in texts(at)
 
 
@@ -128,14 +129,20 @@ def test_every_page_renders_in_both_languages(demo_app, page, lang):
 def test_unit_page_shows_questions_beside_each_chart_in_english(demo_app):
     demo_app.radio(key="lang").set_value("en").run()
     at = demo_app.switch_page("pages/unit.py").run()
-    # A chart with targets and actions has several datasets; count each chart once.
-    titles = list(dict.fromkeys(title for title, _ in chart_frames(at)))
-    assert titles[0] == "Maturity per theme over time"
-    assert titles[1].startswith("Leadership competencies:")
-    page = texts(at)
-    # Wheel trend, competency profile, the comparison with parent and organisation, roles.
-    assert page.count("Questions for reflection") == 4
-    assert "Which of the seven" in page or "competencies" in page
+    assert tab_labels(at) == [
+        "Wheel", "Competencies", "Comparison", "Roles", "Actions", "Reflections"
+    ]  # fmt: skip
+    titles, questions = [], []
+    for section in each_tab(at):
+        # A chart with targets and actions has several datasets; count each chart once.
+        titles.append(list(dict.fromkeys(title for title, _ in chart_frames(section))))
+        questions.append(texts(section).count("Questions for reflection"))
+    assert titles[0] == ["Maturity per theme over time"]
+    assert titles[1][0].startswith("Leadership competencies:")
+    # Wheel trend, competency profile, the comparison with parent and organisation, roles:
+    # each section with a chart has its questions beside it.
+    assert questions == [1, 1, 1, 1, 0, 0]
+    assert "Which of the seven" in texts(open_tab(at, "Competencies"))
 
 
 def test_broken_framework_stops_the_app_with_a_clear_message(db_path, tmp_path, monkeypatch):
@@ -200,7 +207,7 @@ def test_overview_explains_a_reversed_period_range(demo_app):
 
 
 def test_unit_page_filters_reflections_by_text(demo_app):
-    at = demo_app.switch_page("pages/unit.py").run()
+    at = open_tab(demo_app.switch_page("pages/unit.py").run(), "Refleksjoner")
     at.text_input(key="unit_reflection_search").input("brobygger").run()
     assert not at.exception
     shown = [str(el.value) for el in at.main.text]

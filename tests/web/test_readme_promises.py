@@ -4,7 +4,7 @@ chart can be downloaded"; templates "also downloadable from the Import page").""
 from __future__ import annotations
 
 import pytest
-from apphelpers import open_app, open_tables
+from apphelpers import each_tab, open_app, open_tables
 
 from dtmaturity.services import imports
 
@@ -29,10 +29,13 @@ def test_every_table_on_a_page_has_a_csv_download(demo_app, page):
         good = b"unit_id;period;respondent;item_id;score\r\ndemo-bruker-01;2026-Q3;kari;user;4\r\n"
         at.file_uploader(key="import_file").upload("svar.csv", good, "text/csv").run()
         at.button(key="import_run").click().run()
-    open_tables(at)  # the tables behind the charts are drawn once opened
-    assert not at.exception
-    assert len(at.dataframe) > 0
-    assert _csv_downloads(at) >= len(at.dataframe), page
+    tables = 0
+    for section in each_tab(at):  # every tab of the page
+        open_tables(section)  # the tables behind the charts are drawn once opened
+        assert not section.exception
+        tables += len(section.dataframe)
+        assert _csv_downloads(section) >= len(section.dataframe), page
+    assert tables > 0
 
 
 def test_the_import_page_offers_a_template_for_every_format_the_readme_links(demo_app):

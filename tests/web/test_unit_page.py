@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from apphelpers import open_app, texts
+from apphelpers import open_app, open_tab, texts
 
+from dtmaturity.domain.i18n import t
 from dtmaturity.services import actions, people
 
 UNIT = "demo-bruker-02"
@@ -17,7 +18,7 @@ def unit_page(db_path):
     at = at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_id").set_value(UNIT).run()
     assert not at.exception
-    return at
+    return open_tab(at, t("nb", "unit_tab_actions"))
 
 
 def status_changes(ctx) -> list[dict]:
@@ -64,7 +65,7 @@ def top_unit_page(db_path):
     """The demo agency itself: the unit with the most reflections."""
     at = open_app()
     at.button(key="demo_create").click().run()
-    return at.switch_page("pages/unit.py").run()
+    return open_tab(at.switch_page("pages/unit.py").run(), t("nb", "unit_tab_reflections"))
 
 
 def test_reflections_come_a_page_at_a_time_without_a_button_per_answer(top_unit_page, ctx):
@@ -91,5 +92,19 @@ def test_a_reflection_becomes_an_action_in_one_step(top_unit_page):
 
 
 def test_the_report_download_is_at_the_top_of_the_unit_page(top_unit_page):
-    keys = [b.key for b in top_unit_page.get("download_button")]
+    keys = [b.key for b in top_unit_page.get("download_button")]  # above the tabs, in each
     assert keys[:2] == ["report:pdf", "report:html"]
+
+
+def test_only_the_open_tab_is_drawn_and_it_stays_open_across_language_and_pages(top_unit_page):
+    at = open_tab(top_unit_page, t("nb", "unit_tab_roles"))
+    assert [h.value for h in at.header] == [t("nb", "about_roles")]  # no other section's
+    assert not [s for s in at.selectbox if s.key == "unit_reflection_question"]
+    at.radio(key="lang").set_value("en").run()  # the label changes with the language
+    assert not at.exception
+    assert [h.value for h in at.header] == [t("en", "about_roles")]
+    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/unit.py").run()  # back from another page: the same tab
+    assert [h.value for h in at.header] == [t("en", "about_roles")]
+    open_tab(at, t("en", "unit_tab_wheel"))
+    assert [h.value for h in at.header] == [t("en", "about_wheel")]
