@@ -203,9 +203,9 @@ def status_form(ctx: Context, unit_id: str, unit_actions: list[actions.Action]) 
         picked = st.selectbox(
             ui.t("actions_update_pick"),
             list(by_id),
-            format_func=lambda i: (
-                f"#{i} {by_id[i].description[:80]} ({actions.status_label(ctx, by_id[i].status)})"
-            ),
+            # Not the status in the label: Streamlit keeps a select box's choice by its label,
+            # so a label that changed with the save kept showing the old status beside the new.
+            format_func=lambda i: f"#{i} {by_id[i].description[:80]}",
             key=STATUS_PICK,
         )
     action = by_id[picked]

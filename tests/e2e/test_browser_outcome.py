@@ -111,4 +111,7 @@ def test_a_saved_action_status_says_so_beside_the_button_in_view_with_focus(page
     expect(outcome.get_by_text(t("actions_status_saved"))).to_be_visible(timeout=60_000)
     expect(outcome).to_be_in_viewport()
     focus_lands_in(page, ".st-key-flash_action_status")
+    # Nothing beside it still shows the old status.
+    expect(page.get_by_text(t("action_status_current", status=dropped))).to_be_visible()
+    assert done not in page.locator(".st-key-action_update-id").inner_text()
     screenshot(page, "unit-action-status-saved")
