@@ -15,9 +15,9 @@ median time from navigation to "every chart drawn and Streamlit idle" (see webha
 - server part of the warm time: until Streamlit's "script finished" message reached the
   browser (script run and transfer); the rest is drawing in the browser;
 
-then changing a control (the overview's level, the unit page's compared item) and saving a
-check-in (click to the confirmation drawn). Targets: warm <= 1.0 s, first visit <= 2.5 s,
-saving a check-in <= 0.5 s. Everything stays on 127.0.0.1 and stops by itself.
+then changing a control (the overview's level, each of the unit page's tabs, its compared
+item) and saving a check-in (click to the confirmation drawn). Targets: warm <= 1.0 s, first
+visit <= 2.5 s, saving a check-in <= 0.5 s. Everything stays on 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -51,6 +51,16 @@ PAGES = {  # address path: title key (the sidebar link's label)
     "mydata": "page_mydata",
     "about": "page_about",
 }
+# The unit page's sections, as tabs (only the open one is drawn), in the order they are opened
+# by the benchmark: each of the others, then back to the first (the one a visit opens with).
+UNIT_TABS = (
+    "unit_tab_competencies",
+    "unit_tab_compare",
+    "unit_tab_roles",
+    "unit_tab_actions",
+    "unit_tab_reflections",
+    "unit_tab_wheel",
+)
 FIRST_PAGES = ("", "checkin", "unit", "overview")  # each a server start per run: the main ones
 TARGET_WARM, TARGET_FIRST, TARGET_SAVE = 1.0, 2.5, 0.5
 
@@ -79,6 +89,11 @@ async def choose_other(tab: wh.Tab, key: str, position: int) -> float:
         await page.keyboard.press("ArrowDown")
         await option.wait_for()
     return await tab.act(option.click)
+
+
+async def open_tab(tab: wh.Tab, key: str) -> float:
+    """Click the unit page's tab with label `key`: seconds until its section is drawn."""
+    return await tab.act(tab.page.get_by_role("tab", name=t(key), exact=True).click)
 
 
 async def save_checkin(browser, url: str, unit_id: str, framework, scores: int) -> float:  # type: ignore[no-untyped-def]
@@ -208,6 +223,7 @@ async def bench(args: argparse.Namespace) -> None:
 
                 controls: dict[str, list[float]] = {
                     "overview: change level": [],
+                    **{f"unit: open tab {t(key)}": [] for key in UNIT_TABS},
                     "unit: change compared item": [],
                 }
                 await tab.go_to(t("page_overview"))
@@ -216,10 +232,15 @@ async def bench(args: argparse.Namespace) -> None:
                         await choose_other(tab, "ov_node", 1 + run % 2)
                     )
                 await tab.go_to(t("page_unit"))
+                for _ in range(args.runs):
+                    for key in UNIT_TABS:  # each section in turn, back to the first one
+                        controls[f"unit: open tab {t(key)}"].append(await open_tab(tab, key))
+                await open_tab(tab, "unit_tab_compare")
                 for run in range(args.runs):
                     controls["unit: change compared item"].append(
                         await choose_other(tab, "unit_compare_item", 1 + run % 2)
                     )
+                await open_tab(tab, "unit_tab_wheel")
                 await tab.close()
 
                 saves = [
