@@ -17,6 +17,7 @@ from e2ehelpers import (
     heading,
     nav_links,
     open_page,
+    open_tab,
     screenshot,
     visible_lines,
     wait_idle,
@@ -127,6 +128,7 @@ def test_the_language_survives_a_reload_and_charts_use_decimal_commas(page, serv
     page.wait_for_function("() => document.documentElement.lang === 'nn'")
     assert [label for label, _ in nav_links(page)][2] == "Eining over tid"
     go_to(page, "Eining over tid")
+    open_tab(page, i18n.t("nn", "unit_tab_competencies"))  # the profile's axis has decimals
     axis = page.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label text')
     axis.first.wait_for()
     labels = [t.strip() for t in axis.evaluate_all("texts => texts.map(t => t.textContent)")]
