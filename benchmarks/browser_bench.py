@@ -18,6 +18,10 @@ median time from navigation to "every chart drawn and Streamlit idle" (see webha
 then changing a control (the overview's level, each of the unit page's tabs, its compared
 item) and saving a check-in (click to the confirmation drawn). Targets: warm <= 1.0 s, first
 visit <= 2.5 s, saving a check-in <= 0.5 s. Everything stays on 127.0.0.1 and stops by itself.
+
+Last, the baseline: a bare Streamlit app (bare_app.py: no database, no app code, pages of the
+same shapes) timed the same way on the same machine, and each page's time as a multiple of its
+bare page's: the floor the framework sets, and what the app adds to it (--no-baseline skips it).
 """
 
 from __future__ import annotations
@@ -63,6 +67,11 @@ UNIT_TABS = (
 )
 FIRST_PAGES = ("", "checkin", "unit", "overview")  # each a server start per run: the main ones
 TARGET_WARM, TARGET_FIRST, TARGET_SAVE = 1.0, 2.5, 0.5
+# The baseline: a bare Streamlit app (bare_app.py) with a page of each shape, and which of the
+# app's pages each stands beside (its address path: the app's pages that have that shape).
+BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
+BARE_PAGES = {"": "Tom", "form": "Skjema", "charts": "Diagrammer"}
+BARE_FOR = {"": "", "checkin": "form", "unit": "charts", "overview": "charts", "admin": "charts"}
 
 
 def note(what: str, seconds: float) -> None:
@@ -141,6 +150,69 @@ async def first_visits(browser, db: Path, folder: Path, pages: list[str], runs: 
                 finally:
                     server.stop()
     return times, starts, probes
+
+
+async def bare_baseline(browser, folder: Path, runs: int, first_runs: int):  # type: ignore[no-untyped-def]
+    """{bare page: {"first" | "fresh" | "return" | "warm": [seconds]}} for the bare app, timed
+    as the app's pages are (after the readiness probe, as a deployment does)."""
+    times: dict[str, dict[str, list[float]]] = {
+        p: {"first": [], "fresh": [], "return": [], "warm": []} for p in BARE_PAGES
+    }
+    db = folder / "unused.duckdb"  # the bare app opens no database
+    for _ in range(first_runs):
+        for path in BARE_PAGES:
+            server = wh.Server(db, folder / "bare.log", script=BARE_APP).start(probe=True)
+            try:
+                tab = await wh.Tab.open(browser, LANG)
+                times[path]["first"].append(await tab.goto(f"{server.url}/{path}"))
+                await tab.close()
+            finally:
+                server.stop()
+    server = wh.Server(db, folder / "bare.log", script=BARE_APP).start(probe=True)
+    try:
+        cached = await wh.Tab.new_browser(browser, LANG)
+        tab = await wh.Tab.open_in(cached)
+        for path in BARE_PAGES:
+            await tab.goto(f"{server.url}/{path}")
+        await tab.page.close()
+        for _ in range(runs):
+            for path in BARE_PAGES:
+                tab = await wh.Tab.open(browser, LANG)
+                times[path]["fresh"].append(await tab.goto(f"{server.url}/{path}"))
+                await tab.close()
+                tab = await wh.Tab.open_in(cached)
+                times[path]["return"].append(await tab.goto(f"{server.url}/{path}"))
+                await tab.page.close()
+        tab = await wh.Tab.open_in(cached)
+        await tab.goto(f"{server.url}/charts")
+        for run in range(runs + 1):  # the first round only brings each page in
+            for path, label in BARE_PAGES.items():
+                seconds = await tab.go_to(label)
+                if run:
+                    times[path]["warm"].append(seconds)
+        await cached.close()
+    finally:
+        server.stop()
+    return times
+
+
+def print_baseline(bare, pages: list[str], columns: dict[str, dict[str, list[float]]]) -> None:  # type: ignore[no-untyped-def]
+    """The bare app's medians, then each app page's time as a multiple of its bare page's."""
+    print("\nbaseline: a bare Streamlit app (benchmarks/bare_app.py), same machine, same run")
+    print(f"{'bare page':<12} {'first':>6} {'fresh':>6} {'return':>6} {'warm':>6}")
+    for path, label in BARE_PAGES.items():
+        row = " ".join(f"{med(bare[path][c]):6.2f}" for c in ("first", "fresh", "return", "warm"))
+        print(f"{label:<12} {row}")
+    print(f"{'app / bare':<22} {'first':>6} {'fresh':>6} {'return':>6} {'warm':>6}")
+    for path in pages:
+        if path not in BARE_FOR:
+            continue
+        base = bare[BARE_FOR[path]]
+        ratios = " ".join(
+            f"{med(columns[c].get(path, [])) / med(base[c]):6.2f}"
+            for c in ("first", "fresh", "return", "warm")
+        )
+        print(f"{'/' + path + ' / ' + BARE_PAGES[BARE_FOR[path]]:<22} {ratios}")
 
 
 async def bench(args: argparse.Namespace) -> None:
@@ -250,6 +322,10 @@ async def bench(args: argparse.Namespace) -> None:
                 rss_end = server.rss_mb()
             finally:
                 server.stop()
+            bare = None
+            if args.baseline:
+                bare = await bare_baseline(browser, folder, args.runs, args.first_runs)
+                print(f"baseline done; {wh.loadavg()}")
             await browser.close()
 
     print(
@@ -306,6 +382,14 @@ async def bench(args: argparse.Namespace) -> None:
     for name, value, target in verdicts:
         verdict = "not measured" if value != value else "met" if value <= target else "NOT met"
         print(f"target {name} <= {target} s: {verdict} ({value:.2f} s)")
+    if bare is not None:
+        columns = {
+            "first": {p: first.get((p, probed), []) for p in pages},
+            "fresh": fresh,
+            "return": returning,
+            "warm": warm,
+        }
+        print_baseline(bare, pages, columns)
     print(wh.loadavg())
 
 
@@ -318,6 +402,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="repetitions of each measurement")
     parser.add_argument("--first-runs", type=int, default=2, help="server starts per page")
     parser.add_argument("--pages", nargs="*", help="address paths to time ('' is the start page)")
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the bare Streamlit app that the pages are compared with",
+    )
     args = parser.parse_args()
     asyncio.run(asyncio.wait_for(bench(args), timeout=1800))
 

@@ -146,6 +146,7 @@ class Server:
     started_s: float = 0.0
     probe_s: float | None = None  # the readiness probe's time, when it was asked and answered
     process: subprocess.Popen | None = None
+    script: Path | None = None  # another Streamlit script to serve instead of the app (a baseline)
 
     def start(self, *, probe: bool = False) -> Server:
         """Start; with `probe`, then ask /_stcore/script-health-check once, as a deployment's
@@ -155,6 +156,8 @@ class Server:
         # imports), or plain `streamlit run app.py` in a version of the app without it.
         serve = (ROOT / "dtmaturity" / "web" / "serve.py").exists()
         launcher = ["-m", "dtmaturity.web.serve"] if serve else ["-m", "streamlit", "run", "app.py"]
+        if self.script is not None:
+            launcher = ["-m", "streamlit", "run", str(self.script)]
         command = [
             sys.executable, *launcher,
             "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
