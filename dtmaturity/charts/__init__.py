@@ -51,9 +51,15 @@ _THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
 _to_dict_lock = threading.Lock()
 
 
+# On a page: the width fits the page, and the height grows with the legend and the axes. By
+# default Streamlit fits both, so a chart's height held its legend too, and the trend with its
+# eight-row legend kept a plot area a few lines high.
+PAGE_AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+
+
 def readable_spec(chart: alt.TopLevelMixin, lang: str | None = None) -> dict:
-    """The finished Vega-Lite spec of a chart, with the dark text and the number format of
-    `lang` of `readable`.
+    """The finished Vega-Lite spec of a chart for a page, with the dark text and the number
+    format of `lang` of `readable`, sized by `PAGE_AUTOSIZE`.
 
     What `readable` and Streamlit's own conversion would give, made about twice as fast: the
     builders here make valid specs (the tests render every one), so Altair's JSON-schema
@@ -74,6 +80,7 @@ def readable_spec(chart: alt.TopLevelMixin, lang: str | None = None) -> dict:
         config[part] = {**config.get(part, {}), **colours}
     if lang:
         config["locale"] = {"number": formats.chart_locale(lang)}
+    spec.setdefault("autosize", PAGE_AUTOSIZE)
     return spec
 
 

@@ -38,3 +38,21 @@ def test_unit_page_buttons_and_legends_are_whole_at_1280(page, server):
     assert not [t for t in page.evaluate(SVG_TEXTS_JS) if "…" in t]
     assert page.evaluate(CUT_BUTTONS_JS) == []
     screenshot(page, "unit-1280")
+
+
+# The height of each chart's y axis as drawn (px): about the plot area a person reads.
+Y_AXIS_HEIGHTS_JS = """
+() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg g.role-axis')]
+  .filter(g => (g.getAttribute('aria-label') || '').startsWith('Y-axis'))
+  .map(g => Math.round(g.getBoundingClientRect().height))
+"""
+
+
+def test_the_trends_keep_their_height_beside_a_long_legend(page, server):
+    """The trend's legend (one row per pair of items, below the plot) adds to the chart's
+    height; it used to be taken from the plot, which was left a few lines high."""
+    open_page(page, server.url, "unit", "nb")
+    page.locator('[data-testid="stVegaLiteChart"] svg.marks').first.wait_for()
+    heights = page.evaluate(Y_AXIS_HEIGHTS_JS)
+    assert heights and min(heights) >= 300, heights  # the spec's plot height is 360 px
+    screenshot(page, "unit-trend-height")
