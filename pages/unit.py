@@ -35,7 +35,6 @@ columns = {
     "mean": ui.t("chart_mean"),
     "n": ui.t("chart_n"),
 }
-plan_frame = actions.chart_frame(ctx, unit_id)
 gap_columns = {
     "item": ui.t("chart_item"),
     "mean": ui.t("col_mean_now"),
@@ -51,7 +50,14 @@ def trend_with_plan(kind: str, title: str) -> None:
     trend = analytics.item_trend(ctx, unit_id, kind)
     goals = targets.unit_targets(ctx, unit_id, kind)
     ui.chart_with_table(
-        charts.recipe(charts.trend_with_plan, trend, goals, plan_frame, lang=ctx.lang, title=title),
+        charts.recipe(
+            charts.trend_with_plan,
+            trend,
+            goals,
+            actions.chart_frame(ctx, unit_id),  # read by the tab that draws it, not by every tab
+            lang=ctx.lang,
+            title=title,
+        ),
         trend,
         summary=analytics.trend_summary(ctx, trend),
         columns=columns,
