@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from dtmaturity import safefiles
 from dtmaturity.domain import i18n
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import FrameworkError
@@ -231,8 +232,8 @@ def _rounds(db: Path | None, args: argparse.Namespace) -> int:
             raise
         try:
             outcome = scheduler.submit(db or default_db_path(), job, timeout=args.wait)
-        except scheduler.SpoolTimeout as timeout:
-            print(f"dtmaturity rounds: {timeout}", file=sys.stderr)
+        except scheduler.SpoolError as refused:  # no server answered, or an unsafe spool
+            print(f"dtmaturity rounds: {refused}", file=sys.stderr)
             return 2
     else:
         try:
@@ -268,7 +269,7 @@ def _people(ctx: Context, args: argparse.Namespace) -> int:
             print(t(args.lang, "cli_people_done", new=result.new_assignments, rows=result.rows))
         return 0
     if args.people_command == "export":
-        args.output.write_bytes(people.export_person(ctx, args.person_id))
+        safefiles.replace(args.output, people.export_person(ctx, args.person_id))
         print(f"wrote {args.output}")
         return 0
     if not args.yes:
@@ -300,7 +301,7 @@ def _audit(ctx: Context, args: argparse.Namespace) -> int:
     frame = people.audit_log(ctx, limit=10_000_000)
     text = exports.csv_text(frame)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        safefiles.replace(args.output, text.encode("utf-8"))
         print(f"wrote {len(frame)} audit entries to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -503,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
             text, count = actions.export_actions(ctx)
             if args.output:
                 args.output.parent.mkdir(parents=True, exist_ok=True)
-                args.output.write_text(text, encoding="utf-8")
+                safefiles.replace(args.output, text.encode("utf-8"))
                 print(f"wrote {count} actions to {args.output}", file=sys.stderr)
             else:
                 sys.stdout.write(text)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dtmaturity import safefiles
+
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_BYTES = 256 * 1024
 _CHUNK = 8 * 1024 * 1024
@@ -230,7 +232,10 @@ def _transcode(path: Path, encoding: str, folder: Path) -> tuple[Path, int]:
         errors="latin1_fallback" if encoding == "windows-1252" else "strict"
     )
     quotes = lines = 0
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+    with (
+        path.open("rb") as source,
+        safefiles.create(target, "w", encoding="utf-8", newline="") as out,
+    ):
         while chunk := source.read(_CHUNK):
             text = decoder.decode(chunk)
             if "\x00" in text:

@@ -13,14 +13,14 @@ import json
 import math
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 import altair as alt
 import pandas as pd
 
-from dtmaturity.services import authz
+from dtmaturity import safefiles
+from dtmaturity.services import authz, workdirs
 from dtmaturity.services.context import Context
 from dtmaturity.store import queries
 
@@ -36,12 +36,13 @@ def export_answers(ctx: Context, output: Path | None, *, stdout: TextIO | None =
     authz.require_admin(ctx)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with ctx.store.reader() as cur:
-            return queries.export_answers(cur, output)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "answers.csv"
+    with workdirs.workdir("export") as folder:  # DuckDB writes here; then copied without links
+        path = folder / "answers.csv"
         with ctx.store.reader() as cur:
             count = queries.export_answers(cur, path)
+        if output is not None:
+            safefiles.publish(path, output)
+            return count
         with path.open(encoding="utf-8", newline="") as source:
             shutil.copyfileobj(source, stdout or sys.stdout)
     return count

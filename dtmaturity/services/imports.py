@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from dtmaturity import safefiles
 from dtmaturity.domain import access, dates
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
@@ -693,7 +694,7 @@ def template(file_format: str) -> bytes:
 
 def _upload_path(folder: str, name: str, data: bytes) -> Path:
     path = Path(folder) / (Path(name).name or "upload.csv")
-    path.write_bytes(data)
+    safefiles.write_new(path, data)
     return path
 
 

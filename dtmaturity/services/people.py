@@ -9,7 +9,6 @@ import io
 import json
 import re
 import secrets
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dtmaturity import safefiles
 from dtmaturity.domain import access, i18n
 from dtmaturity.domain.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.domain.csvfile import CsvFileError, open_source
@@ -367,9 +367,9 @@ def _person_for_row(
 
 def import_people_upload(ctx: Context, data: bytes, name: str) -> PeopleImport:
     """import_people() for an uploaded file."""
-    with tempfile.TemporaryDirectory(prefix="dtmaturity-people-") as folder:
-        path = Path(folder) / (Path(name).name or "people.csv")
-        path.write_bytes(data)
+    with workdirs.workdir("people") as folder:
+        path = folder / (Path(name).name or "people.csv")
+        safefiles.write_new(path, data)
         return import_people(ctx, path)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from dtmaturity import charts
+from dtmaturity import charts, safefiles
 from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
@@ -513,7 +513,7 @@ def write(
     file_format = format_of(output)
     data = render(build(ctx, unit_id, period, lang=lang), file_format)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
+    safefiles.replace(output, data)  # a link at `output` is replaced, never written through
     return output
 
 

@@ -1,6 +1,8 @@
-"""Work folders for imports: the uploaded file and its transcoded copy live in one, removed when
-the import ends (also after a dry run or an error), and folders left behind by a process that
-crashed (`kill -9`, a power cut) are removed by the next import.
+"""Work folders for imports and exports: the uploaded file and its transcoded copy live in one,
+removed when the import ends (also after a dry run or an error), and folders left behind by a
+process that crashed (`kill -9`, a power cut) are removed by the next import. A work folder is
+made by `dtmaturity.safefiles.workdir` (mode 0700, an unguessable name), and the files in it
+are created through `safefiles` too (new files only, never through a link).
 
 Each folder's name carries the process id (`dtmaturity-import-<pid>-…`), so a folder whose
 process no longer runs is known to be left over.
@@ -15,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from dtmaturity import safefiles
 
 PREFIX = "dtmaturity-"
 _LEFT_OVER = re.compile(r"^dtmaturity-[a-z]+-(\d+)-")
@@ -51,7 +55,7 @@ def sweep(root: Path | None = None) -> int:
 
 @contextmanager
 def workdir(kind: str = "import") -> Iterator[Path]:
-    """A private folder for one import, removed on the way out whatever happens."""
+    """A private folder for one import or export, removed on the way out whatever happens."""
     sweep()
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{kind}-{os.getpid()}-") as folder:
-        yield Path(folder)
+    with safefiles.workdir(prefix=f"{PREFIX}{kind}-{os.getpid()}-") as folder:
+        yield folder

@@ -12,7 +12,7 @@ from dtmaturity.services import scheduler
 
 
 def test_a_job_handed_over_is_run_by_the_server_side_and_answered(demo_ctx):
-    spool = scheduler.spool_dir(demo_ctx.store.path)
+    spool = scheduler.prepare_spool(demo_ctx.store.path)  # as the server does at start
     answer = {}
 
     def command_line() -> None:
