@@ -4,9 +4,15 @@
 serve is checked, and any of them stops the start with the reasons on stderr (exit code 2):
 
 - the framework file or the privacy settings do not validate;
-- secrets.toml exists but does not parse, or its [auth] section is incomplete or unsafe
-  (cookie_secret short or the README's placeholder);
+- a secrets file exists but yields no valid sign-in (authn.check_secrets_files: unreadable,
+  not a file, not UTF-8 TOML, a section the app does not know, no [auth], an [auth] that is
+  incomplete or has a cookie_secret that does not look random), or --secrets.files names a
+  file that does not exist;
 - production (DTMATURITY_ENV=production) without sign-in;
+- local mode (no sign-in, every visitor is admin) with a server.address other than loopback:
+  local mode listens on 127.0.0.1 only, and is given --server.address 127.0.0.1 when no
+  address is set;
+- the spool folder beside the database is not the server's own (scheduler.prepare_spool);
 - the database cannot be opened: not a DuckDB file, from a newer dtmaturity, or held by
   another process (a second app on the same file).
 
@@ -27,11 +33,13 @@ readiness probe on /_stcore/script-health-check triggers it before anyone visits
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import sys
 from pathlib import Path
 
 from dtmaturity.domain import authn, i18n, privacy
 from dtmaturity.domain.framework import FrameworkError, framework_path
+from dtmaturity.services import scheduler
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
@@ -39,19 +47,59 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 _held: list[Store] = []  # the database, open for as long as the server runs
 
 
-def _secrets_files(args: list[str]) -> tuple[str, ...]:
-    """The --secrets.files given to `streamlit run`, if any."""
-    found = []
-    for i, arg in enumerate(args):
-        if arg.startswith("--secrets.files="):
-            found.append(arg.split("=", 1)[1])
-        elif arg == "--secrets.files" and i + 1 < len(args):
-            found.append(args[i + 1])
-    return tuple(found)
+LOOPBACK = "127.0.0.1"
+
+
+def _flag_options(args: list[str]) -> dict[str, object]:
+    """The flags for `streamlit run` that the checks read (--server.address and
+    --secrets.files, as `--name value` or `--name=value`), keyed as Streamlit's command line
+    keys them; secrets.files may repeat."""
+    options: dict[str, object] = {}
+    files: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--") and "." in arg:
+            name, has_value, value = arg[2:].partition("=")
+            if not has_value and i + 1 < len(args):
+                i += 1
+                value = args[i]
+            if name == "secrets.files":
+                files.append(value)
+            elif name == "server.address":
+                options["server_address"] = value
+        i += 1
+    if files:
+        options["secrets_files"] = tuple(files)
+    return options
+
+
+def _is_loopback(address: str) -> bool:
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen_problem(local_mode: bool) -> str | None:
+    """Local mode gives every visitor admin rights, so it never listens beyond this machine."""
+    from streamlit import config as st_config
+
+    address = st_config.get_option("server.address")
+    if not local_mode or not address or _is_loopback(address):
+        return None
+    return (
+        f"local mode (no sign-in: every visitor is admin) listens on {LOOPBACK} only, but "
+        f"server.address is {address}; set up sign-in ([auth] in secrets.toml) to serve "
+        "other machines, or drop the address"
+    )
 
 
 def problems(args: list[str]) -> list[str]:
-    """Every reason the app could not serve (empty when it can); opens and holds the database."""
+    """Every reason the app could not serve (empty when it can); opens and holds the database.
+    In local mode with no address set, adds `--server.address 127.0.0.1` to `args`."""
     from streamlit import config as st_config
     from streamlit.web import bootstrap
 
@@ -59,8 +107,7 @@ def problems(args: list[str]) -> list[str]:
 
     reasons = []
     st_config._main_script_path = str(APP)  # secrets.toml beside app.py, as `streamlit run`
-    files = _secrets_files(args)
-    bootstrap.load_config_options({"secrets_files": files} if files else {})
+    bootstrap.load_config_options(_flag_options(args))
     try:
         privacy.thresholds()
     except privacy.PrivacySettingError as exc:
@@ -72,6 +119,15 @@ def problems(args: list[str]) -> list[str]:
     else:
         if auth is None and authn.is_production():
             reasons.append(f"sign-in: {i18n.t('en', 'production_local_mode')}")
+        listen = _listen_problem(auth is None)
+        if listen:
+            reasons.append(f"sign-in: {listen}")
+        elif auth is None and not st_config.get_option("server.address"):
+            args += ["--server.address", LOOPBACK]
+    try:
+        scheduler.prepare_spool(default_db_path())
+    except scheduler.SpoolError as exc:
+        reasons.append(f"spool: {exc}")
     try:
         store, _ = open_runtime(default_db_path(), framework_path())
         _held.append(store)
@@ -79,6 +135,8 @@ def problems(args: list[str]) -> list[str]:
         reasons.append(f"framework: {exc}")
     except StoreError as exc:
         reasons.append(f"database: {exc}")
+    except OSError as exc:
+        reasons.append(f"database: {default_db_path()}: {exc.strerror or exc}")
     return reasons
 
 
@@ -92,7 +150,10 @@ def preload() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    found = problems(args)
+    try:
+        found = problems(args)
+    except Exception as exc:  # every start-up failure is a sentence, never a traceback
+        found = [f"unexpected {type(exc).__name__}: {exc}"]
     if found:
         print("dtmaturity: the app cannot serve, so it does not start:", file=sys.stderr)
         for reason in found:

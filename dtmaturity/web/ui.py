@@ -14,6 +14,7 @@ from typing import NoReturn
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -182,7 +183,12 @@ def _secrets_section(name: str) -> dict | None:
 
 
 def auth_settings() -> dict | None:
-    """The [auth] section, checked (authn.check_auth); None when sign-in is not configured."""
+    """The [auth] section, checked (authn.check_auth); None when sign-in is not configured.
+    The secrets files are checked first (authn.check_secrets_files): one that exists but
+    yields no valid sign-in raises SignInSettingError, as in `dtmaturity.web.serve`."""
+    authn.check_secrets_files(
+        st.get_option("secrets.files"), named=st_config.is_manually_set("secrets.files")
+    )
     auth = _secrets_section("auth")
     if auth is not None:
         authn.check_auth(auth)
