@@ -535,6 +535,10 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) stopped early; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # an output that cannot be written, e.g. a link refused
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"dtmaturity: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

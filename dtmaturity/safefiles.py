@@ -103,9 +103,14 @@ def create(
     newline: str | None = None,
     perms: int = 0o600,
     dir_fd: int | None = None,
+    again: bool = False,
 ) -> Iterator[IO]:
     """A new file, opened for writing (`mode` "wb" or "w"); refuses any path that exists,
-    a link included."""
+    a link included. `again`: a work file made anew in a private folder (a second
+    transcoding in the same import) first removes what is at the name, never opening it."""
+    if again:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path, dir_fd=dir_fd)
     fd = _open_new(path, perms, dir_fd)
     with os.fdopen(fd, mode, encoding=encoding, newline=newline) as file:
         yield file

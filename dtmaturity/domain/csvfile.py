@@ -234,7 +234,7 @@ def _transcode(path: Path, encoding: str, folder: Path) -> tuple[Path, int]:
     quotes = lines = 0
     with (
         path.open("rb") as source,
-        safefiles.create(target, "w", encoding="utf-8", newline="") as out,
+        safefiles.create(target, "w", encoding="utf-8", newline="", again=True) as out,
     ):
         while chunk := source.read(_CHUNK):
             text = decoder.decode(chunk)

@@ -126,7 +126,7 @@ def _choose_sheet(names: list[str], sheet: str | None) -> str:
 def _write_sheet(rows: Iterable[list[object]], target: Path) -> None:
     width: int | None = None
     pending_empty = 0
-    with safefiles.create(target, "w", encoding="utf-8", newline="") as out:
+    with safefiles.create(target, "w", encoding="utf-8", newline="", again=True) as out:
         writer = csv.writer(out, lineterminator="\n")
         for number, row in enumerate(rows, start=1):
             cells = [v if type(v) is str else _text(v) for v in row]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _ours(entry: Path) -> bool:
+    """A real folder (not a link) of this user: never another user's look-alike."""
+    try:
+        info = entry.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+
+
 def sweep(root: Path | None = None) -> int:
     """Remove work folders of processes that no longer run; returns how many."""
     root = root or Path(tempfile.gettempdir())
@@ -44,7 +54,7 @@ def sweep(root: Path | None = None) -> int:
         return 0
     for entry in entries:
         match = _LEFT_OVER.match(entry.name)
-        if not match or not entry.is_dir() or entry.is_symlink():
+        if not match or not _ours(entry):
             continue
         pid = int(match.group(1))
         if pid != os.getpid() and not _alive(pid):
