@@ -16,6 +16,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Local mode (no sign-in, every visitor is admin) listens on 127.0.0.1 only: serve adds
+# --server.address 127.0.0.1 then, and refuses another address (README, Configuration).
 run: $(STAMP)
 	$(BIN)/python -m dtmaturity.web.serve --server.port $(PORT)
 

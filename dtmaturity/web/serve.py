@@ -19,7 +19,8 @@ serve is checked, and any of them stops the start with the reasons on stderr (ex
 The database stays open in this process from then on, so a second app started on the same
 file is refused at once. Options are passed to `streamlit run` (e.g. --server.port 8501,
 --secrets.files PATH). Started as plain `streamlit run app.py`, the same checks run on each
-page instead, which then shows the reason and nothing else (never a traceback).
+page instead, which then shows the reason and nothing else (never a traceback); only the
+loopback address of local mode cannot be enforced that way (the server already listens).
 
 It also imports what every page needs (Streamlit, pandas, Arrow, DuckDB, Altair and the app's
 own modules) before the server takes its first visitor, then hands over to `streamlit run
