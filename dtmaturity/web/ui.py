@@ -186,9 +186,10 @@ def auth_settings() -> dict | None:
     """The [auth] section, checked (authn.check_auth); None when sign-in is not configured.
     The secrets files are checked first (authn.check_secrets_files): one that exists but
     yields no valid sign-in raises SignInSettingError, as in `dtmaturity.web.serve`."""
-    authn.check_secrets_files(
-        st.get_option("secrets.files"), named=st_config.is_manually_set("secrets.files")
-    )
+    files = list(st.get_option("secrets.files"))
+    named = st_config.is_manually_set("secrets.files")  # and not just the default places:
+    named = named and files != st_config.get_config_files("secrets.toml")
+    authn.check_secrets_files(files, named=named)
     auth = _secrets_section("auth")
     if auth is not None:
         authn.check_auth(auth)

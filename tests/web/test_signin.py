@@ -143,6 +143,7 @@ def secrets_file(tmp_path):
     from streamlit import config
 
     saved = config.get_option("secrets.files")
+    saved_from = config.get_where_defined("secrets.files")  # "<default>": not named by anyone
     path = tmp_path / "secrets.toml"
 
     def use(text: str) -> None:
@@ -151,7 +152,7 @@ def secrets_file(tmp_path):
         st.secrets._reset()
 
     yield use
-    config.set_option("secrets.files", saved)
+    config.set_option("secrets.files", saved, where_defined=saved_from)
     st.secrets._reset()
 
 
