@@ -73,11 +73,13 @@ def prepare_spool(db_path: Path | str) -> Path | None:
     spool = spool_dir(db_path)
     try:
         return safefiles.private_dir(spool)
-    except OSError as exc:
+    except safefiles.UnsafePathError as exc:
         raise SpoolError(
-            f"{exc.strerror or exc}; the server uses only a spool folder it made itself, so "
+            f"{exc.strerror}; the server uses only a spool folder it made itself, so "
             "remove it and start the app again"
         ) from None
+    except OSError as exc:
+        raise SpoolError(f"the spool folder {spool} cannot be made: {exc.strerror}") from None
 
 
 def interval() -> int:

@@ -126,10 +126,6 @@ def problems(args: list[str]) -> list[str]:
         elif auth is None and not st_config.get_option("server.address"):
             args += ["--server.address", LOOPBACK]
     try:
-        scheduler.prepare_spool(default_db_path())
-    except scheduler.SpoolError as exc:
-        reasons.append(f"spool: {exc}")
-    try:
         store, _ = open_runtime(default_db_path(), framework_path())
         _held.append(store)
     except FrameworkError as exc:
@@ -138,6 +134,11 @@ def problems(args: list[str]) -> list[str]:
         reasons.append(f"database: {exc}")
     except OSError as exc:
         reasons.append(f"database: {default_db_path()}: {exc.strerror or exc}")
+    else:
+        try:  # beside the database, whose folder open_runtime makes when missing
+            scheduler.prepare_spool(store.path)
+        except scheduler.SpoolError as exc:
+            reasons.append(f"spool: {exc}")
     return reasons
 
 
