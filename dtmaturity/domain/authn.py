@@ -191,7 +191,8 @@ def _check_cookie_secret(value: object) -> None:
         len(p) > 8 and p in secret.lower() for p in PLACEHOLDER_SECRETS
     ):
         raise SignInSettingError(
-            f"[auth] cookie_secret is the README's placeholder; set a long random value ({advice})"
+            f"[auth] cookie_secret is or holds the README's placeholder; set a long random value "
+            f"({advice})"
         )
     if len(secret) < MIN_COOKIE_SECRET:
         raise SignInSettingError(
