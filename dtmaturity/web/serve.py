@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import os
 import sys
 from pathlib import Path
 
@@ -52,9 +53,9 @@ LOOPBACK = "127.0.0.1"
 
 
 def _flag_options(args: list[str]) -> dict[str, object]:
-    """The flags for `streamlit run` that the checks read (--server.address and
-    --secrets.files, as `--name value` or `--name=value`), keyed as Streamlit's command line
-    keys them; secrets.files may repeat."""
+    """The options for `streamlit run` that the checks read (--server.address and
+    --secrets.files, as `--name value` or `--name=value`, or their STREAMLIT_… variables),
+    keyed as Streamlit's command line keys them; secrets.files may repeat."""
     options: dict[str, object] = {}
     files: list[str] = []
     i = 0
@@ -70,6 +71,10 @@ def _flag_options(args: list[str]) -> dict[str, object]:
             elif name == "server.address":
                 options["server_address"] = value
         i += 1
+    # `streamlit run` also reads its options from STREAMLIT_<SECTION>_<OPTION> (a flag wins).
+    if "server_address" not in options and os.environ.get("STREAMLIT_SERVER_ADDRESS"):
+        options["server_address"] = os.environ["STREAMLIT_SERVER_ADDRESS"]
+    files = files or os.environ.get("STREAMLIT_SECRETS_FILES", "").split()
     if files:
         options["secrets_files"] = tuple(files)
     return options

@@ -140,6 +140,12 @@ BROKEN = {
     "local mode on a named interface": Case(
         None, "listens on 127.0.0.1 only", args=("--server.address=192.0.2.1",)
     ),
+    "local mode on every interface by STREAMLIT_SERVER_ADDRESS": Case(
+        None, "listens on 127.0.0.1 only", env={"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}
+    ),
+    "STREAMLIT_SECRETS_FILES pointing nowhere": Case(
+        None, "which does not exist", env={"STREAMLIT_SECRETS_FILES": "/nonexistent/secrets.toml"}
+    ),
     "production without sign-in": Case(
         None, "DTMATURITY_ENV=production", env={"DTMATURITY_ENV": "production"}
     ),  # fmt: skip
