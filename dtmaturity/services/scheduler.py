@@ -192,15 +192,16 @@ def _serve_one(store: Store, framework: Framework, folder: int, name: str) -> in
         return 0
     job: object = None
     owner = None
+    regular = True
     try:
         raw, info = safefiles.read_regular(working, limit=MAX_MESSAGE, dir_fd=folder)
         owner = _owner(info.st_uid)
         job = json.loads(raw.decode("utf-8"))
-    except safefiles.UnsafePathError:
-        job = safefiles.UnsafePathError
+    except safefiles.UnsafePathError:  # a link, a FIFO, a device: never opened
+        regular = False
     except (OSError, ValueError):
         job = None
-    if job is safefiles.UnsafePathError:
+    if not regular:
         outcome = roundjobs.Outcome(2, err=["refused: the request is not a regular file"])
     elif owner is None:
         outcome = roundjobs.Outcome(1, err=["refused: the request is not owned by the "
