@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from dtmaturity.domain import privacy
+from dtmaturity.domain.access import ALL_GRANTS, Grant
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.privacy import Cell
 from dtmaturity.services import cache, fetching
@@ -44,34 +45,41 @@ _read = cached_by_data_version(_read_columns)
 class _Decisions:
     """Decisions per (store, data version, counts query, viewer, k). The counts are the same for
     every viewer and read once per data version; a column is decided once for all viewers
-    whose own answers cannot change it (`privacy.own_answers_matter`), and again, with their
-    own answers marked, for a viewer whose answers can."""
+    who see the same cells and know no answer in it (`privacy.knowledge_matters`), and again,
+    with what they know marked, for a viewer who knows some."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
-    def get(self, ctx: Context, counts: Query, own: Query, k: int) -> Decision:
-        key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(own), k)
+    def get(self, ctx: Context, counts: Query, known: Query, k: int) -> Decision:
+        grants = tuple(sorted(ctx.actor.grants))
+        key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(known))
+        key += (grants, k)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
         read = _read(ctx.store, counts.sql, _frozen(counts))
-        mine: dict[tuple[str, str], dict[str, int]] = {}
-        rows = fetching.fetch(ctx, own)
-        for unit_id, period, item, n_own in zip(
-            rows["unit_id"], rows["period"], rows["key"], rows["n_own"], strict=True
+        seen = _seen(read, grants)
+        mine: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+        rows = fetching.fetch(ctx, known)
+        for unit_id, period, item, n_known, n_own in zip(
+            rows["unit_id"],
+            rows["period"],
+            rows["key"],
+            rows["n_known"],
+            rows["n_own"],
+            strict=True,
         ):
-            mine.setdefault((period, item), {})[unit_id] = int(n_own)
+            mine.setdefault((period, item), {})[unit_id] = (int(n_known), int(n_own))
         decision = {}
         for column, (units, ns) in read.columns.items():
-            owns = None
-            if viewer := mine.get(column):
-                counted = {read.unit_ids[i]: int(n) for i, n in zip(units, ns, strict=True)}
-                if privacy.own_answers_matter(counted, viewer):
-                    owns = tuple(viewer.get(read.unit_ids[i], 0) for i in units)
-            decision[column] = _columns.decide(read, units, ns, owns, k)
+            knows = None
+            viewer = mine.get(column)
+            if viewer and privacy.knowledge_matters({u: c[0] for u, c in viewer.items()}):
+                knows = tuple(viewer.get(read.unit_ids[i], (0, 0)) for i in units)
+            decision[column] = _columns.decide(read, units, ns, knows, seen, k)
         with self._lock:
             if len(self._memo) >= 256:
                 self._memo.clear()
@@ -83,11 +91,30 @@ class _Decisions:
             self._memo.clear()
 
 
+_SEEN_MAX = 1024
+_seen_memo: dict[tuple[Any, ...], frozenset[Cell] | None] = {}
+_seen_lock = threading.Lock()
+
+
+def _seen(read: guard.CountColumns, grants: tuple[Grant, ...]) -> frozenset[Cell] | None:
+    """The cells the viewer can see (privacy.seen_cells), once per tree and set of grants."""
+    key = (read.tree_key, tuple(read.unit_ids), grants)
+    with _seen_lock:
+        if key in _seen_memo:
+            return _seen_memo[key]
+    seen = privacy.seen_cells(grants, read.parents)
+    with _seen_lock:
+        if len(_seen_memo) >= _SEEN_MAX:
+            _seen_memo.clear()
+        _seen_memo[key] = seen
+    return seen
+
+
 class _ColumnDecisions:
-    """One column's decision, cached by its content (the tree, the units and counts, the
-    viewer's answers where they matter, k): a new check-in changes the columns of its own
-    quarter only, so the other quarters' decisions are reused, and a column without answers
-    marked as the viewer's (`owns` None) is decided once for every such viewer."""
+    """One column's decision, cached by its content (the tree, the units and counts, what the
+    viewer knows where it matters, the cells they see, k): a new check-in changes the columns
+    of its own quarter only, so the other quarters' decisions are reused, and a column where
+    the viewer knows nothing (`knows` None) is decided once for every viewer with their cells."""
 
     MAX = 8192
 
@@ -100,17 +127,21 @@ class _ColumnDecisions:
         read: guard.CountColumns,
         units: np.ndarray,
         ns: np.ndarray,
-        owns: tuple[int, ...] | None,
+        knows: tuple[tuple[int, int], ...] | None,
+        seen: frozenset[Cell] | None,
         k: int,
     ) -> Mapping[Cell, str]:
-        key = (read.tree_key, units.tobytes(), ns.tobytes(), owns, k)
+        key = (read.tree_key, units.tobytes(), ns.tobytes(), knows, seen, k)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
-        own = owns or (0,) * len(units)
-        groups = {read.unit_ids[i]: (int(n), o) for i, n, o in zip(units, ns, own, strict=True)}
-        decided = privacy.suppress(read.parents, groups, k)
+        known = knows or ((0, 0),) * len(units)
+        groups = {
+            read.unit_ids[i]: (int(n), kn, own)
+            for i, n, (kn, own) in zip(units, ns, known, strict=True)
+        }
+        decided = privacy.suppress(read.parents, groups, k, seen)
         with self._lock:
             if len(self._memo) >= self.MAX:
                 self._memo.clear()
@@ -128,8 +159,8 @@ cache.register(_decisions)
 cache.register(_columns)
 
 
-def _decision(ctx: Context, counts: Query, own: Query, k: int) -> Decision:
-    return _decisions.get(ctx, counts, own, k)
+def _decision(ctx: Context, counts: Query, known: Query, k: int) -> Decision:
+    return _decisions.get(ctx, counts, known, k)
 
 
 def k_respondents() -> int:
@@ -154,7 +185,7 @@ def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Deci
     every = _decision(
         ctx,
         guard.score_groups(None, items),
-        guard.score_own(None, items, ctx.actor.user_id),
+        guard.score_known(None, items, ctx.actor.user_id),
         k_respondents(),
     )
     return _columns_of(every, periods, set(item_ids))
@@ -164,7 +195,7 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
-        ctx, guard.checkin_groups(None), guard.checkin_own(None, ctx.actor.user_id), k
+        ctx, guard.checkin_groups(None), guard.checkin_known(None, ctx.actor.user_id), k
     )
     return _columns_of(every, periods, None)
 
@@ -174,7 +205,7 @@ def targets(ctx: Context, as_of: str) -> Decision:
     return _decision(
         ctx,
         guard.target_groups(as_of),
-        guard.target_own(as_of, ctx.actor.user_id),
+        guard.target_known(as_of, ctx.actor.user_id),
         k_respondents(),
     )
 
@@ -196,14 +227,14 @@ def hidden_cells(decision: Decision, units: Iterable[str]) -> list[HiddenCell]:
 
 
 def warm(store: Store, framework: Framework) -> None:
-    """Decide every quarter's scores and check-in groups once, at start-up, for a viewer with
-    no answers of their own: every viewer whose own answers cannot change a column shares
+    """Decide every quarter's scores and check-in groups once, at start-up, for an admin who
+    knows no answer: every viewer who sees every cell and knows no answer in a column shares
     those decisions, so the first visitors do not wait for the rule to run over the tree."""
     try:
         limits = privacy.thresholds()
     except privacy.PrivacySettingError:
         return  # the page says what is wrong with the setting (ui.context)
-    ctx = Context(Actor(user_id="", display_name="", grants=()), store, framework)
+    ctx = Context(Actor(user_id="", display_name="", grants=ALL_GRANTS), store, framework)
     scores(ctx, None, [item.id for item in framework.items])
     for k in sorted({limits.min_respondents, limits.min_reflections}):
         checkins(ctx, None, k)
