@@ -53,9 +53,7 @@ def viewers(demo_ctx: Context) -> list[Context]:
     return [
         as_viewer(demo_ctx, "division.manager@etat.example", Grant("manager", DIVISION)),
         as_viewer(demo_ctx, kunde, Grant("leader", KUNDESENTERET)),
-        as_viewer(
-            demo_ctx, division_leader, Grant("leader", DIVISION), Grant("manager", DIVISION)
-        ),
+        as_viewer(demo_ctx, division_leader, Grant("leader", DIVISION), Grant("manager", DIVISION)),
         as_viewer(demo_ctx, "admin@etat.example", *ALL_GRANTS),
     ]
 
