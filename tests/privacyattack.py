@@ -102,3 +102,61 @@ def unnecessary(parents, groups, hidden, k=K, seen=None):
         if not disclosed(parents, groups, trial, k, seen):
             found.append(cell)
     return found
+
+
+def disclosed_across(versions, hidden, k=K, seen_of=lambda parents: None):
+    """The attacker who saw every version of a column (privacy.Version) with its hidden cells:
+    what small group (an old group of fewer than k, or the respondents a re-release changed,
+    fewer than k) or finest combination of them can they work out?
+
+    Variables: each unit's answers in the first version (`x`), and the change each later
+    version made at each unit (`d`). A cell of version i sums, over its members in that
+    version's tree, x and every change up to i."""
+    first = versions[0]
+    units = sorted(set().union(*(set(v.parents) for v in versions)))
+    variables = [("x", u, 0) for u in units if _counts(first.groups.get(u, (0, 0)))[0] > 0]
+    for i, version in enumerate(versions[1:], start=1):
+        variables += [("d", u, i) for u, n in sorted(version.changed.items()) if n > 0]
+    index = {v: i for i, v in enumerate(variables)}
+    size = {}
+    for kind, unit, i in variables:
+        if kind == "x":
+            size[(kind, unit, i)] = _counts(first.groups[unit])
+        else:
+            size[(kind, unit, i)] = (versions[i].changed[unit], 0, 0)
+    rows = []
+    for i, (version, hide) in enumerate(zip(versions, hidden, strict=True)):
+        seen = seen_of(version.parents)
+        subtree = _subtrees(version.parents)
+        for unit in version.parents:
+            for below in (True, False):
+                if (unit, below) in hide or (seen is not None and (unit, below) not in seen):
+                    continue
+                members = subtree(unit) if below else {unit}
+                row = np.zeros(len(variables))
+                for v, j in index.items():
+                    kind, u, at = v
+                    if u in members and (kind == "x" or at <= i):
+                        row[j] = 1.0
+                if row.any() and sum(_counts(version.groups.get(u, (0, 0)))[0] for u in members):
+                    rows.append(row)
+    if not rows:
+        return []
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    found = []
+    for v, j in index.items():
+        if _small(size[v], k):
+            probe = np.vstack([matrix, np.eye(len(variables))[j]])
+            if np.linalg.matrix_rank(probe) == rank:
+                found.append(("group", v))
+    classes: dict = {}
+    for v, j in index.items():
+        pattern = tuple(matrix[:, j])
+        if any(pattern):
+            classes.setdefault(pattern, []).append(v)
+    for members in classes.values():
+        total = tuple(sum(size[v][t] for v in members) for t in range(3))
+        if _small(total, k):
+            found.append(("combination", tuple(members)))
+    return found

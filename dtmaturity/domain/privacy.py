@@ -37,7 +37,7 @@ counts alone, so every page shows the viewer the same cells hidden.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dtmaturity.domain import access
@@ -147,6 +147,7 @@ def suppress(
     groups: Mapping[str, Counts],
     k: int,
     seen: Collection[Cell] | None = None,
+    forced: Collection[Cell] = (),
 ) -> dict[Cell, str]:
     """The hidden cells of one tree column (one quarter and measure) and why (FEW or PROTECT).
 
@@ -154,7 +155,10 @@ def suppress(
     `parents` counts as none); `groups` maps a unit to the counts of the answers given at the
     unit itself. `seen` is every cell the viewer can see on some page (None: every cell): the
     others are never shown to them, so they protect nothing and need no protection, and no
-    cell is hidden for their sake. Cells with no answers, and cells not seen, are never listed.
+    cell is hidden for their sake. `forced` cells are hidden whatever their counts (PROTECT:
+    a figure shown in an earlier release of the quarter that must not be compared with this
+    one, `suppress_across`), and the rule protects around them. Cells with no answers, and
+    cells not seen, are never listed.
     """
     active: set[str] = set()
     for unit, counts in groups.items():
@@ -183,6 +187,8 @@ def suppress(
             hidden[cell] = UNSEEN
         elif not _shows(size[cell], k):
             hidden[cell] = FEW
+        elif cell in forced:
+            hidden[cell] = PROTECT
 
     def may_hide(cell: Cell) -> bool:
         """A shown cell with answers that is not the viewer's own leader group (a group the
@@ -228,6 +234,8 @@ def suppress(
                     hidden[cell] = UNSEEN
                 elif not _shows(own, k):  # type: ignore[arg-type]
                     hidden[cell] = FEW
+                elif below in forced or alone in forced:
+                    hidden[cell] = PROTECT
             continue
         cells = [(c, True) for c in kids]
         if own[0] > 0:
@@ -283,7 +291,7 @@ def suppress(
     # above it is hidden too: show again every one that is not needed, the earliest first.
     for cell in [c for c, why in hidden.items() if why == PROTECT]:
         twins = {cell} if cell[0] in children else {(cell[0], True), (cell[0], False)}
-        if any(hidden.get(twin) != PROTECT for twin in twins):
+        if any(hidden.get(twin) != PROTECT or twin in forced for twin in twins):
             continue
         trial = {c: why for c, why in hidden.items() if c not in twins}
         if not exposes(trial):
@@ -313,3 +321,85 @@ def seen_cells(
         if len(chain) > 1:
             cells.add((chain[1], True))
     return frozenset(cells)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a quarter's column as it was released (or is now): the tree, the counts
+    at each unit, and how many respondents' answers at each unit changed since the version
+    before (late check-ins and imports published by a re-release; nothing for the first)."""
+
+    parents: Mapping[str, str | None]
+    groups: Mapping[str, Counts]
+    changed: Mapping[str, int]
+
+
+def _chain(unit: str, parents: Mapping[str, str | None]) -> list[str]:
+    return access.ancestors_and_self(unit, parents) if unit in parents else []
+
+
+def _moved(before: Version, now: Version) -> set[Cell]:
+    """Cells whose members differ between two versions (a unit moved, added or removed):
+    comparing them would tell the moved group's answers, which may be what kept a small group
+    hidden in the earlier version."""
+    moved: set[Cell] = set()
+    for unit in set(before.parents) | set(now.parents):
+        old, new = _chain(unit, before.parents), _chain(unit, now.parents)
+        if old != new:
+            moved |= {(ancestor, True) for ancestor in set(old) ^ set(new)}
+    return moved
+
+
+def _cells(version: Version) -> set[Cell]:
+    return {(unit, below) for unit in version.parents for below in (True, False)}
+
+
+def suppress_across(
+    versions: Sequence[Version],
+    k: int,
+    seen_of: Callable[[Mapping[str, str | None]], Collection[Cell] | None],
+) -> dict[Cell, str]:
+    """The hidden cells of the last version of a column, when the earlier versions were shown
+    too (a quarter re-released, or units moved after it was released).
+
+    The viewer may have seen every version, so: a cell hidden in (or not seen in) an earlier
+    version stays hidden, and so does a cell whose members changed (a unit moved): what is
+    shown now is what was shown then plus the changes; and the changes since each earlier version (the respondents whose
+    answers a re-release published) are decided as a column of their own over the cells still
+    shown, hiding any change of fewer than k respondents that the shown cells give away, until
+    nothing more needs hiding."""
+    decided: list[dict[Cell, str]] = []
+    for i, version in enumerate(versions):
+        seen = seen_of(version.parents)
+        if i == 0:
+            decided.append(suppress(version.parents, version.groups, k, seen))
+            continue
+        # Nothing is shown now that an earlier version did not show with the same members.
+        forced: set[Cell] = set()
+        for before, was_hidden in zip(versions[:i], decided, strict=True):
+            was_seen = seen_of(before.parents)
+            forced |= {c for c in _cells(version) if c in was_hidden}
+            if was_seen is not None:
+                forced |= _cells(version) - set(was_seen)
+            forced |= _moved(before, version)
+        changes = []
+        for j in range(i):
+            since: dict[str, int] = {}
+            for later in versions[j + 1 : i + 1]:
+                for unit, n in later.changed.items():
+                    since[unit] = since.get(unit, 0) + n
+            if any(since.values()):
+                changes.append({u: (n, 0, 0) for u, n in since.items() if n > 0})
+        while True:
+            hidden = suppress(version.parents, version.groups, k, seen, forced)
+            shown = {c for c in _cells(version) if c not in hidden}
+            if seen is not None:
+                shown &= set(seen)
+            extra: set[Cell] = set()
+            for change in changes:
+                extra |= set(suppress(version.parents, change, k, shown))
+            if extra <= forced:
+                break
+            forced |= extra
+        decided.append(hidden)
+    return decided[-1]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import random
 
-from privacyattack import K, disclosed, unnecessary
+from privacyattack import K, disclosed, disclosed_across, unnecessary
 
+from dtmaturity.domain import access
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.privacy import (
     FEW,
     PROTECT,
+    Version,
     knowledge_matters,
     seen_cells,
+    suppress_across,
     visible,
 )
 from dtmaturity.domain.privacy import suppress as suppress_counts
@@ -254,3 +257,80 @@ def test_the_viewer_who_knows_nothing_in_a_column_gets_the_shared_decision():
         differs += suppress(parents, viewer, K) != suppress(parents, groups, K)
     assert not knowledge_matters({}) and not knowledge_matters({"a": 0})
     assert differs > 50
+
+
+def a_change(rng: random.Random, version: Version) -> Version:
+    """The next version of a column: late respondents or edits published at a few units, and
+    sometimes a unit moved under another parent."""
+    parents = dict(version.parents)
+    groups = dict(version.groups)
+    changed: dict[str, int] = {}
+    for unit in rng.sample(sorted(parents), k=rng.randint(1, min(3, len(parents)))):
+        n, known, own = groups.get(unit, (0, 0, 0))
+        count = rng.choice([1, 1, 2, 3, 4])
+        edits = min(n, count) if rng.random() < 0.3 else 0  # answers changed in place
+        groups[unit] = (n + count - edits, known, own)
+        changed[unit] = count
+    if rng.random() < 0.4 and len(parents) > 2:
+        unit = rng.choice([u for u, p in parents.items() if p is not None])
+        below = {u for u in parents if unit in access.ancestors_and_self(u, parents)}
+        targets = [u for u in parents if u not in below and u != parents[unit]]
+        if targets:
+            parents[unit] = rng.choice(targets)
+    return Version(parents, groups, changed)
+
+
+def test_nobody_is_recovered_by_comparing_releases_of_a_quarter():
+    """Re-releases and moved units: an attacker who saw every version of the column, as the
+    viewer saw it, recovers nobody (an old small group, or a change of fewer than k)."""
+    rng = random.Random(2207)
+    kept_back = 0
+    for shape in SHAPES:
+        for _ in range(60):
+            parents, groups = shaped_tree(rng, shape)
+            grants, counts = a_viewer(rng, parents, groups, shape)
+            versions = [Version(parents, counts, {})]
+            for _ in range(rng.randint(1, 2)):
+                versions.append(a_change(rng, versions[-1]))
+
+            def seen_of(tree, grants=grants):
+                return seen_cells(grants, tree)
+
+            hidden = [suppress_across(versions[: i + 1], K, seen_of) for i in range(len(versions))]
+            case = (shape, grants, versions, hidden)
+            assert disclosed_across(versions, hidden, K, seen_of) == [], case
+            kept_back += len(hidden[-1]) > len(suppress_counts(*_last(versions), K))
+    assert kept_back > 20  # comparing releases was guarded against, not only the last one
+
+
+def _last(versions):
+    return versions[-1].parents, versions[-1].groups
+
+
+def test_comparing_releases_does_recover_someone_when_each_is_decided_alone():
+    """The attack test can fail: deciding each release on its own gives changes away."""
+    rng = random.Random(2207)
+    leaks = 0
+    for _ in range(150):
+        parents, groups = shaped_tree(rng, "any")
+        versions = [Version(parents, groups, {})]
+        versions.append(a_change(rng, versions[0]))
+        hidden = [suppress_counts(v.parents, v.groups, K) for v in versions]
+        leaks += bool(disclosed_across(versions, hidden, K))
+    assert leaks > 20
+
+
+def test_a_unit_moved_after_release_does_not_give_its_single_leader_away():
+    """Issue 22: T > R > {A: 3, B: 3, C: 1}; C moves under S. The manager of R must not
+    recover C from R before (7) and after (6)."""
+    parents = {"t": None, "r": "t", "s": "t", "a": "r", "b": "r", "c": "r", "s1": "s"}
+    groups = {"a": (3, 0, 0), "b": (3, 0, 0), "c": (1, 0, 0), "s1": (5, 0, 0)}
+    moved = dict(parents, c="s")
+    versions = [Version(parents, groups, {}), Version(moved, groups, {})]
+
+    def seen_of(tree):
+        return seen_cells((Grant("manager", "r"),), tree)
+
+    hidden = [suppress_across(versions[: i + 1], K, seen_of) for i in range(2)]
+    assert disclosed_across(versions, hidden, K, seen_of) == []
+    assert ("r", True) in hidden[1]
