@@ -23,6 +23,7 @@ from dtmaturity.services import authz
 from dtmaturity.services.context import Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as people_sql
+from dtmaturity.store import releases as releases_sql
 from dtmaturity.store import rounds as sql
 
 __all__ = ["RoundError", "Round"]
@@ -212,10 +213,16 @@ def open_round(
     opens_on = opens_on or today
     release.validate_new(unit_id, period, opens_on, deadline, all_rounds(ctx), authz.parents(ctx))
     state = OPEN if opens_on <= today else PLANNED
+    # A quarter shown before its round was opened stays shown: changes in it are held.
+    shown = is_released(ctx, unit_id, period, today)
+
+    def work(cur: sql.Cursor) -> int:
+        if shown and releases_sql.has_checkins(cur, subtree_units(ctx, unit_id), period):
+            releases_sql.mark(cur, unit_id, period)
+        return sql.insert_round(cur, unit_id, period, opens_on, deadline, state, ctx.actor.user_id)
+
     round_id = ctx.write(
-        lambda cur: sql.insert_round(
-            cur, unit_id, period, opens_on, deadline, state, ctx.actor.user_id
-        ),
+        work,
         "round.open",
         f"{unit_id}/{period}",
         lambda rid: {"round_id": rid, "state": state, "opens_on": opens_on, "deadline": deadline},
@@ -259,6 +266,7 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     def work(cur: sql.Cursor) -> None:
         already = period in people_sql.locked_periods(cur)
         sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=lock and not already)
+        releases_sql.mark(cur, r.unit_id, period)  # shown now: later changes are held
         if lock and not already:
             people_sql.lock_period(cur, period, ctx.actor.user_id)
 

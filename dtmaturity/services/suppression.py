@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from dtmaturity.domain import privacy
 from dtmaturity.domain.access import ALL_GRANTS, Grant
@@ -20,6 +21,7 @@ from dtmaturity.services import cache, fetching
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store, guard
+from dtmaturity.store import releases as releases_sql
 from dtmaturity.store.guard import HiddenCell
 from dtmaturity.store.querying import Cursor, Query
 
@@ -52,10 +54,10 @@ class _Decisions:
         self._lock = threading.Lock()
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
-    def get(self, ctx: Context, counts: Query, known: Query, k: int) -> Decision:
+    def get(self, ctx: Context, counts: Query, known: Query, k: int, kind: str) -> Decision:
         grants = tuple(sorted(ctx.actor.grants))
         key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(known))
-        key += (grants, k)
+        key += (grants, k, kind)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
@@ -73,13 +75,21 @@ class _Decisions:
             strict=True,
         ):
             mine.setdefault((period, item), {})[unit_id] = (int(n_known), int(n_own))
+        shown_before = _versions(ctx.store).get(kind, {})
         decision = {}
         for column, (units, ns) in read.columns.items():
             knows = None
             viewer = mine.get(column)
             if viewer and privacy.knowledge_matters({u: c[0] for u, c in viewer.items()}):
                 knows = tuple(viewer.get(read.unit_ids[i], (0, 0)) for i in units)
-            decision[column] = _columns.decide(read, units, ns, knows, seen, k)
+            if column in shown_before:
+                groups = {
+                    read.unit_ids[i]: (int(n), *(viewer or {}).get(read.unit_ids[i], (0, 0)))
+                    for i, n in zip(units, ns, strict=True)
+                }
+                decision[column] = _across(shown_before[column], read.parents, groups, grants, k)
+            else:
+                decision[column] = _columns.decide(read, units, ns, knows, seen, k)
         with self._lock:
             if len(self._memo) >= 256:
                 self._memo.clear()
@@ -89,6 +99,68 @@ class _Decisions:
     def cache_clear(self) -> None:
         with self._lock:
             self._memo.clear()
+
+
+# kind ('score' or 'checkin') -> (quarter, key) -> the versions shown before a change (each
+# its tree, counts and what changed since the one before) and what changed since the last one.
+Shown = dict[str, dict[tuple[str, str], tuple[list[privacy.Version], dict[str, int]]]]
+
+
+def _read_versions(cur: Cursor) -> Shown:
+    kept = releases_sql.snapshots(cur)
+    trees: dict[str, dict[int, dict[str, str | None]]] = {}
+    for row in kept["trees"].itertuples():
+        parent = None if pd.isna(row.parent_id) else str(row.parent_id)
+        trees.setdefault(row.period, {}).setdefault(int(row.version), {})[row.unit_id] = parent
+    counts: dict[tuple[str, str, str], dict[int, dict[str, int]]] = {}
+    for row in kept["counts"].itertuples():
+        at = counts.setdefault((row.kind, row.period, row.key), {})
+        at.setdefault(int(row.version), {})[row.unit_id] = int(row.n)
+    changes: dict[tuple[str, str, str], dict[int, dict[str, int]]] = {}
+    for row in kept["changes"].itertuples():
+        at = changes.setdefault((row.kind, row.period, row.key), {})
+        at.setdefault(int(row.version), {})[row.unit_id] = int(row.changed)
+    shown: Shown = {}
+    for kind, period, key in sorted(set(counts) | set(changes)):
+        numbers = sorted(trees.get(period, {}))
+        if not numbers:
+            continue
+        here, changed = counts.get((kind, period, key), {}), changes.get((kind, period, key), {})
+        versions = [
+            privacy.Version(
+                trees[period][v],
+                {u: (n, 0, 0) for u, n in here.get(v, {}).items()},
+                changed.get(v, {}),
+            )
+            for v in numbers
+        ]
+        shown.setdefault(kind, {})[(period, key)] = (versions, changed.get(numbers[-1] + 1, {}))
+    return shown
+
+
+_versions = cached_by_data_version(_read_versions)
+
+
+def _across(
+    before: tuple[list[privacy.Version], dict[str, int]],
+    parents: Mapping[str, str | None],
+    groups: dict[str, privacy.Counts],
+    grants: tuple[Grant, ...],
+    k: int,
+) -> Mapping[Cell, str]:
+    """A column of a quarter whose earlier versions were shown (privacy.suppress_across), with
+    what the viewer knows now marked in every version."""
+    versions, changed = before
+
+    def knowing(version: privacy.Version) -> privacy.Version:
+        marked = {
+            u: (n, min(n, groups.get(u, privacy.NONE)[1]), min(n, groups.get(u, privacy.NONE)[2]))
+            for u, (n, _, _) in version.groups.items()
+        }
+        return privacy.Version(version.parents, marked, version.changed)
+
+    chain = [knowing(v) for v in versions] + [privacy.Version(parents, groups, changed)]
+    return privacy.suppress_across(chain, k, lambda tree: privacy.seen_cells(grants, tree))
 
 
 _SEEN_MAX = 1024
@@ -159,8 +231,8 @@ cache.register(_decisions)
 cache.register(_columns)
 
 
-def _decision(ctx: Context, counts: Query, known: Query, k: int) -> Decision:
-    return _decisions.get(ctx, counts, known, k)
+def _decision(ctx: Context, counts: Query, known: Query, k: int, kind: str) -> Decision:
+    return _decisions.get(ctx, counts, known, k, kind)
 
 
 def k_respondents() -> int:
@@ -187,6 +259,7 @@ def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Deci
         guard.score_groups(None, items),
         guard.score_known(None, items, ctx.actor.user_id),
         k_respondents(),
+        "score",
     )
     return _columns_of(every, periods, set(item_ids))
 
@@ -195,7 +268,7 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
-        ctx, guard.checkin_groups(None), guard.checkin_known(None, ctx.actor.user_id), k
+        ctx, guard.checkin_groups(None), guard.checkin_known(None, ctx.actor.user_id), k, "checkin"
     )
     return _columns_of(every, periods, None)
 
@@ -207,6 +280,7 @@ def targets(ctx: Context, as_of: str) -> Decision:
         guard.target_groups(as_of),
         guard.target_known(as_of, ctx.actor.user_id),
         k_respondents(),
+        "target",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.services import rounds
+from dtmaturity.services import releases, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -49,3 +49,34 @@ def due_links(ctx: Context) -> None:
             icon=":material/edit_note:",
             help=ui.t("home_due_link", unit=item.unit),
         )
+
+
+def held_changes(ctx: Context) -> None:
+    """Changes held back after a quarter was released, each with a button to release the
+    quarter again for that unit (the outcome is shown beside the button)."""
+    st.subheader(ui.t("held_heading"))
+    held = releases.pending(ctx)
+    if not held:
+        st.caption(ui.t("held_none"))
+        return
+    st.caption(ui.t("held_intro"))
+    for row in held:
+        place = f"rerelease:{row.unit_id}:{row.period}"
+        ui.plain_text(
+            ui.t(
+                "held_row",
+                unit=row.unit,
+                period=row.period,
+                respondents=row.respondents,
+                checkins=row.checkins,
+                imported=row.imported,
+            )
+        )
+        if st.button(
+            ui.label_literal(ui.t("rerelease_button", period=row.period, unit=row.unit)),
+            key=f"btn_{place}",
+        ):
+            n = releases.rerelease(ui.context(), row.unit_id, row.period)
+            ui.flash("rerelease_done", place=place, period=row.period, unit=row.unit, n=n)
+            st.rerun()
+        ui.show_flash(place, focus=True)
