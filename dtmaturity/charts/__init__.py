@@ -422,9 +422,15 @@ def spread(
 
 
 def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
-    """Units × periods; each cell shows "checked in / expected", shaded by the share."""
+    """Units × periods; each cell shows "checked in / expected", shaded by the share, and
+    "+n" for answers from people not registered as leaders there (never "3/0")."""
+    unregistered = frame.get("unregistered", pd.Series(0, index=frame.index))
     data = frame.assign(
-        text=[f"{c}/{e}" for c, e in zip(frame["checked_in"], frame["expected"], strict=True)]
+        unregistered=unregistered,
+        text=[
+            (f"{c}/{e}" if e else "") + (f" +{u}" if u else "")
+            for c, e, u in zip(frame["checked_in"], frame["expected"], unregistered, strict=True)
+        ],
     )
     units = list(dict.fromkeys(data["unit"]))
     base = alt.Chart(data, title=title).encode(
@@ -436,6 +442,7 @@ def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerCha
             alt.Tooltip("checked_in:Q", title=t(lang, "col_checked_in")),
             alt.Tooltip("expected:Q", title=t(lang, "col_expected")),
             alt.Tooltip("missing:Q", title=t(lang, "col_missing")),
+            alt.Tooltip("unregistered:Q", title=t(lang, "col_unregistered")),
         ],
     )
     cells = base.mark_rect(stroke="white").encode(

@@ -482,11 +482,20 @@ def participation_summary(ctx: Context, frame: pd.DataFrame) -> str:
         return t(ctx.lang, "no_data")
     last = frame["period"].max()
     latest = frame[frame["period"] == last]
-    return t(
-        ctx.lang,
-        "participation_summary",
-        period=last,
-        checked=int(latest["checked_in"].sum()),
-        expected=int(latest["expected"].sum()),
-        missing=int(latest["missing"].sum()),
-    )
+    expected = int(latest["expected"].sum())
+    unregistered = int(latest["unregistered"].sum()) if "unregistered" in latest else 0
+    parts = []
+    if expected:
+        parts.append(
+            t(
+                ctx.lang,
+                "participation_summary",
+                period=last,
+                checked=int(latest["checked_in"].sum()),
+                expected=expected,
+                missing=int(latest["missing"].sum()),
+            )
+        )
+    if unregistered:
+        parts.append(t(ctx.lang, "participation_unregistered", period=last, n=unregistered))
+    return " ".join(parts) or t(ctx.lang, "no_data")
