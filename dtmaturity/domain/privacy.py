@@ -135,6 +135,44 @@ def _protects(gain: Counts, k: int) -> bool:
     return gain[0] > gain[1] and _shows(gain, k)
 
 
+def _collapse_unseen(
+    parents: Mapping[str, str | None], groups: Mapping[str, Counts], seen: Collection[Cell]
+) -> tuple[dict[str, str | None], dict[str, Counts]]:
+    """The tree with every subtree the viewer sees no cell of folded into its top unit, which
+    holds the subtree's answers: nothing in it is shown, so only its sum can reach a residual,
+    and the rule then runs over the viewer's part of a national tree, not the whole of it."""
+    seen_units = {unit for unit, _ in seen}
+    keep: set[str] = set()
+    for unit in seen_units:
+        for ancestor in access.ancestors_and_self(unit, parents):
+            if ancestor in keep:
+                break
+            keep.add(ancestor)
+    folded_parents: dict[str, str | None] = {}
+    top_of: dict[str, str] = {}
+    for unit in parents:
+        if unit in keep:
+            folded_parents[unit] = parents[unit]
+            continue
+        chain = access.ancestors_and_self(unit, parents)
+        top = next(
+            (
+                u
+                for u, up in zip(chain, [*chain[1:], None], strict=True)
+                if up is None or up in keep
+            ),
+            chain[-1],
+        )
+        top_of[unit] = top
+        if top == unit:
+            folded_parents[unit] = parents[unit]
+    folded: dict[str, Counts] = {}
+    for unit, counts in groups.items():
+        target = top_of.get(unit, unit)
+        folded[target] = _add(folded.get(target, NONE), tuple(counts))  # type: ignore[arg-type]
+    return folded_parents, folded
+
+
 def knowledge_matters(known: Mapping[str, int]) -> bool:
     """Can what the viewer knows change a column's decision? Whenever they know an answer in
     it: known answers never count towards k for them. Columns where they know none are
@@ -160,6 +198,8 @@ def suppress(
     one, `suppress_across`), and the rule protects around them. Cells with no answers, and
     cells not seen, are never listed.
     """
+    if seen is not None:
+        parents, groups = _collapse_unseen(parents, groups, seen)
     active: set[str] = set()
     for unit, counts in groups.items():
         current: str | None = unit

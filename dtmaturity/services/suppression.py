@@ -54,10 +54,20 @@ class _Decisions:
         self._lock = threading.Lock()
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
-    def get(self, ctx: Context, counts: Query, known: Query, k: int, kind: str) -> Decision:
+    def get(
+        self,
+        ctx: Context,
+        counts: Query,
+        known: Query,
+        k: int,
+        kind: str,
+        wanted: tuple[frozenset[str] | None, frozenset[str] | None] = (None, None),
+    ) -> Decision:
+        """The decisions of the columns wanted (quarters, keys; None: all of them)."""
         grants = tuple(sorted(ctx.actor.grants))
         key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(known))
-        key += (grants, k, kind)
+        key += (grants, k, kind, wanted)
+        periods, keys = wanted
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
@@ -78,6 +88,10 @@ class _Decisions:
         shown_before = _versions(ctx.store).get(kind, {})
         decision = {}
         for column, (units, ns) in read.columns.items():
+            if (periods is not None and column[0] not in periods) or (
+                keys is not None and column[1] not in keys
+            ):
+                continue
             knows = None
             viewer = mine.get(column)
             if viewer and privacy.knowledge_matters({u: c[0] for u, c in viewer.items()}):
@@ -231,8 +245,20 @@ cache.register(_decisions)
 cache.register(_columns)
 
 
-def _decision(ctx: Context, counts: Query, known: Query, k: int, kind: str) -> Decision:
-    return _decisions.get(ctx, counts, known, k, kind)
+def _decision(
+    ctx: Context,
+    counts: Query,
+    known: Query,
+    k: int,
+    kind: str,
+    periods: list[str] | None = None,
+    keys: set[str] | None = None,
+) -> Decision:
+    wanted = (
+        None if periods is None else frozenset(periods),
+        None if keys is None else frozenset(keys),
+    )
+    return _decisions.get(ctx, counts, known, k, kind, wanted)
 
 
 def k_respondents() -> int:
@@ -251,8 +277,9 @@ def _columns_of(decision: Decision, periods: list[str] | None, keys: set[str] | 
 def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
     """Hidden score cells per (quarter, item) in `periods` (None: every quarter).
 
-    Every page asks for all quarters and items and takes its columns (the rule decides each
-    column on its own): one counts query per data version serves them all."""
+    The counts of every quarter and item are read in one query per data version; only the
+    columns asked for are decided (each on its own, cached by its content and the viewer's
+    cells)."""
     items = sorted({item.id for item in ctx.framework.items} | set(item_ids))
     every = _decision(
         ctx,
@@ -260,6 +287,8 @@ def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Deci
         guard.score_known(None, items, ctx.actor.user_id),
         k_respondents(),
         "score",
+        periods,
+        set(item_ids),
     )
     return _columns_of(every, periods, set(item_ids))
 
@@ -268,7 +297,12 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
-        ctx, guard.checkin_groups(None), guard.checkin_known(None, ctx.actor.user_id), k, "checkin"
+        ctx,
+        guard.checkin_groups(None),
+        guard.checkin_known(None, ctx.actor.user_id),
+        k,
+        "checkin",
+        periods,
     )
     return _columns_of(every, periods, None)
 
