@@ -208,7 +208,9 @@ def a_viewer(rng: random.Random, parents: dict, groups: dict, shape: str):
     units = list(parents)
     role = rng.choice(["admin", "manager", "manager", "leader"])
     home = rng.choice(units)
-    grants = (Grant(role, "*" if role == "admin" else home),)
+    grants: tuple[Grant, ...] = (Grant(role, "*" if role == "admin" else home),)
+    if role != "admin" and rng.random() < 0.3:  # a manager of two overlapping subtrees, say
+        grants += (Grant(rng.choice(["manager", "leader"]), rng.choice(units)),)
     counts = dict(groups)
     if rng.random() < 0.5 and home in counts and role != "admin":
         n, _, _ = counts[home]

@@ -99,3 +99,36 @@ def test_a_section_of_three_is_shown_to_its_own_leader(demo_ctx, who):
     trend = analytics.item_trend(leader, KUNDESENTERET, "theme")
     full = trend[trend["n"] >= suppression.k_respondents()]
     assert not full.empty and not full["hidden"].any()
+
+
+def test_the_report_shows_the_division_manager_what_the_page_shows(demo_ctx):
+    """Issue 22: the division's report for the latest finished quarter has its scores, and
+    every figure in it is the page's figure for the same viewer (shown or hidden alike)."""
+    from dtmaturity.domain import formats
+    from dtmaturity.services import report
+
+    manager = dataclasses.replace(viewers(demo_ctx)[0], lang="nb")
+    period = analytics.latest_periods(manager, DIVISION)[0]
+    built = report.build(manager, DIVISION, period)
+    [changes] = [s for s in built.sections if period in s.heading and s.tables]
+    shown = {row[0]: row[2] for row in changes.tables[0].rows}
+    assert shown and all(value and value[0].isdigit() for value in shown.values())
+    for kind in ("theme", "competency"):
+        trend = analytics.item_trend(manager, DIVISION, kind)
+        for row in trend[trend["period"] == period].itertuples():
+            assert not row.hidden
+            assert shown[row.item] == formats.mean(row.mean, "nb")
+
+
+def test_the_spread_of_answers_follows_the_viewers_decision(demo_ctx):
+    """The 1-5 distributions hide exactly the cells the scores hide, for each viewer."""
+    for viewer in viewers(demo_ctx)[0:1] + viewers(demo_ctx)[3:]:
+        node = DIVISION
+        period = analytics.latest_periods(viewer, node)[0]
+        heat = analytics.heatmap(viewer, node, period, "theme")
+        spread = analytics.spread(viewer, node, period, "theme")
+        hidden_heat = {(r.row_id, r.item_id) for r in heat.itertuples() if r.hidden}
+        assert "hidden" in spread.columns
+        for row in spread.itertuples():
+            if (row.row_id, row.item_id) in hidden_heat:
+                assert row.hidden
