@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/privacy_bench.py            # both, in temporary databases
     .venv/bin/python benchmarks/privacy_bench.py --reps 9   # fewer repetitions
+    .venv/bin/python benchmarks/privacy_bench.py --national FILE   # reuse a national demo
 
 For each organisation and a few viewers (an admin who sees everything, a division manager, a
 section's leader) it prints:
@@ -123,6 +124,11 @@ def report(name: str, ctx: Context, db: Path, reps: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument(
+        "--national",
+        type=Path,
+        help="reuse a national demo database (dtmaturity demo --scale national)",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -133,12 +139,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         for name, build in (("demo", demo.create), ("national demo", demo.create_national)):
             db = Path(folder) / f"{name.replace(' ', '-')}.duckdb"
-            store, framework = open_runtime(db)
-            ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
-            start = time.perf_counter()
-            build(ctx)
-            print(f"built the {name} in {time.perf_counter() - start:.1f} s")
-            store.close()
+            if name == "national demo" and args.national:
+                db = args.national
+            else:
+                store, framework = open_runtime(db)
+                ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
+                start = time.perf_counter()
+                build(ctx)
+                print(f"built the {name} in {time.perf_counter() - start:.1f} s")
+                store.close()
             store, framework = open_runtime(db)
             ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
             ok &= report(name, ctx, db, args.reps)

@@ -308,24 +308,40 @@ def suppress(
                 hidden[below] = PROTECT
         residual[below] = uncovered
 
-    def exposes(trial: Mapping[Cell, str]) -> bool:
-        """Would any shown cell's residual give a small group away with these cells hidden?"""
-        left: dict[Cell, Counts] = {}
-        for unit in order:
-            own = tuple(groups.get(unit, NONE))
-            below = (unit, True)
-            if below not in inner:
-                left[below] = left[(unit, False)] = own  # type: ignore[assignment]
-                continue
-            left[(unit, False)] = own  # type: ignore[assignment]
-            uncovered = NONE
-            for cell in inner[below]:
-                if cell in trial:
-                    uncovered = _add(uncovered, left[cell])
-            left[below] = uncovered
-            if below not in trial and not _safe(uncovered, k):
-                return True
-        return False
+    # What each cell's hiding would add to the residual around it, with the cells hidden now.
+    left: dict[Cell, Counts] = {}
+    for unit in order:
+        own = tuple(groups.get(unit, NONE))
+        below = (unit, True)
+        left[(unit, False)] = own  # type: ignore[assignment]
+        if below not in inner:
+            left[below] = own  # type: ignore[assignment]
+            continue
+        uncovered = NONE
+        for cell in inner[below]:
+            if cell in hidden:
+                uncovered = _add(uncovered, left[cell])
+        left[below] = uncovered
+
+    def exposes(unit: str, trial: Mapping[Cell, str]) -> dict[Cell, Counts] | None:
+        """Would a shown cell's residual give a small group away with the cells of `unit`
+        shown again? Only the cells above it change: None when one would, else their new
+        residuals."""
+        changed: dict[Cell, Counts] = {}
+        current: str | None = unit
+        while current is not None:
+            below = (current, True)
+            if below in inner:
+                uncovered = NONE
+                for cell in inner[below]:
+                    if cell in trial:
+                        uncovered = _add(uncovered, changed.get(cell, left[cell]))
+                changed[below] = uncovered
+                if below not in trial and not _safe(uncovered, k):
+                    return None
+            parent = parents.get(current)
+            current = parent if parent in active else None
+        return changed
 
     # The greedy choice bottom-up can make a complement chosen earlier needless once a cell
     # above it is hidden too: show again every one that is not needed, the earliest first.
@@ -334,8 +350,10 @@ def suppress(
         if any(hidden.get(twin) != PROTECT or twin in forced for twin in twins):
             continue
         trial = {c: why for c, why in hidden.items() if c not in twins}
-        if not exposes(trial):
+        changed = exposes(cell[0], trial)
+        if changed is not None:
             hidden = trial
+            left.update(changed)
     return {cell: why for cell, why in hidden.items() if why != UNSEEN}
 
 

@@ -277,14 +277,14 @@ def _columns_of(decision: Decision, periods: list[str] | None, keys: set[str] | 
 def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
     """Hidden score cells per (quarter, item) in `periods` (None: every quarter).
 
-    The counts of every quarter and item are read in one query per data version; only the
-    columns asked for are decided (each on its own, cached by its content and the viewer's
+    The counts of the quarters asked for are read in one query per data version, and only
+    their columns are decided (each on its own, cached by its content and the viewer's
     cells)."""
     items = sorted({item.id for item in ctx.framework.items} | set(item_ids))
     every = _decision(
         ctx,
-        guard.score_groups(None, items),
-        guard.score_known(None, items, ctx.actor.user_id),
+        guard.score_groups(periods, items),
+        guard.score_known(periods, items, ctx.actor.user_id),
         k_respondents(),
         "score",
         periods,
@@ -298,8 +298,8 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
         ctx,
-        guard.checkin_groups(None),
-        guard.checkin_known(None, ctx.actor.user_id),
+        guard.checkin_groups(periods),
+        guard.checkin_known(periods, ctx.actor.user_id),
         k,
         "checkin",
         periods,
