@@ -53,30 +53,21 @@ def due_links(ctx: Context) -> None:
 
 def held_changes(ctx: Context) -> None:
     """Changes held back after a quarter was released, each with a button to release the
-    quarter again for that unit (the outcome is shown beside the button)."""
+    quarter again for that unit. The outcome is shown under the heading, where the row and its
+    button were (the row is gone once released), with the focus on it."""
     st.subheader(ui.t("held_heading"))
+    ui.show_flash("rerelease", focus=True)
     held = releases.pending(ctx)
     if not held:
         st.caption(ui.t("held_none"))
         return
     st.caption(ui.t("held_intro"))
     for row in held:
-        place = f"rerelease:{row.unit_id}:{row.period}"
-        ui.plain_text(
-            ui.t(
-                "held_row",
-                unit=row.unit,
-                period=row.period,
-                respondents=row.respondents,
-                checkins=row.checkins,
-                imported=row.imported,
-            )
-        )
+        ui.plain_text(ui.tn("held_row", row.respondents, unit=row.unit, period=row.period))
         if st.button(
             ui.label_literal(ui.t("rerelease_button", period=row.period, unit=row.unit)),
-            key=f"btn_{place}",
+            key=f"btn_rerelease:{row.unit_id}:{row.period}",
         ):
-            n = releases.rerelease(ui.context(), row.unit_id, row.period)
-            ui.flash("rerelease_done", place=place, period=row.period, unit=row.unit, n=n)
+            releases.rerelease(ui.context(), row.unit_id, row.period)
+            ui.flash("rerelease_done", place="rerelease", period=row.period, unit=row.unit)
             st.rerun()
-        ui.show_flash(place, focus=True)
