@@ -75,11 +75,8 @@ def submit() -> None:
     )
     result = checkins.save(ui.context(), checkin)
     st.session_state["ci_errors"] = {e.field: ui.t(e.key, **e.params) for e in result.errors}
-    st.session_state["ci_outcome"] = (
-        ui.t("saved_updated" if result.updated else "saved_new", period=period)
-        if result.ok
-        else None
-    )
+    outcome = "saved_held" if result.held else "saved_updated" if result.updated else "saved_new"
+    st.session_state["ci_outcome"] = ui.t(outcome, period=period) if result.ok else None
     st.session_state["ci_focus"] = st.session_state.get("ci_focus_count", 0) + 1
     st.session_state["ci_focus_count"] = st.session_state["ci_focus"]
     if result.ok:  # the service deleted the draft with the save

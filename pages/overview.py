@@ -225,9 +225,14 @@ else:
             "unit": ui.t("chart_unit"),
             "period": ui.t("chart_period"),
             "checked_in": ui.t("col_checked_in"),
+            "unregistered": ui.t("col_unregistered"),
             "expected": ui.t("col_expected"),
             "missing": ui.t("col_missing"),
             "rate": ui.t("col_rate"),
         },
         name=f"{node_name}-{ui.t('participation_heading')}-{first}-{last}",
     )
+    if attendance["unregistered"].sum() and ui.shows_page(ctx, "admin"):
+        st.page_link(
+            "pages/admin.py", label=ui.t("register_leaders_link"), icon=":material/person_add:"
+        )

@@ -10,7 +10,7 @@ from dtmaturity.domain import i18n, mailconfig, release
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import reminders, rounds, scheduler, units
-from dtmaturity.web import ui
+from dtmaturity.web import round_widgets, ui
 
 LIVE_SECONDS = 15
 
@@ -238,6 +238,8 @@ else:
     )
     st.dataframe(table, hide_index=True, width="stretch")
     ui.downloads(table, name=ui.t("rounds_log_heading"))
+
+round_widgets.held_changes(ctx)
 
 if ui.is_admin(ctx):
 

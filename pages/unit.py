@@ -49,6 +49,7 @@ def trend_with_plan(kind: str, title: str) -> None:
     """The trend with targets and actions on the same time axis, then the gap to the target."""
     trend = analytics.item_trend(ctx, unit_id, kind)
     goals = targets.unit_targets(ctx, unit_id, kind)
+    own = analytics.own_pending(ctx, unit_id, kind)
     ui.chart_with_table(
         charts.recipe(
             charts.trend_with_plan,
@@ -57,6 +58,7 @@ def trend_with_plan(kind: str, title: str) -> None:
             actions.chart_frame(ctx, unit_id),  # read by the tab that draws it, not by every tab
             lang=ctx.lang,
             title=title,
+            own=own,
         ),
         trend,
         summary=analytics.trend_summary(ctx, trend),
@@ -64,6 +66,8 @@ def trend_with_plan(kind: str, title: str) -> None:
         name=f"{unit_name}-{title}",
     )
     st.caption(ui.t("trend_plan_note"))
+    if not own.empty:
+        st.caption(ui.t("own_pending_note", periods=", ".join(sorted(set(own["period"])))))
     gaps = targets.gaps(ctx, unit_id, kind)
     gaps = gaps[gaps["target_period"].notna()]
     st.markdown(f"**{ui.t('gaps_heading')}**")

@@ -422,9 +422,15 @@ def spread(
 
 
 def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
-    """Units × periods; each cell shows "checked in / expected", shaded by the share."""
+    """Units × periods; each cell shows "checked in / expected", shaded by the share, and
+    "+n" for answers from people not registered as leaders there (never "3/0")."""
+    unregistered = frame.get("unregistered", pd.Series(0, index=frame.index))
     data = frame.assign(
-        text=[f"{c}/{e}" for c, e in zip(frame["checked_in"], frame["expected"], strict=True)]
+        unregistered=unregistered,
+        text=[
+            (f"{c}/{e}" if e else "") + (f" +{u}" if u else "")
+            for c, e, u in zip(frame["checked_in"], frame["expected"], unregistered, strict=True)
+        ],
     )
     units = list(dict.fromkeys(data["unit"]))
     base = alt.Chart(data, title=title).encode(
@@ -436,6 +442,7 @@ def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerCha
             alt.Tooltip("checked_in:Q", title=t(lang, "col_checked_in")),
             alt.Tooltip("expected:Q", title=t(lang, "col_expected")),
             alt.Tooltip("missing:Q", title=t(lang, "col_missing")),
+            alt.Tooltip("unregistered:Q", title=t(lang, "col_unregistered")),
         ],
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -486,6 +493,37 @@ def _connectors(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([ends[ends["item"].isin(goals["item"])], goals], ignore_index=True)
 
 
+OWN_COLOUR = "#555555"  # the viewer's own answers: apart from every item's colour
+
+
+def _own_layers(
+    own: pd.DataFrame, x: alt.X, y_scale: alt.Scale, *, lang: str, scale_max: int
+) -> list[alt.Chart]:
+    """The viewer's unpublished answers: a hollow diamond per item and quarter, and the words
+    "your answers, not published" above each such quarter (not colour alone)."""
+    label = t(lang, "own_pending_label")
+    points = (
+        alt.Chart(own.assign(who=label))
+        .mark_point(shape="diamond", filled=False, size=110, strokeWidth=1.8, color=OWN_COLOUR)
+        .encode(
+            x=x,
+            y=alt.Y("score:Q", scale=y_scale),
+            tooltip=[
+                alt.Tooltip("who:N", title=""),
+                alt.Tooltip("item:N", title=t(lang, "chart_item")),
+                alt.Tooltip("period:O", title=t(lang, "chart_period")),
+                alt.Tooltip("score:Q", title=t(lang, "own_pending_score"), format=".1f"),
+            ],
+        )
+    )
+    words = (
+        alt.Chart(pd.DataFrame({"period": sorted(set(own["period"])), "who": label}))
+        .mark_text(dy=-8, fontSize=11, color=OWN_COLOUR)
+        .encode(x=x, y=alt.YDatum(scale_max, scale=y_scale), text="who:N")
+    )
+    return [points, words]
+
+
 def trend_with_plan(
     frame: pd.DataFrame,
     targets: pd.DataFrame,
@@ -494,8 +532,13 @@ def trend_with_plan(
     lang: str,
     title: str,
     scale_max: int = 5,
+    own: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """The trend with the plan on the same time axis.
+
+    `own` (item, period, score) holds the viewer's own answers in quarters not yet released:
+    drawn apart as hollow grey diamonds under the label "your answers, not published", never
+    joined to the group's line.
 
     Each item's target is an open marker in the item's own shape at the target quarter, joined
     to its latest mean by a thin dashed line (so a target is told from a score by shape fill and
@@ -515,10 +558,12 @@ def trend_with_plan(
     color = alt.Color("item:N", scale=scales["color"], legend=legend)
     # Every quarter from the first to the last shown gets its place, so distances in time are
     # true even where a quarter has no figure.
+    own = own if own is not None else pd.DataFrame(columns=["item", "period", "score"])
     quarters = [
         *frame.get("period", []),
         *targets.get("period", []),
         *actions.get("period", []),
+        *own.get("period", []),
     ]
     layers: list[alt.Chart] = []
     if quarters:
@@ -547,6 +592,8 @@ def trend_with_plan(
             shape=alt.Shape("item:N", scale=scales["shape"], legend=legend)
         )
     )
+    if not own.empty:
+        layers.extend(_own_layers(own, x, y_scale, lang=lang, scale_max=scale_max))
     if not targets.empty:
         layers.append(
             alt.Chart(_connectors(frame, targets))

@@ -69,8 +69,16 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     overview and the unit page agree."""
     items = _named(ctx, kind)
     query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
-    # Released quarters only, and one's own answers (rounds.py, domain/release.py).
-    return rounds.released_or_own(ctx, unit_id, fetching.fetch(ctx, query))
+    # Released quarters only (rounds.py, domain/release.py); the viewer's own answers in a
+    # quarter in progress are `own_pending`, never the group's line.
+    return rounds.released_rows(ctx, unit_id, fetching.fetch(ctx, query))
+
+
+@authz.dashboard()
+def own_pending(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
+    """The viewer's own answers to the items of `kind` in quarters not yet released for the
+    unit: item_id, item, period, score. Shown apart, labelled as theirs and unpublished."""
+    return rounds.own_pending(ctx, unit_id, _named(ctx, kind))
 
 
 @authz.dashboard()
@@ -89,8 +97,8 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
 
 @authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
-    """Each competency's mean in the latest period and the one before it (rows per period):
-    released quarters, and a quarter in progress where the figures are one's own."""
+    """Each competency's mean in the latest released period and the one before it (rows per
+    period)."""
     trend = item_trend(ctx, unit_id, "competency")
     periods = sorted(set(trend["period"]), reverse=True)[:2]
     return trend[trend["period"].isin(periods)].reset_index(drop=True)
@@ -474,11 +482,20 @@ def participation_summary(ctx: Context, frame: pd.DataFrame) -> str:
         return t(ctx.lang, "no_data")
     last = frame["period"].max()
     latest = frame[frame["period"] == last]
-    return t(
-        ctx.lang,
-        "participation_summary",
-        period=last,
-        checked=int(latest["checked_in"].sum()),
-        expected=int(latest["expected"].sum()),
-        missing=int(latest["missing"].sum()),
-    )
+    expected = int(latest["expected"].sum())
+    unregistered = int(latest["unregistered"].sum()) if "unregistered" in latest else 0
+    parts = []
+    if expected:
+        parts.append(
+            t(
+                ctx.lang,
+                "participation_summary",
+                period=last,
+                checked=int(latest["checked_in"].sum()),
+                expected=expected,
+                missing=int(latest["missing"].sum()),
+            )
+        )
+    if unregistered:
+        parts.append(t(ctx.lang, "participation_unregistered", period=last, n=unregistered))
+    return " ".join(parts) or t(ctx.lang, "no_data")

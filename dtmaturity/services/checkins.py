@@ -11,12 +11,13 @@ import duckdb
 from dtmaturity.domain import plan
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, rounds
+from dtmaturity.services import authz, releases, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
 from dtmaturity.store import drafts as drafts_sql
 from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans as plan_queries
+from dtmaturity.store import releases as releases_sql
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class CheckInForm:
 class SaveResult:
     errors: list[FieldError] = field(default_factory=list)
     updated: bool = False
+    held: bool = False  # the quarter was already released: held until it is released again
 
     @property
     def ok(self) -> bool:
@@ -44,9 +46,37 @@ def _key(unit_id: str, period: str, respondent: str) -> tuple[str, str, str]:
     return (unit_id, period, respondent)
 
 
+def _held(
+    ctx: Context, unit_id: str, period: str, respondent: str
+) -> tuple[CheckIn | None, datetime | None]:
+    """The person's check-in held for a released quarter, as they saved it last."""
+    held = releases.held_checkin(ctx, _key(unit_id, period, respondent))
+    if held is None:
+        return None, None
+    roles: dict[str, list[str]] = {}
+    for kind, role_id in held["roles"]:
+        roles.setdefault(kind, []).append(role_id)
+    checkin = CheckIn(
+        unit_id=unit_id,
+        period=period,
+        respondent=respondent,
+        scores={item: score for item, score, _, _ in held["answers"] if score is not None},
+        comments={item: comment for item, _, _, comment in held["answers"] if comment},
+        roles=roles,
+        reflections=dict(held["reflections"]),
+        framework_version=held["framework_version"],
+        target_period=held["target_period"],
+        targets={item: score for item, score, _ in held["targets"]},
+    )
+    return checkin, None
+
+
 def _load(
     ctx: Context, unit_id: str, period: str, respondent: str
 ) -> tuple[CheckIn | None, datetime | None]:
+    held = _held(ctx, unit_id, period, respondent)
+    if held[0] is not None:
+        return held
     with ctx.store.reader() as cur:
         parts = queries.load_checkin(cur, _key(unit_id, period, respondent))
         target_period, targets = plan_queries.load_targets(cur, _key(unit_id, period, respondent))
@@ -102,6 +132,26 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         return SaveResult(errors=errors)
     framework = ctx.framework
     key = _key(checkin.unit_id, checkin.period, checkin.respondent)
+    held = releases.is_late(ctx, checkin.unit_id, checkin.period, today)
+
+    def hold(cur: queries.Cursor) -> bool:
+        releases_sql.hold(
+            cur,
+            key,
+            source=releases.CHECKIN,
+            import_id=None,
+            actor=ctx.actor.user_id,
+            payload=releases.checkin_payload(
+                framework_version=framework.version_key,
+                answers=checkin.answer_rows(framework),
+                roles=checkin.role_rows(),
+                reflections=checkin.reflection_rows(),
+                target_period=checkin.target_period,
+                targets=checkin.target_rows(framework),
+            ),
+        )
+        drafts_sql.delete(cur, checkin.respondent, checkin.unit_id, checkin.period)
+        return False
 
     def work(cur: queries.Cursor) -> bool:
         updated = queries.save_checkin(
@@ -120,8 +170,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
 
     try:
         updated = ctx.write(
-            work,
-            "checkin.save",
+            hold if held else work,
+            "checkin.hold" if held else "checkin.save",
             "/".join(key),
             lambda existed: {"updated": existed, "framework_version": framework.version_key},
         )
@@ -130,4 +180,4 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         # may spell the key, which holds the respondent's e-mail.
         log.warning("A check-in save failed and was rolled back (%s).", type(exc).__name__)
         return SaveResult(errors=[FieldError("save", "save_failed")])
-    return SaveResult(updated=updated)
+    return SaveResult(updated=updated, held=held)

@@ -35,7 +35,7 @@ from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
 from dtmaturity.domain.surveytools import ToolLayout, recognise_tool
 from dtmaturity.domain.xlsxfile import open_workbook, workbook_kind
-from dtmaturity.services import authz, import_actions, workdirs
+from dtmaturity.services import authz, import_actions, releases, workdirs
 from dtmaturity.services.context import Context
 from dtmaturity.store import (
     header_mappings,
@@ -45,6 +45,7 @@ from dtmaturity.store import (
     import_writes,
 )
 from dtmaturity.store import imports as sql  # units files
+from dtmaturity.store import releases as releases_sql
 
 # Extra details of a problem, in the order the SQL returns them.
 _DETAILS = {
@@ -91,6 +92,7 @@ class ImportResult:
     date_order: str | None = None  # dmy or mdy when the file's dates needed one
     needs_date_order: bool = False  # every date fits both orders: ask (nothing was written)
     layout_ok: bool = False  # the header was understood (a mapping given may be saved)
+    held: int = 0  # answers for quarters already released: held until released again
 
     @property
     def rejected_rows(self) -> int:
@@ -109,7 +111,10 @@ class ImportResult:
         key = {"units": "import_summary_units", "actions": "actions_import_summary"}.get(
             self.file_format or "", "import_summary"
         )
-        return t(lang, key, new=new, updated=updated, unchanged=unchanged)
+        text = t(lang, key, new=new, updated=updated, unchanged=unchanged)
+        if self.held:
+            text += " " + t(lang, "import_held", n=self.held)
+        return text
 
 
 class _Rollback(Exception):
@@ -586,9 +591,14 @@ def _work(
         rows_rejected=result.rejected_rows,
     )
     if layout.format == "units":
+        if releases_sql.parents_change(cur, "unit_changes", "unit_id", "new_parent_id"):
+            # Released figures are decided against the tree they were shown on (releases.py).
+            releases_sql.keep_before_tree_change(cur, ctx.actor.user_id, str(Period.current()))
         new, updated, unchanged = sql.write_units(cur, import_id)
         counts = {"units_new": new, "units_updated": updated, "unchanged": unchanged}
     else:
+        # What would change a released quarter is held until it is released again.
+        result.held = releases.hold_late_import(ctx, cur, import_id)
         new, updated, unchanged = import_writes.write_answers(
             cur, import_id, ctx.framework.version_key
         )
@@ -676,6 +686,11 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             back = [(0, unit, None, parent) for unit, parent in sql.unit_moves_back(cur, import_id)]
             if _units_out_of_scope(back, ctx.actor.grants, sql.existing_parents(cur), {}):
                 raise AccessDenied("access_undo_scope", id=import_id)
+        current = str(Period.current())
+        if sql.unit_moves_back(cur, import_id):
+            releases_sql.keep_before_tree_change(cur, ctx.actor.user_id, current)
+        releases_sql.keep_before_import_undo(cur, import_id, ctx.actor.user_id, current)
+        releases_sql.drop_held_import(cur, import_id)
         return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
     return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))

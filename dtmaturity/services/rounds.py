@@ -23,6 +23,7 @@ from dtmaturity.services import authz
 from dtmaturity.services.context import Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as people_sql
+from dtmaturity.store import releases as releases_sql
 from dtmaturity.store import rounds as sql
 
 __all__ = ["RoundError", "Round"]
@@ -83,28 +84,29 @@ def released_only(unit: str = "node_id", period: str = "period") -> Callable[[F]
     return decorate
 
 
-def released_or_own(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows (period, item_id, n) of released quarters, and of unreleased ones the figures
-    made only of the viewer's own answers: a leader always sees their own answers, and a
-    figure of one's own reveals nobody else's."""
+def released_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows (period, ...) of quarters released for the unit. A quarter in progress is no
+    group's figure, even where every answer in it is the viewer's own: those are shown apart,
+    as the viewer's answers (`own_pending`)."""
     periods = sorted(set(frame["period"]))
     shown = set(released_periods(ctx, unit_id, periods))
-    pending = [p for p in periods if p not in shown]
-    keep = frame["period"].isin(shown)
-    if pending and len(frame):
-        with ctx.store.reader() as cur:
-            own = sql.own_answer_counts(
-                cur, subtree_units(ctx, unit_id), pending, ctx.actor.user_id
-            )
-        mine = {
-            (p, i): n for p, i, n in zip(own["period"], own["item_id"], own["n_own"], strict=True)
-        }
-        own_only = [
-            n > 0 and mine.get((p, i)) == n
-            for p, i, n in zip(frame["period"], frame["item_id"], frame["n"], strict=True)
-        ]
-        keep = keep | pd.Series(own_only, index=frame.index)
-    return frame[keep].reset_index(drop=True)
+    return frame[frame["period"].isin(shown)].reset_index(drop=True)
+
+
+def own_pending(ctx: Context, unit_id: str, items: list[tuple[str, str]]) -> pd.DataFrame:
+    """The viewer's own answers in the unit's subtree for quarters not yet released: item_id,
+    item, period, score (never drawn as the group's figure)."""
+    units = subtree_units(ctx, unit_id)
+    with ctx.store.reader() as cur:
+        periods = sql.own_periods(cur, units, ctx.actor.user_id)
+    released = set(released_periods(ctx, unit_id, periods))
+    pending = [p for p in periods if p not in released]
+    with ctx.store.reader() as cur:
+        mine = sql.own_scores(cur, units, pending, ctx.actor.user_id, [i for i, _ in items])
+    order = {item_id: i for i, (item_id, _) in enumerate(items)}
+    mine = mine.assign(item=mine["item_id"].map(dict(items)), order=mine["item_id"].map(order))
+    mine = mine.sort_values(["period", "order"], ignore_index=True)
+    return mine[["item_id", "item", "period", "score"]]
 
 
 def released_or_own_periods(ctx: Context, unit_id: str, pools: dict[str, int]) -> set[str]:
@@ -211,10 +213,16 @@ def open_round(
     opens_on = opens_on or today
     release.validate_new(unit_id, period, opens_on, deadline, all_rounds(ctx), authz.parents(ctx))
     state = OPEN if opens_on <= today else PLANNED
+    # A quarter shown before its round was opened stays shown: changes in it are held.
+    shown = is_released(ctx, unit_id, period, today)
+
+    def work(cur: sql.Cursor) -> int:
+        if shown and releases_sql.has_checkins(cur, subtree_units(ctx, unit_id), period):
+            releases_sql.mark(cur, unit_id, period)
+        return sql.insert_round(cur, unit_id, period, opens_on, deadline, state, ctx.actor.user_id)
+
     round_id = ctx.write(
-        lambda cur: sql.insert_round(
-            cur, unit_id, period, opens_on, deadline, state, ctx.actor.user_id
-        ),
+        work,
         "round.open",
         f"{unit_id}/{period}",
         lambda rid: {"round_id": rid, "state": state, "opens_on": opens_on, "deadline": deadline},
@@ -258,6 +266,7 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     def work(cur: sql.Cursor) -> None:
         already = period in people_sql.locked_periods(cur)
         sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=lock and not already)
+        releases_sql.mark(cur, r.unit_id, period)  # shown now: later changes are held
         if lock and not already:
             people_sql.lock_period(cur, period, ctx.actor.user_id)
 

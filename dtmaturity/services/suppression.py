@@ -11,14 +11,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from dtmaturity.domain import privacy
+from dtmaturity.domain.access import ALL_GRANTS, Grant
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.privacy import Cell
 from dtmaturity.services import cache, fetching
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store, guard
+from dtmaturity.store import releases as releases_sql
 from dtmaturity.store.guard import HiddenCell
 from dtmaturity.store.querying import Cursor, Query
 
@@ -44,34 +47,63 @@ _read = cached_by_data_version(_read_columns)
 class _Decisions:
     """Decisions per (store, data version, counts query, viewer, k). The counts are the same for
     every viewer and read once per data version; a column is decided once for all viewers
-    whose own answers cannot change it (`privacy.own_answers_matter`), and again, with their
-    own answers marked, for a viewer whose answers can."""
+    who see the same cells and know no answer in it (`privacy.knowledge_matters`), and again,
+    with what they know marked, for a viewer who knows some."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._memo: dict[tuple[Any, ...], Decision] = {}
 
-    def get(self, ctx: Context, counts: Query, own: Query, k: int) -> Decision:
-        key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(own), k)
+    def get(
+        self,
+        ctx: Context,
+        counts: Query,
+        known: Query,
+        k: int,
+        kind: str,
+        wanted: tuple[frozenset[str] | None, frozenset[str] | None] = (None, None),
+    ) -> Decision:
+        """The decisions of the columns wanted (quarters, keys; None: all of them)."""
+        grants = tuple(sorted(ctx.actor.grants))
+        key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(known))
+        key += (grants, k, kind, wanted)
+        periods, keys = wanted
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
         read = _read(ctx.store, counts.sql, _frozen(counts))
-        mine: dict[tuple[str, str], dict[str, int]] = {}
-        rows = fetching.fetch(ctx, own)
-        for unit_id, period, item, n_own in zip(
-            rows["unit_id"], rows["period"], rows["key"], rows["n_own"], strict=True
+        seen = _seen(read, grants)
+        mine: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+        rows = fetching.fetch(ctx, known)
+        for unit_id, period, item, n_known, n_own in zip(
+            rows["unit_id"],
+            rows["period"],
+            rows["key"],
+            rows["n_known"],
+            rows["n_own"],
+            strict=True,
         ):
-            mine.setdefault((period, item), {})[unit_id] = int(n_own)
+            mine.setdefault((period, item), {})[unit_id] = (int(n_known), int(n_own))
+        shown_before = _versions(ctx.store).get(kind, {})
         decision = {}
         for column, (units, ns) in read.columns.items():
-            owns = None
-            if viewer := mine.get(column):
-                counted = {read.unit_ids[i]: int(n) for i, n in zip(units, ns, strict=True)}
-                if privacy.own_answers_matter(counted, viewer):
-                    owns = tuple(viewer.get(read.unit_ids[i], 0) for i in units)
-            decision[column] = _columns.decide(read, units, ns, owns, k)
+            if (periods is not None and column[0] not in periods) or (
+                keys is not None and column[1] not in keys
+            ):
+                continue
+            knows = None
+            viewer = mine.get(column)
+            if viewer and privacy.knowledge_matters({u: c[0] for u, c in viewer.items()}):
+                knows = tuple(viewer.get(read.unit_ids[i], (0, 0)) for i in units)
+            if column in shown_before:
+                groups = {
+                    read.unit_ids[i]: (int(n), *(viewer or {}).get(read.unit_ids[i], (0, 0)))
+                    for i, n in zip(units, ns, strict=True)
+                }
+                decision[column] = _across(shown_before[column], read.parents, groups, grants, k)
+            else:
+                decision[column] = _columns.decide(read, units, ns, knows, seen, k)
         with self._lock:
             if len(self._memo) >= 256:
                 self._memo.clear()
@@ -83,11 +115,92 @@ class _Decisions:
             self._memo.clear()
 
 
+# kind ('score' or 'checkin') -> (quarter, key) -> the versions shown before a change (each
+# its tree, counts and what changed since the one before) and what changed since the last one.
+Shown = dict[str, dict[tuple[str, str], tuple[list[privacy.Version], dict[str, int]]]]
+
+
+def _read_versions(cur: Cursor) -> Shown:
+    kept = releases_sql.snapshots(cur)
+    trees: dict[str, dict[int, dict[str, str | None]]] = {}
+    for row in kept["trees"].itertuples():
+        parent = None if pd.isna(row.parent_id) else str(row.parent_id)
+        trees.setdefault(row.period, {}).setdefault(int(row.version), {})[row.unit_id] = parent
+    counts: dict[tuple[str, str, str], dict[int, dict[str, int]]] = {}
+    for row in kept["counts"].itertuples():
+        at = counts.setdefault((row.kind, row.period, row.key), {})
+        at.setdefault(int(row.version), {})[row.unit_id] = int(row.n)
+    changes: dict[tuple[str, str, str], dict[int, dict[str, int]]] = {}
+    for row in kept["changes"].itertuples():
+        at = changes.setdefault((row.kind, row.period, row.key), {})
+        at.setdefault(int(row.version), {})[row.unit_id] = int(row.changed)
+    shown: Shown = {}
+    for kind, period, key in sorted(set(counts) | set(changes)):
+        numbers = sorted(trees.get(period, {}))
+        if not numbers:
+            continue
+        here, changed = counts.get((kind, period, key), {}), changes.get((kind, period, key), {})
+        versions = [
+            privacy.Version(
+                trees[period][v],
+                {u: (n, 0, 0) for u, n in here.get(v, {}).items()},
+                changed.get(v, {}),
+            )
+            for v in numbers
+        ]
+        shown.setdefault(kind, {})[(period, key)] = (versions, changed.get(numbers[-1] + 1, {}))
+    return shown
+
+
+_versions = cached_by_data_version(_read_versions)
+
+
+def _across(
+    before: tuple[list[privacy.Version], dict[str, int]],
+    parents: Mapping[str, str | None],
+    groups: dict[str, privacy.Counts],
+    grants: tuple[Grant, ...],
+    k: int,
+) -> Mapping[Cell, str]:
+    """A column of a quarter whose earlier versions were shown (privacy.suppress_across), with
+    what the viewer knows now marked in every version."""
+    versions, changed = before
+
+    def knowing(version: privacy.Version) -> privacy.Version:
+        marked = {
+            u: (n, min(n, groups.get(u, privacy.NONE)[1]), min(n, groups.get(u, privacy.NONE)[2]))
+            for u, (n, _, _) in version.groups.items()
+        }
+        return privacy.Version(version.parents, marked, version.changed)
+
+    chain = [knowing(v) for v in versions] + [privacy.Version(parents, groups, changed)]
+    return privacy.suppress_across(chain, k, lambda tree: privacy.seen_cells(grants, tree))
+
+
+_SEEN_MAX = 1024
+_seen_memo: dict[tuple[Any, ...], frozenset[Cell] | None] = {}
+_seen_lock = threading.Lock()
+
+
+def _seen(read: guard.CountColumns, grants: tuple[Grant, ...]) -> frozenset[Cell] | None:
+    """The cells the viewer can see (privacy.seen_cells), once per tree and set of grants."""
+    key = (read.tree_key, tuple(read.unit_ids), grants)
+    with _seen_lock:
+        if key in _seen_memo:
+            return _seen_memo[key]
+    seen = privacy.seen_cells(grants, read.parents)
+    with _seen_lock:
+        if len(_seen_memo) >= _SEEN_MAX:
+            _seen_memo.clear()
+        _seen_memo[key] = seen
+    return seen
+
+
 class _ColumnDecisions:
-    """One column's decision, cached by its content (the tree, the units and counts, the
-    viewer's answers where they matter, k): a new check-in changes the columns of its own
-    quarter only, so the other quarters' decisions are reused, and a column without answers
-    marked as the viewer's (`owns` None) is decided once for every such viewer."""
+    """One column's decision, cached by its content (the tree, the units and counts, what the
+    viewer knows where it matters, the cells they see, k): a new check-in changes the columns
+    of its own quarter only, so the other quarters' decisions are reused, and a column where
+    the viewer knows nothing (`knows` None) is decided once for every viewer with their cells."""
 
     MAX = 8192
 
@@ -100,17 +213,21 @@ class _ColumnDecisions:
         read: guard.CountColumns,
         units: np.ndarray,
         ns: np.ndarray,
-        owns: tuple[int, ...] | None,
+        knows: tuple[tuple[int, int], ...] | None,
+        seen: frozenset[Cell] | None,
         k: int,
     ) -> Mapping[Cell, str]:
-        key = (read.tree_key, units.tobytes(), ns.tobytes(), owns, k)
+        key = (read.tree_key, units.tobytes(), ns.tobytes(), knows, seen, k)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
-        own = owns or (0,) * len(units)
-        groups = {read.unit_ids[i]: (int(n), o) for i, n, o in zip(units, ns, own, strict=True)}
-        decided = privacy.suppress(read.parents, groups, k)
+        known = knows or ((0, 0),) * len(units)
+        groups = {
+            read.unit_ids[i]: (int(n), kn, own)
+            for i, n, (kn, own) in zip(units, ns, known, strict=True)
+        }
+        decided = privacy.suppress(read.parents, groups, k, seen)
         with self._lock:
             if len(self._memo) >= self.MAX:
                 self._memo.clear()
@@ -128,8 +245,20 @@ cache.register(_decisions)
 cache.register(_columns)
 
 
-def _decision(ctx: Context, counts: Query, own: Query, k: int) -> Decision:
-    return _decisions.get(ctx, counts, own, k)
+def _decision(
+    ctx: Context,
+    counts: Query,
+    known: Query,
+    k: int,
+    kind: str,
+    periods: list[str] | None = None,
+    keys: set[str] | None = None,
+) -> Decision:
+    wanted = (
+        None if periods is None else frozenset(periods),
+        None if keys is None else frozenset(keys),
+    )
+    return _decisions.get(ctx, counts, known, k, kind, wanted)
 
 
 def k_respondents() -> int:
@@ -148,14 +277,18 @@ def _columns_of(decision: Decision, periods: list[str] | None, keys: set[str] | 
 def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Decision:
     """Hidden score cells per (quarter, item) in `periods` (None: every quarter).
 
-    Every page asks for all quarters and items and takes its columns (the rule decides each
-    column on its own): one counts query per data version serves them all."""
+    The counts of the quarters asked for are read in one query per data version, and only
+    their columns are decided (each on its own, cached by its content and the viewer's
+    cells)."""
     items = sorted({item.id for item in ctx.framework.items} | set(item_ids))
     every = _decision(
         ctx,
-        guard.score_groups(None, items),
-        guard.score_own(None, items, ctx.actor.user_id),
+        guard.score_groups(periods, items),
+        guard.score_known(periods, items, ctx.actor.user_id),
         k_respondents(),
+        "score",
+        periods,
+        set(item_ids),
     )
     return _columns_of(every, periods, set(item_ids))
 
@@ -164,7 +297,12 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     """Hidden check-in groups per (quarter, '') with threshold `k`: role picks use
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
-        ctx, guard.checkin_groups(None), guard.checkin_own(None, ctx.actor.user_id), k
+        ctx,
+        guard.checkin_groups(periods),
+        guard.checkin_known(periods, ctx.actor.user_id),
+        k,
+        "checkin",
+        periods,
     )
     return _columns_of(every, periods, None)
 
@@ -174,8 +312,9 @@ def targets(ctx: Context, as_of: str) -> Decision:
     return _decision(
         ctx,
         guard.target_groups(as_of),
-        guard.target_own(as_of, ctx.actor.user_id),
+        guard.target_known(as_of, ctx.actor.user_id),
         k_respondents(),
+        "target",
     )
 
 
@@ -196,14 +335,14 @@ def hidden_cells(decision: Decision, units: Iterable[str]) -> list[HiddenCell]:
 
 
 def warm(store: Store, framework: Framework) -> None:
-    """Decide every quarter's scores and check-in groups once, at start-up, for a viewer with
-    no answers of their own: every viewer whose own answers cannot change a column shares
+    """Decide every quarter's scores and check-in groups once, at start-up, for an admin who
+    knows no answer: every viewer who sees every cell and knows no answer in a column shares
     those decisions, so the first visitors do not wait for the rule to run over the tree."""
     try:
         limits = privacy.thresholds()
     except privacy.PrivacySettingError:
         return  # the page says what is wrong with the setting (ui.context)
-    ctx = Context(Actor(user_id="", display_name="", grants=()), store, framework)
+    ctx = Context(Actor(user_id="", display_name="", grants=ALL_GRANTS), store, framework)
     scores(ctx, None, [item.id for item in framework.items])
     for k in sorted({limits.min_respondents, limits.min_reflections}):
         checkins(ctx, None, k)

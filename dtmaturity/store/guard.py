@@ -1,12 +1,12 @@
 """The privacy guard's SQL (dtmaturity/domain/privacy.py states the rule).
 
 Two halves:
-- the counts the rule decides from: per unit, quarter and measure, the answers given at the unit
-  itself that count towards k (`score_groups`, `checkin_groups`, `target_groups`: the same for
-  every viewer, one row per column), and apart from them how many of them are the viewer's
-  own (`score_own`, `checkin_own`, `target_own`: few rows); `unit_parents` gives the tree. An
-  imported answer or check-in counts only when its respondent is a registered leader of the
-  unit, so nobody can import made-up respondents to lift a group over k;
+- the counts the rule decides from: per unit, quarter and measure, every answer given at the
+  unit itself (`score_groups`, `checkin_groups`, `target_groups`: the same for every viewer,
+  one row per column), and apart from them how many the viewer knows, because they gave them
+  or imported them (`score_known`, `checkin_known`, `target_known`: few rows); `unit_parents`
+  gives the tree. Rows a viewer imported never count towards k for that viewer, so nobody can
+  import made-up respondents to lift a group over k for themselves;
 - `GUARDED_CELLS`, the fragment every score query starts from: it sums the answer rollup per
   shown cell and marks the cells the rule hid (bound as parameters, with their reason), so a
   hidden cell keeps its n but has no mean.
@@ -30,16 +30,17 @@ def unit_parents() -> Query:
     return Query("unit_parents", UNIT_PARENTS_SQL, {})
 
 
-# Imported rows whose respondent is not a registered leader of the unit (holds its leader role;
-# e-mails compared without case): they do not count towards k. Found from the imported answers
-# only (few, and filtered first), never by a lookup per answer.
-_UNREGISTERED_IMPORTS = """
-WITH unregistered AS (
-    SELECT a.unit_id, a.period, a.respondent, a.item_id, a.score
+# The answers a viewer knows: those they gave, and the rows of files they imported (e-mails
+# compared without case). Few rows, read per viewer.
+_KNOWN_ANSWERS = """
+WITH my_imports AS (
+    SELECT import_id FROM import_log WHERE lower(actor) = lower($me)
+), known AS (
+    SELECT a.unit_id, a.period, a.item_id, a.respondent, a.score,
+           lower(a.respondent) = lower($me) AS mine
     FROM answer a
-    LEFT JOIN (SELECT unit_id, lower(person_id) AS who FROM unit_member) m
-      ON m.unit_id = a.unit_id AND m.who = lower(a.respondent)
-    WHERE a.import_id IS NOT NULL AND m.who IS NULL
+    WHERE (lower(a.respondent) = lower($me)
+           OR a.import_id IN (SELECT import_id FROM my_imports))
       AND ($all_periods OR list_contains($periods, a.period))
 )
 """
@@ -109,45 +110,27 @@ def read_columns(cur: Cursor, counts: Query) -> CountColumns:
     return CountColumns(unit_ids, dict(tree), digest, columns)
 
 
-SCORE_COUNTS_SQL = compose(
-    _UNREGISTERED_IMPORTS,
-    """
-, uncounted AS (
-    SELECT unit_id, period, item_id, count(*) AS n
-    FROM unregistered
-    WHERE score IS NOT NULL AND list_contains($item_ids, item_id)
-    GROUP BY ALL
-)
-SELECT r.unit_id, r.period, r.item_id AS key, (r.n - coalesce(x.n, 0))::BIGINT AS n
+# Every answer counts, registered leader or not (what the viewer knows is marked apart).
+SCORE_COUNTS_SQL = """
+SELECT r.unit_id, r.period, r.item_id AS key, r.n::BIGINT AS n
 FROM answer_rollup r
-LEFT JOIN uncounted x USING (unit_id, period, item_id)
 WHERE list_contains($item_ids, r.item_id)
   AND ($all_periods OR list_contains($periods, r.period))
-""",
-)
-
-# The viewer's own answers that count towards k (an imported one only where the viewer is a
-# registered leader of the unit): few rows, read per viewer.
-SCORE_OWN_SQL = """
-WITH mine AS (
-    SELECT unit_id, period, item_id, import_id
-    FROM answer
-    WHERE respondent = $me AND score IS NOT NULL
-      AND list_contains($item_ids, item_id)
-      AND ($all_periods OR list_contains($periods, period))
-)
-SELECT m.unit_id, m.period, m.item_id AS key, count(*)::BIGINT AS n_own
-FROM mine m
-LEFT JOIN (SELECT unit_id, lower(person_id) AS who FROM unit_member) u
-  ON u.unit_id = m.unit_id AND u.who = lower($me)
-WHERE m.import_id IS NULL OR u.who IS NOT NULL
-GROUP BY ALL
 """
+
+SCORE_KNOWN_SQL = compose(
+    _KNOWN_ANSWERS,
+    """SELECT unit_id, period, item_id AS key, count(*)::BIGINT AS n_known,
+       count(*) FILTER (WHERE mine)::BIGINT AS n_own
+FROM known
+WHERE score IS NOT NULL AND list_contains($item_ids, item_id)
+GROUP BY ALL""",
+)
 
 
 def score_groups(periods: list[str] | None, item_ids: list[str]) -> Query:
-    """Per quarter and item (`key`): the units whose answers given at the unit count towards
-    k, and how many count (the same for every viewer)."""
+    """Per quarter and item (`key`): the units with answers given at the unit, and how many
+    (the same for every viewer)."""
     return Query(
         "score_groups",
         _per_column(SCORE_COUNTS_SQL),
@@ -155,11 +138,12 @@ def score_groups(periods: list[str] | None, item_ids: list[str]) -> Query:
     )
 
 
-def score_own(periods: list[str] | None, item_ids: list[str], me: str) -> Query:
-    """Per unit, quarter and item (`key`): how many of the counted answers are the viewer's."""
+def score_known(periods: list[str] | None, item_ids: list[str], me: str) -> Query:
+    """Per unit, quarter and item (`key`): how many answers the viewer knows (`n_known`: gave
+    or imported) and gave (`n_own`)."""
     return Query(
-        "score_own",
-        SCORE_OWN_SQL,
+        "score_known",
+        SCORE_KNOWN_SQL,
         {
             "all_periods": periods is None,
             "periods": list(periods or []),
@@ -169,40 +153,29 @@ def score_own(periods: list[str] | None, item_ids: list[str], me: str) -> Query:
     )
 
 
-CHECKIN_MARKED_SQL = compose(
-    _UNREGISTERED_IMPORTS,
-    """
-, uncounted AS (
-    SELECT DISTINCT unit_id, period, respondent FROM unregistered
-), marked AS (
-    SELECT c.unit_id, c.period, c.respondent, x.respondent IS NULL AS counts
-    FROM checkin c
-    LEFT JOIN uncounted x USING (unit_id, period, respondent)
-    WHERE $all_periods OR list_contains($periods, c.period)
-)
-""",
-)
+CHECKIN_COUNTS_SQL = """
+SELECT unit_id, period, '' AS key, count(*)::BIGINT AS n
+FROM checkin
+WHERE $all_periods OR list_contains($periods, period)
+GROUP BY unit_id, period
+"""
 
-CHECKIN_COUNTS_SQL = compose(
-    CHECKIN_MARKED_SQL,
-    """SELECT unit_id, period, '' AS key, count(*) FILTER (WHERE counts)::BIGINT AS n
-FROM marked
-GROUP BY unit_id, period""",
-)
-
-CHECKIN_OWN_SQL = compose(
-    CHECKIN_MARKED_SQL,
-    """SELECT unit_id, period, '' AS key, count(*)::BIGINT AS n_own
-FROM marked
-WHERE counts AND respondent = $me
-GROUP BY unit_id, period""",
+CHECKIN_KNOWN_SQL = compose(
+    _KNOWN_ANSWERS,
+    """SELECT c.unit_id, c.period, '' AS key, count(*)::BIGINT AS n_known,
+       count(*) FILTER (WHERE lower(c.respondent) = lower($me))::BIGINT AS n_own
+FROM checkin c
+WHERE ($all_periods OR list_contains($periods, c.period))
+  AND (lower(c.respondent) = lower($me)
+       OR EXISTS (SELECT 1 FROM known k WHERE k.unit_id = c.unit_id AND k.period = c.period
+                  AND k.respondent = c.respondent))
+GROUP BY c.unit_id, c.period""",
 )
 
 
 def checkin_groups(periods: list[str] | None) -> Query:
-    """Per quarter (`key` ''): the units and their check-ins that count towards k (the group
-    behind role picks and reflections: a check-in with an imported answer from someone who is
-    not a registered leader of the unit does not)."""
+    """Per quarter (`key` ''): the units and their check-ins (the group behind role picks and
+    reflections), every respondent counted."""
     return Query(
         "checkin_groups",
         _per_column(CHECKIN_COUNTS_SQL),
@@ -210,11 +183,12 @@ def checkin_groups(periods: list[str] | None) -> Query:
     )
 
 
-def checkin_own(periods: list[str] | None, me: str) -> Query:
-    """Per unit and quarter: the viewer's counted check-ins (`key` '')."""
+def checkin_known(periods: list[str] | None, me: str) -> Query:
+    """Per unit and quarter (`key` ''): the check-ins the viewer knows (gave, or imported a
+    row of) and gave."""
     return Query(
-        "checkin_own",
-        CHECKIN_OWN_SQL,
+        "checkin_known",
+        CHECKIN_KNOWN_SQL,
         {"all_periods": periods is None, "periods": list(periods or []), "me": me},
     )
 
@@ -236,11 +210,12 @@ FROM latest
 GROUP BY unit_id, target_period, item_id""",
 )
 
-TARGET_OWN_SQL = compose(
+TARGET_KNOWN_SQL = compose(
     _LATEST_TARGETS,
-    """SELECT unit_id, target_period AS period, item_id AS key, count(*)::BIGINT AS n_own
+    """SELECT unit_id, target_period AS period, item_id AS key, count(*)::BIGINT AS n_known,
+       count(*)::BIGINT AS n_own
 FROM latest
-WHERE respondent = $me
+WHERE lower(respondent) = lower($me)
 GROUP BY unit_id, target_period, item_id""",
 )
 
@@ -251,9 +226,10 @@ def target_groups(as_of: str) -> Query:
     return Query("target_groups", _per_column(TARGET_COUNTS_SQL), {"as_of": as_of})
 
 
-def target_own(as_of: str, me: str) -> Query:
-    """Per unit, target quarter and item: whether the viewer's latest target is among them."""
-    return Query("target_own", TARGET_OWN_SQL, {"as_of": as_of, "me": me})
+def target_known(as_of: str, me: str) -> Query:
+    """Per unit, target quarter and item: the viewer's latest target (known and given: targets
+    are set in check-ins only)."""
+    return Query("target_known", TARGET_KNOWN_SQL, {"as_of": as_of, "me": me})
 
 
 # --- the shown cells of the score dashboards -------------------------------------------------

@@ -455,6 +455,68 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        30,
+        "released quarters: what was shown (marks, snapshots per version) and changes held back",
+        [
+            # The figures of a unit's subtree for a quarter have been shown (a round closed,
+            # or a round opened for a quarter already shown): changes after it are held.
+            """CREATE TABLE release_mark (
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                marked_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                PRIMARY KEY (unit_id, period)
+            )""",
+            "CREATE SEQUENCE held_id_seq START 1",
+            # A check-in or imported row for a released quarter, waiting for a re-release.
+            """CREATE TABLE held_change (
+                held_id INTEGER PRIMARY KEY DEFAULT nextval('held_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                respondent VARCHAR NOT NULL,
+                source VARCHAR NOT NULL CHECK (source IN ('checkin', 'import')),
+                import_id INTEGER,
+                actor VARCHAR NOT NULL,
+                payload VARCHAR NOT NULL,
+                held_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # Each version of a quarter that was shown before a change (a re-release or a
+            # moved unit), with its counts and tree, and what each re-release changed.
+            """CREATE TABLE release_version (
+                period VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                taken_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                taken_by VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                PRIMARY KEY (period, version)
+            )""",
+            """CREATE TABLE release_count (
+                period VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                key VARCHAR NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (period, version, kind, key, unit_id)
+            )""",
+            """CREATE TABLE release_tree (
+                period VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                parent_id VARCHAR,
+                PRIMARY KEY (period, version, unit_id)
+            )""",
+            """CREATE TABLE release_change (
+                period VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                key VARCHAR NOT NULL,
+                unit_id VARCHAR NOT NULL,
+                changed INTEGER NOT NULL,
+                PRIMARY KEY (period, version, kind, key, unit_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = max(version for version, _, _ in MIGRATIONS)

@@ -172,17 +172,32 @@ def unfinished(cur: Cursor) -> list[int]:
     return [r[0] for r in rows]
 
 
-def own_answer_counts(
-    cur: Cursor, unit_ids: list[str], periods: list[str], me: str
+def own_scores(
+    cur: Cursor, unit_ids: list[str], periods: list[str], me: str, item_ids: list[str]
 ) -> pd.DataFrame:
-    """The viewer's own answers per period and item over these units: period, item_id, n_own."""
+    """The viewer's own scores per period and item over these units (their mean where they
+    answered for several): period, item_id, score, n_own."""
     return cur.execute(
-        """SELECT period, item_id, count(score)::BIGINT AS n_own FROM answer
-           WHERE respondent = ? AND score IS NOT NULL
+        """SELECT period, item_id, avg(score)::DOUBLE AS score, count(score)::BIGINT AS n_own
+           FROM answer
+           WHERE lower(respondent) = lower(?) AND score IS NOT NULL
              AND list_contains(?::VARCHAR[], unit_id) AND list_contains(?::VARCHAR[], period)
-           GROUP BY period, item_id""",
-        [me, unit_ids, periods],
+             AND list_contains(?::VARCHAR[], item_id)
+           GROUP BY period, item_id
+           ORDER BY period, item_id""",
+        [me, unit_ids, periods, item_ids],
     ).df()
+
+
+def own_periods(cur: Cursor, unit_ids: list[str], me: str) -> list[str]:
+    """The quarters in which the viewer answered for any of these units."""
+    rows = cur.execute(
+        """SELECT DISTINCT period FROM checkin
+           WHERE lower(respondent) = lower(?) AND list_contains(?::VARCHAR[], unit_id)
+           ORDER BY period""",
+        [me, unit_ids],
+    ).fetchall()
+    return [str(period) for (period,) in rows]
 
 
 def person_mail(cur: Cursor, person_id: str) -> pd.DataFrame:

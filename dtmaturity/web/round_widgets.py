@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.services import rounds
+from dtmaturity.services import releases, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -49,3 +49,25 @@ def due_links(ctx: Context) -> None:
             icon=":material/edit_note:",
             help=ui.t("home_due_link", unit=item.unit),
         )
+
+
+def held_changes(ctx: Context) -> None:
+    """Changes held back after a quarter was released, each with a button to release the
+    quarter again for that unit. The outcome is shown under the heading, where the row and its
+    button were (the row is gone once released), with the focus on it."""
+    st.subheader(ui.t("held_heading"))
+    ui.show_flash("rerelease", focus=True)
+    held = releases.pending(ctx)
+    if not held:
+        st.caption(ui.t("held_none"))
+        return
+    st.caption(ui.t("held_intro"))
+    for row in held:
+        ui.plain_text(ui.tn("held_row", row.respondents, unit=row.unit, period=row.period))
+        if st.button(
+            ui.label_literal(ui.t("rerelease_button", period=row.period, unit=row.unit)),
+            key=f"btn_rerelease:{row.unit_id}:{row.period}",
+        ):
+            releases.rerelease(ui.context(), row.unit_id, row.period)
+            ui.flash("rerelease_done", place="rerelease", period=row.period, unit=row.unit)
+            st.rerun()

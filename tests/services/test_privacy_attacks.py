@@ -3,12 +3,17 @@ would through the pages: none recovers an individual."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
+import pytest
 from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
 from privacyattack import disclosed
 
 from dtmaturity.domain import privacy
+from dtmaturity.domain.access import Grant
 from dtmaturity.services import analytics, imports, targets
+from dtmaturity.services.context import Actor
 from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans
 
@@ -103,7 +108,13 @@ def test_reflections_of_a_parent_minus_a_child_do_not_leave_one_persons_text(ctx
     assert set(parent.hidden["reason"]) | set(child.hidden["reason"]) == {privacy.PROTECT}
 
 
-def test_imported_respondents_count_towards_k_only_when_registered_leaders(ctx, tmp_path):
+def as_viewer(ctx, user_id: str, *grants: Grant):
+    """The same store seen by another signed-in person with these grants."""
+    actor = Actor(user_id=user_id, display_name=user_id, grants=grants, local_mode=False)
+    return dataclasses.replace(ctx, actor=actor)
+
+
+def test_imported_respondents_count_for_everyone_but_the_person_who_imported_them(ctx, tmp_path):
     add_units(ctx, [("x", None)])
     add_checkins(ctx, "x", 1, score=1, respondents=["alone@etat.example"])
     assert analytics.item_trend(ctx, "x", "theme")["reason"].eq(privacy.FEW).all()
@@ -116,10 +127,10 @@ def test_imported_respondents_count_towards_k_only_when_registered_leaders(ctx, 
         encoding="utf-8",
     )
     assert imports.run(ctx, path).written
-    trend = analytics.item_trend(ctx, "x", "theme")
-    user = trend[trend["item_id"] == "user"].iloc[0]
+    # For the coordinator, who knows the two rows, the real leader's answer stays alone:
+    # hidden, registered or not.
+    user = analytics.item_trend(ctx, "x", "theme").query("item_id == 'user'").iloc[0]
     assert user["n"] == 3 and user["hidden"] and pd.isna(user["mean"])
-    # Registered as leaders of the unit (in the people registry, audited), they count.
     ctx.store.write(
         lambda cur: [
             people_sql.add_grant(cur, p, "leader", "x")
@@ -128,7 +139,37 @@ def test_imported_respondents_count_towards_k_only_when_registered_leaders(ctx, 
         audit=TEST_AUDIT,
     )
     user = analytics.item_trend(ctx, "x", "theme").query("item_id == 'user'").iloc[0]
-    assert not user["hidden"] and user["mean"] == (1 + 5 + 5) / 3
+    assert user["hidden"]
+    # A manager who imported nothing counts every respondent behind the figure.
+    manager = as_viewer(ctx, "boss@etat.example", Grant("manager", "x"))
+    user = analytics.item_trend(manager, "x", "theme").query("item_id == 'user'").iloc[0]
+    assert not user["hidden"] and user["mean"] == pytest.approx((1 + 5 + 5) / 3)
+
+
+def test_single_imported_leaders_are_hidden_from_a_manager_and_their_sum_is_shown(ctx, tmp_path):
+    """Issue 22: three departments with one imported, unregistered leader each. The manager
+    of the top unit sees no department's figure, and the top unit's three answers."""
+    add_units(ctx, [("top", None), ("d1", "top"), ("d2", "top"), ("d3", "top")])
+    path = tmp_path / "forms.csv"
+    path.write_text(
+        "unit_id,period,respondent,item_id,score\n"
+        + "".join(
+            f"{unit},{PERIOD},{unit}.leader@etat.example,user,{score}\n"
+            for unit, score in (("d1", 5), ("d2", 1), ("d3", 3))
+        ),
+        encoding="utf-8",
+    )
+    assert imports.run(ctx, path).written
+    manager = as_viewer(ctx, "boss@etat.example", Grant("manager", "top"))
+    cells = analytics.heatmap(manager, "top", PERIOD, "theme")
+    for unit in ("d1", "d2", "d3"):
+        row = user_cell(cells, unit)
+        assert row["hidden"] and pd.isna(row["mean"]) and row["n"] == 1
+    for unit in ("d1", "d2", "d3"):
+        trend = analytics.item_trend(manager, unit, "theme")
+        assert trend["hidden"].all() and trend["mean"].isna().all()
+    top = analytics.item_trend(manager, "top", "theme").query("item_id == 'user'").iloc[0]
+    assert not top["hidden"] and top["n"] == 3 and top["mean"] == pytest.approx(3.0)
 
 
 def test_a_search_does_not_probe_what_a_hidden_group_wrote(ctx):
