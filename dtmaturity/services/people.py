@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import secrets
 import tempfile
 import zipfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dtmaturity.domain import access, i18n
+from dtmaturity.domain import access, i18n, textrules
 from dtmaturity.domain.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
@@ -28,8 +27,6 @@ from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
 from dtmaturity.store import rounds as rounds_sql
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def person_id_for(email: str | None, sub: str | None) -> str:
@@ -173,6 +170,7 @@ def assign(
     """Give a person a role on a unit (registering the person if new). True when new."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    _refuse_bad_fields(ctx, person=person_id, name=name, email=email, sub=sub)
     if unit_id != EVERY_UNIT and unit_id not in authz.parents(ctx):
         raise ValueError(f"unknown unit {unit_id!r}")
     if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
@@ -212,6 +210,21 @@ def assign(
         person_id,
         lambda new: {"role": role, "unit_id": unit_id, "before": None if new else "held"},
     )
+
+
+def _refuse_bad_fields(ctx: Context, **fields: str | None) -> None:
+    """IdentityError naming the first field (person, name, email, sub) the rule of every way
+    in refuses: control characters, encoded words, an e-mail that is not an address."""
+    for name, value in fields.items():
+        check = textrules.email_problem if name == "email" else textrules.line_problem
+        found = check(value.strip() if value else value)
+        if found:
+            raise IdentityError(
+                "text_field_refused",
+                field=name,
+                value=textrules.shown(value or ""),
+                reason=i18n.t(ctx.lang, found.key, **found.params),
+            )
 
 
 def grantable(ctx: Context) -> tuple[list[str], list[str]]:
@@ -301,8 +314,13 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
         email, sub, role_raw, unit_id = cell("email"), cell("sub"), cell("role"), cell("unit")
         role = ROLE_NAMES.get(role_raw.lower(), role_raw.lower())
         problems = []
-        if email and not _EMAIL.match(email):
-            problems.append(Problem(number, "email", email, "people_bad_email"))
+        for key, value in (("email", email), ("name", cell("name")), ("sub", sub)):
+            check = textrules.email_problem if key == "email" else textrules.line_problem
+            found = check(value) if value else None
+            if found:
+                column = PEOPLE_HEADERS[key][0]
+                shown = textrules.shown(value)
+                problems.append(Problem(number, column, shown, found.key, dict(found.params)))
         if not email and not sub:
             problems.append(Problem(number, "email", None, "people_missing_identity"))
         if role not in ROLES:
