@@ -4,7 +4,6 @@ retention). Every function takes the acting context first and checks what its ro
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import secrets
@@ -26,7 +25,6 @@ from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
-from dtmaturity.store import rounds as rounds_sql
 
 
 def person_id_for(email: str | None, sub: str | None) -> str:
@@ -450,7 +448,6 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     authz.require_self_or_admin(ctx, person_id)
     with ctx.store.reader() as cur:
         tables = sql.person_data(cur, person_id)
-        tables["mail_message"] = rounds_sql.person_mail(cur, person_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         payload = {
@@ -466,23 +463,40 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _hash(person_id: str) -> str:
-    """What the audit log keeps of an erased person: a one-way hash, never the id itself."""
-    return "sha256:" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()
+# How erasure counts are named (the Administration page and the command line show them).
+_COUNT_NAMES = {
+    "reflection": "reflections",
+    "role_assignment": "assignments",
+    "answer": "answers",
+    "target": "targets",
+    "action": "actions",
+    "checkin": "checkins",
+    "role_pick": "role_picks",
+    "audit_log": "audit_entries",
+    "mail_message": "mails",
+    "checkin_draft": "drafts",
+}
 
 
 def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
-    """Erase a person. Admins only. Free text (comments, reflections) and identity are deleted;
-    scores and role picks stay under a random pseudonym, so aggregates do not shift."""
+    """Erase a person from every table that can name them (see store.migrations.PERSON_COLUMNS).
+    Admins only. Free text and identity are deleted; scores, role picks and targets stay under
+    a random pseudonym, so aggregates do not shift; records of what they did name `erased`.
+    The erasure's own audit entry names no one: neither the id nor anything derived from it."""
     authz.require_admin(ctx)
     pseudonym = "erased-" + secrets.token_hex(8)
+
+    def flat(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+        out = {"comments_deleted": counts.get("answer", {}).pop("comments_deleted", 0)}
+        for table, done in counts.items():
+            for what, count in done.items():
+                out[f"{_COUNT_NAMES.get(table, table)}_{what}"] = count
+        return out
+
     return ctx.write(
-        lambda cur: {
-            **sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
-            "mails_deleted": rounds_sql.erase_person_mail(cur, person_id),
-        },
+        lambda cur: flat(sql.erase_person(cur, person_id, pseudonym)),
         "person.erase",
-        _hash(person_id),
+        None,
         lambda counts: dict(counts),
     )
 
