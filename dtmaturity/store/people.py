@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
@@ -173,13 +175,32 @@ def set_language(cur: Cursor, person_id: str, language: str) -> None:
 # --- one person's data: export, erasure ------------------------------------------------------
 
 
-def identifiers(cur: Cursor, person_id: str) -> list[str]:
-    """Every spelling a person's data may carry, in lower case: their id, their e-mail and their
-    subject. Respondents and owners compare in any case (`Kari@Etat.Example` is
-    kari@etat.example)."""
+@dataclass(frozen=True)
+class Spellings:
+    """Every spelling a person's data may carry. E-mail addresses (their id or registered
+    e-mail) compare in any case (`Kari@Etat.Example` is kari@etat.example), so they are kept in
+    lower case; an OIDC subject is case-sensitive and compares exactly."""
+
+    emails: list[str]
+    subjects: list[str]
+
+    def matches(self, column: str) -> tuple[str, list]:
+        """(SQL condition, parameters): the id column holds one of these spellings."""
+        return f'(lower("{column}") IN ? OR "{column}" IN ?)', [self.emails, self.subjects]
+
+    def mentions(self, column: str) -> tuple[list[str], list[str]]:
+        """(SQL conditions, parameters): the text column contains one of these spellings."""
+        parts = [f'contains(lower("{column}"), ?)' for _ in self.emails]
+        parts += [f'contains("{column}", ?)' for _ in self.subjects]
+        return parts, [*self.emails, *self.subjects]
+
+
+def spellings(cur: Cursor, person_id: str) -> Spellings:
+    """How a person may be named anywhere: their id, registered e-mail and subject."""
     row = cur.execute("SELECT email, sub FROM person WHERE person_id = ?", [person_id]).fetchone()
-    known = [value.lower() for value in (row or ()) if value]
-    return sorted({person_id.lower(), *known})
+    values = {person_id, *(value for value in (row or ()) if value)}
+    emails = sorted({v.lower() for v in values if "@" in v})
+    return Spellings(emails, sorted(v for v in values if "@" not in v))
 
 
 def _relations(cur: Cursor) -> dict[str, tuple[bool, set[str]]]:
@@ -197,21 +218,22 @@ def _relations(cur: Cursor) -> dict[str, tuple[bool, set[str]]]:
     return {name: (bool(is_view), set(columns)) for name, is_view, columns in rows}
 
 
-def _naming(table: str, columns: set[str], kinds: tuple[str, ...], ids: list[str]):
+def _naming(table: str, columns: set[str], kinds: tuple[str, ...], ids: Spellings):
     """(SQL condition, parameters): a row of `table` names the person in a column of `kinds`
-    (an id column holding one of `ids`, a text column mentioning one)."""
+    (an id column holding one of their spellings, a text column mentioning one)."""
     parts: list[str] = []
     params: list = []
     for column, kind in schema.PERSON_COLUMNS[table].items():
         if column not in columns or kind not in kinds:
             continue
         if kind in schema.ID_KINDS:
-            parts.append(f'lower("{column}") IN ?')
-            params.append(ids)
+            condition, values = ids.matches(column)
+            parts.append(condition)
+            params += values
         else:
-            for person in ids:
-                parts.append(f'contains(lower("{column}"), ?)')
-                params.append(person)
+            conditions, values = ids.mentions(column)
+            parts += conditions
+            params += values
     return " OR ".join(parts), params
 
 
@@ -219,7 +241,7 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     """Everything stored about a person, table by table: every row of every table and view in
     which a column of migrations.PERSON_COLUMNS names them (their id, e-mail or subject, in
     any case, or text that mentions one). Actions come with the items they work on."""
-    ids = identifiers(cur, person_id)
+    ids = spellings(cur, person_id)
     kinds = (*schema.ID_KINDS, *schema.MENTION_KINDS)
     out: dict[str, pd.DataFrame] = {}
     for table, (_, columns) in sorted(_relations(cur).items()):
@@ -245,12 +267,15 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, dict[
     random `pseudonym` (their comments and import marks emptied), records of what they did name
     ERASED, and text that mentions them is deleted or emptied. Views follow their tables.
 
-    Every spelling counts (their id, e-mail and subject, in any case). Returns, per table, how
-    many rows were deleted and how many anonymised (no content)."""
-    ids = identifiers(cur, person_id)
+    Every spelling counts (their id, e-mail and subject: e-mails in any case, subjects
+    exactly). Returns, per table, how many rows were deleted and how many anonymised (no
+    content)."""
+    ids = spellings(cur, person_id)
     counts: dict[str, dict[str, int]] = {}
+    mine, params = ids.matches("respondent")
     comments = cur.execute(
-        "SELECT count(comment) FROM answer WHERE lower(respondent) IN ?", [ids]
+        f"SELECT count(comment) FROM answer WHERE {mine}",  # noqa: S608 (a fixed column)
+        params,
     ).fetchone()
     counts["answer"] = {"comments_deleted": int(comments[0]) if comments else 0}
 
@@ -263,31 +288,41 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, dict[
         if spec is None or is_view:
             continue
         done = counts.setdefault(table, {})
-        condition, params = _naming(table, columns, (schema.ROW, schema.MENTION_ROW), ids)
-        if condition:
-            done["deleted"] = run(f'DELETE FROM "{table}" WHERE {condition}', params)  # noqa: S608
-        for column, kind in spec.items():
-            if kind != schema.PSEUDONYM or column not in columns:
-                continue
-            emptied = [c for c, k in spec.items() if k == schema.WITH_ROW and c in columns]
-            emptied += list(schema.CLEARED_WITH_PSEUDONYM.get(table, ()))
-            sets = ", ".join([f'"{column}" = ?', *(f'"{c}" = NULL' for c in emptied)])
-            sql = f'UPDATE "{table}" SET {sets} WHERE lower("{column}") IN ?'  # noqa: S608
-            done["anonymised"] = done.get("anonymised", 0) + run(sql, [pseudonym, ids])
-        condition, params = _naming(table, columns, (schema.ERASED, schema.MENTION_CLEAR), ids)
-        if condition:
-            sets, values = [], []
-            for column, kind in spec.items():
-                if column in columns and kind == schema.ERASED:
-                    sets.append(
-                        f'"{column}" = CASE WHEN lower("{column}") IN ? THEN ? ELSE "{column}" END'
-                    )
-                    values += [ids, ERASED]
-                elif column in columns and kind == schema.MENTION_CLEAR:
-                    sets.append(f'"{column}" = NULL')
-            sql = f'UPDATE "{table}" SET {", ".join(sets)} WHERE {condition}'  # noqa: S608
-            done["anonymised"] = done.get("anonymised", 0) + run(sql, values + params)
+        for what, (sql, params) in _erasure_statements(table, columns, ids, pseudonym):
+            done[what] = done.get(what, 0) + run(sql, params)
     return counts
+
+
+def _erasure_statements(
+    table: str, columns: set[str], ids: Spellings, pseudonym: str
+) -> list[tuple[str, tuple[str, list]]]:
+    """("deleted" or "anonymised", (SQL, parameters)) of each statement that erases the person
+    from `table`, following its PERSON_COLUMNS."""
+    spec = {c: k for c, k in schema.PERSON_COLUMNS[table].items() if c in columns}
+    out: list[tuple[str, tuple[str, list]]] = []
+    condition, params = _naming(table, columns, (schema.ROW, schema.MENTION_ROW), ids)
+    if condition:
+        out.append(("deleted", (f'DELETE FROM "{table}" WHERE {condition}', params)))  # noqa: S608
+    emptied = [c for c, k in spec.items() if k == schema.WITH_ROW]
+    emptied += list(schema.CLEARED_WITH_PSEUDONYM.get(table, ()))
+    for column in (c for c, k in spec.items() if k == schema.PSEUDONYM):
+        mine, params = ids.matches(column)
+        sets = ", ".join([f'"{column}" = ?', *(f'"{c}" = NULL' for c in emptied)])
+        sql = f'UPDATE "{table}" SET {sets} WHERE {mine}'  # noqa: S608
+        out.append(("anonymised", (sql, [pseudonym, *params])))
+    condition, params = _naming(table, columns, (schema.ERASED, schema.MENTION_CLEAR), ids)
+    if condition:
+        sets, values = [], []
+        for column, kind in spec.items():
+            if kind == schema.ERASED:
+                mine, matched = ids.matches(column)
+                sets.append(f'"{column}" = CASE WHEN {mine} THEN ? ELSE "{column}" END')
+                values += [*matched, ERASED]
+            elif kind == schema.MENTION_CLEAR:
+                sets.append(f'"{column}" = NULL')
+        sql = f'UPDATE "{table}" SET {", ".join(sets)} WHERE {condition}'  # noqa: S608
+        out.append(("anonymised", (sql, values + params)))
+    return out
 
 
 def purge_before(cur: Cursor, period: str, *, dry_run: bool) -> dict[str, int]:

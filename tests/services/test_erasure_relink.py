@@ -169,3 +169,19 @@ def test_the_command_line_erases_her_the_same_way(siri, capsys):
     out = capsys.readouterr().out
     assert "answers anonymised:" in out and EMAIL not in out
     assert mentions(siri) == set()
+
+
+def test_a_subject_is_erased_exactly_and_one_differing_in_case_is_someone_else(demo_ctx):
+    admin = acting(demo_ctx, "admin@etat.example", Grant("admin", EVERY_UNIT))
+    people.assign(admin, "AbC-sub", "leader", UNIT, sub="AbC-sub")
+    people.assign(admin, "abc-SUB", "leader", UNIT, sub="abc-SUB")
+    scores = {item.id: 3 for item in demo_ctx.framework.items}
+    for sub in ("AbC-sub", "abc-SUB"):
+        me = acting(demo_ctx, sub, Grant("leader", UNIT))
+        assert checkins.save(me, CheckIn(UNIT, CURRENT, sub, scores=scores), today=TODAY).ok
+    people.erase_person(admin, "AbC-sub")
+    with demo_ctx.store.reader() as cur:
+        left = {r[0] for r in cur.execute("SELECT respondent FROM checkin").fetchall()}
+        registered = {r[0] for r in cur.execute("SELECT person_id FROM person").fetchall()}
+    assert "abc-SUB" in left and "abc-SUB" in registered
+    assert "AbC-sub" not in left | registered
