@@ -210,6 +210,17 @@ def wire_bytes(message: EmailMessage) -> bytes:
     return data
 
 
+def _message_bytes(config: MailConfig, planned: Planned, today: date) -> bytes:
+    """The checked bytes of one message. Whatever its stored data does to composing it, only
+    this message fails: the run goes on with the others."""
+    try:
+        return wire_bytes(compose(config, planned, today))
+    except UnsafeMessage:
+        raise
+    except Exception as exc:  # noqa: BLE001 (one record must not stop every leader's mail)
+        raise UnsafeMessage(f"could not compose the message ({type(exc).__name__})") from None
+
+
 def _connect(config: MailConfig) -> smtplib.SMTP:
     if config.tls:
         server: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -287,7 +298,7 @@ def run(
                         except (OSError, smtplib.SMTPException) as exc:
                             unreachable = _reason(exc)
                             raise
-                    data = wire_bytes(compose(settings, planned, today))
+                    data = _message_bytes(settings, planned, today)
                     server.sendmail(settings.sender, [planned.email], data)
                 except ValueError as exc:  # UnsafeMessage too: this one is not sent, others are
                     error = str(exc)
