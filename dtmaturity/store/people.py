@@ -203,10 +203,11 @@ def spellings(cur: Cursor, person_id: str) -> Spellings:
     return Spellings(emails, sorted(v for v in values if "@" not in v))
 
 
-def _relations(cur: Cursor) -> dict[str, tuple[bool, set[str]]]:
-    """Every table and view of the database: name -> (is a view, its column names)."""
+def _relations(cur: Cursor) -> dict[str, tuple[bool, dict[str, bool]]]:
+    """Every table and view of the database: name -> (is a view, {column: may be NULL})."""
     rows = cur.execute(
-        """SELECT c.table_name, v.view_name IS NOT NULL, list(c.column_name)
+        """SELECT c.table_name, v.view_name IS NOT NULL,
+                  map(list(c.column_name), list(c.is_nullable))
            FROM duckdb_columns() c
            LEFT JOIN duckdb_views() v
              ON v.view_name = c.table_name AND v.schema_name = c.schema_name
@@ -215,10 +216,10 @@ def _relations(cur: Cursor) -> dict[str, tuple[bool, set[str]]]:
              AND NOT c.internal
            GROUP BY ALL"""
     ).fetchall()
-    return {name: (bool(is_view), set(columns)) for name, is_view, columns in rows}
+    return {name: (bool(is_view), dict(columns)) for name, is_view, columns in rows}
 
 
-def _naming(table: str, columns: set[str], kinds: tuple[str, ...], ids: Spellings):
+def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: Spellings):
     """(SQL condition, parameters): a row of `table` names the person in a column of `kinds`
     (an id column holding one of their spellings, a text column mentioning one)."""
     parts: list[str] = []
@@ -293,8 +294,13 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, dict[
     return counts
 
 
+def _emptied(column: str, columns: dict[str, bool]) -> str:
+    """SQL that empties a column: NULL, or '' where the column may not be NULL."""
+    return f'"{column}" = NULL' if columns.get(column, True) else f"\"{column}\" = ''"
+
+
 def _erasure_statements(
-    table: str, columns: set[str], ids: Spellings, pseudonym: str
+    table: str, columns: dict[str, bool], ids: Spellings, pseudonym: str
 ) -> list[tuple[str, tuple[str, list]]]:
     """("deleted" or "anonymised", (SQL, parameters)) of each statement that erases the person
     from `table`, following its PERSON_COLUMNS."""
@@ -307,7 +313,7 @@ def _erasure_statements(
     emptied += list(schema.CLEARED_WITH_PSEUDONYM.get(table, ()))
     for column in (c for c, k in spec.items() if k == schema.PSEUDONYM):
         mine, params = ids.matches(column)
-        sets = ", ".join([f'"{column}" = ?', *(f'"{c}" = NULL' for c in emptied)])
+        sets = ", ".join([f'"{column}" = ?', *(_emptied(c, columns) for c in emptied)])
         sql = f'UPDATE "{table}" SET {sets} WHERE {mine}'  # noqa: S608
         out.append(("anonymised", (sql, [pseudonym, *params])))
     condition, params = _naming(table, columns, (schema.ERASED, schema.MENTION_CLEAR), ids)
@@ -319,7 +325,7 @@ def _erasure_statements(
                 sets.append(f'"{column}" = CASE WHEN {mine} THEN ? ELSE "{column}" END')
                 values += [*matched, ERASED]
             elif kind == schema.MENTION_CLEAR:
-                sets.append(f'"{column}" = NULL')
+                sets.append(_emptied(column, columns))
         sql = f'UPDATE "{table}" SET {", ".join(sets)} WHERE {condition}'  # noqa: S608
         out.append(("anonymised", (sql, values + params)))
     return out
