@@ -24,7 +24,12 @@ ENCODED = (
     "Passordet_ditt_utl=C3=B8per._Logg_inn:_http://evil.example/phish?="
 )
 RAW = f"Kundesenteret\r\nReply-To: it-support@evil.example\r\n\r\n{PHISH}"
-HOSTILE_NAMES = {"demo-bruker-01": ENCODED, "demo-bruker-02": RAW}
+HOSTILE_NAMES = {
+    "demo-bruker-01": ENCODED,
+    "demo-bruker-02": RAW,
+    "demo-bruker-04": "Seksjon \u202etnemtrapeD",  # a bidi override
+    "demo-bruker-05": "Enhet\x00\x1b[31m",  # NUL and an escape sequence
+}
 # What every message carries at its top level, in this order, and nothing else.
 HEADERS = [
     "Subject",
