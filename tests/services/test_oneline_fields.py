@@ -244,3 +244,50 @@ def admin_ctx(db_path: Path) -> Context:
 
     store, framework = open_runtime(db_path)
     return admin(Context(Actor("x", "x"), store, framework))
+
+
+# --- every text field and upload of the app is one of the ways in above, or says why not ----
+
+ROOT = Path(__file__).resolve().parents[2]
+# (file, key expression) of each widget that takes text -> the way in that tests it, or why it
+# needs none. A new text field or upload fails the next test until it is listed here.
+FIELDS = {
+    ("pages/admin.py", '"adm_email"'): "Administration form: e-mail",
+    ("pages/admin.py", '"adm_name"'): "Administration form: name",
+    ("pages/admin.py", '"adm_find"'): "a search: never stored",
+    ("pages/admin.py", '"adm_people_file"'): "people file: name",
+    ("pages/import.py", '"import_file"'): "units file: name",  # and answers and actions files
+    ("pages/unit.py", '"unit_reflection_search"'): "a search: never stored",
+    ("pages/checkin.py", 'f"comment:{item.id}"'): "free text of several lines",
+    ("pages/checkin.py", 'f"reflection:{question.id}"'): "free text of several lines",
+    ("dtmaturity/web/plan_widgets.py", '_state_key(form, "description")'): (
+        "free text of several lines (test_an_action_description_may_span_lines…)"
+    ),
+}
+TEXT_WIDGETS = {"text_input", "text_area", "file_uploader", "chat_input"}
+
+
+def text_widgets() -> set[tuple[str, str]]:
+    """(file, key expression) of every text field and upload in the pages and web glue."""
+    import ast
+
+    found = set()
+    files = [*ROOT.glob("pages/*.py"), *ROOT.glob("dtmaturity/web/*.py"), ROOT / "app.py"]
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in TEXT_WIDGETS:
+                continue
+            key = next((k.value for k in node.keywords if k.arg == "key"), None)
+            shown = ast.get_source_segment(source, key) if key is not None else "<no key>"
+            found.add((str(path.relative_to(ROOT)), shown))
+    return found
+
+
+def test_every_text_field_and_upload_is_a_tested_way_in_or_says_why_not():
+    assert text_widgets() == set(FIELDS)
+    reasons = ("a search: never stored", "free text of several lines")
+    for field, way in FIELDS.items():
+        assert way in WAYS_IN or way.startswith(reasons), field
