@@ -140,6 +140,14 @@ def actions_file(ctx, tmp_path, value, capsys):
     return result.written, lines(result.problems, path.name)
 
 
+def actions_file_cli(ctx, tmp_path, value, capsys):
+    header = ["action_id", "unit_id", "items", "description", "owner", "due_period", "status"]
+    row = ["", UNIT, "user", "Tiltak", value, DUE, "planned"]
+    path = csv_file(tmp_path, "actions.csv", header, row)
+    code = main(["--db", str(ctx.store.path), "actions", "import", "--lang", "en", str(path)])
+    return code == 0, capsys.readouterr().err
+
+
 WAYS_IN: dict[str, WayIn] = {
     "units file: name": units_file,
     "units file: unit_id": units_file_parent,
@@ -153,6 +161,7 @@ WAYS_IN: dict[str, WayIn] = {
     "Administration form: e-mail": admin_form_email,
     "action form: owner": action_form_owner,
     "actions file: owner": actions_file,
+    "actions file through the command line": actions_file_cli,
 }
 
 
@@ -291,3 +300,36 @@ def test_every_text_field_and_upload_is_a_tested_way_in_or_says_why_not():
     reasons = ("a search: never stored", "free text of several lines")
     for field, way in FIELDS.items():
         assert way in WAYS_IN or way.startswith(reasons), field
+
+
+# (command, argument) of each command-line argument that reads a file to store -> its way in.
+CLI_FILES = {
+    ("import", "file"): "units file through the command line",  # answers and actions files too
+    ("actions import", "file"): "actions file through the command line",
+    ("people import", "file"): "people file through the command line",
+}
+
+
+def cli_file_arguments() -> set[tuple[str, str]]:
+    """(command, argument) of every argument of the command line named `file`."""
+    import argparse
+
+    from dtmaturity.cli import _parser
+
+    found = set()
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*path, name])
+            elif action.dest == "file":
+                found.add((" ".join(path), action.dest))
+
+    walk(_parser(), [])
+    return found
+
+
+def test_every_file_the_command_line_reads_to_store_is_a_tested_way_in():
+    assert cli_file_arguments() == set(CLI_FILES)
+    assert set(CLI_FILES.values()) <= set(WAYS_IN)
