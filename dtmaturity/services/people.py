@@ -210,6 +210,10 @@ def assign(
     )
 
 
+# The label of each field of a grant, as the Administration form names it.
+_FIELD_LABELS = {"person": "admin_person_field", "name": "col_name", "email": "col_email"}
+
+
 def _refuse_bad_fields(ctx: Context, **fields: str | None) -> None:
     """IdentityError naming the first field (person, name, email, sub) the rule of every way
     in refuses: control characters, encoded words, an e-mail that is not an address."""
@@ -217,9 +221,10 @@ def _refuse_bad_fields(ctx: Context, **fields: str | None) -> None:
         check = textrules.email_problem if name == "email" else textrules.line_problem
         found = check(value.strip() if value else value)
         if found:
+            label = _FIELD_LABELS.get(name)
             raise IdentityError(
                 "text_field_refused",
-                field=name,
+                field=i18n.t(ctx.lang, label) if label else name,
                 value=textrules.shown(value or ""),
                 reason=i18n.t(ctx.lang, found.key, **found.params),
             )

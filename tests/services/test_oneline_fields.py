@@ -244,7 +244,7 @@ def test_the_administration_page_says_which_field_is_refused_and_stores_nothing(
     at.button(key="FormSubmitter:grant_form-Gi rollen").click().run()
     assert not at.exception
     shown = texts(at)
-    assert "name «" + ENCODED + "»" in shown and "kodet ord" in shown
+    assert "Navn «" + ENCODED + "»" in shown and "kodet ord" in shown
     assert LEADER not in set(people.registry(admin_ctx(db_path))["person_id"])
 
 
