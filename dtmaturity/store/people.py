@@ -240,8 +240,8 @@ def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: S
 
 def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     """Everything stored about a person, table by table: every row of every table and view in
-    which a column of migrations.PERSON_COLUMNS names them (their id, e-mail or subject, in
-    any case, or text that mentions one). Actions come with the items they work on."""
+    which a column of migrations.PERSON_COLUMNS names them (their id, e-mail or subject, or
+    text that mentions one; see Spellings). Actions come with the items they work on."""
     ids = spellings(cur, person_id)
     kinds = (*schema.ID_KINDS, *schema.MENTION_KINDS)
     out: dict[str, pd.DataFrame] = {}
