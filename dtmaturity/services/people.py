@@ -468,21 +468,6 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-# How erasure counts are named (the Administration page and the command line show them).
-_COUNT_NAMES = {
-    "reflection": "reflections",
-    "role_assignment": "assignments",
-    "answer": "answers",
-    "target": "targets",
-    "action": "actions",
-    "checkin": "checkins",
-    "role_pick": "role_picks",
-    "audit_log": "audit_entries",
-    "mail_message": "mails",
-    "checkin_draft": "drafts",
-}
-
-
 def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
     """Erase a person from every table that can name them (see store.migrations.PERSON_COLUMNS).
     Admins only. Free text and identity are deleted; scores, role picks and targets stay under
@@ -490,16 +475,8 @@ def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
     The erasure's own audit entry names no one: neither the id nor anything derived from it."""
     authz.require_admin(ctx)
     pseudonym = "erased-" + secrets.token_hex(8)
-
-    def flat(counts: dict[str, dict[str, int]]) -> dict[str, int]:
-        out = {"comments_deleted": counts.get("answer", {}).pop("comments_deleted", 0)}
-        for table, done in counts.items():
-            for what, count in done.items():
-                out[f"{_COUNT_NAMES.get(table, table)}_{what}"] = count
-        return out
-
     return ctx.write(
-        lambda cur: flat(sql.erase_person(cur, person_id, pseudonym)),
+        lambda cur: sql.erase_person(cur, person_id, pseudonym),
         "person.erase",
         None,
         lambda counts: dict(counts),

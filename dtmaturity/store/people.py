@@ -262,23 +262,38 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, dict[str, int]]:
+# How erasure counts are named (the Administration page and the command line show them):
+# `<name>_deleted` and `<name>_anonymised`, the name being the table's unless listed here.
+_COUNT_NAMES = {
+    "reflection": "reflections",
+    "role_assignment": "assignments",
+    "answer": "answers",
+    "target": "targets",
+    "action": "actions",
+    "checkin": "checkins",
+    "role_pick": "role_picks",
+    "audit_log": "audit_entries",
+    "mail_message": "mails",
+    "checkin_draft": "drafts",
+}
+
+
+def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
     """Erase a person from every table migrations.PERSON_COLUMNS lists (which a test keeps
     complete against the schema): rows that are theirs are deleted, their scores move to the
     random `pseudonym` (their comments and import marks emptied), records of what they did name
     ERASED, and text that mentions them is deleted or emptied. Views follow their tables.
 
     Every spelling counts (their id, e-mail and subject: e-mails in any case, subjects
-    exactly). Returns, per table, how many rows were deleted and how many anonymised (no
-    content)."""
+    exactly). Returns how many rows of each table were deleted and how many anonymised, and
+    how many comments went (counts only, no content)."""
     ids = spellings(cur, person_id)
-    counts: dict[str, dict[str, int]] = {}
     mine, params = ids.matches("respondent")
     comments = cur.execute(
         f"SELECT count(comment) FROM answer WHERE {mine}",  # noqa: S608 (a fixed column)
         params,
     ).fetchone()
-    counts["answer"] = {"comments_deleted": int(comments[0]) if comments else 0}
+    counts = {"comments_deleted": int(comments[0]) if comments else 0}
 
     def run(sql: str, params: list) -> int:
         row = cur.execute(sql, params).fetchone()
@@ -288,9 +303,9 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, dict[
         spec = schema.PERSON_COLUMNS.get(table)
         if spec is None or is_view:
             continue
-        done = counts.setdefault(table, {})
         for what, (sql, params) in _erasure_statements(table, columns, ids, pseudonym):
-            done[what] = done.get(what, 0) + run(sql, params)
+            key = f"{_COUNT_NAMES.get(table, table)}_{what}"
+            counts[key] = counts.get(key, 0) + run(sql, params)
     return counts
 
 
