@@ -60,7 +60,7 @@ def siri(demo_ctx: Context, tmp_path: Path, monkeypatch) -> Context:
     drafts.save(me, UNIT, CURRENT, {"score:user": 4})  # a draft again after saving
     item = demo_ctx.framework.items[0].id
     assert actions.create(me, ActionDraft(UNIT, [item], "Siris tiltak", EMAIL, LATER)).ok
-    path = tmp_path / "svar.csv"
+    path = tmp_path / f"svar fra {EMAIL}.csv"  # a file name may name its writer too
     path.write_text(
         "unit_id,period,respondent,item_id,score\n"
         f"{UNIT},{PREVIOUS},{EMAIL.upper()},user,4\n"
