@@ -13,6 +13,7 @@ background thread (services/scheduler.py) that runs this on a schedule and on re
 
 from __future__ import annotations
 
+import email.errors
 import email.policy
 import smtplib
 import socket
@@ -201,7 +202,10 @@ def wire_bytes(message: EmailMessage) -> bytes:
     headers we set, with the values we set. Python before 3.11.10 (CVE-2024-6923) folds a
     header that decodes to CR/LF into new header lines; this check refuses any such message,
     whatever the Python, so what is sent is what was composed."""
-    data = message.as_bytes(policy=email.policy.SMTP)
+    try:
+        data = message.as_bytes(policy=email.policy.SMTP)
+    except email.errors.MessageError as exc:  # a Python that checks generated headers itself
+        raise UnsafeMessage("a header would not arrive as composed") from exc
     back = BytesParser(policy=email.policy.SMTP).parsebytes(data, headersonly=True)
     sent = [(name.lower(), str(value)) for name, value in message.items()]
     received = [(name.lower(), str(value)) for name, value in back.items()]

@@ -162,3 +162,16 @@ def test_an_address_we_would_not_send_to_is_refused_before_anything_is_written(a
     )
     with pytest.raises(reminders.UnsafeMessage):
         reminders.compose(config, planned, date.today())
+
+
+def test_the_wire_check_refuses_a_header_that_would_fold_into_new_lines():
+    """The guard itself, on whatever Python runs the tests: a subject holding the encoded word
+    (which no code of ours sets) is never turned into bytes to send."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = ENCODED
+    message["To"] = "leder@etat.example"
+    message.set_content("Hei")
+    with pytest.raises(reminders.UnsafeMessage):
+        reminders.wire_bytes(message)
