@@ -22,12 +22,14 @@ class _Keeper:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # each message exactly as it arrived (after the DATA dots)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+            self.raw.append(bytes(envelope.original_content or envelope.content))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
@@ -48,6 +50,16 @@ class MailServer:
     def messages(self) -> list[EmailMessage]:
         with self.keeper.lock:
             return list(self.keeper.messages)
+
+    @property
+    def raw(self) -> list[bytes]:
+        with self.keeper.lock:
+            return list(self.keeper.raw)
+
+    @property
+    def envelopes(self) -> list[tuple[str, list[str]]]:
+        with self.keeper.lock:
+            return list(self.keeper.envelopes)
 
     def start(self) -> MailServer:
         self._controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port)

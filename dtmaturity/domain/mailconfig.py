@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.headerregistry import Address
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from dtmaturity.domain.textrules import email_problem
 
 SMTP_URL = "DTMATURITY_SMTP_URL"
 SMTP_PASSWORD = "DTMATURITY_SMTP_PASSWORD"
@@ -93,10 +94,8 @@ def from_env(env: Mapping[str, str] | None = None) -> MailConfig | None:
     sender = env.get(MAIL_FROM, "").strip()
     if not sender:
         raise MailConfigError(f"{MAIL_FROM} is not set: the address the e-mails come from")
-    try:
-        Address(addr_spec=sender)
-    except (ValueError, IndexError) as exc:
-        raise MailConfigError(f"{MAIL_FROM}={sender!r} is not an e-mail address") from exc
+    if email_problem(sender):  # the one rule for addresses: plain ASCII, no CR/LF, no =?…?=
+        raise MailConfigError(f"{MAIL_FROM}={sender!r} is not an e-mail address")
     base_url = env.get(BASE_URL, "").strip()
     if not base_url:
         raise MailConfigError(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import FieldError
 from dtmaturity.domain.periods import Period, PeriodError
+from dtmaturity.domain.textrules import line_problem, shown, text_problem
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
 OPEN_STATUSES = ("planned", "in_progress")
@@ -116,8 +117,11 @@ def action_errors(
         if item not in known_items:
             errors.append(FieldError("items", "error_action_unknown_item", {"value": item}))
     text = draft.description.strip()
+    refused = text_problem(text)
     if not text:
         errors.append(FieldError("description", "error_action_no_description"))
+    elif refused:
+        errors.append(FieldError("description", refused.key, _shown(refused.params, text)))
     elif len(text) > MAX_DESCRIPTION_LENGTH:
         errors.append(
             FieldError(
@@ -126,8 +130,11 @@ def action_errors(
                 {"length": len(text), "max": MAX_DESCRIPTION_LENGTH},
             )
         )
+    refused = line_problem(draft.owner)
     if not draft.owner.strip():
         errors.append(FieldError("owner", "error_action_no_owner"))
+    elif refused:
+        errors.append(FieldError("owner", refused.key, _shown(refused.params, draft.owner)))
     elif draft.owner not in owners:
         errors.append(FieldError("owner", "error_action_owner_not_member", {"value": draft.owner}))
     try:
@@ -143,6 +150,11 @@ def action_errors(
             )
         )
     return errors
+
+
+def _shown(params: dict[str, object], value: str) -> dict[str, object]:
+    """A refused value's message parameters, with the value as a message may show it."""
+    return {**params, "value": shown(value)}
 
 
 def closed_period(

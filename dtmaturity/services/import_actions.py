@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dtmaturity.domain import plan
+from dtmaturity.domain import plan, textrules
 from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import normalise
@@ -261,6 +261,7 @@ def _validate_rows(
                 "description": draft.description,
                 "owner": draft.owner,
             }.get(role)
+            value = textrules.shown(value) if value else value
             result.problems.append(
                 ImportProblem(row.line, headers.get(role, role), value, error.key, error.params)
             )

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from dtmaturity import safefiles
-from dtmaturity.domain import access, dates
+from dtmaturity.domain import access, dates, textrules
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
 from dtmaturity.domain.i18n import t
@@ -296,7 +296,35 @@ def _validate_answers(
     rows = import_checks.answer_problems(
         cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
     )
-    return [_problem(row, columns) for row in rows]
+    problems = [_problem(row, columns) for row in rows]
+    return sorted(problems + _respondent_problems(cur, columns), key=_order)
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return (problem.row or 0, problem.column or "")
+
+
+def _line_problems(row: int, column: str | None, value: str | None) -> list[Problem]:
+    """A one-line value of a file (a name, an id) checked by the rule of every way in."""
+    found = textrules.line_problem(value)
+    if found is None or value is None:
+        return []
+    return [Problem(row, column, textrules.shown(value), found.key, dict(found.params))]
+
+
+def _respondent_problems(cur: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> list[Problem]:
+    """Respondents (e-mails or ids) holding control characters or encoded words, per row."""
+    refused = [
+        value
+        for value in import_staging.distinct_values(cur, "all_rows", "respondent")
+        if textrules.line_problem(value)
+    ]
+    column = columns.get("respondent", columns.get("respondent_id", "respondent"))
+    return [
+        problem
+        for row, value in import_staging.rows_with_respondents(cur, refused)
+        for problem in _line_problems(row, column, value)
+    ]
 
 
 def _cycles(rows: list[tuple], parents: dict[str, str | None]) -> list[Problem]:
@@ -363,7 +391,10 @@ def _validate_units(
         problems.append(
             Problem(problem.row, columns.get("parent"), problem.value, problem.key, problem.params)
         )
-    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+    for row, unit_id, name, parent_id in sql.unit_rows(cur):
+        for role, value in (("unit", unit_id), ("name", name), ("parent", parent_id)):
+            problems += _line_problems(row, columns.get(role, role), value)
+    return sorted(problems, key=_order)
 
 
 def saved_mapping(ctx: Context, headers: tuple[str, ...] | list[str]) -> dict[str, str]:

@@ -4,10 +4,8 @@ retention). Every function takes the acting context first and checks what its ro
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -17,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from dtmaturity import safefiles
-from dtmaturity.domain import access, i18n
+from dtmaturity.domain import access, i18n, textrules
 from dtmaturity.domain.access import EVERY_UNIT, ROLES, AccessDenied, Grant
 from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.importformat import normalise
@@ -27,9 +25,6 @@ from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import people as sql
-from dtmaturity.store import rounds as rounds_sql
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def person_id_for(email: str | None, sub: str | None) -> str:
@@ -173,6 +168,7 @@ def assign(
     """Give a person a role on a unit (registering the person if new). True when new."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    _refuse_bad_fields(ctx, person=person_id, name=name, email=email, sub=sub)
     if unit_id != EVERY_UNIT and unit_id not in authz.parents(ctx):
         raise ValueError(f"unknown unit {unit_id!r}")
     if not access.may_grant(ctx.actor.grants, role, unit_id, authz.parents(ctx)):
@@ -212,6 +208,26 @@ def assign(
         person_id,
         lambda new: {"role": role, "unit_id": unit_id, "before": None if new else "held"},
     )
+
+
+# The label of each field of a grant, as the Administration form names it.
+_FIELD_LABELS = {"person": "admin_person_field", "name": "col_name", "email": "col_email"}
+
+
+def _refuse_bad_fields(ctx: Context, **fields: str | None) -> None:
+    """IdentityError naming the first field (person, name, email, sub) the rule of every way
+    in refuses: control characters, encoded words, an e-mail that is not an address."""
+    for name, value in fields.items():
+        check = textrules.email_problem if name == "email" else textrules.line_problem
+        found = check(value.strip() if value else value)
+        if found:
+            label = _FIELD_LABELS.get(name)
+            raise IdentityError(
+                "text_field_refused",
+                field=i18n.t(ctx.lang, label) if label else name,
+                value=textrules.shown(value or ""),
+                reason=i18n.t(ctx.lang, found.key, **found.params),
+            )
 
 
 def grantable(ctx: Context) -> tuple[list[str], list[str]]:
@@ -301,8 +317,13 @@ def import_people(ctx: Context, path: Path, *, dry_run: bool = False) -> PeopleI
         email, sub, role_raw, unit_id = cell("email"), cell("sub"), cell("role"), cell("unit")
         role = ROLE_NAMES.get(role_raw.lower(), role_raw.lower())
         problems = []
-        if email and not _EMAIL.match(email):
-            problems.append(Problem(number, "email", email, "people_bad_email"))
+        for key, value in (("email", email), ("name", cell("name")), ("sub", sub)):
+            check = textrules.email_problem if key == "email" else textrules.line_problem
+            found = check(value) if value else None
+            if found:
+                column = PEOPLE_HEADERS[key][0]
+                shown = textrules.shown(value)
+                problems.append(Problem(number, column, shown, found.key, dict(found.params)))
         if not email and not sub:
             problems.append(Problem(number, "email", None, "people_missing_identity"))
         if role not in ROLES:
@@ -432,7 +453,6 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     authz.require_self_or_admin(ctx, person_id)
     with ctx.store.reader() as cur:
         tables = sql.person_data(cur, person_id)
-        tables["mail_message"] = rounds_sql.person_mail(cur, person_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         payload = {
@@ -448,23 +468,17 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _hash(person_id: str) -> str:
-    """What the audit log keeps of an erased person: a one-way hash, never the id itself."""
-    return "sha256:" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()
-
-
 def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
-    """Erase a person. Admins only. Free text (comments, reflections) and identity are deleted;
-    scores and role picks stay under a random pseudonym, so aggregates do not shift."""
+    """Erase a person from every table that can name them (see store.migrations.PERSON_COLUMNS).
+    Admins only. Free text and identity are deleted; scores, role picks and targets stay under
+    a random pseudonym, so aggregates do not shift; records of what they did name `erased`.
+    The erasure's own audit entry names no one: neither the id nor anything derived from it."""
     authz.require_admin(ctx)
     pseudonym = "erased-" + secrets.token_hex(8)
     return ctx.write(
-        lambda cur: {
-            **sql.erase_person(cur, person_id, pseudonym, _hash(person_id)),
-            "mails_deleted": rounds_sql.erase_person_mail(cur, person_id),
-        },
+        lambda cur: sql.erase_person(cur, person_id, pseudonym),
         "person.erase",
-        _hash(person_id),
+        None,
         lambda counts: dict(counts),
     )
 

@@ -13,6 +13,8 @@ background thread (services/scheduler.py) that runs this on a schedule and on re
 
 from __future__ import annotations
 
+import email.errors
+import email.policy
 import smtplib
 import socket
 import ssl
@@ -21,12 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
 from html import escape
 
-from dtmaturity.domain import mailconfig, release
+from dtmaturity.domain import mailconfig, release, textrules
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
+from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import Round
 from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
@@ -127,18 +131,24 @@ def plan(ctx: Context, today: date | None = None) -> list[Planned]:
 
 
 def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of one message, in the recipient's language."""
+    """(subject, plain text, HTML) of one message, in the recipient's language.
+
+    The subject is the catalogue's fixed text with the quarter and the deadline, both ours
+    (a parsed quarter, a formatted date): no stored name ever goes into a header. The unit's
+    name is in the body only, as one line of text (a name stored before names were checked
+    may hold a line break or a control character: it shows as U+FFFD instead)."""
     lang = planned.lang
-    link = mailconfig.checkin_link(base_url, planned.unit_id, planned.period, lang)
+    period = str(Period.parse(planned.period))
+    link = mailconfig.checkin_link(base_url, planned.unit_id, period, lang)
     params = {
-        "unit": planned.unit,
-        "period": planned.period,
+        "unit": textrules.as_line(planned.unit),
+        "period": period,
         "deadline": rounds.format_day(lang, planned.deadline),
         "days": max(release.days_left(planned.deadline, today), 0),
         "link": link,
     }
     kind = "invitation" if planned.kind == release.INVITATION else "reminder"
-    subject = t(lang, f"mail_{kind}_subject", **params)
+    subject = t(lang, f"mail_{kind}_subject", period=period, deadline=params["deadline"])
     intro = t(lang, f"mail_{kind}_intro", **params)
     deadline = t(lang, "mail_deadline", **params)
     action = t(lang, "mail_link_text", **params)
@@ -154,13 +164,29 @@ def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[st
     return subject, text, html
 
 
+class UnsafeMessage(ValueError):
+    """A message that would not reach the recipient exactly as composed; never sent."""
+
+
 def compose(config: MailConfig, planned: Planned, today: date) -> EmailMessage:
-    """The e-mail: plain text with an HTML alternative, headers for a machine-sent message."""
+    """The e-mail: plain text with an HTML alternative, headers for a machine-sent message.
+
+    Every header is ours: the fixed subject, the configured sender, the recipient's address
+    (checked strictly: an address the rule of every way in refuses is never sent to), the
+    kind and the language (both from fixed lists). The SMTP policy refuses CR/LF in a header.
+    """
+    refused = textrules.email_problem(planned.email)
+    if refused or not planned.email:
+        raise UnsafeMessage("the registered e-mail address is not one we can send to")
+    if textrules.email_problem(config.sender):
+        raise UnsafeMessage(f"{mailconfig.MAIL_FROM} is not an e-mail address we send from")
+    if planned.kind not in release.KINDS or planned.lang not in rounds.BABEL_LOCALES:
+        raise UnsafeMessage("unknown kind or language of message")
     subject, text, html = subject_and_bodies(planned, config.base_url, today)
-    message = EmailMessage()
+    message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = subject
     message["From"] = config.sender
-    message["To"] = planned.email or ""
+    message["To"] = planned.email
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
@@ -169,6 +195,34 @@ def compose(config: MailConfig, planned: Planned, today: date) -> EmailMessage:
     message.add_alternative(html, subtype="html")
     message["Content-Language"] = planned.lang  # after the content, which clears Content-*
     return message
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it goes on the wire, checked: parsed back, it must have exactly the
+    headers we set, with the values we set. Python before 3.11.10 (CVE-2024-6923) folds a
+    header that decodes to CR/LF into new header lines; this check refuses any such message,
+    whatever the Python, so what is sent is what was composed."""
+    try:
+        data = message.as_bytes(policy=email.policy.SMTP)
+    except email.errors.MessageError as exc:  # a Python that checks generated headers itself
+        raise UnsafeMessage("a header would not arrive as composed") from exc
+    back = BytesParser(policy=email.policy.SMTP).parsebytes(data, headersonly=True)
+    sent = [(name.lower(), str(value)) for name, value in message.items()]
+    received = [(name.lower(), str(value)) for name, value in back.items()]
+    if sent != received:
+        raise UnsafeMessage("a header would not arrive as composed")
+    return data
+
+
+def _message_bytes(config: MailConfig, planned: Planned, today: date) -> bytes:
+    """The checked bytes of one message. Whatever its stored data does to composing it, only
+    this message fails: the run goes on with the others."""
+    try:
+        return wire_bytes(compose(config, planned, today))
+    except UnsafeMessage:
+        raise
+    except Exception as exc:  # noqa: BLE001 (one record must not stop every leader's mail)
+        raise UnsafeMessage(f"could not compose the message ({type(exc).__name__})") from None
 
 
 def _connect(config: MailConfig) -> smtplib.SMTP:
@@ -248,8 +302,9 @@ def run(
                         except (OSError, smtplib.SMTPException) as exc:
                             unreachable = _reason(exc)
                             raise
-                    server.send_message(compose(settings, planned, today))
-                except ValueError as exc:
+                    data = _message_bytes(settings, planned, today)
+                    server.sendmail(settings.sender, [planned.email], data)
+                except ValueError as exc:  # UnsafeMessage too: this one is not sent, others are
                     error = str(exc)
                 except (OSError, smtplib.SMTPException) as exc:
                     error = _reason(exc)

@@ -237,12 +237,23 @@ def load_extra_cells(
 
 
 def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
-    """Distinct non-empty values of a staging column (periods, scores: a handful each)."""
-    allowed = {("all_rows", "period_raw"), ("cells", "score_raw")}
+    """Distinct non-empty values of a staging column (periods, scores: a handful each;
+    respondents: one per person)."""
+    allowed = {("all_rows", "period_raw"), ("cells", "score_raw"), ("all_rows", "respondent")}
     if (table, column) not in allowed:
         raise ValueError(f"not a staging column: {table}.{column}")
     sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
     return [r[0] for r in cur.execute(sql).fetchall()]
+
+
+def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple[int, str]]:
+    """(row, respondent) of every staged row whose respondent is one of `respondents`."""
+    if not respondents:
+        return []
+    return cur.execute(
+        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent IN ? ORDER BY row",
+        [list(respondents)],
+    ).fetchall()
 
 
 _LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
+
+from dtmaturity.store import migrations as schema
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -171,126 +175,175 @@ def set_language(cur: Cursor, person_id: str, language: str) -> None:
 # --- one person's data: export, erasure ------------------------------------------------------
 
 
-def identifiers(cur: Cursor, person_id: str) -> list[str]:
-    """Every spelling a person's data may carry, in lower case: their id and their e-mail.
-    Respondents and owners compare in any case (`Kari@Etat.Example` is kari@etat.example)."""
-    row = cur.execute("SELECT email FROM person WHERE person_id = ?", [person_id]).fetchone()
-    return sorted({person_id.lower(), *([row[0].lower()] if row and row[0] else [])})
+@dataclass(frozen=True)
+class Spellings:
+    """Every spelling a person's data may carry. E-mail addresses (their id or registered
+    e-mail) compare in any case (`Kari@Etat.Example` is kari@etat.example), so they are kept in
+    lower case; an OIDC subject is case-sensitive and compares exactly."""
+
+    emails: list[str]
+    subjects: list[str]
+
+    def matches(self, column: str) -> tuple[str, list]:
+        """(SQL condition, parameters): the id column holds one of these spellings."""
+        return f'(lower("{column}") IN ? OR "{column}" IN ?)', [self.emails, self.subjects]
+
+    def mentions(self, column: str) -> tuple[list[str], list[str]]:
+        """(SQL conditions, parameters): the text column contains one of these spellings."""
+        parts = [f'contains(lower("{column}"), ?)' for _ in self.emails]
+        parts += [f'contains("{column}", ?)' for _ in self.subjects]
+        return parts, [*self.emails, *self.subjects]
+
+
+def spellings(cur: Cursor, person_id: str) -> Spellings:
+    """How a person may be named anywhere: their id, registered e-mail and subject."""
+    row = cur.execute("SELECT email, sub FROM person WHERE person_id = ?", [person_id]).fetchone()
+    values = {person_id, *(value for value in (row or ()) if value)}
+    emails = sorted({v.lower() for v in values if "@" in v})
+    return Spellings(emails, sorted(v for v in values if "@" not in v))
+
+
+def _relations(cur: Cursor) -> dict[str, tuple[bool, dict[str, bool]]]:
+    """Every table and view of the database: name -> (is a view, {column: may be NULL})."""
+    rows = cur.execute(
+        """SELECT c.table_name, v.view_name IS NOT NULL,
+                  map(list(c.column_name), list(c.is_nullable))
+           FROM duckdb_columns() c
+           LEFT JOIN duckdb_views() v
+             ON v.view_name = c.table_name AND v.schema_name = c.schema_name
+                AND NOT v.internal AND NOT v.temporary
+           WHERE c.database_name = current_database() AND c.schema_name = 'main'
+             AND NOT c.internal
+           GROUP BY ALL"""
+    ).fetchall()
+    return {name: (bool(is_view), dict(columns)) for name, is_view, columns in rows}
+
+
+def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: Spellings):
+    """(SQL condition, parameters): a row of `table` names the person in a column of `kinds`
+    (an id column holding one of their spellings, a text column mentioning one)."""
+    parts: list[str] = []
+    params: list = []
+    for column, kind in schema.PERSON_COLUMNS[table].items():
+        if column not in columns or kind not in kinds:
+            continue
+        if kind in schema.ID_KINDS:
+            condition, values = ids.matches(column)
+            parts.append(condition)
+            params += values
+        else:
+            conditions, values = ids.mentions(column)
+            parts += conditions
+            params += values
+    return " OR ".join(parts), params
 
 
 def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
-    """Everything stored about a person, table by table: record, roles, check-ins with their
-    answers, role picks, reflections and targets, the actions they own, created or last
-    changed, and the audit entries they made or that name them."""
-    ids = identifiers(cur, person_id)
-    out = {
-        "person": cur.execute("SELECT * FROM person WHERE person_id = ?", [person_id]).df(),
-        "role_assignment": cur.execute(
-            "SELECT * FROM role_assignment WHERE person_id = ?", [person_id]
-        ).df(),
-        "person_language": cur.execute(
-            "SELECT * FROM person_language WHERE person_id = ?", [person_id]
-        ).df(),
-    }
-    for table in (*PERSONAL_TABLES, "target"):
-        sql = f"SELECT * FROM {table} WHERE lower(respondent) IN ? ORDER BY ALL"  # noqa: S608
-        out[table] = cur.execute(sql, [ids]).df()
-    out["action"] = cur.execute(
-        """SELECT a.*, (SELECT string_agg(item_id, '|' ORDER BY item_id) FROM action_item i
-                        WHERE i.action_id = a.action_id) AS items
-           FROM action a
-           WHERE lower(owner) IN ? OR lower(created_by) IN ? OR lower(updated_by) IN ?
-           ORDER BY action_id""",
-        [ids, ids, ids],
-    ).df()
-    out["checkin_draft"] = cur.execute(
-        "SELECT * FROM checkin_draft WHERE lower(respondent) IN ? ORDER BY ALL", [ids]
-    ).df()
-    out["audit_log"] = cur.execute(
-        """SELECT audit_id, logged_at, actor, action, target FROM audit_log
-           WHERE lower(actor) IN ? OR list_has_any(string_split(lower(target), '/'), ?)
-           ORDER BY 1""",
-        [ids, ids],
-    ).df()
+    """Everything stored about a person, table by table: every row of every table and view in
+    which a column of migrations.PERSON_COLUMNS names them (their id, e-mail or subject, or
+    text that mentions one; see Spellings). Actions come with the items they work on."""
+    ids = spellings(cur, person_id)
+    kinds = (*schema.ID_KINDS, *schema.MENTION_KINDS)
+    out: dict[str, pd.DataFrame] = {}
+    for table, (_, columns) in sorted(_relations(cur).items()):
+        if table not in schema.PERSON_COLUMNS:
+            continue
+        condition, params = _naming(table, columns, kinds, ids)
+        if condition:
+            sql = f'SELECT * FROM "{table}" WHERE {condition} ORDER BY ALL'  # noqa: S608
+            out[table] = cur.execute(sql, params).df()
+    if "action" in out:
+        items = cur.execute(
+            """SELECT action_id, string_agg(item_id, '|' ORDER BY item_id) AS items
+               FROM action_item WHERE list_contains(?, action_id) GROUP BY action_id""",
+            [[int(a) for a in out["action"]["action_id"]]],
+        ).df()
+        out["action"] = out["action"].merge(items, on="action_id", how="left")
     return out
 
 
-def erase_person(cur: Cursor, person_id: str, pseudonym: str, hashed: str) -> dict[str, int]:
-    """Erase a person's free text and identity; keep their scores, role picks and targets under
-    an unlinkable pseudonym so the organisation's historical figures do not shift.
+# How erasure counts are named (the Administration page and the command line show them):
+# `<name>_deleted` and `<name>_anonymised`, the name being the table's unless listed here.
+_COUNT_NAMES = {
+    "reflection": "reflections",
+    "role_assignment": "assignments",
+    "answer": "answers",
+    "target": "targets",
+    "action": "actions",
+    "checkin": "checkins",
+    "role_pick": "role_picks",
+    "audit_log": "audit_entries",
+    "mail_message": "mails",
+    "checkin_draft": "drafts",
+}
 
-    Every spelling of the person counts (their id and e-mail in any case). Actions they own or
-    changed keep their plan but name ERASED (not the pseudonym: the audit log says who created
-    which action, and would link the pseudonym back); audit entries about the person's own data
-    (a target such as `unit/period/e-mail`) name the one-way hash instead, as does their actor
-    field there, so the log cannot re-link the pseudonymised scores. Returns counts of what was
-    deleted or anonymised (no content).
-    """
-    ids = identifiers(cur, person_id)
-    counts: dict[str, int] = {}
+
+def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
+    """Erase a person from every table migrations.PERSON_COLUMNS lists (which a test keeps
+    complete against the schema): rows that are theirs are deleted, their scores move to the
+    random `pseudonym` (their comments and import marks emptied), records of what they did name
+    ERASED, and text that mentions them is deleted or emptied. Views follow their tables.
+
+    Every spelling counts (their id, e-mail and subject: e-mails in any case, subjects
+    exactly). Returns how many rows of each table were deleted and how many anonymised, and
+    how many comments went (counts only, no content)."""
+    ids = spellings(cur, person_id)
+    mine, params = ids.matches("respondent")
+    comments = cur.execute(
+        f"SELECT count(comment) FROM answer WHERE {mine}",  # noqa: S608 (a fixed column)
+        params,
+    ).fetchone()
+    counts = {"comments_deleted": int(comments[0]) if comments else 0}
 
     def run(sql: str, params: list) -> int:
         row = cur.execute(sql, params).fetchone()
         return int(row[0]) if row else 0
 
-    counts["reflections_deleted"] = run(
-        "DELETE FROM reflection WHERE lower(respondent) IN ?", [ids]
-    )
-    counts["comments_deleted"] = run(
-        "SELECT count(*) FROM answer WHERE lower(respondent) IN ? AND comment IS NOT NULL", [ids]
-    )
-    counts["drafts_deleted"] = run("DELETE FROM checkin_draft WHERE lower(respondent) IN ?", [ids])
-    # Copies kept for undoing imports would bring the content back: they go too.
-    for table in ("import_answer_change", "import_role_change", "import_reflection_change"):
-        cur.execute(f"DELETE FROM {table} WHERE lower(respondent) IN ?", [ids])  # noqa: S608
-    cur.execute(
-        "UPDATE import_checkin_created SET respondent = ? WHERE lower(respondent) IN ?",
-        [pseudonym, ids],
-    )
-    counts["answers_anonymised"] = run(
-        """UPDATE answer SET respondent = ?, comment = NULL, import_id = NULL
-           WHERE lower(respondent) IN ?""",
-        [pseudonym, ids],
-    )
-    counts["role_picks_anonymised"] = run(
-        "UPDATE role_pick SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
-    )
-    counts["targets_anonymised"] = run(
-        "UPDATE target SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
-    )
-    counts["checkins_anonymised"] = run(
-        "UPDATE checkin SET respondent = ? WHERE lower(respondent) IN ?", [pseudonym, ids]
-    )
-    counts["actions_anonymised"] = run(
-        """UPDATE action SET
-               owner = CASE WHEN lower(owner) IN ? THEN ? ELSE owner END,
-               created_by = CASE WHEN lower(created_by) IN ? THEN ? ELSE created_by END,
-               updated_by = CASE WHEN lower(updated_by) IN ? THEN ? ELSE updated_by END
-           WHERE lower(owner) IN ? OR lower(created_by) IN ? OR lower(updated_by) IN ?""",
-        [ids, ERASED, ids, ERASED, ids, ERASED, ids, ids, ids],
-    )
-    # Snapshots kept for undoing actions imports name the owner: they go.
-    for person in ids:
-        cur.execute(
-            """DELETE FROM import_action_change
-               WHERE contains(lower(coalesce(before, '')), ?) OR contains(lower(after), ?)""",
-            [person, person],
-        )
-    counts["audit_entries_anonymised"] = run(
-        """UPDATE audit_log SET target = ?,
-               actor = CASE WHEN lower(actor) IN ? THEN ? ELSE actor END
-           WHERE list_has_any(string_split(lower(target), '/'), ?)""",
-        [hashed, ids, hashed, ids],
-    )
-    counts["assignments_deleted"] = run(
-        "DELETE FROM role_assignment WHERE person_id = ?", [person_id]
-    )
-    counts["person_deleted"] = run("DELETE FROM person WHERE person_id = ?", [person_id])
-    cur.execute(
-        "DELETE FROM person_language WHERE person_id = ? OR lower(person_id) IN ?",
-        [person_id, ids],
-    )
+    for table, (is_view, columns) in sorted(_relations(cur).items()):
+        spec = schema.PERSON_COLUMNS.get(table)
+        if spec is None or is_view:
+            continue
+        for what, (sql, params) in _erasure_statements(table, columns, ids, pseudonym):
+            key = f"{_COUNT_NAMES.get(table, table)}_{what}"
+            counts[key] = counts.get(key, 0) + run(sql, params)
     return counts
+
+
+def _emptied(column: str, columns: dict[str, bool]) -> str:
+    """SQL that empties a column: NULL, or '' where the column may not be NULL."""
+    return f'"{column}" = NULL' if columns.get(column, True) else f"\"{column}\" = ''"
+
+
+def _erasure_statements(
+    table: str, columns: dict[str, bool], ids: Spellings, pseudonym: str
+) -> list[tuple[str, tuple[str, list]]]:
+    """("deleted" or "anonymised", (SQL, parameters)) of each statement that erases the person
+    from `table`, following its PERSON_COLUMNS."""
+    spec = {c: k for c, k in schema.PERSON_COLUMNS[table].items() if c in columns}
+    out: list[tuple[str, tuple[str, list]]] = []
+    condition, params = _naming(table, columns, (schema.ROW, schema.MENTION_ROW), ids)
+    if condition:
+        out.append(("deleted", (f'DELETE FROM "{table}" WHERE {condition}', params)))  # noqa: S608
+    emptied = [c for c, k in spec.items() if k == schema.WITH_ROW]
+    emptied += list(schema.CLEARED_WITH_PSEUDONYM.get(table, ()))
+    for column in (c for c, k in spec.items() if k == schema.PSEUDONYM):
+        mine, params = ids.matches(column)
+        sets = ", ".join([f'"{column}" = ?', *(_emptied(c, columns) for c in emptied)])
+        sql = f'UPDATE "{table}" SET {sets} WHERE {mine}'  # noqa: S608
+        out.append(("anonymised", (sql, [pseudonym, *params])))
+    condition, params = _naming(table, columns, (schema.ERASED, schema.MENTION_CLEAR), ids)
+    if condition:
+        sets, values = [], []
+        for column, kind in spec.items():
+            if kind == schema.ERASED:
+                mine, matched = ids.matches(column)
+                sets.append(f'"{column}" = CASE WHEN {mine} THEN ? ELSE "{column}" END')
+                values += [*matched, ERASED]
+            elif kind == schema.MENTION_CLEAR:
+                sets.append(_emptied(column, columns))
+        sql = f'UPDATE "{table}" SET {", ".join(sets)} WHERE {condition}'  # noqa: S608
+        out.append(("anonymised", (sql, values + params)))
+    return out
 
 
 def purge_before(cur: Cursor, period: str, *, dry_run: bool) -> dict[str, int]:

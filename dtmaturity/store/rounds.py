@@ -200,20 +200,6 @@ def own_periods(cur: Cursor, unit_ids: list[str], me: str) -> list[str]:
     return [str(period) for (period,) in rows]
 
 
-def person_mail(cur: Cursor, person_id: str) -> pd.DataFrame:
-    """The e-mails recorded for a person (for their data export)."""
-    return cur.execute(
-        "SELECT * FROM mail_message WHERE person_id = ? ORDER BY mail_id", [person_id]
-    ).df()
-
-
-def erase_person_mail(cur: Cursor, person_id: str) -> int:
-    """Delete the record of the e-mails sent to a person (their address is in it)."""
-    return int(
-        cur.execute("DELETE FROM mail_message WHERE person_id = ?", [person_id]).fetchone()[0]
-    )
-
-
 def own_checkin_counts(
     cur: Cursor, unit_ids: list[str], periods: list[str], me: str
 ) -> dict[str, int]:

@@ -1,0 +1,50 @@
+"""Every text column of the migrated database is declared: either it can name a person (and
+erasure and My data reach it) or it never does. A table or column added later without saying
+which fails here."""
+
+from __future__ import annotations
+
+from dtmaturity.store import Store
+from dtmaturity.store import migrations as schema
+
+
+def text_columns(store: Store) -> set[tuple[str, str]]:
+    """(table or view, column) of every text or text-list column, from the database itself."""
+    with store.reader() as cur:
+        rows = cur.execute(
+            """SELECT table_name, column_name FROM duckdb_columns()
+               WHERE database_name = current_database() AND schema_name = 'main'
+                 AND NOT internal AND data_type LIKE 'VARCHAR%'"""
+        ).fetchall()
+    return set(rows)
+
+
+def declared() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    person = {(t, c) for t, columns in schema.PERSON_COLUMNS.items() for c in columns}
+    other = {(t, c) for t, columns in schema.OTHER_TEXT.items() for c in columns}
+    return person, other
+
+
+def test_every_text_column_says_whether_it_can_name_a_person(tmp_path):
+    store = Store(tmp_path / "fresh.duckdb")
+    try:
+        found = text_columns(store)
+    finally:
+        store.close()
+    person, other = declared()
+    assert not person & other, "declared both ways"
+    undeclared = sorted(found - person - other)
+    assert undeclared == [], (
+        "text columns not declared in store/migrations.py (PERSON_COLUMNS or OTHER_TEXT): "
+        f"{undeclared}"
+    )
+    assert sorted((person | other) - found) == [], "declared columns the schema does not have"
+
+
+def test_every_kind_of_person_column_is_one_erasure_knows():
+    kinds = {kind for columns in schema.PERSON_COLUMNS.values() for kind in columns.values()}
+    known = {*schema.ID_KINDS, *schema.MENTION_KINDS, schema.WITH_ROW}
+    assert kinds <= known
+    for table, columns in schema.PERSON_COLUMNS.items():
+        # a name or a comment goes with its row: the row must be found by an id or a mention
+        assert set(columns.values()) - {schema.WITH_ROW}, table
