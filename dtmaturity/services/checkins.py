@@ -15,7 +15,6 @@ from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
 from dtmaturity.store import drafts as drafts_sql
-from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans as plan_queries
 
 log = logging.getLogger(__name__)
@@ -38,6 +37,20 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class _Refused(Exception):
+    """The quarter closed to the check-in inside its write transaction: rolled back."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.key)
+        self.error = error
+
+
+def _refusal(cur: queries.Cursor, checkin: CheckIn, *, hold: bool = True) -> FieldError | None:
+    """Why this check-in cannot go into its quarter now (a period lock, a closed round)."""
+    key = rounds.gate(cur, [checkin.period], hold=hold).refusal(checkin.unit_id, checkin.period)
+    return None if key is None else FieldError("period", key, {"value": checkin.period})
 
 
 def _key(unit_id: str, period: str, respondent: str) -> tuple[str, str, str]:
@@ -87,14 +100,13 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     checkin.respondent = ctx.actor.user_id
     with ctx.store.reader() as cur:
         known_units = {row[0] for row in queries.units(cur)}
-        locked = set(people_sql.locked_periods(cur))
+        # Said at once with the form's other errors; the write decides again (see `work`).
+        refused = _refusal(cur, checkin, hold=False)
     errors = validate(
         ctx.framework, checkin, known_units=known_units, today_period=Period.current(today)
     )
-    if checkin.period in locked:
-        errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
-    elif rounds.closed_for_checkin(ctx, checkin.unit_id, checkin.period):
-        errors.append(FieldError("period", "error_round_closed", {"value": checkin.period}))
+    if refused is not None:
+        errors.append(refused)
     errors += plan.target_errors(
         ctx.framework, checkin.period, checkin.target_period, checkin.targets
     )
@@ -104,6 +116,10 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     key = _key(checkin.unit_id, checkin.period, checkin.respondent)
 
     def work(cur: queries.Cursor) -> bool:
+        # Decided inside the transaction that writes: a round closed since the check above
+        # refuses the save instead of letting it in after the close.
+        if (late := _refusal(cur, checkin)) is not None:
+            raise _Refused(late)
         updated = queries.save_checkin(
             cur,
             key,
@@ -125,6 +141,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
             "/".join(key),
             lambda existed: {"updated": existed, "framework_version": framework.version_key},
         )
+    except _Refused as refused:
+        return SaveResult(errors=[refused.error])
     except (StoreError, duckdb.Error) as exc:
         # Rolled back as a whole. The log names the kind of failure only: DuckDB's own message
         # may spell the key, which holds the respondent's e-mail.

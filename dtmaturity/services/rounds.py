@@ -153,9 +153,64 @@ def covering(ctx: Context, unit_id: str, period: str) -> Round | None:
 
 def closed_for_checkin(ctx: Context, unit_id: str, period: str) -> bool:
     """A closed round locks its quarter for the units it covers, unless late check-ins are
-    allowed (setting rounds_allow_late)."""
+    allowed (setting rounds_allow_late). For what the page shows; a write decides inside its
+    transaction, with `gate`."""
     r = covering(ctx, unit_id, period)
     return r is not None and r.state == CLOSED and not allow_late(ctx)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether answers may go into a quarter, as read inside one write transaction: the
+    period locks, the late check-in setting, the unit tree and the quarters' rounds."""
+
+    rounds: tuple[Round, ...]
+    parents: dict[str, str | None]
+    allow_late: bool
+    locked: frozenset[str]
+
+    def refusal(self, unit_id: str, period: str) -> str | None:
+        """The message key of the reason answers cannot go into this unit's quarter, or None."""
+        if period in self.locked:  # a round closed over every top unit locks it too
+            return "error_period_locked"
+        if self._round_closed(unit_id, period):
+            return "error_round_closed"
+        return None
+
+    def _round_closed(self, unit_id: str, period: str) -> bool:
+        r = release.covering(unit_id, period, self.rounds, self.parents)
+        return r is not None and r.state == CLOSED and not self.allow_late
+
+    def closed_units(self, period: str) -> list[str]:
+        """The units whose round for this quarter is closed to new answers (a period lock
+        aside: that closes the quarter everywhere)."""
+        if self.allow_late or not any(r.state == CLOSED for r in self.rounds):
+            return []
+        return [u for u in self.parents if self._round_closed(u, period)]
+
+
+def gate(cur: sql.Cursor, periods: list[str], *, hold: bool = True) -> Gate:
+    """Call inside the transaction of every write that puts answers into these quarters (a
+    check-in, an import, an import's undo), and decide from it in that transaction: the rounds
+    are claimed (store.rounds.claim), so closing a round and such a write are ordered, and a
+    write either commits before the close or is refused. `hold=False` only reads (in a
+    transaction of its own, so that it sees one state), for a message shown before writing."""
+    if hold:
+        return _gate(cur, sql.claim(cur, periods))
+    cur.begin()
+    try:
+        return _gate(cur, sql.of_periods(cur, periods))
+    finally:
+        cur.rollback()  # read only
+
+
+def _gate(cur: sql.Cursor, quarter_rounds: list[Round]) -> Gate:
+    return Gate(
+        rounds=tuple(quarter_rounds),
+        parents=people_sql.parents(cur),
+        allow_late=people_sql.setting(cur, ALLOW_LATE_KEY) == "1",
+        locked=frozenset(people_sql.locked_periods(cur)),
+    )
 
 
 def allow_late(ctx: Context) -> bool:

@@ -57,6 +57,61 @@ def set_state(
     )
 
 
+_ROUND_COLUMNS = "round_id, unit_id, period, opens_on, deadline, state, closed_at"
+
+
+def of_periods(cur: Cursor, periods: list[str]) -> list[Round]:
+    """The rounds of these quarters (a read: see `claim` for a write)."""
+    rows = cur.execute(
+        f"SELECT {_ROUND_COLUMNS} FROM round WHERE list_contains(?::VARCHAR[], period)",  # noqa: S608 (constant columns)
+        [sorted(set(periods))],
+    ).fetchall()
+    return [_round(r) for r in rows]
+
+
+def claim(cur: Cursor, periods: list[str]) -> list[Round]:
+    """The rounds of these quarters, read inside a write that puts answers into them, and
+    held by that write until it commits.
+
+    Closing a round updates its row; so does this (an update that changes nothing). Two
+    writes that update one row are ordered by any database: PostgreSQL makes the later wait
+    for the row lock and then read the committed state, DuckDB aborts one with a write-write
+    conflict (Store.write retries it, and it then sees the other's outcome), and within this
+    process the file's write lock already runs them one after the other. So a save either
+    commits before the close or sees the round closed; it never slips in after.
+    """
+    rows = cur.execute(
+        f"""UPDATE round SET state = state
+            WHERE list_contains(?::VARCHAR[], period)
+            RETURNING {_ROUND_COLUMNS}""",  # noqa: S608 (constant columns)
+        [sorted(set(periods))],
+    ).fetchall()
+    return [_round(r) for r in rows]
+
+
+def _round(r: tuple) -> Round:
+    return Round(
+        round_id=r[0],
+        unit_id=r[1],
+        period=r[2],
+        opens_on=r[3],
+        deadline=r[4],
+        state=r[5],
+        closed_at=r[6],
+    )
+
+
+def load_closed_quarters(cur: Cursor, pairs: list[tuple[str, str]]) -> None:
+    """TEMP closed_quarter(unit_id, period): where a write must not put answers (an import
+    checks its rows against it)."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE closed_quarter (unit_id VARCHAR, period VARCHAR)")
+    if pairs:
+        cur.execute(
+            "INSERT INTO closed_quarter SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[u for u, _ in pairs], [p for _, p in pairs]],
+        )
+
+
 def lock_set(cur: Cursor, round_id: int) -> bool:
     row = cur.execute("SELECT lock_set FROM round WHERE round_id = ?", [round_id]).fetchone()
     return bool(row and row[0])
