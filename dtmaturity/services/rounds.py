@@ -320,6 +320,68 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
 
 
+@dataclass(frozen=True)
+class CloseQuestion:
+    """What closing a round does, for the confirmation asked first: how many of the leaders it
+    asks have not answered, the days left to its deadline (negative: past), and whether it
+    locks the quarter for the whole organisation."""
+
+    round: Round
+    unit: str
+    answered: int
+    expected: int
+    days_left: int
+    locks: bool
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.answered
+
+    def text(self, lang: str) -> str:
+        """ "Lukke runden for Kundesenteret, 2026-Q4? 68 av 68 har ikke svart, og det er 14
+        dager igjen til fristen 15. desember. …" """
+        from dtmaturity.domain.i18n import t
+
+        days = self.days_left
+        key = {0: "round_close_today", 1: "round_close_day"}.get(days, "round_close_days")
+        when = t(
+            lang,
+            "round_close_past" if days < 0 else key,
+            days=days,
+            deadline=format_day(lang, self.round.deadline),
+        )
+        return t(
+            lang,
+            "round_close_question",
+            unit=self.unit,
+            period=self.round.period,
+            missing=self.missing,
+            expected=self.expected,
+            when=when,
+        ) + (" " + t(lang, "round_close_locks", period=self.round.period) if self.locks else "")
+
+
+def close_question(
+    ctx: Context, period: str, unit_id: str | None = None, today: date | None = None
+) -> CloseQuestion:
+    """What closing this round would do, said before it is closed (page and command line)."""
+    r = find(ctx, period, unit_id)
+    if r.state == CLOSED:
+        raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+    table = progress(ctx, r)
+    others = [x for x in all_rounds(ctx) if x.period == period and x.round_id != r.round_id]
+    closed_tops = {x.unit_id for x in others if x.state == CLOSED} | {r.unit_id}
+    locks = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
+    return CloseQuestion(
+        round=r,
+        unit=_names(ctx).get(r.unit_id, r.unit_id),
+        answered=int(table["answered"].sum()),
+        expected=int(table["expected"].sum()),
+        days_left=release.days_left(r.deadline, today or date.today()),
+        locks=locks,
+    )
+
+
 def reopen_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     """Open a closed round again (audited): its quarter's figures are withdrawn until it closes
     again, and a period lock that closing it set is lifted."""

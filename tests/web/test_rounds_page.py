@@ -24,7 +24,7 @@ def mail(monkeypatch):
     server.stop()
 
 
-def test_open_follow_and_close_a_round_on_the_page(db_path, mail):
+def test_open_follow_and_close_a_round_on_the_page(ctx, mail):
     at = open_app()
     at.button(key="demo_create").click().run()
     at.switch_page("pages/rounds.py").run()
@@ -41,7 +41,14 @@ def test_open_follow_and_close_a_round_on_the_page(db_path, mail):
     assert f"Kundesenteret, {CURRENT} (åpen)" in page and f"0 av {sent} har svart" in page
     assert "invitasjon: Egenvurdering for Kundesenteret" in " ".join(e.label for e in at.expander)
     assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
-    at.button(key="round_close:1").click().run()
+    at.button(key="round_close:1").click().run()  # the first press only asks
+    assert rounds.all_rounds(ctx)[0].state == "open"
+    deadline = rounds.format_day("nb", date.today() + timedelta(days=14))
+    assert (
+        f"Lukke runden for Kundesenteret, {CURRENT}? {sent} av {sent} har ikke svart, og det er "
+        f"14 dager igjen til fristen {deadline}." in texts(at)
+    )
+    at.button(key="round_close:1:yes").click().run()
     assert f"Runden for Kundesenteret, {CURRENT} er lukket." in texts(at)
     assert at.button(key="round_reopen:1")
 
