@@ -151,14 +151,6 @@ def covering(ctx: Context, unit_id: str, period: str) -> Round | None:
     return release.covering(unit_id, period, all_rounds(ctx), authz.parents(ctx))
 
 
-def closed_for_checkin(ctx: Context, unit_id: str, period: str) -> bool:
-    """A closed round locks its quarter for the units it covers, unless late check-ins are
-    allowed (setting rounds_allow_late). For what the page shows; a write decides inside its
-    transaction, with `gate`."""
-    r = covering(ctx, unit_id, period)
-    return r is not None and r.state == CLOSED and not allow_late(ctx)
-
-
 @dataclass(frozen=True)
 class Gate:
     """Whether answers may go into a quarter, as read inside one write transaction: the
@@ -306,17 +298,28 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     require_run(ctx, r.unit_id)
     if r.state == CLOSED:
         raise RoundError("round_already_closed", unit=r.unit_id, period=period)
-    others = [x for x in all_rounds(ctx) if x.period == period and x.round_id != r.round_id]
-    closed_tops = {x.unit_id for x in others if x.state == CLOSED} | {r.unit_id}
-    lock = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
 
-    def work(cur: sql.Cursor) -> None:
-        already = period in people_sql.locked_periods(cur)
-        sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=lock and not already)
-        if lock and not already:
+    def work(cur: sql.Cursor) -> bool:
+        # Decided again inside the transaction (a second press, or another closing meanwhile,
+        # must not move closed_at), from the same claimed rows the saves are ordered by.
+        held = gate(cur, [period])
+        if any(x.round_id == r.round_id and x.state == CLOSED for x in held.rounds):
+            raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+        tops = {u for u, parent in held.parents.items() if parent is None}
+        closed_tops = {x.unit_id for x in held.rounds if x.state == CLOSED} | {r.unit_id}
+        lock = not held.allow_late and tops <= closed_tops
+        fresh = lock and period not in held.locked
+        sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=fresh)
+        if fresh:
             people_sql.lock_period(cur, period, ctx.actor.user_id)
+        return lock
 
-    ctx.write(work, "round.close", f"{r.unit_id}/{period}", {"round_id": r.round_id, "lock": lock})
+    ctx.write(
+        work,
+        "round.close",
+        f"{r.unit_id}/{period}",
+        lambda lock: {"round_id": r.round_id, "lock": lock},
+    )
     return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
 
 

@@ -269,3 +269,34 @@ def test_forty_saves_with_a_close_after_twelve_land_before_it_or_are_refused(
             "SELECT count(*) FROM audit_log WHERE action = 'checkin.save'"
         ).fetchone()[0]
     assert saved == sum(outcomes)
+
+
+def test_a_second_close_caught_by_the_first_is_refused_and_keeps_the_first_closing_time(
+    demo_ctx: Context,
+) -> None:
+    rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
+    held = HeldStore(demo_ctx.store, {"round.close"})
+    refused: list[str] = []
+
+    def second() -> None:
+        try:
+            rounds.close_round(replace(demo_ctx, store=held), CURRENT, "demo")
+        except rounds.RoundError as exc:
+            refused.append(exc.key)
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    assert held.arrived.wait(WAIT)  # its own check passed: the round was open
+    first = rounds.close_round(demo_ctx, CURRENT, "demo")
+    held.release.set()
+    worker.join(WAIT)
+    assert refused == ["round_already_closed"]
+    [now] = [r for r in rounds.all_rounds(demo_ctx) if r.round_id == first.round_id]
+    assert now.closed_at == first.closed_at
+    log = list(people_audit_actions(demo_ctx))
+    assert log.count("round.close") == 1
+
+
+def people_audit_actions(ctx: Context) -> list[str]:
+    with ctx.store.reader() as cur:
+        return [r[0] for r in cur.execute("SELECT action FROM audit_log").fetchall()]
