@@ -94,7 +94,7 @@ def change(round_id: int, unit_id: str, period: str, closing: bool) -> None:
         else:
             rounds.reopen_round(c, period, unit_id)
     except RoundError as exc:
-        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        st.session_state[f"round_error:{round_id}"] = ui.t(exc.key, **exc.params)
         return
     key = "rounds_closed_msg" if closing else "rounds_reopened_msg"
     ui.flash(key, place=f"round:{round_id}", unit=units.name(c, unit_id), period=period)
@@ -152,6 +152,8 @@ def follow() -> None:
             args=(r.round_id, r.unit_id, r.period, closing),
         )
         ui.show_flash(f"round:{r.round_id}", focus=True)  # the outcome, beside the button
+        if refused := st.session_state.pop(f"round_error:{r.round_id}", None):
+            st.error(refused, icon=":material/error:")
 
 
 follow()

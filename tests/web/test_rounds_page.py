@@ -97,3 +97,13 @@ def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ct
     assert not at.exception
     assert f"{CURRENT} pågår: 0 av " in texts(at)
     assert at.selectbox(key="ov_last").value == PREVIOUS
+
+
+def test_a_close_confirmed_after_someone_else_closed_says_so_beside_the_button(demo_ctx):
+    r = rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
+    at = open_app().switch_page("pages/rounds.py").run()
+    at.button(key=f"round_close:{r.round_id}").click().run()  # asks
+    rounds.close_round(demo_ctx, CURRENT, "demo")  # meanwhile, in another session
+    at.button(key=f"round_close:{r.round_id}:yes").click().run()
+    assert not at.exception
+    assert any("allerede lukket" in e.value for e in at.error)
