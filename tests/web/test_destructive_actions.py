@@ -3,8 +3,9 @@
 The kind, not the instance:
 - every audit action the code can write is classified here as destructive or not (found from
   the code's own `ctx.write(...)` calls), so a new one fails until it is classified;
-- on every page, every button pressed once writes no destructive action: it only asks, in the
-  one confirmation helper (ui.confirmed_button / ui.confirmation), whose question is shown;
+- on every page and in each of its tabs, every button pressed once writes no destructive
+  action: it only asks, in the one confirmation helper (ui.confirmed_button /
+  ui.confirmation), whose question is shown;
 - a grant names its unit, one over the whole organisation asks first, and the outcome names
   person, role and unit beside the button, with the focus moved to it.
 """
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from apphelpers import open_app, texts
+from apphelpers import open_app, open_tab, tab_labels, texts
 from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain.periods import Period
@@ -122,22 +123,32 @@ def destructive_log(ctx: Context) -> list[str]:
     return sorted(a for a in log["action"] if a in DESTRUCTIVE)
 
 
-def page_buttons(page: str) -> tuple[AppTest, list[str]]:
+def open_view(page: str, tab: str | None) -> AppTest:
+    at = open_app().switch_page(page).run()
+    return open_tab(at, tab) if tab else at
+
+
+def page_buttons(page: str) -> list[tuple[str | None, str]]:
+    """(tab, key) of every button the page shows, in each of its tabs (None: no tabs), but
+    the "yes" and "cancel" of a question, which only show after a first press."""
     at = open_app().switch_page(page).run()
     assert not at.exception
-    keys = [b.key for b in at.button if b.key and not b.disabled]
-    return at, [k for k in keys if not k.endswith((":yes", ":no"))]
+    found = []
+    for tab in tab_labels(at) or [None]:
+        view = open_view(page, tab)
+        keys = [b.key for b in view.button if b.key and not b.disabled]
+        found += [(tab, k) for k in keys if not k.endswith((":yes", ":no"))]
+    return found
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_button_on_the_page_destroys_anything_when_pressed_once(busy: Context, page: str):
-    _, keys = page_buttons(page)
-    for key in keys:
+    for tab, key in page_buttons(page):
         before = destructive_log(busy)
-        at = open_app().switch_page(page).run()
+        at = open_view(page, tab)
         at.button(key=key).click().run()
         assert not at.exception, key
-        assert destructive_log(busy) == before, f"{page}: {key} acted without asking"
+        assert destructive_log(busy) == before, f"{page} {tab or ''}: {key} acted without asking"
         if any(b.key == f"{key}:yes" for b in at.button):  # it asked: the question is shown
             assert any(w.value.strip().endswith(("?", ".")) for w in at.warning), key
 
@@ -145,7 +156,7 @@ def test_no_button_on_the_page_destroys_anything_when_pressed_once(busy: Context
 def test_the_pages_hold_the_destructive_buttons_this_test_expects(busy: Context):
     """The sweep above is only as good as the buttons it finds: each destructive action's
     button must be among them (else the fixture no longer makes it show)."""
-    found = {key.split(":")[0] for page in PAGES for key in page_buttons(page)[1]}
+    found = {key.split(":")[0] for page in PAGES for _, key in page_buttons(page)}
     assert {
         "demo_remove",
         "undo_run",
