@@ -183,8 +183,8 @@ class Gate:
 
 def gate(cur: sql.Cursor, periods: list[str], *, hold: bool = True) -> Gate:
     """Call inside the transaction of every write that puts answers into these quarters (a
-    check-in, an import, an import's undo), and decide from it in that transaction: the rounds
-    are claimed (store.rounds.claim), so closing a round and such a write are ordered, and a
+    check-in, an import, an import's undo), and decide from it in that transaction; closing
+    decides in its own. Those transactions do not overlap (see store.rounds.claim), so a
     write either commits before the close or is refused. `hold=False` only reads (in a
     transaction of its own, so that it sees one state), for a message shown before writing."""
     if hold:
@@ -301,7 +301,7 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
 
     def work(cur: sql.Cursor) -> bool:
         # Decided again inside the transaction (a second press, or another closing meanwhile,
-        # must not move closed_at), from the same claimed rows the saves are ordered by.
+        # must not move closed_at), from the rounds as they are now.
         held = gate(cur, [period])
         if any(x.round_id == r.round_id and x.state == CLOSED for x in held.rounds):
             raise RoundError("round_already_closed", unit=r.unit_id, period=period)

@@ -73,20 +73,23 @@ def claim(cur: Cursor, periods: list[str]) -> list[Round]:
     """The rounds of these quarters, read inside a write that puts answers into them, and
     held by that write until it commits.
 
-    Closing a round updates its row; so does this (an update that changes nothing). Two
-    writes that update one row are ordered by any database: PostgreSQL makes the later wait
-    for the row lock and then read the committed state, DuckDB aborts one with a write-write
-    conflict (Store.write retries it, and it then sees the other's outcome), and within this
-    process the file's write lock already runs them one after the other. So a save either
-    commits before the close or sees the round closed; it never slips in after.
+    What orders such a write and a close is that each decides inside its own transaction
+    and that the two cannot overlap. With DuckDB they cannot: one process writes the file,
+    and Store.write runs its writes one at a time (the file's write lock), each transaction
+    beginning inside the lock, so it sees every write committed before it. Where sessions do
+    write at once (the planned PostgreSQL port) this UPDATE takes the round rows' lock, which
+    the close's UPDATE also needs: the later waits for the earlier to commit and then reads
+    its outcome.
+
+    DuckDB's own optimistic conflict check is not relied on: it drops `SET state = state`
+    as a no-op, and an UPDATE of a row not changed since the last checkpoint was seen to
+    commit beside a concurrent one without a conflict (DuckDB 2.0.1).
     """
-    rows = cur.execute(
-        f"""UPDATE round SET state = state
-            WHERE list_contains(?::VARCHAR[], period)
-            RETURNING {_ROUND_COLUMNS}""",  # noqa: S608 (constant columns)
+    cur.execute(
+        "UPDATE round SET state = state WHERE list_contains(?::VARCHAR[], period)",
         [sorted(set(periods))],
-    ).fetchall()
-    return [_round(r) for r in rows]
+    )
+    return of_periods(cur, periods)
 
 
 def _round(r: tuple) -> Round:
