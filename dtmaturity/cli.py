@@ -207,6 +207,12 @@ def _parser() -> argparse.ArgumentParser:
         change = rounds_sub.add_parser(name, help=text)
         change.add_argument("--period", required=True, help="the quarter, e.g. 2026-Q4")
         change.add_argument("--unit", default=None, help="the round's unit (when not unique)")
+        change.add_argument(
+            "--yes",
+            action="store_true",
+            help="do it; without --yes the command only says what it would do (for close: "
+            "how many have not answered and the days left to the deadline)",
+        )
     for sub in rounds_sub.choices.values():
         sub.add_argument(
             "--wait",
@@ -222,7 +228,7 @@ def _rounds(db: Path | None, args: argparse.Namespace) -> int:
     """Run a rounds job here, or, when the running app holds the database file, hand it to the
     app's background thread and print what it did."""
     job = {"command": args.rounds_command}
-    for name in ("period", "deadline", "unit", "opens", "dry_run"):
+    for name in ("period", "deadline", "unit", "opens", "dry_run", "yes"):
         if getattr(args, name, None) is not None:
             job[name] = getattr(args, name)
     try:

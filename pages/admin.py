@@ -17,38 +17,68 @@ st.title(ui.t("page_admin"))
 is_admin = ui.is_admin(ctx)
 
 
+def unit_phrase(unit_id: str) -> str:
+    """The unit a role is for, as a message names it ("hele organisasjonen" for every unit)."""
+    if unit_id == access.EVERY_UNIT:
+        return ui.t("admin_whole_org")
+    return units.name(ui.context(), unit_id)
+
+
+def grant_outcome(key: str, **params: object) -> None:
+    """An outcome of the grant form, beside its button (errors too)."""
+    st.session_state["adm_grant_outcome"] = ("error", ui.t(key, **params))
+
+
 def grant() -> None:
+    """The grant form's button: a grant names its unit; one over the whole organisation asks
+    first (ask_first → the confirmation below the form), any other is made at once."""
     # An e-mail compares in any case; an OIDC subject is case-sensitive and is kept as typed.
     typed = st.session_state["adm_email"].strip()
     person = typed.lower() if "@" in typed else typed
+    unit_id = st.session_state["adm_unit"]
     if not person:
-        st.session_state["adm_message"] = ("error", ui.t("people_missing_identity"))
+        grant_outcome("people_missing_identity")
         return
+    if unit_id is None:
+        grant_outcome("admin_unit_missing")
+        return
+    wanted = (person, st.session_state["adm_role"], unit_id, st.session_state["adm_name"].strip())
+    if unit_id == access.EVERY_UNIT:
+        st.session_state["adm_grant_wanted"] = wanted
+        ui.ask_first("adm_grant_all")
+        return
+    make_grant(*wanted)
+
+
+def make_grant(person: str, role: str, unit_id: str, name: str) -> None:
     try:
         new = people.assign(
             ui.context(),
             person,
-            st.session_state["adm_role"],
-            st.session_state["adm_unit"],
-            name=st.session_state["adm_name"].strip() or None,
+            role,
+            unit_id,
+            name=name or None,
             email=person if "@" in person else None,
             sub=None if "@" in person else person,
         )
     except (people.IdentityError, AccessDenied) as refused:
-        st.session_state["adm_message"] = ("error", ui.t(refused.key, **refused.params))
+        grant_outcome(refused.key, **refused.params)
         return
-    key = "admin_granted" if new else "admin_already"
-    st.session_state["adm_message"] = ("success", ui.t(key, person=person))
+    said = {"person": person, "role": ui.t(f"role_{role}"), "unit": unit_phrase(unit_id)}
+    ui.flash("admin_granted_to" if new else "admin_already_has", place="grant", **said)
+
+
+def grant_question() -> str:
+    person, role, _, _ = st.session_state["adm_grant_wanted"]
+    count = len(units.tree(ui.context()))
+    return ui.t("admin_grant_all_question", person=person, role=ui.t(f"role_{role}"), count=count)
 
 
 def revoke(person_id: str, role: str, unit_id: str) -> None:
     people.unassign(ui.context(), person_id, role, unit_id)
-    st.session_state["adm_message"] = ("success", ui.t("admin_revoked", person=person_id))
+    said = {"person": person_id, "role": ui.t(f"role_{role}"), "unit": unit_phrase(unit_id)}
+    ui.flash("admin_revoked_from", place="revoke", **said)
 
-
-kind, text = st.session_state.pop("adm_message", (None, None))
-if kind:
-    getattr(st, kind)(text)
 
 st.header(ui.t("admin_people"))
 registry = people.registry(ctx)
@@ -87,8 +117,26 @@ with st.form("grant_form"):
     st.text_input(ui.t("admin_person_field"), key="adm_email")
     st.text_input(ui.t("col_name"), key="adm_name")
     st.selectbox(ui.t("col_role"), roles, format_func=lambda r: ui.t(f"role_{r}"), key="adm_role")
-    st.selectbox(ui.t("unit"), list(unit_choices), format_func=unit_choices.get, key="adm_unit")
+    st.selectbox(
+        ui.t("unit"),
+        list(unit_choices),
+        index=None,  # no default: a grant names its unit (the default was every unit)
+        placeholder=ui.t("admin_choose_unit"),
+        format_func=unit_choices.get,
+        key="adm_unit",
+    )
     st.form_submit_button(ui.t("admin_grant_button"), on_click=grant)
+ui.confirmation(
+    "adm_grant_all",
+    question=grant_question,
+    yes=ui.t("admin_grant_all_yes"),
+    on_confirm=lambda: make_grant(*st.session_state.pop("adm_grant_wanted")),
+)
+if outcome := st.session_state.pop("adm_grant_outcome", None):
+    with st.container(key="adm_grant_outcome"):  # beside the button, and focused
+        getattr(st, outcome[0])(outcome[1])
+    ui.focus_on("adm_grant_outcome", field=False, nonce=id(outcome))
+ui.show_flash("grant", focus=True)
 if not found.dropna(subset=["role"]).empty:
     assignments = found.dropna(subset=["role"])  # the matches of the search above
     options = list(
@@ -100,7 +148,20 @@ if not found.dropna(subset=["role"]).empty:
         format_func=lambda o: f"{o[0]} – {ui.t('role_' + o[1])} – {o[2]}",
         key="adm_revoke",
     )
-    st.button(ui.t("admin_revoke_button"), on_click=revoke, args=chosen, key="adm_revoke_run")
+    ui.confirmed_button(
+        ui.t("admin_revoke_button"),
+        key="adm_revoke_run",
+        question=lambda: ui.t(
+            "admin_revoke_question",
+            person=chosen[0],
+            role=ui.t(f"role_{chosen[1]}"),
+            unit=unit_phrase(chosen[2]),
+        ),
+        yes=ui.t("admin_revoke_yes"),
+        on_confirm=revoke,
+        args=chosen,
+    )
+    ui.show_flash("revoke", focus=True)
 
 upload = st.file_uploader(ui.t("admin_people_upload"), key="adm_people_file")
 st.caption(ui.t("admin_people_format"))
@@ -126,9 +187,15 @@ if is_admin:
     lock_col.button(
         ui.t("admin_lock"), on_click=people.set_lock, args=(ctx, period, True), key="adm_lock"
     )
-    unlock_col.button(
-        ui.t("admin_unlock"), on_click=people.set_lock, args=(ctx, period, False), key="adm_unlock"
-    )
+    with unlock_col:
+        ui.confirmed_button(
+            ui.t("admin_unlock"),
+            key="adm_unlock",
+            question=lambda: ui.t("admin_unlock_question", period=period),
+            yes=ui.t("admin_unlock_yes"),
+            on_confirm=lambda quarter: people.set_lock(ui.context(), quarter, False),
+            args=(period,),
+        )
 
     st.header(ui.t("admin_retention"))
     st.caption(ui.t("admin_retention_help"))
@@ -192,10 +259,21 @@ if is_admin:
         placeholder=ui.t("choose_person"),
         key="adm_erase_person",
     )
-    confirm = st.checkbox(ui.t("admin_erase_confirm"), key="adm_erase_confirm")
-    if st.button(ui.t("admin_erase_button"), disabled=not (target and confirm), key="adm_erase"):
-        counts = people.erase_person(ctx, target)
-        st.success(ui.t("admin_erased", **counts))
+
+    def erase(person_id: str) -> None:
+        counts = people.erase_person(ui.context(), person_id)
+        ui.flash("admin_erased", place="erase", **counts)
+
+    ui.confirmed_button(
+        ui.t("admin_erase_button"),
+        key="adm_erase",
+        question=lambda: ui.t("admin_erase_question", person=target),
+        yes=ui.t("admin_erase_yes"),
+        on_confirm=erase,
+        args=(target,),
+        disabled=not target,
+    )
+    ui.show_flash("erase", focus=True)
 
     st.header(ui.t("admin_audit"))
     log = people.audit_log(ctx)

@@ -182,7 +182,13 @@ if st.session_state.get("ci_draft_at"):
             ui.t("draft_restored", period=period, saved=st.session_state["ci_draft_at"]),
             icon=":material/edit_note:",
         )
-        st.button(ui.t("draft_discard"), key="ci_draft_discard", on_click=discard_draft)
+        ui.confirmed_button(
+            ui.t("draft_discard"),
+            key="ci_draft_discard",
+            question=lambda: ui.t("draft_discard_question", period=period),
+            yes=ui.t("draft_discard_yes"),
+            on_confirm=discard_draft,
+        )
 if form.current:
     saved = ui.date_time(form.current_saved_at)
     st.info(ui.t("checkin_editing", period=period, saved=saved))

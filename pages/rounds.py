@@ -94,10 +94,18 @@ def change(round_id: int, unit_id: str, period: str, closing: bool) -> None:
         else:
             rounds.reopen_round(c, period, unit_id)
     except RoundError as exc:
-        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        st.session_state[f"round_error:{round_id}"] = ui.t(exc.key, **exc.params)
         return
     key = "rounds_closed_msg" if closing else "rounds_reopened_msg"
-    ui.flash(key, unit=units.name(c, unit_id), period=period)
+    ui.flash(key, place=f"round:{round_id}", unit=units.name(c, unit_id), period=period)
+
+
+def change_question(r: release.Round, closing: bool) -> str:
+    """What closing (who has not answered, the days left) or reopening the round does."""
+    c = ui.context()
+    if closing:
+        return rounds.close_question(c, r.period, r.unit_id).text(c.lang)
+    return ui.t("round_reopen_question", unit=units.name(c, r.unit_id), period=r.period)
 
 
 st.header(ui.t("rounds_list_heading"))
@@ -135,12 +143,17 @@ def follow() -> None:
         )
         st.dataframe(shown_table, hide_index=True, width="stretch", key=f"round_table:{r.round_id}")
         closing = r.state != CLOSED
-        st.button(
+        ui.confirmed_button(
             ui.t("rounds_close_button" if closing else "rounds_reopen_button"),
             key=f"round_{'close' if closing else 'reopen'}:{r.round_id}",
-            on_click=change,
+            question=lambda r=r, closing=closing: change_question(r, closing),
+            yes=ui.t("round_close_yes" if closing else "round_reopen_yes"),
+            on_confirm=change,
             args=(r.round_id, r.unit_id, r.period, closing),
         )
+        ui.show_flash(f"round:{r.round_id}", focus=True)  # the outcome, beside the button
+        if refused := st.session_state.pop(f"round_error:{r.round_id}", None):
+            st.error(refused, icon=":material/error:")
 
 
 follow()

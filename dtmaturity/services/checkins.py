@@ -15,7 +15,6 @@ from dtmaturity.services import authz, releases, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
 from dtmaturity.store import drafts as drafts_sql
-from dtmaturity.store import people as people_sql
 from dtmaturity.store import plans as plan_queries
 from dtmaturity.store import releases as releases_sql
 
@@ -40,6 +39,20 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class _Refused(Exception):
+    """The quarter closed to the check-in inside its write transaction: rolled back."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.key)
+        self.error = error
+
+
+def _refusal(cur: queries.Cursor, checkin: CheckIn, *, hold: bool = True) -> FieldError | None:
+    """Why this check-in cannot go into its quarter now (a period lock, a closed round)."""
+    key = rounds.gate(cur, [checkin.period], hold=hold).refusal(checkin.unit_id, checkin.period)
+    return None if key is None else FieldError("period", key, {"value": checkin.period})
 
 
 def _key(unit_id: str, period: str, respondent: str) -> tuple[str, str, str]:
@@ -117,14 +130,13 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
     checkin.respondent = ctx.actor.user_id
     with ctx.store.reader() as cur:
         known_units = {row[0] for row in queries.units(cur)}
-        locked = set(people_sql.locked_periods(cur))
+        # Said at once with the form's other errors; the write decides again (see `work`).
+        refused = _refusal(cur, checkin, hold=False)
     errors = validate(
         ctx.framework, checkin, known_units=known_units, today_period=Period.current(today)
     )
-    if checkin.period in locked:
-        errors.append(FieldError("period", "error_period_locked", {"value": checkin.period}))
-    elif rounds.closed_for_checkin(ctx, checkin.unit_id, checkin.period):
-        errors.append(FieldError("period", "error_round_closed", {"value": checkin.period}))
+    if refused is not None:
+        errors.append(refused)
     errors += plan.target_errors(
         ctx.framework, checkin.period, checkin.target_period, checkin.targets
     )
@@ -132,9 +144,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         return SaveResult(errors=errors)
     framework = ctx.framework
     key = _key(checkin.unit_id, checkin.period, checkin.respondent)
-    held = releases.is_late(ctx, checkin.unit_id, checkin.period, today)
 
-    def hold(cur: queries.Cursor) -> bool:
+    def hold(cur: queries.Cursor) -> None:
         releases_sql.hold(
             cur,
             key,
@@ -150,31 +161,47 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
                 targets=checkin.target_rows(framework),
             ),
         )
-        drafts_sql.delete(cur, checkin.respondent, checkin.unit_id, checkin.period)
-        return False
 
-    def work(cur: queries.Cursor) -> bool:
-        updated = queries.save_checkin(
-            cur,
-            key,
-            framework_version=framework.version_key,
-            answers=checkin.answer_rows(framework),
-            roles=checkin.role_rows(),
-            reflections=checkin.reflection_rows(),
-        )
-        # Targets belong to the check-in: stored (or cleared) in the same transaction.
-        plan_queries.save_targets(cur, key, checkin.target_period, checkin.target_rows(framework))
+    def work(cur: queries.Cursor) -> tuple[bool, bool]:
+        """(updated, held). Decided inside the transaction that writes: a round closed since
+        the check above refuses the save instead of letting it in after the close, and a
+        quarter released meanwhile holds it."""
+        if (late := _refusal(cur, checkin)) is not None:
+            raise _Refused(late)
+        held = releases.is_late(ctx, checkin.unit_id, checkin.period, today)
+        if held:
+            hold(cur)  # a released quarter holds still: shown after a re-release
+            updated = False
+        else:
+            updated = queries.save_checkin(
+                cur,
+                key,
+                framework_version=framework.version_key,
+                answers=checkin.answer_rows(framework),
+                roles=checkin.role_rows(),
+                reflections=checkin.reflection_rows(),
+            )
+            # Targets belong to the check-in: stored (or cleared) in the same transaction.
+            plan_queries.save_targets(
+                cur, key, checkin.target_period, checkin.target_rows(framework)
+            )
         # What was saved is no longer a draft.
         drafts_sql.delete(cur, checkin.respondent, checkin.unit_id, checkin.period)
-        return updated
+        return updated, held
 
     try:
-        updated = ctx.write(
-            hold if held else work,
-            "checkin.hold" if held else "checkin.save",
+        updated, held = ctx.write(
+            work,
+            "checkin.save",
             "/".join(key),
-            lambda existed: {"updated": existed, "framework_version": framework.version_key},
+            lambda done: {
+                "updated": done[0],
+                "held": done[1],
+                "framework_version": framework.version_key,
+            },
         )
+    except _Refused as refused:
+        return SaveResult(errors=[refused.error])
     except (StoreError, duckdb.Error) as exc:
         # Rolled back as a whole. The log names the kind of failure only: DuckDB's own message
         # may spell the key, which holds the respondent's e-mail.

@@ -35,7 +35,7 @@ from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
 from dtmaturity.domain.surveytools import ToolLayout, recognise_tool
 from dtmaturity.domain.xlsxfile import open_workbook, workbook_kind
-from dtmaturity.services import authz, import_actions, releases, workdirs
+from dtmaturity.services import authz, import_actions, releases, rounds, workdirs
 from dtmaturity.services.context import Context
 from dtmaturity.store import (
     header_mappings,
@@ -46,6 +46,7 @@ from dtmaturity.store import (
 )
 from dtmaturity.store import imports as sql  # units files
 from dtmaturity.store import releases as releases_sql
+from dtmaturity.store import rounds as round_store
 
 # Extra details of a problem, in the order the SQL returns them.
 _DETAILS = {
@@ -56,6 +57,7 @@ _DETAILS = {
     "import_duplicate_checkin": ("first_row",),
     "import_duplicate_unit": ("first_row",),
     "error_future_period": ("value",),
+    "import_round_closed": ("unit", "period"),
     "error_too_many_roles": ("count", "max"),
 }
 # Saved with a header set's mapping: the date order the coordinator chose for its dates.
@@ -218,7 +220,8 @@ def _is_quarter(raw: str) -> bool:
 
 def _lookups(
     ctx: Context, cur: duckdb.DuckDBPyConnection, layout: Layout, result: ImportResult
-) -> None:
+) -> list[str]:
+    """Load the lookup tables; returns the quarters the file names."""
     fw = ctx.framework
     items = []
     for item in fw.items:
@@ -246,6 +249,7 @@ def _lookups(
         allowed_units=_allowed(ctx),
         current_period=str(Period.current(today)),
     )
+    return sorted({period for _, period in periods if period})
 
 
 def _validate_answers(
@@ -289,7 +293,13 @@ def _validate_answers(
         respondent_prefix=layout.tool,
     )
     import_staging.all_rows_view(cur)
-    _lookups(ctx, cur, layout, result)
+    quarters = _lookups(ctx, cur, layout, result)
+    # Inside the write transaction, like a check-in: a round that closed before this import
+    # commits refuses its rows (import_round_closed), and one closing now waits for it.
+    gate = rounds.gate(cur, quarters)
+    round_store.load_closed_quarters(
+        cur, [(unit, q) for q in quarters for unit in gate.closed_units(q)]
+    )
     import_staging.resolve_answers(cur)
     import_staging.resolve_extras(cur)
     columns = _column_names(layout, headers)
@@ -717,6 +727,13 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
             back = [(0, unit, None, parent) for unit, parent in sql.unit_moves_back(cur, import_id)]
             if _units_out_of_scope(back, ctx.actor.grants, sql.existing_parents(cur), {}):
                 raise AccessDenied("access_undo_scope", id=import_id)
+        # Undoing puts answers back into their quarters: not into a closed one (decided in
+        # this transaction, like a check-in's save).
+        touched = import_log.quarters(cur, import_id)
+        gate = rounds.gate(cur, sorted({period for _, period in touched}))
+        for unit_id, period in touched:
+            if gate.refusal(unit_id, period) is not None:
+                raise UndoError("undo_round_closed", id=import_id, unit=unit_id, period=period)
         current = str(Period.current())
         if sql.unit_moves_back(cur, import_id):
             releases_sql.keep_before_tree_change(cur, ctx.actor.user_id, current)

@@ -15,7 +15,7 @@ from dtmaturity.domain import mailconfig
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfigError
-from dtmaturity.domain.release import RoundError
+from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import reminders, rounds
 from dtmaturity.services.context import Context
 
@@ -88,9 +88,7 @@ def execute(ctx: Context, job: dict[str, Any]) -> Outcome:
             sent = _remind(ctx, False)
             return Outcome(sent.exit, lines + sent.out)
         if command in ("close", "reopen"):
-            change = rounds.close_round if command == "close" else rounds.reopen_round
-            r = change(ctx, str(job.get("period", "")), job.get("unit"))
-            return Outcome(0, [f"{command}d round {r.round_id}: {r.unit_id} {r.period}, {r.state}"])
+            return _change(ctx, command, str(job.get("period", "")), job.get("unit"), job)
         return Outcome(2, err=[f"unknown rounds command {command!r}"])
     except RoundError as exc:
         return Outcome(1, err=[t("en", exc.key, **exc.params)])
@@ -98,6 +96,29 @@ def execute(ctx: Context, job: dict[str, Any]) -> Outcome:
         return Outcome(2, err=[f"mail settings: {exc}"])
     except AccessDenied as exc:
         return Outcome(1, err=[t("en", exc.key, **exc.params)])
+
+
+def _change(ctx: Context, command: str, period: str, unit: str | None, job: dict) -> Outcome:
+    """Close or reopen a round: without `yes`, only say what it would do (who has not
+    answered, the days left), like the page's confirmation, and change nothing."""
+    closing = command == "close"
+    if closing:
+        question = rounds.close_question(ctx, period, unit)
+        said = question.text("en")
+        r = question.round
+    else:
+        r = rounds.find(ctx, period, unit)
+        if r.state != CLOSED:
+            raise RoundError("round_not_closed", unit=r.unit_id, period=period)
+        said = t("en", "round_reopen_question", unit=r.unit_id, period=r.period)
+    if not job.get("yes"):
+        return Outcome(1, [said], [t("en", "rounds_cli_confirm")])
+    change = rounds.close_round if closing else rounds.reopen_round
+    r = change(ctx, period, unit)
+    line = f"{command}d round {r.round_id}: {r.unit_id} {r.period}, {r.state}"
+    if closing:
+        line += f" ({question.missing} of {question.expected} had not answered)"
+    return Outcome(0, [line])
 
 
 def _only_top(ctx: Context) -> str:

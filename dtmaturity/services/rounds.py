@@ -153,11 +153,58 @@ def covering(ctx: Context, unit_id: str, period: str) -> Round | None:
     return release.covering(unit_id, period, all_rounds(ctx), authz.parents(ctx))
 
 
-def closed_for_checkin(ctx: Context, unit_id: str, period: str) -> bool:
-    """A closed round locks its quarter for the units it covers, unless late check-ins are
-    allowed (setting rounds_allow_late)."""
-    r = covering(ctx, unit_id, period)
-    return r is not None and r.state == CLOSED and not allow_late(ctx)
+@dataclass(frozen=True)
+class Gate:
+    """Whether answers may go into a quarter, as read inside one write transaction: the
+    period locks, the late check-in setting, the unit tree and the quarters' rounds."""
+
+    rounds: tuple[Round, ...]
+    parents: dict[str, str | None]
+    allow_late: bool
+    locked: frozenset[str]
+
+    def refusal(self, unit_id: str, period: str) -> str | None:
+        """The message key of the reason answers cannot go into this unit's quarter, or None."""
+        if period in self.locked:  # a round closed over every top unit locks it too
+            return "error_period_locked"
+        if self._round_closed(unit_id, period):
+            return "error_round_closed"
+        return None
+
+    def _round_closed(self, unit_id: str, period: str) -> bool:
+        r = release.covering(unit_id, period, self.rounds, self.parents)
+        return r is not None and r.state == CLOSED and not self.allow_late
+
+    def closed_units(self, period: str) -> list[str]:
+        """The units whose round for this quarter is closed to new answers (a period lock
+        aside: that closes the quarter everywhere)."""
+        if self.allow_late or not any(r.state == CLOSED for r in self.rounds):
+            return []
+        return [u for u in self.parents if self._round_closed(u, period)]
+
+
+def gate(cur: sql.Cursor, periods: list[str], *, hold: bool = True) -> Gate:
+    """Call inside the transaction of every write that puts answers into these quarters (a
+    check-in, an import, an import's undo), and decide from it in that transaction; closing
+    decides in its own. Those transactions do not overlap (see store.rounds.claim), so a
+    write either commits before the close or is refused. `hold=False` only reads (in a
+    transaction of its own, so that it sees one state), for a message shown before writing."""
+    if hold:
+        return _gate(cur, sql.claim(cur, periods))
+    cur.begin()
+    try:
+        return _gate(cur, sql.of_periods(cur, periods))
+    finally:
+        cur.rollback()  # read only
+
+
+def _gate(cur: sql.Cursor, quarter_rounds: list[Round]) -> Gate:
+    return Gate(
+        rounds=tuple(quarter_rounds),
+        parents=people_sql.parents(cur),
+        allow_late=people_sql.setting(cur, ALLOW_LATE_KEY) == "1",
+        locked=frozenset(people_sql.locked_periods(cur)),
+    )
 
 
 def allow_late(ctx: Context) -> bool:
@@ -259,19 +306,92 @@ def close_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     require_run(ctx, r.unit_id)
     if r.state == CLOSED:
         raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+
+    def work(cur: sql.Cursor) -> bool:
+        # Decided again inside the transaction (a second press, or another closing meanwhile,
+        # must not move closed_at), from the rounds as they are now.
+        held = gate(cur, [period])
+        if any(x.round_id == r.round_id and x.state == CLOSED for x in held.rounds):
+            raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+        tops = {u for u, parent in held.parents.items() if parent is None}
+        closed_tops = {x.unit_id for x in held.rounds if x.state == CLOSED} | {r.unit_id}
+        lock = not held.allow_late and tops <= closed_tops
+        fresh = lock and period not in held.locked
+        sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=fresh)
+        releases_sql.mark(cur, r.unit_id, period)  # shown now: later changes are held
+        if fresh:
+            people_sql.lock_period(cur, period, ctx.actor.user_id)
+        return lock
+
+    ctx.write(
+        work,
+        "round.close",
+        f"{r.unit_id}/{period}",
+        lambda lock: {"round_id": r.round_id, "lock": lock},
+    )
+    return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
+
+
+@dataclass(frozen=True)
+class CloseQuestion:
+    """What closing a round does, for the confirmation asked first: how many of the leaders it
+    asks have not answered, the days left to its deadline (negative: past), and whether it
+    locks the quarter for the whole organisation."""
+
+    round: Round
+    unit: str
+    answered: int
+    expected: int
+    days_left: int
+    locks: bool
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.answered
+
+    def text(self, lang: str) -> str:
+        """ "Lukke runden for Kundesenteret, 2026-Q4? 68 av 68 har ikke svart, og det er 14
+        dager igjen til fristen 15. desember. …" """
+        from dtmaturity.domain.i18n import t
+
+        days = self.days_left
+        key = {0: "round_close_today", 1: "round_close_day"}.get(days, "round_close_days")
+        when = t(
+            lang,
+            "round_close_past" if days < 0 else key,
+            days=days,
+            deadline=format_day(lang, self.round.deadline),
+        )
+        return t(
+            lang,
+            "round_close_question",
+            unit=self.unit,
+            period=self.round.period,
+            missing=self.missing,
+            expected=self.expected,
+            when=when,
+        ) + (" " + t(lang, "round_close_locks", period=self.round.period) if self.locks else "")
+
+
+def close_question(
+    ctx: Context, period: str, unit_id: str | None = None, today: date | None = None
+) -> CloseQuestion:
+    """What closing this round would do, said before it is closed (page and command line)."""
+    r = find(ctx, period, unit_id)
+    if r.state == CLOSED:
+        raise RoundError("round_already_closed", unit=r.unit_id, period=period)
+    table = progress(ctx, r)
     others = [x for x in all_rounds(ctx) if x.period == period and x.round_id != r.round_id]
     closed_tops = {x.unit_id for x in others if x.state == CLOSED} | {r.unit_id}
-    lock = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
-
-    def work(cur: sql.Cursor) -> None:
-        already = period in people_sql.locked_periods(cur)
-        sql.set_state(cur, r.round_id, CLOSED, ctx.actor.user_id, lock_set=lock and not already)
-        releases_sql.mark(cur, r.unit_id, period)  # shown now: later changes are held
-        if lock and not already:
-            people_sql.lock_period(cur, period, ctx.actor.user_id)
-
-    ctx.write(work, "round.close", f"{r.unit_id}/{period}", {"round_id": r.round_id, "lock": lock})
-    return next(x for x in all_rounds(ctx) if x.round_id == r.round_id)
+    locks = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
+    return CloseQuestion(
+        round=r,
+        unit=_names(ctx).get(r.unit_id, r.unit_id),
+        answered=int(table["answered"].sum()),
+        expected=int(table["expected"].sum()),
+        days_left=release.days_left(r.deadline, today or date.today()),
+        locks=locks,
+    )
 
 
 def reopen_round(ctx: Context, period: str, unit_id: str | None = None) -> Round:

@@ -11,6 +11,7 @@ Cursor = duckdb.DuckDBPyConnection
 _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
    OR unit_id NOT IN (SELECT unit_id FROM allowed_unit)
    OR period IN (SELECT period FROM period_lock)
+   OR (unit_id, period) IN (SELECT (unit_id, period) FROM closed_quarter)
    OR period > (SELECT period FROM current_period)
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
@@ -32,6 +33,9 @@ UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
   FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
 UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
   FROM checked WHERE period IN (SELECT period FROM period_lock)
+UNION SELECT row, 'period', period_raw, 'import_round_closed', unit_id, period
+  FROM checked WHERE period NOT IN (SELECT period FROM period_lock)
+   AND (unit_id, period) IN (SELECT (unit_id, period) FROM closed_quarter)
 UNION SELECT row, 'period', period_raw, 'error_future_period', period, NULL
   FROM checked WHERE period > (SELECT period FROM current_period)
 """
@@ -90,7 +94,8 @@ FROM (
 def answer_problems(
     cur: Cursor, max_comment: int, max_reflection: int, max_roles: int = 3
 ) -> list[tuple]:
-    """Every problem in the staged answers, in one pass, ordered by row.
+    """Every problem in the staged answers, in one pass, ordered by row. Expects the TEMP
+    table closed_quarter (store.rounds.load_closed_quarters).
 
     One scan picks the suspect cells; the detailed checks then run on those few only.
     """

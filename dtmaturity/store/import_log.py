@@ -26,6 +26,20 @@ def import_status(cur: Cursor, import_id: int) -> tuple | None:
     ).fetchone()
 
 
+def quarters(cur: Cursor, import_id: int) -> list[tuple[str, str]]:
+    """(unit_id, period) of every check-in whose answers, roles or reflections the import
+    wrote: what undoing it would change."""
+    return cur.execute(
+        """SELECT unit_id, period FROM answer WHERE import_id = $id
+           UNION SELECT unit_id, period FROM import_answer_change WHERE import_id = $id
+           UNION SELECT unit_id, period FROM import_checkin_created WHERE import_id = $id
+           UNION SELECT unit_id, period FROM import_role_change WHERE import_id = $id
+           UNION SELECT unit_id, period FROM import_reflection_change WHERE import_id = $id
+           ORDER BY ALL""",
+        {"id": import_id},
+    ).fetchall()
+
+
 def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
     """Put back what the import replaced, for every value nobody has changed since.
 

@@ -57,6 +57,64 @@ def set_state(
     )
 
 
+_ROUND_COLUMNS = "round_id, unit_id, period, opens_on, deadline, state, closed_at"
+
+
+def of_periods(cur: Cursor, periods: list[str]) -> list[Round]:
+    """The rounds of these quarters (a read: see `claim` for a write)."""
+    rows = cur.execute(
+        f"SELECT {_ROUND_COLUMNS} FROM round WHERE list_contains(?::VARCHAR[], period)",  # noqa: S608 (constant columns)
+        [sorted(set(periods))],
+    ).fetchall()
+    return [_round(r) for r in rows]
+
+
+def claim(cur: Cursor, periods: list[str]) -> list[Round]:
+    """The rounds of these quarters, read inside a write that puts answers into them, and
+    held by that write until it commits.
+
+    What orders such a write and a close is that each decides inside its own transaction
+    and that the two cannot overlap. With DuckDB they cannot: one process writes the file,
+    and Store.write runs its writes one at a time (the file's write lock), each transaction
+    beginning inside the lock, so it sees every write committed before it. Where sessions do
+    write at once (the planned PostgreSQL port) this UPDATE takes the round rows' lock, which
+    the close's UPDATE also needs: the later waits for the earlier to commit and then reads
+    its outcome.
+
+    DuckDB's own optimistic conflict check is not relied on: it drops `SET state = state`
+    as a no-op, and an UPDATE of a row not changed since the last checkpoint was seen to
+    commit beside a concurrent one without a conflict (DuckDB 2.0.1).
+    """
+    cur.execute(
+        "UPDATE round SET state = state WHERE list_contains(?::VARCHAR[], period)",
+        [sorted(set(periods))],
+    )
+    return of_periods(cur, periods)
+
+
+def _round(r: tuple) -> Round:
+    return Round(
+        round_id=r[0],
+        unit_id=r[1],
+        period=r[2],
+        opens_on=r[3],
+        deadline=r[4],
+        state=r[5],
+        closed_at=r[6],
+    )
+
+
+def load_closed_quarters(cur: Cursor, pairs: list[tuple[str, str]]) -> None:
+    """TEMP closed_quarter(unit_id, period): where a write must not put answers (an import
+    checks its rows against it)."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE closed_quarter (unit_id VARCHAR, period VARCHAR)")
+    if pairs:
+        cur.execute(
+            "INSERT INTO closed_quarter SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[u for u, _ in pairs], [p for _, p in pairs]],
+        )
+
+
 def lock_set(cur: Cursor, round_id: int) -> bool:
     row = cur.execute("SELECT lock_set FROM round WHERE round_id = ?", [round_id]).fetchone()
     return bool(row and row[0])

@@ -53,8 +53,9 @@ def due_links(ctx: Context) -> None:
 
 def held_changes(ctx: Context) -> None:
     """Changes held back after a quarter was released, each with a button to release the
-    quarter again for that unit. The outcome is shown under the heading, where the row and its
-    button were (the row is gone once released), with the focus on it."""
+    quarter again for that unit, which asks first (it changes figures people have seen). The
+    outcome is shown under the heading, where the row and its button were (the row is gone
+    once released), with the focus on it."""
     st.subheader(ui.t("held_heading"))
     ui.show_flash("rerelease", focus=True)
     held = releases.pending(ctx)
@@ -64,10 +65,18 @@ def held_changes(ctx: Context) -> None:
     st.caption(ui.t("held_intro"))
     for row in held:
         ui.plain_text(ui.tn("held_row", row.respondents, unit=row.unit, period=row.period))
-        if st.button(
+        ui.confirmed_button(
             ui.label_literal(ui.t("rerelease_button", period=row.period, unit=row.unit)),
-            key=f"btn_rerelease:{row.unit_id}:{row.period}",
-        ):
-            releases.rerelease(ui.context(), row.unit_id, row.period)
-            ui.flash("rerelease_done", place="rerelease", period=row.period, unit=row.unit)
-            st.rerun()
+            key=f"rerelease:{row.unit_id}:{row.period}",
+            question=lambda row=row: ui.tn(
+                "rerelease_question", row.respondents, unit=row.unit, period=row.period
+            ),
+            yes=ui.t("rerelease_yes"),
+            on_confirm=_rerelease,
+            args=(row.unit_id, row.unit, row.period),
+        )
+
+
+def _rerelease(unit_id: str, unit: str, period: str) -> None:
+    releases.rerelease(ui.context(), unit_id, period)
+    ui.flash("rerelease_done", place="rerelease", period=period, unit=unit)

@@ -599,11 +599,30 @@ def confirmed_button(
     """A destructive button in two steps. The first press only asks: a warning says what will
     be deleted, with counts (`question` is called then, so the counts are those of the moment),
     beside "yes" and "cancel" buttons. Only "yes" (key `<key>:yes`) runs `on_confirm(*args)`."""
+    if not confirmation(key, question=question, yes=yes, on_confirm=on_confirm, args=args):
+        st.button(label, key=key, on_click=ask_first, args=(key,), disabled=disabled)
+
+
+def ask_first(key: str) -> None:
+    """Make `confirmation(key, ...)` ask on the next run: for an action that is destructive only
+    sometimes (a grant over the whole organisation), decided in a form's callback."""
+    _ask(f"{key}:asking")
+
+
+def confirmation(
+    key: str,
+    *,
+    question: Callable[[], str],
+    yes: str,
+    on_confirm: Callable[..., None],
+    args: tuple = (),
+) -> bool:
+    """The question of `confirmed_button` with its "yes" and "cancel" buttons, drawn while an
+    answer is awaited (True then); the one confirmation every destructive action goes through."""
     asking = f"{key}:asking"
     if not st.session_state.get(asking):
-        st.button(label, key=key, on_click=_ask, args=(asking,), disabled=disabled)
-        return
-    with st.container(border=True):
+        return False
+    with st.container(border=True, key=f"{key}:question"):
         st.warning(question(), icon=":material/warning:")
         yes_col, no_col = st.columns(2)
         yes_col.button(
@@ -613,6 +632,7 @@ def confirmed_button(
         no_col.button(
             t("confirm_cancel"), key=f"{key}:no", on_click=_answer, args=(asking, None, ())
         )
+    return True
 
 
 def key_class(key: str) -> str:

@@ -89,8 +89,8 @@ def test_remind_dry_run_prints_who_would_get_what(db_path, mail, capsys):
     assert "planned" in capsys.readouterr().out
     assert main(["rounds", "remind", "--dry-run"]) == 0
     assert "dry run: 0 messages would be sent" in capsys.readouterr().out  # opens tomorrow
-    assert main(["rounds", "close", "--period", CURRENT]) == 0
-    assert main(["rounds", "reopen", "--period", CURRENT]) == 0
+    assert main(["rounds", "close", "--period", CURRENT, "--yes"]) == 0
+    assert main(["rounds", "reopen", "--period", CURRENT, "--yes"]) == 0
     capsys.readouterr()
     assert main(["rounds", "remind", "--dry-run"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -158,7 +158,7 @@ def test_report_without_period_is_the_latest_finished_quarter(db_path, tmp_path,
     assert main(["report", "--unit", "demo-bruker-01", "--period", CURRENT, "-o", str(output)]) == 1
     assert "ikke publisert ennå" in capsys.readouterr().err  # the report speaks nb by default
     assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE]) == 0
-    assert main(["rounds", "close", "--period", CURRENT]) == 0
+    assert main(["rounds", "close", "--period", CURRENT, "--yes"]) == 0
     capsys.readouterr()
     assert main(["report", "--unit", "demo-bruker-01", "--output", str(output)]) == 0
     assert f"quarter: {CURRENT} (the latest finished)" in capsys.readouterr().err
@@ -169,3 +169,25 @@ def test_report_without_period_is_the_latest_finished_quarter(db_path, tmp_path,
         assert rounds.latest_finished(Context(local_actor(), store, framework)) == CURRENT
     finally:
         store.close()
+
+
+def test_closing_without_yes_says_who_has_not_answered_and_the_days_left_and_changes_nothing(
+    db_path, capsys, monkeypatch
+):
+    monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
+    assert main(["demo"]) == 0
+    assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE]) in (0, 1)
+    capsys.readouterr()
+    assert main(["rounds", "close", "--period", CURRENT]) == 1
+    said = capsys.readouterr()
+    expected = len(expected_and_done(db_path)[0])
+    assert f"{expected} of {expected} have not answered" in said.out
+    assert "there are 14 days left to the deadline" in said.out
+    assert "Run the command again with --yes" in said.err
+    assert main(["rounds", "list"]) == 0
+    assert "\topen\t" in capsys.readouterr().out  # nothing was closed
+    assert main(["rounds", "close", "--period", CURRENT, "--yes"]) == 0
+    assert f"({expected} of {expected} had not answered)" in capsys.readouterr().out
+    assert main(["rounds", "reopen", "--period", CURRENT]) == 1
+    assert "Open the round for" in capsys.readouterr().out
+    assert main(["rounds", "reopen", "--period", CURRENT, "--yes"]) == 0

@@ -24,7 +24,7 @@ def test_an_admin_grants_a_role_locks_a_quarter_and_sees_both_in_the_audit_log(d
     at.selectbox(key="adm_role").set_value("leader")
     at.selectbox(key="adm_unit").set_value("demo-bruker-02")
     at.button(key="FormSubmitter:grant_form-Gi rollen").click().run()
-    assert "ny.leder@etat.example har fått rollen." in texts(at)
+    assert "ny.leder@etat.example har fått rollen Leder for Digitale tjenester." in texts(at)
     at.button(key="adm_lock").click().run()
     assert not at.exception
     assert people.locked_periods(ctx)
@@ -54,6 +54,8 @@ def test_a_people_upload_is_written_once_and_a_later_revoke_stays(db_path, ctx):
         next(i for i, o in enumerate(revoke.options) if o.startswith("opplastet@etat.example"))
     ).run()  # a browser reruns on the choice, before the button is pressed
     at.button(key="adm_revoke_run").click().run()
+    at.button(key="adm_revoke_run:yes").click().run()
+    assert "opplastet@etat.example har ikke lenger rollen Leder for " in texts(at)
     at.run()
     assert not at.exception
     held = people.registry(ctx)

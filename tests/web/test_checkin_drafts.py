@@ -41,7 +41,10 @@ def test_a_new_session_offers_the_draft_back_and_it_can_be_discarded(checkin_pag
     again.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
     assert again.text_area(key="comment:user").value == TYPED
     assert "Du ser utkastet ditt" in texts(again)
-    again.button(key="ci_draft_discard").click().run()
+    again.button(key="ci_draft_discard").click().run()  # the first press only asks
+    assert again.text_area(key="comment:user").value == TYPED
+    assert f"Forkaste utkastet for {CURRENT}?" in texts(again)
+    again.button(key="ci_draft_discard:yes").click().run()
     assert again.text_area(key="comment:user").value == ""
     reload = open_app().switch_page("pages/checkin.py").run()
     reload.selectbox(key="ci_unit").set_value("demo-bruker-03").run()

@@ -24,7 +24,7 @@ def mail(monkeypatch):
     server.stop()
 
 
-def test_open_follow_and_close_a_round_on_the_page(db_path, mail):
+def test_open_follow_and_close_a_round_on_the_page(ctx, mail):
     at = open_app()
     at.button(key="demo_create").click().run()
     at.switch_page("pages/rounds.py").run()
@@ -42,7 +42,14 @@ def test_open_follow_and_close_a_round_on_the_page(db_path, mail):
     labels = " ".join(e.label for e in at.expander).replace("\\", "")  # labels are escaped
     assert f"invitasjon: Egenvurdering for {CURRENT}" in labels
     assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
-    at.button(key="round_close:1").click().run()
+    at.button(key="round_close:1").click().run()  # the first press only asks
+    assert rounds.all_rounds(ctx)[0].state == "open"
+    deadline = rounds.format_day("nb", date.today() + timedelta(days=14))
+    assert (
+        f"Lukke runden for Kundesenteret, {CURRENT}? {sent} av {sent} har ikke svart, og det er "
+        f"14 dager igjen til fristen {deadline}." in texts(at)
+    )
+    at.button(key="round_close:1:yes").click().run()
     assert f"Runden for Kundesenteret, {CURRENT} er lukket." in texts(at)
     assert at.button(key="round_reopen:1")
 
@@ -91,3 +98,13 @@ def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ct
     assert not at.exception
     assert f"{CURRENT} pågår: 0 av " in texts(at)
     assert at.selectbox(key="ov_last").value == PREVIOUS
+
+
+def test_a_close_confirmed_after_someone_else_closed_says_so_beside_the_button(demo_ctx):
+    r = rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
+    at = open_app().switch_page("pages/rounds.py").run()
+    at.button(key=f"round_close:{r.round_id}").click().run()  # asks
+    rounds.close_round(demo_ctx, CURRENT, "demo")  # meanwhile, in another session
+    at.button(key=f"round_close:{r.round_id}:yes").click().run()
+    assert not at.exception
+    assert any("allerede lukket" in e.value for e in at.error)
