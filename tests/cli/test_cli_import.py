@@ -9,6 +9,7 @@ import pytest
 import surveyexports as tools
 
 from dtmaturity.cli import main
+from dtmaturity.domain.periods import Period
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import AuditEntry, queries
@@ -136,7 +137,9 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
     assert "1 nye rolletildelinger fra 1 rader" in capsys.readouterr().out
     answers = tmp_path / "svar.csv"
     answers.write_text(
-        "unit_id,period,respondent,item_id,score\ndemo-bruker-02,2025-Q1,ny@etat.example,user,4\n",
+        # The quarter in progress: one already released would hold the row (issue 22).
+        f"unit_id,period,respondent,item_id,score\ndemo-bruker-02,{Period.current()},"
+        "ny@etat.example,user,4\n",
         "utf-8",
     )
     assert cli(["--db", str(db_path), "import", str(answers)]) == 0

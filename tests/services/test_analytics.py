@@ -74,25 +74,39 @@ def test_role_distribution_counts_picks_and_checkins(demo_ctx):
     assert set(frame["n"]) == {n}
 
 
-def test_a_new_checkin_shows_at_once_despite_the_cache(demo_ctx):
-    """(In a finished quarter: the quarter in progress shows no figures, see test_rounds.py.)"""
+def test_a_re_released_quarter_shows_at_once_despite_the_cache(demo_ctx):
+    """(A finished quarter holds still: late check-ins wait for a re-release, test_rounds.py
+    and test_release_holds.py; the quarter in progress shows no figures.) Three late
+    check-ins show at once when the quarter is released again, through every cache."""
+    import dataclasses
+
+    from dtmaturity.domain.periods import Period
+    from dtmaturity.services import releases
+    from dtmaturity.services.context import Actor
+
     ctx = demo_ctx
     today = date.today()
-    from dtmaturity.domain.periods import Period
-
     previous = str(Period.current(today).previous())
     before = analytics.item_trend(ctx, "demo-bruker-03", "theme")
     old = before[(before["period"] == previous) & (before["item_id"] == "user")]
-    checkin = CheckIn(
-        unit_id="demo-bruker-03",
-        period=previous,
-        respondent=ctx.actor.user_id,
-        scores={item.id: 5 for item in ctx.framework.items},
-    )
-    assert checkins.save(ctx, checkin, today=today).ok
+    for i in range(3):
+        leader = dataclasses.replace(
+            ctx, actor=dataclasses.replace(ctx.actor, user_id=f"late{i}@etat.example")
+        )
+        assert isinstance(leader.actor, Actor)
+        checkin = CheckIn(
+            unit_id="demo-bruker-03",
+            period=previous,
+            respondent=leader.actor.user_id,
+            scores={item.id: 5 for item in ctx.framework.items},
+        )
+        assert checkins.save(leader, checkin, today=today).held
+    held = analytics.item_trend(ctx, "demo-bruker-03", "theme")
+    assert held.equals(before)  # held back: nothing changed
+    releases.rerelease(ctx, "demo", previous)
     after = analytics.item_trend(ctx, "demo-bruker-03", "theme")
     row = after[(after["period"] == previous) & (after["item_id"] == "user")]
-    assert row["n"].item() == old["n"].item() + 1
+    assert row["n"].item() == old["n"].item() + 3
     assert row["mean"].item() > old["mean"].item()
 
 

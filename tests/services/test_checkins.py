@@ -39,6 +39,9 @@ def test_the_respondent_is_the_acting_person_not_what_the_form_says(ctx):
 
 
 def test_saving_again_updates_and_the_previous_quarter_is_offered(ctx):
+    """In the quarter itself (2026-Q3): a check-in for a quarter already released is held
+    instead (test_release_holds.py)."""
+    during = date(2026, 9, 15)
     make_unit(ctx)
     first = answers(
         ctx,
@@ -48,9 +51,9 @@ def test_saving_again_updates_and_the_previous_quarter_is_offered(ctx):
         roles={"most": ["enabler"], "want": ["visionary"]},
         reflections={"wheel_strongest": "Brukerinnsikt"},
     )
-    assert checkins.save(ctx, first, today=TODAY).updated is False
-    assert checkins.save(ctx, answers(ctx, "2026-Q3", 3), today=TODAY).updated is False
-    result = checkins.save(ctx, answers(ctx, "2026-Q3", 4), today=TODAY)
+    assert checkins.save(ctx, first, today=during).updated is False
+    assert checkins.save(ctx, answers(ctx, "2026-Q3", 3), today=during).updated is False
+    result = checkins.save(ctx, answers(ctx, "2026-Q3", 4), today=during)
     assert result.ok and result.updated
     form = checkins.load_form(ctx, "u1", "2026-Q3")
     assert form.current.scores["user"] == 4

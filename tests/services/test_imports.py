@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from dtmaturity.domain.model import CheckIn
-from dtmaturity.services import checkins, imports
+from dtmaturity.domain.periods import Period
+from dtmaturity.services import checkins, imports, releases
 from dtmaturity.store import AuditEntry, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -309,6 +310,11 @@ def test_a_corrected_file_updates_in_place_and_empty_cells_keep_values(org, tmp_
     fixed = [LONG_HEADER, ["u1", "2026-Q3", "kari", "user", "5", ""]]
     result = imports.run(org, write_csv(tmp_path / "b.csv", fixed))
     assert result.totals == (0, 1, 0)
+    # 2026-Q3 has ended and its figures were shown: the correction is held until the
+    # coordinator releases the quarter again (issue 22, test_release_holds.py).
+    assert result.held == 1
+    assert answers(org) == [("u1", "2026-Q3", "kari", "user", 4, "ok")]
+    releases.rerelease(org, "etat", "2026-Q3")
     assert answers(org) == [("u1", "2026-Q3", "kari", "user", 5, "ok")]
     with org.store.reader() as cur:
         assert cur.execute("SELECT count(*) FROM checkin").fetchone() == (1,)
@@ -330,6 +336,8 @@ def test_undo_restores_exactly_what_was_there_even_after_later_checkins(org, tmp
     ]
     result = imports.run(org, write_csv(tmp_path / "change.csv", change))
     assert result.totals == (2, 1, 0)
+    assert result.held == 3  # a quarter already shown: released again by the coordinator
+    releases.rerelease(org, "etat", "2026-Q2")
     # A leader checks in through the UI afterwards, for another key.
     later = CheckIn("u2", "2026-Q3", "x", scores={i.id: 3 for i in org.framework.items})
     assert checkins.save(org, later).ok
@@ -355,6 +363,7 @@ def test_undo_keeps_a_value_changed_after_the_import(org, tmp_path):
         org,
         write_csv(tmp_path / "b.csv", [LONG_HEADER, ["u1", "2026-Q2", "kari", "user", "5", ""]]),
     )
+    releases.rerelease(org, "etat", "2026-Q2")  # the later file was held: 2026-Q2 was shown
     assert imports.undo(org, result.import_id) == {"removed": 0, "restored": 0, "kept": 1}
     assert answers(org) == [("u1", "2026-Q2", "kari", "user", 5, None)]
 
@@ -515,8 +524,10 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(db_path, tmp_path):
     assert con.execute("SELECT count(*), sum(score) FROM answer").fetchone() == before
     con.close()
 
+    # The quarter in progress: one already released would hold the rows (test_release_holds).
+    current = str(Period.current())
     good = write_csv(
-        tmp_path / "good.csv", [LONG_HEADER, ["demo-bruker-01", "2026-Q3", "kari", "user", "4", ""]]
+        tmp_path / "good.csv", [LONG_HEADER, ["demo-bruker-01", current, "kari", "user", "4", ""]]
     )
     dry = cli("--db", str(db_path), "import", "--dry-run", str(good))
     assert dry.returncode == 0 and "dry run, nothing written: 1 new" in dry.stdout

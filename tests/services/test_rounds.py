@@ -334,14 +334,20 @@ def leaders_of_demo(ctx: Context) -> list[str]:
         return rounds_sql.expected(cur, [UNIT], CURRENT)["person_id"].tolist()
 
 
-def test_a_leader_sees_their_own_figures_of_a_quarter_in_progress_and_nobody_elses(demo_ctx):
+def test_a_leader_sees_their_own_answers_of_a_quarter_in_progress_apart_and_nobody_elses(
+    demo_ctx,
+):
+    """Issue 22: one's own answers in a quarter in progress are shown as one's own, never as
+    the unit's figure; nobody else's ever are."""
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
     first, second = leaders(demo_ctx, UNIT)[:2]
     check_in(demo_ctx, UNIT, first, score=4)
     own = analytics.item_trend(as_person(demo_ctx, first), UNIT, "theme")
-    mine = own[own["period"] == CURRENT]
-    assert len(mine) and set(mine["mean"]) == {4.0} and set(mine["n"]) == {1}
-    check_in(demo_ctx, UNIT, second, score=1)  # now the figure holds someone else's answer
+    assert CURRENT not in set(own["period"])  # not the unit's figure
+    mine = analytics.own_pending(as_person(demo_ctx, first), UNIT, "theme")
+    assert len(mine) and set(mine["period"]) == {CURRENT} and set(mine["score"]) == {4.0}
+    check_in(demo_ctx, UNIT, second, score=1)
+    assert set(analytics.own_pending(as_person(demo_ctx, first), UNIT, "theme")["score"]) == {4.0}
     both = analytics.item_trend(as_person(demo_ctx, first), UNIT, "theme")
     assert CURRENT not in set(both["period"])
 
