@@ -47,14 +47,14 @@ class CsvSource:
     skip_lines: int = 0  # 1 when the file starts with Excel's `sep=` line
     records: tuple[tuple[str, ...], ...] = ()  # the first few records (headers of survey tools)
     odd_quotes: bool = False  # an odd number of `"`: some quoted field never ends
-    origin: str = "csv"  # csv, or xlsx when converted from a workbook
+    origin: str = "csv"  # csv, or xlsx, xls, ods when converted from a workbook
     sheet: str | None = None
 
     @property
     def dialect(self) -> str:
         """Human-readable dialect for the import log, e.g. 'windows-1252, semicolon, CRLF'."""
-        if self.origin == "xlsx":
-            return f"xlsx, {self.sheet}"
+        if self.origin != "csv":
+            return f"{self.origin}, {self.sheet}"
         return f"{self.encoding}, {DELIMITERS[self.delimiter]}"
 
 

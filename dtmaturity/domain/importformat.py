@@ -242,6 +242,16 @@ def _fits(file_format: str, target: str) -> bool:
     return target in ("unit", "period", "respondent", GENERAL_COMMENT) or ":" in target
 
 
+# A respondent is an e-mail address or a tool's respondent id (`kari`, `114000000001`,
+# `R_1aBcDeFgHiJ`, `msforms:3`), at most 254 characters; never text a spreadsheet would run as a
+# formula (`=HYPERLINK(…)`, `@SUM(1)`, `+…`, `-…`) or a name with spaces. RE2 syntax (DuckDB's
+# regexp_full_match): \pL and \pN are any letter and digit, so `blåbær@etat.example` passes.
+RESPONDENT_PATTERN = (
+    r"(?:[\pL\pN_][\pL\pN._%+'\-]*@[\pL\pN\-]+(?:\.[\pL\pN\-]+)+"
+    r"|[\pL\pN][\pL\pN_.:\-]*)"
+)
+MAX_RESPONDENT_LENGTH = 254  # an e-mail address's limit (RFC 5321), checked in import_checks
+
 _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
 _TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"
 

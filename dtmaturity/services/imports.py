@@ -8,6 +8,7 @@ transaction, upsert on the natural keys, the replaced values kept for undo) → 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from dtmaturity.domain.importformat import (
     GENERAL_COMMENT,
     IGNORE,
     KEY_HEADERS,
+    RESPONDENT_PATTERN,
     Layout,
     header_signature,
     normalise,
@@ -33,9 +35,10 @@ from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, M
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
 from dtmaturity.domain.surveytools import ToolLayout, recognise_tool
-from dtmaturity.domain.xlsxfile import open_workbook, workbook_kind
+from dtmaturity.domain.xlsxfile import workbook_kind
 from dtmaturity.services import authz, import_actions, workdirs
 from dtmaturity.services.context import Context
+from dtmaturity.services.workbooks import open_workbook
 from dtmaturity.store import (
     header_mappings,
     import_checks,
@@ -288,7 +291,7 @@ def _validate_answers(
     import_staging.resolve_extras(cur)
     columns = _column_names(layout, headers)
     rows = import_checks.answer_problems(
-        cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
+        cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND, RESPONDENT_PATTERN
     )
     return [_problem(row, columns) for row in rows]
 
@@ -398,12 +401,8 @@ def save_mapping(
 def _open(path: Path, name: str, folder: Path, sheet: str | None) -> CsvSource:
     """The file as a UTF-8 CSV in `folder`: a workbook's sheet converted, CSV transcoded."""
     kind = workbook_kind(path)
-    if kind == "xlsx":
+    if kind in ("xlsx", "xls", "ods"):
         return open_workbook(path, name, workdir=folder, sheet=sheet)
-    if kind == "xls":
-        raise CsvFileError("import_is_xls")
-    if kind == "ods":
-        raise CsvFileError("import_is_ods")
     if kind in ("broken", "zip"):
         raise CsvFileError("xlsx_unreadable", detail=kind)
     return open_source(path, name, workdir=folder)
@@ -691,16 +690,22 @@ def template(file_format: str) -> bytes:
     return (TEMPLATES / f"{file_format}.csv").read_bytes()
 
 
-def _upload_path(folder: str, name: str, data: bytes) -> Path:
-    path = Path(folder) / (Path(name).name or "upload.csv")
-    path.write_bytes(data)
+def _upload_path(folder: Path, name: str, data: bytes) -> Path:
+    """The upload's copy in its private work folder, under a name of our own: the person's file
+    name (any length, any characters) is only ever shown, never part of a path. A new file,
+    never one that is there already or a link (O_EXCL, O_NOFOLLOW), readable by us alone."""
+    suffix = Path(name).suffix.lower()
+    path = folder / ("upload" + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags, 0o600), "wb") as file:
+        file.write(data)
     return path
 
 
 def run_upload(ctx: Context, data: bytes, name: str, **options: object) -> ImportResult:
     """run() for uploaded bytes (the Import page); the copy is removed when it ends."""
     with workdirs.workdir("upload") as folder:
-        return run(ctx, _upload_path(str(folder), name, data), name, **options)  # type: ignore[arg-type]
+        return run(ctx, _upload_path(folder, name, data), name, **options)  # type: ignore[arg-type]
 
 
 def target_label(ctx: Context, target: str) -> str:

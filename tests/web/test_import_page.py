@@ -175,3 +175,15 @@ def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
     at.selectbox(key="import_sheet").set_value("Sheet1").run()
     assert "Gjenkjent: Microsoft Forms-eksport." in texts(at)
     assert "(xlsx, Sheet1)" in texts(at)
+
+
+def test_a_very_long_file_name_is_read_with_no_traceback(import_page):
+    """130 × "å" is 260 bytes in UTF-8, over the 255 a file name may have on Linux."""
+    at = import_page
+    name = "å" * 130 + ".csv"
+    good = (HEADER + "demo-bruker-01;2026-Q3;kari;user;4;ok\r\n").encode()
+    at.file_uploader(key="import_file").upload(name, good, "text/csv").run()
+    assert not at.exception
+    assert "Ingen feil funnet." in texts(at)
+    at.button(key="import_run").click().run()
+    assert not at.exception and "er lagret: 1 nye" in texts(at)
