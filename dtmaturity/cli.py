@@ -372,11 +372,14 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         sheet=args.sheet,
         date_order=args.date_order,
     )
-    if result.layout_ok and (mapping or args.date_order) and not result.needs_date_order:
+    chosen_order = result.date_order if result.date_order_chosen else None
+    if result.layout_ok and (mapping or chosen_order):
         # Saved even when --skip-invalid left rows out: the next file from the form needs none.
+        # A date order only when this file's dates needed one and it fitted them (never one
+        # the tool fixes, never one refused).
         imports.save_mapping(
             ctx, result.headers, {**result.saved_mapping, **(mapping or {})},
-            date_order=args.date_order,
+            date_order=chosen_order,
         )  # fmt: skip
     if result.file_format:
         print(

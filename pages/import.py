@@ -49,9 +49,10 @@ def run_import(
     written = imports.run_upload(
         ui.context(), data, name, skip_invalid=skip, date_order=order, sheet=sheet
     )
-    if order and written.layout_ok and order != saved.get(imports.DATE_ORDER_KEY):
+    chosen = written.date_order if written.date_order_chosen else None
+    if chosen and written.layout_ok and chosen != saved.get(imports.DATE_ORDER_KEY):
         # The date order asked for this header set is remembered for the next file.
-        imports.save_mapping(ui.context(), headers, saved, date_order=order)
+        imports.save_mapping(ui.context(), headers, saved, date_order=chosen)
     if written.written:
         ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
     else:
@@ -72,6 +73,10 @@ for message in st.session_state.pop("import_errors", []):
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None:
     data, name = upload.getvalue(), upload.name
+    if st.session_state.get("date_order_file") != upload.file_id:
+        # A date order answers one file's question: never carried over to the next file.
+        st.session_state.pop("date_order_choice", None)
+        st.session_state["date_order_file"] = upload.file_id
     sheets = sheet_names(data)
     if len(sheets) > 1:  # the first sheet unless the coordinator picks another
         st.selectbox(ui.t("import_sheet_label"), sheets, key="import_sheet")
@@ -100,7 +105,7 @@ if upload is not None:
         st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
         st.caption(ui.t("import_period_from", column=result.period_column))
-    if result.needs_date_order or result.date_order:
+    if result.needs_date_order or result.date_order_chosen:
         st.radio(
             ui.t("date_order_label"),
             list(DATE_ORDERS),

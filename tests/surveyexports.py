@@ -92,13 +92,24 @@ def _write(path: Path, text: str, encoding: str, bom: bool) -> Path:
 # --- Microsoft Forms (.xlsx only) ------------------------------------------------------------
 
 
-def msforms_xlsx(path: Path, *, lang: str = "nb", responses=RESPONSES) -> Path:
+EMAIL_QUESTION = "Din e-postadresse på jobb"
+
+
+def msforms_xlsx(
+    path: Path, *, lang: str = "nb", responses=RESPONSES, anonymous_form: bool = False
+) -> Path:
     """Microsoft Forms' "Open in Excel" / "Download a copy": one sheet, `Sheet1`; header row
     ID, start time, completion time, e-mail, name, last modified time (localised), then one
     column per question; a Likert question gives one column per statement, headed by the
     statement, holding the chosen option's label. ID is a number cell; the times are date
     cells (Excel serial numbers with a date format). Anonymous forms write `anonymous` as the
-    e-mail and leave the name empty."""
+    e-mail and leave the name empty.
+
+    `anonymous_form`: a form set to "Anyone can respond", whose "responses automatically arrive
+    without names recorded" (Microsoft Support, "Set up your survey so names aren't recorded
+    when collecting responses", article 25dd8442-f6ba-4934-9319-99f9f867f239): the `Email`
+    column holds `anonymous`, so the author asks for the address in a question of their own,
+    `EMAIL_QUESTION`, placed first."""
     import openpyxl
 
     meta = {
@@ -109,18 +120,20 @@ def msforms_xlsx(path: Path, *, lang: str = "nb", responses=RESPONSES) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    sheet.append([*meta, UNIT_QUESTION, *ROWS, FREE_TEXT])
+    own = [EMAIL_QUESTION] if anonymous_form else []
+    sheet.append([*meta, *own, UNIT_QUESTION, *ROWS, FREE_TEXT])
     for r in responses:
         started = r.submitted.replace(second=0)
-        anonymous = r.email == "anonymous"
+        anonymous = r.email == "anonymous" or anonymous_form
         sheet.append(
             [
                 r.response_id,
                 started,
                 r.submitted,
-                r.email,
+                "anonymous" if anonymous else r.email,
                 None if anonymous else r.email.split("@")[0].replace(".", " ").title(),
                 None,
+                *([r.email] if anonymous_form else []),
                 r.unit_name,
                 *(LABELS[s] for s in r.scores),
                 r.comment or None,

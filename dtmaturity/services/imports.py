@@ -90,8 +90,10 @@ class ImportResult:
     period_from_timestamp: bool = False  # ... and that column is the tool's timestamp
     mapping: dict[str, str] = field(default_factory=dict)  # header -> target, as read
     saved_mapping: dict[str, str] = field(default_factory=dict)  # what was saved for them
-    date_order: str | None = None  # dmy or mdy when the file's dates needed one
-    needs_date_order: bool = False  # every date fits both orders: ask (nothing was written)
+    date_order: str | None = None  # dmy or mdy when the file's slash dates needed one
+    date_order_chosen: bool = False  # ... and it was the person's choice (the dates fit both)
+    needs_date_order: bool = False  # ask (nothing was written): the dates fit both orders, or
+    # the order given does not fit them
     layout_ok: bool = False  # the header was understood (a mapping given may be saved)
 
     @property
@@ -157,34 +159,59 @@ def _allowed(ctx: Context) -> list[str] | None:
     return authz.coordinated_units(ctx, list(authz.parents(ctx)))
 
 
-_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")
+_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:[+-][\d:]+)?)\s*$")
 
 
 class _NeedDateOrder(Exception):
     """Every slash date in the quarter's column fits both day/month and month/day."""
 
 
+class _WrongDateOrder(Exception):
+    """The date order given does not fit the column: `row` holds the date that shows it."""
+
+    def __init__(self, row: int | None, error: dates.DateOrderWrong) -> None:
+        self.row, self.error = row, error
+        super().__init__(error.key)
+
+
+def _date_order(
+    undecided: list[str], layout: Layout, given: str | None, saved: str | None
+) -> tuple[str | None, bool]:
+    """The order to read the column's slash dates in, and whether it is the person's choice for
+    an ambiguous column (the only case worth saving). The tool's own format wins; then what the
+    dates show; then the order given now, or saved for these headers. A given order is checked
+    against every date (dates.check_order)."""
+    if layout.date_order:
+        return layout.date_order, False  # the tool's format fixes it: never asked
+    if not any(dates.is_slash_date(raw) for raw in undecided):
+        return None, False  # ISO, dotted or no dates: nothing to ask, nothing to save
+    try:
+        evident = dates.slash_order(undecided)
+    except dates.DateOrderNeeded:
+        order = given if given in dates.DATE_ORDERS else saved
+        if order not in dates.DATE_ORDERS:
+            raise _NeedDateOrder from None
+        dates.check_order(undecided, order)
+        return order, True
+    except ValueError:
+        return (
+            given or saved,
+            False,
+        )  # day-first and month-first mixed: what does not fit is reported
+    if given in dates.DATE_ORDERS and given != evident:
+        dates.check_order(undecided, given)  # names a date the given order makes impossible
+    return evident, False
+
+
 def _period_lookup(
-    raws: list[str], layout: Layout, date_order: str | None
-) -> tuple[list[tuple[str, str | None]], str | None]:
-    """Each distinct quarter cell as a quarter (None when it is none), and the date order used.
+    raws: list[str], layout: Layout, order: str | None
+) -> list[tuple[str, str | None]]:
+    """Each distinct quarter cell as a quarter (None when it is none).
 
     A tool's timestamp is read as a moment (with its offset, or in the tool's time zone) and
     becomes the quarter it falls in in Norwegian time; a quarter column may also hold dates.
     """
     tz = dates.zone(layout.timezone)
-    undecided = []
-    for raw in raws:
-        if layout.period_from_timestamp or not _is_quarter(raw):
-            undecided.append(raw)
-    try:
-        order = dates.slash_order(undecided) or date_order
-    except dates.DateOrderNeeded:
-        if date_order not in dates.DATE_ORDERS:
-            raise _NeedDateOrder from None
-        order = date_order
-    except ValueError:
-        order = date_order  # day-first and month-first mixed: what does not fit is reported
     periods = []
     by_day: dict[str, str | None] = {}  # a naive time in Oslo: its quarter is its day's
     for raw in raws:
@@ -202,7 +229,7 @@ def _period_lookup(
                 if naive and period is not None:
                     by_day[day] = period
         periods.append((raw, period))
-    return periods, order
+    return periods
 
 
 def _is_quarter(raw: str) -> bool:
@@ -222,7 +249,16 @@ def _lookups(
         for key in {normalise(n) for n in (item.id, *item.name.values())}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     raws = import_staging.distinct_values(cur, "all_rows", "period_raw")
-    periods, result.date_order = _period_lookup(raws, layout, result.date_order)
+    undecided = [r for r in raws if layout.period_from_timestamp or not _is_quarter(r)]
+    saved = result.saved_mapping.get(DATE_ORDER_KEY)
+    try:
+        result.date_order, result.date_order_chosen = _date_order(
+            undecided, layout, result.date_order, saved
+        )
+    except dates.DateOrderWrong as exc:
+        row = import_staging.first_row_with_period(cur, exc.value)
+        raise _WrongDateOrder(row, exc) from None
+    periods = _period_lookup(raws, layout, result.date_order)
     scores = []
     for raw in import_staging.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
@@ -472,7 +508,7 @@ def run(
         result.saved_mapping = saved_mapping(ctx, headers)
         given = {**result.saved_mapping, **(mapping or {})}
         chosen = {k: v for k, v in given.items() if k != DATE_ORDER_KEY}
-        result.date_order = date_order or result.saved_mapping.get(DATE_ORDER_KEY)
+        result.date_order = date_order  # checked against this file's dates in _lookups
         layout = recognise(headers, ctx.framework, chosen, tool)
         result.file_format, result.dialect, result.headers = layout.format, source.dialect, headers
         result.tool = layout.tool
@@ -513,6 +549,13 @@ def run(
                 Problem(None, column, None, "import_date_order_needed", {"column": column})
             ]
             result.needs_date_order, result.preview, result.written = True, [], False
+        except _WrongDateOrder as exc:
+            column = result.period_column or ""
+            wrong = exc.error
+            params = {"column": column, **wrong.params}
+            result.problems = [Problem(exc.row, column, wrong.value, wrong.key, params)]
+            result.needs_date_order, result.preview, result.written = True, [], False
+            result.date_order, result.date_order_chosen = None, False
     return result
 
 

@@ -131,19 +131,25 @@ _PREFIX = re.compile(r"^[a-z]+$")
 
 def _respondent(keys: dict[str, int], prefix: str | None) -> str:
     """The respondent: an e-mail compared case-insensitively (stored in lower case), other ids as
-    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls back to
-    the tool's response id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS,
-    checked here)."""
-    if "respondent" not in keys:
-        person = "NULL"
-    else:
-        email = _cell(keys["respondent"])
-        fallback = "respondent_id" in keys and prefix is not None and _PREFIX.match(prefix)
-        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if fallback else ""
-        person = f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
-    if "respondent_id" not in keys or prefix is None or not _PREFIX.match(prefix):
-        return person
-    return f"coalesce({person}, '{prefix}:' || {_cell(keys['respondent_id'])})"
+    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls to the
+    other e-mail column (`respondent_alt`: the form's own e-mail question, or the tool's column
+    when that question was mapped as the respondent), then to the tool's response id as
+    `tool:id` (`prefix` is a tool name from surveytools.TOOLS, checked here)."""
+    tool = prefix is not None and bool(_PREFIX.match(prefix))
+    people = []
+    for key in ("respondent", "respondent_alt"):
+        if key not in keys:
+            continue
+        email = _cell(keys[key])
+        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if tool else ""
+        people.append(
+            f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
+        )
+    if tool and "respondent_id" in keys:
+        people.append(f"'{prefix}:' || {_cell(keys['respondent_id'])}")
+    if not people:
+        return "NULL"
+    return people[0] if len(people) == 1 else f"coalesce({', '.join(people)})"
 
 
 def _keys(keys: dict[str, int], prefix: str | None = None) -> str:
@@ -243,6 +249,12 @@ def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
         raise ValueError(f"not a staging column: {table}.{column}")
     sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
     return [r[0] for r in cur.execute(sql).fetchall()]
+
+
+def first_row_with_period(cur: Cursor, raw: str) -> int | None:
+    """The first data row whose quarter cell is `raw` (to name it in a message)."""
+    found = cur.execute("SELECT min(row) FROM all_rows WHERE period_raw = ?", [raw]).fetchone()
+    return int(found[0]) if found and found[0] is not None else None
 
 
 _LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}

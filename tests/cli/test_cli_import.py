@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -74,21 +75,49 @@ def test_a_survey_tool_file_with_a_bad_row_saves_its_mapping_for_the_next_file(
     assert "import " in out and "0 new, 0 updated, 6 unchanged" in out
 
 
-def test_date_order_is_asked_once_and_saved(units, tmp_path, capsys):
-    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
-    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
-    code, _, err = run(units, *maps, str(path), capsys=capsys)
-    assert code == 1 and "Give --date-order dmy" in err
-    code, out, err = run(units, *maps, "--date-order", "mdy", str(path), capsys=capsys)
-    assert code == 0, err
-    ctx_store, framework = open_runtime(units)
+def _periods(db) -> list[tuple]:
+    ctx_store, framework = open_runtime(db)
     ctx = Context(actor=local_actor(), store=ctx_store, framework=framework, lang="en")
     with ctx.store.reader() as cur:
         periods = cur.execute("SELECT DISTINCT period FROM answer ORDER BY 1").fetchall()
     ctx_store.close()
-    assert periods == [("2026-Q1",), ("2026-Q2",)]
+    return periods
+
+
+def test_date_order_is_asked_once_and_saved(units, tmp_path, capsys):
+    maps = [f"--map={h}={t}" for h, t in tools.PLAIN_MAPPING.items()]
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us")
+    code, _, err = run(units, *maps, str(path), capsys=capsys)
+    assert code == 1 and "Give --date-order dmy" in err
+    code, out, err = run(units, *maps, "--date-order", "mdy", str(path), capsys=capsys)
+    assert code == 0, err
+    assert _periods(units) == [("2026-Q1",), ("2026-Q2",)]
     code, out, err = run(units, str(path), capsys=capsys)
     assert code == 0 and "6 unchanged" in out, err
+
+
+def test_a_wrong_date_order_is_refused_and_not_saved_and_a_tools_own_order_wins(
+    units, tmp_path, capsys
+):
+    """The finding: `--date-order dmy` for SurveyMonkey's September answers gave exit 0 and
+    filed them in three quarters, and the choice was saved for the next file."""
+    september = tuple(
+        tools.Response(n, f"leder{n}@etat.example", tools.RESPONSES[n % 2].unit_name,
+                       datetime(2026, 9, day, 9, 30), (3, 3, 3), "")
+        for n, day in ((1, 1), (2, 3), (3, 5))
+    )  # fmt: skip
+    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
+    monkey = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv", responses=september)
+    code, out, err = run(units, *maps, "--date-order", "dmy", str(monkey), capsys=capsys)
+    assert code == 0, err
+    assert _periods(units) == [("2026-Q3",)]
+    # A spreadsheet whose dates fit both orders: dmy spreads the week over four months.
+    plain = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=september)
+    pmaps = [f"--map={h}={t}" for h, t in tools.PLAIN_MAPPING.items()]
+    code, _, err = run(units, *pmaps, "--date-order", "dmy", str(plain), capsys=capsys)
+    assert code == 1 and "spread over 120 days" in err
+    code, _, err = run(units, str(plain), capsys=capsys)  # the wrong choice was not kept
+    assert code == 1 and "Give --date-order dmy" in err
 
 
 def test_sheet_chooses_a_workbook_sheet(units, tmp_path, capsys):

@@ -99,8 +99,8 @@ def test_each_tool_export_imports_exactly_and_the_next_file_needs_nothing(
 
 def test_ambiguous_dates_are_never_guessed(org, tmp_path):
     """US dates whose day and month are all 12 or less: stop and ask, write nothing."""
-    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
-    result = imports.run(org, path, mapping=MAPPING)
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us")
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING)
     assert result.needs_date_order and not result.written
     assert [p.key for p in result.problems] == ["import_date_order_needed"]
     assert stored(org) == ([], [])
@@ -108,9 +108,71 @@ def test_ambiguous_dates_are_never_guessed(org, tmp_path):
     late = (*tools.RESPONSES, Response(9, "per@etat.example", "Seksjon for data",
                                        datetime(2026, 3, 20, 8, 0), (1, 1, 1), ""))  # fmt: skip
     decided = imports.run(
-        org, tools.surveymonkey_csv(tmp_path / "b.csv", responses=late), mapping=MAPPING
+        org, tools.excel_csv(tmp_path / "b.csv", locale="us", responses=late),
+        mapping=tools.PLAIN_MAPPING,
+    )  # fmt: skip
+    assert decided.written and decided.date_order == "mdy" and not decided.date_order_chosen
+
+
+# Three leaders answered in the first week of September (2026-Q3).
+SEPTEMBER = tuple(
+    Response(n, f"leder{n}@etat.example", unit, datetime(2026, 9, day, 9, 30), (3, 3, 3), "")
+    for n, (unit, day) in enumerate(
+        (("Seksjon for brukere", 1), ("Seksjon for data", 3), ("Seksjon for brukere", 5)),
+        start=1,
     )
-    assert decided.written and decided.date_order == "mdy"
+)
+
+
+def test_surveymonkey_dates_are_read_as_the_tool_writes_them_whatever_order_is_given(org, tmp_path):
+    """The finding: a Norwegian coordinator answered dmy for a SurveyMonkey export, and
+    September's check-ins landed in Q1 and Q2. SurveyMonkey writes MM/DD/YYYY, so it is never
+    asked, a given order is not used, and nothing is saved for the next file."""
+    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv", responses=SEPTEMBER)
+    for given in (None, "dmy"):
+        result = imports.run(org, path, mapping=MAPPING, date_order=given, dry_run=True)
+        assert result.problems == [] and not result.needs_date_order
+        assert result.date_order == "mdy" and not result.date_order_chosen
+        assert {p.period for p in result.preview} == {"2026-Q3"}
+
+
+def test_a_given_order_that_makes_an_impossible_date_is_refused(org, tmp_path):
+    late = (*SEPTEMBER, Response(7, "per@etat.example", "Seksjon for data",
+                                 datetime(2026, 9, 14, 8, 0), (1, 1, 1), ""))  # fmt: skip
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=late)
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="dmy")
+    assert [(p.row, p.column, p.value, p.key) for p in result.problems] == [
+        (5, "Innsendt", "9/14/2026 8:00", "import_date_order_impossible")
+    ]
+    assert "dmy" in result.problems[0].message("en")
+    assert result.needs_date_order and not result.written and not result.date_order_chosen
+    assert stored(org) == ([], [])
+
+
+def test_a_given_order_that_spreads_one_forms_answers_over_months_is_refused(org, tmp_path):
+    """9/1, 9/3 and 9/5 read day first are 9 January, 9 March and 9 May: answers collected
+    within days cannot land months apart."""
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=SEPTEMBER)
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="dmy")
+    assert [(p.column, p.key) for p in result.problems] == [
+        ("Innsendt", "import_date_order_spread")
+    ]
+    problem = result.problems[0]
+    assert problem.params["days"] == 120 and problem.params["other_days"] == 4
+    assert "mdy" in problem.message("en")
+    assert result.needs_date_order and not result.written and stored(org) == ([], [])
+    right = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="mdy")
+    assert right.written and right.date_order_chosen
+    answers, _ = stored(org)
+    assert {a[1] for a in answers} == {"2026-Q3"}
+
+
+def test_the_date_order_is_asked_only_where_this_files_dates_are_ambiguous(org, tmp_path):
+    """An order given (or saved for other headers) is not used, nor saved, for a file with ISO
+    dates (Nettskjema) or a tool that fixes the order (SurveyMonkey)."""
+    nettskjema = imports.run(org, tools.nettskjema_csv(tmp_path / "data.csv"), date_order="mdy")
+    assert nettskjema.written and nettskjema.date_order is None
+    assert not nettskjema.date_order_chosen and not nettskjema.needs_date_order
 
 
 def test_a_second_header_row_is_not_data_and_grid_rows_match_items(org, tmp_path):
@@ -133,6 +195,23 @@ def test_anonymous_forms_answers_are_told_apart_by_their_id(org, tmp_path):
     assert result.written
     answers, _ = stored(org)
     assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [{**MAPPING, tools.EMAIL_QUESTION: "respondent"}, MAPPING],
+    ids=["question-mapped-as-respondent", "question-not-mapped"],
+)
+def test_an_anonymous_forms_own_email_question_wins_over_the_tools_anonymous(
+    org, tmp_path, mapping
+):
+    """Mapped, the question is no "copy" of the tool's Email column; not mapped, it is still
+    read where the tool wrote `anonymous`: never msforms:1..n while an address is there."""
+    path = tools.msforms_xlsx(tmp_path / "svar.xlsx", anonymous_form=True)
+    result = imports.run(org, path, mapping=mapping)
+    assert [p.line("svar.xlsx", "en") for p in result.problems] == []
+    assert result.written
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
 
 
 def test_a_free_text_question_matching_no_item_is_an_error_until_mapped(org, tmp_path):

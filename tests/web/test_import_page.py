@@ -145,9 +145,9 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
 def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     import surveyexports as tools
 
-    at = _upload_unit_names_as_demo(import_page, tools.surveymonkey_csv, tmp_path, "Sheet_1.csv")
-    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
-    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
+    us_excel = lambda p, **k: tools.excel_csv(p, locale="us", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(import_page, us_excel, tmp_path, "answers.csv")
+    at.selectbox(key="map_0_Innsendt").set_value("period")
     at.button(key="mapping_save").click().run()
     problems = table_with(at, "Feil")
     assert "kan leses både som dag/måned og som måned/dag" in problems["Feil"].iloc[0]
@@ -157,6 +157,10 @@ def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert "er lagret: 6 nye" in texts(at)
+    # The next file, a Nettskjema export with ISO dates, is not asked (nor given) an order.
+    at = _upload_unit_names_as_demo(at, tools.nettskjema_csv, tmp_path, "data.csv")
+    assert not at.exception
+    assert not [r for r in at.radio if r.key == "date_order_choice"]
 
 
 def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
