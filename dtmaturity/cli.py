@@ -72,9 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd = commands.add_parser(
         "import",
-        help="import answers (long or wide CSV, an .xlsx workbook, a survey tool's export) or units",
+        help="import answers (long or wide CSV, an .xlsx, .xls or .ods workbook, a survey tool's export) or units",
     )
-    import_cmd.add_argument("file", type=Path, help="the CSV or .xlsx file")
+    import_cmd.add_argument("file", type=Path, help="the CSV file or workbook (.xlsx, .xls, .ods)")
     import_cmd.add_argument(
         "--sheet", default=None, metavar="NAME", help="the workbook's sheet (default: the first)"
     )

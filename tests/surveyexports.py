@@ -363,3 +363,114 @@ def excel_xlsx(path: Path, *, responses=RESPONSES) -> Path:
 
 
 PLAIN_MAPPING = {"Innsendt": "period", "Kommentar": "comment"}
+
+
+# --- LibreOffice Calc .ods and Excel 97-2003 .xls ---------------------------------------------
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
+)
+
+
+def _ods_cell(value) -> str:
+    from xml.sax.saxutils import escape
+
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, datetime):
+        shown = value.strftime("%d.%m.%Y %H:%M")
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value='
+            f'"{value.isoformat()}"><text:p>{shown}</text:p></table:table-cell>'
+        )
+    if isinstance(value, int):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
+    return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
+
+
+def libreoffice_ods(path: Path, *, responses=RESPONSES, hidden_first: bool = False) -> Path:
+    """LibreOffice Calc's default Save (.ods) of the hand-typed sheet `excel_xlsx` makes, as
+    the OpenDocument 1.2 standard (OASIS) lays it out: a zip whose first entry is `mimetype`,
+    stored uncompressed (Part 3, 3.3); `META-INF/manifest.xml`; `content.xml` with one
+    `table:table` per sheet, cells typed by `office:value-type` (`float` with `office:value`,
+    `date` with `office:date-value` in ISO 8601, `string` with its `text:p` paragraphs, one per
+    line of a multi-line cell). Calc fills the rest of the sheet the way it saves every sheet:
+    `table:number-columns-repeated` cells after the last one and a last row repeated over the
+    sheet's 1,048,576 rows (`table:number-rows-repeated`). `hidden_first`: a first sheet
+    hidden with `table:display="false"` in its table style."""
+    import zipfile
+
+    rows = [PLAIN_HEADER] + [
+        [r.unit_name, r.submitted, r.email, *r.scores, r.comment or None] for r in responses
+    ]
+    body = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row)
+        + '<table:table-cell table:number-columns-repeated="1017"/></table:table-row>'
+        for row in rows
+    )  # fmt: skip
+    body += (
+        f'<table:table-row table:number-rows-repeated="{1048576 - len(rows)}">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    hidden = ""
+    if hidden_first:
+        hidden = (
+            '<table:table table:name="Gammel" table:style-name="ta2"><table:table-row>'
+            + _ods_cell("unit_id") + _ods_cell("period")
+            + "</table:table-row></table:table>"
+        )  # fmt: skip
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content {_ODS_NS} office:version="1.2"><office:automatic-styles>'
+        '<style:style style:name="ta1" style:family="table"><style:table-properties '
+        'table:display="true"/></style:style><style:style style:name="ta2" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style>'
+        "</office:automatic-styles><office:body><office:spreadsheet>"
+        f'{hidden}<table:table table:name="Ark1" table:style-name="ta1">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:version="1.2" manifest:media-type="application/'
+        'vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+        '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def excel_xls(path: Path, *, responses=RESPONSES) -> Path:
+    """An agency's old Excel 97-2003 template (.xls, BIFF8 in an OLE2 compound file), written
+    with xlwt (the format as python-excel documents it): text cells, number cells for the
+    scores, date cells (a number with a date format), one sheet `Ark1`."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Ark1")
+    dated = xlwt.easyxf(num_format_str="DD.MM.YYYY HH:MM")
+    for column, header in enumerate(PLAIN_HEADER):
+        sheet.write(0, column, header)
+    for number, r in enumerate(responses, start=1):
+        cells = [r.unit_name, r.submitted, r.email, *r.scores, r.comment or None]
+        for column, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write(number, column, value, dated)
+            else:
+                sheet.write(number, column, value)
+    book.save(str(path))
+    return path

@@ -67,6 +67,8 @@ CASES = [
     ("excel-us", lambda p, **k: tools.excel_csv(p, locale="us", **k), "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("libreoffice-us", tools.libreoffice_csv, "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("excel-xlsx", tools.excel_xlsx, "svar.xlsx", tools.PLAIN_MAPPING, None, None),
+    ("libreoffice-ods", tools.libreoffice_ods, "svar.ods", tools.PLAIN_MAPPING, None, None),
+    ("excel-xls", tools.excel_xls, "svar.xls", tools.PLAIN_MAPPING, None, None),
 ]  # fmt: skip
 
 
@@ -78,6 +80,8 @@ CASES = [
 def test_each_tool_export_imports_exactly_and_the_next_file_needs_nothing(
     org, tmp_path, build, file_name, mapping, date_order, tool
 ):
+    if build is tools.excel_xls:
+        pytest.importorskip("xlwt", reason="the .xls fixture is written with xlwt (dev only)")
     first = build(tmp_path / file_name)
     result = imports.run(org, first, mapping=mapping, date_order=date_order)
     assert [p.line(file_name, "en") for p in result.problems] == []
@@ -220,3 +224,11 @@ def test_a_free_text_question_matching_no_item_is_an_error_until_mapped(org, tmp
     assert [(p.column, p.key) for p in result.problems] == [
         (tools.FREE_TEXT, "import_unknown_column")
     ]
+
+
+def test_a_hidden_first_sheet_of_an_ods_file_is_skipped(org, tmp_path):
+    result = imports.run(
+        org, tools.libreoffice_ods(tmp_path / "svar.ods", hidden_first=True),
+        mapping=tools.PLAIN_MAPPING,
+    )  # fmt: skip
+    assert result.problems == [] and result.written and result.dialect == "ods, Ark1"
