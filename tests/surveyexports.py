@@ -335,6 +335,28 @@ def excel_csv(path: Path, *, locale: str = "nb", responses=RESPONSES) -> Path:
     return _write(path, csv_text(rows, sep=sep, quote_all=False, line_end="\r\n"), "cp1252", False)
 
 
+def excel_mac_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """Excel for Mac's Save As → "Comma Separated Values (.csv)" in Norwegian settings: `;`
+    (the list separator of a decimal-comma locale), Mac Roman bytes ("CSVs produced by Excel on
+    Mac use MacRoman", seeblog.seenet.ca, "CSV Support in Excel for Mac 2016 is a Travesty";
+    donatstudios.com/CSV-An-Encoding-Nightmare), a bare CR after every record ("Microsoft Excel
+    on macOS still exports CSV with this style of line ending", fivethirtyeight/data#287;
+    evanplaice/jquery-csv#45), and a line break typed in a cell (Alt+Enter) kept as LF inside
+    its quoted field (mschaef.com/cr-lf: Excel's cells hold LF). Dates as the cells show them."""
+    rows = [PLAIN_HEADER]
+    for r in responses:
+        stamp = r.submitted.strftime("%d.%m.%Y %H:%M")
+        rows.append([r.unit_name, stamp, r.email, *(str(s) for s in r.scores), r.comment])
+
+    def field(text: str) -> str:  # quoted when it holds ; " CR or LF, as Excel does
+        return (
+            f'"{text.replace(chr(34), 2 * chr(34))}"' if any(c in text for c in ';"\r\n') else text
+        )
+
+    text = "".join(";".join(field(c) for c in row) + "\r" for row in rows)
+    return _write(path, text, "mac_roman", False)
+
+
 def libreoffice_csv(path: Path, *, responses=RESPONSES) -> Path:
     """LibreOffice Calc's default Text CSV export on Linux in US settings: UTF-8 without BOM,
     comma, text fields quoted only when needed, LF line ends, dates `MM/DD/YY`."""

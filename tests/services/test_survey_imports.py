@@ -67,6 +67,7 @@ CASES = [
     ("excel-us", lambda p, **k: tools.excel_csv(p, locale="us", **k), "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("libreoffice-us", tools.libreoffice_csv, "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("excel-xlsx", tools.excel_xlsx, "svar.xlsx", tools.PLAIN_MAPPING, None, None),
+    ("excel-mac", tools.excel_mac_csv, "svar.csv", tools.PLAIN_MAPPING, None, None),
     ("libreoffice-ods", tools.libreoffice_ods, "svar.ods", tools.PLAIN_MAPPING, None, None),
     ("excel-xls", tools.excel_xls, "svar.xls", tools.PLAIN_MAPPING, None, None),
 ]  # fmt: skip
@@ -232,3 +233,28 @@ def test_a_hidden_first_sheet_of_an_ods_file_is_skipped(org, tmp_path):
         mapping=tools.PLAIN_MAPPING,
     )  # fmt: skip
     assert result.problems == [] and result.written and result.dialect == "ods, Ark1"
+
+
+MAC_COMMENT = "Økosystem på tvers\nav seksjonene – «bra»"
+
+
+def test_excel_for_mac_csv_is_read_as_mac_roman_with_its_cr_line_ends(org, tmp_path):
+    """Mac Roman bytes, CR after each record, a line break inside a quoted comment: read
+    exactly, and the preview names the encoding chosen."""
+    first = tools.RESPONSES[0]
+    responses = (Response(first.response_id, first.email, first.unit_name, first.submitted,
+                          first.scores, MAC_COMMENT), tools.RESPONSES[1])  # fmt: skip
+    path = tools.excel_mac_csv(tmp_path / "svar.csv", responses=responses)
+    data = path.read_bytes()
+    assert b"\r\n" not in data and b"\xaf" in data and b"\n" in data  # Ø in Mac Roman; the LF
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING)
+    assert [p.line("svar.csv", "en") for p in result.problems] == []
+    assert result.dialect == "mac-roman, semicolon, CR"
+    _, comments = stored(org)
+    assert [c[4] for c in comments] == [MAC_COMMENT]
+
+
+def test_windows_1252_with_norwegian_letters_is_not_taken_for_mac_roman(org, tmp_path):
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, dry_run=True)
+    assert result.problems == [] and result.dialect == "windows-1252, semicolon"
