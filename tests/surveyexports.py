@@ -218,6 +218,23 @@ def google_csv(path: Path, *, lang: str = "en", responses=RESPONSES) -> Path:
     return _write(path, text, "utf-8", bom=False)
 
 
+def google_forms_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """Google Forms' own Responses → ⋮ → "Download responses (.csv)" (a zip holding this file):
+    the same columns as the linked sheet, every field quoted, comma, UTF-8 without BOM, and the
+    Timestamp as `YYYY/MM/DD h:mm:ss AM GMT+2` in the form's time zone with its offset (as in
+    the issue's file, and `2022/06/22 11:07:29 AM AST` in a public copy of such a download,
+    GeckoRobotics/gecko-sustainability components/Form.tsx)."""
+    from zoneinfo import ZoneInfo
+
+    rows = _google_rows(responses, "en")
+    for row, r in zip(rows[1:], responses, strict=True):
+        moment = r.submitted.replace(tzinfo=ZoneInfo("Europe/Oslo"))
+        hours = int(moment.utcoffset().total_seconds() // 3600)
+        row[0] = moment.strftime("%Y/%m/%d %I:%M:%S %p").replace(" 0", " ", 1) + f" GMT+{hours}"
+    text = csv_text(rows, sep=",", quote_all=True, line_end="\r\n")
+    return _write(path, text, "utf-8", bom=False)
+
+
 def google_xlsx(path: Path, *, responses=RESPONSES) -> Path:
     """Sheets' Download → .xlsx: `Form Responses 1` (Skjemasvar 1), the timestamp a date cell."""
     import openpyxl

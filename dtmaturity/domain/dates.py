@@ -37,7 +37,8 @@ _TIME = (
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
     r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
 )
-_ZONE = r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?)?"
+_ZONE = r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?|CEST|CET)?"
+_NAMED = {"CET": "+01:00", "CEST": "+02:00"}  # Norway's own zone names, as some locales show
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME + _ZONE + r"$")
 _SLASH = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})" + _TIME + r"$")
 _YEAR_SLASH = re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})" + _TIME + _ZONE + r"$")
@@ -106,7 +107,7 @@ def _offset(text: str | None) -> timezone | None:
     """`Z`, `+01:00`, `+0100`, `-05`, `GMT`, `UTC`, `GMT+2`, `GMT-03:30` as an offset."""
     if not text:
         return None
-    text = text.removeprefix("GMT").removeprefix("UTC")
+    text = _NAMED.get(text, text).removeprefix("GMT").removeprefix("UTC")
     if text in ("Z", ""):
         return UTC
     sign = -1 if text[0] == "-" else 1

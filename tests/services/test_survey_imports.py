@@ -58,6 +58,7 @@ CASES = [
     ("nettskjema-xlsx", tools.nettskjema_xlsx, "data-123456.xlsx", None, None, "nettskjema"),
     ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", MAPPING, "mdy", "googleforms"),
     ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", MAPPING, None, "googleforms"),
+    ("google-forms-download", tools.google_forms_csv, "Skjema.csv", MAPPING, None, "googleforms"),
     ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", MAPPING, None, "googleforms"),
     ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", MAPPING, "mdy", "surveymonkey"),
     ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", MAPPING, "mdy", "surveymonkey"),
