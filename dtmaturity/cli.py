@@ -390,6 +390,8 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print(t(lang, "import_tool_detected", tool=t(lang, f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
         print(t(lang, "import_period_from", column=result.period_column))
+    for note in result.notes(lang):
+        print(note)
     _print_preview(result, lang, args.verbose)
     for problem in result.problems:
         print(problem.line(result.file_name, lang), file=sys.stderr)

@@ -105,6 +105,8 @@ if upload is not None:
         st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
         st.caption(ui.t("import_period_from", column=result.period_column))
+    for note in result.notes(ctx.lang):  # rows and columns of a sheet left out, and why
+        ui.plain_text(note)
     if result.needs_date_order or result.date_order_chosen:
         st.radio(
             ui.t("date_order_label"),

@@ -513,3 +513,162 @@ def excel_xls(path: Path, *, responses=RESPONSES) -> Path:
                 sheet.write(number, column, value)
     book.save(str(path))
     return path
+
+
+# --- A coordinator's own workbook -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell and the value Excel saved with it (its last result)."""
+
+    formula: str
+    cached: object
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text, {'"': "&quot;"})
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_xml(rows: list[list[object]], strings: list[str], merges: list[str]) -> str:
+    def shared(text: str) -> int:
+        if text not in strings:
+            strings.append(text)
+        return strings.index(text)
+
+    out = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row):
+            ref = f"{_column_letter(column)}{number}"
+            if value is None:
+                cells.append(f'<c r="{ref}" s="1"/>')  # formatted, empty (a bordered table)
+            elif isinstance(value, Formula):
+                if isinstance(value.cached, str):
+                    cells.append(f'<c r="{ref}" t="str"><f>{_xml(value.formula)}</f>'
+                                 f"<v>{_xml(value.cached)}</v></c>")  # fmt: skip
+                else:
+                    cells.append(f'<c r="{ref}"><f>{_xml(value.formula)}</f>'
+                                 f"<v>{value.cached!r}</v></c>")  # fmt: skip
+            elif isinstance(value, str):
+                cells.append(f'<c r="{ref}" t="s"><v>{shared(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        out.append(f'<row r="{number}">{"".join(cells)}</row>')
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(out)
+        + "</sheetData>" + (f'<mergeCells count="{len(merges)}">{merged}</mergeCells>'
+                            if merges else "") + "</worksheet>"
+    )  # fmt: skip
+
+
+def workbook_xlsx(path: Path, sheets: list[tuple[str, list[list[object]], list[str]]]) -> Path:
+    """An .xlsx as Excel saves it (ECMA-376 Part 1, SpreadsheetML): text in the shared-string
+    table (`t="s"`, §18.4), numbers as `<v>`, a formula as `<f>` with the last result Excel
+    computed in `<v>` (§18.3.1.40, §18.3.1.96; a text result has `t="str"`), merged cells in
+    `<mergeCells>` with the text in the first cell only (§18.3.1.55), empty formatted cells as
+    `<c s="1"/>`. `sheets`: (name, rows, merged ranges)."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    strings: list[str] = []
+    parts = {
+        f"xl/worksheets/sheet{i}.xml": _sheet_xml(rows, strings, merges)
+        for i, (_, rows, merges) in enumerate(sheets, start=1)
+    }
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    parts["[Content_Types].xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.'
+        'xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        f'sharedStrings+xml"/>{overrides}</Types>'
+    )
+    parts["_rels/.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    names = "".join(
+        f'<sheet name="{_xml(name)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, _, _) in enumerate(sheets, start=1)
+    )
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>{names}</sheets></workbook>'
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    rels += (
+        f'<Relationship Id="rId{len(sheets) + 1}" Type="{ns}/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+        f'relationships">{rels}</Relationships>'
+    )
+    items = "".join(f'<si><t xml:space="preserve">{_xml(s)}</t></si>' for s in strings)
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{ns}/spreadsheetml/2006/main" '
+        f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+COORDINATOR_TITLE = "Modenhetsmåling – Etaten 2026"
+COORDINATOR_NOTE = "Én rad per leder. Snitt-kolonnene og gjennomsnittet regnes ut."
+COMPUTED = ("Snitt modenhet", "Snitt teknologi og data")
+
+
+def coordinator_xlsx(path: Path, *, responses=RESPONSES) -> Path:
+    """A coordinator's own workbook, typed in Excel: a title merged over the table's width on
+    row 1, a blank row and a note above the header (row 4); the quarter a formula with its
+    cached text; two computed «Snitt» columns (AVERAGE formulas with cached values); an average
+    row «Gjennomsnitt» and a formatted blank row under the answers; a second sheet of notes."""
+    from statistics import mean
+
+    header = ["Enhet", "Kvartal", "E-post", *ROWS, *COMPUTED, "Kommentar"]
+    rows: list[list[object]] = [[COORDINATOR_TITLE], [], [COORDINATOR_NOTE], header]
+    for number, r in enumerate(responses, start=5):
+        quarter = f"{r.submitted.year}-Q{(r.submitted.month - 1) // 3 + 1}"
+        rows.append([
+            r.unit_name, Formula(f'"{quarter[:6]}"&{quarter[-1]}', quarter), r.email, *r.scores,
+            Formula(f"AVERAGE(D{number}:F{number})", mean(r.scores)),
+            Formula(f"AVERAGE(E{number}:F{number})", mean(r.scores[1:])),
+            r.comment or None,
+        ])  # fmt: skip
+    last = 4 + len(responses)
+    rows.append(
+        ["Gjennomsnitt", None, None]
+        + [Formula(f"AVERAGE({c}5:{c}{last})", mean(r.scores[i] for r in responses))
+           for i, c in enumerate("DEF")]
+        + [None, None, None]
+    )  # fmt: skip
+    rows.append([None] * len(header))
+    notes = [["Spørsmålene er hentet fra rammeverket."], ["Oppdatert av koordinator"]]
+    return workbook_xlsx(path, [("Modenhet", rows, ["A1:I1"]), ("Notater", notes, [])])

@@ -58,6 +58,9 @@ class CsvSource:
     origin: str = "csv"  # csv, or xlsx, xls, ods when converted from a workbook
     sheet: str | None = None
     cr_line_ends: bool = False  # records end with a bare CR (Excel for Mac)
+    first_row: int = 1  # a sheet's row of the header (rows above it were left out)
+    # Rows of a sheet left out: (row, reason, first text); reason: blank, title, summary.
+    left_out: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def dialect(self) -> str:
@@ -66,6 +69,30 @@ class CsvSource:
             return f"{self.origin}, {self.sheet}"
         line_ends = ", CR" if self.cr_line_ends else ""
         return f"{self.encoding}, {DELIMITERS[self.delimiter]}{line_ends}"
+
+
+# Words that begin a summary (a sheet's «Gjennomsnitt» row, a computed «Snitt» column).
+SUMMARY_WORDS = frozenset(
+    [
+        "gjennomsnitt",
+        "gjennomsnittlig",
+        "gjennomsnittleg",
+        "snitt",
+        "sum",
+        "totalt",
+        "total",
+        "totalsum",
+        "average",
+        "mean",
+        "median",
+    ]
+)
+
+
+def summary_word(text: str) -> bool:
+    """Whether a cell or header begins with a summary word (`Gjennomsnitt`, `Snitt modenhet`)."""
+    words = text.strip().casefold().replace(":", " ").split()
+    return bool(words) and words[0] in SUMMARY_WORDS
 
 
 MAX_HEADER_LENGTH = 1000  # characters in one header cell

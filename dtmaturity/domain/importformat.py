@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dtmaturity.domain.csvfile import summary_word
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.surveytools import ToolLayout
@@ -87,6 +88,7 @@ class Layout:
     timezone: str | None = None  # of naive timestamps (Qualtrics names it)
     date_order: str | None = None  # of slash dates, when the tool's format fixes it
     ignored: list[int] = field(default_factory=list)  # the tool's metadata columns
+    computed: list[int] = field(default_factory=list)  # «Snitt», «Sum»: computed, ignored
 
     @property
     def missing(self) -> list[str]:
@@ -207,6 +209,9 @@ def recognise(
             continue
         if not header.strip() or target == IGNORE:
             continue  # spreadsheets often add empty columns at the end
+        if target is None and summary_word(header):
+            layout.computed.append(column)  # an average or sum of the answers: not an answer
+            continue
         if target is None or not _fits(layout.format, target):
             layout.unknown.append(column)
             continue

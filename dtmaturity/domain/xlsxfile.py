@@ -25,10 +25,11 @@ import json
 import sys
 import zipfile
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
+from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source, summary_word
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 MB = 1024 * 1024
@@ -110,8 +111,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def convert(path: Path, target: Path, sheet: str | None = None) -> str:
-    """Write one sheet of the workbook at `path` to `target` as UTF-8 CSV; the sheet's name.
+def convert(path: Path, target: Path, sheet: str | None = None) -> tuple[str, SheetLayout]:
+    """Write one sheet of the workbook at `path` to `target` as UTF-8 CSV, from its header row
+    on, without the summary rows under the answers; the sheet's name and where its table is.
     Run in a child process (see the module's docstring); `sheet` None: the first visible."""
     from python_calamine import CalamineWorkbook  # noqa: PLC0415 (only imports need it)
 
@@ -122,16 +124,22 @@ def convert(path: Path, target: Path, sheet: str | None = None) -> str:
         visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith(".Visible")]
         chosen = _choose_sheet(list(book.sheet_names), visible, sheet)
         rows = book.get_sheet_by_name(chosen).iter_rows()
-        _write_sheet(rows, target)
+        found = _write_sheet(rows, target)
     except CsvFileError:
         raise
     except Exception as exc:  # noqa: BLE001 (calamine raises its own kinds for a broken file)
         raise CsvFileError("xlsx_unreadable", detail=type(exc).__name__) from exc
-    return chosen
+    return chosen, found
 
 
 def source_of_sheet(
-    path: Path, target: Path, chosen: str, name: str | None = None, *, workdir: Path
+    path: Path,
+    target: Path,
+    chosen: str,
+    name: str | None = None,
+    *,
+    workdir: Path,
+    layout: SheetLayout | None = None,
 ) -> CsvSource:
     """The converted sheet (`target`, written by `convert`) inspected like any CSV file, with
     the workbook's own name, digest and size."""
@@ -149,6 +157,8 @@ def source_of_sheet(
         odd_quotes=source.odd_quotes,
         origin=workbook_kind(path) or "xlsx",
         sheet=chosen,
+        first_row=layout.header_row if layout else 1,
+        left_out=tuple((*layout.above, *layout.summaries)) if layout else (),
     )
 
 
@@ -184,35 +194,93 @@ def _choose_sheet(names: list[str], visible: list[str], sheet: str | None) -> st
     raise CsvFileError("xlsx_unknown_sheet", sheet=sheet, sheets=", ".join(names))
 
 
-def _write_sheet(rows: Iterable[list[object]], target: Path) -> None:
+# A coordinator's own workbook: a title (often merged cells), a note and blank rows above the
+# header, and summary rows under the answers. Rows under the header whose first filled cell
+# begins with a summary word (csvfile.SUMMARY_WORDS) are a summary when nothing but summaries and
+# blank rows follow them.
+HEADER_SEARCH_ROWS = 50  # the header is looked for among the first rows only
+
+
+@dataclass
+class SheetLayout:
+    """Where the table is in a sheet: its header's row (1-based, as the sheet numbers it), and
+    the rows left out above it and under the answers, each as (row, reason, first text)."""
+
+    header_row: int = 1
+    above: list[tuple[int, str, str]] = field(default_factory=list)
+    summaries: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _cells(row: list[object]) -> list[str]:
+    cells = [v if type(v) is str else _text(v) for v in row]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _looks_like_header(row: list[object]) -> bool:
+    """Two or more filled cells, all text: a title or note fills one cell (a merged title
+    keeps its text in the first), a data row has numbers or dates."""
+    filled = [v for v in row if v not in (None, "")]
+    return len(filled) >= 2 and all(isinstance(v, str) for v in filled)
+
+
+def _is_summary(cells: list[str]) -> str | None:
+    first = next((c for c in cells if c.strip()), "")
+    return first.strip() if summary_word(first) else None
+
+
+def _write_sheet(rows: Iterable[list[object]], target: Path) -> SheetLayout:
+    layout = SheetLayout()
+    iterator = iter(rows)
     width: int | None = None
-    pending_empty = 0
+    above: list[tuple[int, list[object]]] = []
+    for number, row in enumerate(iterator, start=1):
+        if _looks_like_header(row) or number > HEADER_SEARCH_ROWS:
+            break
+        above.append((number, row))
+    else:
+        number, row = 0, []
+    if number > HEADER_SEARCH_ROWS or not row:  # no header-like row: the first filled one
+        above, pending = [], [*above, *([(number, row)] if row else [])]
+        first = next((i for i, (_, r) in enumerate(pending) if _cells(r)), None)
+        if first is None:
+            raise CsvFileError("csv_empty")
+        number, row = pending[first]
+        rest = [r for _, r in pending[first + 1 :]]
+    else:
+        rest = []
+    for line, skipped in above:
+        cells = _cells(skipped)
+        text = next((c for c in cells if c.strip()), "")
+        layout.above.append((line, "blank" if not cells else "title", text[:80]))
+    layout.header_row = number
+    held: list[tuple[int, list[str]]] = []  # blank and summary rows, kept back until data follows
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        for number, row in enumerate(rows, start=1):
-            cells = [v if type(v) is str else _text(v) for v in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            if width is None:
-                if not cells:
-                    continue  # empty rows above the header
-                width = len(cells)
+        header = _cells(row)
+        width = len(header)
+        writer.writerow(header)
+        data = ((number + 1 + i, r) for i, r in enumerate(rest))
+        start = number + 1 + len(rest)
+        for line, raw in [*data, *((start + i, r) for i, r in enumerate(iterator))]:
+            cells = _cells(raw)
             if len(cells) > width:
                 raise CsvFileError(
-                    "xlsx_cell_without_header", rows=[(number, "")], row=number, column=width + 1
+                    "xlsx_cell_without_header", rows=[(line, "")], row=line, column=width + 1
                 )
-            if not cells:
-                pending_empty += 1  # trailing empty rows (formatted but empty) are dropped
+            if not cells or _is_summary(cells):
+                held.append((line, cells))
                 continue
-            for _ in range(pending_empty):
-                writer.writerow([""] * width)
-            pending_empty = 0
+            for _, kept in held:  # not at the bottom after all: they are rows of the table
+                writer.writerow(kept + [""] * (width - len(kept)))
+            held = []
             for cell in cells:
                 if "\x00" in cell:
-                    raise CsvFileError("csv_nul", rows=[(number, "00")], row=number)
+                    raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
             writer.writerow(cells + [""] * (width - len(cells)))
-    if width is None:
-        raise CsvFileError("csv_empty")
+    layout.summaries = [(line, "summary", _is_summary(c) or "") for line, c in held if c]
+    return layout
 
 
 def _digest(path: Path) -> str:
@@ -232,14 +300,14 @@ def _child(argv: list[str]) -> int:
     path, target = Path(argv[0]), Path(argv[1])
     sheet = argv[2] if len(argv) > 2 and argv[2] else None
     try:
-        chosen = convert(path, target, sheet)
+        chosen, found = convert(path, target, sheet)
     except CsvFileError as exc:
         params = {k: v for k, v in exc.params.items() if isinstance(v, str | int)}
         print(json.dumps({"error": exc.key, "params": params, "rows": exc.rows}))
         return 0
     except MemoryError:
         return 3
-    print(json.dumps({"sheet": chosen}))
+    print(json.dumps({"sheet": chosen, "layout": asdict(found)}))
     return 0
 
 

@@ -95,6 +95,22 @@ class ImportResult:
     needs_date_order: bool = False  # ask (nothing was written): the dates fit both orders, or
     # the order given does not fit them
     layout_ok: bool = False  # the header was understood (a mapping given may be saved)
+    first_row: int = 1  # a sheet's row of the header
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
+    computed_columns: list[str] = field(default_factory=list)  # «Snitt …»: read as ignored
+
+    def notes(self, lang: str) -> list[str]:
+        """What was left out of a sheet and why, and the columns read as computed: one
+        sentence each, for the preview and the command line."""
+        notes = []
+        for row, reason, text in self.left_out:
+            notes.append(
+                t(lang, f"import_left_out_{reason}", row=row, text=text, header=self.first_row)
+            )
+        if self.computed_columns:
+            columns = ", ".join(f"«{c}»" for c in self.computed_columns)
+            notes.append(t(lang, "import_computed_columns", columns=columns))
+        return notes
 
     @property
     def rejected_rows(self) -> int:
@@ -469,7 +485,7 @@ def _described_mapping(layout: Layout, headers: tuple[str, ...]) -> dict[str, st
     ):
         for column, ident in columns.items():
             described[headers[column]] = f"{kind}:{ident}"
-    for column in layout.ignored:
+    for column in [*layout.ignored, *layout.computed]:
         described.setdefault(headers[column], IGNORE)
     return described
 
@@ -517,6 +533,8 @@ def run(
             result.period_column = headers[layout.keys["period"]]
             result.period_from_timestamp = layout.period_from_timestamp
         result.unknown_headers = [headers[c] for c in layout.unknown]
+        result.computed_columns = [headers[c] for c in layout.computed]
+        result.first_row, result.left_out = source.first_row, list(source.left_out)
         result.problems = _header_problems(layout, headers)
         if result.problems:
             return result
@@ -571,6 +589,7 @@ def _stage(
         source.skip_lines,
         header_rows=tool.header_rows,
         odd_quotes=source.odd_quotes,
+        first_row=source.first_row,
     )
 
 

@@ -41,4 +41,12 @@ def open_workbook(
     if "error" in answer:
         rows = [tuple(r) for r in answer.get("rows", [])]
         raise CsvFileError(answer["error"], rows=rows, **answer.get("params", {}))
-    return xlsxfile.source_of_sheet(path, target, answer["sheet"], name, workdir=workdir)
+    found = answer.get("layout") or {}
+    layout = xlsxfile.SheetLayout(
+        header_row=int(found.get("header_row", 1)),
+        above=[tuple(r) for r in found.get("above", [])],
+        summaries=[tuple(r) for r in found.get("summaries", [])],
+    )
+    return xlsxfile.source_of_sheet(
+        path, target, answer["sheet"], name, workdir=workdir, layout=layout
+    )

@@ -61,6 +61,7 @@ def stage(
     *,
     header_rows: int = 1,
     odd_quotes: bool = False,
+    first_row: int = 1,
 ) -> int:
     """Read the whole file into TEMP TABLE stage; returns the number of data rows.
 
@@ -71,7 +72,8 @@ def stage(
     unterminated quote as the end of the file, so it is used only when every quote is closed
     (`odd_quotes` false). Temporary tables number their rows from an offset, so TEMP
     stage_start keeps the header's rowid: a record's spreadsheet row is `rowid - start + 1`;
-    data starts after `header_rows` records.
+    data starts after `header_rows` records. `first_row`: the sheet's row of the header, when
+    rows above it were left out (a workbook's title), so messages name the sheet's rows.
     """
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
@@ -100,8 +102,8 @@ def stage(
     count, start = cur.execute("SELECT count(*), min(rowid) FROM stage").fetchone()
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE stage_start AS "
-        "SELECT ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
-        [start, start, header_rows],
+        "SELECT ?::BIGINT - ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
+        [start, first_row - 1, start, header_rows],
     )
     return max(int(count) - header_rows, 0)
 

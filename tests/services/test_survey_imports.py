@@ -259,3 +259,37 @@ def test_windows_1252_with_norwegian_letters_is_not_taken_for_mac_roman(org, tmp
     path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
     result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, dry_run=True)
     assert result.problems == [] and result.dialect == "windows-1252, semicolon"
+
+
+def test_a_coordinators_own_workbook_is_read_from_its_header_and_says_what_it_left_out(
+    org, tmp_path
+):
+    """Title, blank row and note above the header; formulas with cached values; two computed
+    «Snitt» columns; an average row and a blank row at the bottom; a second sheet."""
+    path = tools.coordinator_xlsx(tmp_path / "modenhet.xlsx")
+    result = imports.run(org, path)
+    assert [p.line("modenhet.xlsx", "en") for p in result.problems] == []
+    assert result.written and result.dialect == "xlsx, Modenhet"
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+    assert result.first_row == 4
+    assert result.left_out == [
+        (1, "title", tools.COORDINATOR_TITLE),
+        (2, "blank", ""),
+        (3, "title", tools.COORDINATOR_NOTE),
+        (7, "summary", "Gjennomsnitt"),
+    ]
+    assert result.computed_columns == list(tools.COMPUTED)
+    assert all(result.mapping[c] == "ignore" for c in tools.COMPUTED)
+    notes = result.notes("en")
+    assert notes[0].startswith("Row 1 (“Modenhetsmåling – Etaten 2026”) is above the header")
+    assert "Row 7 (“Gjennomsnitt”) is a summary under the answers" in notes[3]
+    assert "«Snitt modenhet», «Snitt teknologi og data»" in notes[4]
+
+
+def test_problems_in_a_coordinators_workbook_name_the_sheets_own_rows(org, tmp_path):
+    wrong = (tools.RESPONSES[0], Response(2, "ola@etat.example", "Seksjon som ikke finnes",
+                                          tools.RESPONSES[1].submitted, (5, 1, 3), ""))  # fmt: skip
+    result = imports.run(org, tools.coordinator_xlsx(tmp_path / "m.xlsx", responses=wrong))
+    assert [(p.row, p.column, p.key) for p in result.problems] == [
+        (6, "Enhet", "import_unknown_unit")
+    ]
