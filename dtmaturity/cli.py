@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -397,6 +398,9 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print(problem.line(result.file_name, lang), file=sys.stderr)
     if result.needs_date_order:
         print(t(lang, "cli_date_order_hint"), file=sys.stderr)
+    if suggested := result.suggested_maps():
+        maps = " ".join(shlex.quote(f"--map={header}={target}") for header, target in suggested)
+        print(t(lang, "cli_map_hint", maps=maps, file=shlex.quote(str(args.file))), file=sys.stderr)
     summary = result.summary(lang)
     if result.written:
         print(t(lang, "cli_import_done", id=result.import_id, summary=summary))

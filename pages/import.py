@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
-from dtmaturity.domain.importformat import IGNORE, mapping_targets, normalise
+from dtmaturity.domain.importformat import GENERAL_COMMENT, IGNORE, mapping_targets, normalise
 from dtmaturity.domain.xlsxfile import sheet_names
 from dtmaturity.services import imports
 from dtmaturity.web import ui
@@ -150,14 +150,21 @@ if upload is not None:
         st.caption(ui.t("mapping_help"))
         for number, header in enumerate(result.unknown_headers):
             keys[header] = f"map_{number}_{header}"
+            # What the column's values suggest comes first: a date column as the quarter's
+            # source, free text as the general comment or ignored.
+            first = (["period"] if header in result.date_headers else []) + (
+                [GENERAL_COMMENT, IGNORE] if header in result.free_text_headers else []
+            )
             st.selectbox(
                 ui.t("mapping_column", header=header),
-                targets,
+                first + [target for target in targets if target not in first],
                 index=None,
                 format_func=lambda target: imports.target_label(ctx, target),
                 placeholder=ui.t("mapping_choose"),
                 key=keys[header],
             )
+            if examples := result.samples.get(header):
+                ui.plain_text(ui.t("mapping_examples", values=" · ".join(examples)))
     if keys:
         st.button(
             ui.t("mapping_save"),

@@ -7,6 +7,7 @@ transaction, upsert on the natural keys, the replaced values kept for undo) → 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -98,6 +99,17 @@ class ImportResult:
     first_row: int = 1  # a sheet's row of the header
     left_out: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
     computed_columns: list[str] = field(default_factory=list)  # «Snitt …»: read as ignored
+    # Unknown columns: the first few values of each, those that hold free text (to offer as
+    # the general comment or ignored), and those that hold dates (to offer as the quarter).
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    free_text_headers: list[str] = field(default_factory=list)
+    date_headers: list[str] = field(default_factory=list)
+
+    def suggested_maps(self) -> list[tuple[str, str]]:
+        """(header, target) the coordinator may give: a date column as the quarter when the
+        file has none, free text as the check-in's general comment."""
+        maps = [(h, "period") for h in self.date_headers[:1]]
+        return maps + [(h, GENERAL_COMMENT) for h in self.free_text_headers]
 
     def notes(self, lang: str) -> list[str]:
         """What was left out of a sheet and why, and the columns read as computed: one
@@ -155,6 +167,23 @@ def _header_problems(layout: Layout, headers: tuple[str, ...]) -> list[Problem]:
         Problem(1, headers[c], headers[c], "import_duplicate_column") for c in layout.duplicates
     ]
     return problems
+
+
+def _say_what_to_do(problem: Problem, result: ImportResult) -> Problem:
+    """An unknown column that holds free text or dates gets a message that says what it can be
+    read as (the general comment; the quarter's source), with its first values."""
+    if problem.key != "import_unknown_column" or problem.column is None:
+        return problem
+    header = problem.column
+    examples = ", ".join(f"«{v[:40]}»" for v in result.samples.get(header, []))
+    if header in result.date_headers[:1]:
+        key = "import_period_from_date_column"
+    elif header in result.free_text_headers:
+        key = "import_free_text_column"
+    else:
+        return problem
+    params = {**problem.params, "column": header, "examples": examples}
+    return Problem(problem.row, problem.column, problem.value, key, params)
 
 
 def _column_names(layout: Layout, headers: tuple[str, ...]) -> dict[str, str]:
@@ -533,9 +562,10 @@ def run(
             result.period_column = headers[layout.keys["period"]]
             result.period_from_timestamp = layout.period_from_timestamp
         result.unknown_headers = [headers[c] for c in layout.unknown]
+        _describe_unknown(ctx, source, tool, layout, headers, result)
         result.computed_columns = [headers[c] for c in layout.computed]
         result.first_row, result.left_out = source.first_row, list(source.left_out)
-        result.problems = _header_problems(layout, headers)
+        result.problems = [_say_what_to_do(p, result) for p in _header_problems(layout, headers)]
         if result.problems:
             return result
         result.layout_ok = True
@@ -575,6 +605,55 @@ def run(
             result.needs_date_order, result.preview, result.written = True, [], False
             result.date_order, result.date_order_chosen = None, False
     return result
+
+
+SAMPLE_VALUES = 3  # values shown of an unknown column
+_SAMPLE_ROWS = 200  # rows read for them
+
+
+def _samples(source: CsvSource, skip: int, columns: list[int]) -> dict[int, list[str]]:
+    """The first few distinct non-empty values of `columns`, from the file's first rows."""
+    found: dict[int, list[str]] = {c: [] for c in columns}
+    with source.path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file, delimiter=source.delimiter)
+        try:
+            for number, record in enumerate(reader):
+                if number < skip + source.skip_lines:
+                    continue
+                if number > _SAMPLE_ROWS:
+                    break
+                for column in columns:
+                    value = record[column].strip() if column < len(record) else ""
+                    if value and value not in found[column] and len(found[column]) < SAMPLE_VALUES:
+                        found[column].append(value)
+        except csv.Error:
+            pass  # the import itself names what is wrong with the file
+    return found
+
+
+def _describe_unknown(
+    ctx: Context,
+    source: CsvSource,
+    tool: ToolLayout,
+    layout: Layout,
+    headers: tuple[str, ...],
+    result: ImportResult,
+) -> None:
+    """Sample values of the unknown columns, and which of them hold dates or free text."""
+    if not layout.unknown:
+        return
+    levels = [(lv.value, *lv.label.values()) for sc in ctx.framework.scales for lv in sc.levels]
+    samples = _samples(source, tool.header_rows, layout.unknown)
+    for column, values in samples.items():
+        header = headers[column]
+        result.samples[header] = values
+        if not values:
+            continue
+        if all(dates.parse_moment(v, "dmy") or dates.parse_moment(v, "mdy") for v in values):
+            if "period" not in layout.keys:
+                result.date_headers.append(header)
+        elif all(parse_score(v, levels) is None for v in values) and any(" " in v for v in values):
+            result.free_text_headers.append(header)  # words, not scores, ids or addresses
 
 
 def _stage(

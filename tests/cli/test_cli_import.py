@@ -178,3 +178,21 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
     assert f"angra import {import_id}: 0 svar attoppretta, 1 fjerna" in capsys.readouterr().out
     assert cli(["--db", str(db_path), "imports", "list"]) == 0  # English unless asked
     assert " UNDONE " in capsys.readouterr().out
+
+
+def test_the_cli_prints_the_map_that_reads_free_text_and_a_date_column(units, tmp_path, capsys):
+    import shlex
+
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    code, _, err = run(units, str(path), capsys=capsys)
+    assert code == 1
+    hint = next(line for line in err.splitlines() if "dtmaturity import --map" in line)
+    command = shlex.split(hint.split(": ", 1)[1])
+    assert command[2:] == ["--map=Innsendt=period", str(path)]
+    code, out, err = run(units, *command[2:], capsys=capsys)
+    assert code == 0, err
+    survey = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
+    code, _, err = run(units, f"--map={tools.UNIT_QUESTION}=unit", str(survey), capsys=capsys)
+    assert code == 1 and "holds free text («Godt – «bedre» enn før; æøå ÆØÅ»)" in err
+    hint = next(line for line in err.splitlines() if ": dtmaturity import " in line)
+    assert shlex.split(hint.split(": ", 1)[1])[2:-1] == [f"--map={tools.FREE_TEXT}=comment"]

@@ -220,12 +220,33 @@ def test_an_anonymous_forms_own_email_question_wins_over_the_tools_anonymous(
     assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
 
 
-def test_a_free_text_question_matching_no_item_is_an_error_until_mapped(org, tmp_path):
+def test_a_free_text_question_matching_no_item_is_offered_as_the_comment(org, tmp_path):
     path = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
     result = imports.run(org, path, mapping={tools.UNIT_QUESTION: "unit"})
     assert [(p.column, p.key) for p in result.problems] == [
-        (tools.FREE_TEXT, "import_unknown_column")
+        (tools.FREE_TEXT, "import_free_text_column")
     ]
+    message = result.problems[0].message("en")
+    assert "«Godt – «bedre» enn før; æøå ÆØÅ»" in message and "“comment”" in message
+    assert result.samples[tools.FREE_TEXT] == ["Godt – «bedre» enn før; æøå ÆØÅ"]
+    assert result.suggested_maps() == [(tools.FREE_TEXT, "comment")]
+    # Doing what the message says imports it.
+    again = imports.run(org, path, mapping=dict([(tools.UNIT_QUESTION, "unit"),
+                                                  *result.suggested_maps()]))  # fmt: skip
+    assert again.written and stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+
+
+def test_a_spreadsheet_without_a_quarter_column_is_offered_its_date_column(org, tmp_path):
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    result = imports.run(org, path)
+    assert [(p.column, p.key) for p in result.problems] == [
+        (None, "import_missing_column"),
+        ("Innsendt", "import_period_from_date_column"),
+    ]
+    assert "«05.03.2026 10:15», «01.04.2026 00:30»" in result.problems[1].message("en")
+    assert result.suggested_maps() == [("Innsendt", "period")]
+    again = imports.run(org, path, mapping=dict(result.suggested_maps()))
+    assert again.written and stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
 
 
 def test_a_hidden_first_sheet_of_an_ods_file_is_skipped(org, tmp_path):

@@ -191,3 +191,24 @@ def test_a_very_long_file_name_is_read_with_no_traceback(import_page):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception and "er lagret: 1 nye" in texts(at)
+
+
+def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, tmp_path):
+    import surveyexports as tools
+
+    google_nb = lambda p, **k: tools.google_csv(p, lang="nb", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(import_page, google_nb, tmp_path, "Skjema.csv")
+    assert not at.exception
+    free = at.selectbox(key=f"map_1_{tools.FREE_TEXT}")
+    assert free.options[:2] == ["Generell kommentar til egenvurderingen", "Ignorer kolonnen"]
+    assert "Første verdier: Godt – «bedre» enn før; æøå ÆØÅ" in texts(at)
+    free.set_value("comment")
+    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
+    at.button(key="mapping_save").click().run()
+    assert "Ingen feil funnet." in texts(at)
+
+    plain = lambda p, **k: tools.excel_csv(p, locale="nb", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(at, plain, tmp_path, "svar.csv")
+    dated = at.selectbox(key="map_0_Innsendt")
+    assert dated.options[0] == "Kvartal"
+    assert "Første verdier: 05.03.2026 10:15 · 01.04.2026 00:30" in texts(at)
