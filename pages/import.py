@@ -135,8 +135,8 @@ if upload is not None:
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         for number, (header, target) in enumerate(result.mapping.items()):
-            if normalise(header) not in saved:
-                continue
+            if normalise(header) not in saved and header != result.auto_comment:
+                continue  # choices saved, and the free text read as the comment, can change
             keys[header] = f"remap_{number}_{header}"
             st.selectbox(
                 ui.t("mapping_column", header=header),

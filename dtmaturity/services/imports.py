@@ -104,6 +104,7 @@ class ImportResult:
     samples: dict[str, list[str]] = field(default_factory=dict)
     free_text_headers: list[str] = field(default_factory=list)
     date_headers: list[str] = field(default_factory=list)
+    auto_comment: str | None = None  # a survey form's one free-text question, read as comment
 
     def suggested_maps(self) -> list[tuple[str, str]]:
         """(header, target) the coordinator may give: a date column as the quarter when the
@@ -119,6 +120,8 @@ class ImportResult:
             notes.append(
                 t(lang, f"import_left_out_{reason}", row=row, text=text, header=self.first_row)
             )
+        if self.auto_comment:
+            notes.append(t(lang, "import_auto_comment", column=self.auto_comment))
         if self.computed_columns:
             columns = ", ".join(f"«{c}»" for c in self.computed_columns)
             notes.append(t(lang, "import_computed_columns", columns=columns))
@@ -555,6 +558,13 @@ def run(
         chosen = {k: v for k, v in given.items() if k != DATE_ORDER_KEY}
         result.date_order = date_order  # checked against this file's dates in _lookups
         layout = recognise(headers, ctx.framework, chosen, tool)
+        _describe_unknown(ctx, source, tool, layout, headers, result)
+        if auto := _general_comment(layout, result):
+            # A survey form's one free-text question is its general comment: read so, and
+            # said so (it can be changed on the page or with --map HEADER=ignore).
+            layout = recognise(headers, ctx.framework, {**chosen, auto: GENERAL_COMMENT}, tool)
+            result.auto_comment = auto
+            result.free_text_headers.remove(auto)
         result.file_format, result.dialect, result.headers = layout.format, source.dialect, headers
         result.tool = layout.tool
         result.mapping = _described_mapping(layout, headers)
@@ -562,7 +572,6 @@ def run(
             result.period_column = headers[layout.keys["period"]]
             result.period_from_timestamp = layout.period_from_timestamp
         result.unknown_headers = [headers[c] for c in layout.unknown]
-        _describe_unknown(ctx, source, tool, layout, headers, result)
         result.computed_columns = [headers[c] for c in layout.computed]
         result.first_row, result.left_out = source.first_row, list(source.left_out)
         result.problems = [_say_what_to_do(p, result) for p in _header_problems(layout, headers)]
@@ -654,6 +663,14 @@ def _describe_unknown(
                 result.date_headers.append(header)
         elif all(parse_score(v, levels) is None for v in values) and any(" " in v for v in values):
             result.free_text_headers.append(header)  # words, not scores, ids or addresses
+
+
+def _general_comment(layout: Layout, result: ImportResult) -> str | None:
+    """The header of a survey tool's only free-text question matching no item, when nothing
+    is the general comment yet; None otherwise (several are offered, none chosen)."""
+    if not layout.tool or GENERAL_COMMENT in layout.keys or len(result.free_text_headers) != 1:
+        return None
+    return result.free_text_headers[0]
 
 
 def _stage(

@@ -191,8 +191,13 @@ def test_the_cli_prints_the_map_that_reads_free_text_and_a_date_column(units, tm
     assert command[2:] == ["--map=Innsendt=period", str(path)]
     code, out, err = run(units, *command[2:], capsys=capsys)
     assert code == 0, err
-    survey = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
-    code, _, err = run(units, f"--map={tools.UNIT_QUESTION}=unit", str(survey), capsys=capsys)
-    assert code == 1 and "holds free text («Godt – «bedre» enn før; æøå ÆØÅ»)" in err
+    sheet = tmp_path / "ark.csv"
+    sheet.write_text(
+        "Enhet;Periode;E-post;Brukerorientering;Hva er viktigst nå?\r\n"
+        "Seksjon for brukere;2026-Q1;kari@etat.example;3;Bedre samarbeid på tvers\r\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(units, str(sheet), capsys=capsys)
+    assert code == 1 and "holds free text («Bedre samarbeid på tvers»)" in err
     hint = next(line for line in err.splitlines() if ": dtmaturity import " in line)
-    assert shlex.split(hint.split(": ", 1)[1])[2:-1] == [f"--map={tools.FREE_TEXT}=comment"]
+    assert shlex.split(hint.split(": ", 1)[1])[2:-1] == ["--map=Hva er viktigst nå?=comment"]

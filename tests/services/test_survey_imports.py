@@ -49,21 +49,24 @@ NEXT_QUARTER = tuple(
     for i, r in enumerate(tools.RESPONSES)
 )  # fmt: skip
 
+# What the coordinator gives once per form (README, "Survey-tool exports"): which question asks
+# for the unit; the form's one free-text question is read as the general comment by itself.
+UNIT_ONLY = {tools.UNIT_QUESTION: "unit"}
 # (builder, file name, what the coordinator gives: mapping and date order, tool recognised)
 CASES = [
-    ("msforms-nb", lambda p, **k: tools.msforms_xlsx(p, lang="nb", **k), "svar.xlsx", MAPPING, None, "msforms"),
-    ("msforms-en", lambda p, **k: tools.msforms_xlsx(p, lang="en", **k), "responses.xlsx", MAPPING, None, "msforms"),
+    ("msforms-nb", lambda p, **k: tools.msforms_xlsx(p, lang="nb", **k), "svar.xlsx", UNIT_ONLY, None, "msforms"),
+    ("msforms-en", lambda p, **k: tools.msforms_xlsx(p, lang="en", **k), "responses.xlsx", UNIT_ONLY, None, "msforms"),
     ("nettskjema-csv", tools.nettskjema_csv, "data-123456.csv", None, None, "nettskjema"),
     ("nettskjema-nobom", lambda p, **k: tools.nettskjema_csv(p, bom=False, **k), "data.csv", None, None, "nettskjema"),
     ("nettskjema-xlsx", tools.nettskjema_xlsx, "data-123456.xlsx", None, None, "nettskjema"),
-    ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", MAPPING, "mdy", "googleforms"),
-    ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", MAPPING, None, "googleforms"),
-    ("google-forms-download", tools.google_forms_csv, "Skjema.csv", MAPPING, None, "googleforms"),
-    ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", MAPPING, None, "googleforms"),
-    ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", MAPPING, "mdy", "surveymonkey"),
-    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", MAPPING, "mdy", "surveymonkey"),
-    ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", MAPPING, None, "qualtrics"),
-    ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", MAPPING, None, "qualtrics"),
+    ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", UNIT_ONLY, "mdy", "googleforms"),
+    ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", UNIT_ONLY, None, "googleforms"),
+    ("google-forms-download", tools.google_forms_csv, "Skjema.csv", UNIT_ONLY, None, "googleforms"),
+    ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", UNIT_ONLY, None, "googleforms"),
+    ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", UNIT_ONLY, None, "surveymonkey"),
+    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", UNIT_ONLY, None, "surveymonkey"),
+    ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", UNIT_ONLY, None, "qualtrics"),
+    ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", UNIT_ONLY, None, "qualtrics"),
     ("excel-nb", lambda p, **k: tools.excel_csv(p, locale="nb", **k), "svar.csv", tools.PLAIN_MAPPING, None, None),
     ("excel-us", lambda p, **k: tools.excel_csv(p, locale="us", **k), "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("libreoffice-us", tools.libreoffice_csv, "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
@@ -220,20 +223,41 @@ def test_an_anonymous_forms_own_email_question_wins_over_the_tools_anonymous(
     assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
 
 
-def test_a_free_text_question_matching_no_item_is_offered_as_the_comment(org, tmp_path):
+def test_a_survey_forms_only_free_text_question_is_read_as_the_comment_and_said_so(org, tmp_path):
     path = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
+    skipped = imports.run(
+        org, path, mapping={tools.UNIT_QUESTION: "unit", tools.FREE_TEXT: "ignore"}
+    )
+    assert skipped.written and skipped.auto_comment is None and stored(org)[1] == []
     result = imports.run(org, path, mapping={tools.UNIT_QUESTION: "unit"})
+    assert result.problems == [] and result.written
+    assert result.auto_comment == tools.FREE_TEXT
+    assert result.mapping[tools.FREE_TEXT] == "comment"
+    assert any("only free-text question" in note for note in result.notes("en"))
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+
+
+def test_free_text_in_a_spreadsheet_is_offered_as_the_comment_with_its_values(org, tmp_path):
+    path = tmp_path / "svar.csv"
+    path.write_text(
+        "Enhet;Periode;E-post;Brukerorientering;Hva er viktigst nå?\r\n"
+        "u1;2026-Q1;kari@etat.example;3;Bedre samarbeid på tvers\r\n"
+        "u2;2026-Q1;ola@etat.example;4;\r\n",
+        encoding="utf-8",
+    )
+    result = imports.run(org, path)
     assert [(p.column, p.key) for p in result.problems] == [
-        (tools.FREE_TEXT, "import_free_text_column")
+        ("Hva er viktigst nå?", "import_free_text_column")
     ]
     message = result.problems[0].message("en")
-    assert "«Godt – «bedre» enn før; æøå ÆØÅ»" in message and "“comment”" in message
-    assert result.samples[tools.FREE_TEXT] == ["Godt – «bedre» enn før; æøå ÆØÅ"]
-    assert result.suggested_maps() == [(tools.FREE_TEXT, "comment")]
-    # Doing what the message says imports it.
-    again = imports.run(org, path, mapping=dict([(tools.UNIT_QUESTION, "unit"),
-                                                  *result.suggested_maps()]))  # fmt: skip
-    assert again.written and stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+    assert "«Bedre samarbeid på tvers»" in message and "“comment”" in message
+    assert result.samples["Hva er viktigst nå?"] == ["Bedre samarbeid på tvers"]
+    assert result.suggested_maps() == [("Hva er viktigst nå?", "comment")]
+    again = imports.run(org, path, mapping=dict(result.suggested_maps()))
+    assert again.written
+    assert stored(org)[1] == [
+        ("u1", "2026-Q1", "kari@etat.example", "comment", "Bedre samarbeid på tvers")
+    ]
 
 
 def test_a_spreadsheet_without_a_quarter_column_is_offered_its_date_column(org, tmp_path):

@@ -126,7 +126,6 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
     shown = dict(zip(read_as["Kolonne"], read_as["Leses som"], strict=True))
     assert "Teknologi" in shown["Teknologi"] and shown["Starttidspunkt"].startswith("hoppes over")
     at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
-    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
     at.button(key="mapping_save").click().run()
     assert "Koblingen er lagret." in texts(at) and "Ingen feil funnet." in texts(at)
     sources = table_with(at, "Hvorfra")
@@ -199,10 +198,12 @@ def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, 
     google_nb = lambda p, **k: tools.google_csv(p, lang="nb", **k)  # noqa: E731
     at = _upload_unit_names_as_demo(import_page, google_nb, tmp_path, "Skjema.csv")
     assert not at.exception
-    free = at.selectbox(key=f"map_1_{tools.FREE_TEXT}")
-    assert free.options[:2] == ["Generell kommentar til egenvurderingen", "Ignorer kolonnen"]
-    assert "Første verdier: Godt – «bedre» enn før; æøå ÆØÅ" in texts(at)
-    free.set_value("comment")
+    # The form's one free-text question is read as the general comment, said so, changeable.
+    assert "er skjemaets eneste fritekstspørsmål" in texts(at)
+    remap = next(
+        sb for sb in at.selectbox if sb.key.startswith("remap_") and tools.FREE_TEXT in sb.key
+    )
+    assert remap.value == "comment"
     at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
     at.button(key="mapping_save").click().run()
     assert "Ingen feil funnet." in texts(at)
