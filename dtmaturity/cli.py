@@ -77,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd.add_argument("file", type=Path, help="the CSV file or workbook (.xlsx, .xls, .ods)")
     import_cmd.add_argument(
-        "--sheet", default=None, metavar="NAME", help="the workbook's sheet (default: the first)"
+        "--sheet",
+        default=None,
+        metavar="NAME",
+        help="the workbook's sheet (default: the first visible one)",
     )
     import_cmd.add_argument(
         "--date-order",
