@@ -143,6 +143,9 @@ def _respondent(keys: dict[str, int], prefix: str | None) -> str:
         if key not in keys:
             continue
         email = _cell(keys[key])
+        if key == "respondent_alt":  # a second source counts only where it holds an address
+            people.append(f"CASE WHEN contains({email}, '@') THEN lower({email}) END")
+            continue
         anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if tool else ""
         people.append(
             f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
