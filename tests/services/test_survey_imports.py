@@ -338,3 +338,24 @@ def test_problems_in_a_coordinators_workbook_name_the_sheets_own_rows(org, tmp_p
     assert [(p.row, p.column, p.key) for p in result.problems] == [
         (6, "Enhet", "import_unknown_unit")
     ]
+
+
+def test_a_yes_no_question_about_email_never_becomes_the_respondent(org, tmp_path):
+    import openpyxl
+
+    anonymous = tuple(
+        Response(r.response_id, "anonymous", r.unit_name, r.submitted, r.scores, r.comment)
+        for r in tools.RESPONSES
+    )
+    path = tools.msforms_xlsx(tmp_path / "a.xlsx", responses=anonymous)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.insert_cols(7)
+    sheet.cell(1, 7, "Har du fått e-post om målingen?")
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 7, "Ja")
+    book.save(path)
+    result = imports.run(org, path, mapping=UNIT_ONLY)
+    assert result.problems == [] and result.written
+    answers, _ = stored(org)
+    assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}
