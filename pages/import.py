@@ -7,8 +7,7 @@ import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
 from dtmaturity.domain.importformat import GENERAL_COMMENT, IGNORE, mapping_targets, normalise
-from dtmaturity.domain.xlsxfile import sheet_names
-from dtmaturity.services import imports
+from dtmaturity.services import imports, workbooks
 from dtmaturity.web import ui
 
 ctx = ui.page()
@@ -77,7 +76,7 @@ if upload is not None:
         # A date order answers one file's question: never carried over to the next file.
         st.session_state.pop("date_order_choice", None)
         st.session_state["date_order_file"] = upload.file_id
-    sheets = sheet_names(data)
+    sheets = workbooks.sheet_names(data)
     if len(sheets) > 1:  # the first sheet unless the coordinator picks another
         st.selectbox(ui.t("import_sheet_label"), sheets, key="import_sheet")
     sheet = st.session_state.get("import_sheet") if len(sheets) > 1 else None

@@ -162,23 +162,18 @@ def source_of_sheet(
     )
 
 
-def sheet_names(data: bytes) -> list[str]:
-    """The visible sheets of a workbook given as bytes (an upload), the first one first; empty
-    when it is not a workbook or cannot be read."""
+def sheet_names(path: Path) -> list[str]:
+    """The visible sheets of a workbook, the first one first. Run in the capped child process:
+    opening an .xls parses every sheet (a few KB can ask for gigabytes)."""
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            check_archive(data)
-        except CsvFileError:
-            return []  # the import itself says what is wrong
-    elif not data.startswith(b"\xd0\xcf\x11\xe0"):
-        return []
+    if workbook_kind(path) in ("xlsx", "ods"):
+        check_archive(path)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = CalamineWorkbook.from_path(str(path))
         return [m.name for m in book.sheets_metadata if str(m.visible).endswith(".Visible")]
-    except Exception:  # noqa: BLE001 (a broken workbook: the import says so)
-        return []
+    except Exception as exc:  # noqa: BLE001 (a broken workbook)
+        raise CsvFileError("xlsx_unreadable", detail=type(exc).__name__) from exc
 
 
 def _choose_sheet(names: list[str], visible: list[str], sheet: str | None) -> str:
@@ -293,10 +288,17 @@ def _digest(path: Path) -> str:
 
 def _child(argv: list[str]) -> int:
     """`python -m dtmaturity.domain.xlsxfile WORKBOOK TARGET [SHEET]`: convert with capped
-    memory; prints {"sheet": name} or {"error": key, "params": …, "rows": …} as JSON."""
+    memory; prints {"sheet": name, "layout": …} or {"error": key, "params": …, "rows": …} as
+    JSON. `… --sheets WORKBOOK` prints {"sheets": [visible names]}."""
     import resource  # noqa: PLC0415 (POSIX only, and only here)
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    if argv[0] == "--sheets":
+        try:
+            print(json.dumps({"sheets": sheet_names(Path(argv[1]))}))
+        except CsvFileError as exc:
+            print(json.dumps({"error": exc.key, "params": {}, "rows": []}))
+        return 0
     path, target = Path(argv[0]), Path(argv[1])
     sheet = argv[2] if len(argv) > 2 and argv[2] else None
     try:

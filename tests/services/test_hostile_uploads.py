@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dtmaturity.domain import xlsxfile
-from dtmaturity.services import imports
+from dtmaturity.services import imports, workbooks
 from dtmaturity.store import AuditEntry, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -113,7 +113,7 @@ def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_inflated(or
     assert peak < 20 * 1024 * 1024  # nothing was inflated in this process
     assert not result.written and nothing_stored(org)
     # The Import page lists a workbook's sheets: the bomb is not opened for that either.
-    assert xlsxfile.sheet_names(bomb.read_bytes()) == []
+    assert workbooks.sheet_names(bomb.read_bytes()) == []
 
 
 def test_a_workbook_declaring_more_than_the_limit_is_refused(org, tmp_path, monkeypatch):
@@ -140,6 +140,27 @@ def test_a_sheet_whose_cells_lie_far_apart_ends_a_capped_reader_not_the_server(o
     assert nothing_stored(org)
 
 
+def test_an_xls_of_sparse_sheets_is_listed_and_read_only_in_the_capped_process(org, tmp_path):
+    """Opening an .xls makes calamine parse every sheet: four sheets of a 6 KB file, each with
+    cells at A1 and IV65536 (BIFF8's last cell), ask for about 2 GB. Listing its sheets for
+    the Import page, like reading it, happens in the capped child process."""
+    xlwt = pytest.importorskip("xlwt", reason="the .xls is written with xlwt (dev only)")
+    book = xlwt.Workbook()
+    for number in range(4):
+        sheet = book.add_sheet(f"Ark{number + 1}")
+        sheet.write(0, 0, "unit_id")
+        sheet.write(65535, 255, "x")
+    path = tmp_path / "spredt.xls"
+    book.save(str(path))
+    assert path.stat().st_size < 10_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert workbooks.sheet_names(path.read_bytes()) == []
+    result = imports.run(org, path)
+    assert [p.key for p in result.problems] == ["xlsx_too_much_memory"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024
+    assert nothing_stored(org)
+
+
 def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(org, tmp_path):
     import openpyxl
 
@@ -162,7 +183,7 @@ def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(org, tmp_pa
         assert cur.execute("SELECT DISTINCT unit_id, period FROM answer").fetchall() == [
             ("u1", "2026-Q1")
         ]
-    assert xlsxfile.sheet_names(path.read_bytes()) == ["Svar"]  # the page offers visible ones
+    assert workbooks.sheet_names(path.read_bytes()) == ["Svar"]  # the page offers visible ones
     # Asked for by name, the hidden sheet is read (the coordinator chose it).
     again = imports.run(org, path, sheet="Gammel", dry_run=True)
     assert again.dialect == "xlsx, Gammel" and again.problems == []
