@@ -20,10 +20,10 @@ item by importformat.
 - SurveyMonkey: two header rows, the question above (empty over the rest of a matrix) and
   `Response` / `Open-Ended Response` / the row label below; `Respondent ID`, `Collector ID`,
   `Start Date`, `End Date`, `IP Address`, `Email Address`, `First Name`, `Last Name`,
-  `Custom Data 1`; dates `MM/DD/YYYY hh:mm:ss AM` whatever the account's language, so the date
-  order is never asked (SurveyMonkey's help, "Exporting all responses": "dates are exported in
-  the MM/DD/YYYY format"; public sample exports in sfirke/surveymonkey and the 2009-2012
-  SurveyMonkey user manual's "All Responses Collected" sheet show the same).
+  `Custom Data 1`; dates `MM/DD/YYYY hh:mm:ss AM`, the US format the export writes, so the
+  date order is never asked (as issue 25's export and this module's fixture show; the
+  SurveyMonkey User Manual's "All Responses Collected" spreadsheet, usermanual.wiki, has the
+  same columns; the help page itself was not in the offline reference set).
 - Qualtrics: three header rows, short ids (`StartDate`, `EndDate`, `Status`, `IPAddress`,
   `Progress`, `Duration (in seconds)`, `Finished`, `RecordedDate`, `ResponseId`,
   `RecipientLastName`, `RecipientFirstName`, `RecipientEmail`, `ExternalReference`,
