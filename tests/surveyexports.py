@@ -105,11 +105,11 @@ def msforms_xlsx(
     cells (Excel serial numbers with a date format). Anonymous forms write `anonymous` as the
     e-mail and leave the name empty.
 
-    `anonymous_form`: a form set to "Anyone can respond", whose "responses automatically arrive
-    without names recorded" (Microsoft Support, "Set up your survey so names aren't recorded
-    when collecting responses", article 25dd8442-f6ba-4934-9319-99f9f867f239): the `Email`
-    column holds `anonymous`, so the author asks for the address in a question of their own,
-    `EMAIL_QUESTION`, placed first."""
+    `anonymous_form`: a form set to "Anyone can respond", whose responses arrive without names
+    recorded (Microsoft Support, "Set up your survey so names aren't recorded when collecting
+    responses", article 25dd8442-f6ba-4934-9319-99f9f867f239); its `Email` column then holds
+    `anonymous` (as in issue 25's export), so the author asks for the address in a question of
+    their own, `EMAIL_QUESTION`, placed first."""
     import openpyxl
 
     meta = {
