@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -73,11 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd = commands.add_parser(
         "import",
-        help="import answers (long or wide CSV, an .xlsx workbook, a survey tool's export) or units",
+        help="import answers (long or wide CSV, an .xlsx, .xls or .ods workbook, a survey tool's export) or units",
     )
-    import_cmd.add_argument("file", type=Path, help="the CSV or .xlsx file")
+    import_cmd.add_argument("file", type=Path, help="the CSV file or workbook (.xlsx, .xls, .ods)")
     import_cmd.add_argument(
-        "--sheet", default=None, metavar="NAME", help="the workbook's sheet (default: the first)"
+        "--sheet",
+        default=None,
+        metavar="NAME",
+        help="the workbook's sheet (default: the first visible one)",
     )
     import_cmd.add_argument(
         "--date-order",
@@ -379,11 +383,14 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         sheet=args.sheet,
         date_order=args.date_order,
     )
-    if result.layout_ok and (mapping or args.date_order) and not result.needs_date_order:
+    chosen_order = result.date_order if result.date_order_chosen else None
+    if result.layout_ok and (mapping or chosen_order):
         # Saved even when --skip-invalid left rows out: the next file from the form needs none.
+        # A date order only when this file's dates needed one and it fitted them (never one
+        # the tool fixes, never one refused).
         imports.save_mapping(
             ctx, result.headers, {**result.saved_mapping, **(mapping or {})},
-            date_order=args.date_order,
+            date_order=chosen_order,
         )  # fmt: skip
     if result.file_format:
         print(
@@ -394,11 +401,16 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print(t(lang, "import_tool_detected", tool=t(lang, f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
         print(t(lang, "import_period_from", column=result.period_column))
+    for note in result.notes(lang):
+        print(note)
     _print_preview(result, lang, args.verbose)
     for problem in result.problems:
         print(problem.line(result.file_name, lang), file=sys.stderr)
     if result.needs_date_order:
         print(t(lang, "cli_date_order_hint"), file=sys.stderr)
+    if suggested := result.suggested_maps():
+        maps = " ".join(shlex.quote(f"--map={header}={target}") for header, target in suggested)
+        print(t(lang, "cli_map_hint", maps=maps, file=shlex.quote(str(args.file))), file=sys.stderr)
     summary = result.summary(lang)
     if result.written:
         print(t(lang, "cli_import_done", id=result.import_id, summary=summary))

@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
-from dtmaturity.domain.importformat import IGNORE, mapping_targets, normalise
-from dtmaturity.domain.xlsxfile import sheet_names
-from dtmaturity.services import imports
+from dtmaturity.domain.importformat import GENERAL_COMMENT, IGNORE, mapping_targets, normalise
+from dtmaturity.services import imports, workbooks
 from dtmaturity.web import ui
 
 ctx = ui.page()
@@ -49,9 +48,10 @@ def run_import(
     written = imports.run_upload(
         ui.context(), data, name, skip_invalid=skip, date_order=order, sheet=sheet
     )
-    if order and written.layout_ok and order != saved.get(imports.DATE_ORDER_KEY):
+    chosen = written.date_order if written.date_order_chosen else None
+    if chosen and written.layout_ok and chosen != saved.get(imports.DATE_ORDER_KEY):
         # The date order asked for this header set is remembered for the next file.
-        imports.save_mapping(ui.context(), headers, saved, date_order=order)
+        imports.save_mapping(ui.context(), headers, saved, date_order=chosen)
     if written.written:
         ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
     else:
@@ -72,7 +72,11 @@ for message in st.session_state.pop("import_errors", []):
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None:
     data, name = upload.getvalue(), upload.name
-    sheets = sheet_names(data)
+    if st.session_state.get("date_order_file") != upload.file_id:
+        # A date order answers one file's question: never carried over to the next file.
+        st.session_state.pop("date_order_choice", None)
+        st.session_state["date_order_file"] = upload.file_id
+    sheets = workbooks.sheet_names(data)
     if len(sheets) > 1:  # the first sheet unless the coordinator picks another
         st.selectbox(ui.t("import_sheet_label"), sheets, key="import_sheet")
     sheet = st.session_state.get("import_sheet") if len(sheets) > 1 else None
@@ -100,7 +104,9 @@ if upload is not None:
         st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
         st.caption(ui.t("import_period_from", column=result.period_column))
-    if result.needs_date_order or result.date_order:
+    for note in result.notes(ctx.lang):  # rows and columns of a sheet left out, and why
+        ui.plain_text(note)
+    if result.needs_date_order or result.date_order_chosen:
         st.radio(
             ui.t("date_order_label"),
             list(DATE_ORDERS),
@@ -128,8 +134,8 @@ if upload is not None:
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         for number, (header, target) in enumerate(result.mapping.items()):
-            if normalise(header) not in saved:
-                continue
+            if normalise(header) not in saved and header != result.auto_comment:
+                continue  # choices saved, and the free text read as the comment, can change
             keys[header] = f"remap_{number}_{header}"
             st.selectbox(
                 ui.t("mapping_column", header=header),
@@ -143,14 +149,21 @@ if upload is not None:
         st.caption(ui.t("mapping_help"))
         for number, header in enumerate(result.unknown_headers):
             keys[header] = f"map_{number}_{header}"
+            # What the column's values suggest comes first: a date column as the quarter's
+            # source, free text as the general comment or ignored.
+            first = (["period"] if header in result.date_headers else []) + (
+                [GENERAL_COMMENT, IGNORE] if header in result.free_text_headers else []
+            )
             st.selectbox(
                 ui.t("mapping_column", header=header),
-                targets,
+                first + [target for target in targets if target not in first],
                 index=None,
                 format_func=lambda target: imports.target_label(ctx, target),
                 placeholder=ui.t("mapping_choose"),
                 key=keys[header],
             )
+            if examples := result.samples.get(header):
+                ui.plain_text(ui.t("mapping_examples", values=" · ".join(examples)))
     if keys:
         st.button(
             ui.t("mapping_save"),

@@ -92,13 +92,24 @@ def _write(path: Path, text: str, encoding: str, bom: bool) -> Path:
 # --- Microsoft Forms (.xlsx only) ------------------------------------------------------------
 
 
-def msforms_xlsx(path: Path, *, lang: str = "nb", responses=RESPONSES) -> Path:
+EMAIL_QUESTION = "Din e-postadresse på jobb"
+
+
+def msforms_xlsx(
+    path: Path, *, lang: str = "nb", responses=RESPONSES, anonymous_form: bool = False
+) -> Path:
     """Microsoft Forms' "Open in Excel" / "Download a copy": one sheet, `Sheet1`; header row
     ID, start time, completion time, e-mail, name, last modified time (localised), then one
     column per question; a Likert question gives one column per statement, headed by the
     statement, holding the chosen option's label. ID is a number cell; the times are date
     cells (Excel serial numbers with a date format). Anonymous forms write `anonymous` as the
-    e-mail and leave the name empty."""
+    e-mail and leave the name empty.
+
+    `anonymous_form`: a form set to "Anyone can respond", whose responses arrive without names
+    recorded (Microsoft Support, "Set up your survey so names aren't recorded when collecting
+    responses", article 25dd8442-f6ba-4934-9319-99f9f867f239); its `Email` column then holds
+    `anonymous` (as in issue 25's export), so the author asks for the address in a question of
+    their own, `EMAIL_QUESTION`, placed first."""
     import openpyxl
 
     meta = {
@@ -109,18 +120,20 @@ def msforms_xlsx(path: Path, *, lang: str = "nb", responses=RESPONSES) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    sheet.append([*meta, UNIT_QUESTION, *ROWS, FREE_TEXT])
+    own = [EMAIL_QUESTION] if anonymous_form else []
+    sheet.append([*meta, *own, UNIT_QUESTION, *ROWS, FREE_TEXT])
     for r in responses:
         started = r.submitted.replace(second=0)
-        anonymous = r.email == "anonymous"
+        anonymous = r.email == "anonymous" or anonymous_form
         sheet.append(
             [
                 r.response_id,
                 started,
                 r.submitted,
-                r.email,
+                "anonymous" if anonymous else r.email,
                 None if anonymous else r.email.split("@")[0].replace(".", " ").title(),
                 None,
+                *([r.email] if anonymous_form else []),
                 r.unit_name,
                 *(LABELS[s] for s in r.scores),
                 r.comment or None,
@@ -202,6 +215,23 @@ def google_csv(path: Path, *, lang: str = "en", responses=RESPONSES) -> Path:
     quoted only when needed, CRLF line ends; grid rows as `Question [Row]`; the timestamp in
     the spreadsheet's locale."""
     text = csv_text(_google_rows(responses, lang), sep=",", quote_all=False, line_end="\r\n")
+    return _write(path, text, "utf-8", bom=False)
+
+
+def google_forms_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """Google Forms' own Responses → ⋮ → "Download responses (.csv)" (a zip holding this file):
+    the same columns as the linked sheet, every field quoted, comma, UTF-8 without BOM, and the
+    Timestamp as `YYYY/MM/DD h:mm:ss AM GMT+2` in the form's time zone with its offset (as in
+    the issue's file, and `2022/06/22 11:07:29 AM AST` in a public copy of such a download,
+    GeckoRobotics/gecko-sustainability components/Form.tsx)."""
+    from zoneinfo import ZoneInfo
+
+    rows = _google_rows(responses, "en")
+    for row, r in zip(rows[1:], responses, strict=True):
+        moment = r.submitted.replace(tzinfo=ZoneInfo("Europe/Oslo"))
+        hours = int(moment.utcoffset().total_seconds() // 3600)
+        row[0] = moment.strftime("%Y/%m/%d %I:%M:%S %p").replace(" 0", " ", 1) + f" GMT+{hours}"
+    text = csv_text(rows, sep=",", quote_all=True, line_end="\r\n")
     return _write(path, text, "utf-8", bom=False)
 
 
@@ -322,6 +352,28 @@ def excel_csv(path: Path, *, locale: str = "nb", responses=RESPONSES) -> Path:
     return _write(path, csv_text(rows, sep=sep, quote_all=False, line_end="\r\n"), "cp1252", False)
 
 
+def excel_mac_csv(path: Path, *, responses=RESPONSES) -> Path:
+    """Excel for Mac's Save As → "Comma Separated Values (.csv)" in Norwegian settings: `;`
+    (the list separator of a decimal-comma locale), Mac Roman bytes ("CSVs produced by Excel on
+    Mac use MacRoman", seeblog.seenet.ca, "CSV Support in Excel for Mac 2016 is a Travesty";
+    donatstudios.com/CSV-An-Encoding-Nightmare), a bare CR after every record ("Microsoft Excel
+    on macOS still exports CSV with this style of line ending", fivethirtyeight/data#287;
+    evanplaice/jquery-csv#45), and a line break typed in a cell (Alt+Enter) kept as LF inside
+    its quoted field (mschaef.com/cr-lf: Excel's cells hold LF). Dates as the cells show them."""
+    rows = [PLAIN_HEADER]
+    for r in responses:
+        stamp = r.submitted.strftime("%d.%m.%Y %H:%M")
+        rows.append([r.unit_name, stamp, r.email, *(str(s) for s in r.scores), r.comment])
+
+    def field(text: str) -> str:  # quoted when it holds ; " CR or LF, as Excel does
+        return (
+            f'"{text.replace(chr(34), 2 * chr(34))}"' if any(c in text for c in ';"\r\n') else text
+        )
+
+    text = "".join(";".join(field(c) for c in row) + "\r" for row in rows)
+    return _write(path, text, "mac_roman", False)
+
+
 def libreoffice_csv(path: Path, *, responses=RESPONSES) -> Path:
     """LibreOffice Calc's default Text CSV export on Linux in US settings: UTF-8 without BOM,
     comma, text fields quoted only when needed, LF line ends, dates `MM/DD/YY`."""
@@ -350,3 +402,273 @@ def excel_xlsx(path: Path, *, responses=RESPONSES) -> Path:
 
 
 PLAIN_MAPPING = {"Innsendt": "period", "Kommentar": "comment"}
+
+
+# --- LibreOffice Calc .ods and Excel 97-2003 .xls ---------------------------------------------
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
+)
+
+
+def _ods_cell(value) -> str:
+    from xml.sax.saxutils import escape
+
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, datetime):
+        shown = value.strftime("%d.%m.%Y %H:%M")
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value='
+            f'"{value.isoformat()}"><text:p>{shown}</text:p></table:table-cell>'
+        )
+    if isinstance(value, int):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
+    return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
+
+
+def libreoffice_ods(path: Path, *, responses=RESPONSES, hidden_first: bool = False) -> Path:
+    """LibreOffice Calc's default Save (.ods) of the hand-typed sheet `excel_xlsx` makes, as
+    the OpenDocument 1.2 standard (OASIS) lays it out: a zip whose first entry is `mimetype`,
+    stored uncompressed (Part 3, 3.3); `META-INF/manifest.xml`; `content.xml` with one
+    `table:table` per sheet, cells typed by `office:value-type` (`float` with `office:value`,
+    `date` with `office:date-value` in ISO 8601, `string` with its `text:p` paragraphs, one per
+    line of a multi-line cell). Calc fills the rest of the sheet the way it saves every sheet:
+    `table:number-columns-repeated` cells after the last one and a last row repeated over the
+    sheet's 1,048,576 rows (`table:number-rows-repeated`). `hidden_first`: a first sheet
+    hidden with `table:display="false"` in its table style."""
+    import zipfile
+
+    rows = [PLAIN_HEADER] + [
+        [r.unit_name, r.submitted, r.email, *r.scores, r.comment or None] for r in responses
+    ]
+    body = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row)
+        + '<table:table-cell table:number-columns-repeated="1017"/></table:table-row>'
+        for row in rows
+    )  # fmt: skip
+    body += (
+        f'<table:table-row table:number-rows-repeated="{1048576 - len(rows)}">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    hidden = ""
+    if hidden_first:
+        hidden = (
+            '<table:table table:name="Gammel" table:style-name="ta2"><table:table-row>'
+            + _ods_cell("unit_id") + _ods_cell("period")
+            + "</table:table-row></table:table>"
+        )  # fmt: skip
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content {_ODS_NS} office:version="1.2"><office:automatic-styles>'
+        '<style:style style:name="ta1" style:family="table"><style:table-properties '
+        'table:display="true"/></style:style><style:style style:name="ta2" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style>'
+        "</office:automatic-styles><office:body><office:spreadsheet>"
+        f'{hidden}<table:table table:name="Ark1" table:style-name="ta1">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:version="1.2" manifest:media-type="application/'
+        'vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+        '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def excel_xls(path: Path, *, responses=RESPONSES) -> Path:
+    """An agency's old Excel 97-2003 template (.xls, BIFF8 in an OLE2 compound file), written
+    with xlwt (the format as python-excel documents it): text cells, number cells for the
+    scores, date cells (a number with a date format), one sheet `Ark1`."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Ark1")
+    dated = xlwt.easyxf(num_format_str="DD.MM.YYYY HH:MM")
+    for column, header in enumerate(PLAIN_HEADER):
+        sheet.write(0, column, header)
+    for number, r in enumerate(responses, start=1):
+        cells = [r.unit_name, r.submitted, r.email, *r.scores, r.comment or None]
+        for column, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write(number, column, value, dated)
+            else:
+                sheet.write(number, column, value)
+    book.save(str(path))
+    return path
+
+
+# --- A coordinator's own workbook -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell and the value Excel saved with it (its last result)."""
+
+    formula: str
+    cached: object
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text, {'"': "&quot;"})
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_xml(rows: list[list[object]], strings: list[str], merges: list[str]) -> str:
+    def shared(text: str) -> int:
+        if text not in strings:
+            strings.append(text)
+        return strings.index(text)
+
+    out = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row):
+            ref = f"{_column_letter(column)}{number}"
+            if value is None:
+                cells.append(f'<c r="{ref}" s="1"/>')  # formatted, empty (a bordered table)
+            elif isinstance(value, Formula):
+                if isinstance(value.cached, str):
+                    cells.append(f'<c r="{ref}" t="str"><f>{_xml(value.formula)}</f>'
+                                 f"<v>{_xml(value.cached)}</v></c>")  # fmt: skip
+                else:
+                    cells.append(f'<c r="{ref}"><f>{_xml(value.formula)}</f>'
+                                 f"<v>{value.cached!r}</v></c>")  # fmt: skip
+            elif isinstance(value, str):
+                cells.append(f'<c r="{ref}" t="s"><v>{shared(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        out.append(f'<row r="{number}">{"".join(cells)}</row>')
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(out)
+        + "</sheetData>" + (f'<mergeCells count="{len(merges)}">{merged}</mergeCells>'
+                            if merges else "") + "</worksheet>"
+    )  # fmt: skip
+
+
+def workbook_xlsx(path: Path, sheets: list[tuple[str, list[list[object]], list[str]]]) -> Path:
+    """An .xlsx as Excel saves it (ECMA-376 Part 1, SpreadsheetML): text in the shared-string
+    table (`t="s"`, §18.4), numbers as `<v>`, a formula as `<f>` with the last result Excel
+    computed in `<v>` (§18.3.1.40, §18.3.1.96; a text result has `t="str"`), merged cells in
+    `<mergeCells>` with the text in the first cell only (§18.3.1.55), empty formatted cells as
+    `<c s="1"/>`. `sheets`: (name, rows, merged ranges)."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    strings: list[str] = []
+    parts = {
+        f"xl/worksheets/sheet{i}.xml": _sheet_xml(rows, strings, merges)
+        for i, (_, rows, merges) in enumerate(sheets, start=1)
+    }
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    parts["[Content_Types].xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.'
+        'xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        f'sharedStrings+xml"/>{overrides}</Types>'
+    )
+    parts["_rels/.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    names = "".join(
+        f'<sheet name="{_xml(name)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, _, _) in enumerate(sheets, start=1)
+    )
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>{names}</sheets></workbook>'
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    rels += (
+        f'<Relationship Id="rId{len(sheets) + 1}" Type="{ns}/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+        f'relationships">{rels}</Relationships>'
+    )
+    items = "".join(f'<si><t xml:space="preserve">{_xml(s)}</t></si>' for s in strings)
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{ns}/spreadsheetml/2006/main" '
+        f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+COORDINATOR_TITLE = "Modenhetsmåling – Etaten 2026"
+COORDINATOR_NOTE = "Én rad per leder. Snitt-kolonnene og gjennomsnittet regnes ut."
+COMPUTED = ("Snitt modenhet", "Snitt teknologi og data")
+
+
+def coordinator_xlsx(path: Path, *, responses=RESPONSES) -> Path:
+    """A coordinator's own workbook, typed in Excel: a title merged over the table's width on
+    row 1, a blank row and a note above the header (row 4); the quarter a formula with its
+    cached text; two computed «Snitt» columns (AVERAGE formulas with cached values); an average
+    row «Gjennomsnitt» and a formatted blank row under the answers; a second sheet of notes."""
+    from statistics import mean
+
+    header = ["Enhet", "Kvartal", "E-post", *ROWS, *COMPUTED, "Kommentar"]
+    rows: list[list[object]] = [[COORDINATOR_TITLE], [], [COORDINATOR_NOTE], header]
+    for number, r in enumerate(responses, start=5):
+        quarter = f"{r.submitted.year}-Q{(r.submitted.month - 1) // 3 + 1}"
+        rows.append([
+            r.unit_name, Formula(f'"{quarter[:6]}"&{quarter[-1]}', quarter), r.email, *r.scores,
+            Formula(f"AVERAGE(D{number}:F{number})", mean(r.scores)),
+            Formula(f"AVERAGE(E{number}:F{number})", mean(r.scores[1:])),
+            r.comment or None,
+        ])  # fmt: skip
+    last = 4 + len(responses)
+    rows.append(
+        ["Gjennomsnitt", None, None]
+        + [Formula(f"AVERAGE({c}5:{c}{last})", mean(r.scores[i] for r in responses))
+           for i, c in enumerate("DEF")]
+        + [None, None, None]
+    )  # fmt: skip
+    rows.append([None] * len(header))
+    notes = [["Spørsmålene er hentet fra rammeverket."], ["Oppdatert av koordinator"]]
+    return workbook_xlsx(path, [("Modenhet", rows, ["A1:I1"]), ("Notater", notes, [])])

@@ -4,6 +4,14 @@ Survey tools and spreadsheets write UTF-8 (with or without BOM), UTF-16 (Excel's
 text") or Windows-1252 (Norwegian Excel's "CSV"), with comma, semicolon or tab. DuckDB reads only
 UTF-8, UTF-16 and latin-1 (which lacks Windows-1252's – — “ ” ‘ ’ € … in 0x80–0x9F), so anything
 but UTF-8 is transcoded to a UTF-8 file on the way in, and every character survives exactly.
+
+Excel for Mac's "Comma Separated Values (.csv)" writes Mac Roman, not Windows-1252 ("Win-1252
+and MacRoman respectively", donatstudios.com/CSV-An-Encoding-Nightmare), and ends its records
+with a bare CR, the classic Mac line end ("Microsoft Excel on macOS still exports CSV with this
+style of line ending", fivethirtyeight/data#287), while a line break typed inside a cell stays
+LF inside the quoted field (Excel's own cell convention, mschaef.com/cr-lf). Both 8-bit
+encodings decode any byte, so the one is chosen whose reading gives Norwegian letters (æ ø å
+Æ Ø Å); a CR-only file has its record ends (CR outside quotes) made LF on the way in.
 """
 
 from __future__ import annotations
@@ -42,22 +50,51 @@ class CsvSource:
     path: Path  # UTF-8 text, the original file itself when it already was UTF-8
     sha256: str
     size: int
-    encoding: str  # utf-8, utf-8-sig, utf-16, windows-1252
+    encoding: str  # utf-8, utf-8-sig, utf-16, windows-1252, mac-roman
     delimiter: str
     headers: tuple[str, ...]
     transcoded: bool
     skip_lines: int = 0  # 1 when the file starts with Excel's `sep=` line
     records: tuple[tuple[str, ...], ...] = ()  # the first few records (headers of survey tools)
     odd_quotes: bool = False  # an odd number of `"`: some quoted field never ends
-    origin: str = "csv"  # csv, or xlsx when converted from a workbook
+    origin: str = "csv"  # csv, or xlsx, xls, ods when converted from a workbook
     sheet: str | None = None
+    cr_line_ends: bool = False  # records end with a bare CR (Excel for Mac)
+    first_row: int = 1  # a sheet's row of the header (rows above it were left out)
+    # Rows of a sheet left out: (row, reason, first text); reason: blank, title, summary.
+    left_out: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def dialect(self) -> str:
-        """Human-readable dialect for the import log, e.g. 'windows-1252, semicolon, CRLF'."""
-        if self.origin == "xlsx":
-            return f"xlsx, {self.sheet}"
-        return f"{self.encoding}, {DELIMITERS[self.delimiter]}"
+        """Human-readable dialect for the import log, e.g. 'windows-1252, semicolon'."""
+        if self.origin != "csv":
+            return f"{self.origin}, {self.sheet}"
+        line_ends = ", CR" if self.cr_line_ends else ""
+        return f"{self.encoding}, {DELIMITERS[self.delimiter]}{line_ends}"
+
+
+# Words that begin a summary (a sheet's «Gjennomsnitt» row, a computed «Snitt» column).
+SUMMARY_WORDS = frozenset(
+    [
+        "gjennomsnitt",
+        "gjennomsnittlig",
+        "gjennomsnittleg",
+        "snitt",
+        "sum",
+        "totalt",
+        "total",
+        "totalsum",
+        "average",
+        "mean",
+        "median",
+    ]
+)
+
+
+def summary_word(text: str) -> bool:
+    """Whether a cell or header begins with a summary word (`Gjennomsnitt`, `Snitt modenhet`)."""
+    words = text.strip().casefold().replace(":", " ").split()
+    return bool(words) and words[0] in SUMMARY_WORDS
 
 
 MAX_HEADER_LENGTH = 1000  # characters in one header cell
@@ -132,8 +169,20 @@ def _detect_encoding(head: bytes, path: Path) -> tuple[str, _Scan | None]:
         # turn every æ, ø and å into mojibake, so name the rows instead.
         raise CsvFileError("csv_bad_bytes", rows=scan.bad_bytes, count=scan.bad_count)
     if scan.bad_count:
-        return "windows-1252", scan
+        return _eight_bit(head), scan
     return ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"), scan
+
+
+_NORWEGIAN = frozenset("æøåÆØÅ")
+
+
+def _eight_bit(head: bytes) -> str:
+    """Windows-1252 or Mac Roman: the one whose reading of the first bytes gives more
+    Norwegian letters (Mac Roman's ø, 0xBF, is `¿` in Windows-1252; Windows-1252's ø, 0xF8,
+    is `¯` in Mac Roman). Windows-1252 when neither gives any."""
+    windows = sum(c in _NORWEGIAN for c in _decode(head, "windows-1252"))
+    mac = sum(c in _NORWEGIAN for c in head.decode("mac_roman"))
+    return "mac-roman" if mac > windows else "windows-1252"
 
 
 def _reject_known_binaries(head: bytes) -> None:
@@ -146,6 +195,8 @@ def _reject_known_binaries(head: bytes) -> None:
 
 
 def _decode(data: bytes, encoding: str) -> str:
+    if encoding == "mac-roman":
+        return data.decode("mac_roman")  # every byte is a character
     if encoding == "windows-1252":
         # Five bytes are undefined in Windows-1252; keep them as the latin-1 characters they
         # would be, rather than failing the whole file.
@@ -226,9 +277,13 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _transcode(path: Path, encoding: str, folder: Path) -> tuple[Path, int]:
+_CODECS = {"windows-1252": "cp1252", "mac-roman": "mac_roman"}
+
+
+def _transcode(path: Path, encoding: str, folder: Path, cr_line_ends: bool) -> tuple[Path, int]:
+    """The file as UTF-8 in `folder`; with `cr_line_ends`, CRs outside quotes become LFs."""
     target = folder / "utf8.csv"
-    decoder = codecs.getincrementaldecoder("cp1252" if encoding == "windows-1252" else encoding)(
+    decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(
         errors="latin1_fallback" if encoding == "windows-1252" else "strict"
     )
     quotes = lines = 0
@@ -236,16 +291,35 @@ def _transcode(path: Path, encoding: str, folder: Path) -> tuple[Path, int]:
         path.open("rb") as source,
         safefiles.create(target, "w", encoding="utf-8", newline="", again=True) as out,
     ):
-        while chunk := source.read(_CHUNK):
-            text = decoder.decode(chunk)
+        while True:
+            chunk = source.read(_CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
             if "\x00" in text:
                 line = lines + text[: text.index("\x00")].count("\n") + 1
                 raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
+            if cr_line_ends:
+                text = _cr_to_lf(text, quoted=quotes % 2 == 1)
             quotes += text.count('"')
             lines += text.count("\n")
             out.write(text)
-        out.write(decoder.decode(b"", final=True))
+            if not chunk:
+                break
     return target, quotes
+
+
+def _cr_to_lf(text: str, *, quoted: bool) -> str:
+    """Record ends (CR outside quotes) as LF; text inside quotes exactly as it is."""
+    parts = text.split('"')
+    start = 1 if quoted else 0  # parts outside quotes: every other one
+    for index in range(start, len(parts), 2):
+        parts[index] = parts[index].replace("\r\n", "\n").replace("\r", "\n")
+    return '"'.join(parts)
+
+
+def _only_cr_line_ends(text: str) -> bool:
+    """Whether records end with a bare CR: CRs outside quotes, and no LF outside them."""
+    outside = "".join(text.split('"')[0::2])
+    return "\r" in outside and "\n" not in outside
 
 
 def _sha256(path: Path) -> str:
@@ -271,8 +345,9 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSou
         raise CsvFileError("csv_empty")
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
         raise CsvFileError("csv_binary")
-    if "\r" in text and "\n" not in text:
-        raise CsvFileError("csv_cr_line_ends")  # classic Mac OS line ends: one endless line
+    cr_line_ends = _only_cr_line_ends(text)
+    if cr_line_ends:
+        text = _cr_to_lf(text, quoted=False)
     delimiter, records = _first_records(text, complete=size <= _SNIFF_BYTES)
     headers = records[0] if records else []
     if not any(h.strip() for h in headers):
@@ -282,10 +357,10 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSou
             raise CsvFileError(
                 "csv_header_too_long", column=column, length=len(header), max=MAX_HEADER_LENGTH
             )
-    transcoded = encoding not in ("utf-8", "utf-8-sig")
+    transcoded = encoding not in ("utf-8", "utf-8-sig") or cr_line_ends
     utf8_path, quotes = path, scan.quotes if scan else 0
     if transcoded:
-        utf8_path, quotes = _transcode(path, encoding, workdir)
+        utf8_path, quotes = _transcode(path, encoding, workdir, cr_line_ends)
     if encoding in ("utf-16-le", "utf-16-be"):
         encoding = "utf-16"
     return CsvSource(
@@ -300,4 +375,5 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSou
         skip_lines=1 if _sep_directive(text) else 0,
         records=tuple(tuple(r) for r in records),
         odd_quotes=quotes % 2 == 1,
+        cr_line_ends=cr_line_ends,
     )

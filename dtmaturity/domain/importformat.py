@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dtmaturity.domain.csvfile import summary_word
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.surveytools import ToolLayout
@@ -85,7 +86,9 @@ class Layout:
     tool: str | None = None  # the survey tool that wrote the file (surveytools.TOOLS)
     period_from_timestamp: bool = False  # the quarter comes from the tool's timestamp column
     timezone: str | None = None  # of naive timestamps (Qualtrics names it)
+    date_order: str | None = None  # of slash dates, when the tool's format fixes it
     ignored: list[int] = field(default_factory=list)  # the tool's metadata columns
+    computed: list[int] = field(default_factory=list)  # «Snitt», «Sum»: computed, ignored
 
     @property
     def missing(self) -> list[str]:
@@ -192,10 +195,12 @@ def recognise(
         if target is None:
             target = _target(header, framework, names, tool.row_parts.get(column))
         targets.append(target)
+    _form_email_question(headers, targets, tool, saved)
     layout = Layout(
         format="wide" if tool.tool else _choose_format(targets),
         tool=tool.tool,
         timezone=tool.timezone,
+        date_order=tool.date_order,
     )
     seen: set[str] = set()
     for column, (header, target) in enumerate(zip(headers, targets, strict=True)):
@@ -204,6 +209,9 @@ def recognise(
             continue
         if not header.strip() or target == IGNORE:
             continue  # spreadsheets often add empty columns at the end
+        if target is None and summary_word(header):
+            layout.computed.append(column)  # an average or sum of the answers: not an answer
+            continue
         if target is None or not _fits(layout.format, target):
             layout.unknown.append(column)
             continue
@@ -233,14 +241,64 @@ def recognise(
     return layout
 
 
+# Words of a form's own e-mail question ("Din e-postadresse på jobb", "Your work email").
+_EMAIL_WORDS = re.compile(r"e-?post|e-?mail|epost", re.IGNORECASE)
+
+
+def _form_email_question(
+    headers: tuple[str, ...] | list[str],
+    targets: list[str | None],
+    tool: ToolLayout,
+    saved: dict[str, str],
+) -> None:
+    """A tool's e-mail column and the form's own e-mail question are two sources of one
+    respondent, not a duplicate: an anonymous Microsoft Forms form writes `anonymous` in its
+    `Email` column, and the address is in the question. The one mapped as `respondent` comes
+    first; an unmapped question that asks for an e-mail is the second source (`respondent_alt`),
+    so identity is never silently lost to `msforms:1..n`."""
+    system = [c for c, meaning in tool.system.items() if meaning == "respondent"]
+    if not system or targets[system[0]] != "respondent":
+        return
+    tool_column = system[0]
+    mapped = [c for c, t in enumerate(targets) if t == "respondent" and c != tool_column]
+    if mapped and not saved.get(normalise(headers[tool_column])):
+        targets[tool_column] = "respondent_alt"  # the coordinator's question wins
+        return
+    for column, header in enumerate(headers):
+        if targets[column] is None and column not in tool.system and _EMAIL_WORDS.search(header):
+            targets[column] = "respondent_alt"
+            return
+
+
 def _fits(file_format: str, target: str) -> bool:
     """Whether a column's meaning belongs in this format (a 'name' column in a wide file does not)."""
     if file_format == "long":
-        return target in ("unit", "period", "respondent", "item", "score", "comment")
+        return target in (
+            "unit",
+            "period",
+            "respondent",
+            "respondent_alt",
+            "item",
+            "score",
+            "comment",
+        )
     if file_format == "units":
         return target in ("unit", "name", "parent")
-    return target in ("unit", "period", "respondent", GENERAL_COMMENT) or ":" in target
+    return (
+        target in ("unit", "period", "respondent", "respondent_alt", GENERAL_COMMENT)
+        or ":" in target
+    )
 
+
+# A respondent is an e-mail address or a tool's respondent id (`kari`, `114000000001`,
+# `R_1aBcDeFgHiJ`, `msforms:3`), at most 254 characters; never text a spreadsheet would run as a
+# formula (`=HYPERLINK(…)`, `@SUM(1)`, `+…`, `-…`) or a name with spaces. RE2 syntax (DuckDB's
+# regexp_full_match): \pL and \pN are any letter and digit, so `blåbær@etat.example` passes.
+RESPONDENT_PATTERN = (
+    r"(?:[\pL\pN_][\pL\pN._%+'\-]*@[\pL\pN\-]+(?:\.[\pL\pN\-]+)+"
+    r"|[\pL\pN][\pL\pN_.:\-]*)"
+)
+MAX_RESPONDENT_LENGTH = 254  # an e-mail address's limit (RFC 5321), checked in import_checks
 
 _SCORE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*\D.*)?$")
 _TRAILING_NUMBER = re.compile(r"^\D*\((\d+)\)\s*$")  # "Etablert (3)"

@@ -20,7 +20,10 @@ item by importformat.
 - SurveyMonkey: two header rows, the question above (empty over the rest of a matrix) and
   `Response` / `Open-Ended Response` / the row label below; `Respondent ID`, `Collector ID`,
   `Start Date`, `End Date`, `IP Address`, `Email Address`, `First Name`, `Last Name`,
-  `Custom Data 1`; dates `MM/DD/YYYY hh:mm:ss AM`.
+  `Custom Data 1`; dates `MM/DD/YYYY hh:mm:ss AM`, the US format the export writes, so the
+  date order is never asked (as issue 25's export and this module's fixture show; the
+  SurveyMonkey User Manual's "All Responses Collected" spreadsheet, usermanual.wiki, has the
+  same columns; the help page itself was not in the offline reference set).
 - Qualtrics: three header rows, short ids (`StartDate`, `EndDate`, `Status`, `IPAddress`,
   `Progress`, `Duration (in seconds)`, `Finished`, `RecordedDate`, `ResponseId`,
   `RecipientLastName`, `RecipientFirstName`, `RecipientEmail`, `ExternalReference`,
@@ -106,6 +109,7 @@ class ToolLayout:
     row_parts: dict[int, str] = field(default_factory=dict)
     system: dict[int, str] = field(default_factory=dict)  # column -> meaning (see above)
     timezone: str | None = None  # IANA name of the zone naive dates are in (Qualtrics)
+    date_order: str | None = None  # dmy or mdy when the tool's format fixes it
 
 
 def _key(text: str) -> str:
@@ -180,7 +184,7 @@ def _surveymonkey(first: list[str], second: list[str]) -> ToolLayout:
         else:
             headers.append(f"{question} [{label}]")
             row_parts[column] = label
-    return ToolLayout("surveymonkey", 2, tuple(headers), row_parts, system)
+    return ToolLayout("surveymonkey", 2, tuple(headers), row_parts, system, date_order="mdy")
 
 
 def _qualtrics(first: list[str], labels: list[str], imports: list[str]) -> ToolLayout:

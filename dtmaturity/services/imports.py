@@ -7,6 +7,7 @@ transaction, upsert on the natural keys, the replaced values kept for undo) → 
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from dtmaturity.domain.importformat import (
     GENERAL_COMMENT,
     IGNORE,
     KEY_HEADERS,
+    RESPONDENT_PATTERN,
     Layout,
     header_signature,
     normalise,
@@ -34,9 +36,10 @@ from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, M
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.problems import Problem
 from dtmaturity.domain.surveytools import ToolLayout, recognise_tool
-from dtmaturity.domain.xlsxfile import open_workbook, workbook_kind
+from dtmaturity.domain.xlsxfile import workbook_kind
 from dtmaturity.services import authz, import_actions, releases, rounds, workdirs
 from dtmaturity.services.context import Context
+from dtmaturity.services.workbooks import open_workbook
 from dtmaturity.store import (
     header_mappings,
     import_checks,
@@ -91,10 +94,42 @@ class ImportResult:
     period_from_timestamp: bool = False  # ... and that column is the tool's timestamp
     mapping: dict[str, str] = field(default_factory=dict)  # header -> target, as read
     saved_mapping: dict[str, str] = field(default_factory=dict)  # what was saved for them
-    date_order: str | None = None  # dmy or mdy when the file's dates needed one
-    needs_date_order: bool = False  # every date fits both orders: ask (nothing was written)
+    date_order: str | None = None  # dmy or mdy when the file's slash dates needed one
+    date_order_chosen: bool = False  # ... and it was the person's choice (the dates fit both)
+    needs_date_order: bool = False  # ask (nothing was written): the dates fit both orders, or
+    # the order given does not fit them
     layout_ok: bool = False  # the header was understood (a mapping given may be saved)
     held: int = 0  # answers for quarters already released: held until released again
+    first_row: int = 1  # a sheet's row of the header
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
+    computed_columns: list[str] = field(default_factory=list)  # «Snitt …»: read as ignored
+    # Unknown columns: the first few values of each, those that hold free text (to offer as
+    # the general comment or ignored), and those that hold dates (to offer as the quarter).
+    samples: dict[str, list[str]] = field(default_factory=dict)
+    free_text_headers: list[str] = field(default_factory=list)
+    date_headers: list[str] = field(default_factory=list)
+    auto_comment: str | None = None  # a survey form's one free-text question, read as comment
+
+    def suggested_maps(self) -> list[tuple[str, str]]:
+        """(header, target) the coordinator may give: a date column as the quarter when the
+        file has none, free text as the check-in's general comment."""
+        maps = [(h, "period") for h in self.date_headers[:1]]
+        return maps + [(h, GENERAL_COMMENT) for h in self.free_text_headers]
+
+    def notes(self, lang: str) -> list[str]:
+        """What was left out of a sheet and why, and the columns read as computed: one
+        sentence each, for the preview and the command line."""
+        notes = []
+        for row, reason, text in self.left_out:
+            notes.append(
+                t(lang, f"import_left_out_{reason}", row=row, text=text, header=self.first_row)
+            )
+        if self.auto_comment:
+            notes.append(t(lang, "import_auto_comment", column=self.auto_comment))
+        if self.computed_columns:
+            columns = ", ".join(f"«{c}»" for c in self.computed_columns)
+            notes.append(t(lang, "import_computed_columns", columns=columns))
+        return notes
 
     @property
     def rejected_rows(self) -> int:
@@ -144,6 +179,23 @@ def _header_problems(layout: Layout, headers: tuple[str, ...]) -> list[Problem]:
     return problems
 
 
+def _say_what_to_do(problem: Problem, result: ImportResult) -> Problem:
+    """An unknown column that holds free text or dates gets a message that says what it can be
+    read as (the general comment; the quarter's source), with its first values."""
+    if problem.key != "import_unknown_column" or problem.column is None:
+        return problem
+    header = problem.column
+    examples = ", ".join(f"«{v[:40]}»" for v in result.samples.get(header, []))
+    if header in result.date_headers[:1]:
+        key = "import_period_from_date_column"
+    elif header in result.free_text_headers:
+        key = "import_free_text_column"
+    else:
+        return problem
+    params = {**problem.params, "column": header, "examples": examples}
+    return Problem(problem.row, problem.column, problem.value, key, params)
+
+
 def _column_names(layout: Layout, headers: tuple[str, ...]) -> dict[str, str]:
     """The file's own header text for each column role, for problem messages."""
     return {role: headers[column] for role, column in layout.keys.items()}
@@ -162,34 +214,59 @@ def _allowed(ctx: Context) -> list[str] | None:
     return authz.coordinated_units(ctx, list(authz.parents(ctx)))
 
 
-_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$")
+_ZONE_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:[+-][\d:]+)?)\s*$")
 
 
 class _NeedDateOrder(Exception):
     """Every slash date in the quarter's column fits both day/month and month/day."""
 
 
+class _WrongDateOrder(Exception):
+    """The date order given does not fit the column: `row` holds the date that shows it."""
+
+    def __init__(self, row: int | None, error: dates.DateOrderWrong) -> None:
+        self.row, self.error = row, error
+        super().__init__(error.key)
+
+
+def _date_order(
+    undecided: list[str], layout: Layout, given: str | None, saved: str | None
+) -> tuple[str | None, bool]:
+    """The order to read the column's slash dates in, and whether it is the person's choice for
+    an ambiguous column (the only case worth saving). The tool's own format wins; then what the
+    dates show; then the order given now, or saved for these headers. A given order is checked
+    against every date (dates.check_order)."""
+    if layout.date_order:
+        return layout.date_order, False  # the tool's format fixes it: never asked
+    if not any(dates.is_slash_date(raw) for raw in undecided):
+        return None, False  # ISO, dotted or no dates: nothing to ask, nothing to save
+    try:
+        evident = dates.slash_order(undecided)
+    except dates.DateOrderNeeded:
+        order = given if given in dates.DATE_ORDERS else saved
+        if order not in dates.DATE_ORDERS:
+            raise _NeedDateOrder from None
+        dates.check_order(undecided, order)
+        return order, True
+    except ValueError:
+        return (
+            given or saved,
+            False,
+        )  # day-first and month-first mixed: what does not fit is reported
+    if given in dates.DATE_ORDERS and given != evident:
+        dates.check_order(undecided, given)  # names a date the given order makes impossible
+    return evident, False
+
+
 def _period_lookup(
-    raws: list[str], layout: Layout, date_order: str | None
-) -> tuple[list[tuple[str, str | None]], str | None]:
-    """Each distinct quarter cell as a quarter (None when it is none), and the date order used.
+    raws: list[str], layout: Layout, order: str | None
+) -> list[tuple[str, str | None]]:
+    """Each distinct quarter cell as a quarter (None when it is none).
 
     A tool's timestamp is read as a moment (with its offset, or in the tool's time zone) and
     becomes the quarter it falls in in Norwegian time; a quarter column may also hold dates.
     """
     tz = dates.zone(layout.timezone)
-    undecided = []
-    for raw in raws:
-        if layout.period_from_timestamp or not _is_quarter(raw):
-            undecided.append(raw)
-    try:
-        order = dates.slash_order(undecided) or date_order
-    except dates.DateOrderNeeded:
-        if date_order not in dates.DATE_ORDERS:
-            raise _NeedDateOrder from None
-        order = date_order
-    except ValueError:
-        order = date_order  # day-first and month-first mixed: what does not fit is reported
     periods = []
     by_day: dict[str, str | None] = {}  # a naive time in Oslo: its quarter is its day's
     for raw in raws:
@@ -207,7 +284,7 @@ def _period_lookup(
                 if naive and period is not None:
                     by_day[day] = period
         periods.append((raw, period))
-    return periods, order
+    return periods
 
 
 def _is_quarter(raw: str) -> bool:
@@ -228,7 +305,16 @@ def _lookups(
         for key in {normalise(n) for n in (item.id, *item.name.values())}:
             items.append((key, item.id, item.scale.min, item.scale.max, item.scale.id))
     raws = import_staging.distinct_values(cur, "all_rows", "period_raw")
-    periods, result.date_order = _period_lookup(raws, layout, result.date_order)
+    undecided = [r for r in raws if layout.period_from_timestamp or not _is_quarter(r)]
+    saved = result.saved_mapping.get(DATE_ORDER_KEY)
+    try:
+        result.date_order, result.date_order_chosen = _date_order(
+            undecided, layout, result.date_order, saved
+        )
+    except dates.DateOrderWrong as exc:
+        row = import_staging.first_row_with_period(cur, exc.value)
+        raise _WrongDateOrder(row, exc) from None
+    periods = _period_lookup(raws, layout, result.date_order)
     scores = []
     for raw in import_staging.distinct_values(cur, "cells", "score_raw"):
         for scale in fw.scales:
@@ -304,7 +390,7 @@ def _validate_answers(
     import_staging.resolve_extras(cur)
     columns = _column_names(layout, headers)
     rows = import_checks.answer_problems(
-        cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
+        cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND, RESPONDENT_PATTERN
     )
     problems = [_problem(row, columns) for row in rows]
     return sorted(problems + _respondent_problems(cur, columns), key=_order)
@@ -445,12 +531,8 @@ def save_mapping(
 def _open(path: Path, name: str, folder: Path, sheet: str | None) -> CsvSource:
     """The file as a UTF-8 CSV in `folder`: a workbook's sheet converted, CSV transcoded."""
     kind = workbook_kind(path)
-    if kind == "xlsx":
+    if kind in ("xlsx", "xls", "ods"):
         return open_workbook(path, name, workdir=folder, sheet=sheet)
-    if kind == "xls":
-        raise CsvFileError("import_is_xls")
-    if kind == "ods":
-        raise CsvFileError("import_is_ods")
     if kind in ("broken", "zip"):
         raise CsvFileError("xlsx_unreadable", detail=kind)
     return open_source(path, name, workdir=folder)
@@ -481,7 +563,7 @@ def _described_mapping(layout: Layout, headers: tuple[str, ...]) -> dict[str, st
     ):
         for column, ident in columns.items():
             described[headers[column]] = f"{kind}:{ident}"
-    for column in layout.ignored:
+    for column in [*layout.ignored, *layout.computed]:
         described.setdefault(headers[column], IGNORE)
     return described
 
@@ -520,8 +602,15 @@ def run(
         result.saved_mapping = saved_mapping(ctx, headers)
         given = {**result.saved_mapping, **(mapping or {})}
         chosen = {k: v for k, v in given.items() if k != DATE_ORDER_KEY}
-        result.date_order = date_order or result.saved_mapping.get(DATE_ORDER_KEY)
+        result.date_order = date_order  # checked against this file's dates in _lookups
         layout = recognise(headers, ctx.framework, chosen, tool)
+        _describe_unknown(ctx, source, tool, layout, headers, result)
+        if auto := _general_comment(layout, result):
+            # A survey form's one free-text question is its general comment: read so, and
+            # said so (it can be changed on the page or with --map HEADER=ignore).
+            layout = recognise(headers, ctx.framework, {**chosen, auto: GENERAL_COMMENT}, tool)
+            result.auto_comment = auto
+            result.free_text_headers.remove(auto)
         result.file_format, result.dialect, result.headers = layout.format, source.dialect, headers
         result.tool = layout.tool
         result.mapping = _described_mapping(layout, headers)
@@ -529,7 +618,9 @@ def run(
             result.period_column = headers[layout.keys["period"]]
             result.period_from_timestamp = layout.period_from_timestamp
         result.unknown_headers = [headers[c] for c in layout.unknown]
-        result.problems = _header_problems(layout, headers)
+        result.computed_columns = [headers[c] for c in layout.computed]
+        result.first_row, result.left_out = source.first_row, list(source.left_out)
+        result.problems = [_say_what_to_do(p, result) for p in _header_problems(layout, headers)]
         if result.problems:
             return result
         result.layout_ok = True
@@ -561,7 +652,71 @@ def run(
                 Problem(None, column, None, "import_date_order_needed", {"column": column})
             ]
             result.needs_date_order, result.preview, result.written = True, [], False
+        except _WrongDateOrder as exc:
+            column = result.period_column or ""
+            wrong = exc.error
+            params = {"column": column, **wrong.params}
+            result.problems = [Problem(exc.row, column, wrong.value, wrong.key, params)]
+            result.needs_date_order, result.preview, result.written = True, [], False
+            result.date_order, result.date_order_chosen = None, False
     return result
+
+
+SAMPLE_VALUES = 3  # values shown of an unknown column
+_SAMPLE_ROWS = 200  # rows read for them
+
+
+def _samples(source: CsvSource, skip: int, columns: list[int]) -> dict[int, list[str]]:
+    """The first few distinct non-empty values of `columns`, from the file's first rows."""
+    found: dict[int, list[str]] = {c: [] for c in columns}
+    with source.path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file, delimiter=source.delimiter)
+        try:
+            for number, record in enumerate(reader):
+                if number < skip + source.skip_lines:
+                    continue
+                if number > _SAMPLE_ROWS:
+                    break
+                for column in columns:
+                    value = record[column].strip() if column < len(record) else ""
+                    if value and value not in found[column] and len(found[column]) < SAMPLE_VALUES:
+                        found[column].append(value)
+        except csv.Error:
+            pass  # the import itself names what is wrong with the file
+    return found
+
+
+def _describe_unknown(
+    ctx: Context,
+    source: CsvSource,
+    tool: ToolLayout,
+    layout: Layout,
+    headers: tuple[str, ...],
+    result: ImportResult,
+) -> None:
+    """Sample values of the unknown columns, and which of them hold dates or free text."""
+    if not layout.unknown:
+        return
+    levels = [(lv.value, *lv.label.values()) for sc in ctx.framework.scales for lv in sc.levels]
+    samples = _samples(source, tool.header_rows, layout.unknown)
+    for column, values in samples.items():
+        header = headers[column]
+        result.samples[header] = values
+        if not values:
+            continue
+        if all(dates.parse_moment(v, "dmy") or dates.parse_moment(v, "mdy") for v in values):
+            if "period" not in layout.keys:
+                result.date_headers.append(header)
+        elif all(parse_score(v, levels) is None for v in values) and any(" " in v for v in values):
+            result.free_text_headers.append(header)  # words, not scores, ids or addresses
+
+
+def _general_comment(layout: Layout, result: ImportResult) -> str | None:
+    """The header of a survey tool's only free-text question matching no item, when nothing
+    is the general comment yet; None otherwise (several are offered, none chosen)."""
+    if not layout.tool or GENERAL_COMMENT in layout.keys or len(result.free_text_headers) != 1:
+        return None
+    return result.free_text_headers[0]
 
 
 def _stage(
@@ -576,6 +731,7 @@ def _stage(
         source.skip_lines,
         header_rows=tool.header_rows,
         odd_quotes=source.odd_quotes,
+        first_row=source.first_row,
     )
 
 
@@ -755,8 +911,12 @@ def template(file_format: str) -> bytes:
     return (TEMPLATES / f"{file_format}.csv").read_bytes()
 
 
-def _upload_path(folder: str, name: str, data: bytes) -> Path:
-    path = Path(folder) / (Path(name).name or "upload.csv")
+def _upload_path(folder: Path, name: str, data: bytes) -> Path:
+    """The upload's copy in its private work folder, under a name of our own: the person's file
+    name (any length, any characters) is only ever shown, never part of a path. A new file,
+    never one that is there already or a link (safefiles: O_EXCL, O_NOFOLLOW)."""
+    suffix = Path(name).suffix.lower()
+    path = Path(folder) / ("upload" + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""))
     safefiles.write_new(path, data)
     return path
 
@@ -764,7 +924,7 @@ def _upload_path(folder: str, name: str, data: bytes) -> Path:
 def run_upload(ctx: Context, data: bytes, name: str, **options: object) -> ImportResult:
     """run() for uploaded bytes (the Import page); the copy is removed when it ends."""
     with workdirs.workdir("upload") as folder:
-        return run(ctx, _upload_path(str(folder), name, data), name, **options)  # type: ignore[arg-type]
+        return run(ctx, _upload_path(folder, name, data), name, **options)  # type: ignore[arg-type]
 
 
 def target_label(ctx: Context, target: str) -> str:

@@ -15,7 +15,8 @@ _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id
    OR period > (SELECT period FROM current_period)
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
-   OR length(comment) > $max_comment"""
+   OR length(comment) > $max_comment
+   OR NOT regexp_full_match(respondent, $respondent_pattern) OR length(respondent) > 254"""
 
 # Each problem: (row, column header or role, value, message key, detail 1, detail 2).
 _ROW_KEY_PROBLEMS = """
@@ -29,6 +30,9 @@ UNION SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
   FROM checked WHERE period_raw IS NOT NULL AND period IS NULL
 UNION SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
   FROM checked WHERE respondent IS NULL
+UNION SELECT row, 'respondent', respondent, 'import_bad_respondent', NULL, NULL
+  FROM checked WHERE NOT regexp_full_match(respondent, $respondent_pattern)
+     OR length(respondent) > 254
 UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
   FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
 UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
@@ -92,17 +96,26 @@ FROM (
 
 
 def answer_problems(
-    cur: Cursor, max_comment: int, max_reflection: int, max_roles: int = 3
+    cur: Cursor,
+    max_comment: int,
+    max_reflection: int,
+    max_roles: int = 3,
+    respondent_pattern: str = ".*",
 ) -> list[tuple]:
     """Every problem in the staged answers, in one pass, ordered by row. Expects the TEMP
     table closed_quarter (store.rounds.load_closed_quarters).
 
     One scan picks the suspect cells; the detailed checks then run on those few only.
     """
-    params = {"max_comment": max_comment, "max_reflection": max_reflection, "max_roles": max_roles}
+    params = {
+        "max_comment": max_comment,
+        "max_reflection": max_reflection,
+        "max_roles": max_roles,
+        "respondent_pattern": respondent_pattern,
+    }
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE {_SUSPECT}",  # noqa: S608 (constants)
-        {"max_comment": max_comment},
+        {"max_comment": max_comment, "respondent_pattern": respondent_pattern},
     )
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE checked AS

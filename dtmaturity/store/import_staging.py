@@ -61,6 +61,7 @@ def stage(
     *,
     header_rows: int = 1,
     odd_quotes: bool = False,
+    first_row: int = 1,
 ) -> int:
     """Read the whole file into TEMP TABLE stage; returns the number of data rows.
 
@@ -71,7 +72,8 @@ def stage(
     unterminated quote as the end of the file, so it is used only when every quote is closed
     (`odd_quotes` false). Temporary tables number their rows from an offset, so TEMP
     stage_start keeps the header's rowid: a record's spreadsheet row is `rowid - start + 1`;
-    data starts after `header_rows` records.
+    data starts after `header_rows` records. `first_row`: the sheet's row of the header, when
+    rows above it were left out (a workbook's title), so messages name the sheet's rows.
     """
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
@@ -100,8 +102,8 @@ def stage(
     count, start = cur.execute("SELECT count(*), min(rowid) FROM stage").fetchone()
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE stage_start AS "
-        "SELECT ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
-        [start, start, header_rows],
+        "SELECT ?::BIGINT - ?::BIGINT AS start, ?::BIGINT + ?::BIGINT AS first_data",
+        [start, first_row - 1, start, header_rows],
     )
     return max(int(count) - header_rows, 0)
 
@@ -131,19 +133,28 @@ _PREFIX = re.compile(r"^[a-z]+$")
 
 def _respondent(keys: dict[str, int], prefix: str | None) -> str:
     """The respondent: an e-mail compared case-insensitively (stored in lower case), other ids as
-    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls back to
-    the tool's response id as `tool:id` (`prefix` is a tool name from surveytools.TOOLS,
-    checked here)."""
-    if "respondent" not in keys:
-        person = "NULL"
-    else:
-        email = _cell(keys["respondent"])
-        fallback = "respondent_id" in keys and prefix is not None and _PREFIX.match(prefix)
-        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if fallback else ""
-        person = f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
-    if "respondent_id" not in keys or prefix is None or not _PREFIX.match(prefix):
-        return person
-    return f"coalesce({person}, '{prefix}:' || {_cell(keys['respondent_id'])})"
+    written. In a survey tool's file an empty e-mail or the tool's `anonymous` falls to the
+    other e-mail column (`respondent_alt`: the form's own e-mail question, or the tool's column
+    when that question was mapped as the respondent), then to the tool's response id as
+    `tool:id` (`prefix` is a tool name from surveytools.TOOLS, checked here)."""
+    tool = prefix is not None and bool(_PREFIX.match(prefix))
+    people = []
+    for key in ("respondent", "respondent_alt"):
+        if key not in keys:
+            continue
+        email = _cell(keys[key])
+        if key == "respondent_alt":  # a second source counts only where it holds an address
+            people.append(f"CASE WHEN contains({email}, '@') THEN lower({email}) END")
+            continue
+        anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if tool else ""
+        people.append(
+            f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
+        )
+    if tool and "respondent_id" in keys:
+        people.append(f"'{prefix}:' || {_cell(keys['respondent_id'])}")
+    if not people:
+        return "NULL"
+    return people[0] if len(people) == 1 else f"coalesce({', '.join(people)})"
 
 
 def _keys(keys: dict[str, int], prefix: str | None = None) -> str:
@@ -254,6 +265,12 @@ def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple
         "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent IN ? ORDER BY row",
         [list(respondents)],
     ).fetchall()
+
+
+def first_row_with_period(cur: Cursor, raw: str) -> int | None:
+    """The first data row whose quarter cell is `raw` (to name it in a message)."""
+    found = cur.execute("SELECT min(row) FROM all_rows WHERE period_raw = ?", [raw]).fetchone()
+    return int(found[0]) if found and found[0] is not None else None
 
 
 _LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}

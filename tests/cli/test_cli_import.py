@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -75,21 +76,49 @@ def test_a_survey_tool_file_with_a_bad_row_saves_its_mapping_for_the_next_file(
     assert "import " in out and "0 new, 0 updated, 6 unchanged" in out
 
 
-def test_date_order_is_asked_once_and_saved(units, tmp_path, capsys):
-    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
-    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
-    code, _, err = run(units, *maps, str(path), capsys=capsys)
-    assert code == 1 and "Give --date-order dmy" in err
-    code, out, err = run(units, *maps, "--date-order", "mdy", str(path), capsys=capsys)
-    assert code == 0, err
-    ctx_store, framework = open_runtime(units)
+def _periods(db) -> list[tuple]:
+    ctx_store, framework = open_runtime(db)
     ctx = Context(actor=local_actor(), store=ctx_store, framework=framework, lang="en")
     with ctx.store.reader() as cur:
         periods = cur.execute("SELECT DISTINCT period FROM answer ORDER BY 1").fetchall()
     ctx_store.close()
-    assert periods == [("2026-Q1",), ("2026-Q2",)]
+    return periods
+
+
+def test_date_order_is_asked_once_and_saved(units, tmp_path, capsys):
+    maps = [f"--map={h}={t}" for h, t in tools.PLAIN_MAPPING.items()]
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us")
+    code, _, err = run(units, *maps, str(path), capsys=capsys)
+    assert code == 1 and "Give --date-order dmy" in err
+    code, out, err = run(units, *maps, "--date-order", "mdy", str(path), capsys=capsys)
+    assert code == 0, err
+    assert _periods(units) == [("2026-Q1",), ("2026-Q2",)]
     code, out, err = run(units, str(path), capsys=capsys)
     assert code == 0 and "6 unchanged" in out, err
+
+
+def test_a_wrong_date_order_is_refused_and_not_saved_and_a_tools_own_order_wins(
+    units, tmp_path, capsys
+):
+    """The finding: `--date-order dmy` for SurveyMonkey's September answers gave exit 0 and
+    filed them in three quarters, and the choice was saved for the next file."""
+    september = tuple(
+        tools.Response(n, f"leder{n}@etat.example", tools.RESPONSES[n % 2].unit_name,
+                       datetime(2026, 9, day, 9, 30), (3, 3, 3), "")
+        for n, day in ((1, 1), (2, 3), (3, 5))
+    )  # fmt: skip
+    maps = [f"--map={h}={t}" for h, t in tools.MAPPING.items()]
+    monkey = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv", responses=september)
+    code, out, err = run(units, *maps, "--date-order", "dmy", str(monkey), capsys=capsys)
+    assert code == 0, err
+    assert _periods(units) == [("2026-Q3",)]
+    # A spreadsheet whose dates fit both orders: dmy spreads the week over four months.
+    plain = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=september)
+    pmaps = [f"--map={h}={t}" for h, t in tools.PLAIN_MAPPING.items()]
+    code, _, err = run(units, *pmaps, "--date-order", "dmy", str(plain), capsys=capsys)
+    assert code == 1 and "spread over 120 days" in err
+    code, _, err = run(units, str(plain), capsys=capsys)  # the wrong choice was not kept
+    assert code == 1 and "Give --date-order dmy" in err
 
 
 def test_sheet_chooses_a_workbook_sheet(units, tmp_path, capsys):
@@ -152,3 +181,26 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
     assert f"angra import {import_id}: 0 svar attoppretta, 1 fjerna" in capsys.readouterr().out
     assert cli(["--db", str(db_path), "imports", "list"]) == 0  # English unless asked
     assert " UNDONE " in capsys.readouterr().out
+
+
+def test_the_cli_prints_the_map_that_reads_free_text_and_a_date_column(units, tmp_path, capsys):
+    import shlex
+
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    code, _, err = run(units, str(path), capsys=capsys)
+    assert code == 1
+    hint = next(line for line in err.splitlines() if "dtmaturity import --map" in line)
+    command = shlex.split(hint.split(": ", 1)[1])
+    assert command[2:] == ["--map=Innsendt=period", str(path)]
+    code, out, err = run(units, *command[2:], capsys=capsys)
+    assert code == 0, err
+    sheet = tmp_path / "ark.csv"
+    sheet.write_text(
+        "Enhet;Periode;E-post;Brukerorientering;Hva er viktigst nå?\r\n"
+        "Seksjon for brukere;2026-Q1;kari@etat.example;3;Bedre samarbeid på tvers\r\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(units, str(sheet), capsys=capsys)
+    assert code == 1 and "holds free text («Bedre samarbeid på tvers»)" in err
+    hint = next(line for line in err.splitlines() if ": dtmaturity import " in line)
+    assert shlex.split(hint.split(": ", 1)[1])[2:-1] == ["--map=Hva er viktigst nå?=comment"]

@@ -47,3 +47,18 @@ def test_the_order_comes_from_the_whole_column_and_is_never_guessed():
 def test_an_unknown_zone_is_oslo():
     assert dates.zone("Not/AZone") is dates.OSLO
     assert Period.parse("2026-Q2") == dates.quarter_of("2026-04-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "quarter"),
+    [
+        ("2026/10/01 12:20:41 AM GMT+2", "2026-Q4"),  # Google Forms' own CSV download
+        ("2026/10/01 12:20:41 AM GMT", "2026-Q4"),  # 02:20 in Oslo
+        ("2026/09/30 11:20:41 PM GMT", "2026-Q4"),  # 01:20 on 1 October in Oslo
+        ("2026/09/30 11:20:41 PM GMT+2", "2026-Q3"),
+        ("2026/06/22 11:07:29 PM GMT-03:30", "2026-Q2"),
+        ("2026/03/31 11:30:00 PM CET", "2026-Q2"),  # 00:30 CEST on 1 April in Oslo
+    ],
+)
+def test_year_first_slash_dates_with_a_gmt_offset_are_read_with_it(text, quarter):
+    assert str(dates.quarter_of(text)) == quarter

@@ -83,13 +83,12 @@ def test_nul_bytes_anywhere_are_refused_with_their_row(org, tmp_path):
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        (f"{HEADER}\ru1,2026-Q1,kari@etat.example,3,4,ok\r".encode(), "csv_cr_line_ends"),
         (("x" * 5000 + ",period\r\nu1,2026-Q1\r\n").encode(), "csv_header_too_long"),
         (b'unit_id,"period\r\n' + b"u1,2026-Q1\r\n" * 30000, "csv_line_too_long"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "import_is_xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "xlsx_unreadable"),
         (f"{HEADER}\r\nu1,2026-Q1,kari,3,4,{'x' * 2_100_000}\r\n".encode(), "csv_line_too_long"),
     ],
-    ids=["cr-only", "long-header", "unterminated-header", "xls", "long-line"],
+    ids=["long-header", "unterminated-header", "xls", "long-line"],
 )
 def test_unreadable_files_get_a_message_and_nothing_is_written(org, tmp_path, data, key):
     result = imports.run(org, write(tmp_path / "bad.csv", data))
@@ -97,14 +96,21 @@ def test_unreadable_files_get_a_message_and_nothing_is_written(org, tmp_path, da
     assert not result.written and nothing_stored(org)
 
 
-def test_an_ods_file_says_what_to_do(org, tmp_path):
+def test_a_file_with_cr_only_line_ends_imports(org, tmp_path):
+    """Classic Mac line ends (Excel for Mac's CSV): read as records, not one endless line."""
+    data = f"{HEADER}\ru1,2026-Q1,kari@etat.example,3,4,ok\r".encode()
+    result = imports.run(org, write(tmp_path / "mac.csv", data))
+    assert result.problems == [] and result.written and result.dialect == "utf-8, comma, CR"
+
+
+def test_a_broken_ods_file_gets_a_message(org, tmp_path):
     import zipfile
 
     path = tmp_path / "svar.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
-    assert [p.key for p in imports.run(org, path).problems] == ["import_is_ods"]
+    assert [p.key for p in imports.run(org, path).problems] == ["xlsx_unreadable"]
 
 
 def test_an_unterminated_quote_in_the_data_is_named_with_its_row(org, tmp_path):

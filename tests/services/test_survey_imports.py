@@ -49,24 +49,31 @@ NEXT_QUARTER = tuple(
     for i, r in enumerate(tools.RESPONSES)
 )  # fmt: skip
 
+# What the coordinator gives once per form (README, "Survey-tool exports"): which question asks
+# for the unit; the form's one free-text question is read as the general comment by itself.
+UNIT_ONLY = {tools.UNIT_QUESTION: "unit"}
 # (builder, file name, what the coordinator gives: mapping and date order, tool recognised)
 CASES = [
-    ("msforms-nb", lambda p, **k: tools.msforms_xlsx(p, lang="nb", **k), "svar.xlsx", MAPPING, None, "msforms"),
-    ("msforms-en", lambda p, **k: tools.msforms_xlsx(p, lang="en", **k), "responses.xlsx", MAPPING, None, "msforms"),
+    ("msforms-nb", lambda p, **k: tools.msforms_xlsx(p, lang="nb", **k), "svar.xlsx", UNIT_ONLY, None, "msforms"),
+    ("msforms-en", lambda p, **k: tools.msforms_xlsx(p, lang="en", **k), "responses.xlsx", UNIT_ONLY, None, "msforms"),
     ("nettskjema-csv", tools.nettskjema_csv, "data-123456.csv", None, None, "nettskjema"),
     ("nettskjema-nobom", lambda p, **k: tools.nettskjema_csv(p, bom=False, **k), "data.csv", None, None, "nettskjema"),
     ("nettskjema-xlsx", tools.nettskjema_xlsx, "data-123456.xlsx", None, None, "nettskjema"),
-    ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", MAPPING, "mdy", "googleforms"),
-    ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", MAPPING, None, "googleforms"),
-    ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", MAPPING, None, "googleforms"),
-    ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", MAPPING, "mdy", "surveymonkey"),
-    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", MAPPING, "mdy", "surveymonkey"),
-    ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", MAPPING, None, "qualtrics"),
-    ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", MAPPING, None, "qualtrics"),
+    ("google-en", lambda p, **k: tools.google_csv(p, lang="en", **k), "Skjema.csv", UNIT_ONLY, "mdy", "googleforms"),
+    ("google-nb", lambda p, **k: tools.google_csv(p, lang="nb", **k), "Skjema.csv", UNIT_ONLY, None, "googleforms"),
+    ("google-forms-download", tools.google_forms_csv, "Skjema.csv", UNIT_ONLY, None, "googleforms"),
+    ("google-xlsx", tools.google_xlsx, "Skjema.xlsx", UNIT_ONLY, None, "googleforms"),
+    ("surveymonkey", tools.surveymonkey_csv, "Sheet_1.csv", UNIT_ONLY, None, "surveymonkey"),
+    ("surveymonkey-xlsx", tools.surveymonkey_csv, "Sheet_1.xlsx", UNIT_ONLY, None, "surveymonkey"),
+    ("qualtrics-oslo", tools.qualtrics_csv, "Survey.csv", UNIT_ONLY, None, "qualtrics"),
+    ("qualtrics-denver", lambda p, **k: tools.qualtrics_csv(p, zone="America/Denver", **k), "Survey.csv", UNIT_ONLY, None, "qualtrics"),
     ("excel-nb", lambda p, **k: tools.excel_csv(p, locale="nb", **k), "svar.csv", tools.PLAIN_MAPPING, None, None),
     ("excel-us", lambda p, **k: tools.excel_csv(p, locale="us", **k), "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("libreoffice-us", tools.libreoffice_csv, "answers.csv", tools.PLAIN_MAPPING, "mdy", None),
     ("excel-xlsx", tools.excel_xlsx, "svar.xlsx", tools.PLAIN_MAPPING, None, None),
+    ("excel-mac", tools.excel_mac_csv, "svar.csv", tools.PLAIN_MAPPING, None, None),
+    ("libreoffice-ods", tools.libreoffice_ods, "svar.ods", tools.PLAIN_MAPPING, None, None),
+    ("excel-xls", tools.excel_xls, "svar.xls", tools.PLAIN_MAPPING, None, None),
 ]  # fmt: skip
 
 
@@ -78,6 +85,8 @@ CASES = [
 def test_each_tool_export_imports_exactly_and_the_next_file_needs_nothing(
     org, tmp_path, build, file_name, mapping, date_order, tool
 ):
+    if build is tools.excel_xls:
+        pytest.importorskip("xlwt", reason="the .xls fixture is written with xlwt (dev only)")
     first = build(tmp_path / file_name)
     result = imports.run(org, first, mapping=mapping, date_order=date_order)
     assert [p.line(file_name, "en") for p in result.problems] == []
@@ -99,8 +108,8 @@ def test_each_tool_export_imports_exactly_and_the_next_file_needs_nothing(
 
 def test_ambiguous_dates_are_never_guessed(org, tmp_path):
     """US dates whose day and month are all 12 or less: stop and ask, write nothing."""
-    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv")
-    result = imports.run(org, path, mapping=MAPPING)
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us")
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING)
     assert result.needs_date_order and not result.written
     assert [p.key for p in result.problems] == ["import_date_order_needed"]
     assert stored(org) == ([], [])
@@ -108,9 +117,71 @@ def test_ambiguous_dates_are_never_guessed(org, tmp_path):
     late = (*tools.RESPONSES, Response(9, "per@etat.example", "Seksjon for data",
                                        datetime(2026, 3, 20, 8, 0), (1, 1, 1), ""))  # fmt: skip
     decided = imports.run(
-        org, tools.surveymonkey_csv(tmp_path / "b.csv", responses=late), mapping=MAPPING
+        org, tools.excel_csv(tmp_path / "b.csv", locale="us", responses=late),
+        mapping=tools.PLAIN_MAPPING,
+    )  # fmt: skip
+    assert decided.written and decided.date_order == "mdy" and not decided.date_order_chosen
+
+
+# Three leaders answered in the first week of September (2026-Q3).
+SEPTEMBER = tuple(
+    Response(n, f"leder{n}@etat.example", unit, datetime(2026, 9, day, 9, 30), (3, 3, 3), "")
+    for n, (unit, day) in enumerate(
+        (("Seksjon for brukere", 1), ("Seksjon for data", 3), ("Seksjon for brukere", 5)),
+        start=1,
     )
-    assert decided.written and decided.date_order == "mdy"
+)
+
+
+def test_surveymonkey_dates_are_read_as_the_tool_writes_them_whatever_order_is_given(org, tmp_path):
+    """The finding: a Norwegian coordinator answered dmy for a SurveyMonkey export, and
+    September's check-ins landed in Q1 and Q2. SurveyMonkey writes MM/DD/YYYY, so it is never
+    asked, a given order is not used, and nothing is saved for the next file."""
+    path = tools.surveymonkey_csv(tmp_path / "Sheet_1.csv", responses=SEPTEMBER)
+    for given in (None, "dmy"):
+        result = imports.run(org, path, mapping=MAPPING, date_order=given, dry_run=True)
+        assert result.problems == [] and not result.needs_date_order
+        assert result.date_order == "mdy" and not result.date_order_chosen
+        assert {p.period for p in result.preview} == {"2026-Q3"}
+
+
+def test_a_given_order_that_makes_an_impossible_date_is_refused(org, tmp_path):
+    late = (*SEPTEMBER, Response(7, "per@etat.example", "Seksjon for data",
+                                 datetime(2026, 9, 14, 8, 0), (1, 1, 1), ""))  # fmt: skip
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=late)
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="dmy")
+    assert [(p.row, p.column, p.value, p.key) for p in result.problems] == [
+        (5, "Innsendt", "9/14/2026 8:00", "import_date_order_impossible")
+    ]
+    assert "dmy" in result.problems[0].message("en")
+    assert result.needs_date_order and not result.written and not result.date_order_chosen
+    assert stored(org) == ([], [])
+
+
+def test_a_given_order_that_spreads_one_forms_answers_over_months_is_refused(org, tmp_path):
+    """9/1, 9/3 and 9/5 read day first are 9 January, 9 March and 9 May: answers collected
+    within days cannot land months apart."""
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=SEPTEMBER)
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="dmy")
+    assert [(p.column, p.key) for p in result.problems] == [
+        ("Innsendt", "import_date_order_spread")
+    ]
+    problem = result.problems[0]
+    assert problem.params["days"] == 120 and problem.params["other_days"] == 4
+    assert "mdy" in problem.message("en")
+    assert result.needs_date_order and not result.written and stored(org) == ([], [])
+    right = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="mdy")
+    assert right.written and right.date_order_chosen
+    answers, _ = stored(org)
+    assert {a[1] for a in answers} == {"2026-Q3"}
+
+
+def test_the_date_order_is_asked_only_where_this_files_dates_are_ambiguous(org, tmp_path):
+    """An order given (or saved for other headers) is not used, nor saved, for a file with ISO
+    dates (Nettskjema) or a tool that fixes the order (SurveyMonkey)."""
+    nettskjema = imports.run(org, tools.nettskjema_csv(tmp_path / "data.csv"), date_order="mdy")
+    assert nettskjema.written and nettskjema.date_order is None
+    assert not nettskjema.date_order_chosen and not nettskjema.needs_date_order
 
 
 def test_a_second_header_row_is_not_data_and_grid_rows_match_items(org, tmp_path):
@@ -135,9 +206,156 @@ def test_anonymous_forms_answers_are_told_apart_by_their_id(org, tmp_path):
     assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}
 
 
-def test_a_free_text_question_matching_no_item_is_an_error_until_mapped(org, tmp_path):
+@pytest.mark.parametrize(
+    "mapping",
+    [{**MAPPING, tools.EMAIL_QUESTION: "respondent"}, MAPPING],
+    ids=["question-mapped-as-respondent", "question-not-mapped"],
+)
+def test_an_anonymous_forms_own_email_question_wins_over_the_tools_anonymous(
+    org, tmp_path, mapping
+):
+    """Mapped, the question is no "copy" of the tool's Email column; not mapped, it is still
+    read where the tool wrote `anonymous`: never msforms:1..n while an address is there."""
+    path = tools.msforms_xlsx(tmp_path / "svar.xlsx", anonymous_form=True)
+    result = imports.run(org, path, mapping=mapping)
+    assert [p.line("svar.xlsx", "en") for p in result.problems] == []
+    assert result.written
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+
+
+def test_a_survey_forms_only_free_text_question_is_read_as_the_comment_and_said_so(org, tmp_path):
     path = tools.google_csv(tmp_path / "Skjema.csv", lang="nb")
+    skipped = imports.run(
+        org, path, mapping={tools.UNIT_QUESTION: "unit", tools.FREE_TEXT: "ignore"}
+    )
+    assert skipped.written and skipped.auto_comment is None and stored(org)[1] == []
     result = imports.run(org, path, mapping={tools.UNIT_QUESTION: "unit"})
+    assert result.problems == [] and result.written
+    assert result.auto_comment == tools.FREE_TEXT
+    assert result.mapping[tools.FREE_TEXT] == "comment"
+    assert any("only free-text question" in note for note in result.notes("en"))
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+
+
+def test_free_text_in_a_spreadsheet_is_offered_as_the_comment_with_its_values(org, tmp_path):
+    path = tmp_path / "svar.csv"
+    path.write_text(
+        "Enhet;Periode;E-post;Brukerorientering;Hva er viktigst nå?\r\n"
+        "u1;2026-Q1;kari@etat.example;3;Bedre samarbeid på tvers\r\n"
+        "u2;2026-Q1;ola@etat.example;4;\r\n",
+        encoding="utf-8",
+    )
+    result = imports.run(org, path)
     assert [(p.column, p.key) for p in result.problems] == [
-        (tools.FREE_TEXT, "import_unknown_column")
+        ("Hva er viktigst nå?", "import_free_text_column")
     ]
+    message = result.problems[0].message("en")
+    assert "«Bedre samarbeid på tvers»" in message and "“comment”" in message
+    assert result.samples["Hva er viktigst nå?"] == ["Bedre samarbeid på tvers"]
+    assert result.suggested_maps() == [("Hva er viktigst nå?", "comment")]
+    again = imports.run(org, path, mapping=dict(result.suggested_maps()))
+    assert again.written
+    assert stored(org)[1] == [
+        ("u1", "2026-Q1", "kari@etat.example", "comment", "Bedre samarbeid på tvers")
+    ]
+
+
+def test_a_spreadsheet_without_a_quarter_column_is_offered_its_date_column(org, tmp_path):
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    result = imports.run(org, path)
+    assert [(p.column, p.key) for p in result.problems] == [
+        (None, "import_missing_column"),
+        ("Innsendt", "import_period_from_date_column"),
+    ]
+    assert "«05.03.2026 10:15», «01.04.2026 00:30»" in result.problems[1].message("en")
+    assert result.suggested_maps() == [("Innsendt", "period")]
+    again = imports.run(org, path, mapping=dict(result.suggested_maps()))
+    assert again.written and stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+
+
+def test_a_hidden_first_sheet_of_an_ods_file_is_skipped(org, tmp_path):
+    result = imports.run(
+        org, tools.libreoffice_ods(tmp_path / "svar.ods", hidden_first=True),
+        mapping=tools.PLAIN_MAPPING,
+    )  # fmt: skip
+    assert result.problems == [] and result.written and result.dialect == "ods, Ark1"
+
+
+MAC_COMMENT = "Økosystem på tvers\nav seksjonene – «bra»"
+
+
+def test_excel_for_mac_csv_is_read_as_mac_roman_with_its_cr_line_ends(org, tmp_path):
+    """Mac Roman bytes, CR after each record, a line break inside a quoted comment: read
+    exactly, and the preview names the encoding chosen."""
+    first = tools.RESPONSES[0]
+    responses = (Response(first.response_id, first.email, first.unit_name, first.submitted,
+                          first.scores, MAC_COMMENT), tools.RESPONSES[1])  # fmt: skip
+    path = tools.excel_mac_csv(tmp_path / "svar.csv", responses=responses)
+    data = path.read_bytes()
+    assert b"\r\n" not in data and b"\xaf" in data and b"\n" in data  # Ø in Mac Roman; the LF
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING)
+    assert [p.line("svar.csv", "en") for p in result.problems] == []
+    assert result.dialect == "mac-roman, semicolon, CR"
+    _, comments = stored(org)
+    assert [c[4] for c in comments] == [MAC_COMMENT]
+
+
+def test_windows_1252_with_norwegian_letters_is_not_taken_for_mac_roman(org, tmp_path):
+    path = tools.excel_csv(tmp_path / "svar.csv", locale="nb")
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, dry_run=True)
+    assert result.problems == [] and result.dialect == "windows-1252, semicolon"
+
+
+def test_a_coordinators_own_workbook_is_read_from_its_header_and_says_what_it_left_out(
+    org, tmp_path
+):
+    """Title, blank row and note above the header; formulas with cached values; two computed
+    «Snitt» columns; an average row and a blank row at the bottom; a second sheet."""
+    path = tools.coordinator_xlsx(tmp_path / "modenhet.xlsx")
+    result = imports.run(org, path)
+    assert [p.line("modenhet.xlsx", "en") for p in result.problems] == []
+    assert result.written and result.dialect == "xlsx, Modenhet"
+    assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
+    assert result.first_row == 4
+    assert result.left_out == [
+        (1, "title", tools.COORDINATOR_TITLE),
+        (2, "blank", ""),
+        (3, "title", tools.COORDINATOR_NOTE),
+        (7, "summary", "Gjennomsnitt"),
+    ]
+    assert result.computed_columns == list(tools.COMPUTED)
+    assert all(result.mapping[c] == "ignore" for c in tools.COMPUTED)
+    notes = result.notes("en")
+    assert notes[0].startswith("Row 1 (“Modenhetsmåling – Etaten 2026”) is above the header")
+    assert "Row 7 (“Gjennomsnitt”) is a summary under the answers" in notes[3]
+    assert "«Snitt modenhet», «Snitt teknologi og data»" in notes[4]
+
+
+def test_problems_in_a_coordinators_workbook_name_the_sheets_own_rows(org, tmp_path):
+    wrong = (tools.RESPONSES[0], Response(2, "ola@etat.example", "Seksjon som ikke finnes",
+                                          tools.RESPONSES[1].submitted, (5, 1, 3), ""))  # fmt: skip
+    result = imports.run(org, tools.coordinator_xlsx(tmp_path / "m.xlsx", responses=wrong))
+    assert [(p.row, p.column, p.key) for p in result.problems] == [
+        (6, "Enhet", "import_unknown_unit")
+    ]
+
+
+def test_a_yes_no_question_about_email_never_becomes_the_respondent(org, tmp_path):
+    import openpyxl
+
+    anonymous = tuple(
+        Response(r.response_id, "anonymous", r.unit_name, r.submitted, r.scores, r.comment)
+        for r in tools.RESPONSES
+    )
+    path = tools.msforms_xlsx(tmp_path / "a.xlsx", responses=anonymous)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.insert_cols(7)
+    sheet.cell(1, 7, "Har du fått e-post om målingen?")
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 7, "Ja")
+    book.save(path)
+    result = imports.run(org, path, mapping=UNIT_ONLY)
+    assert result.problems == [] and result.written
+    answers, _ = stored(org)
+    assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}

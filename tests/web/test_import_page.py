@@ -126,7 +126,6 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
     shown = dict(zip(read_as["Kolonne"], read_as["Leses som"], strict=True))
     assert "Teknologi" in shown["Teknologi"] and shown["Starttidspunkt"].startswith("hoppes over")
     at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
-    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
     at.button(key="mapping_save").click().run()
     assert "Koblingen er lagret." in texts(at) and "Ingen feil funnet." in texts(at)
     sources = table_with(at, "Hvorfra")
@@ -145,9 +144,9 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
 def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     import surveyexports as tools
 
-    at = _upload_unit_names_as_demo(import_page, tools.surveymonkey_csv, tmp_path, "Sheet_1.csv")
-    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
-    at.selectbox(key=f"map_1_{tools.FREE_TEXT}").set_value("comment")
+    us_excel = lambda p, **k: tools.excel_csv(p, locale="us", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(import_page, us_excel, tmp_path, "answers.csv")
+    at.selectbox(key="map_0_Innsendt").set_value("period")
     at.button(key="mapping_save").click().run()
     problems = table_with(at, "Feil")
     assert "kan leses både som dag/måned og som måned/dag" in problems["Feil"].iloc[0]
@@ -157,6 +156,10 @@ def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert "er lagret: 6 nye" in texts(at)
+    # The next file, a Nettskjema export with ISO dates, is not asked (nor given) an order.
+    at = _upload_unit_names_as_demo(at, tools.nettskjema_csv, tmp_path, "data.csv")
+    assert not at.exception
+    assert not [r for r in at.radio if r.key == "date_order_choice"]
 
 
 def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
@@ -175,3 +178,38 @@ def test_a_workbook_sheet_can_be_chosen(import_page, tmp_path):
     at.selectbox(key="import_sheet").set_value("Sheet1").run()
     assert "Gjenkjent: Microsoft Forms-eksport." in texts(at)
     assert "(xlsx, Sheet1)" in texts(at)
+
+
+def test_a_very_long_file_name_is_read_with_no_traceback(import_page):
+    """130 × "å" is 260 bytes in UTF-8, over the 255 a file name may have on Linux."""
+    at = import_page
+    name = "å" * 130 + ".csv"
+    good = (HEADER + "demo-bruker-01;2026-Q3;kari;user;4;ok\r\n").encode()
+    at.file_uploader(key="import_file").upload(name, good, "text/csv").run()
+    assert not at.exception
+    assert "Ingen feil funnet." in texts(at)
+    at.button(key="import_run").click().run()
+    assert not at.exception and "er lagret: 1 nye" in texts(at)
+
+
+def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, tmp_path):
+    import surveyexports as tools
+
+    google_nb = lambda p, **k: tools.google_csv(p, lang="nb", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(import_page, google_nb, tmp_path, "Skjema.csv")
+    assert not at.exception
+    # The form's one free-text question is read as the general comment, said so, changeable.
+    assert "er skjemaets eneste fritekstspørsmål" in texts(at)
+    remap = next(
+        sb for sb in at.selectbox if sb.key.startswith("remap_") and tools.FREE_TEXT in sb.key
+    )
+    assert remap.value == "comment"
+    at.selectbox(key=f"map_0_{tools.UNIT_QUESTION}").set_value("unit")
+    at.button(key="mapping_save").click().run()
+    assert "Ingen feil funnet." in texts(at)
+
+    plain = lambda p, **k: tools.excel_csv(p, locale="nb", **k)  # noqa: E731
+    at = _upload_unit_names_as_demo(at, plain, tmp_path, "svar.csv")
+    dated = at.selectbox(key="map_0_Innsendt")
+    assert dated.options[0] == "Kvartal"
+    assert "Første verdier: 05.03.2026 10:15 · 01.04.2026 00:30" in texts(at)
