@@ -108,6 +108,8 @@ def new_import(
 
 def write_answers(cur: Cursor, import_id: int, framework_version: str) -> tuple[int, int, int]:
     """Apply TEMP changes, role_changes and reflection_changes, keeping what they replace.
+    (Also run once per respondent when a re-release publishes an import's held rows: the
+    check-ins it created earlier are there already.)
 
     A new answer is marked with the import's id (undo removes it while it still carries the
     mark); an updated answer's old value is copied to import_answer_change. Returns (new,
@@ -134,7 +136,8 @@ def write_answers(cur: Cursor, import_id: int, framework_version: str) -> tuple[
     cur.execute(
         """INSERT INTO checkin (unit_id, period, respondent, framework_version)
            SELECT unit_id, period, respondent, ? FROM import_checkin_created
-           WHERE import_id = ?""",
+           WHERE import_id = ?
+           ON CONFLICT DO NOTHING""",
         [framework_version, import_id],
     )
     cur.execute(

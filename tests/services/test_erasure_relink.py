@@ -20,7 +20,16 @@ from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, drafts, imports, people, reminders, rounds
+from dtmaturity.services import (
+    actions,
+    checkins,
+    drafts,
+    imports,
+    people,
+    releases,
+    reminders,
+    rounds,
+)
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import migrations as schema
 
@@ -67,7 +76,8 @@ def siri(demo_ctx: Context, tmp_path: Path, monkeypatch) -> Context:
         f"{UNIT},{PREVIOUS},ola.annen@etat.example,user,2\n",
         encoding="utf-8",
     )
-    assert imports.run(me, path).written
+    assert imports.run(me, path).held == 2  # a quarter already shown: held ...
+    releases.rerelease(admin, UNIT, PREVIOUS)  # ... until released again
     imports.save_mapping(me, ("enhet", "kvartal", "epost", "spm", "svar"), {"enhet": "unit"})
     server = MailServer().start()
     try:

@@ -228,3 +228,21 @@ def test_a_unit_moved_after_release_does_not_give_its_leader_away(ctx, tmp_path)
         after = figures(viewer, PERIOD)
         assert recovered(seen, after) == [], viewer.actor.user_id
         assert after  # the figures the move did not change are still shown
+
+
+def test_a_re_release_publishes_a_late_import_of_several_leaders_that_undo_still_reverts(
+    ctx, tmp_path
+):
+    org(ctx)
+    path = tmp_path / "late.csv"
+    people = [NEWCOMER, "second.late@etat.example", "third.late@etat.example"]
+    path.write_text(
+        "unit_id,period,respondent,item_id,score\n"
+        + "".join(f"a,{PERIOD},{who},user,5\n" for who in people),
+        encoding="utf-8",
+    )
+    result = imports.run(ctx, path)
+    assert result.held == 3
+    assert releases.rerelease(ctx, "t", PERIOD) == 3
+    assert figures(manager(ctx), PERIOD)[("unit", "a", "user")][0] == 6
+    assert imports.undo(ctx, result.import_id)["removed"] == 3

@@ -10,7 +10,7 @@ import pytest
 import surveyexports as tools
 from surveyexports import EXPECTED_ANSWERS, EXPECTED_COMMENTS, MAPPING, Response
 
-from dtmaturity.services import imports
+from dtmaturity.services import imports, releases
 from dtmaturity.store import AuditEntry, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -234,6 +234,9 @@ def test_a_survey_forms_only_free_text_question_is_read_as_the_comment_and_said_
     assert result.auto_comment == tools.FREE_TEXT
     assert result.mapping[tools.FREE_TEXT] == "comment"
     assert any("only free-text question" in note for note in result.notes("en"))
+    # The second import adds comments to a quarter already shown: held until released again.
+    assert stored(org)[1] == []
+    releases.rerelease(org, "etat", EXPECTED_ANSWERS[0][1])
     assert stored(org) == (EXPECTED_ANSWERS, EXPECTED_COMMENTS)
 
 
