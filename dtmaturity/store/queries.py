@@ -178,11 +178,16 @@ def load_checkin(cur: Cursor, key: tuple[str, str, str]) -> dict | None:
 def previous_period_with_checkin(
     cur: Cursor, unit_id: str, period: str, respondent: str
 ) -> str | None:
-    """The latest quarter before `period` in which this person checked in for this unit."""
+    """The latest quarter before `period` in which this person checked in for this unit (a
+    check-in held for a released quarter counts: it is theirs)."""
     row = cur.execute(
-        """SELECT max(period) FROM checkin
-           WHERE unit_id = ? AND respondent = ? AND period < ?""",
-        [unit_id, respondent, period],
+        """SELECT max(period) FROM (
+               SELECT period FROM checkin WHERE unit_id = $u AND respondent = $r
+               UNION ALL
+               SELECT period FROM held_change
+               WHERE unit_id = $u AND respondent = $r AND source = 'checkin'
+           ) WHERE period < $p""",
+        {"u": unit_id, "r": respondent, "p": period},
     ).fetchone()
     return row[0] if row else None
 

@@ -12,12 +12,14 @@ import pytest
 
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
+from dtmaturity.domain.periods import Period
 from dtmaturity.services import checkins, imports
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import AuditEntry, WriteFailed, queries
 
-TODAY = date(2026, 11, 26)
-PERIOD = "2026-Q3"
+# The quarter in progress: a quarter already released holds late check-ins (issue 22).
+TODAY = date.today()
+PERIOD = str(Period.current(TODAY))
 
 
 def leader(ctx: Context, person: str, unit_id: str) -> Context:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apphelpers import open_app, texts
 
+from dtmaturity.domain.periods import Period
 from dtmaturity.services import demo, imports, people, stats
 
 HEADER = "unit_id;period;respondent;item_id;score;comment\r\n"
@@ -52,7 +53,7 @@ def test_undoing_an_import_asks_first_naming_the_file_and_counts(db_path, ctx):
     at = open_app()
     at.button(key="demo_create").click().run()
     at = at.switch_page("pages/import.py").run()
-    good = (HEADER + "demo-bruker-01;2026-Q3;kari;user;4;\r\n").encode()
+    good = (HEADER + f"demo-bruker-01;{Period.current()};kari;user;4;\r\n").encode()
     at.file_uploader(key="import_file").upload("svar.csv", good, "text/csv").run()
     at.button(key="import_run").click().run()
     [entry] = imports.log(ctx)
