@@ -7,7 +7,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
+from orgbuilder import PERIOD, PREVIOUS, TEST_AUDIT, add_checkins, add_units
 from privacyattack import disclosed
 
 from dtmaturity.domain import privacy
@@ -198,3 +198,30 @@ def test_targets_are_hidden_by_the_same_rule_as_scores(ctx):
     assert reasons == {"a": privacy.PROTECT, "b": privacy.FEW}
     whole = targets.unit_targets(ctx, "p", "theme").iloc[0]
     assert not whole["hidden"] and whole["target"] == 4.0 and whole["n"] == 6
+
+
+def test_a_leader_moved_between_units_across_quarters_is_not_recovered(ctx):
+    """A leader answers for A one quarter and for B the next: each quarter's figures, read by
+    a manager of the whole tree, give no group of fewer than k away, in either quarter."""
+    add_units(ctx, [("p", None), ("a", "p"), ("b", "p")])
+    mover = "mover@etat.example"
+    add_checkins(ctx, "a", 3, period=PREVIOUS)
+    add_checkins(ctx, "a", 1, period=PREVIOUS, score=5, respondents=[mover])
+    add_checkins(ctx, "b", 3, period=PREVIOUS)
+    add_checkins(ctx, "a", 3, period=PERIOD)
+    add_checkins(ctx, "b", 2, period=PERIOD)
+    add_checkins(ctx, "b", 1, period=PERIOD, score=5, respondents=[mover])
+    manager = as_viewer(ctx, "boss@etat.example", Grant("manager", "p"))
+    parents = {"p": None, "a": "p", "b": "p"}
+    for period, groups in (
+        (PREVIOUS, {"a": (4, 0), "b": (3, 0)}),
+        (PERIOD, {"a": (3, 0), "b": (3, 0)}),
+    ):
+        hidden = {}
+        for unit in parents:
+            trend = analytics.item_trend(manager, unit, "theme")
+            row = trend[(trend["period"] == period) & (trend["item_id"] == "user")]
+            if not row.empty and row["hidden"].iloc[0]:
+                hidden[(unit, True)] = hidden[(unit, False)] = row["reason"].iloc[0]
+        hidden.setdefault(("p", False), "not on any page")
+        assert disclosed(parents, groups, hidden) == [], period
