@@ -9,27 +9,16 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dtmaturity import safefiles
 from dtmaturity.domain import i18n
-from dtmaturity.domain.access import ALL_GRANTS
-from dtmaturity.domain.framework import FrameworkError
 from dtmaturity.domain.i18n import t
-from dtmaturity.services import (
-    actions,
-    demo,
-    exports,
-    import_actions,
-    imports,
-    people,
-    report,
-    roundjobs,
-    rounds,
-    scheduler,
-)
-from dtmaturity.services.context import Actor, Context
-from dtmaturity.services.runtime import open_runtime
-from dtmaturity.store import Store, StoreError, default_db_path
+
+if TYPE_CHECKING:  # the services are imported by the command that runs: `--help` stays fast
+    from dtmaturity.services import imports
+    from dtmaturity.services.context import Context
+
+REPORT_FORMATS = ("pdf", "html")  # services.report.FORMATS (a test keeps them the same)
 
 
 def _lang_option(
@@ -178,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report.pdf or report.html (the extension sets the format); with --all a folder",
     )
     report_cmd.add_argument(
-        "--format", choices=list(report.FORMATS), default="pdf", help="with --all: pdf or html"
+        "--format", choices=list(REPORT_FORMATS), default="pdf", help="with --all: pdf or html"
     )
     _lang_option(
         report_cmd,
@@ -231,6 +220,9 @@ def _parser() -> argparse.ArgumentParser:
 def _rounds(db: Path | None, args: argparse.Namespace) -> int:
     """Run a rounds job here, or, when the running app holds the database file, hand it to the
     app's background thread and print what it did."""
+    from dtmaturity.services import roundjobs, scheduler
+    from dtmaturity.store import StoreError, default_db_path
+
     job = {"command": args.rounds_command}
     for name in ("period", "deadline", "unit", "opens", "dry_run", "yes"):
         if getattr(args, name, None) is not None:
@@ -260,12 +252,19 @@ def _rounds(db: Path | None, args: argparse.Namespace) -> int:
 def _context(db: Path | None) -> Context:
     """The command line acts as the operator of the server, with every role; the audit log
     names it `cli:<operating-system user>`."""
+    from dtmaturity.domain.access import ALL_GRANTS
+    from dtmaturity.services.context import Actor, Context
+    from dtmaturity.services.runtime import open_runtime
+
     store, framework = open_runtime(db)
     actor = Actor(f"cli:{getpass.getuser()}", "command line", ALL_GRANTS, local_mode=True)
     return Context(actor=actor, store=store, framework=framework, lang="en")
 
 
 def _people(ctx: Context, args: argparse.Namespace) -> int:
+    from dtmaturity import safefiles
+    from dtmaturity.services import people
+
     if args.people_command == "import":
         result = people.import_people(ctx, args.file, dry_run=args.dry_run)
         for line in result.lines(args.file.name, args.lang):
@@ -293,6 +292,8 @@ def _people(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _purge(ctx: Context, args: argparse.Namespace) -> int:
+    from dtmaturity.services import people
+
     keep = args.keep_quarters or people.retention_quarters(ctx)
     if not keep:
         print("dtmaturity purge: give --keep-quarters N (no retention is set)", file=sys.stderr)
@@ -308,6 +309,9 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _audit(ctx: Context, args: argparse.Namespace) -> int:
+    from dtmaturity import safefiles
+    from dtmaturity.services import exports, people
+
     frame = people.audit_log(ctx, limit=10_000_000)
     text = exports.csv_text(frame)
     if args.output:
@@ -319,6 +323,8 @@ def _audit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _migrate(db: Path | None) -> int:
+    from dtmaturity.store import Store, default_db_path
+
     store = Store(db or default_db_path(), migrate=False)
     applied = store.migrate()
     for name in applied:
@@ -367,6 +373,8 @@ def _print_preview(result: imports.ImportResult, lang: str, verbose: bool) -> No
 
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     """Problems go to stderr one per line; exit 0 only when nothing was rejected."""
+    from dtmaturity.services import import_actions, imports
+
     lang = args.lang
     if not args.file.is_file():
         print(f"dtmaturity import: {t(lang, 'cli_no_such_file', file=args.file)}", file=sys.stderr)
@@ -427,6 +435,8 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _imports(ctx: Context, args: argparse.Namespace) -> int:
+    from dtmaturity.services import imports
+
     if args.imports_command == "list":
         for entry in imports.log(ctx):
             print(entry.line(args.lang))
@@ -451,6 +461,8 @@ def _imports(ctx: Context, args: argparse.Namespace) -> int:
 
 def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
     """Like `import`: problems to stderr one per line; exit 0 only when nothing was rejected."""
+    from dtmaturity.services import import_actions
+
     if not args.file.is_file():
         print(f"dtmaturity actions import: no such file: {args.file}", file=sys.stderr)
         return 2
@@ -469,6 +481,8 @@ def _actions_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _report(ctx: Context, args: argparse.Namespace) -> int:
+    from dtmaturity.services import report, rounds
+
     try:
         args.lang = args.lang or i18n.default_language()
     except i18n.LanguageSettingError as exc:
@@ -501,7 +515,12 @@ def _report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # `--help` and usage errors end here, before any import
+    from dtmaturity import safefiles
+    from dtmaturity.domain.framework import FrameworkError
+    from dtmaturity.services import actions, demo, exports
+    from dtmaturity.store import StoreError
+
     try:
         if args.command == "migrate":
             return _migrate(args.db)

@@ -59,7 +59,7 @@ def add(key: str, texts: dict[str, str]) -> None:
     missing = [lang for lang in i18n.LANGUAGES if not texts.get(lang)]
     if missing:
         sys.exit(f"give the text in every language: missing {', '.join(missing)}")
-    if key in i18n.STRINGS:
+    if key in i18n.strings():
         sys.exit(f"{key} is already in the catalogues")
     nb = texts[i18n.SOURCE_LANGUAGE]
     for lang in i18n.LANGUAGES:

@@ -17,9 +17,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 # The UI languages, each named in itself (the order of the sidebar switch). Adding a language:
@@ -54,6 +51,8 @@ def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
 
 def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR):
     """The Babel catalogue of `lang`, as a translator's tools see it."""
+    from babel.messages.pofile import read_po  # Babel only when a catalogue is read
+
     with catalogue_path(lang, locale_dir).open("rb") as handle:
         return read_po(handle, locale=lang)
 
@@ -100,6 +99,8 @@ def catalogue_problems(
 def _translations(lang: str) -> gettext.GNUTranslations:
     """The catalogue compiled to gettext's binary form in memory (fuzzy entries left out)."""
     buffer = io.BytesIO()
+    from babel.messages.mofile import write_mo
+
     write_mo(buffer, read_catalogue(lang))
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
@@ -121,7 +122,10 @@ def plural_keys() -> frozenset[str]:
     return frozenset(m.id[0] for m in read_catalogue(SOURCE_LANGUAGE) if isinstance(m.id, tuple))
 
 
-def _strings() -> dict[str, dict[str, str]]:
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    """Key → language → text of every catalogue, read once, on the first text asked for (so a
+    command's `--help` reads no catalogue)."""
     table: dict[str, dict[str, str]] = {}
     for lang in LANGUAGES:
         for key, text in _catalogue(lang).items():
@@ -129,12 +133,9 @@ def _strings() -> dict[str, dict[str, str]]:
     return table
 
 
-STRINGS: dict[str, dict[str, str]] = _strings()
-
-
 def t(lang: str, key: str, **params: object) -> str:
     """The text for `key` in `lang` (falling back to bokmål), with `params` filled in."""
-    entry = STRINGS[key]
+    entry = strings()[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
 

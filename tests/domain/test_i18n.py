@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dtmaturity.domain import i18n
-from dtmaturity.domain.i18n import STRINGS, t, tn
+from dtmaturity.domain.i18n import strings, t, tn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def test_every_catalogue_is_complete():
 def test_every_string_has_every_language():
     missing = [
         (key, lang)
-        for key, texts in STRINGS.items()
+        for key, texts in strings().items()
         for lang in i18n.LANGUAGES
         if not texts.get(lang)
     ]
@@ -69,7 +69,7 @@ def test_every_key_used_in_code_is_in_the_catalogue():
         used |= set(re.findall(r"ui\.tn?\(\s*\"(\w+)\"", text))
         used |= set(re.findall(r"\bflash\(\s*\"(\w+)\"", text))
     assert used, "the pattern found no keys at all"
-    known = set(STRINGS) | i18n.plural_keys()
+    known = set(strings()) | i18n.plural_keys()
     assert sorted(used - known) == []
 
 

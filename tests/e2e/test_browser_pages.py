@@ -69,7 +69,7 @@ def language_neutral_texts(server) -> set[str]:
     framework file give identically in both, data (unit names, people's free text, the
     signed-in user), and Streamlit's own English-only texts listed in docs/accessibility.md."""
     framework = load()
-    same = {texts["nb"] for texts in i18n.STRINGS.values() if texts["nb"] == texts["en"]}
+    same = {texts["nb"] for texts in i18n.strings().values() if texts["nb"] == texts["en"]}
     entries = [*framework.themes, *framework.competencies, *framework.roles]
     same |= {e.name["nb"] for e in entries if e.name["nb"] == e.name["en"]}
     same |= {
