@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LEADER = "e2e.leader@etat.example"
+PAGE_TIMEOUT_MS = 30_000  # the longest one step (a click, a run, a text to show) may take
 
 
 def _missing_packages() -> str | None:
@@ -144,7 +145,12 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Waits are for conditions (text shown, a run finished); the bound on each is only how long
+    # a busy machine may take. Playwright's `expect` allows 5 s unless told, less than a save
+    # takes on a loaded 2-core machine: give it the page's own bound (set_default_timeout).
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -164,7 +170,7 @@ def docs_screenshots(browser, server: Server) -> None:  # type: ignore[no-untype
 def page(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh browser context (a new Streamlit session) with JavaScript errors recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
     tab.js_errors = []  # type: ignore[attr-defined]
     tab.on("pageerror", lambda error: tab.js_errors.append(str(error)))
