@@ -1,20 +1,33 @@
-# Two commands do everything: `make run` and `make test`. Both create .venv from the lock file.
+# Two commands do everything: `make run` and `make test`. Both create .venv from the lock files:
+# `make run` installs the runtime lock only (requirements.lock), `make test` adds the development
+# lock (requirements-dev.lock: test tools, browser driver, linters). Both locks pin every package
+# with its hashes, so pip installs exactly the files that were locked (--require-hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
+PIP_TOOLS := pip-tools==7.7.0
 
 .PHONY: run test chromium lint format lock demo clean catalogues catalogues-check
 
-$(STAMP): requirements.lock pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+
+# The runtime: what `make run` needs, and nothing more.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The runtime and the development tools (a superset of requirements.lock, at the same versions).
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(DEV_STAMP)
 
 # Local mode (no sign-in, every visitor is admin) listens on 127.0.0.1 only: serve adds
 # --server.address 127.0.0.1 then, and refuses another address (README, Configuration).
@@ -34,13 +47,13 @@ chromium:
 		echo "!!!          the browser tests will be SKIPPED. Install the chromium package."; \
 	fi
 
-test: $(STAMP) chromium
+test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -61,12 +74,18 @@ catalogues-check: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/dtmaturity demo
 
-# Re-pin every dependency from pyproject.toml into requirements.lock.
+# Re-pin every dependency from pyproject.toml, with hashes: the runtime into requirements.lock,
+# the runtime and the `dev` extra into requirements-dev.lock (constrained to the runtime's pins).
+# pip-compile keeps the versions already locked unless pyproject.toml asks otherwise; delete a
+# lock file (or pass UPGRADE=--upgrade) to move to the newest versions.
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet ".[dev]"
-	(echo "# Pinned, locked dependencies (pip freeze of a working environment). Regenerate: make lock"; \
-	 .lockenv/bin/pip freeze --exclude dtmaturity) > requirements.lock
+	.lockenv/bin/pip install --quiet $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" .lockenv/bin/pip-compile $(LOCK_FLAGS) \
+		--output-file requirements.lock pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" .lockenv/bin/pip-compile $(LOCK_FLAGS) --extra dev \
+		--constraint requirements.lock --output-file requirements-dev.lock pyproject.toml
 	rm -rf .lockenv
 
 clean:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,10 @@ import psutil
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the one harness that starts the app, shared with tests
+
+import appserver  # noqa: E402
+
 CHROMIUM = Path(os.environ.get("DTMATURITY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -120,25 +123,14 @@ def working_copy(source: Path, folder: Path) -> Path:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    env.pop("DTMATURITY_FRAMEWORK", None)
-    env.update(extra)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return appserver.app_env(**extra)
 
 
 @dataclass
 class Server:
-    """`streamlit run app.py` on a free loopback port; `started_s` is from process start until
-    the health check answers."""
+    """The app (or another Streamlit `script`, a baseline) as a real server on a free loopback
+    port, started by the harness the tests use (tests/appserver.py); `started_s` is from
+    process start until the health check answers."""
 
     db: Path
     log: Path
@@ -147,43 +139,27 @@ class Server:
     probe_s: float | None = None  # the readiness probe's time, when it was asked and answered
     process: subprocess.Popen | None = None
     script: Path | None = None  # another Streamlit script to serve instead of the app (a baseline)
+    _app: appserver.RunningApp | None = None
 
     def start(self, *, probe: bool = False) -> Server:
         """Start; with `probe`, then ask /_stcore/script-health-check once, as a deployment's
         readiness probe does before it sends visitors (it runs the app once, which warms it)."""
-        port = _free_port()
         # As `make run` starts it (python -m dtmaturity.web.serve, which preloads the app's
         # imports), or plain `streamlit run app.py` in a version of the app without it.
         serve = (ROOT / "dtmaturity" / "web" / "serve.py").exists()
-        launcher = ["-m", "dtmaturity.web.serve"] if serve else ["-m", "streamlit", "run", "app.py"]
+        launcher = appserver.SERVE if serve else appserver.STREAMLIT_RUN
         if self.script is not None:
-            launcher = ["-m", "streamlit", "run", str(self.script)]
-        command = [
-            sys.executable, *launcher,
-            "--server.address=127.0.0.1", f"--server.port={port}", "--server.headless=true",
-            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-        ]  # fmt: skip
+            launcher = ("-m", "streamlit", "run", str(self.script))
         env = _env(DTMATURITY_DB=str(self.db), DTMATURITY_LOCAL_USER=BENCH_USER)
-        begin = time.perf_counter()
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited:\n{self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        self.started_s = time.perf_counter() - begin
-                        if probe:
-                            self._probe()
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the server did not answer its health check within 120 s")
+        self._app = appserver.start_app(log=self.log, env=env, launcher=launcher)
+        self.process, self.url, self.started_s = (
+            self._app.process,
+            self._app.url,
+            self._app.started_s,
+        )
+        if probe:
+            self._probe()
+        return self
 
     def _probe(self) -> None:
         begin = time.perf_counter()
@@ -201,15 +177,9 @@ class Server:
         return times.user + times.system
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        if self._app is not None:
+            self._app.stop()
+        self._app = self.process = None
 
 
 def children_cpu_s() -> float:

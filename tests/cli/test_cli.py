@@ -1,4 +1,8 @@
-"""The `dtmaturity` command: migrate, demo, export; --db and DTMATURITY_DB."""
+"""The `dtmaturity` command: migrate, demo, export; --db and DTMATURITY_DB.
+
+Commands run in-process through `main` (what `python -m dtmaturity` and the `dtmaturity`
+script call); the entry point itself and an exit code from start-up are tested as real
+processes (`run_module`)."""
 
 from __future__ import annotations
 
@@ -38,11 +42,10 @@ def test_migrate_creates_the_schema_at_the_db_option(tmp_path, capsys):
     con.close()
 
 
-def test_demo_then_export_lists_eight_quarters_for_every_demo_unit(db_path, tmp_path):
-    assert run_module("demo").returncode == 0
+def test_demo_then_export_lists_eight_quarters_for_every_demo_unit(db_path, tmp_path, capsys):
+    assert main(["demo"]) == 0
     out = tmp_path / "answers.csv"
-    result = run_module("export", "--output", str(out))
-    assert result.returncode == 0, result.stderr
+    assert main(["export", "--output", str(out)]) == 0, capsys.readouterr().err
     raw = out.read_bytes()
     text = raw.decode("utf-8")  # UTF-8 by contract
     rows = list(csv.reader(io.StringIO(text)))
@@ -59,18 +62,14 @@ def test_demo_then_export_lists_eight_quarters_for_every_demo_unit(db_path, tmp_
     assert any("ø" in r[5] or "å" in r[5] or "æ" in r[5] for r in body if r[5])
 
 
-def test_export_to_stdout_uses_the_environment_database(db_path, capsys):
-    assert main(["demo"]) == 0
-    capsys.readouterr()
+def test_export_to_stdout_uses_the_environment_database(demo_db, capsys):
     assert main(["export"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "unit_id,period,respondent,item_id,score,comment"
     assert len(lines) > 5000
-    assert db_path.exists()
 
 
-def test_demo_can_be_removed_again(db_path, capsys):
-    main(["demo"])
+def test_demo_can_be_removed_again(demo_db, capsys):
     assert main(["demo", "--remove"]) == 0
     assert "removed 18 demo units" in capsys.readouterr().out
     main(["export"])

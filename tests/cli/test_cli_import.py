@@ -139,18 +139,17 @@ def test_sheet_chooses_a_workbook_sheet(units, tmp_path, capsys):
 
 
 def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
-    db_path, tmp_path, capsys
+    demo_db, tmp_path, capsys
 ):
     from dtmaturity.cli import main as cli
 
     people_file = tmp_path / "personer.csv"
     people_file.write_text("email,role,unit_id\nny@etat.example,leader,demo-bruker-02\n", "utf-8")
-    assert cli(["--db", str(db_path), "demo"]) == 0
     assert (
         cli(
             [
                 "--db",
-                str(db_path),
+                str(demo_db),
                 "people",
                 "import",
                 str(people_file),
@@ -162,7 +161,7 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
         == 0
     )
     assert "kontrollerte 1 rader" in capsys.readouterr().out
-    assert cli(["--db", str(db_path), "people", "import", str(people_file), "--lang", "nb"]) == 0
+    assert cli(["--db", str(demo_db), "people", "import", str(people_file), "--lang", "nb"]) == 0
     assert "1 nye rolletildelinger fra 1 rader" in capsys.readouterr().out
     answers = tmp_path / "svar.csv"
     answers.write_text(
@@ -171,15 +170,15 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
         "ny@etat.example,user,4\n",
         "utf-8",
     )
-    assert cli(["--db", str(db_path), "import", str(answers)]) == 0
+    assert cli(["--db", str(demo_db), "import", str(answers)]) == 0
     capsys.readouterr()
-    assert cli(["--db", str(db_path), "imports", "list", "--lang", "nb"]) == 0
+    assert cli(["--db", str(demo_db), "imports", "list", "--lang", "nb"]) == 0
     listed = capsys.readouterr().out
     assert "1 rader, 1 nye, 0 endret, 0 uendret, 0 rader avvist" in listed
     import_id = listed.split("\t", 1)[0].strip()
-    assert cli(["--db", str(db_path), "imports", "undo", import_id, "--lang", "nn"]) == 0
+    assert cli(["--db", str(demo_db), "imports", "undo", import_id, "--lang", "nn"]) == 0
     assert f"angra import {import_id}: 0 svar attoppretta, 1 fjerna" in capsys.readouterr().out
-    assert cli(["--db", str(db_path), "imports", "list"]) == 0  # English unless asked
+    assert cli(["--db", str(demo_db), "imports", "list"]) == 0  # English unless asked
     assert " UNDONE " in capsys.readouterr().out
 
 

@@ -41,10 +41,9 @@ def expected_and_done(db_path) -> tuple[set[str], set[str]]:
     return set(frame[~frame["checked_in"]]["email"]), set(frame[frame["checked_in"]]["email"])
 
 
-def test_after_demo_opening_a_round_invites_each_expected_leader_once(db_path, mail, capsys):
-    assert main(["demo"]) == 0
+def test_after_demo_opening_a_round_invites_each_expected_leader_once(demo_db, mail, capsys):
     # one leader has checked in already: no invitation for them
-    store, framework = open_runtime(db_path)
+    store, framework = open_runtime(demo_db)
     with store.reader() as cur:
         unit, person = cur.execute("SELECT unit_id, person_id FROM unit_member LIMIT 1").fetchone()
     store.write(
@@ -59,7 +58,7 @@ def test_after_demo_opening_a_round_invites_each_expected_leader_once(db_path, m
         audit=rounds_sql_audit(),
     )
     store.close()
-    waiting, done = expected_and_done(db_path)
+    waiting, done = expected_and_done(demo_db)
     assert done == {person}
     capsys.readouterr()
     assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE]) == 0
@@ -82,8 +81,7 @@ def rounds_sql_audit() -> AuditEntry:
     return AuditEntry("test", "test.setup")
 
 
-def test_remind_dry_run_prints_who_would_get_what(db_path, mail, capsys):
-    assert main(["demo"]) == 0
+def test_remind_dry_run_prints_who_would_get_what(demo_db, mail, capsys):
     assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE, "--unit",
                  "demo-bruker-01", "--opens", str(date.today() + timedelta(days=1))]) == 0  # fmt: skip
     assert "planned" in capsys.readouterr().out
@@ -108,15 +106,13 @@ def test_remind_dry_run_prints_who_would_get_what(db_path, mail, capsys):
         (["close", "--period", CURRENT], f"No round for {CURRENT}"),
     ],
 )
-def test_rounds_mistakes_get_a_message_not_a_traceback(db_path, capsys, args, message):
-    assert main(["demo"]) == 0
+def test_rounds_mistakes_get_a_message_not_a_traceback(demo_db, capsys, args, message):
     capsys.readouterr()
     assert main(["rounds", *args]) == 1
     assert message in capsys.readouterr().err
 
 
-def test_wrong_mail_settings_are_named(db_path, monkeypatch, capsys):
-    assert main(["demo"]) == 0
+def test_wrong_mail_settings_are_named(demo_db, monkeypatch, capsys):
     monkeypatch.setenv("DTMATURITY_SMTP_URL", "smtp://127.0.0.1:25")
     monkeypatch.delenv("DTMATURITY_MAIL_FROM", raising=False)
     capsys.readouterr()
@@ -130,10 +126,9 @@ def pdf_text(path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_report_without_period_is_the_latest_finished_quarter(db_path, tmp_path, capsys):
-    assert main(["demo"]) == 0
+def test_report_without_period_is_the_latest_finished_quarter(demo_db, tmp_path, capsys):
     # answers in the quarter in progress, enough to show if they were released
-    store, framework = open_runtime(db_path)
+    store, framework = open_runtime(demo_db)
 
     def work(cur):
         for i in range(4):
@@ -162,7 +157,7 @@ def test_report_without_period_is_the_latest_finished_quarter(db_path, tmp_path,
     capsys.readouterr()
     assert main(["report", "--unit", "demo-bruker-01", "--output", str(output)]) == 0
     assert f"quarter: {CURRENT} (the latest finished)" in capsys.readouterr().err
-    store, _ = open_runtime(db_path)
+    store, _ = open_runtime(demo_db)
     try:
         from dtmaturity.services.context import Context, local_actor
 

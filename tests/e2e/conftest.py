@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from appserver import STREAMLIT_RUN, AppDidNotStart, app_env, running_app
 
-from dtmaturity.services import analytics, demo, units
+from dtmaturity.services import analytics, units
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 
@@ -42,6 +38,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LEADER = "e2e.leader@etat.example"
+PAGE_TIMEOUT_MS = 30_000  # the longest one step (a click, a run, a text to show) may take
 
 
 def _missing_packages() -> str | None:
@@ -49,7 +46,9 @@ def _missing_packages() -> str | None:
         import axe_playwright_python  # noqa: F401
         import playwright  # noqa: F401
     except ImportError as exc:
-        return f"{exc.name} is not installed (run `make test`, which installs requirements.lock)"
+        return (
+            f"{exc.name} is not installed (run `make test`, which installs requirements-dev.lock)"
+        )
     return None
 
 
@@ -107,19 +106,12 @@ class Server:
     data_texts: frozenset[str]  # unit names, people's free text, the user: the same in any UI
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _seed_demo(db_path: Path) -> tuple[str, frozenset[str]]:
-    """The demo organisation, written before the server opens the file (one writer at a time).
-    Returns a leaf unit's label and the data texts the pages will show."""
+def _demo_texts(db_path: Path) -> tuple[str, frozenset[str]]:
+    """A leaf unit's label and the data texts the pages will show, read from the demo database
+    before the server opens the file (one writer at a time)."""
     store, framework = open_runtime(db_path)
     try:
         ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
-        demo.create(ctx)
         tree = units.tree(ctx)
         answers = set(analytics.reflections(ctx, tree[0].unit_id)["answer"])
     finally:
@@ -130,62 +122,35 @@ def _seed_demo(db_path: Path) -> tuple[str, frozenset[str]]:
     return leaf.label, frozenset(names | answers | {LEADER})
 
 
-def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the app server exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"the app server did not answer /_stcore/health:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`streamlit run app.py` on a free loopback port with a temporary demo database."""
+def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[Server]:
+    """`streamlit run app.py` on a free loopback port with a copy of the demo database."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # this run's screenshots only
     folder = tmp_path_factory.mktemp("e2e")
     db_path = folder / "dtmaturity.duckdb"
-    leaf_unit, data_texts = _seed_demo(db_path)
-    port = _free_port()
-    env = {**os.environ, "DTMATURITY_DB": str(db_path), "DTMATURITY_LOCAL_USER": LEADER}
-    env.pop("DTMATURITY_FRAMEWORK", None)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--server.headless=true",
-        "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false",
-    ]
+    shutil.copyfile(demo_file, db_path)
+    leaf_unit, data_texts = _demo_texts(db_path)
     log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    env = app_env(db_path, DTMATURITY_LOCAL_USER=LEADER)
     try:
-        _wait_for_health(url, process, log)
-        yield Server(url=url, leaf_unit=leaf_unit, data_texts=data_texts)
+        with running_app(log=log, env=env, launcher=STREAMLIT_RUN) as app:
+            yield Server(url=app.url, leaf_unit=leaf_unit, data_texts=data_texts)
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "e2e-server.log").write_bytes(log.read_bytes())
+        if log.exists():
+            (ARTIFACTS / "e2e-server.log").write_bytes(log.read_bytes())
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Waits are for conditions (text shown, a run finished); the bound on each is only how long
+    # a busy machine may take. Playwright's `expect` allows 5 s unless told, less than a save
+    # takes on a loaded 2-core machine: give it the page's own bound (set_default_timeout).
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -205,7 +170,7 @@ def docs_screenshots(browser, server: Server) -> None:  # type: ignore[no-untype
 def page(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh browser context (a new Streamlit session) with JavaScript errors recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
     tab.js_errors = []  # type: ignore[attr-defined]
     tab.on("pageerror", lambda error: tab.js_errors.append(str(error)))

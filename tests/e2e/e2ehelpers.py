@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dtmaturity.domain import i18n
 
@@ -144,21 +143,41 @@ def error_boxes(page: Page) -> list[str]:
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
 
 
+# Scrolls an element to the middle of the view and resolves once the scroll event has been
+# dispatched (at once if it is in view already). Why: a select box's list closes when the page
+# behind it scrolls (Streamlit's select is built on React Aria, whose popovers close on a scroll
+# of their trigger's scroll parent). A click on a box below the fold scrolls the page first,
+# but the browser dispatches that scroll event only at its next frame, after the click has
+# opened the list, which then closes at once. Scrolled first, the scroll is over before the
+# click; centred, the list has room below the box.
+SCROLLED_INTO_VIEW_JS = """
+el => new Promise(resolve => {
+  const before = el.getBoundingClientRect();
+  if (before.top >= 0 && before.bottom <= window.innerHeight / 2 + before.height) {
+    return resolve(false);
+  }
+  let scrolled = false;
+  document.addEventListener('scroll', () => { scrolled = true; }, {capture: true, once: true});
+  el.scrollIntoView({block: 'center'});
+  if (el.getBoundingClientRect().top === before.top) return resolve(false);  // cannot scroll
+  const wait = () => (scrolled ? resolve(true) : requestAnimationFrame(wait));
+  requestAnimationFrame(wait);
+})
+"""
+
+
 def select_option(page: Page, key: str, label: str) -> None:
     """Pick `label` in the select box with widget key `key`, by opening it and clicking."""
-    box = page.locator(f".st-key-{key} input[role='combobox']")
+    container = page.locator(f".st-key-{key}")
+    box = container.locator("input[role='combobox']")
     for _attempt in range(3):
+        container.evaluate(SCROLLED_INTO_VIEW_JS)
         box.click()
-        option = page.get_by_role("option", name=label, exact=True)
-        try:
-            option.wait_for(state="visible", timeout=5_000)
-        except PlaywrightTimeoutError:
-            continue  # the list closed again at once (the page was still settling): reopen
-        option.click()
+        page.get_by_role("option", name=label, exact=True).click()
         wait_idle(page)
         # On a slow machine a rerun that was still under way can put the old choice back;
         # choose again, as a person would, until the box shows the label.
-        shown = page.locator(f".st-key-{key}").inner_text() + " " + box.input_value()
+        shown = container.inner_text() + " " + box.input_value()
         if label.strip() in shown:
             return
     raise AssertionError(f"the select box {key!r} does not keep {label!r}")
@@ -182,10 +201,11 @@ def expand_all(page: Page) -> None:
     """Open every expander, so tests see (and axe checks) the tables behind the charts."""
     closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
     for _ in range(page.locator('[data-testid="stExpander"]').count()):
-        if not closed.count():
+        left = closed.count()
+        if not left:
             break
         closed.first.click()
-        page.wait_for_timeout(100)
+        expect(closed).to_have_count(left - 1)  # this one is open (a condition, not a pause)
     assert closed.count() == 0, "an expander did not open"
     wait_idle(page)
 

@@ -5,26 +5,25 @@ its jobs to the running server; a failed send is retried by the server's own sch
 
 from __future__ import annotations
 
-import os
 import re
+import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from appserver import STREAMLIT_RUN, app_env, free_port, running_app
 from e2ehelpers import choose_radio, screenshot, select_option, wait_idle
-from mailserver import MailServer, free_port, text_of
+from mailserver import MailServer, text_of
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import demo, rounds, units
+from dtmaturity.services import rounds, units
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import rounds as rounds_sql
@@ -51,11 +50,11 @@ class RoundsApp:
     env: dict[str, str]
 
 
-def _seed(db_path: Path) -> tuple[str, list[str], list[str]]:
+def _people(db_path: Path) -> tuple[str, list[str], list[str]]:
+    """The unit's label, its leaders and the other subtree's leaders, from the demo database."""
     store, framework = open_runtime(db_path)
     try:
         ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
-        demo.create(ctx)
         label = next(u.label for u in units.tree(ctx) if u.unit_id == UNIT)
         with store.reader() as cur:
             mine = rounds_sql.expected(cur, [UNIT], CURRENT)["email"].tolist()
@@ -66,56 +65,28 @@ def _seed(db_path: Path) -> tuple[str, list[str], list[str]]:
     return label, mine, others
 
 
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the app server exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"no health answer:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoundsApp]:
+def app(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[RoundsApp]:
     folder = tmp_path_factory.mktemp("rounds")
     db_path = folder / "dtmaturity.duckdb"
-    label, mine, others = _seed(db_path)
+    shutil.copyfile(demo_file, db_path)
+    label, mine, others = _people(db_path)
     mail = MailServer().start()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DTMATURITY_DB": str(db_path),
-        "DTMATURITY_LOCAL_USER": mine[0],  # local mode: this leader, holding every role
-        "DTMATURITY_SMTP_URL": mail.url,
-        "DTMATURITY_MAIL_FROM": "dtmaturity@fjordetaten.example",
-        "DTMATURITY_BASE_URL": url,
-        "DTMATURITY_REMIND_EVERY": "10",
-    }
-    env.pop("DTMATURITY_FRAMEWORK", None)
-    env.pop("DTMATURITY_SMTP_PASSWORD", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.address=127.0.0.1",
-        f"--server.port={port}", "--server.headless=true", "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false",
-    ]  # fmt: skip
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    env = app_env(
+        db_path,
+        DTMATURITY_LOCAL_USER=mine[0],  # local mode: this leader, holding every role
+        DTMATURITY_SMTP_URL=mail.url,
+        DTMATURITY_MAIL_FROM="dtmaturity@fjordetaten.example",
+        DTMATURITY_BASE_URL=url,
+        DTMATURITY_REMIND_EVERY="10",
+        DTMATURITY_SMTP_PASSWORD=None,
+    )
     try:
-        _wait_for_health(url, process, log)
-        yield RoundsApp(url, db_path, mail, mine[0], label, mine, others, env)
+        with running_app(log=folder / "server.log", env=env, launcher=STREAMLIT_RUN, port=port):
+            yield RoundsApp(url, db_path, mail, mine[0], label, mine, others, env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         mail.stop()
 
 

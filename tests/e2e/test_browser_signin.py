@@ -5,25 +5,20 @@ coordinator's attempts to take an account or a unit fail; an unverified e-mail o
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from appserver import app_env, free_port, running_app
 from e2ehelpers import wait_idle
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain.access import ALL_GRANTS
-from dtmaturity.services import demo, people
+from dtmaturity.services import people
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.runtime import open_runtime
 
-ROOT = Path(__file__).resolve().parents[2]
 LEADER = ("leder@etat.example", "leder-sub", "demo-bruker-01")  # leads one unit
 MANAGER = ("sjef@etat.example", "sjef-sub", "demo-bruker")  # manages a division of 5 units
 ADMIN = ("admin@etat.example", "Admin-Sub")  # an admin, registered with e-mail and sub
@@ -31,17 +26,11 @@ COORDINATOR = ("koord@etat.example", "koord-sub", "demo-teknologi")
 EMAIL_ONLY = ("epost.leder@etat.example", "demo-bruker-02")  # registered by e-mail alone
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _seed(db_path: Path) -> None:
+def _register_people(db_path: Path) -> None:
+    """The people of this module, with their roles, added to a copy of the demo database."""
     store, framework = open_runtime(db_path)
     try:
         ctx = Context(Actor("e2e", "e2e", ALL_GRANTS), store, framework)
-        demo.create(ctx)
         people.assign(ctx, LEADER[0], "leader", LEADER[2], email=LEADER[0], sub=LEADER[1])
         people.assign(ctx, MANAGER[0], "manager", MANAGER[2], email=MANAGER[0], sub=MANAGER[1])
         people.assign(ctx, ADMIN[0], "admin", "*", email=ADMIN[0], sub=ADMIN[1])
@@ -52,29 +41,16 @@ def _seed(db_path: Path) -> None:
         store.close()
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the app server exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"no answer from {url}:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
-def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def signin_app(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[str]:
     """An OpenID Connect provider and the app, both on loopback; yields the app's address."""
     from oidc_provider_mock import User, run_server_in_thread
 
     folder = tmp_path_factory.mktemp("signin")
     db_path = folder / "dtmaturity.duckdb"
-    _seed(db_path)
-    port = _free_port()
+    shutil.copyfile(demo_file, db_path)
+    _register_people(db_path)
+    port = free_port("localhost")
     app_url = f"http://localhost:{port}"
     users = [
         User(sub=COORDINATOR[1], claims={"email": COORDINATOR[0], "email_verified": True}),
@@ -94,26 +70,15 @@ def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             'client_kwargs = { scope = "openid profile email" }\n',
             encoding="utf-8",
         )
-        env = {**os.environ, "DTMATURITY_DB": str(db_path), "DTMATURITY_ENV": "production"}
-        env.pop("DTMATURITY_FRAMEWORK", None)
-        command = [
-            sys.executable, "-m", "dtmaturity.web.serve",
-            "--server.address=localhost", f"--server.port={port}", "--server.headless=true",
-            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-            f"--secrets.files={secrets}",
-        ]  # fmt: skip
-        log = folder / "server.log"
-        with log.open("wb") as out:
-            app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_for(f"{app_url}/_stcore/health", app, log)
+        env = app_env(db_path, DTMATURITY_ENV="production")
+        with running_app(
+            log=folder / "server.log",
+            env=env,
+            args=[f"--secrets.files={secrets}"],
+            host="localhost",
+            port=port,
+        ):
             yield app_url
-        finally:
-            app.terminate()
-            try:
-                app.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                app.kill()
 
 
 def sign_in(page: Page, app_url: str, sub: str) -> None:

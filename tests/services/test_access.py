@@ -233,10 +233,9 @@ def test_retention_purge_with_dry_run(demo_ctx):
     assert min(analytics.latest_periods(admin, "demo")) >= done["before"]
 
 
-def test_cli_people_import_purge_audit_and_erase(db_path, tmp_path, capsys):
+def test_cli_people_import_purge_audit_and_erase(demo_db, tmp_path, capsys):
     from dtmaturity.cli import main
 
-    assert main(["demo"]) == 0
     good = tmp_path / "people.csv"
     good.write_text(
         "e-post;navn;rolle;enhet\nkari@etat.example;Kari Nordmann;leder;demo-bruker-01\n"

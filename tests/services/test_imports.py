@@ -502,8 +502,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_cli_import_exit_codes_stderr_lines_and_undo(db_path, tmp_path):
-    assert cli("--db", str(db_path), "demo").returncode == 0
+def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
+    db_path = demo_db
     bad = write_csv(
         tmp_path / "bad.csv",
         [

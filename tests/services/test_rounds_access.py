@@ -4,17 +4,14 @@ fails when it is taken out."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import demo, reminders, rounds
-from dtmaturity.services.context import Actor, Context, local_actor
-from dtmaturity.services.runtime import open_runtime
+from dtmaturity.services import reminders, rounds
+from dtmaturity.services.context import Actor, Context
 
 CURRENT = str(Period.current())
 DEADLINE = date.today() + timedelta(days=10)
@@ -29,24 +26,6 @@ PEOPLE = {
     "admin": (Grant("admin", EVERY_UNIT),),
     "nobody": (),
 }
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo organisation made once; each test gets its own copy of the file."""
-    path = tmp_path_factory.mktemp("rounds-access") / "demo.duckdb"
-    store, framework = open_runtime(path)
-    demo.create(Context(actor=local_actor(), store=store, framework=framework))
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_ctx(demo_file: Path, db_path: Path):
-    shutil.copy(demo_file, db_path)
-    store, framework = open_runtime(db_path)
-    yield Context(actor=local_actor(), store=store, framework=framework, lang="en")
-    store.close()
 
 
 def as_role(ctx: Context, role: str) -> Context:

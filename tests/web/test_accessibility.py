@@ -54,11 +54,10 @@ def test_faded_caption_text_of_the_theme_keeps_4_5_to_1_on_white():
 
 
 @pytest.mark.parametrize("page", ["pages/unit.py", "pages/overview.py"])
-def test_every_chart_draws_its_text_in_a_colour_with_4_5_to_1_on_white(db_path, page):
+def test_every_chart_draws_its_text_in_a_colour_with_4_5_to_1_on_white(demo_db, page):
     """Charts as the pages send them to the browser (Streamlit's own chart theme is lighter)."""
     assert contrast(rgb(charts.INK), WHITE) >= 4.5
     at = open_app()
-    at.button(key="demo_create").click().run()
     at = at.switch_page(page).run()
     specs = [
         json.loads(chart.proto.spec)

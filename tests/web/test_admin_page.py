@@ -10,14 +10,13 @@ from apphelpers import open_app, texts
 from dtmaturity.services import people
 
 
-def admin_page(db_path):
-    at = open_app()
-    at.button(key="demo_create").click().run()
-    return at.switch_page("pages/admin.py").run()
+def admin_page():
+    """The Administration page on the demo organisation (the test asks for `demo_db`)."""
+    return open_app().switch_page("pages/admin.py").run()
 
 
-def test_an_admin_grants_a_role_locks_a_quarter_and_sees_both_in_the_audit_log(db_path, ctx):
-    at = admin_page(db_path)
+def test_an_admin_grants_a_role_locks_a_quarter_and_sees_both_in_the_audit_log(demo_db, ctx):
+    at = admin_page()
     assert not at.exception
     at.text_input(key="adm_email").input("ny.leder@etat.example")
     at.text_input(key="adm_name").input("Ny Leder")
@@ -40,8 +39,8 @@ def test_my_data_page_offers_the_bundle(db_path, ctx):
     assert "data.json" in bundle.namelist()
 
 
-def test_a_people_upload_is_written_once_and_a_later_revoke_stays(db_path, ctx):
-    at = admin_page(db_path)
+def test_a_people_upload_is_written_once_and_a_later_revoke_stays(demo_db, ctx):
+    at = admin_page()
     rows = b"email,role,unit_id\nopplastet@etat.example,leader,demo-bruker-03\n"
     at.file_uploader(key="adm_people_file").upload("personer.csv", rows, "text/csv").run()
     assert not at.exception
@@ -63,8 +62,8 @@ def test_a_people_upload_is_written_once_and_a_later_revoke_stays(db_path, ctx):
     assert list(people.audit_log(ctx)["action"]).count("people.import") == 1
 
 
-def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(db_path, ctx):
-    at = admin_page(db_path)
+def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(demo_db, ctx):
+    at = admin_page()
     at.text_input(key="adm_email").input("AbC-ID-porten-Sub")
     at.selectbox(key="adm_role").set_value("leader")
     at.selectbox(key="adm_unit").set_value("demo-bruker-02")
@@ -74,8 +73,8 @@ def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(db_path, ctx):
     assert actor is not None and actor.user_id == "AbC-ID-porten-Sub"
 
 
-def test_the_people_table_shows_a_page_of_rows_and_the_search_finds_the_rest(db_path, ctx):
-    at = admin_page(db_path)
+def test_the_people_table_shows_a_page_of_rows_and_the_search_finds_the_rest(demo_db, ctx):
+    at = admin_page()
     total = len(people.registry(ctx))
     table = at.dataframe[0].value
     assert len(table) == min(total, 200)

@@ -14,9 +14,8 @@ TYPED = "Vi har startet, men er ikke ferdige."
 
 
 @pytest.fixture
-def checkin_page(db_path):
+def checkin_page(demo_db):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at = at.switch_page("pages/checkin.py").run()
     at.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
     return at

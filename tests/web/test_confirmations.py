@@ -10,9 +10,8 @@ from dtmaturity.services import demo, imports, people, stats
 HEADER = "unit_id;period;respondent;item_id;score;comment\r\n"
 
 
-def test_removing_the_demo_asks_first_with_what_will_be_deleted(db_path, ctx):
+def test_removing_the_demo_asks_first_with_what_will_be_deleted(demo_db, ctx):
     at = open_app()
-    at.button(key="demo_create").click().run()
     counts = demo.removal_counts(ctx)
     at.button(key="demo_remove").click().run()
     assert demo.has_demo(ctx)  # the first press only asks
@@ -29,9 +28,8 @@ def test_removing_the_demo_asks_first_with_what_will_be_deleted(db_path, ctx):
     assert "Demodata er fjernet" in texts(at)
 
 
-def test_the_retention_purge_asks_first_with_counts(db_path, ctx):
+def test_the_retention_purge_asks_first_with_counts(demo_db, ctx):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at = at.switch_page("pages/admin.py").run()
     at.number_input(key="adm_keep").set_value(4).run()
     would = people.purge(ctx, 4, dry_run=True)
@@ -49,9 +47,8 @@ def test_the_retention_purge_asks_first_with_counts(db_path, ctx):
     assert f"Før {would['before']}: {would['checkin']} egenvurderinger" in texts(at)
 
 
-def test_undoing_an_import_asks_first_naming_the_file_and_counts(db_path, ctx):
+def test_undoing_an_import_asks_first_naming_the_file_and_counts(demo_db, ctx):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at = at.switch_page("pages/import.py").run()
     good = (HEADER + f"demo-bruker-01;{Period.current()};kari;user;4;\r\n").encode()
     at.file_uploader(key="import_file").upload("svar.csv", good, "text/csv").run()

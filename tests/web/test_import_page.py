@@ -13,9 +13,8 @@ HEADER = "unit_id;period;respondent;item_id;score;comment\r\n"
 
 
 @pytest.fixture
-def import_page(db_path):
+def import_page(demo_db):
     at = open_app()
-    at.button(key="demo_create").click().run()
     return at.switch_page("pages/import.py").run()
 
 

@@ -114,14 +114,6 @@ def open_at(lang: str) -> AppTest:
     return at.run()
 
 
-@pytest.fixture
-def demo_db(db_path):
-    at = open_app()
-    at.button(key="demo_create").click().run()
-    assert not at.exception
-    return db_path
-
-
 @pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_every_page_speaks_the_language_without_leaks(demo_db, lang):
     at = open_at(lang)

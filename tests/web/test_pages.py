@@ -11,9 +11,8 @@ CURRENT = str(Period.current())
 
 
 @pytest.fixture
-def demo_app(db_path):
+def demo_app(demo_db):
     at = open_app()
-    at.button(key="demo_create").click().run()
     assert not at.exception
     return at
 

@@ -12,9 +12,8 @@ PAGES = ["pages/unit.py", "pages/overview.py", "pages/import.py", "pages/admin.p
 
 
 @pytest.fixture
-def demo_app(db_path):
+def demo_app(demo_db):
     at = open_app()
-    at.button(key="demo_create").click().run()
     return at
 
 

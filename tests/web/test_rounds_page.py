@@ -24,9 +24,8 @@ def mail(monkeypatch):
     server.stop()
 
 
-def test_open_follow_and_close_a_round_on_the_page(ctx, mail):
+def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at.switch_page("pages/rounds.py").run()
     assert not at.exception
     assert "Ingen runder ennå." in texts(at)
@@ -54,10 +53,9 @@ def test_open_follow_and_close_a_round_on_the_page(ctx, mail):
     assert at.button(key="round_reopen:1")
 
 
-def test_a_bad_round_is_refused_with_its_reason(db_path, monkeypatch):
+def test_a_bad_round_is_refused_with_its_reason(demo_db, monkeypatch):
     monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
     at = open_app()
-    at.button(key="demo_create").click().run()
     at.switch_page("pages/rounds.py").run()
     assert "E-post er ikke satt opp (DTMATURITY_SMTP_URL mangler)" in at.warning[0].value
     at.date_input(key="round_deadline").set_value(date.today() - timedelta(days=1))

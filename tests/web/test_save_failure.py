@@ -6,15 +6,14 @@ import duckdb
 from apphelpers import open_app, texts
 
 
-def test_a_failed_save_says_so_and_keeps_what_was_typed(db_path, framework):
+def test_a_failed_save_says_so_and_keeps_what_was_typed(demo_db, framework):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at.switch_page("pages/checkin.py").run()
     for item in framework.items:
         at.radio(key=f"score:{item.id}").set_value(4)
     at.text_area(key="comment:user").input("Vi har fått ny brukerinnsikt.")
     # The database breaks while the leader types (the app's own connection stays open).
-    con = duckdb.connect(str(db_path))
+    con = duckdb.connect(str(demo_db))
     con.execute("ALTER TABLE reflection RENAME TO reflection_gone")
     con.close()
     at.button(key="submit").click().run()

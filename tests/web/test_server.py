@@ -2,71 +2,35 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from appserver import ROOT, SERVE, STREAMLIT_RUN, app_command, app_env, free_port, running_app
 
 
-def test_server_starts_and_answers_health(db_path):
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_SERVER_PORT": str(port)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        body = ""
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as r:
-                    body = r.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body == "ok"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            assert response.status == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+def test_server_starts_and_answers_health(db_path, tmp_path):
+    log = tmp_path / "server.log"
+    with running_app(log=log, env=app_env(), launcher=STREAMLIT_RUN) as app:
+        response = urllib.request.urlopen(f"{app.url}/", timeout=5)
+        assert response.status == 200
 
 
 # --- `python -m dtmaturity.web.serve` (what `make run` starts) refuses to start when it
 # cannot serve, with the reason ---------------------------------------------------------------
 
 
-def serve(env: dict, *args: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "dtmaturity.web.serve", "--server.address", "127.0.0.1"]
-    return subprocess.Popen(
-        [*command, *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def refused(env: dict, *args: str) -> str:
-    process = serve(env, "--server.port", str(free_port()), *args)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 2, err
-    assert "Traceback" not in err
-    return err
+    process = subprocess.run(
+        app_command(SERVE, "127.0.0.1", free_port(), args),
+        cwd=ROOT,
+        env=app_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 2, process.stderr
+    assert "Traceback" not in process.stderr
+    return process.stderr
 
 
 def test_production_without_sign_in_does_not_start(db_path):
@@ -104,24 +68,10 @@ def test_a_database_from_a_newer_schema_does_not_start(db_path):
     assert f"schema version is {LATEST + 1}" in err and f"version {LATEST})" in err
 
 
-def test_a_second_app_on_the_same_database_does_not_start(db_path):
-    port = free_port()
-    first = serve({}, "--server.port", str(port), "--server.headless", "true")
-    try:
-        body = ""
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
-                    body = r.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body == "ok"
+def test_a_second_app_on_the_same_database_does_not_start(db_path, tmp_path):
+    with running_app(log=tmp_path / "first.log", env=app_env()):
         err = refused({})
-        assert "another dtmaturity process" in err
-    finally:
-        first.terminate()
-        first.communicate(timeout=30)
+    assert "another dtmaturity process" in err
 
 
 def test_a_broken_framework_file_does_not_start(db_path, tmp_path):

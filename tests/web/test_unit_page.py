@@ -12,9 +12,8 @@ UNIT = "demo-bruker-02"
 
 
 @pytest.fixture
-def unit_page(db_path):
+def unit_page(demo_db):
     at = open_app()
-    at.button(key="demo_create").click().run()
     at = at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_id").set_value(UNIT).run()
     assert not at.exception
@@ -61,10 +60,9 @@ def test_reopening_a_done_action_needs_a_deliberate_confirmation(unit_page, ctx)
 
 
 @pytest.fixture
-def top_unit_page(db_path):
+def top_unit_page(demo_db):
     """The demo agency itself: the unit with the most reflections."""
     at = open_app()
-    at.button(key="demo_create").click().run()
     return open_tab(at.switch_page("pages/unit.py").run(), t("nb", "unit_tab_reflections"))
 
 
