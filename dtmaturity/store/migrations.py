@@ -455,6 +455,45 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        40,
+        "leader-group meetings: per unit and released quarter, the group's notes per step, the "
+        "actions agreed in them and the summary made when the meeting closes",
+        [
+            "CREATE SEQUENCE meeting_id_seq START 1",
+            # opened_by / closed_by name a person (an e-mail): in My data, and made ERASED by
+            # erasure. summary: the closed meeting's one page as JSON; it may quote notes and
+            # owners, so erasure clears it (it is made again from what remains).
+            """CREATE TABLE meeting (
+                meeting_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                opened_by VARCHAR NOT NULL,
+                opened_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                closed_by VARCHAR,
+                closed_at TIMESTAMP,
+                summary VARCHAR
+            )""",
+            "CREATE SEQUENCE meeting_note_id_seq START 1",
+            # The group's own text: personal data of its writer (written_by), and it may name
+            # others. In My data; deleted by its writer's erasure, like reflections.
+            """CREATE TABLE meeting_note (
+                note_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_note_id_seq'),
+                meeting_id INTEGER NOT NULL,
+                step VARCHAR NOT NULL,
+                note VARCHAR NOT NULL,
+                written_by VARCHAR NOT NULL,
+                written_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # Which actions (in the action table) a meeting agreed, at which step.
+            """CREATE TABLE meeting_action (
+                meeting_id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                step VARCHAR NOT NULL,
+                PRIMARY KEY (meeting_id, action_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = max(version for version, _, _ in MIGRATIONS)

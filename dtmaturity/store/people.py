@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from dtmaturity.store import meetings
+
 Cursor = duckdb.DuckDBPyConnection
 
 # What an erased person's actions name as owner and author.
@@ -203,6 +205,7 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
            ORDER BY action_id""",
         [ids, ids, ids],
     ).df()
+    out.update(meetings.person_data(cur, ids))
     out["checkin_draft"] = cur.execute(
         "SELECT * FROM checkin_draft WHERE lower(respondent) IN ? ORDER BY ALL", [ids]
     ).df()
@@ -282,6 +285,7 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str, hashed: str) -> di
            WHERE list_has_any(string_split(lower(target), '/'), ?)""",
         [hashed, ids, hashed, ids],
     )
+    counts.update(meetings.erase_person(cur, ids, ERASED))
     counts["assignments_deleted"] = run(
         "DELETE FROM role_assignment WHERE person_id = ?", [person_id]
     )
