@@ -1,0 +1,69 @@
+"""Streamlit glue for the leader group's meeting: the shared-screen look (large type, no
+sidebar) and the keys that move between steps (→ / ←, PageDown / PageUp from a clicker)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dtmaturity.web import ui
+
+NEXT_KEY, PREVIOUS_KEY = "meeting_next", "meeting_prev"
+
+# Type that grows with the screen (18 px at 1280 wide, 24 px at 1920), and no sidebar: one
+# shared screen in a meeting room. The page itself links back to the rest of the app.
+_CSS = """
+html { font-size: clamp(18px, 1.25vw, 26px); }
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
+.stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
+.st-key-meeting_questions p, .st-key-meeting_questions li { font-size: 1.25rem; line-height: 1.4; }
+.st-key-meeting_questions { border-left: 6px solid #1f5fa8; padding-left: 1rem; }
+.stMainBlockContainer table { font-size: 1rem; }
+"""
+
+# One listener for the document, added once. It ignores keys typed into a field, and clicks the
+# step button that is on the page (none on other pages: then it does nothing).
+_KEYS_JS = """
+if (!window.dtMeetingKeys) {
+  window.dtMeetingKeys = true;
+  document.addEventListener('keydown', event => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const forward = event.key === 'ArrowRight' || event.key === 'PageDown';
+    const back = event.key === 'ArrowLeft' || event.key === 'PageUp';
+    if (!forward && !back) return;
+    const typing = event.target && event.target.closest && event.target.closest(
+      'input, textarea, select, [contenteditable="true"], [role="combobox"], [role="listbox"],'
+      + ' [role="slider"], [role="tablist"]');
+    if (typing) return;
+    const box = document.querySelector(forward ? '.st-key-%(next)s' : '.st-key-%(previous)s');
+    const button = box && box.querySelector('button:not([disabled])');
+    if (!button) return;
+    event.preventDefault();
+    button.click();
+  });
+}
+"""
+
+
+def shared_screen() -> None:
+    """The meeting room look and the step keys, for this page only."""
+    st.html(
+        f"<style>{_CSS}</style><script>"
+        + _KEYS_JS % {"next": NEXT_KEY, "previous": PREVIOUS_KEY}
+        + "</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str]) -> None:
+    """A table in the page's large type (an HTML table, text escaped), no index column."""
+    shown = ui.readable_table(ui.table_for_people(frame, columns))
+    first = shown.columns[0]
+    st.table(shown.set_index(first))
+
+
+def large_lines(lines: list[str]) -> None:
+    """Text from data (questions, reflections, notes) as a list, shown as written."""
+    if lines:
+        st.markdown("\n".join(f"- {ui.label_literal(' '.join(line.split()))}" for line in lines))

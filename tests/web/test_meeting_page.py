@@ -1,0 +1,55 @@
+"""The Ledermøte page through AppTest: open a meeting, every step, a note and an action, close."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import open_app, texts
+
+from dtmaturity.services import meetings
+
+UNIT = "demo-bruker-02"
+
+
+@pytest.fixture
+def demo_app(db_path):
+    at = open_app()
+    at.button(key="demo_create").click().run()
+    assert not at.exception
+    return at
+
+
+def test_the_meeting_page_walks_every_step_records_a_note_and_an_action_and_closes(demo_app):
+    at = demo_app.switch_page("pages/meeting.py").run()
+    assert not at.exception
+    at.selectbox(key="meeting_unit").set_value(UNIT).run()
+    at.button(key="meeting_open").click().run()
+    assert not at.exception and not at.error
+    seen = []
+    for number in range(1, len(meetings.STEPS) + 1):
+        header = at.header[0].value
+        assert header.startswith(f"Steg {number} av {len(meetings.STEPS)}")
+        seen.append(header)
+        if "Hjulet" in header:
+            assert "Spørsmål til refleksjon" in texts(at)
+            at.text_area(key="meeting_note:wheel").input("Vi er gode på <b>brukere</b>").run()
+            at.button(key="meeting_note_save").click().run()
+            assert "Notatet er lagret." in texts(at)
+            assert "Vi er gode på \\<b\\>brukere\\</b\\>" in texts(at)  # shown as written
+            at.multiselect(key="meeting_action:items").set_value(["user"])
+            at.text_input(key="meeting_action:description").input("Brukertest hver måned")
+            at.button(key="meeting_action_add").click().run()
+            assert "Tiltaket er lagt til i enhetens tiltak." in texts(at)
+        if number < len(meetings.STEPS):
+            at.button(key="meeting_next").click().run()
+            assert not at.exception and not at.error
+    assert [h.split(": ", 1)[1] for h in seen] == [
+        "Forrige møte", "Hjulet", "De sju kompetansene", "Rollene", "Avslutning",
+    ]  # fmt: skip
+    assert "Brukertest hver måned" in at.table[0].value.to_string()
+    at.button(key="meeting_close").click().run()
+    assert not at.exception
+    assert "Møtet er avsluttet. Oppsummeringen er lagret." in texts(at)
+    assert {b.key for b in at.get("download_button")} >= {
+        "meeting_download_pdf",
+        "meeting_download_html",
+    }
