@@ -295,8 +295,11 @@ def closing() -> None:
     for col, file_format in zip(cols, ("pdf", "html"), strict=True):
         col.download_button(
             ui.t(f"meeting_download_{file_format}"),
-            data=meetings.summary_file(ctx, meeting.meeting_id, file_format),
-            file_name=meetings.summary_file_name(meeting, file_format),
+            # Made when pressed (the summary in the UI language), not on every run.
+            data=lambda file_format=file_format: meetings.summary_file(
+                ctx, meeting.meeting_id, file_format
+            ),
+            file_name=meetings.summary_file_name(meeting.unit_id, meeting.period, file_format),
             mime="application/pdf" if file_format == "pdf" else "text/html",
             key=f"meeting_download_{file_format}",
             on_click="ignore",

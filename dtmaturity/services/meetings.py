@@ -504,5 +504,5 @@ def summary_file(ctx: Context, meeting_id: int, file_format: str, lang: str | No
     return report.render(summary(ctx, meeting_id, lang), file_format)
 
 
-def summary_file_name(meeting: Meeting, file_format: str) -> str:
-    return f"{exports.file_stem('ledermote', meeting.unit_id, meeting.period)}.{file_format}"
+def summary_file_name(unit_id: str, period: str, file_format: str) -> str:
+    return f"{exports.file_stem('ledermote', unit_id, period)}.{file_format}"

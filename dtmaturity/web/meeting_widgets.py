@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dtmaturity.services import meetings
+from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
 NEXT_KEY, PREVIOUS_KEY = "meeting_next", "meeting_prev"
@@ -67,3 +69,23 @@ def large_lines(lines: list[str]) -> None:
     """Text from data (questions, reflections, notes) as a list, shown as written."""
     if lines:
         st.markdown("\n".join(f"- {ui.label_literal(' '.join(line.split()))}" for line in lines))
+
+
+def unit_meetings(ctx: Context, unit_id: str) -> None:
+    """On the unit page: a link to the meeting, and the summaries of its closed meetings."""
+    st.page_link("pages/meeting.py", label=ui.t("meeting_go"), icon=":material/co_present:")
+    closed = meetings.for_unit(ctx, unit_id)
+    if closed.empty:
+        return
+    st.markdown(f"**{ui.t('meeting_summaries')}**")
+    for meeting_id, period in zip(closed["meeting_id"], closed["period"], strict=True):
+        st.download_button(
+            ui.t("meeting_summary_link", period=period),
+            # Made when pressed, not on every run of the unit page.
+            data=lambda meeting_id=int(meeting_id): meetings.summary_file(ctx, meeting_id, "pdf"),
+            file_name=meetings.summary_file_name(unit_id, period, "pdf"),
+            mime="application/pdf",
+            key=f"meeting_summary:{meeting_id}",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+        )

@@ -53,3 +53,7 @@ def test_the_meeting_page_walks_every_step_records_a_note_and_an_action_and_clos
         "meeting_download_pdf",
         "meeting_download_html",
     }
+    unit = at.switch_page("pages/unit.py").run()
+    unit.selectbox(key="unit_id").set_value(UNIT).run()
+    assert not unit.exception
+    assert any(b.key.startswith("meeting_summary:") for b in unit.get("download_button"))
