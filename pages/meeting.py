@@ -234,7 +234,8 @@ def decisions() -> None:
     if view.agreed:
         st.subheader(ui.t("meeting_agreed"))
         show_actions(view.agreed)
-    with st.expander(ui.t("meeting_action_new")):
+    with st.container(key="meeting_action_form"):
+        st.subheader(ui.t("meeting_action_new"))
         kind = meetings.LENSES.get(name)
         choices = (
             [i.id for i in (fw.themes if kind == "theme" else fw.competencies)]

@@ -59,10 +59,12 @@ def shared_screen() -> None:
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str]) -> None:
-    """A table in the page's large type (an HTML table, text escaped), no index column."""
+    """A table in the page's large type, no index column. st.table reads every cell as
+    markdown, so each is escaped to show as written (ui.label_literal): no link, no format."""
     shown = ui.readable_table(ui.table_for_people(frame, columns))
-    first = shown.columns[0]
-    st.table(shown.set_index(first))
+    shown = shown.map(lambda v: ui.label_literal(" ".join(str(v).split())))
+    shown.columns = [ui.label_literal(c) for c in shown.columns]
+    st.table(shown.set_index(shown.columns[0]))
 
 
 def large_lines(lines: list[str]) -> None:
