@@ -136,12 +136,26 @@ def lens() -> None:
                 show_actions(view.actions)
             else:
                 st.caption(ui.t("meeting_no_open_actions"))
+            show_ideas()
     if not view.reflections.empty or view.reflections_hidden:
         st.subheader(ui.t("meeting_reflections"))
         if view.reflections_hidden:
             reason = ui.t(privacy.reason_key(view.reflections_hidden))
             st.caption(ui.t("meeting_reflections_hidden", reason=reason))
         mw.large_lines(view.reflections["answer"].tolist() if len(view.reflections) else [])
+
+
+def show_ideas() -> None:
+    """Ideas for the next step where an item is low, far from its target or has fallen."""
+    if not view.ideas:
+        return
+    st.subheader(ui.t("meeting_ideas"))
+    for idea in view.ideas:
+        why = ", ".join(ui.t(f"meeting_idea_why_{w}") for w in idea.why)
+        st.markdown(f"**{ui.label_literal(idea.item)}** ({ui.label_literal(why)})")
+        mw.large_lines(idea.examples)
+        for title, url in idea.resources:
+            st.page_link(url, label=ui.label_literal(title), icon=":material/open_in_new:")
 
 
 def figures() -> None:

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from dtmaturity.domain import formats, privacy
+from dtmaturity.domain import formats, guidance, privacy
 from dtmaturity.domain.i18n import LANGUAGES, t
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
@@ -58,6 +58,18 @@ class Meeting:
     closed: bool
 
 
+@dataclass(frozen=True)
+class Idea:
+    """Ideas for the next step on one item, from the framework file: why (guidance.LOW, GAP,
+    FALLEN), links (title, address) and example actions, in the UI language."""
+
+    item_id: str
+    item: str
+    why: list[str]
+    resources: list[tuple[str, str]]
+    examples: list[str]
+
+
 @dataclass
 class StepView:
     """What one step shows. `figures`: item_id, item, mean, n, hidden, reason, change_quarter,
@@ -76,6 +88,7 @@ class StepView:
     roles_summary: str = ""
     notes: list[str] = field(default_factory=list)
     agreed: list[Action] = field(default_factory=list)
+    ideas: list[Idea] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +200,29 @@ def figures(ctx: Context, unit_id: str, period: str, kind: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ideas(ctx: Context, frame: pd.DataFrame) -> list[Idea]:
+    """For the items of a figures() frame that are low, far from their target or have fallen
+    (domain/guidance.py), the framework file's links and example actions. Hidden figures give
+    none: an idea shown for a hidden item would tell that it is low."""
+    out = []
+    for row in frame.itertuples(index=False):
+        item = ctx.framework.items_by_id.get(row.item_id)
+        if item is None or not (item.resources or item.ideas):
+            continue
+        why = guidance.reasons(item, row.mean, row.gap, row.change_quarter)
+        if why:
+            out.append(
+                Idea(
+                    item.id,
+                    row.item,
+                    why,
+                    [(r.title[ctx.lang], r.url) for r in item.resources],
+                    [idea[ctx.lang] for idea in item.ideas],
+                )
+            )
+    return out
+
+
 def _lens_actions(ctx: Context, unit_id: str, item_ids: list[str] | None) -> list[Action]:
     """The unit's open actions (on these items), by due quarter."""
     found = actions.open_for_unit(ctx, unit_id)
@@ -239,6 +275,7 @@ def step(ctx: Context, meeting: Meeting, name: str) -> StepView:
         spread = analytics.distribution(ctx, unit_id, period, kind)
         view.spread = analytics.widest_spread_first(spread)
         view.actions = _lens_actions(ctx, unit_id, _kind_items(ctx, kind))
+        view.ideas = ideas(ctx, view.figures)
     elif name == "roles":
         view.hidden_reason = analytics.roles_hidden_reason(ctx, unit_id, period)
         view.roles = analytics.role_balance(ctx, unit_id, period)

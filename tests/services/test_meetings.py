@@ -12,7 +12,7 @@ import pytest
 from orgbuilder import PERIOD, PREVIOUS, TEST_AUDIT, add_checkins, add_units
 from pypdf import PdfReader
 
-from dtmaturity.domain import formats, privacy
+from dtmaturity.domain import formats, guidance, privacy
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
@@ -226,3 +226,22 @@ def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
     # The summary is made again from what remains, without the erased note.
     again = pdf_text(meetings.summary_file(admin, meeting.meeting_id, "pdf", "en"))
     assert "Kari ga eksempelet" not in again and "Tiltak" in again
+
+
+def test_ideas_for_the_next_step_come_where_an_item_is_low_or_has_fallen_and_never_when_hidden(
+    org,
+):
+    add_units(org, [("lav", None)])
+    add_checkins(org, "lav", 3, score=4, period=PREVIOUS)
+    add_checkins(org, "lav", 3, score=2, period=PERIOD)
+    manager = acting(org, ME, Grant("manager", "lav"), Grant("manager", "lite"))
+    wheel = meetings.step(manager, meetings.open(manager, "lav", PERIOD), "wheel")
+    themes = org.framework.themes
+    assert [i.item_id for i in wheel.ideas] == [t.id for t in themes]
+    user = wheel.ideas[0]
+    assert user.why == [guidance.LOW, guidance.FALLEN]
+    assert user.resources == [(r.title["en"], r.url) for r in themes[0].resources]
+    assert user.examples == [themes[0].ideas[0]["en"]]
+    # grp's figures are neither low nor fallen; lite's are hidden: no ideas to give them away.
+    assert meetings.step(org, meetings.open(org, "grp", PERIOD), "wheel").ideas == []
+    assert meetings.step(manager, meetings.open(manager, "lite", PERIOD), "wheel").ideas == []
