@@ -264,6 +264,7 @@ def decisions() -> None:
             format_func=lambda i: plan.item_label(fw, i, ctx.lang),
             key="meeting_action:items",
             placeholder=ui.t("choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English only
         )
         st.text_input(ui.t("meeting_action_description"), key="meeting_action:description")
         people = actions.owners(ctx, unit_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from apphelpers import open_app, texts
+from test_languages import MISSING, RAW_CODES, open_at, problems_on
 
 from dtmaturity.services import meetings
 
@@ -61,3 +62,23 @@ def test_the_meeting_page_walks_every_step_records_a_note_and_an_action_and_clos
     unit.selectbox(key="unit_id").set_value(UNIT).run()
     assert not unit.exception
     assert any(b.key.startswith("meeting_summary:") for b in unit.get("download_button"))
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_every_step_of_the_meeting_speaks_the_language_without_leaks_or_raw_figures(db_path, lang):
+    at = open_at(lang)
+    at.button(key="demo_create").click().run()
+    at.switch_page("pages/meeting.py").run()
+    at.button(key="meeting_open").click().run()
+    problems = {}
+    for number in range(len(meetings.STEPS)):
+        found = problems_on(at, lang)
+        for table in at.table:
+            cells = table.value.astype(str).to_numpy().ravel().tolist()
+            found += [f"cell {c!r}" for c in cells if MISSING.search(c) or c in RAW_CODES]
+        if found:
+            problems[number] = found
+        if number < len(meetings.STEPS) - 1:
+            at.button(key="meeting_next").click().run()
+            assert not at.exception
+    assert problems == {}
