@@ -362,21 +362,18 @@ def add_action(
     today: date | None = None,
 ) -> ActionResult:
     """A new action agreed at a step, written into the unit's actions (services/actions.py:
-    validated there, audited as action.create) and linked to the meeting (meeting.action)."""
+    validated there) and linked to the meeting in the same transaction, audited as
+    action.create with the meeting and step in its details."""
     meeting = _require_open(ctx, meeting)
     if step_name not in STEPS:
         raise MeetingRefused("meeting_unknown_step", value=step_name)
     draft = ActionDraft(meeting.unit_id, items, description, owner, due_period)
-    result = actions.create(ctx, draft, today=today)
-    if result.ok and result.action_id is not None:
-        action_id = result.action_id
-        ctx.write(
-            lambda cur: sql.link_action(cur, meeting.meeting_id, action_id, step_name),
-            "meeting.action",
-            _target(meeting),
-            {"meeting_id": meeting.meeting_id, "step": step_name, "action_id": action_id},
-        )
-    return result
+
+    def link(cur: sql.Cursor, action_id: int) -> dict[str, object]:
+        sql.link_action(cur, meeting.meeting_id, action_id, step_name)
+        return {"meeting_id": meeting.meeting_id, "step": step_name}
+
+    return actions.create(ctx, draft, today=today, then=link)
 
 
 # --- the summary -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dtmaturity.domain import formats, guidance, privacy
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
+from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, analytics, meetings, people
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import queries
@@ -133,8 +134,11 @@ def test_a_note_and_an_action_are_recorded_in_the_units_actions_and_audited(org)
     assert wheel.notes == ["Vi er gode på brukerinnsikt, f.eks. NAV-saken"]
     assert [a.action_id for a in wheel.agreed] == [result.action_id]
     assert [a.action_id for a in wheel.actions] == [result.action_id]  # due on its item
-    logged = audit_actions(org)
-    assert {"meeting.note", "meeting.action", "action.create"} <= set(logged)
+    assert {"meeting.note", "action.create"} <= set(audit_actions(org))
+    admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
+    created = people.audit_log(admin).query("action == 'action.create'")
+    details = json.loads(created["details"].iat[0])
+    assert details["meeting_id"] == meeting.meeting_id and details["step"] == "wheel"
     with pytest.raises(meetings.MeetingRefused):
         meetings.save_note(org, meeting, "wheel", "   ")
     bad = meetings.add_action(
@@ -245,3 +249,13 @@ def test_ideas_for_the_next_step_come_where_an_item_is_low_or_has_fallen_and_nev
     # grp's figures are neither low nor fallen; lite's are hidden: no ideas to give them away.
     assert meetings.step(org, meetings.open(org, "grp", PERIOD), "wheel").ideas == []
     assert meetings.step(manager, meetings.open(manager, "lite", PERIOD), "wheel").ideas == []
+
+
+def test_an_action_and_its_link_to_the_meeting_are_one_transaction(org):
+    def fails(cur, action_id):
+        raise RuntimeError("the link could not be written")
+
+    draft = ActionDraft("grp", ["user"], "Halvveis", ME, NEXT)
+    with pytest.raises(Exception, match="the link could not be written"):
+        actions.create(org, draft, then=fails)
+    assert actions.for_unit(org, "grp") == []
