@@ -147,15 +147,9 @@ def lens() -> None:
 
 def show_ideas() -> None:
     """Ideas for the next step where an item is low, far from its target or has fallen."""
-    if not view.ideas:
-        return
-    st.subheader(ui.t("meeting_ideas"))
-    for idea in view.ideas:
-        why = ", ".join(ui.t(f"meeting_idea_why_{w}") for w in idea.why)
-        st.markdown(f"**{ui.label_literal(idea.item)}** ({ui.label_literal(why)})")
-        mw.large_lines(idea.examples)
-        for title, url in idea.resources:
-            st.page_link(url, label=ui.label_literal(title), icon=":material/open_in_new:")
+    if view.ideas:
+        st.subheader(ui.t("meeting_ideas"))
+        mw.ideas_list(view.ideas)
 
 
 def figures() -> None:

@@ -28,7 +28,7 @@ with st.container(border=True, key="unit_report"):
     st.markdown(f"**{ui.t('report_heading')}**")
     st.caption(ui.t("report_intro"))
     plan_widgets.report_downloads(ctx, unit_id, periods)
-    meeting_widgets.unit_meetings(ctx, unit_id)
+    meeting_widgets.unit_meetings(ctx, unit_id, periods[0])
 
 columns = {
     "item": ui.t("chart_item"),

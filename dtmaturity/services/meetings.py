@@ -223,6 +223,18 @@ def ideas(ctx: Context, frame: pd.DataFrame) -> list[Idea]:
     return out
 
 
+def unit_ideas(ctx: Context, unit_id: str, period: str) -> list[Idea]:
+    """ideas() for the themes and competencies of a released quarter (the unit page)."""
+    authz.require_dashboard(ctx, unit_id)
+    if not rounds.is_released(ctx, unit_id, period):
+        return []
+    return [
+        i
+        for kind in ("theme", "competency")
+        for i in ideas(ctx, figures(ctx, unit_id, period, kind))
+    ]
+
+
 def _lens_actions(ctx: Context, unit_id: str, item_ids: list[str] | None) -> list[Action]:
     """The unit's open actions (on these items), by due quarter."""
     found = actions.open_for_unit(ctx, unit_id)

@@ -73,9 +73,11 @@ def large_lines(lines: list[str]) -> None:
         st.markdown("\n".join(f"- {ui.label_literal(' '.join(line.split()))}" for line in lines))
 
 
-def unit_meetings(ctx: Context, unit_id: str) -> None:
-    """On the unit page: a link to the meeting, and the summaries of its closed meetings."""
+def unit_meetings(ctx: Context, unit_id: str, period: str) -> None:
+    """On the unit page: a link to the meeting, ideas for the next step, and the summaries of
+    the unit's closed meetings."""
     st.page_link("pages/meeting.py", label=ui.t("meeting_go"), icon=":material/co_present:")
+    unit_ideas(ctx, unit_id, period)
     closed = meetings.for_unit(ctx, unit_id)
     if closed.empty:
         return
@@ -91,3 +93,25 @@ def unit_meetings(ctx: Context, unit_id: str) -> None:
             on_click="ignore",
             icon=":material/picture_as_pdf:",
         )
+
+
+def ideas_list(ideas: list[meetings.Idea]) -> None:
+    """Per item: why it calls for ideas, the framework file's example actions and its links."""
+    for idea in ideas:
+        why = ", ".join(ui.t(f"meeting_idea_why_{w}") for w in idea.why)
+        st.markdown(f"**{ui.label_literal(idea.item)}** ({ui.label_literal(why)})")
+        large_lines(idea.examples)
+        for title, url in idea.resources:
+            st.page_link(url, label=ui.label_literal(title), icon=":material/open_in_new:")
+
+
+def unit_ideas(ctx: Context, unit_id: str, period: str) -> None:
+    """On the unit page, behind a switch (made only when asked for): ideas for the next step
+    from the latest released quarter, as the meeting shows them."""
+    if not st.toggle(ui.t("meeting_ideas"), key="unit_ideas"):
+        return
+    found = meetings.unit_ideas(ctx, unit_id, period)
+    if found:
+        ideas_list(found)
+    else:
+        st.caption(ui.t("meeting_ideas_none"))

@@ -82,3 +82,15 @@ def test_every_step_of_the_meeting_speaks_the_language_without_leaks_or_raw_figu
             at.button(key="meeting_next").click().run()
             assert not at.exception
     assert problems == {}
+
+
+def test_the_unit_page_shows_ideas_for_the_next_step_when_asked(demo_app):
+    at = demo_app.switch_page("pages/unit.py").run()
+    at.selectbox(key="unit_id").set_value("demo").run()
+    assert "(lavt" not in texts(at)  # made only when asked for
+    at.toggle(key="unit_ideas").set_value(True).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "(lavt" in shown or "(falt" in shown or "(langt fra målet" in shown
+    links = [el.proto.page for el in at.get("page_link")]
+    assert any(link.startswith("https://www.digdir.no/") for link in links)
