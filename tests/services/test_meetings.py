@@ -190,22 +190,33 @@ def test_next_quarters_meeting_shows_what_became_of_the_last_ones_actions(org):
 
 
 def test_the_meetings_figures_and_summary_equal_the_unit_pages_for_the_same_viewer(org):
-    """Hidden cells alike: the meeting asks the unit page's services, for the same viewer."""
-    for unit in ("grp", "lite", "org"):
-        meeting = meetings.open(org, unit, PERIOD)
+    """Hidden cells alike (too few, and hidden to protect a smaller group): the meeting asks
+    the unit page's services, for the same viewer."""
+    # `top` has `big` (4 leaders) and `small` (2) below it: small is too few, and one of top
+    # and big is hidden too, or top minus big would give small away.
+    add_units(org, [("top", None), ("big", "top"), ("small", "top")])
+    add_checkins(org, "big", 4, score=4, period=PERIOD)
+    add_checkins(org, "small", 2, score=1, period=PERIOD)
+    viewer = acting(org, ME, Grant("manager", "top"), Grant("manager", "lite"))
+    reasons = set()
+    for unit in ("top", "big", "small", "lite"):
+        meeting = meetings.open(viewer, unit, PERIOD)
         for lens, kind in (("wheel", "theme"), ("competencies", "competency")):
-            page = analytics.item_trend(org, unit, kind)
+            page = analytics.item_trend(viewer, unit, kind)
             page = page[page["period"] == PERIOD].set_index("item_id")
-            shown = meetings.step(org, meeting, lens).figures.set_index("item_id")
+            shown = meetings.step(viewer, meeting, lens).figures.set_index("item_id")
             assert shown["hidden"].to_dict() == page["hidden"].to_dict()
+            assert shown["reason"].dropna().to_dict() == page["reason"].dropna().to_dict()
             assert shown["mean"].dropna().to_dict() == page["mean"].dropna().to_dict()
-        meetings.close(org, meeting)
-        text = pdf_text(meetings.summary_file(org, meeting.meeting_id, "pdf", "en"))
-        if unit == "lite":  # hidden in the summary as on the page, and said why
-            assert t("en", privacy.reason_key(privacy.FEW)) in text
-            assert formats.mean(3, "en") not in text
+            reasons |= set(page["reason"].dropna())
+        meetings.close(viewer, meeting)
+        text = pdf_text(meetings.summary_file(viewer, meeting.meeting_id, "pdf", "en"))
+        if page["hidden"].all():  # hidden in the summary as on the page, and said why
+            assert t("en", privacy.reason_key(page["reason"].iat[0])) in text
+            assert formats.mean(3, "en") not in text and formats.mean(1, "en") not in text
         else:
             assert formats.mean(page["mean"].dropna().iat[0], "en") in text
+    assert reasons == {privacy.FEW, privacy.PROTECT}  # both kinds of hidden cell were met
 
 
 def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
