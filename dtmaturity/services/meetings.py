@@ -526,14 +526,20 @@ def _report_from(data: dict) -> Report:
 
 
 def summary(ctx: Context, meeting_id: int, lang: str | None = None) -> Report:
-    """The kept summary of a closed meeting in `lang` (default: the UI language). One that
-    erasure cleared is made again from what remains, and kept."""
+    """The summary of a closed meeting in `lang` (default: the UI language). The one kept at
+    closing was made for the person who closed it, through the privacy rule for that viewer
+    (a figure made only of one's own answers is shown to oneself); anyone else gets it made
+    for them, as the unit page would show it to them. A kept summary that erasure cleared is
+    made again from what remains, and kept."""
     meeting = get(ctx, meeting_id)
     if not meeting.closed:
         raise MeetingRefused("meeting_not_closed")
     lang = lang or ctx.lang
     with ctx.store.reader() as cur:
-        kept = sql.meeting(cur, meeting_id)[7]
+        row = sql.meeting(cur, meeting_id)
+    closed_by, kept = row[5], row[7]
+    if closed_by != ctx.actor.user_id:
+        return build_summary(ctx.with_lang(lang), meeting)
     if not kept:
         kept = _summaries(ctx, meeting)
         ctx.write(

@@ -270,3 +270,19 @@ def test_an_action_and_its_link_to_the_meeting_are_one_transaction(org):
     with pytest.raises(Exception, match="the link could not be written"):
         actions.create(org, draft, then=fails)
     assert actions.for_unit(org, "grp") == []
+
+
+def test_a_summary_shows_each_viewer_what_the_privacy_rule_lets_them_see(org):
+    """A lone leader sees the figure made only of their own answers; their manager does not,
+    in the summary the leader kept as on the unit page."""
+    add_units(org, [("solo", None)])
+    add_checkins(org, "solo", 1, score=1, period=PERIOD, respondents=[ME])
+    leader = acting(org, ME, Grant("leader", "solo"))
+    manager = acting(org, "sjef@etat.example", Grant("manager", "solo"))
+    meeting = meetings.open(leader, "solo", PERIOD)
+    assert meetings.step(leader, meeting, "wheel").figures["mean"].tolist()[0] == 1
+    meetings.close(leader, meeting)
+    own = formats.mean(1, "en")
+    assert own in pdf_text(meetings.summary_file(leader, meeting.meeting_id, "pdf", "en"))
+    theirs = pdf_text(meetings.summary_file(manager, meeting.meeting_id, "pdf", "en"))
+    assert own not in theirs and t("en", privacy.reason_key(privacy.FEW)) in theirs
