@@ -39,13 +39,24 @@ def _open() -> None:
     st.session_state[STEP] = 0
 
 
-if OPENED not in st.session_state:
+def _remembered() -> meetings.Meeting | None:
+    """The meeting this session opened for the unit and quarter, if it still exists (the
+    demo may have been removed meanwhile)."""
+    if OPENED not in st.session_state:
+        return None
+    try:
+        return meetings.get(ctx, st.session_state[OPENED])
+    except meetings.MeetingRefused:
+        del st.session_state[OPENED]
+        return None
+
+
+meeting = _remembered()
+if meeting is None:
     if error := st.session_state.pop("meeting_error", None):
         st.error(error)
     st.button(ui.t("meeting_open"), type="primary", key="meeting_open", on_click=_open)
     st.stop()
-
-meeting = meetings.get(ctx, st.session_state[OPENED])
 index = min(st.session_state.get(STEP, 0), len(meetings.STEPS) - 1)
 name = meetings.STEPS[index]
 
