@@ -12,7 +12,17 @@ from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, analytics, checkins, demo, exports, imports, people, report
+from dtmaturity.services import (
+    actions,
+    analytics,
+    checkins,
+    demo,
+    exports,
+    imports,
+    meetings,
+    people,
+    report,
+)
 from dtmaturity.services.context import Actor, Context
 
 CURRENT = str(Period.current())
@@ -82,6 +92,8 @@ CASES = [
     ("export every answer", lambda c, p: exports.export_answers(c, p / "all.csv"), {"admin"}),
     ("plan an action for the led unit", lambda c, p: actions.create(c, ActionDraft(LEADER_UNIT, ["user"], "Tiltak", c.actor.user_id, CURRENT)), {"leader", "manager", "admin"}),
     ("the led unit's report", lambda c, p: report.build(c, LEADER_UNIT, PREVIOUS), {"leader", "manager", "admin"}),
+    ("open the led unit's meeting", lambda c, p: meetings.open(c, LEADER_UNIT, PREVIOUS), {"leader", "manager", "admin"}),
+    ("open the division's meeting", lambda c, p: meetings.open(c, "demo-bruker", PREVIOUS), {"manager", "admin"}),
 ]  # fmt: skip
 
 
