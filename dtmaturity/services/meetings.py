@@ -416,6 +416,8 @@ FIGURE_COLUMNS = (
     "chart_item", "meeting_col_mean", "meeting_col_change_quarter", "meeting_col_change_year",
     "col_target", "col_gap",
 )  # fmt: skip
+FIGURE_WIDTHS = [0.34, 0.12, 0.15, 0.15, 0.12, 0.12]  # the item's name wide, one line each
+ACTION_WIDTHS = [0.06, 0.3, 0.16, 0.26, 0.1, 0.12]  # an e-mail on one line
 ACTION_COLUMNS = (
     "col_action_id", "col_description", "col_items", "col_owner", "col_due",
     "action_status_field",
@@ -448,7 +450,7 @@ def _lens_section(ctx: Context, meeting: Meeting, lens: str) -> Section:
         section.paragraphs.append(t(ctx.lang, privacy.reason_key(view.hidden_reason)))
     elif len(view.figures):
         columns = [t(ctx.lang, c) for c in FIGURE_COLUMNS]
-        section.tables.append(Table(columns, _figure_rows(ctx, view.figures)))
+        section.tables.append(Table(columns, _figure_rows(ctx, view.figures), FIGURE_WIDTHS))
     section.bullets = list(view.notes)
     return section
 
@@ -463,7 +465,11 @@ def build_summary(ctx: Context, meeting: Meeting) -> Report:
     decided.bullets = step(ctx, meeting, REVIEW).notes + closing.notes
     if closing.agreed:
         decided.tables.append(
-            Table([t(ctx.lang, c) for c in ACTION_COLUMNS], action_rows(ctx, closing.agreed))
+            Table(
+                [t(ctx.lang, c) for c in ACTION_COLUMNS],
+                action_rows(ctx, closing.agreed),
+                ACTION_WIDTHS,
+            )
         )
     else:
         decided.paragraphs.append(t(ctx.lang, "meeting_no_actions"))
@@ -472,7 +478,11 @@ def build_summary(ctx: Context, meeting: Meeting) -> Report:
     if earlier is not None and earlier.actions:
         review = Section(t(ctx.lang, "meeting_follow_up", period=earlier.period))
         review.tables.append(
-            Table([t(ctx.lang, c) for c in ACTION_COLUMNS], action_rows(ctx, earlier.actions))
+            Table(
+                [t(ctx.lang, c) for c in ACTION_COLUMNS],
+                action_rows(ctx, earlier.actions),
+                ACTION_WIDTHS,
+            )
         )
         sections.append(review)
     return Report(
@@ -488,6 +498,7 @@ def build_summary(ctx: Context, meeting: Meeting) -> Report:
         ),
         subtitle=t(ctx.lang, "meeting_summary_subtitle", k=privacy.thresholds().min_respondents),
         sections=sections,
+        compact=True,
     )
 
 
@@ -517,7 +528,7 @@ def _report_from(data: dict) -> Report:
         return Section(
             s["heading"],
             paragraphs=s["paragraphs"],
-            tables=[Table(x["columns"], x["rows"]) for x in s["tables"]],
+            tables=[Table(x["columns"], x["rows"], x.get("widths")) for x in s["tables"]],
             bullets=s["bullets"],
             subsections=[section(x) for x in s["subsections"]],
         )

@@ -159,7 +159,9 @@ def test_closing_keeps_a_summary_whose_pdf_holds_the_figures_notes_and_actions(o
     with pytest.raises(meetings.MeetingRefused):
         meetings.save_note(org, meeting, "close", "for sent")
     user_mean = formats.mean((3 * 3 + 5) / 4, "nb")
-    text = pdf_text(meetings.summary_file(org, meeting.meeting_id, "pdf", "nb"))
+    pdf = meetings.summary_file(org, meeting.meeting_id, "pdf", "nb")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # one page for the meeting's record
+    text = pdf_text(pdf)
     assert "Ledermøte: GRP" in text
     assert user_mean in text
     assert "Enige: vi må dele mer – «åpent»" in text
