@@ -113,6 +113,8 @@ def open(ctx: Context, unit_id: str, period: str, *, today: date | None = None) 
     """Open (or resume) the unit's meeting for a released quarter. Only people who may see the
     unit's figures may; an open quarter's figures wait for its round to close."""
     authz.require_dashboard(ctx, unit_id)
+    if unit_id not in units.by_id(ctx):
+        raise MeetingRefused("report_unknown_unit", value=unit_id)
     try:
         period = str(Period.parse(period))
     except ValueError as exc:

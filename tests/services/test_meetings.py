@@ -77,6 +77,11 @@ def test_a_meeting_opens_only_for_a_released_quarter(org):
         meetings.open(org, "grp", running)
     assert refused.value.key == "meeting_not_released"
     assert running in refused.value.message("en")
+    admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
+    for unit, period in (("nowhere", PERIOD), ("grp", "2026-Q9"), ("grp", "later")):
+        with pytest.raises(meetings.MeetingRefused) as refused:
+            meetings.open(admin, unit, period)
+        assert refused.value.message("en").count(unit if unit == "nowhere" else period) == 1
     assert "meeting.open" not in audit_actions(org)
 
 
