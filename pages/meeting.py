@@ -12,10 +12,11 @@ ctx = ui.page()
 fw = ctx.framework
 mw.shared_screen()
 st.title(ui.t("meeting_title"))
-st.caption(ui.t("meeting_intro"))
-st.page_link("pages/unit.py", label=ui.t("page_unit"), icon=":material/show_chart:")
 
-top = st.columns(2)
+# One row, so the step has the screen: the unit, the quarter, and the way back to the app.
+top = st.columns([3, 2, 2], vertical_alignment="bottom")
+with top[2]:
+    st.page_link("pages/unit.py", label=ui.t("page_unit"), icon=":material/show_chart:")
 with top[0]:
     unit_id = ui.unit_picker(ctx, units.dashboard_choices(ctx), key="meeting_unit")
 periods = analytics.latest_periods(ctx, unit_id)  # refuses a unit the person may not see
@@ -53,6 +54,7 @@ def _remembered() -> meetings.Meeting | None:
 
 meeting = _remembered()
 if meeting is None:
+    st.caption(ui.t("meeting_intro"))
     if error := st.session_state.pop("meeting_error", None):
         st.error(error)
     st.button(ui.t("meeting_open"), type="primary", key="meeting_open", on_click=_open)
