@@ -440,52 +440,52 @@ def action_rows(ctx: Context, found: list[Action]) -> list[list[str]]:
     ]
 
 
-def _lens_section(ctx: Context, meeting: Meeting, lens: str) -> Section:
+def _figures_section(ctx: Context, meeting: Meeting, lens: str) -> Section:
+    """One lens's figures (or why they are hidden), as the acting viewer sees them."""
     view = step(ctx, meeting, lens)
     section = Section(view.title)
-    if lens == "roles":
-        if view.hidden_reason:
-            section.paragraphs.append(t(ctx.lang, privacy.reason_key(view.hidden_reason)))
-        elif view.roles_summary:
-            section.paragraphs.append(view.roles_summary)
-    elif view.hidden_reason:
+    if view.hidden_reason:
         section.paragraphs.append(t(ctx.lang, privacy.reason_key(view.hidden_reason)))
+    elif lens == "roles":
+        if view.roles_summary:
+            section.paragraphs.append(view.roles_summary)
     elif len(view.figures):
         columns = [t(ctx.lang, c) for c in FIGURE_COLUMNS]
         section.tables.append(Table(columns, _figure_rows(ctx, view.figures), FIGURE_WIDTHS))
-    section.bullets = list(view.notes)
     return section
 
 
-def build_summary(ctx: Context, meeting: Meeting) -> Report:
-    """The meeting's one page: per lens the figures and the group's notes, then the actions it
-    agreed and what became of the last meeting's."""
+def _figures(ctx: Context, meeting: Meeting) -> list[Section]:
+    return [_figures_section(ctx, meeting, lens) for lens in LENSES]
+
+
+def _action_table(ctx: Context, found: list[Action]) -> Table:
+    return Table([t(ctx.lang, c) for c in ACTION_COLUMNS], action_rows(ctx, found), ACTION_WIDTHS)
+
+
+def build_summary(
+    ctx: Context, meeting: Meeting, figures_kept: list[Section] | None = None
+) -> Report:
+    """The meeting's one page: per lens the figures (`figures_kept`, else as the acting
+    viewer sees them now) and the group's notes, then the actions it agreed and what became of
+    the last meeting's. Notes and actions are read as they are now, so a note its writer's
+    erasure deleted, or an owner it renamed, is gone from the summary too."""
     name = units.by_id(ctx)[meeting.unit_id].name if meeting.unit_id in units.by_id(ctx) else ""
-    sections = [_lens_section(ctx, meeting, lens) for lens in LENSES]
+    sections = figures_kept if figures_kept is not None else _figures(ctx, meeting)
+    for section, lens in zip(sections, LENSES, strict=True):
+        section.bullets = step(ctx, meeting, lens).notes
     closing = step(ctx, meeting, CLOSE)
     decided = Section(t(ctx.lang, "meeting_summary_actions"))
     decided.bullets = step(ctx, meeting, REVIEW).notes + closing.notes
     if closing.agreed:
-        decided.tables.append(
-            Table(
-                [t(ctx.lang, c) for c in ACTION_COLUMNS],
-                action_rows(ctx, closing.agreed),
-                ACTION_WIDTHS,
-            )
-        )
+        decided.tables.append(_action_table(ctx, closing.agreed))
     else:
         decided.paragraphs.append(t(ctx.lang, "meeting_no_actions"))
     sections.append(decided)
     earlier = follow_up(ctx, meeting)
     if earlier is not None and earlier.actions:
         review = Section(t(ctx.lang, "meeting_follow_up", period=earlier.period))
-        review.tables.append(
-            Table(
-                [t(ctx.lang, c) for c in ACTION_COLUMNS],
-                action_rows(ctx, earlier.actions),
-                ACTION_WIDTHS,
-            )
-        )
+        review.tables.append(_action_table(ctx, earlier.actions))
         sections.append(review)
     return Report(
         lang=ctx.lang,
@@ -504,18 +504,20 @@ def build_summary(ctx: Context, meeting: Meeting) -> Report:
     )
 
 
-def _summaries(ctx: Context, meeting: Meeting) -> str:
-    """The summary in every UI language, as JSON, to keep with the closed meeting."""
+def _kept_figures(ctx: Context, meeting: Meeting) -> str:
+    """The figures of the summary in every UI language, as JSON, kept with the closed meeting:
+    aggregates under the privacy rule only, never a note or a name."""
     return json.dumps(
-        {lang: asdict(build_summary(ctx.with_lang(lang), meeting)) for lang in LANGUAGES},
+        {lang: [asdict(s) for s in _figures(ctx.with_lang(lang), meeting)] for lang in LANGUAGES},
         ensure_ascii=False,
     )
 
 
 def close(ctx: Context, meeting: Meeting) -> Report:
-    """Close the meeting and keep its one-page summary (audited as meeting.close)."""
+    """Close the meeting and keep the figures of its one-page summary as they stand now
+    (audited as meeting.close). Returns the summary."""
     meeting = _require_open(ctx, meeting)
-    kept = _summaries(ctx, meeting)
+    kept = _kept_figures(ctx, meeting)
     ctx.write(
         lambda cur: sql.close(cur, meeting.meeting_id, ctx.actor.user_id, kept),
         "meeting.close",
@@ -525,43 +527,32 @@ def close(ctx: Context, meeting: Meeting) -> Report:
     return summary(ctx, meeting.meeting_id)
 
 
-def _report_from(data: dict) -> Report:
-    def section(s: dict) -> Section:
-        return Section(
-            s["heading"],
-            paragraphs=s["paragraphs"],
-            tables=[Table(x["columns"], x["rows"], x.get("widths")) for x in s["tables"]],
-            bullets=s["bullets"],
-            subsections=[section(x) for x in s["subsections"]],
-        )
-
-    return Report(**{**data, "sections": [section(s) for s in data["sections"]]})
+def _section_from(data: dict) -> Section:
+    return Section(
+        data["heading"],
+        paragraphs=data["paragraphs"],
+        tables=[Table(x["columns"], x["rows"], x.get("widths")) for x in data["tables"]],
+        bullets=data["bullets"],
+        subsections=[_section_from(x) for x in data["subsections"]],
+    )
 
 
 def summary(ctx: Context, meeting_id: int, lang: str | None = None) -> Report:
-    """The summary of a closed meeting in `lang` (default: the UI language). The one kept at
-    closing was made for the person who closed it, through the privacy rule for that viewer
-    (a figure made only of one's own answers is shown to oneself); anyone else gets it made
-    for them, as the unit page would show it to them. A kept summary that erasure cleared is
-    made again from what remains, and kept."""
+    """The summary of a closed meeting in `lang` (default: the UI language). The figures kept
+    at closing were made for the person who closed it, through the privacy rule for that
+    viewer (a figure made only of one's own answers is shown to oneself): they get those;
+    anyone else gets the figures as the unit page shows them to them."""
     meeting = get(ctx, meeting_id)
     if not meeting.closed:
         raise MeetingRefused("meeting_not_closed")
-    lang = lang or ctx.lang
+    ctx = ctx.with_lang(lang or ctx.lang)
     with ctx.store.reader() as cur:
         row = sql.meeting(cur, meeting_id)
     closed_by, kept = row[5], row[7]
-    if closed_by != ctx.actor.user_id:
-        return build_summary(ctx.with_lang(lang), meeting)
-    if not kept:
-        kept = _summaries(ctx, meeting)
-        ctx.write(
-            lambda cur: sql.set_summary(cur, meeting_id, kept),
-            "meeting.summary",
-            _target(meeting),
-            {"meeting_id": meeting_id},
-        )
-    return _report_from(json.loads(kept)[lang])
+    figures_kept = None
+    if kept and closed_by == ctx.actor.user_id:
+        figures_kept = [_section_from(x) for x in json.loads(kept)[ctx.lang]]
+    return build_summary(ctx, meeting, figures_kept)
 
 
 def summary_file(ctx: Context, meeting_id: int, file_format: str, lang: str | None = None) -> bytes:

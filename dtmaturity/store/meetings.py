@@ -99,10 +99,6 @@ def close(cur: Cursor, meeting_id: int, actor: str, summary: str) -> None:
     )
 
 
-def set_summary(cur: Cursor, meeting_id: int, summary: str) -> None:
-    cur.execute("UPDATE meeting SET summary = ? WHERE meeting_id = ?", [summary, meeting_id])
-
-
 # --- one person's data (called by store/people.py) ------------------------------------------
 
 
@@ -122,21 +118,9 @@ def person_data(cur: Cursor, ids: list[str]) -> dict[str, pd.DataFrame]:
 
 
 def erase_person(cur: Cursor, ids: list[str], erased: str) -> dict[str, int]:
-    """Delete the person's notes; meetings they opened or closed name `erased`; a summary that
-    quoted their notes or names them is cleared (made again from what remains)."""
-    touched = [
-        r[0]
-        for r in cur.execute(
-            "SELECT DISTINCT meeting_id FROM meeting_note WHERE lower(written_by) IN ?", [ids]
-        ).fetchall()
-    ]
+    """Delete the person's notes (the summary reads notes as they are, so they go from it
+    too); meetings they opened or closed name `erased`. The kept summary holds figures only."""
     deleted = cur.execute("DELETE FROM meeting_note WHERE lower(written_by) IN ?", [ids]).fetchone()
-    if touched:
-        cur.execute(
-            "UPDATE meeting SET summary = NULL WHERE list_contains(?, meeting_id)", [touched]
-        )
-    for person in ids:
-        cur.execute("UPDATE meeting SET summary = NULL WHERE contains(lower(summary), ?)", [person])
     anonymised = cur.execute(
         """UPDATE meeting SET
                opened_by = CASE WHEN lower(opened_by) IN ? THEN ? ELSE opened_by END,

@@ -462,8 +462,8 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         [
             "CREATE SEQUENCE meeting_id_seq START 1",
             # opened_by / closed_by name a person (an e-mail): in My data, and made ERASED by
-            # erasure. summary: the closed meeting's one page as JSON; it may quote notes and
-            # owners, so erasure clears it (it is made again from what remains).
+            # erasure. summary: the figures of the closed meeting's one page as JSON
+            # (aggregates under the privacy rule, never a note or a name).
             """CREATE TABLE meeting (
                 meeting_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_id_seq'),
                 unit_id VARCHAR NOT NULL,

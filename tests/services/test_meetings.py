@@ -161,6 +161,10 @@ def test_closing_keeps_a_summary_whose_pdf_holds_the_figures_notes_and_actions(o
     )  # fmt: skip
     meetings.close(org, meeting)
     assert "meeting.close" in audit_actions(org)
+    with org.store.reader() as cur:  # what is kept: figures only, never a note or a name
+        kept = cur.execute("SELECT summary FROM meeting").fetchone()[0]
+    assert formats.mean((3 * 3 + 5) / 4, "nb") in kept
+    assert "Enige" not in kept and "Lunsj" not in kept and "@" not in kept
     with pytest.raises(meetings.MeetingRefused):
         meetings.save_note(org, meeting, "close", "for sent")
     user_mean = formats.mean((3 * 3 + 5) / 4, "nb")
@@ -245,7 +249,7 @@ def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
             rows = cur.execute(f"SELECT {column} FROM {table}").fetchall()  # noqa: S608
             assert not [r for r in rows if r[0] and ME in r[0]]
         assert cur.execute("SELECT count(*) FROM meeting_note").fetchone()[0] == 0
-    # The summary is made again from what remains, without the erased note.
+    # The summary reads the notes as they are now: the erased one is gone from it.
     again = pdf_text(meetings.summary_file(admin, meeting.meeting_id, "pdf", "en"))
     assert "Kari ga eksempelet" not in again and "Tiltak" in again
 
