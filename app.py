@@ -14,6 +14,7 @@ PAGES = [
     ("checkin", "page_checkin", ":material/edit_note:"),
     ("unit", "page_unit", ":material/show_chart:"),
     ("overview", "page_overview", ":material/grid_view:"),
+    ("meeting", "page_meeting", ":material/co_present:"),
     ("import", "page_import", ":material/upload_file:"),
     ("rounds", "page_rounds", ":material/event_repeat:"),
     ("admin", "page_admin", ":material/admin_panel_settings:"),

@@ -5,7 +5,7 @@ import streamlit as st
 from dtmaturity import charts
 from dtmaturity.domain import privacy
 from dtmaturity.services import actions, analytics, targets, units
-from dtmaturity.web import plan_widgets, round_widgets, ui
+from dtmaturity.web import meeting_widgets, plan_widgets, round_widgets, ui
 
 REFLECTIONS_PER_PAGE = 10
 
@@ -28,6 +28,7 @@ with st.container(border=True, key="unit_report"):
     st.markdown(f"**{ui.t('report_heading')}**")
     st.caption(ui.t("report_intro"))
     plan_widgets.report_downloads(ctx, unit_id, periods)
+    meeting_widgets.unit_meetings(ctx, unit_id, periods[0])
 
 columns = {
     "item": ui.t("chart_item"),

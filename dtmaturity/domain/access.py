@@ -125,6 +125,7 @@ def units_where(
 PAGES_BY_ROLE = {
     "checkin": ("leader", "admin"),
     "unit": ("leader", "manager", "admin"),
+    "meeting": ("leader", "manager", "admin"),
     "overview": ("manager", "admin"),
     "import": ("coordinator", "admin"),
     "admin": ("coordinator", "admin"),

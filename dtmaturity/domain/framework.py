@@ -20,6 +20,7 @@ LANGUAGES = tuple(i18n.LANGUAGES)  # every label exists in every UI language
 LENSES = ("wheel", "competencies", "roles")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "framework.toml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_URL = re.compile(r"^https?://[^\s\"<>]+$")
 
 
 class FrameworkError(ValueError):
@@ -59,8 +60,19 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Resource:
+    """A link to further material about an item (Digdir's or DFØ's pages, the agency's own
+    intranet): a title in every language and an http(s) address."""
+
+    title: Text
+    url: str
+
+
+@dataclass(frozen=True)
 class Item:
-    """A scored item: a wheel theme or a leadership competency."""
+    """A scored item: a wheel theme or a leadership competency. `resources` and `ideas`
+    (example actions) are the optional guidance shown where the item is low, far from its
+    target or has fallen."""
 
     id: str
     kind: str  # "theme" | "competency"
@@ -69,6 +81,8 @@ class Item:
     description: Text
     status: Text
     source: Text
+    resources: tuple[Resource, ...] = ()
+    ideas: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,9 +262,46 @@ def _items(
                 description=check.text(entry, "description", where),
                 status=check.text(entry, "status", where),
                 source=check.text(entry, "source", where),
+                resources=_resources(check, entry, where),
+                ideas=_ideas(check, entry, where),
             )
         )
     return tuple(items)
+
+
+def _listed(check: _Checker, entry: dict, key: str, where: str) -> list[tuple[str, object]]:
+    """The entries of an optional list `key` of an item, each with where it is."""
+    value = entry.get(key, [])
+    if not isinstance(value, list):
+        check.fail(where, f"'{key}' must be a list, got {type(value).__name__}")
+        return []
+    return [(f"{where} {key}[{i}]", v) for i, v in enumerate(value)]
+
+
+def _resources(check: _Checker, entry: dict, where: str) -> tuple[Resource, ...]:
+    out = []
+    for rwhere, value in _listed(check, entry, "resources", where):
+        if not isinstance(value, dict):
+            check.fail(rwhere, "must be a table with 'title' and 'url'")
+            continue
+        url = check.string(value, "url", rwhere)
+        if url and not _URL.match(url):
+            check.fail(rwhere, f"'url' must be an http:// or https:// address, got {url!r}")
+        out.append(Resource(check.text(value, "title", rwhere), url))
+    return tuple(out)
+
+
+def _ideas(check: _Checker, entry: dict, where: str) -> tuple[Text, ...]:
+    out = []
+    for iwhere, value in _listed(check, entry, "ideas", where):
+        if not isinstance(value, dict):
+            check.fail(iwhere, f"must be a table with {', '.join(LANGUAGES)}")
+            continue
+        for lang in LANGUAGES:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                check.fail(iwhere, f"missing or empty '{lang}'")
+        out.append({lang: str(value.get(lang, "")).strip() for lang in LANGUAGES})
+    return tuple(out)
 
 
 def parse(content: str, path: Path | str = "<string>") -> Framework:

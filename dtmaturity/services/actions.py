@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,9 +71,17 @@ def _known_units(ctx: Context) -> set[str]:
         return {row[0] for row in queries.units(cur)}
 
 
-def create(ctx: Context, draft: ActionDraft, *, today: date | None = None) -> ActionResult:
+def create(
+    ctx: Context,
+    draft: ActionDraft,
+    *,
+    today: date | None = None,
+    then: Callable[[sql.Cursor, int], Mapping[str, object]] | None = None,
+) -> ActionResult:
     """Validate and store a new action; its `created_period` is the current quarter. Anyone
-    who may see the unit's dashboard (its leaders, managers above it, admins) may plan."""
+    who may see the unit's dashboard (its leaders, managers above it, admins) may plan.
+    `then(cursor, action_id)` runs in the same transaction (a meeting links the action it
+    agreed) and returns what the audit entry adds to its details."""
     authz.require_dashboard(ctx, draft.unit_id)
     draft.description = draft.description.strip()
     errors = plan.action_errors(
@@ -84,8 +93,9 @@ def create(ctx: Context, draft: ActionDraft, *, today: date | None = None) -> Ac
     if errors:
         return ActionResult(errors=errors)
     now = _today(today)
-    action_id = ctx.write(
-        lambda cur: sql.insert_action(
+
+    def work(cur: sql.Cursor) -> tuple[int, Mapping[str, object]]:
+        new_id = sql.insert_action(
             cur,
             unit_id=draft.unit_id,
             items=draft.items,
@@ -97,10 +107,14 @@ def create(ctx: Context, draft: ActionDraft, *, today: date | None = None) -> Ac
             created_period=now,
             source_question=draft.source_question,
             actor=ctx.actor.user_id,
-        ),
+        )
+        return new_id, (then(cur, new_id) if then else {})
+
+    action_id, _ = ctx.write(
+        work,
         "action.create",
         draft.unit_id,
-        lambda new_id: {"action_id": new_id, "status": draft.status},
+        lambda done: {"action_id": done[0], "status": draft.status, **done[1]},
     )
     return ActionResult(action_id=action_id)
 

@@ -323,6 +323,38 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
     item_id, item, score, label, count, n, share, start, end (scores below the middle to the
     left). Items whose figure for the node is hidden are left out."""
+    return _likert(ctx, node_id, period, kind)
+
+
+@authz.dashboard()
+@rounds.released_only("unit_id")
+def distribution(ctx: Context, unit_id: str, period: str, kind: str) -> pd.DataFrame:
+    """likert() for the unit's own group, for whoever may see the unit's figures (the leader
+    group's meeting): the same cells, the same items left out."""
+    return _likert(ctx, unit_id, period, kind)
+
+
+def widest_spread_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The items of a likert() frame ordered by how far the answers lie apart (the standard
+    deviation of the scores), widest first: item_id, item, spread, n, and per score its count.
+    Disagreement is where a leader group's discussion starts."""
+    if frame.empty:
+        return pd.DataFrame(columns=["item_id", "item", "spread", "n"])
+    counts = frame.pivot_table(
+        index=["item_id", "item"], columns="score", values="count", aggfunc="sum", fill_value=0
+    )
+    scores = counts.columns.to_numpy(dtype=float)
+    totals = counts.sum(axis=1)
+    means = (counts * scores).sum(axis=1) / totals
+    variance = (counts * (scores[None, :] - means.to_numpy()[:, None]) ** 2).sum(axis=1) / totals
+    out = counts.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    out.insert(2, "spread", (variance**0.5).round(2).to_numpy())
+    out.insert(3, "n", totals.astype(int).to_numpy())
+    return out.sort_values(["spread", "item"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     items = _items(ctx, kind)
     named = [
         (item.id, ctx.framework.item_name(item.id, ctx.lang), (item.scale.min + item.scale.max) / 2)

@@ -48,6 +48,7 @@ class Figure:
 class Table:
     columns: list[str]
     rows: list[list[str]]
+    widths: list[float] | None = None  # shares of the page width per column (PDF); else auto
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Report:
     title: str
     subtitle: str
     sections: list[Section]
+    compact: bool = False  # tighter type and margins, for a one-page summary (the meeting's)
 
 
 def _figure(ctx: Context, chart: alt.TopLevelMixin, title: str, summary: str) -> Figure:
@@ -385,11 +387,35 @@ def _register_fonts() -> tuple[str, str]:
     return "Vera", "VeraBd"
 
 
-def _pdf_styles() -> dict[str, object]:
+def _pdf_styles(*, compact: bool = False) -> dict[str, object]:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
     regular, bold = _register_fonts()
     base = getSampleStyleSheet()
+    if compact:
+        return {
+            "title": ParagraphStyle(
+                "t", parent=base["Title"], fontName=bold, fontSize=15, leading=18, spaceAfter=4
+            ),
+            "h2": ParagraphStyle(
+                "h2", parent=base["Heading2"], fontName=bold, fontSize=11.5, leading=14,
+                spaceBefore=6, spaceAfter=3,
+            ),
+            "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=10),
+            "body": ParagraphStyle(
+                "b", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=10.5
+            ),
+            "small": ParagraphStyle(
+                "s", parent=base["BodyText"], fontName=regular, fontSize=8, leading=9.5
+            ),
+            "cell": ParagraphStyle(
+                "c", parent=base["BodyText"], fontName=regular, fontSize=8, leading=9.5
+            ),
+            "head": ParagraphStyle(
+                "hd", parent=base["BodyText"], fontName=bold, fontSize=8, leading=9.5
+            ),
+            "cell_padding": 1.5,
+        }  # fmt: skip
     return {
         "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=18, leading=22),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13.5),
@@ -433,12 +459,18 @@ def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -
     for table in section.tables:
         data = [[Paragraph(escape(c), styles["head"]) for c in table.columns]]
         data += [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in table.rows]
-        grid = Table(data, repeatRows=1, hAlign="LEFT")
+        widths = [share * width for share in table.widths] if table.widths else None
+        grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         grid.setStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *(
+                    (edge, (0, 0), (-1, -1), styles["cell_padding"])
+                    for edge in ("TOPPADDING", "BOTTOMPADDING")
+                    if "cell_padding" in styles
+                ),
             ]
         )
         flow += [grid, Spacer(1, 6)]
@@ -464,15 +496,16 @@ def to_pdf(report: Report) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    styles = _pdf_styles()
+    styles = _pdf_styles(compact=report.compact)
+    margin = 12 if report.compact else 16
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
+        topMargin=margin * mm,
+        bottomMargin=margin * mm,
         title=report.title,
         author="dtmaturity",
         lang=report.lang,

@@ -517,6 +517,45 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        40,
+        "leader-group meetings: per unit and released quarter, the group's notes per step, the "
+        "actions agreed in them and the summary made when the meeting closes",
+        [
+            "CREATE SEQUENCE meeting_id_seq START 1",
+            # opened_by / closed_by name a person (an e-mail): in My data, and made ERASED by
+            # erasure. summary: the figures of the closed meeting's one page as JSON
+            # (aggregates under the privacy rule, never a note or a name).
+            """CREATE TABLE meeting (
+                meeting_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_id_seq'),
+                unit_id VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                opened_by VARCHAR NOT NULL,
+                opened_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                closed_by VARCHAR,
+                closed_at TIMESTAMP,
+                summary VARCHAR
+            )""",
+            "CREATE SEQUENCE meeting_note_id_seq START 1",
+            # The group's own text: personal data of its writer (written_by), and it may name
+            # others. In My data; deleted by its writer's erasure, like reflections.
+            """CREATE TABLE meeting_note (
+                note_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_note_id_seq'),
+                meeting_id INTEGER NOT NULL,
+                step VARCHAR NOT NULL,
+                note VARCHAR NOT NULL,
+                written_by VARCHAR NOT NULL,
+                written_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # Which actions (in the action table) a meeting agreed, at which step.
+            """CREATE TABLE meeting_action (
+                meeting_id INTEGER NOT NULL,
+                action_id INTEGER NOT NULL,
+                step VARCHAR NOT NULL,
+                PRIMARY KEY (meeting_id, action_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = max(version for version, _, _ in MIGRATIONS)
@@ -577,6 +616,8 @@ PERSON_COLUMNS: dict[str, dict[str, str]] = {
     # A held check-in or imported row waits for a re-release: it goes with its respondent.
     "held_change": {"respondent": ROW, "actor": ERASED, "payload": WITH_ROW},
     "release_version": {"taken_by": ERASED},
+    "meeting": {"opened_by": ERASED, "closed_by": ERASED},
+    "meeting_note": {"written_by": ROW, "note": WITH_ROW},
 }
 # In a row a person's erasure pseudonymises, these other columns are emptied too (an answer's
 # import mark would link it to the import log, whose file held the person's e-mail).
@@ -618,6 +659,9 @@ OTHER_TEXT: dict[str, tuple[str, ...]] = {
     "release_count": ("period", "kind", "key", "unit_id"),
     "release_tree": ("period", "unit_id", "parent_id"),
     "release_change": ("period", "kind", "key", "unit_id"),
+    "meeting": ("unit_id", "period", "summary"),
+    "meeting_note": ("step",),
+    "meeting_action": ("step",),
 }  # fmt: skip
 
 

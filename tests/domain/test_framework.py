@@ -124,3 +124,47 @@ def test_sources_and_statuses_are_in_every_language(framework):
         assert set(entry.status) == set(entry.source) == {"nb", "nn", "en"}
         assert all(entry.status.values()) and all(entry.source.values())
     assert framework.source["nn"] != framework.source["nb"]
+
+
+# Guidance after results: links and example actions per item (issue 27), as data.
+SOURCED_HOSTS = ("https://www.digdir.no/", "https://dfo.no/", "https://arbeidsgiver.dfo.no/")
+
+
+def test_every_item_of_the_default_framework_has_sourced_links_and_an_example_action(framework):
+    for item in framework.items:
+        assert item.resources and item.ideas, item.id
+        for resource in item.resources:
+            assert resource.url.startswith(SOURCED_HOSTS), resource.url
+            assert all(resource.title[lang] for lang in ("nb", "nn", "en"))
+        for idea in item.ideas:
+            assert all(idea[lang] for lang in ("nb", "nn", "en"))
+            assert idea["nn"] != idea["nb"]
+
+
+def test_an_item_without_links_or_ideas_is_fine(framework):
+    start = framework.content.index("resources = [")
+    end = framework.content.index("[themes.name]")
+    edited = parse(framework.content[:start] + framework.content[end:], "fw.toml")
+    assert edited.items_by_id["user"].resources == ()
+    assert edited.items_by_id["user"].ideas == ()
+
+
+def test_a_bad_link_or_an_idea_missing_a_language_names_the_item_and_the_entry():
+    content = _broken(
+        'url = "https://www.digdir.no/digitalisering-og-samordning/fagkunnskap',
+        'url = "javascript:alert(1)/fagkunnskap',
+    ).replace('{ nb = "La hver leder', '{ nb = "", nx = "La hver leder', 1)
+    with pytest.raises(FrameworkError) as error:
+        parse(content, "fw.toml")
+    problems = error.value.problems
+    assert any(
+        p.startswith("themes[0] (id 'user') resources[0]") and "http:// or https://" in p
+        for p in problems
+    )
+    assert "themes[0] (id 'user') ideas[0]: missing or empty 'nb'" in problems
+
+
+def test_resources_must_be_a_list():
+    content = _broken("resources = [", "resources = 'x'\nnot_used = [")
+    with pytest.raises(FrameworkError, match=r"'resources' must be a list"):
+        parse(content, "fw.toml")

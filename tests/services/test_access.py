@@ -20,6 +20,7 @@ from dtmaturity.services import (
     demo,
     exports,
     imports,
+    meetings,
     people,
     releases,
     report,
@@ -93,6 +94,8 @@ CASES = [
     ("export every answer", lambda c, p: exports.export_answers(c, p / "all.csv"), {"admin"}),
     ("plan an action for the led unit", lambda c, p: actions.create(c, ActionDraft(LEADER_UNIT, ["user"], "Tiltak", c.actor.user_id, CURRENT)), {"leader", "manager", "admin"}),
     ("the led unit's report", lambda c, p: report.build(c, LEADER_UNIT, PREVIOUS), {"leader", "manager", "admin"}),
+    ("open the led unit's meeting", lambda c, p: meetings.open(c, LEADER_UNIT, PREVIOUS), {"leader", "manager", "admin"}),
+    ("open the division's meeting", lambda c, p: meetings.open(c, "demo-bruker", PREVIOUS), {"manager", "admin"}),
 ]  # fmt: skip
 
 
