@@ -275,6 +275,9 @@ _COUNT_NAMES = {
     "audit_log": "audit_entries",
     "mail_message": "mails",
     "checkin_draft": "drafts",
+    "meeting": "meetings",
+    "meeting_note": "meeting_notes",
+    "held_change": "held_changes",
 }
 
 
