@@ -29,7 +29,7 @@ pages = [
 try:
     st.navigation(pages).run()
 except AccessDenied as denied:
-    st.error(ui.t(denied.key, **denied.params), icon=":material/lock:")
+    st.error(ui.t_as_text(denied.key, **denied.params), icon=":material/lock:")
 except StoreError as failed:  # a full disk, a lost file: say so, never a traceback
     st.error(ui.t("database_write_failed"), icon=":material/error:")
     st.code(str(failed), language=None)
