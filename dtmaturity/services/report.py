@@ -433,7 +433,10 @@ def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -
     for table in section.tables:
         data = [[Paragraph(escape(c), styles["head"]) for c in table.columns]]
         data += [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in table.rows]
-        grid = Table(data, repeatRows=1, hAlign="LEFT")
+        # Columns share the width: left to size themselves, one long word (a name) would push
+        # the others below zero width and the PDF would fail.
+        widths = [width / len(table.columns)] * len(table.columns)
+        grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         grid.setStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
