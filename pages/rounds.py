@@ -23,9 +23,7 @@ st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
 try:
     mail_settings = mailconfig.from_env()
     if mail_settings is None:
-        st.warning(
-            ui.t_as_text("rounds_mail_off", setting=mailconfig.SMTP_URL), icon=":material/mail:"
-        )
+        st.warning(ui.t("rounds_mail_off", setting=mailconfig.SMTP_URL), icon=":material/mail:")
 except MailConfigError as exc:
     mail_settings = None
     st.error(ui.t("rounds_mail_broken"), icon=":material/error:")

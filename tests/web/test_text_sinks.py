@@ -151,6 +151,8 @@ class Checker:
                 return True  # the catalogue itself, as a format_func
             case ast.Attribute() if node.attr == "get" and _constant_table(node.value):
                 return True
+            case ast.Attribute() | ast.Name() if _constant_table(node):
+                return True  # a constant of our own (`mailconfig.SMTP_URL`)
             case ast.Call():
                 return self.safe_call(node)
         return False
