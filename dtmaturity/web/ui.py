@@ -9,6 +9,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import NoReturn
 
 import altair as alt
@@ -25,6 +26,7 @@ from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
+ICON = str(Path(__file__).with_name("icon.png"))  # the browser tab's icon, served by the app
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
 LANG_CHOSEN = "_lang_chosen"  # the person picked it in this session (to remember it for them)
@@ -519,6 +521,10 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i):/|www\.|@")
+
+
 def _escape_char(text: str, i: int) -> str:
     """The character at `i`, escaped when markdown could read it as markup there."""
     char = text[i]
@@ -546,6 +552,9 @@ def as_text(value: object) -> str:
     Places that show plain text (st.text, tables, select box options, charts, files) take the
     text as it is: there the escapes would show."""
     text = _BIDI.sub("", _LINE_BREAKS.sub(" ", "" if value is None else str(value)))
+    # Streamlit's markdown finds bare addresses in the text after escapes are read, so an
+    # invisible word joiner goes where each kind would match: `https:⁠//`, `www⁠.`, `name⁠@`.
+    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
     return "".join(_escape_char(text, i) for i in range(len(text)))
 
 
