@@ -6,7 +6,9 @@ from dtmaturity.domain.access import AccessDenied
 from dtmaturity.store import StoreError
 from dtmaturity.web import ui
 
-st.set_page_config(page_title="dtmaturity", page_icon=":material/trending_up:", layout="wide")
+# The icon is our own file: a Material icon here would be fetched from Google's font server by
+# every visitor's browser (tests/e2e/test_browser_hostile.py allows no request to another host).
+st.set_page_config(page_title="dtmaturity", page_icon=ui.ICON, layout="wide")
 ctx = ui.context()  # framework valid, database migrated, the acting person known (or stop)
 
 PAGES = [
