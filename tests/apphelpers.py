@@ -39,8 +39,9 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def as_read(markdown: str) -> str:
-    """Markdown source as a person reads it: `ui.as_text`'s escapes (`3\\. desember`) gone."""
-    return _ESCAPE.sub(r"\1", markdown)
+    """Markdown source as a person reads it: `ui.as_text`'s escapes (`3\\. desember`) and its
+    invisible word joiners (before an `@`, say) gone."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def texts(at: AppTest) -> str:

@@ -9,7 +9,7 @@ import pytest
 from apphelpers import as_read
 from hostile import FILE_NAME, LINE, TEXT
 
-from dtmaturity.web.ui import WORD_JOINER, as_text
+from dtmaturity.web.ui import as_text
 
 
 @pytest.mark.parametrize("text", [TEXT, LINE, FILE_NAME])
@@ -31,8 +31,8 @@ def test_plain_words_numbers_and_times_read_as_written():
         "Fordi – derfor",
         "7. desember",
     ):
-        assert as_read(as_text(text)).replace(WORD_JOINER, "") == text
+        assert as_read(as_text(text)) == text
 
 
 def test_what_a_person_reads_is_the_text_itself():
-    assert as_read(as_text(LINE)).replace(WORD_JOINER, "") == re.sub("[\u202a-\u202e]", "", LINE)
+    assert as_read(as_text(LINE)) == re.sub("[\u202a-\u202e]", "", LINE)
