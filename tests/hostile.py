@@ -81,8 +81,9 @@ def _rename_units(ctx: Context) -> tuple[bool, bool]:
 
 
 def _free_text(ctx: Context) -> None:
-    """Comments, reflections, action descriptions, mail errors and import file names: hostile
-    text through the store, whatever the services would take today."""
+    """Comments, reflections, action descriptions, mail errors, import file names and the
+    names of the demo's people: hostile text through the store, whatever the services would
+    take today."""
 
     def work(cur) -> None:  # type: ignore[no-untyped-def]
         cur.execute("UPDATE answer SET comment = ?", [TEXT])
@@ -90,6 +91,7 @@ def _free_text(ctx: Context) -> None:
         cur.execute("UPDATE action SET description = ?", [TEXT])
         cur.execute("UPDATE mail_message SET last_error = ?", [TEXT])
         cur.execute("UPDATE import_log SET file_name = ?", [FILE_NAME])
+        cur.execute("UPDATE person SET name = ? WHERE name IS NULL", [LINE])  # one line: a name
 
     ctx.store.write(work, audit=AuditEntry("hostile-setup", "test.hostile"))
 
