@@ -558,6 +558,10 @@ def as_text(value: object) -> str:
     return "".join(_escape_char(text, i) for i in range(len(text)))
 
 
+# The same function under its former name, for code written before it became the only one.
+label_literal = as_text
+
+
 def t_as_text(key: str, **params: object) -> str:
     """A catalogue text with data in it (`t(key, **params)`), as text for a markdown place."""
     return as_text(t(key, **params))

@@ -31,7 +31,7 @@ MARKDOWN_KEYWORDS = {"label", "body", "help", "captions", "title"}
 # Widgets whose options are drawn as markdown (a select box's options are plain text).
 MARKDOWN_OPTIONS = {"radio", "pills", "segmented_control"}
 # Functions whose result is safe in markdown: the one text function, and its catalogue form.
-TEXT_FUNCTIONS = {"as_text", "t_as_text", "link"}
+TEXT_FUNCTIONS = {"as_text", "t_as_text", "link", "label_literal"}  # the last: as_text
 CATALOGUE = {"t", "tn"}
 # Our own formatting of numbers and dates: digits, signs, month names.
 FORMATTERS = {"count", "mean", "change", "date_time", "percent", "format_day", "number"}
