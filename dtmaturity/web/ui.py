@@ -572,7 +572,8 @@ def link(label: str, url: str) -> str:
     and only an https address taken."""
     if not re.fullmatch(r"https://[^\s()<>\[\]\\]+", url):
         return as_text(label)
-    return f"[{as_text(label)}]({url})"
+    # Inside a link nothing is autolinked: the label needs its escapes, not the word joiners.
+    return f"[{as_text(label).replace(WORD_JOINER, '')}]({url})"
 
 
 def plain_text(text: str) -> None:
