@@ -6,13 +6,17 @@ Every link and image points at MARKER's host, so a test finds what leaked by loo
 
 Built through the services where they take the field (units and people through imports and
 grants, the round through the rounds service) and through the store for the free text of
-answers, reflections and actions. A single-line field (a name) that the services refuse with
-control characters gets the single-line variant."""
+answers, reflections and actions (there it is stored as older data may hold it). A field
+whose way in refuses some of it (a newline in a name; the invisible formatting characters
+that dtmaturity.domain.textrules refuses) gets the next of `variants`: the same text on one
+line, then without the invisible characters, so every field is as hostile as it may be."""
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -36,7 +40,7 @@ TEXT = f"{FORMULA} {LINE}\n# Overskrift\n- punkt\n<script>alert(1)</script>"
 # A file name: no slash, and short enough for a file system (255 bytes).
 FILE_NAME = f"{FORMULA} [x](http://{MARKER}) <img src=x> \u202e\u200bvsc.csv"
 # E-mail addresses whose local part is as hostile as an address may be.
-EMAIL_LOCAL = "=cmd|'calc'!A0+{x}*_y_"
+EMAIL_LOCAL = "+cmd|'calc'!A0+{x}*_y_"  # a formula start; `=` is no address character
 # Who the browser test signs in as: (role, person id, subject, unit id or '*').
 ROLES = (
     ("admin", f"admin@{MARKER}", "hostile-admin", "*"),
@@ -57,6 +61,19 @@ def admin_context(ctx: Context) -> Context:
     return Context(Actor("hostile-setup", "hostile-setup", ALL_GRANTS), ctx.store, ctx.framework)
 
 
+def visible(text: str) -> str:
+    """`text` without invisible formatting characters (bidi overrides, zero-width spaces)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def variants(text: str) -> Iterator[tuple[str, bool]]:
+    """(text, with a newline) from the most hostile to what a one-line field takes."""
+    one_line = " ".join(text.splitlines())
+    yield text, "\n" in text
+    yield one_line, False
+    yield visible(one_line), False
+
+
 def _units_csv(tree: list, text: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -70,13 +87,14 @@ def _rename_units(ctx: Context) -> tuple[bool, bool]:
     """Every unit renamed by a units file (a file with a hostile name): with a newline if the
     import takes one, else on one line. Returns (written, with a newline)."""
     tree = units.tree(ctx)
-    for text, multiline in ((TEXT, True), (f"{FORMULA} {LINE}", False)):
-        try:
-            result = imports.run_upload(ctx, _units_csv(tree, text), FILE_NAME)
-        except Exception:  # a file name the system refuses: the same file, a plain name
-            result = imports.run_upload(ctx, _units_csv(tree, text), "units.csv")
-        if result.written:
-            return True, multiline
+    for text, multiline in variants(TEXT):
+        for file_name in (FILE_NAME, visible(FILE_NAME), "units.csv"):
+            try:
+                result = imports.run_upload(ctx, _units_csv(tree, text), file_name)
+            except Exception:  # a file name the system refuses: the next one
+                continue
+            if result.written:
+                return True, multiline
     return False, False
 
 
@@ -98,12 +116,14 @@ def _free_text(ctx: Context) -> None:
 
 def _people(ctx: Context) -> None:
     for role, person, sub, unit in ROLES:
-        email = person
-        try:
-            people.assign(ctx, person, role, unit, name=TEXT, email=email, sub=sub)
-        except Exception:  # a name or address the services refuse: the single-line variant
-            email = person if "{" not in person else f"koord@{MARKER}"
-            people.assign(ctx, email, role, unit, name=LINE, email=email, sub=sub)
+        for name, _ in variants(TEXT):
+            try:
+                people.assign(ctx, person, role, unit, name=name, email=person, sub=sub)
+                break
+            except Exception:  # a name the services refuse: the next variant
+                continue
+        else:
+            raise AssertionError(f"no variant of the hostile name was taken for {person}")
 
 
 def _round(ctx: Context) -> None:
@@ -119,5 +139,6 @@ def build(ctx: Context) -> Hostile:
     _people(admin)
     _round(admin)
     written, multiline = _rename_units(admin)
+    assert written, "every variant of the hostile units file was refused"
     _free_text(admin)
     return Hostile(units=len(units.tree(admin)), import_written=written, names_multiline=multiline)
