@@ -6,7 +6,9 @@ from dtmaturity.domain.access import AccessDenied
 from dtmaturity.store import StoreError
 from dtmaturity.web import ui
 
-st.set_page_config(page_title="dtmaturity", page_icon=":material/trending_up:", layout="wide")
+# The icon is our own file: a Material icon here would be fetched from Google's font server by
+# every visitor's browser (tests/e2e/test_browser_hostile.py allows no request to another host).
+st.set_page_config(page_title="dtmaturity", page_icon=ui.ICON, layout="wide")
 ctx = ui.context()  # framework valid, database migrated, the acting person known (or stop)
 
 PAGES = [
@@ -30,7 +32,7 @@ pages = [
 try:
     st.navigation(pages).run()
 except AccessDenied as denied:
-    st.error(ui.t(denied.key, **denied.params), icon=":material/lock:")
+    st.error(ui.t_as_text(denied.key, **denied.params), icon=":material/lock:")
 except StoreError as failed:  # a full disk, a lost file: say so, never a traceback
     st.error(ui.t("database_write_failed"), icon=":material/error:")
     st.code(str(failed), language=None)

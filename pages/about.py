@@ -8,11 +8,12 @@ ctx = ui.page()
 fw = ctx.framework
 lang = ctx.lang
 st.title(ui.t("page_about"))
-st.write(fw.name[lang])
-st.caption(fw.note[lang])
+st.write(ui.as_text(fw.name[lang]))
+st.caption(ui.as_text(fw.note[lang]))
 # Not a caption: links in captions are drawn faded, below WCAG's 4.5:1 contrast.
 st.markdown(
-    ui.t("about_source", source=fw.source[lang]) + (f" — {fw.source_url}" if fw.source_url else "")
+    ui.t_as_text("about_source", source=fw.source[lang])
+    + (f" — {ui.link(fw.source_url, fw.source_url)}" if fw.source_url else "")
 )
 
 for heading, entries, lens in (
@@ -24,18 +25,22 @@ for heading, entries, lens in (
     text_col, question_col = st.columns([3, 1])
     with text_col:
         for entry in entries:
-            st.markdown(f"**{entry.name[lang]}** — {entry.description[lang]}")
-            st.caption(ui.t("about_status", status=entry.status[lang]) + " · " + entry.source[lang])
+            st.markdown(
+                f"**{ui.as_text(entry.name[lang])}** — {ui.as_text(entry.description[lang])}"
+            )
+            st.caption(
+                ui.as_text(
+                    ui.t("about_status", status=entry.status[lang]) + " · " + entry.source[lang]
+                )
+            )
     with question_col:
         ui.questions_beside(ctx, lens)
 
 st.header(ui.t("about_scales"))
 for scale in fw.scales:
-    st.subheader(scale.name[lang])
-    ui.bullet_list(
-        f"**{lv.value} – {lv.label[lang]}**: {lv.description[lang]}" for lv in scale.levels
-    )
+    st.subheader(ui.as_text(scale.name[lang]))
+    ui.bullet_list(f"{lv.value} – {lv.label[lang]}: {lv.description[lang]}" for lv in scale.levels)
 
 st.header(ui.t("about_adapt_heading"))
 st.markdown(ui.t("about_adapt"))
-st.caption(ui.t("about_version", id=fw.id, version=fw.version, path=fw.path))
+st.caption(ui.t_as_text("about_version", id=fw.id, version=fw.version, path=fw.path))

@@ -103,7 +103,7 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
 search = st.text_input(ui.t("admin_find"), key="adm_find", help=ui.t("admin_find_help"))
 found, matching = people.find(ctx, search, limit=ADMIN_ROWS)
 if search.strip() and not matching:
-    st.info(ui.t("admin_no_match", search=search.strip()))
+    st.info(ui.t_as_text("admin_no_match", search=search.strip()))
 elif matching > len(found):
     st.caption(ui.t("admin_showing", shown=ui.count(len(found)), total=ui.count(matching)))
 ui.dataframe(for_people(found))
@@ -174,14 +174,16 @@ if upload is not None:
         st.session_state["adm_people_done"] = done
     report = done[1]
     if report.written:
-        st.success(ui.t("admin_people_imported", rows=report.rows, new=report.new_assignments))
+        st.success(
+            ui.t_as_text("admin_people_imported", rows=report.rows, new=report.new_assignments)
+        )
     for line in report.lines(upload.name, ctx.lang):
-        st.error(line)
+        st.error(ui.as_text(line))
 
 if is_admin:
     st.header(ui.t("admin_periods"))
     locked = people.locked_periods(ctx)
-    st.write(ui.t("admin_locked", periods=", ".join(locked) or "–"))
+    st.write(ui.t_as_text("admin_locked", periods=", ".join(locked) or "–"))
     period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(12)], key="adm_period")
     lock_col, unlock_col = st.columns(2)
     lock_col.button(
@@ -209,7 +211,7 @@ if is_admin:
     if st.button(ui.t("admin_retention_dry_run"), key="adm_dry"):
         counts = people.purge(ctx, int(keep), dry_run=True)
         st.info(
-            ui.t(
+            ui.t_as_text(
                 "admin_retention_would",
                 before=counts["before"],
                 checkins=counts["checkin"],
@@ -247,7 +249,7 @@ if is_admin:
         args=(int(keep),),
     )
     if done := st.session_state.pop("adm_purge_done", None):
-        st.success(done)  # next to the button pressed, not at the top of the page
+        st.success(ui.as_text(done))  # next to the button pressed, not at the top of the page
 
     st.header(ui.t("admin_erase"))
     st.caption(ui.t("admin_erase_help"))

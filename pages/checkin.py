@@ -86,7 +86,7 @@ def submit() -> None:
 
 def field_error(field: str) -> None:
     if field in errors:
-        st.error(errors[field], icon=":material/error:")
+        st.error(ui.as_text(errors[field]), icon=":material/error:")
 
 
 def field_label(field: str) -> str:
@@ -117,7 +117,7 @@ st.header(ui.t("checkin_actions_heading"))
 if not open_actions:
     st.caption(ui.t("checkin_actions_none"))
 else:
-    st.caption(ui.t("checkin_actions_intro", period=period))
+    st.caption(ui.t_as_text("checkin_actions_intro", period=period))
 
     def save_statuses() -> None:
         """Statuses are saved on their own: a leader can report progress without redoing the
@@ -136,10 +136,10 @@ else:
     with st.form("checkin_actions", enter_to_submit=False):
         for action in open_actions:
             st.selectbox(
-                ui.t(
+                ui.t_as_text(
                     "action_status_label",
                     id=action.action_id,
-                    description=ui.label_literal(action.description),
+                    description=action.description,
                 ),
                 list(plan.STATUSES),
                 index=plan.STATUSES.index(action.status),
@@ -165,7 +165,7 @@ else:
 
 if "save" in errors:
     # Nothing was stored (the database refused the write): say so; what was typed stays.
-    st.error(errors["save"], icon=":material/error:")
+    st.error(ui.as_text(errors["save"]), icon=":material/error:")
 elif errors:
     order = {field: number for number, field in enumerate(fields_in_page_order())}
     in_error = sorted(errors, key=lambda f: order.get(f, len(order)))
@@ -175,11 +175,11 @@ elif errors:
     )
 if kept := st.session_state.get("ci_kept"):
     kept_unit = units.name(ctx, kept[0])
-    st.info(ui.t("draft_kept", unit=kept_unit, period=kept[1]), icon=":material/save:")
+    st.info(ui.t_as_text("draft_kept", unit=kept_unit, period=kept[1]), icon=":material/save:")
 if st.session_state.get("ci_draft_at"):
     with st.container(border=True, key="ci_draft_notice"):
         st.warning(
-            ui.t("draft_restored", period=period, saved=st.session_state["ci_draft_at"]),
+            ui.t_as_text("draft_restored", period=period, saved=st.session_state["ci_draft_at"]),
             icon=":material/edit_note:",
         )
         ui.confirmed_button(
@@ -191,9 +191,9 @@ if st.session_state.get("ci_draft_at"):
         )
 if form.current:
     saved = ui.date_time(form.current_saved_at)
-    st.info(ui.t("checkin_editing", period=period, saved=saved))
+    st.info(ui.t_as_text("checkin_editing", period=period, saved=saved))
 else:
-    st.info(ui.t("checkin_new", period=period))
+    st.info(ui.t_as_text("checkin_new", period=period))
 previous = form.previous
 
 with st.container(border=True, key="checkin_form"):
@@ -203,23 +203,25 @@ with st.container(border=True, key="checkin_form"):
     ):
         st.header(ui.t(heading))
         for item in items:
-            st.subheader(item.name[ctx.lang])
-            st.caption(item.description[ctx.lang])
+            st.subheader(ui.as_text(item.name[ctx.lang]))
+            st.caption(ui.as_text(item.description[ctx.lang]))
             left, right = st.columns([3, 2])
             with left:
                 levels = {lv.value: lv for lv in item.scale.levels}
                 st.radio(
-                    ui.t("score_label", item=item.name[ctx.lang]),
+                    ui.t_as_text("score_label", item=item.name[ctx.lang]),
                     item.scale.values,
-                    format_func=lambda v, levels=levels: f"{v} – {levels[v].label[ctx.lang]}",
-                    captions=[lv.description[ctx.lang] for lv in item.scale.levels],
+                    format_func=lambda v, levels=levels: ui.as_text(
+                        f"{v} – {levels[v].label[ctx.lang]}"
+                    ),
+                    captions=[ui.as_text(lv.description[ctx.lang]) for lv in item.scale.levels],
                     index=None,
                     key=f"score:{item.id}",
                     on_change=save_draft,
                 )
                 field_error(f"score:{item.id}")
                 st.text_area(
-                    ui.t("comment_label", item=item.name[ctx.lang]),
+                    ui.t_as_text("comment_label", item=item.name[ctx.lang]),
                     key=f"comment:{item.id}",
                     height=68,
                     on_change=save_draft,
@@ -227,7 +229,7 @@ with st.container(border=True, key="checkin_form"):
                 field_error(f"comment:{item.id}")
             with right:
                 if previous:
-                    st.markdown(f"**{ui.t('previous_heading', period=previous.period)}**")
+                    st.markdown(f"**{ui.t_as_text('previous_heading', period=previous.period)}**")
                     score = previous.scores.get(item.id)
                     if score is not None and score in item.scale.values:
                         label = item.scale.level(score).label[ctx.lang]
@@ -253,7 +255,7 @@ with st.container(border=True, key="checkin_form"):
             for item in items:
                 levels = {lv.value: lv for lv in item.scale.levels}
                 st.selectbox(
-                    ui.t("target_label", item=item.name[ctx.lang]),
+                    ui.t_as_text("target_label", item=item.name[ctx.lang]),
                     [None, *item.scale.values],
                     format_func=lambda v, levels=levels: (
                         ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
@@ -265,7 +267,7 @@ with st.container(border=True, key="checkin_form"):
                 field_error(f"target:{item.id}")
                 if previous and previous.targets.get(item.id) and previous.target_period:
                     st.caption(
-                        ui.t(
+                        ui.t_as_text(
                             "previous_target",
                             score=previous.targets[item.id],
                             period=previous.target_period,
@@ -279,9 +281,11 @@ with st.container(border=True, key="checkin_form"):
     for kind in ROLE_KINDS:
         question = questions.get(ROLE_KIND_QUESTIONS[kind])
         st.multiselect(
-            ui.t("roles_label", question=question, max=MAX_ROLES_PER_KIND)
-            if question
-            else ui.t(f"roles_label_{kind}", max=MAX_ROLES_PER_KIND),
+            ui.as_text(
+                ui.t("roles_label", question=question, max=MAX_ROLES_PER_KIND)
+                if question
+                else ui.t(f"roles_label_{kind}", max=MAX_ROLES_PER_KIND)
+            ),
             role_ids,
             format_func=lambda r: fw.role_name(r, ctx.lang),
             key=f"roles:{kind}",
@@ -292,20 +296,20 @@ with st.container(border=True, key="checkin_form"):
         field_error(f"roles:{kind}")
         if previous and previous.roles.get(kind):
             names = ", ".join(fw.role_name(r, ctx.lang) for r in previous.roles[kind])
-            st.caption(ui.t("previous_roles", roles=names))
+            st.caption(ui.t_as_text("previous_roles", roles=names))
 
     st.header(ui.t("reflections_heading"))
     for question in fw.questions:
         if question.id in ROLE_KIND_QUESTIONS.values():
             continue  # answered by the role picks above
         st.text_area(
-            ui.t("reflection_label", question=question.text[ctx.lang]),
+            ui.t_as_text("reflection_label", question=question.text[ctx.lang]),
             key=f"reflection:{question.id}",
             on_change=save_draft,
         )
         field_error(f"reflection:{question.id}")
         if previous and previous.reflections.get(question.id):
-            st.caption(ui.t("previous_heading", period=previous.period))
+            st.caption(ui.t_as_text("previous_heading", period=previous.period))
             ui.plain_text(previous.reflections[question.id])
 
     if st.session_state.get("ci_drafted") == (unit_id, period):
@@ -316,9 +320,9 @@ with st.container(border=True, key="checkin_form"):
     outcome = st.session_state.get("ci_outcome")
     with st.container(key="ci_outcome"):
         if outcome:
-            st.success(outcome, icon=":material/check_circle:")
+            st.success(ui.as_text(outcome), icon=":material/check_circle:")
         elif "save" in errors:
-            st.error(errors["save"], icon=":material/error:")
+            st.error(ui.as_text(errors["save"]), icon=":material/error:")
         elif errors:
             st.error(ui.t("form_has_errors", count=len(errors)), icon=":material/error:")
     if focus := st.session_state.pop("ci_focus", None):

@@ -24,7 +24,7 @@ ui.show_flash()
 round_widgets.due_links(ctx)  # what open rounds ask of this leader, linked
 
 counts = stats.counts(ctx)
-st.caption(ui.t("home_counts", **counts))
+st.caption(ui.t_as_text("home_counts", **counts))
 
 may_manage_demo = ui.is_admin(ctx)  # the demo service refuses anyone else
 if counts["units"] == 0:

@@ -13,7 +13,7 @@ from dtmaturity.web import ui
 ctx = ui.page()
 st.title(ui.t("page_import"))
 st.write(ui.t("import_intro"))
-st.caption(ui.t("import_limit", mb=st.get_option("server.maxUploadSize")))
+st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")))
 ui.show_flash()
 
 st.caption(ui.t("import_templates"))
@@ -68,7 +68,7 @@ def undo_import() -> None:
 
 
 for message in st.session_state.pop("import_errors", []):
-    st.error(message)
+    st.error(ui.as_text(message))
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None:
     data, name = upload.getvalue(), upload.name
@@ -84,16 +84,16 @@ if upload is not None:
     result = imports.run_upload(ctx, data, name, dry_run=True, date_order=order, sheet=sheet)
     if result.file_format:
         st.info(
-            ui.tn(
+            ui.as_text(ui.tn(
                 "import_detected",
                 result.rows_total,
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
                 dialect=result.dialect,
-            )
+            ))
             # Rows are counted when the file is read, after its header is understood.
             if result.layout_ok or not result.problems
-            else ui.t(
+            else ui.t_as_text(
                 "import_detected_header",
                 name=name,
                 format=ui.t(f"format_{result.file_format}"),
@@ -103,7 +103,7 @@ if upload is not None:
     if result.tool:
         st.info(ui.t("import_tool_detected", tool=ui.t(f"tool_{result.tool}")))
     if result.period_from_timestamp and result.period_column:
-        st.caption(ui.t("import_period_from", column=result.period_column))
+        st.caption(ui.t_as_text("import_period_from", column=result.period_column))
     for note in result.notes(ctx.lang):  # rows and columns of a sheet left out, and why
         ui.plain_text(note)
     if result.needs_date_order or result.date_order_chosen:
@@ -138,7 +138,7 @@ if upload is not None:
                 continue  # choices saved, and the free text read as the comment, can change
             keys[header] = f"remap_{number}_{header}"
             st.selectbox(
-                ui.t("mapping_column", header=header),
+                ui.t_as_text("mapping_column", header=header),
                 targets,
                 index=targets.index(target) if target in targets else None,
                 format_func=lambda target: imports.target_label(ctx, target),
@@ -155,7 +155,7 @@ if upload is not None:
                 [GENERAL_COMMENT, IGNORE] if header in result.free_text_headers else []
             )
             st.selectbox(
-                ui.t("mapping_column", header=header),
+                ui.t_as_text("mapping_column", header=header),
                 first + [target for target in targets if target not in first],
                 index=None,
                 format_func=lambda target: imports.target_label(ctx, target),
@@ -174,7 +174,7 @@ if upload is not None:
 
     if result.preview:
         st.subheader(ui.t("preview_heading"))
-        st.write(result.summary(ctx.lang))
+        st.write(ui.as_text(result.summary(ctx.lang)))
         preview = pd.DataFrame(imports.preview_table(result, ctx.lang))
         st.dataframe(preview, hide_index=True, width="stretch")
         ui.downloads(preview, name=f"{ui.t('preview_heading')} {name}")

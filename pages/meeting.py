@@ -56,7 +56,7 @@ meeting = _remembered()
 if meeting is None:
     st.caption(ui.t("meeting_intro"))
     if error := st.session_state.pop("meeting_error", None):
-        st.error(error)
+        st.error(ui.as_text(error))
     st.button(ui.t("meeting_open"), type="primary", key="meeting_open", on_click=_open)
     st.stop()
 index = min(st.session_state.get(STEP, 0), len(meetings.STEPS) - 1)
@@ -69,7 +69,7 @@ def _move(by: int) -> None:
 
 with st.container(key="meeting_step_head"):
     st.header(
-        ui.t(
+        ui.t_as_text(
             "meeting_step_of",
             number=index + 1,
             total=len(meetings.STEPS),
@@ -110,7 +110,7 @@ def review() -> None:
     if earlier is None:
         st.info(ui.t("meeting_no_follow_up"))
         return
-    st.subheader(ui.t("meeting_follow_up", period=earlier.period))
+    st.subheader(ui.t_as_text("meeting_follow_up", period=earlier.period))
     if earlier.actions:
         show_actions(earlier.actions)
     mw.large_lines([f"{meetings.step_title(ctx, s)}: {n}" for s, n in earlier.notes])
@@ -208,7 +208,7 @@ def roles() -> None:
             "status": ui.t("meeting_col_status"),
         },
     )
-    st.caption(view.roles_summary)
+    st.caption(ui.as_text(view.roles_summary))
 
 
 def _save_note(step_name: str) -> None:
@@ -249,7 +249,7 @@ def decisions() -> None:
         return
     st.text_area(ui.t("meeting_note_label"), key=f"meeting_note:{name}")
     if error := st.session_state.pop("meeting_note_error", None):
-        st.error(error)
+        st.error(ui.as_text(error))
     st.button(ui.t("meeting_note_save"), key="meeting_note_save", on_click=_save_note, args=(name,))
     ui.show_flash("meeting_note")
     if view.agreed:
@@ -285,7 +285,7 @@ def decisions() -> None:
             key="meeting_action:due",
         )  # fmt: skip
         for error in st.session_state.pop("meeting_action_errors", []):
-            st.error(error)
+            st.error(ui.as_text(error))
         st.button(
             ui.t("meeting_action_add"), key="meeting_action_add", on_click=_add_action,
             args=(name,),

@@ -36,7 +36,7 @@ with controls[3]:
         key="ov_kind",
     )
 if first > last:
-    st.error(ui.t("overview_bad_range", first=first, last=last))
+    st.error(ui.t_as_text("overview_bad_range", first=first, last=last))
     st.stop()
 ui.privacy_and_rollup_note()
 lens = "wheel" if kind == "theme" else "competencies"
@@ -71,7 +71,7 @@ with question_col:
 
 st.header(ui.t("change_heading"))
 previous, year_ago = analytics.comparison_periods(last)
-st.caption(ui.t("change_intro", previous=previous, year_ago=year_ago, period=last))
+st.caption(ui.t_as_text("change_intro", previous=previous, year_ago=year_ago, period=last))
 
 
 @st.fragment
@@ -121,10 +121,10 @@ def change_section() -> None:
 change_section()
 
 st.header(ui.t("furthest_heading"))
-st.caption(ui.t("furthest_intro", period=last))
+st.caption(ui.t_as_text("furthest_intro", period=last))
 furthest = targets.furthest(ctx, node_id, last, kind)
 if furthest.empty:
-    st.info(ui.t("furthest_none", period=last))
+    st.info(ui.t_as_text("furthest_none", period=last))
 else:
     table = ui.table_for_people(
         furthest,

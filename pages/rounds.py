@@ -18,7 +18,7 @@ ctx = ui.page()
 st.title(ui.t("page_rounds"))
 days = [str(d) for d in release.REMINDER_DAYS]
 days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
-st.caption(ui.t("rounds_intro", days=days_text))
+st.caption(ui.t_as_text("rounds_intro", days=days_text))
 st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
 try:
     mail_settings = mailconfig.from_env()
@@ -30,7 +30,7 @@ except MailConfigError as exc:
     st.code(str(exc), language=None)
 ui.show_flash()
 for message in st.session_state.pop("round_errors", []):
-    st.error(message, icon=":material/error:")
+    st.error(ui.as_text(message), icon=":material/error:")
 
 choices = rounds.unit_choices(ctx)
 names = units.labels(ctx)
@@ -131,7 +131,7 @@ def follow() -> None:
             answered=int(table["answered"].sum()),
             expected=int(table["expected"].sum()),
         )
-        st.subheader(title, anchor=False)
+        st.subheader(ui.as_text(title), anchor=False)
         shown_table = ui.table_for_people(
             table,
             {
@@ -153,7 +153,7 @@ def follow() -> None:
         )
         ui.show_flash(f"round:{r.round_id}", focus=True)  # the outcome, beside the button
         if refused := st.session_state.pop(f"round_error:{r.round_id}", None):
-            st.error(refused, icon=":material/error:")
+            st.error(ui.as_text(refused), icon=":material/error:")
 
 
 follow()
@@ -181,7 +181,7 @@ if current:
         )
     r = next(x for x in current if x.round_id == chosen)
     for kind, subject, text in reminders.preview(ctx, r, preview_lang):
-        with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.label_literal(subject)}"):
+        with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.as_text(subject)}"):
             ui.plain_text(text)
 
 st.header(ui.t("rounds_due_heading"))

@@ -68,7 +68,7 @@ def trend_with_plan(kind: str, title: str) -> None:
     )
     st.caption(ui.t("trend_plan_note"))
     if not own.empty:
-        st.caption(ui.t("own_pending_note", periods=", ".join(sorted(set(own["period"])))))
+        st.caption(ui.t_as_text("own_pending_note", periods=", ".join(sorted(set(own["period"])))))
     gaps = targets.gaps(ctx, unit_id, kind)
     gaps = gaps[gaps["target_period"].notna()]
     st.markdown(f"**{ui.t('gaps_heading')}**")
@@ -79,7 +79,7 @@ def trend_with_plan(kind: str, title: str) -> None:
     if not shown.empty:
         top = shown.iloc[0]
         st.caption(
-            ui.t("gaps_summary", item=top["item"], gap=ui.change(top["gap"]),
+            ui.t_as_text("gaps_summary", item=top["item"], gap=ui.change(top["gap"]),
                  target=ui.mean(top["target"]), period=top["target_period"])
         )  # fmt: skip
     table = ui.table_for_people(
@@ -198,7 +198,7 @@ def roles_fragment() -> None:
             )
             st.subheader(ui.t("balance_heading"))
             balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
-            st.markdown(analytics.balance_summary(ctx, balance))
+            st.markdown(ui.as_text(analytics.balance_summary(ctx, balance)))
             table = ui.table_for_people(
                 balance.assign(
                     status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]
@@ -284,7 +284,7 @@ def reflections_section() -> None:
             )
     else:
         if view.matching > len(view.rows):
-            st.caption(ui.t("reflections_more", shown=len(view.rows), total=view.matching))
+            st.caption(ui.t_as_text("reflections_more", shown=len(view.rows), total=view.matching))
         # A page of answers at a time (a big unit has hundreds), numbered across pages.
         pages = max(1, -(-len(view.rows) // REFLECTIONS_PER_PAGE))
         if st.session_state.get("unit_reflection_page", 1) > pages:
@@ -310,9 +310,9 @@ def reflections_section() -> None:
         numbered: dict[int, tuple[str, str]] = {}
         number = first
         for period, group in on_page.groupby("period", sort=False):
-            st.subheader(str(period))
+            st.subheader(ui.as_text(str(period)))
             for question, answers in group.groupby("question", sort=False):
-                st.markdown(f"**{question}**")
+                st.markdown(f"**{ui.as_text(question)}**")
                 for answer, question_id in zip(
                     answers["answer"], answers["question_id"], strict=True
                 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,22 +34,31 @@ def chart_frames(at: AppTest) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
+# A backslash before ASCII punctuation is markdown's escape: the reader sees the character.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown source as a person reads it: `ui.as_text`'s escapes (`3\\. desember`) and its
+    invisible word joiners (before an `@`, say) gone."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
     """All visible text of the page, to look for what a person would read."""
-    parts = []
+    parts = [str(el.value) for el in at.get("text")]
     for kind in (
         "title",
         "header",
         "subheader",
         "markdown",
         "caption",
-        "text",
         "info",
         "success",
         "warning",
     ):
-        parts += [str(el.value) for el in at.get(kind)]
-    parts += [str(el.value) for el in at.error]
+        parts += [as_read(str(el.value)) for el in at.get(kind)]
+    parts += [as_read(str(el.value)) for el in at.error]
     return "\n".join(parts)
 
 

@@ -459,7 +459,12 @@ def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -
     for table in section.tables:
         data = [[Paragraph(escape(c), styles["head"]) for c in table.columns]]
         data += [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in table.rows]
-        widths = [share * width for share in table.widths] if table.widths else None
+        # Columns share the width (as the table says, else equally): left to size themselves,
+        # one long word (a name) would push the others below zero width and the PDF would fail.
+        if table.widths:
+            widths = [share * width for share in table.widths]
+        else:
+            widths = [width / len(table.columns)] * len(table.columns)
         grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         grid.setStyle(
             [

@@ -10,7 +10,8 @@ from dtmaturity.services import meetings
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
-NEXT_KEY, PREVIOUS_KEY = "meeting_next", "meeting_prev"
+NEXT_KEY = "meeting_next"
+PREVIOUS_KEY = "meeting_prev"
 
 # Type that grows with the screen (18 px at 1280 wide, 24 px at 1920), and no sidebar: one
 # shared screen in a meeting room. The page itself links back to the rest of the app.
@@ -49,7 +50,7 @@ if (!window.dtMeetingKeys) {
 
 
 def shared_screen() -> None:
-    """The meeting room look and the step keys, for this page only."""
+    """The meeting room look and the step keys, for this page only (our own constants)."""
     st.html(
         f"<style>{_CSS}</style><script>"
         + _KEYS_JS % {"next": NEXT_KEY, "previous": PREVIOUS_KEY}
@@ -84,7 +85,7 @@ def unit_meetings(ctx: Context, unit_id: str, period: str) -> None:
     st.markdown(f"**{ui.t('meeting_summaries')}**")
     for meeting_id, period in zip(closed["meeting_id"], closed["period"], strict=True):
         st.download_button(
-            ui.t("meeting_summary_link", period=period),
+            ui.t_as_text("meeting_summary_link", period=period),
             # Made when pressed, not on every run of the unit page.
             data=lambda meeting_id=int(meeting_id): meetings.summary_file(ctx, meeting_id, "pdf"),
             file_name=meetings.summary_file_name(unit_id, period, "pdf"),
@@ -101,8 +102,8 @@ def ideas_list(ideas: list[meetings.Idea]) -> None:
         why = ", ".join(ui.t(f"meeting_idea_why_{w}") for w in idea.why)
         st.markdown(f"**{ui.label_literal(idea.item)}** ({ui.label_literal(why)})")
         large_lines(idea.examples)
-        for title, url in idea.resources:
-            st.page_link(url, label=ui.label_literal(title), icon=":material/open_in_new:")
+        for title, url in idea.resources:  # an https address from the framework file only
+            st.markdown(ui.link(title, url))
 
 
 def unit_ideas(ctx: Context, unit_id: str, period: str) -> None:

@@ -65,7 +65,7 @@ def action_form(
 
     def error(field: str) -> None:
         if field in errors:
-            st.error(errors[field], icon=":material/error:")
+            st.error(ui.as_text(errors[field]), icon=":material/error:")
 
     with st.form(f"action_form:{form}", enter_to_submit=False):
         st.multiselect(
@@ -197,7 +197,7 @@ def status_form(ctx: Context, unit_id: str, unit_actions: list[actions.Action]) 
     by_id = {a.action_id: a for a in unit_actions}
     st.markdown(f"**{ui.t('actions_update_heading')}**")
     for message in st.session_state.pop(STATUS_ERRORS, []):
-        st.error(message, icon=":material/error:")
+        st.error(ui.as_text(message), icon=":material/error:")
     columns = st.columns([3, 1])
     with columns[0]:
         picked = st.selectbox(
@@ -221,12 +221,12 @@ def status_form(ctx: Context, unit_id: str, unit_actions: list[actions.Action]) 
             format_func=lambda s: ui.t(f"action_status_{s}"),
             key=STATUS_CHOICE,
         )
-    st.caption(ui.t("action_status_current", status=current))
+    st.caption(ui.t_as_text("action_status_current", status=current))
     if chosen == action.status:
         st.caption(ui.t("action_status_unchanged"))
     elif action.status in plan.CLOSED_STATUSES and chosen in plan.OPEN_STATUSES:
         st.checkbox(
-            ui.t("action_reopen_confirm", id=picked, status=ui.label_literal(current)),
+            ui.t_as_text("action_reopen_confirm", id=picked, status=current),
             key=STATUS_REOPEN,
         )
     st.button(

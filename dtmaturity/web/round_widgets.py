@@ -29,9 +29,9 @@ def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
                 answered=progress.answered,
                 expected=progress.expected,
             )
-        st.info(text, icon=":material/hourglass_top:")
+        st.info(ui.as_text(text), icon=":material/hourglass_top:")
     if periods:
-        st.caption(ui.t("released_note", period=periods[0]))
+        st.caption(ui.t_as_text("released_note", period=periods[0]))
 
 
 def due_links(ctx: Context) -> None:
@@ -44,10 +44,10 @@ def due_links(ctx: Context) -> None:
         st.page_link(
             "pages/checkin.py",
             # Unit names are imported text: escaped, so they show as written.
-            label=ui.label_literal(item.line(ctx.lang)),
+            label=ui.as_text(item.line(ctx.lang)),
             query_params={"unit": item.unit_id, "period": item.period},
             icon=":material/edit_note:",
-            help=ui.t("home_due_link", unit=item.unit),
+            help=ui.t_as_text("home_due_link", unit=item.unit),
         )
 
 

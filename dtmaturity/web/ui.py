@@ -9,6 +9,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import NoReturn
 
 import altair as alt
@@ -26,6 +27,7 @@ from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
+ICON = str(Path(__file__).with_name("icon.png"))  # the browser tab's icon, served by the app
 LANG_KEY = "lang"  # the language switch widget
 LANG_STORE = "_lang"  # the chosen language; outlives page switches, unlike widget state
 LANG_CHOSEN = "_lang_chosen"  # the person picked it in this session (to remember it for them)
@@ -163,7 +165,7 @@ def context() -> Context:
 
 def _refuse(message_key: str, reason: Exception) -> NoReturn:
     """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
-    st.error(i18n.t(lang(), message_key))
+    st.error(t(message_key))
     st.code(str(reason), language=None, wrap_lines=True)
     st.stop()
 
@@ -368,9 +370,11 @@ def questions_beside(ctx: Context, lens: str) -> None:
     """The model's reflection questions for one lens, shown next to the chart they belong to."""
     # One element holding one list: fewer elements for the browser to draw, and a screen reader
     # hears one list of so many questions rather than a list of one for each.
-    lines = [f"**{t('questions_beside')}**", ""]
-    lines += [f"- {question.text[ctx.lang]}" for question in ctx.framework.questions_for(lens)]
-    st.markdown("\n".join(lines))
+    questions = ctx.framework.questions_for(lens)
+    st.markdown(
+        f"**{t('questions_beside')}**\n\n"
+        + "\n".join(f"- {as_text(question.text[ctx.lang])}" for question in questions)
+    )
 
 
 def chart_with_table(
@@ -386,7 +390,7 @@ def chart_with_table(
     st.vega_lite_chart(
         charts.spec_of(drawing, lang()), width="stretch", height="content", alt=summary
     )
-    st.caption(summary)
+    st.caption(as_text(summary))
     shown = table_for_people(table, columns)
     table_behind_expander(shown, name=name)
     downloads(shown, name=name, chart=drawing)
@@ -401,7 +405,7 @@ def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
 
 @st.fragment
 def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
-    with st.expander(label, key=key, on_change="rerun") as box:
+    with st.expander(as_text(label), key=key, on_change="rerun") as box:
         if box.open:
             dataframe(table)
 
@@ -506,23 +510,77 @@ def privacy_and_rollup_note() -> None:
     """Say how figures are rolled up and which ones privacy hides."""
     limits = privacy.thresholds()
     st.caption(t("rollup_note"))
-    st.caption(t("privacy_note", k=limits.min_respondents, r=limits.min_reflections))
+    st.caption(t_as_text("privacy_note", k=limits.min_respondents, r=limits.min_reflections))
 
 
 def too_few(message_key: str = "too_few_all", **params: object) -> None:
     """The mark shown instead of a figure that privacy hides."""
-    st.info(t(message_key, **params), icon=":material/visibility_off:")
+    st.info(t_as_text(message_key, **params), icon=":material/visibility_off:")
 
 
-# Markdown's special characters, and ':', '.' and '@', so that no address becomes an autolink
-# (https://…, www.…, name@host).
-_LABEL_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:.@])")
+# Every character that can start markdown, HTML, a Streamlit directive (`:red[…]`, `:icon:`) or a
+# formula (`$…$`) anywhere in a line (a parenthesis matters only after `]`, escaped). `-`, `+`,
+# `.` and `:` are handled by _escape_char.
+_ALWAYS = set("\\`*_{}[]#!|<>~$=&@^")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+# Bidirectional embeddings, overrides and isolates: no name needs them (right-to-left letters
+# order themselves), and one left open reverses the text after it (a spoofed file name).
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
-def label_literal(text: str) -> str:
-    """Free text inside a widget label (which Streamlit reads as markdown), escaped so it shows
-    as written: no links (not even a bare address), no images, no formatting."""
-    return _LABEL_MARKDOWN.sub(r"\\\1", text)
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i):/|www\.|@")
+
+
+def _escape_char(text: str, i: int) -> str:
+    """The character at `i`, escaped when markdown could read it as markup there."""
+    char = text[i]
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if char in _ALWAYS:
+        return "\\" + char
+    if char in "-+" and (before.isspace() or after == char):
+        return "\\" + char  # a list marker, a rule, a setext heading
+    between_digits = before.isdigit() and after.isdigit()
+    if char == "." and not between_digits and (after.isalnum() or text[:i].strip().isdigit()):
+        return "\\."  # the dot of an address (www.…, name.example), an ordered list
+    if char == ":" and not (after.isdigit() or after.isspace()):
+        return "\\:"  # a link scheme (https:), an emoji or icon (:name:); keeps 09:41
+    return char
+
+
+def as_text(value: object) -> str:
+    """Text from data (a name, a comment, a file name, an e-mail address…) made ready for any
+    place that Streamlit reads as markdown (a label, help, caption, message, heading, tab,
+    expander, page link, radio option): it shows exactly as written, with no link, no autolink
+    (https://…, www.…, name@host), no image, no HTML, no formatting and no line break.
+
+    This is the one way data reaches markup; tests/web/test_text_sinks.py fails on any other.
+    Places that show plain text (st.text, tables, select box options, charts, files) take the
+    text as it is: there the escapes would show."""
+    text = _BIDI.sub("", _LINE_BREAKS.sub(" ", "" if value is None else str(value)))
+    # Streamlit's markdown finds bare addresses in the text after escapes are read, so an
+    # invisible word joiner goes where each kind would match: `https:⁠//`, `www⁠.`, `name⁠@`.
+    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
+    return "".join(_escape_char(text, i) for i in range(len(text)))
+
+
+# The same function under its former name, for code written before it became the only one.
+label_literal = as_text
+
+
+def t_as_text(key: str, **params: object) -> str:
+    """A catalogue text with data in it (`t(key, **params)`), as text for a markdown place."""
+    return as_text(t(key, **params))
+
+
+def link(label: str, url: str) -> str:
+    """A markdown link to a configured address (never one from data): the label shown as text,
+    and only an https address taken."""
+    if not re.fullmatch(r"https://[^\s()<>\[\]\\]+", url):
+        return as_text(label)
+    # Inside a link nothing is autolinked: the label needs its escapes, not the word joiners.
+    return f"[{as_text(label).replace(WORD_JOINER, '')}]({url})"
 
 
 def plain_text(text: str) -> None:
@@ -545,7 +603,7 @@ def show_flash(place: str = "", *, focus: bool = False) -> None:
     del st.session_state["_flash"]
     key = f"flash_{place or 'page'}"
     with st.container(key=key):
-        st.success(stored[1])
+        st.success(as_text(stored[1]))
     if focus:
         count = st.session_state.get("_flash_count", 0) + 1
         st.session_state["_flash_count"] = count
@@ -558,14 +616,15 @@ def lazy_tabs(sections: dict[str, tuple[str, Callable[[], None]]], *, key: str) 
 
     The open tab is remembered by its id, so it stays open when the language (and with it the
     label Streamlit keeps) changes, and when the person comes back from another page."""
-    labels = {section: label for section, (label, _) in sections.items()}
+    # Tab labels are markdown: escaped, and remembered escaped (the value Streamlit keeps).
+    labels = {section: as_text(label) for section, (label, _) in sections.items()}
     by_label = {label: section for section, label in labels.items()}
     remembered = f"{key}:id"
     if st.session_state.get(key) in by_label:
         st.session_state[remembered] = by_label[st.session_state[key]]
     elif st.session_state.get(remembered) in labels:
         st.session_state[key] = labels[st.session_state[remembered]]
-    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    tabs = st.tabs([as_text(label) for label, _ in sections.values()], key=key, on_change="rerun")
     for tab, (_, draw) in zip(tabs, sections.values(), strict=True):
         if tab.open:
             with tab:
@@ -573,7 +632,8 @@ def lazy_tabs(sections: dict[str, tuple[str, Callable[[], None]]], *, key: str) 
 
 
 def bullet_list(lines: Iterable[str]) -> None:
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    """A list of texts (names, figures), each shown as written."""
+    st.markdown("\n".join(f"- {as_text(line)}" for line in lines))
 
 
 def _ask(asking: str) -> None:
@@ -600,7 +660,7 @@ def confirmed_button(
     be deleted, with counts (`question` is called then, so the counts are those of the moment),
     beside "yes" and "cancel" buttons. Only "yes" (key `<key>:yes`) runs `on_confirm(*args)`."""
     if not confirmation(key, question=question, yes=yes, on_confirm=on_confirm, args=args):
-        st.button(label, key=key, on_click=ask_first, args=(key,), disabled=disabled)
+        st.button(as_text(label), key=key, on_click=ask_first, args=(key,), disabled=disabled)
 
 
 def ask_first(key: str) -> None:
@@ -623,10 +683,10 @@ def confirmation(
     if not st.session_state.get(asking):
         return False
     with st.container(border=True, key=f"{key}:question"):
-        st.warning(question(), icon=":material/warning:")
+        st.warning(as_text(question()), icon=":material/warning:")
         yes_col, no_col = st.columns(2)
         yes_col.button(
-            yes, key=f"{key}:yes", type="primary", on_click=_answer,
+            as_text(yes), key=f"{key}:yes", type="primary", on_click=_answer,
             args=(asking, on_confirm, args),
         )  # fmt: skip
         no_col.button(
