@@ -20,7 +20,7 @@ import pytest
 from hostile import FORMULA, LINE, MARKER, TEXT, admin_context, build
 
 from dtmaturity import charts
-from dtmaturity.services import analytics, exports, people, report, units
+from dtmaturity.services import analytics, exports, meetings, people, report, units
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The functions a download may make its file with (each is tested below).
 EXPORTERS = {"csv_bytes", "xlsx_bytes", "chart_png", "chart_svg", "render", "export_person"}
 EXPORTERS |= {"template"}  # the import templates: our own files, no data in them
+EXPORTERS |= {"summary_file"}  # the leader meeting's summary: tested below
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -182,3 +183,23 @@ def test_my_data_download_is_data_not_markup(hostile_ctx):
                     text = archive.read(name).decode("utf-8-sig")
                     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
                     assert _cells_safe(cells) == [], (person, name)
+
+
+def _meeting_summary(ctx: Context, file_format: str) -> bytes:
+    """A closed leader meeting of the hostile demo with a hostile note, as its summary file."""
+    for unit in units.tree(ctx):
+        for period in analytics.latest_periods(ctx, unit.unit_id)[:1]:
+            meeting = meetings.open(ctx, unit.unit_id, period)
+            meetings.save_note(ctx, meeting, meetings.STEPS[1], TEXT)
+            meetings.close(ctx, meeting)
+            return meetings.summary_file(ctx, meeting.meeting_id, file_format, "nb")
+    raise AssertionError("no released quarter to meet on")
+
+
+def test_the_meeting_summary_is_escaped_and_links_to_nothing(hostile_ctx):
+    page = _meeting_summary(hostile_ctx, "html").decode("utf-8")
+    assert "<script>alert" not in page and "<a " not in page and "<img src=x" not in page
+    addresses = re.findall(r"(?:href|src)\s*=\s*\"([^\"]*)\"", page)
+    assert [a for a in addresses if not a.startswith("data:image/png;base64,")] == []
+    pdf = _meeting_summary(hostile_ctx, "pdf")
+    assert pdf.startswith(b"%PDF") and b"/URI" not in pdf and b"/JavaScript" not in pdf

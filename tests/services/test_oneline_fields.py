@@ -272,6 +272,10 @@ FIELDS = {
     ("dtmaturity/web/plan_widgets.py", '_state_key(form, "description")'): (
         "free text of several lines (test_an_action_description_may_span_lines…)"
     ),
+    ("pages/meeting.py", '"meeting_action:description"'): (
+        "free text of several lines (an action's description, as the action form's)"
+    ),
+    ("pages/meeting.py", 'f"meeting_note:{name}"'): "free text of several lines (a meeting note)",
 }
 TEXT_WIDGETS = {"text_input", "text_area", "file_uploader", "chat_input"}
 

@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from apphelpers import chart_frames, open_app, open_tab, texts
+from apphelpers import as_read, chart_frames, open_app, open_tab, texts
 from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 from pypdf import PdfReader
 
@@ -204,7 +204,9 @@ def test_unit_page_draws_targets_and_actions_on_the_trend_and_makes_actions_from
     assert made and made[0].items == ["storyteller"] and made[0].source_question
     # The outcome is shown where the form was, in the tab the person is in.
     assert at.session_state["unit_section"] == "Refleksjoner"
-    assert [str(m.value) for m in at.success] == [f"Tiltak #{made[0].action_id} er lagret."]
+    assert [as_read(str(m.value)) for m in at.success] == [
+        f"Tiltak #{made[0].action_id} er lagret."
+    ]
 
 
 def test_overview_lists_units_furthest_from_their_targets(ctx):
