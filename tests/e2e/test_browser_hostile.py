@@ -8,19 +8,17 @@ The pages come from the navigation each role is shown, so a new page is covered 
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from appserver import app_env, free_port, running_app
 from e2ehelpers import each_tab, expand_all, nav_links, wait_idle
 from hostile import MARKER, ROLES, build
 from playwright.sync_api import Page
-from test_browser_signin import _free_port, _wait_for, sign_in
+from test_browser_signin import sign_in
 
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
@@ -83,7 +81,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         build(Context(local_actor(), store, framework))
     finally:
         store.close()
-    port = _free_port()
+    port = free_port("localhost")
     app_url = f"http://localhost:{port}"
     users = [
         User(sub=sub, claims={"email": person, "email_verified": True})
@@ -102,26 +100,15 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             'client_kwargs = { scope = "openid profile email" }\n',
             encoding="utf-8",
         )
-        env = {**os.environ, "DTMATURITY_DB": str(db_path), "DTMATURITY_ENV": "production"}
-        env.pop("DTMATURITY_FRAMEWORK", None)
-        command = [
-            sys.executable, "-m", "dtmaturity.web.serve",
-            "--server.address=localhost", f"--server.port={port}", "--server.headless=true",
-            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-            f"--secrets.files={secrets_file}",
-        ]  # fmt: skip
-        log = folder / "server.log"
-        with log.open("wb") as out:
-            app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_for(f"{app_url}/_stcore/health", app, log)
+        env = app_env(db_path, DTMATURITY_ENV="production")
+        with running_app(
+            log=folder / "server.log",
+            env=env,
+            args=[f"--secrets.files={secrets_file}"],
+            host="localhost",
+            port=port,
+        ):
             yield app_url, issuer
-        finally:
-            app.terminate()
-            try:
-                app.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                app.kill()
 
 
 def _origin(url: str) -> str:
