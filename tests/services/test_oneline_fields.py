@@ -316,21 +316,18 @@ CLI_FILES = {
 
 def cli_file_arguments() -> set[tuple[str, str]]:
     """(command, argument) of every argument of the command line named `file`."""
-    import argparse
+    import click
 
-    from dtmaturity.cli import _parser
+    from dtmaturity.cli import cli
 
     found = set()
 
-    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    walk(sub, [*path, name])
-            elif action.dest == "file":
-                found.add((" ".join(path), action.dest))
+    def walk(command: click.Command, path: list[str]) -> None:
+        found.update((" ".join(path), p.name) for p in command.params if p.name == "file")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
 
-    walk(_parser(), [])
+    walk(cli, [])
     return found
 
 
