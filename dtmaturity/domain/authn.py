@@ -13,6 +13,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from dtmaturity.domain import settings
+
 MIN_COOKIE_SECRET = 32
 # The estimated randomness (bits) a cookie secret must show; see secret_strength.
 MIN_SECRET_BITS = 100
@@ -22,7 +24,7 @@ REQUIRED = ("redirect_uri", "cookie_secret")
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 # The sections of secrets.toml the app reads; any other is refused as a likely typo.
 KNOWN_SECTIONS = ("auth", "dtmaturity")
-LOCAL_MODE = "DTMATURITY_LOCAL_MODE"
+LOCAL_MODE = settings.LOCAL_MODE
 MAX_SECRETS_BYTES = 1_000_000
 _ALPHABETS = (  # (is in the class, size of the class) for the strength estimate
     (str.isdigit, 10),
@@ -39,17 +41,16 @@ class SignInSettingError(ValueError):
 
 def is_production() -> bool:
     """DTMATURITY_ENV=production: the app must not run in local mode (no sign-in)."""
-    return os.environ.get("DTMATURITY_ENV", "").strip().lower() == "production"
+    return settings.current().production
 
 
 def local_mode_asked() -> bool:
     """DTMATURITY_LOCAL_MODE=1: run without sign-in even though a secrets file exists."""
-    text = os.environ.get(LOCAL_MODE, "").strip().lower()
-    if text in ("", "0", "no", "false"):
-        return False
-    if text in ("1", "yes", "true"):
-        return True
-    raise SignInSettingError(f"{LOCAL_MODE}={text!r} must be 1 (local mode) or 0 (not set)")
+    current = settings.current()
+    problem = current.problem(LOCAL_MODE)
+    if problem:
+        raise SignInSettingError(problem)
+    return current.local_mode
 
 
 def _why_unreadable(path: Path) -> str | None:

@@ -7,14 +7,13 @@ message that names the file, the entry and what is wrong.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import i18n, settings
 
 LANGUAGES = tuple(i18n.LANGUAGES)  # every label exists in every UI language
 LENSES = ("wheel", "competencies", "roles")
@@ -373,7 +372,7 @@ def parse(content: str, path: Path | str = "<string>") -> Framework:
 
 def framework_path() -> Path:
     """The framework file in use: DTMATURITY_FRAMEWORK, or data/framework.toml."""
-    return Path(os.environ.get("DTMATURITY_FRAMEWORK") or DEFAULT_PATH)
+    return settings.current().framework or DEFAULT_PATH
 
 
 def load(path: Path | str | None = None) -> Framework:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -34,15 +33,13 @@ class LanguageSettingError(ValueError):
 
 def default_language() -> str:
     """The deployment's default UI language: DTMATURITY_DEFAULT_LANGUAGE, else bokmål."""
-    value = os.environ.get(DEFAULT_LANGUAGE_ENV, "").strip()
-    if not value:
-        return DEFAULT_LANGUAGE
-    if value not in LANGUAGES:
-        raise LanguageSettingError(
-            f"{DEFAULT_LANGUAGE_ENV}={value!r} is not one of the app's languages "
-            f"({', '.join(LANGUAGES)})"
-        )
-    return value
+    from dtmaturity.domain import settings  # which needs LANGUAGES from here
+
+    current = settings.current()
+    problem = current.problem(DEFAULT_LANGUAGE_ENV)
+    if problem:
+        raise LanguageSettingError(problem)
+    return current.default_language
 
 
 def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:

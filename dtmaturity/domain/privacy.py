@@ -36,17 +36,16 @@ counts alone, so every page shows the viewer the same cells hidden.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dtmaturity.domain import access
+from dtmaturity.domain import access, settings
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 
-MIN_RESPONDENTS_ENV = "DTMATURITY_MIN_RESPONDENTS"
-MIN_REFLECTIONS_ENV = "DTMATURITY_MIN_REFLECTIONS"
-DEFAULT_MIN_RESPONDENTS = 3
-DEFAULT_MIN_REFLECTIONS = 5
+MIN_RESPONDENTS_ENV = settings.MIN_RESPONDENTS
+MIN_REFLECTIONS_ENV = settings.MIN_REFLECTIONS
+DEFAULT_MIN_RESPONDENTS = settings.DEFAULT_MIN_RESPONDENTS
+DEFAULT_MIN_REFLECTIONS = settings.DEFAULT_MIN_REFLECTIONS
 
 
 class PrivacySettingError(ValueError):
@@ -59,28 +58,13 @@ class Thresholds:
     min_reflections: int = DEFAULT_MIN_REFLECTIONS
 
 
-def _setting(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise PrivacySettingError(
-            f"{name} must be a whole number of at least 1 (the smallest group whose figures may "
-            f"be shown), got {raw!r}."
-        )
-    return value
-
-
 def thresholds() -> Thresholds:
     """The thresholds in force: DTMATURITY_MIN_RESPONDENTS and DTMATURITY_MIN_REFLECTIONS."""
-    return Thresholds(
-        min_respondents=_setting(MIN_RESPONDENTS_ENV, DEFAULT_MIN_RESPONDENTS),
-        min_reflections=_setting(MIN_REFLECTIONS_ENV, DEFAULT_MIN_REFLECTIONS),
-    )
+    current = settings.current()
+    problem = current.problem(MIN_RESPONDENTS_ENV, MIN_REFLECTIONS_ENV)
+    if problem:
+        raise PrivacySettingError(problem)
+    return Thresholds(current.min_respondents, current.min_reflections)
 
 
 def visible(n: int, known: int, own: int, k: int) -> bool:

@@ -6,13 +6,13 @@ added inside the services without touching the pages.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import duckdb
 
+from dtmaturity.domain import settings
 from dtmaturity.domain.access import ALL_GRANTS, Grant
 from dtmaturity.domain.framework import Framework
 from dtmaturity.store import AuditEntry, Store
@@ -37,7 +37,7 @@ class Actor:
 
 
 def local_actor() -> Actor:
-    user = os.environ.get("DTMATURITY_LOCAL_USER", "").strip() or DEFAULT_LOCAL_USER
+    user = settings.current().local_user or DEFAULT_LOCAL_USER
     # An e-mail names one person in any case: stored in lower case, as everywhere.
     user = user.lower() if "@" in user else user
     return Actor(user_id=user, display_name=user)

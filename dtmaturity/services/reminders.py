@@ -27,7 +27,7 @@ from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
 from html import escape
 
-from dtmaturity.domain import mailconfig, release, textrules
+from dtmaturity.domain import mailconfig, release, settings, textrules
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
 from dtmaturity.domain.periods import Period
@@ -267,14 +267,14 @@ def run(
     Raises MailConfigError for a wrong mail setting (before anything is written)."""
     authz.require_rounds(ctx)
     today = today or date.today()
-    settings = config() if callable(config) else config
+    mail_config = config() if callable(config) else config
     with _lock_for(ctx):
         if not dry_run:
             rounds.start_planned(ctx, today)
             _recover_interrupted(ctx)
         report = RunReport(planned=plan(ctx, today), dry_run=dry_run)
-        report.mail_configured = settings is not None
-        if dry_run or settings is None or not report.planned:
+        report.mail_configured = mail_config is not None
+        if dry_run or mail_config is None or not report.planned:
             return report
         server: smtplib.SMTP | None = None
         unreachable: str | None = None  # once the server cannot be reached, stop trying
@@ -298,12 +298,12 @@ def run(
                         raise ValueError(unreachable)
                     if server is None:
                         try:
-                            server = _connect(settings)
+                            server = _connect(mail_config)
                         except (OSError, smtplib.SMTPException) as exc:
                             unreachable = _reason(exc)
                             raise
-                    data = _message_bytes(settings, planned, today)
-                    server.sendmail(settings.sender, [planned.email], data)
+                    data = _message_bytes(mail_config, planned, today)
+                    server.sendmail(mail_config.sender, [planned.email], data)
                 except ValueError as exc:  # UnsafeMessage too: this one is not sent, others are
                     error = str(exc)
                 except (OSError, smtplib.SMTPException) as exc:
@@ -379,6 +379,4 @@ def preview(
 
 
 def _base_url() -> str:
-    import os
-
-    return os.environ.get(mailconfig.BASE_URL, "").strip() or "http://localhost:8501"
+    return settings.current().base_url

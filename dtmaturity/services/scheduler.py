@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dtmaturity import safefiles
+from dtmaturity.domain import settings
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.mailconfig import MailConfigError
@@ -41,8 +42,8 @@ from dtmaturity.services import reminders, roundjobs
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 
-REMIND_EVERY = "DTMATURITY_REMIND_EVERY"
-DEFAULT_EVERY = 3600
+REMIND_EVERY = settings.REMIND_EVERY
+DEFAULT_EVERY = settings.DEFAULT_REMIND_EVERY
 POLL_SECONDS = 1.0
 MAX_MESSAGE = 1_000_000  # bytes of one request or response read from the spool
 SCHEDULER_ACTOR = "system:scheduler"
@@ -84,16 +85,11 @@ def prepare_spool(db_path: Path | str) -> Path | None:
 
 def interval() -> int:
     """DTMATURITY_REMIND_EVERY in seconds (at least 10); a bad value stops with its name."""
-    text = os.environ.get(REMIND_EVERY, "").strip()
-    if not text:
-        return DEFAULT_EVERY
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 10:
-        raise ValueError(f"{REMIND_EVERY}={text!r} must be a whole number of seconds, at least 10")
-    return value
+    current = settings.current()
+    problem = current.problem(REMIND_EVERY)
+    if problem:
+        raise ValueError(problem)
+    return current.remind_every
 
 
 def start(store: Store, framework: Framework) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -14,6 +13,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from dtmaturity.domain import settings
 from dtmaturity.store import migrations
 
 T = TypeVar("T")
@@ -84,7 +84,7 @@ class WriteFailed(StoreError):
 
 def default_db_path() -> Path:
     """DTMATURITY_DB, or data/dtmaturity.duckdb relative to the working directory."""
-    return Path(os.environ.get("DTMATURITY_DB") or DEFAULT_DB)
+    return settings.current().db or DEFAULT_DB
 
 
 def _record(cur: duckdb.DuckDBPyConnection, audit: AuditEntry, result: object) -> None:

@@ -3,7 +3,9 @@
 `make run` starts the app this way. Before Streamlit listens, every reason the app could not
 serve is checked, and any of them stops the start with the reasons on stderr (exit code 2):
 
-- the framework file or the privacy settings do not validate;
+- a setting (DTMATURITY_…, dtmaturity.domain.settings) has a value that cannot be used:
+  every such value is listed at once;
+- the framework file does not validate;
 - a secrets file exists but yields no valid sign-in (authn.check_secrets_files: unreadable,
   not a file, not UTF-8 TOML, a section the app does not know, no [auth], an [auth] that is
   incomplete or has a cookie_secret that does not look random), or --secrets.files names a
@@ -39,7 +41,7 @@ import os
 import sys
 from pathlib import Path
 
-from dtmaturity.domain import authn, i18n, privacy
+from dtmaturity.domain import authn, i18n, settings
 from dtmaturity.domain.framework import FrameworkError, framework_path
 from dtmaturity.services import scheduler
 from dtmaturity.services.runtime import open_runtime
@@ -115,9 +117,9 @@ def problems(args: list[str]) -> list[str]:
     st_config._main_script_path = str(APP)  # secrets.toml beside app.py, as `streamlit run`
     bootstrap.load_config_options(_flag_options(args))
     try:
-        privacy.thresholds()
-    except privacy.PrivacySettingError as exc:
-        reasons.append(f"privacy settings: {exc}")
+        settings.check(ignore=(settings.LOCAL_MODE,))  # that one is told under sign-in
+    except settings.SettingsError as exc:
+        reasons.append(f"settings: {exc}")
     try:
         auth = ui.auth_settings()
     except authn.SignInSettingError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dtmaturity import charts
-from dtmaturity.domain import access, authn, formats, i18n, privacy
+from dtmaturity.domain import access, authn, formats, i18n, privacy, settings
 from dtmaturity.domain.framework import Framework, FrameworkError, framework_path
 from dtmaturity.services import exports, people, runtime, scheduler, units
 from dtmaturity.services.context import Actor, Context, local_actor
@@ -201,7 +200,7 @@ def auth_settings() -> dict | None:
 def _configured_admins() -> frozenset[str]:
     """The first admins: DTMATURITY_ADMINS (comma-separated e-mails or subjects) and
     `admins = [...]` under [dtmaturity] in secrets.toml."""
-    listed = [a for a in os.environ.get("DTMATURITY_ADMINS", "").split(",") if a.strip()]
+    listed = list(settings.current().admins)
     listed += list((_secrets_section("dtmaturity") or {}).get("admins", []))
     # E-mails match in any case, subjects exactly (people.actor_for), so no case folding here.
     return frozenset(str(a).strip() for a in listed)
