@@ -7,6 +7,7 @@ services it needs when it runs, so `dtmaturity --help` imports none of them."""
 from __future__ import annotations
 
 import getpass
+import itertools
 import os
 import shlex
 import sys
@@ -29,11 +30,46 @@ PREVIEW_LINES = 20  # a longer preview is summarised unless --verbose
 FILE = click.Path(path_type=Path)
 
 
+def _unabbreviated(command: click.Command, ctx: click.Context, args: list[str]) -> list[str]:
+    """`args` with each unambiguous prefix of a long option written out (`--keep` for
+    `--keep-quarters`), as the command line has always accepted them. A group stops at the
+    name of its command: what follows is the command's to read."""
+    takes_value = {
+        name: not (option.is_flag or option.count)
+        for option in command.get_params(ctx)
+        if isinstance(option, click.Option)
+        for name in option.opts
+    }
+    written = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--" or (isinstance(command, click.Group) and not arg.startswith("-")):
+            return [*written, arg, *rest]
+        name, equals, value = arg.partition("=")
+        if name.startswith("--") and name not in takes_value:
+            matches = [n for n in takes_value if n.startswith("--") and n.startswith(name)]
+            name = matches[0] if len(matches) == 1 else name
+        written.append(f"{name}{equals}{value}")
+        if takes_value.get(name) and not equals:
+            written += list(itertools.islice(rest, 1))  # its value, whatever it looks like
+    return written
+
+
+class _Command(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _unabbreviated(self, ctx, args))
+
+
 class _Group(click.Group):
     """Lists its commands in the order they are defined (as the README does)."""
 
+    command_class = _Command
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _unabbreviated(self, ctx, args))
 
 
 class _Root(_Group):
@@ -42,8 +78,8 @@ class _Root(_Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.exceptions.ClickException:
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # --help, a usage error: click's own
         except BrokenPipeError:
             # The reader (e.g. `| head`) stopped early; that is not an error of ours.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
