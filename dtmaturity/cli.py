@@ -90,9 +90,15 @@ class _Root(_Group):
 
 def _failure(exc: Exception) -> int:
     """The exit code and message of an error shared by all commands; re-raises any other."""
+    from dtmaturity.domain import settings
     from dtmaturity.domain.framework import FrameworkError
     from dtmaturity.store import StoreError
 
+    problems = settings.current().problems
+    if isinstance(exc, ValueError) and str(exc) in problems.values():
+        # A setting the command needs is bad: name every bad one at once.
+        print(f"dtmaturity: {settings.SettingsError(problems)}", file=sys.stderr)
+        return 2
     if isinstance(exc, (FrameworkError, StoreError)):
         print(f"dtmaturity: {exc}", file=sys.stderr)
         return 2

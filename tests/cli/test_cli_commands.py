@@ -62,3 +62,16 @@ def test_a_long_option_may_be_shortened_where_it_names_only_one(db_path, capsys)
 def test_a_prefix_of_two_options_is_refused(db_path, capsys):
     assert main(["import", "x.csv", "--s"]) == 2  # --sheet or --skip-invalid
     assert "No such option '--s'" in capsys.readouterr().err
+
+
+def test_a_command_that_needs_a_bad_setting_names_every_bad_one(
+    demo_db, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("DTMATURITY_MIN_RESPONDENTS", "tre")
+    monkeypatch.setenv("DTMATURITY_REMIND_EVERY", "2")
+    assert main(["report", "--unit", "demo-bruker-01", "-o", str(tmp_path / "r.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "2 settings cannot be used" in err
+    assert "DTMATURITY_MIN_RESPONDENTS" in err and "'tre'" in err
+    assert "DTMATURITY_REMIND_EVERY='2'" in err
+    assert not (tmp_path / "r.pdf").exists()
