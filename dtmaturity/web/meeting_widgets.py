@@ -22,7 +22,11 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
 .st-key-meeting_questions p, .st-key-meeting_questions li { font-size: 1.25rem; line-height: 1.4; }
 .st-key-meeting_questions { border-left: 6px solid #1f5fa8; padding-left: 1rem; }
-.stMainBlockContainer table { font-size: 1rem; }
+.stMainBlockContainer table { font-size: 1rem; table-layout: fixed; width: 100%; }
+.stMainBlockContainer table td, .stMainBlockContainer table th { overflow-wrap: anywhere; }
+/* A table wraps its words instead of scrolling sideways: a scrolling region the keyboard cannot
+   reach fails WCAG (axe: scrollable-region-focusable), and nobody scrolls on a shared screen. */
+[data-testid="stTable"] > div { overflow: visible !important; }
 """
 
 # One listener for the document, added once. It ignores keys typed into a field, and clicks the

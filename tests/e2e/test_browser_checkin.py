@@ -60,6 +60,24 @@ def current_points(page: Page, title: str, period: str) -> dict[str, tuple[float
     }
 
 
+def own_points(page: Page, title: str, period: str) -> dict[str, float]:
+    """{item name: score} of the leader's own unpublished answers the chart titled `title`
+    draws apart for `period` (a quarter in progress is nobody's group figure)."""
+    chart = chart_titled(page, title)
+    period_mark = f'[aria-roledescription="point"][aria-label*="{t("chart_period")}: {period}"]'
+    expect(chart.locator(period_mark).first).to_be_attached()
+    points = chart_points(chart)
+    group = [
+        p for p in points if p.fields.get(t("chart_period")) == period and t("chart_n") in p.fields
+    ]
+    assert group == []  # no group figure for the quarter in progress
+    return {
+        point.fields[t("chart_item")]: point.number(t("own_pending_score"))
+        for point in points
+        if point.fields.get(t("chart_period")) == period and t("own_pending_score") in point.fields
+    }
+
+
 def open_unit_page(page: Page, unit: str) -> None:
     go_to(page, t("page_unit"))
     select_option(page, "unit_id", unit)
@@ -83,15 +101,15 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     expect(page.get_by_text(t("saved_new", period=period))).to_be_visible()
     screenshot(page, "journey-checkin-saved")
 
-    # The unit has no other check-in this quarter, so each point is the leader's own score.
+    # The quarter is in progress: the leader sees their own answers, apart and labelled.
     open_unit_page(page, server.leaf_unit)
     names = {item.id: item.name[LANG] for item in framework.items}
-    trend = current_points(page, t("trend_title"), period)
-    assert trend == {names[i.id]: (scores[i.id], 1) for i in framework.themes}
-    profile_title = t("profile_title", latest=period, previous=str(Period.current().previous()))
+    trend = own_points(page, t("trend_title"), period)
+    assert trend == {names[i.id]: float(scores[i.id]) for i in framework.themes}
+    expect(page.get_by_text(t("own_pending_note", periods=period))).to_be_visible()
     open_tab(page, t("unit_tab_competencies"))
-    profile = current_points(page, profile_title, period)
-    assert profile == {names[i.id]: (scores[i.id], 1) for i in framework.competencies}
+    profile = own_points(page, t("competency_trend_heading"), period)
+    assert profile == {names[i.id]: float(scores[i.id]) for i in framework.competencies}
     screenshot(page, "journey-unit-with-new-point")
 
     # Open it again: the form shows what was saved; change two scores and save.
@@ -113,9 +131,9 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     expect(page.get_by_text(t("saved_updated", period=period))).to_be_visible()
 
     open_unit_page(page, server.leaf_unit)
-    trend = current_points(page, t("trend_title"), period)
-    assert trend[names[first.id]] == (edited[first.id], 1)
-    assert trend[names[first.id]] != (scores[first.id], 1)
+    trend = own_points(page, t("trend_title"), period)
+    assert trend[names[first.id]] == float(edited[first.id])
+    assert trend[names[first.id]] != float(scores[first.id])
     open_tab(page, t("unit_tab_competencies"))
-    profile = current_points(page, profile_title, period)
-    assert profile[names[changed.id]] == (edited[changed.id], 1)
+    profile = own_points(page, t("competency_trend_heading"), period)
+    assert profile[names[changed.id]] == float(edited[changed.id])

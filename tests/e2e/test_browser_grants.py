@@ -4,7 +4,7 @@ over the whole organisation first asks, in view."""
 
 from __future__ import annotations
 
-from e2ehelpers import open_page, screenshot, wait_idle
+from e2ehelpers import open_page, screenshot, select_option, wait_idle
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import i18n
@@ -17,16 +17,10 @@ def t(key: str, **params: object) -> str:
     return i18n.t(LANG, key, **params)
 
 
-def choose(page: Page, key: str, text: str) -> None:
-    page.locator(f".st-key-{key} input[role='combobox']").click()
-    page.get_by_role("option").filter(has_text=text).first.click()
-    wait_idle(page)
-
-
 def fill_grant(page: Page, email: str, unit_text: str) -> None:
     page.locator(".st-key-adm_email input").fill(email)
-    choose(page, "adm_role", t("role_leader"))
-    choose(page, "adm_unit", unit_text)
+    select_option(page, "adm_role", t("role_leader"))
+    select_option(page, "adm_unit", unit_text)
     page.get_by_role("button", name=t("admin_grant_button")).click()
     wait_idle(page)
 
@@ -41,7 +35,8 @@ def test_a_grant_says_person_role_and_unit_beside_the_button_with_focus(page, se
         role=t("role_leader"),
         unit="Kundesenteret",
     )
-    expect(outcome.get_by_text(said)).to_be_visible(timeout=60_000)
+    # as_text keeps an address from being made a link with an invisible word joiner before "@".
+    expect(outcome.get_by_text(said.replace("@", "\u2060@"))).to_be_visible(timeout=60_000)
     expect(outcome).to_be_in_viewport()
     page.wait_for_function(FOCUSED_IN, arg=".st-key-flash_grant")
     screenshot(page, "admin-grant-outcome")

@@ -9,8 +9,10 @@ from e2ehelpers import open_page, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import i18n
+from dtmaturity.domain.periods import Period
 
 HEADER = "enhet;periode;respondent;element;verdi;kommentar\r\n"
+NOW = str(Period.current()).replace("-", " ")  # written as "2026 Q4", as people type it
 
 
 def t(key: str, **params: object) -> str:
@@ -40,7 +42,9 @@ def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Pag
     screenshot(page, "import-with-errors")
 
     good = (
-        HEADER + "demo-bruker-02;2026 Q1;ola.e2e@etat.example;Brukerorientering;4;Før – “etter”\r\n"
+        HEADER
+        # The quarter in progress: one already released would hold the row (issue 22).
+        + f"demo-bruker-02;{NOW};ola.e2e@etat.example;Brukerorientering;4;Før – “etter”\r\n"
     ).encode("cp1252")
     upload(page, "svar-rettet.csv", good)
     expect(page.get_by_text(t("no_problems"))).to_be_visible()
