@@ -15,18 +15,27 @@ PREVIOUS_KEY = "meeting_prev"
 
 # Type that grows with the screen (18 px at 1280 wide, 24 px at 1920), and no sidebar: one
 # shared screen in a meeting room. The page itself links back to the rest of the app.
-_CSS = """
-html { font-size: clamp(18px, 1.25vw, 26px); }
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
-.stMainBlockContainer { max-width: 100%; padding-top: 2rem; }
-.st-key-meeting_questions p, .st-key-meeting_questions li { font-size: 1.25rem; line-height: 1.4; }
-.st-key-meeting_questions { border-left: 6px solid #1f5fa8; padding-left: 1rem; }
-.stMainBlockContainer table { font-size: 1rem; table-layout: fixed; width: 100%; }
-.stMainBlockContainer table td, .stMainBlockContainer table th { overflow-wrap: anywhere; }
+# Every rule applies only while the meeting is on the page (`:has` its step heading): Streamlit
+# keeps an injected style when the person moves to another page, whose sidebar must come back.
+_ON = "body:has(.st-key-meeting_step_head)"
+_CSS = f"""
+html:has(.st-key-meeting_step_head) {{ font-size: clamp(18px, 1.25vw, 26px); }}
+{_ON} section[data-testid="stSidebar"], {_ON} [data-testid="stSidebarCollapsedControl"],
+{_ON} [data-testid="stExpandSidebarButton"], {_ON} [data-testid="stSidebarNav"] {{
+  display: none !important;
+}}
+{_ON} .stMainBlockContainer {{ max-width: 100%; padding-top: 2rem; }}
+{_ON} .st-key-meeting_questions p, {_ON} .st-key-meeting_questions li {{
+  font-size: 1.25rem; line-height: 1.4;
+}}
+{_ON} .st-key-meeting_questions {{ border-left: 6px solid #1f5fa8; padding-left: 1rem; }}
+{_ON} .stMainBlockContainer table {{ font-size: 1rem; table-layout: fixed; width: 100%; }}
+{_ON} .stMainBlockContainer table td, {_ON} .stMainBlockContainer table th {{
+  overflow-wrap: anywhere;
+}}
 /* A table wraps its words instead of scrolling sideways: a scrolling region the keyboard cannot
    reach fails WCAG (axe: scrollable-region-focusable), and nobody scrolls on a shared screen. */
-[data-testid="stTable"] > div { overflow: visible !important; }
+{_ON} [data-testid="stTable"] > div {{ overflow: visible !important; }}
 """
 
 # One listener for the document, added once. It ignores keys typed into a field, and clicks the
