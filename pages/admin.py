@@ -175,7 +175,11 @@ if upload is not None:
     report = done[1]
     if report.written:
         st.success(
-            ui.t_as_text("admin_people_imported", rows=report.rows, new=report.new_assignments)
+            ui.t_as_text(
+                "admin_people_imported",
+                rows_counted=ui.counted("n_rows_read", report.rows),
+                roles_counted=ui.counted("n_new_roles", report.new_assignments),
+            )
         )
     for line in report.lines(upload.name, ctx.lang):
         st.error(ui.as_text(line))
@@ -214,8 +218,8 @@ if is_admin:
             ui.t_as_text(
                 "admin_retention_would",
                 before=counts["before"],
-                checkins=counts["checkin"],
-                answers=counts["answer"],
+                checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+                answers_counted=ui.counted("n_answers", counts["answer"]),
             )
         )
 
@@ -226,8 +230,8 @@ if is_admin:
             ui.t(
                 "admin_retention_done",
                 before=counts["before"],
-                checkins=counts["checkin"],
-                answers=counts["answer"],
+                checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+                answers_counted=ui.counted("n_answers", counts["answer"]),
             ),
         )
 
@@ -236,8 +240,8 @@ if is_admin:
         return ui.t(
             "admin_retention_question",
             before=counts["before"],
-            checkins=counts["checkin"],
-            answers=counts["answer"],
+            checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+            answers_counted=ui.counted("n_answers", counts["answer"]),
         )
 
     ui.confirmed_button(
@@ -264,7 +268,14 @@ if is_admin:
 
     def erase(person_id: str) -> None:
         counts = people.erase_person(ui.context(), person_id)
-        ui.flash("admin_erased", place="erase", **counts)
+        ui.flash(
+            "admin_erased",
+            place="erase",
+            reflections_counted=ui.counted("n_reflections", counts.get("reflections_deleted", 0)),
+            comments_counted=ui.counted("n_comments", counts.get("comments_deleted", 0)),
+            roles_counted=ui.counted("n_roles", counts.get("assignments_deleted", 0)),
+            answers_counted=ui.counted("n_answers", counts.get("answers_anonymised", 0)),
+        )
 
     ui.confirmed_button(
         ui.t("admin_erase_button"),

@@ -42,9 +42,13 @@ def _send_due(key: str, **params: object) -> None:
         result = reminders.run(ui.context())
     except MailConfigError as exc:
         st.session_state["round_errors"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
-        ui.flash(key, sent=0, failed=0, **params)
+        ui.flash(key, sent_counted=_sent(key, 0), failed=0, **params)
         return
-    ui.flash(key, sent=len(result.sent), failed=len(result.failed), **params)
+    ui.flash(key, sent_counted=_sent(key, len(result.sent)), failed=len(result.failed), **params)
+
+
+def _sent(key: str, count: int) -> str:
+    return ui.counted("n_invitations_sent" if key == "rounds_opened" else "n_emails_sent", count)
 
 
 def open_round() -> None:

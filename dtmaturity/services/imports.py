@@ -20,7 +20,7 @@ from dtmaturity import safefiles
 from dtmaturity.domain import access, dates, textrules
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.importformat import (
     GENERAL_COMMENT,
     IGNORE,
@@ -148,7 +148,13 @@ class ImportResult:
         key = {"units": "import_summary_units", "actions": "actions_import_summary"}.get(
             self.file_format or "", "import_summary"
         )
-        text = t(lang, key, new=new, updated=updated, unchanged=unchanged)
+        text = t(
+            lang,
+            key,
+            new_counted=counted(lang, "n_new", new),
+            updated_counted=counted(lang, "n_updated", updated),
+            unchanged_counted=counted(lang, "n_unchanged", unchanged),
+        )
         if self.held:
             text += " " + t(lang, "import_held", n=self.held)
         return text

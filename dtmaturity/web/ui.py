@@ -132,6 +132,11 @@ def change(value: object) -> str:
     return formats.change(value, lang())
 
 
+def counted(key: str, count: int) -> str:
+    """A number with its noun in the right form in the UI language (`1 enhet`, `2 enheter`)."""
+    return i18n.counted(lang(), key, count)
+
+
 def tn(key: str, count: int, **params: object) -> str:
     """A text with plural forms, chosen by `count` as the UI language's grammar asks."""
     return i18n.tn(lang(), key, count, **params)

@@ -46,7 +46,7 @@ def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Pag
     expect(page.get_by_text(t("no_problems"))).to_be_visible()
     page.get_by_role("button", name=t("import_button")).click()
     wait_idle(page)
-    expect(page.get_by_text("1 nye, 0 oppdaterte, 0 uendrede svar.").first).to_be_visible()
+    expect(page.get_by_text("Svar: 1 ny, 0 oppdaterte, 0 uendrede.").first).to_be_visible()
     expect(page.get_by_text("svar-rettet.csv").first).to_be_visible()  # in the import log
 
     page.get_by_role("button", name=t("undo_button")).click()

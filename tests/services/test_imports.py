@@ -286,7 +286,7 @@ def test_reimporting_the_same_file_changes_nothing_and_says_so(org, tmp_path):
     before = snapshot(org)
     again = imports.run(org, path)
     assert again.totals == (0, 0, 2)
-    assert again.summary("en") == "0 new, 0 updated, 2 unchanged answers."
+    assert again.summary("en") == "Answers: 0 new, 0 updated, 2 unchanged."
     assert snapshot(org) == before
     assert org.store.data_version() == version + 1  # logged, nothing else changed
 
@@ -465,7 +465,7 @@ def test_units_file_loads_a_tree_and_rejects_missing_parents_and_cycles(org, tmp
     ]
     result = imports.run(org, write_csv(tmp_path / "units.csv", good, sep=";"))
     assert result.file_format == "units" and result.written
-    assert result.summary("en") == "2 new, 0 updated, 0 unchanged units."
+    assert result.summary("en") == "Units: 2 new, 0 updated, 0 unchanged."
     bad = [
         ["unit_id", "name", "parent_id"],
         ["x", "X", "y"],
@@ -530,7 +530,7 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
         tmp_path / "good.csv", [LONG_HEADER, ["demo-bruker-01", current, "kari", "user", "4", ""]]
     )
     dry = cli("--db", str(db_path), "import", "--dry-run", str(good))
-    assert dry.returncode == 0 and "dry run, nothing written: 1 new" in dry.stdout
+    assert dry.returncode == 0 and "dry run, nothing written: Answers: 1 new" in dry.stdout
     done = cli("--db", str(db_path), "import", str(good))
     assert done.returncode == 0 and "1 new, 0 updated, 0 unchanged" in done.stdout
     again = cli("--db", str(db_path), "import", str(good))

@@ -46,7 +46,7 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 1 nye, 0 oppdaterte, 0 uendrede svar." in texts(at)
+    assert "er lagret: Svar: 1 ny, 0 oppdaterte, 0 uendrede." in texts(at)
     log = table_with(at, "Fil")
     assert list(log["Fil"])[0] == "svar.csv"
 
@@ -70,7 +70,7 @@ def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
     assert "Koblingen er lagret." in texts(at)
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert "1 nye" in texts(at)
+    assert "1 ny," in texts(at)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
     assert "«tiltak.csv»: tiltaksfil (windows-1252, semicolon)" in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 1 nye, 0 endrede, 0 uendrede tiltak" in texts(at)
+    assert "er lagret: Tiltak: 1 ny, 0 oppdaterte, 0 uendrede" in texts(at)
     at.button(key="undo_run").click().run()  # the newest import: the actions file
     at.button(key="undo_run:yes").click().run()
     assert "er angret" in texts(at)
@@ -142,7 +142,7 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
     assert remap.value == "comment"
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 6 nye" in texts(at)
+    assert "er lagret: Svar: 6 nye" in texts(at)
 
 
 def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
@@ -159,7 +159,7 @@ def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     assert not at.exception
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert "er lagret: 6 nye" in texts(at)
+    assert "er lagret: Svar: 6 nye" in texts(at)
     # The next file, a Nettskjema export with ISO dates, is not asked (nor given) an order.
     at = _upload_unit_names_as_demo(at, tools.nettskjema_csv, tmp_path, "data.csv")
     assert not at.exception
@@ -193,7 +193,7 @@ def test_a_very_long_file_name_is_read_with_no_traceback(import_page):
     assert not at.exception
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert not at.exception and "er lagret: 1 nye" in texts(at)
+    assert not at.exception and "er lagret: Svar: 1 ny," in texts(at)
 
 
 def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, tmp_path):
