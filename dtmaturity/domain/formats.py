@@ -19,8 +19,11 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 MISSING = "–"  # what an empty figure shows (en dash)
-# Means are shown with one or two decimals: 3,1 · 2,92 · 3,0.
-MEAN_PATTERN = "#,##0.0#"
+# Means are shown with two decimals, always, so a column lines up: 3,10 · 2,92 · 3,00. Tables
+# and captions use MEAN_PATTERN; charts' labels and tooltips use MEAN_D3 (the same rule in
+# d3-format, with the language's decimal sign from `chart_locale`).
+MEAN_PATTERN = "#,##0.00"
+MEAN_D3 = ".2f"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -44,7 +47,7 @@ def number(value: object, lang: str, *, decimals: int | None = None) -> str:
 
 
 def mean(value: object, lang: str) -> str:
-    """A mean score with one or two decimals (`3,1`, `2,92`)."""
+    """A mean score with two decimals (`3,10`, `2,92`, `3,00`)."""
     if _missing(value):
         return MISSING
     return babel_numbers.format_decimal(value, format=MEAN_PATTERN, locale=lang)

@@ -172,7 +172,22 @@ def _refuse(message_key: str, reason: Exception) -> NoReturn:
     """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
     st.error(t(message_key))
     st.code(str(reason), language=None, wrap_lines=True)
+    _stop_on_this_page()
+
+
+def _stop_on_this_page() -> NoReturn:
+    """Stop the run on a page that is the only one: no menu (without st.navigation, Streamlit
+    would list the files of pages/ as one: "app, about, admin, checkin, …"), and the language
+    picker, so a visitor who is not let in can still read the page in their language."""
+    st.navigation([st.Page(_nothing, title="dtmaturity", url_path="start")], position="hidden")
+    language_picker()
+    mark_document_language()
     st.stop()
+    raise AssertionError("unreachable")  # st.stop raises; this satisfies NoReturn
+
+
+def _nothing() -> None:
+    """The stopped page's only entry: never run (the run stops before)."""
 
 
 def _secrets_section(name: str) -> dict | None:
@@ -218,13 +233,13 @@ def _actor(store: Store, auth: dict | None) -> Actor:
     if auth is None:
         if authn.is_production():
             st.error(t("production_local_mode"))
-            st.stop()
+            _stop_on_this_page()
         return local_actor()
     if not st.user.is_logged_in:
         st.title(t("signin_title"))
         st.write(t("signin_text"))
         st.button(t("signin_button"), type="primary", on_click=st.login, key="signin")
-        st.stop()
+        _stop_on_this_page()
     claims = st.user.to_dict()
     actor = people.actor_for(
         store,
@@ -240,7 +255,7 @@ def _actor(store: Store, auth: dict | None) -> Actor:
         st.text(t("unknown_person_who", who=claims.get("email") or claims.get("sub")))
         st.write(t("unknown_person_text"))
         st.button(t("signout_button"), on_click=st.logout, key="signout")
-        st.stop()
+        _stop_on_this_page()
     return actor
 
 
@@ -417,6 +432,7 @@ def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
 
 _SIGNED = re.compile(r"^(change|gap|mean_gap|largest_gap)")
 _SHARE = re.compile(r"^(rate|share)$")
+_MEAN = re.compile(r"^(mean|target|mean_previous|mean_year_ago|.*_mean)$")
 
 
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -435,20 +451,24 @@ def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFra
     shown = table[list(columns)].rename(columns=columns).reset_index(drop=True)
     shown.attrs["signed"] = [columns[c] for c in columns if _SIGNED.match(c)]
     shown.attrs["share"] = [columns[c] for c in columns if _SHARE.match(c)]
+    shown.attrs["mean"] = [columns[c] for c in columns if _MEAN.match(c)]
     return shown
 
 
 def readable_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as text in the UI language: means with one or two decimals and the language's
-    decimal sign, changes signed, shares as percentages, whole numbers as they are, and an en
-    dash (never None or nan) where a figure is missing."""
+    """The table as text in the UI language: means with two decimals (`formats.mean`, the same
+    in every row) and the language's decimal sign, changes signed, shares as percentages, whole
+    numbers as they are, and an en dash (never None or nan) where a figure is missing."""
     lang_ = lang()
     signed = set(table.attrs.get("signed", []))
     share = set(table.attrs.get("share", []))
+    means = set(table.attrs.get("mean", []))
     out = {}
     for column in table.columns:
         values = table[column]
-        if column in share:
+        if column in means:
+            out[column] = [formats.mean(v, lang_) for v in values]
+        elif column in share:
             out[column] = [formats.percent(v, lang_) for v in values]
         elif column in signed:
             out[column] = [formats.change(v, lang_) for v in values]
