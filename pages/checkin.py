@@ -37,7 +37,7 @@ if st.session_state.get("ci_loaded_for") != (unit_id, period):
     )
     draft = drafts.load(ctx, unit_id, period)
     st.session_state.update(from_draft(fw, draft.values) if draft else stored)
-    st.session_state["ci_draft_at"] = f"{draft.saved_at:%Y-%m-%d %H:%M}" if draft else None
+    st.session_state["ci_draft_at"] = ui.date_time(draft.saved_at) if draft else None
     st.session_state["ci_drafted"] = (unit_id, period) if draft else None
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}

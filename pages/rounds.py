@@ -76,12 +76,15 @@ if choices:
         st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
         dates = st.columns(2)
         with dates[0]:
-            st.date_input(ui.t("rounds_opens"), value=date.today(), key="round_opens")
+            st.date_input(
+                ui.t("rounds_opens"), value=date.today(), key="round_opens", format=ui.DATE_INPUT
+            )
         with dates[1]:
             st.date_input(
                 ui.t("rounds_deadline"),
                 value=date.today() + timedelta(days=14),
                 key="round_deadline",
+                format=ui.DATE_INPUT,
             )
         st.form_submit_button(
             ui.t("rounds_open_button"), type="primary", on_click=open_round, key="round_open"
@@ -231,7 +234,7 @@ else:
         st.warning(ui.t("rounds_failed_warning", count=failed), icon=":material/warning:")
     shown_log = pd.DataFrame(
         {
-            "when": [str(w)[:16] for w in log["updated_at"]],
+            "when": [ui.date_time(w) for w in log["updated_at"]],
             "period": log["period"],
             "unit": [names.get(u, u).strip() for u in log["unit_id"]],
             "person": log["email"].fillna(log["person_id"]),

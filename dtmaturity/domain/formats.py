@@ -11,14 +11,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 MISSING = "–"  # what an empty figure shows (en dash)
+# Every time shown is Oslo's (the database keeps UTC): 13:14 UTC is shown as 14:14 in winter.
+TIMEZONE = ZoneInfo("Europe/Oslo")
 # Means are shown with two decimals, always, so a column lines up: 3,10 · 2,92 · 3,00. Tables
 # and captions use MEAN_PATTERN; charts' labels and tooltips use MEAN_D3 (the same rule in
 # d3-format, with the language's decimal sign from `chart_locale`).
@@ -80,10 +83,24 @@ def long_date(value: date | datetime, lang: str) -> str:
     return babel_dates.format_date(day, format="long", locale=lang)
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored moment in Oslo time; a naive value is UTC, as the database keeps moments."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return aware.astimezone(TIMEZONE)
+
+
 def date_time(value: datetime, lang: str) -> str:
-    """A moment to the minute: `15. desember 2026, 09:41` / `December 15, 2026, 9:41 AM`."""
-    time = babel_dates.format_time(value, format="short", locale=lang)
-    return f"{long_date(value, lang)}, {time}"
+    """A moment to the minute in Oslo time: `15. desember 2026, 09:41` /
+    `December 15, 2026, 9:41 AM`."""
+    if _missing_time(value):
+        return ""
+    local = local_time(value)
+    time = babel_dates.format_time(local, format="short", locale=lang)
+    return f"{long_date(local, lang)}, {time}"
+
+
+def _missing_time(value: object) -> bool:
+    return value is None or str(value) == "NaT"
 
 
 def quarter(period: str, lang: str) -> str:

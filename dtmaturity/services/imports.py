@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from dtmaturity import safefiles
-from dtmaturity.domain import access, dates, textrules
+from dtmaturity.domain import access, dates, formats, textrules
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
 from dtmaturity.domain.i18n import counted, t
@@ -970,7 +970,7 @@ def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
     return [
         {
             t(lang, "col_id"): e.import_id,
-            t(lang, "col_when"): f"{e.imported_at:%Y-%m-%d %H:%M}",
+            t(lang, "col_when"): formats.date_time(e.imported_at, lang),
             t(lang, "col_file"): e.file_name,
             t(lang, "col_format"): f"{e.file_format} ({e.dialect})",
             t(lang, "col_new"): e.units_new if e.file_format == "units" else e.new,
@@ -978,7 +978,7 @@ def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
             t(lang, "col_unchanged"): e.unchanged,
             t(lang, "col_rejected"): e.rejected,
             t(lang, "col_who"): e.actor,
-            t(lang, "col_undone"): f"{e.undone_at:%Y-%m-%d %H:%M}" if e.undone_at else "",
+            t(lang, "col_undone"): formats.date_time(e.undone_at, lang) if e.undone_at else "",
         }
         for e in entries
     ]

@@ -109,7 +109,16 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(lang(), key, **params)
+    """A catalogue text in the UI language; a quarter in it is named as people read it
+    (`3. kvartal 2026`, not the id `2026-Q3`, which stays in data, files and addresses)."""
+    return i18n.t(lang(), key, **_shown(params))
+
+
+def _shown(params: dict[str, object]) -> dict[str, object]:
+    return {
+        name: formats.quarter(value, lang()) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
 
 
 def mean(value: object) -> str:
@@ -132,6 +141,11 @@ def change(value: object) -> str:
     return formats.change(value, lang())
 
 
+# How a date field shows its date: the Norwegian way (the language of most users; Streamlit
+# takes one fixed format per field, set before the language is known to the widget).
+DATE_INPUT = "DD.MM.YYYY"
+
+
 def counted(key: str, count: int) -> str:
     """A number with its noun in the right form in the UI language (`1 enhet`, `2 enheter`)."""
     return i18n.counted(lang(), key, count)
@@ -139,7 +153,7 @@ def counted(key: str, count: int) -> str:
 
 def tn(key: str, count: int, **params: object) -> str:
     """A text with plural forms, chosen by `count` as the UI language's grammar asks."""
-    return i18n.tn(lang(), key, count, **params)
+    return i18n.tn(lang(), key, count, **_shown(params))
 
 
 def context() -> Context:
@@ -468,6 +482,8 @@ def readable_table(table: pd.DataFrame) -> pd.DataFrame:
         values = table[column]
         if column in means:
             out[column] = [formats.mean(v, lang_) for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = [formats.date_time(v, lang_) for v in values]
         elif column in share:
             out[column] = [formats.percent(v, lang_) for v in values]
         elif column in signed:

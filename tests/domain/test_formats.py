@@ -33,9 +33,11 @@ def test_numbers_changes_and_percentages():
 def test_moments_to_the_minute():
     from datetime import datetime
 
-    moment = datetime(2026, 12, 15, 9, 41)
-    assert formats.date_time(moment, "nn") == "15. desember 2026, 09:41"
+    moment = datetime(2026, 12, 15, 8, 41)  # naive: UTC, as the database keeps moments
+    assert formats.date_time(moment, "nn") == "15. desember 2026, 09:41"  # Oslo, winter
     assert formats.date_time(moment, "en") == "December 15, 2026, 9:41\u202fAM"
+    summer = datetime(2026, 6, 15, 11, 14)  # 11:14 UTC is 13:14 in Oslo in summer
+    assert formats.date_time(summer, "nb").endswith("13:14")
 
 
 def test_dates_and_quarters():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from apphelpers import open_app, texts
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
+from dtmaturity.services import imports
 
 CURRENT = str(Period.current())
 
@@ -23,7 +25,7 @@ def table_with(at, column: str):
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
-def test_a_file_with_errors_then_the_corrected_file(import_page):
+def test_a_file_with_errors_then_the_corrected_file(import_page, ctx):
     at = import_page
     assert "Største filstørrelse: 50 MB" in texts(at)
     bad = (
@@ -49,6 +51,10 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
     assert "er lagret: Svar: 1 ny, 0 oppdaterte, 0 uendrede." in texts(at)
     log = table_with(at, "Fil")
     assert list(log["Fil"])[0] == "svar.csv"
+    # The time as people in Oslo read it (the database keeps UTC): «7. desember 2026, 14:14»
+    [entry] = [e for e in imports.log(ctx) if e.file_name == "svar.csv"]
+    assert list(log["Tidspunkt"])[0] == formats.date_time(entry.imported_at, "nb")
+    assert list(log["Tidspunkt"])[0].endswith(f"{formats.local_time(entry.imported_at):%H:%M}")
 
     at.button(key="undo_run").click().run()
     at.button(key="undo_run:yes").click().run()

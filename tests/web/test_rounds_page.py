@@ -9,10 +9,12 @@ import pytest
 from apphelpers import open_app, texts
 from mailserver import MailServer, mail_env
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import reminders, rounds
 
 CURRENT = str(Period.current())
+SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
 PREVIOUS = str(Period.current().previous())
 
 
@@ -34,10 +36,10 @@ def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
     at.button(key="round_open").click().run()
     assert not at.exception
     page = texts(at)
-    assert f"Runden for Kundesenteret, {CURRENT} er åpnet:" in page
+    assert f"Runden for Kundesenteret, {SHOWN} er åpnet:" in page
     sent = len(mail.wait_for(3))
     assert f"{sent} invitasjoner sendt, 0 feilet" in page
-    assert f"Kundesenteret, {CURRENT} (åpen)" in page and f"0 av {sent} har svart" in page
+    assert f"Kundesenteret, {SHOWN} (åpen)" in page and f"0 av {sent} har svart" in page
     labels = " ".join(e.label for e in at.expander).replace("\\", "")  # labels are escaped
     assert f"invitasjon: Egenvurdering for {CURRENT}" in labels
     assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
@@ -49,7 +51,7 @@ def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
         f"14 dager igjen til fristen {deadline}." in texts(at)
     )
     at.button(key="round_close:1:yes").click().run()
-    assert f"Runden for Kundesenteret, {CURRENT} er lukket." in texts(at)
+    assert f"Runden for Kundesenteret, {SHOWN} er lukket." in texts(at)
     assert at.button(key="round_reopen:1")
 
 
@@ -90,11 +92,11 @@ def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ct
     at.switch_page("pages/unit.py").run()
     assert not at.exception
     page = texts(at)
-    assert f"{CURRENT} pågår: 0 av " in page and "har svart" in page
-    assert f"det siste er {PREVIOUS}" in page
+    assert f"{SHOWN} pågår: 0 av " in page and "har svart" in page
+    assert f"det siste er {formats.quarter(PREVIOUS, 'nb')}" in page
     at.switch_page("pages/overview.py").run()
     assert not at.exception
-    assert f"{CURRENT} pågår: 0 av " in texts(at)
+    assert f"{SHOWN} pågår: 0 av " in texts(at)
     assert at.selectbox(key="ov_last").value == PREVIOUS
 
 
