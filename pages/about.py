@@ -43,4 +43,6 @@ for scale in fw.scales:
 
 st.header(ui.t("about_adapt_heading"))
 st.markdown(ui.t("about_adapt"))
-st.caption(ui.t_as_text("about_version", id=fw.id, version=fw.version, path=fw.path))
+st.caption(ui.t_as_text("about_version", id=fw.id, version=fw.version))
+if ui.is_admin(ctx):  # where the server keeps its files is for those who run it
+    st.caption(ui.t_as_text("about_framework_file", path=fw.path))
