@@ -31,7 +31,7 @@ def demo_question(counts: dict[str, int]) -> str:
     )
 
 
-st.title(ui.t("app_title"))
+st.title(ui.t("app_title"), anchor=False)
 st.write(ui.t("home_intro"))
 ui.show_flash()
 round_widgets.due_links(ctx)  # what open rounds ask of this leader, linked

@@ -11,7 +11,7 @@ from dtmaturity.services import imports, workbooks
 from dtmaturity.web import ui
 
 ctx = ui.page()
-st.title(ui.t("page_import"))
+st.title(ui.t("page_import"), anchor=False)
 st.write(ui.t("import_intro"))
 st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")))
 ui.show_flash()
@@ -118,7 +118,7 @@ if upload is not None:
     targets = mapping_targets(ctx.framework)
     keys: dict[str, str] = {}
     if result.mapping and result.file_format == "wide":
-        st.subheader(ui.t("mapping_current_heading"))
+        st.subheader(ui.t("mapping_current_heading"), anchor=False)
         st.caption(ui.t("mapping_current_help"))
         rows = [
             {
@@ -145,7 +145,7 @@ if upload is not None:
                 key=keys[header],
             )
     if result.unknown_headers:
-        st.subheader(ui.t("mapping_heading"))
+        st.subheader(ui.t("mapping_heading"), anchor=False)
         st.caption(ui.t("mapping_help"))
         for number, header in enumerate(result.unknown_headers):
             keys[header] = f"map_{number}_{header}"
@@ -173,12 +173,12 @@ if upload is not None:
         )
 
     if result.preview:
-        st.subheader(ui.t("preview_heading"))
+        st.subheader(ui.t("preview_heading"), anchor=False)
         st.write(ui.as_text(result.summary(ctx.lang)))
         preview = pd.DataFrame(imports.preview_table(result, ctx.lang))
         st.dataframe(preview, hide_index=True, width="stretch")
         ui.downloads(preview, name=f"{ui.t('preview_heading')} {name}")
-    st.subheader(ui.t("problems_heading", count=len(result.problems)))
+    st.subheader(ui.t("problems_heading", count=len(result.problems)), anchor=False)
     if result.problems:
         problems = pd.DataFrame(imports.problems_table(result, ctx.lang))
         st.dataframe(problems, hide_index=True, width="stretch")
@@ -199,7 +199,7 @@ if upload is not None:
         args=(data, name, result.headers, result.saved_mapping, sheet),
     )
 
-st.header(ui.t("import_log_heading"))
+st.header(ui.t("import_log_heading"), anchor=False)
 entries = imports.log(ctx)
 if not entries:
     st.caption(ui.t("import_log_empty"))

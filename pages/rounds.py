@@ -15,7 +15,7 @@ from dtmaturity.web import round_widgets, ui
 LIVE_SECONDS = 15
 
 ctx = ui.page()
-st.title(ui.t("page_rounds"))
+st.title(ui.t("page_rounds"), anchor=False)
 days = [str(d) for d in release.REMINDER_DAYS]
 days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
 st.caption(ui.t_as_text("rounds_intro", days=days_text))
@@ -68,7 +68,7 @@ def open_round() -> None:
         _send_due("rounds_opened", unit=name, period=period)
 
 
-st.header(ui.t("rounds_open_heading"))
+st.header(ui.t("rounds_open_heading"), anchor=False)
 if choices:
     with st.form("round_open_form", enter_to_submit=False):
         labels = {u.unit_id: u.label for u in choices}
@@ -115,7 +115,7 @@ def change_question(r: release.Round, closing: bool) -> str:
     return ui.t("round_reopen_question", unit=units.name(c, r.unit_id), period=r.period)
 
 
-st.header(ui.t("rounds_list_heading"))
+st.header(ui.t("rounds_list_heading"), anchor=False)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -168,7 +168,7 @@ follow()
 visible = rounds.visible(ctx)
 current = [r for r in visible if r.state != CLOSED]
 if current:
-    st.header(ui.t("rounds_preview_heading"))
+    st.header(ui.t("rounds_preview_heading"), anchor=False)
     columns = st.columns(2)
     with columns[0]:
         labels = {
@@ -191,7 +191,7 @@ if current:
         with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.as_text(subject)}"):
             ui.plain_text(text)
 
-st.header(ui.t("rounds_due_heading"))
+st.header(ui.t("rounds_due_heading"), anchor=False)
 due = reminders.plan(ctx)
 if not due:
     st.caption(ui.t("rounds_due_none"))
@@ -224,7 +224,7 @@ else:
         disabled=mail_settings is None,
     )
 
-st.header(ui.t("rounds_log_heading"))
+st.header(ui.t("rounds_log_heading"), anchor=False)
 log = reminders.log(ctx)
 if log.empty:
     st.caption(ui.t("rounds_due_none"))

@@ -39,7 +39,7 @@ def due_links(ctx: Context) -> None:
     due = rounds.due_for_me(ctx)
     if not due:
         return
-    st.subheader(ui.t("home_due_heading"))
+    st.subheader(ui.t("home_due_heading"), anchor=False)
     for item in due:
         st.page_link(
             "pages/checkin.py",
@@ -56,7 +56,7 @@ def held_changes(ctx: Context) -> None:
     quarter again for that unit, which asks first (it changes figures people have seen). The
     outcome is shown under the heading, where the row and its button were (the row is gone
     once released), with the focus on it."""
-    st.subheader(ui.t("held_heading"))
+    st.subheader(ui.t("held_heading"), anchor=False)
     ui.show_flash("rerelease", focus=True)
     held = releases.pending(ctx)
     if not held:

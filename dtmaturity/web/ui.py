@@ -250,7 +250,7 @@ def _actor(store: Store, auth: dict | None) -> Actor:
             _stop_on_this_page()
         return local_actor()
     if not st.user.is_logged_in:
-        st.title(t("signin_title"))
+        st.title(t("signin_title"), anchor=False)
         st.write(t("signin_text"))
         st.button(t("signin_button"), type="primary", on_click=st.login, key="signin")
         _stop_on_this_page()
@@ -264,7 +264,7 @@ def _actor(store: Store, auth: dict | None) -> Actor:
         email_verified=claims.get("email_verified"),
     )
     if actor is None:
-        st.title(t("unknown_person_title"))
+        st.title(t("unknown_person_title"), anchor=False)
         # Identities from the provider are shown as plain text (no links, no formatting).
         st.text(t("unknown_person_who", who=claims.get("email") or claims.get("sub")))
         st.write(t("unknown_person_text"))
