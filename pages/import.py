@@ -58,13 +58,60 @@ def run_import(
         st.session_state["import_errors"] = [p.line(name, ui.lang()) for p in written.problems]
 
 
-def undo_import() -> None:
-    chosen_id = st.session_state["undo_id"]
+def undo_effects(entry: imports.LogEntry, counts: dict[str, int]) -> str:
+    """What an undo does (or did), from the store's counts: values, units, or both."""
+    units = entry.file_format == "units" or any(counts.get(k) for k in UNIT_COUNTS)
+    values = entry.file_format != "units" or any(counts.get(k) for k in VALUE_COUNTS)
+    parts = [ui.t("undo_effect_values", **counts)] if values else []
+    if units:
+        parts.append(ui.t("undo_effect_units", **counts))
+    return " ".join(parts)
+
+
+VALUE_COUNTS = ("restored", "removed", "kept")
+UNIT_COUNTS = ("units_restored", "units_removed", "units_kept")
+
+
+def undo_question(entry: imports.LogEntry) -> str:
     try:
-        outcome = imports.undo(ui.context(), chosen_id)
-        st.session_state["undo_outcome"] = ("success", ui.t("undo_done", id=chosen_id, **outcome))
+        counts = imports.undo_preview(ui.context(), entry.import_id)
+    except imports.UndoError as exc:
+        return ui.t("undo_refused", reason=ui.t(exc.key, **exc.params))
+    return ui.t(
+        "undo_question",
+        id=entry.import_id,
+        file=entry.file_name,
+        effects=undo_effects(entry, counts),
+    )
+
+
+def undo_option(entry: imports.LogEntry) -> str:
+    """An import as the undo picker names it: file, Oslo time, who, and its counts."""
+    units = entry.file_format == "units"
+    summary = ", ".join(
+        [
+            ui.counted("n_new", entry.units_new if units else entry.new),
+            ui.counted("n_updated", entry.units_updated if units else entry.updated),
+        ]
+    )
+    return ui.t(
+        "undo_option",
+        id=entry.import_id,
+        file=entry.file_name,
+        when=ui.date_time(entry.imported_at),
+        who=entry.actor,
+        summary=summary,
+    )
+
+
+def undo_import(entry: imports.LogEntry) -> None:
+    try:
+        counts = imports.undo(ui.context(), entry.import_id)
     except imports.UndoError as exc:
         st.session_state["undo_outcome"] = ("error", ui.t(exc.key, **exc.params))
+        return
+    effects = undo_effects(entry, counts)
+    ui.flash("undo_done", place="undo", id=entry.import_id, effects=effects)
 
 
 for message in st.session_state.pop("import_errors", []):
@@ -207,23 +254,31 @@ else:
     log_table = pd.DataFrame(imports.log_table(entries, ctx.lang))
     st.dataframe(log_table, hide_index=True, width="stretch")
     ui.downloads(log_table, name=ui.t("import_log_heading"))
-    undoable = [e.import_id for e in entries if e.undone_at is None]
+    undoable = [e.import_id for e in entries if e.undone_at is None]  # newest first
     if undoable:
         by_id = {e.import_id: e for e in entries}
-        st.selectbox(ui.t("undo_choose"), undoable, key="undo_id")
+        # The latest import is the one offered, also right after a new one (the picker would
+        # keep the earlier choice).
+        if st.session_state.get("undo_latest") != undoable[0]:
+            st.session_state["undo_latest"] = undoable[0]
+            st.session_state["undo_id"] = undoable[0]
+        if st.session_state.get("undo_id") not in by_id:
+            st.session_state["undo_id"] = undoable[0]
+        st.selectbox(
+            ui.t("undo_choose"),
+            undoable,
+            key="undo_id",
+            format_func=lambda import_id: undo_option(by_id[import_id]),
+        )
         chosen = by_id[st.session_state["undo_id"]]
         ui.confirmed_button(
             ui.t("undo_button"),
             key="undo_run",
-            question=lambda: ui.t(
-                "undo_question",
-                id=chosen.import_id,
-                file=chosen.file_name,
-                new=chosen.units_new if chosen.file_format == "units" else chosen.new,
-                updated=chosen.units_updated if chosen.file_format == "units" else chosen.updated,
-            ),
+            question=lambda: undo_question(chosen),
             yes=ui.t("undo_yes", id=chosen.import_id),
             on_confirm=undo_import,
+            args=(chosen,),
         )
+ui.show_flash("undo", focus=True)  # next to the button pressed
 if outcome := st.session_state.pop("undo_outcome", None):
-    getattr(st, outcome[0])(outcome[1])  # next to the button pressed
+    st.error(ui.as_text(outcome[1]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -872,7 +873,37 @@ class UndoError(ValueError):
 
 def undo(ctx: Context, import_id: int) -> dict[str, int]:
     """Restore what was there before the import, except values changed since (kept).
-    Coordinators undo their own imports; admins any."""
+    Coordinators undo their own imports; admins any. Returns how many values were restored,
+    removed and kept, and units restored, removed and kept (in use, or changed since)."""
+    return ctx.write(_undo_work(ctx, import_id), "import.undo", str(import_id), dict)
+
+
+class _Trial(Exception):
+    """Carries a trial undo's counts out of the transaction it rolls back."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.counts = counts
+
+
+def undo_preview(ctx: Context, import_id: int) -> dict[str, int]:
+    """What `undo` would do now, counted by doing it in a transaction that is rolled back: the
+    confirmation says what will happen, not what the import once wrote. Refuses as `undo`."""
+    work = _undo_work(ctx, import_id)
+
+    def trial(cur: duckdb.DuckDBPyConnection) -> None:
+        raise _Trial(work(cur))
+
+    try:
+        ctx.write(trial, "import.undo", str(import_id), invalidates=False)
+    except _Trial as done:
+        return done.counts
+    raise AssertionError("the trial undo always rolls back")
+
+
+def _undo_work(
+    ctx: Context, import_id: int
+) -> Callable[[duckdb.DuckDBPyConnection], dict[str, int]]:
     authz.require_coordinate(ctx)
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -903,7 +934,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
         releases_sql.drop_held_import(cur, import_id)
         return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
-    return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))
+    return work
 
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"

@@ -17,6 +17,7 @@ COUNT_NAMES = {
     "count", "n", "days", "periods", "rows", "units", "checkins", "answers", "actions", "new",
     "updated", "unchanged", "restored", "removed", "kept", "sent", "failed", "shown", "total",
     "problems", "pairs", "seconds", "minutes", "answered", "other_days", "pages", "rejected",
+    "units_restored", "units_removed", "units_kept",
 }  # fmt: skip
 
 # Entries with a count that need no plural form, and why.
@@ -45,8 +46,10 @@ NOT_PLURAL = {
     "round_ambiguous": "a list of units, not a count",
     "round_unit_needed": "a list of units, not a count",
     "import_date_order_spread": "a spread of dates, chosen only when it is many days",
-    "undo_done": "rewritten with counted phrases in the import page's undo",
-    "undo_question": "rewritten with counted phrases in the import page's undo",
+    "undo_effect_values": "participles after a heading noun («Verdier: 1 slettet»), the same "
+    "for every count",
+    "undo_effect_units": "participles after a heading noun («Enheter: 1 slettet»), the same "
+    "for every count",
 }
 CLI_ONLY = "cli_"  # the command line's texts: dtmaturity/cli.py is outside this change
 

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRICKY = "Godt – “bedre” enn før … 5 €; ‘ok’ — sa Åse,\r\nog «så» videre"
 LONG_HEADER = ["unit_id", "period", "respondent", "item_id", "score", "comment"]
 
+NO_UNITS = {"units_restored": 0, "units_removed": 0, "units_kept": 0}
+
 
 def write_csv(
     path: Path, rows: list[list[str]], *, sep: str = ",", encoding: str = "utf-8", bom: bool = False
@@ -343,8 +345,12 @@ def test_undo_restores_exactly_what_was_there_even_after_later_checkins(org, tmp
     assert checkins.save(org, later).ok
     after_checkin = snapshot(org)
 
+    # The confirmation's counts are what the undo then does, and asking changes nothing.
+    preview = imports.undo_preview(org, result.import_id)
+    assert snapshot(org) == after_checkin
     outcome = imports.undo(org, result.import_id)
-    assert outcome == {"removed": 2, "restored": 1, "kept": 0}
+    assert outcome == preview
+    assert outcome == {"removed": 2, "restored": 1, "kept": 0, **NO_UNITS}
     now = snapshot(org)
     later_rows = [r for r in after_checkin["answer"] if r[1] == "2026-Q3"]
     assert [r for r in now["answer"] if r[1] == "2026-Q2"] == before["answer"]
@@ -364,7 +370,12 @@ def test_undo_keeps_a_value_changed_after_the_import(org, tmp_path):
         write_csv(tmp_path / "b.csv", [LONG_HEADER, ["u1", "2026-Q2", "kari", "user", "5", ""]]),
     )
     releases.rerelease(org, "etat", "2026-Q2")  # the later file was held: 2026-Q2 was shown
-    assert imports.undo(org, result.import_id) == {"removed": 0, "restored": 0, "kept": 1}
+    assert imports.undo(org, result.import_id) == {
+        "removed": 0,
+        "restored": 0,
+        "kept": 1,
+        **NO_UNITS,
+    }
     assert answers(org) == [("u1", "2026-Q2", "kari", "user", 5, None)]
 
 
@@ -602,7 +613,7 @@ def test_an_actions_import_is_logged_and_undone_like_any_import(org, tmp_path):
     assert imports.log(org)[0].file_format == "actions"
     assert {a.description for a in actions.for_unit(org, "u2")} == {"Dele data via API – «nå»"}
     outcome = imports.undo(org, result.import_id)
-    assert outcome == {"removed": 1, "restored": 1, "kept": 0}
+    assert outcome == {"removed": 1, "restored": 1, "kept": 0, **NO_UNITS}
     assert actions.for_unit(org, "u2") == []
     [restored] = actions.for_unit(org, "u1")
     assert (restored.action_id, restored.due_period, restored.status) == (

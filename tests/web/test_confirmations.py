@@ -60,7 +60,8 @@ def test_undoing_an_import_asks_first_naming_the_file_and_counts(demo_db, ctx):
     [entry] = imports.log(ctx)
     at.button(key="undo_run").click().run()
     assert imports.log(ctx)[0].undone_at is None  # the first press only asks
-    assert f"Angre import #{entry.import_id} («svar.csv»): 1 nye verdier" in texts(at)
+    assert f"Angre import #{entry.import_id} («svar.csv»)? Dette skjer: Verdier: 0 " in texts(at)
+    assert "1 slettet" in texts(at)
     at.button(key="undo_run:yes").click().run()
     assert imports.log(ctx)[0].undone_at is not None
     assert "er angret" in texts(at)

@@ -58,7 +58,7 @@ def test_a_file_with_errors_then_the_corrected_file(import_page, ctx):
 
     at.button(key="undo_run").click().run()
     at.button(key="undo_run:yes").click().run()
-    assert "er angret: 0 svar tilbakestilt, 1 fjernet" in texts(at)
+    assert "er angret. Verdier: 0 tilbakestilt til det de var før importen, 1 slettet" in texts(at)
 
 
 def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
@@ -223,3 +223,39 @@ def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, 
     dated = at.selectbox(key="map_0_Innsendt")
     assert dated.options[0] == "Kvartal"
     assert "Første verdier: 05.03.2026 10:15 · 01.04.2026 00:30" in texts(at)
+
+
+def test_undo_offers_the_latest_import_named_and_says_what_will_really_happen(import_page, ctx):
+    """Right after a units file and then an answers file, the picker offers the answers file
+    (the latest), each option names file, time, who and counts, and undoing the units file
+    says before and after that its units are kept because they are in use now."""
+    at = import_page
+    units_file = b"unit_id;name;parent_id\r\nny-a;Ny A;demo\r\nny-b;Ny B;demo\r\n"
+    at.file_uploader(key="import_file").upload("enheter.csv", units_file, "text/csv").run()
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    answers = (HEADER + f"ny-a;{CURRENT};kari;user;4;\r\n").encode("cp1252")
+    at.file_uploader(key="import_file").set_value(("svar.csv", answers, "text/csv")).run()
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    units_entry, answers_entry = sorted(imports.log(ctx), key=lambda e: e.import_id)[-2:]
+    picker = at.selectbox(key="undo_id")
+    assert picker.value == answers_entry.import_id  # the latest, not the earlier choice
+    label = picker.format_func(units_entry.import_id)
+    when = formats.date_time(units_entry.imported_at, "nb")
+    assert "enheter.csv" in label and when in label and units_entry.actor in label
+    assert "2 nye" in label
+
+    picker.set_value(units_entry.import_id).run()
+    at.button(key="undo_run").click().run()
+    question = texts(at)
+    # Ny A has a check-in now: kept; Ny B is unused: deleted. Nothing was changed since.
+    assert "Enheter: 0 tilbakestilt til navn og plassering fra før importen, 1 slettet, 1 " in (
+        question
+    )
+    at.button(key="undo_run:yes").click().run()
+    assert not at.exception
+    assert (
+        "er angret. Enheter: 0 tilbakestilt til navn og plassering fra før importen, 1 slettet"
+        in (texts(at))
+    )
