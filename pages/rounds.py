@@ -70,10 +70,12 @@ def open_round() -> None:
 
 st.header(ui.t("rounds_open_heading"), anchor=False)
 if choices:
+    # Unit and quarter outside the form: choosing them shows at once whom the round invites.
+    labels = {u.unit_id: u.label for u in choices}
+    st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
+    st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
+    round_widgets.invitees(ctx, st.session_state["round_unit"], st.session_state["round_period"])
     with st.form("round_open_form", enter_to_submit=False):
-        labels = {u.unit_id: u.label for u in choices}
-        st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
-        st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
         dates = st.columns(2)
         with dates[0]:
             st.date_input(
@@ -187,7 +189,9 @@ if current:
             key="round_preview_lang",
         )
     r = next(x for x in current if x.round_id == chosen)
-    for kind, subject, text in reminders.preview(ctx, r, preview_lang):
+    # Without DTMATURITY_BASE_URL the links point at the port this app runs on.
+    local_url = f"http://localhost:{st.get_option('server.port')}"
+    for kind, subject, text in reminders.preview(ctx, r, preview_lang, local_url=local_url):
         with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.as_text(subject)}"):
             ui.plain_text(text)
 
@@ -210,7 +214,7 @@ else:
                 "person": ui.t("col_person"),
                 "unit": ui.t("chart_unit"),
                 "kind": ui.t("col_kind"),
-                "lang": ui.t("language"),
+                "lang": ui.t("language_label"),
             }
         ),
         hide_index=True,
@@ -227,7 +231,7 @@ else:
 st.header(ui.t("rounds_log_heading"), anchor=False)
 log = reminders.log(ctx)
 if log.empty:
-    st.caption(ui.t("rounds_due_none"))
+    st.caption(ui.t("rounds_log_none"))
 else:
     failed = int((log["status"] == "failed").sum())
     if failed:

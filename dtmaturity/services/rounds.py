@@ -442,6 +442,14 @@ def subtree_units(ctx: Context, unit_id: str) -> list[str]:
     return [u for u in parents if unit_id in access.ancestors_and_self(u, parents)]
 
 
+def invitees(ctx: Context, unit_id: str, period: str) -> pd.DataFrame:
+    """Who a round for `unit_id` and `period` would invite, before it is opened: unit_id,
+    person_id, email, lang (the leaders registered in the unit's subtree)."""
+    require_run(ctx, unit_id)
+    with ctx.store.reader() as cur:
+        return sql.expected(cur, subtree_units(ctx, unit_id), period)
+
+
 def expected(ctx: Context, r: Round) -> pd.DataFrame:
     """The leaders a round asks: unit_id, person_id, email, lang, checked_in (no answers)."""
     with ctx.store.reader() as cur:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.services import releases, rounds
+from dtmaturity.services import releases, rounds, units
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -32,6 +32,22 @@ def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
         st.info(ui.as_text(text), icon=":material/hourglass_top:")
     if periods:
         st.caption(ui.t_as_text("released_note", period=periods[0]))
+
+
+def invitees(ctx: Context, unit_id: str, period: str) -> None:
+    """Whom a round for the unit and quarter would invite, before it is opened."""
+    people = rounds.invitees(ctx, unit_id, period)
+    if people.empty:
+        st.warning(ui.t("rounds_invitees_none"), icon=":material/group_off:")
+        return
+    names = units.labels(ctx)
+    with st.expander(ui.tn("rounds_invitees", len(people))):
+        ui.bullet_list(
+            f"{email or person} – {names.get(unit, unit).strip()}"
+            for person, email, unit in zip(
+                people["person_id"], people["email"].fillna(""), people["unit_id"], strict=True
+            )
+        )
 
 
 def due_links(ctx: Context) -> None:

@@ -340,7 +340,7 @@ def language_picker() -> None:
     st.session_state[LANG_KEY] = lang()
     keep_language_in_address()
     st.sidebar.radio(
-        i18n.t(lang(), "language"),
+        i18n.t(lang(), "language_label"),
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.get,
         key=LANG_KEY,

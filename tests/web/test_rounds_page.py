@@ -108,3 +108,41 @@ def test_a_close_confirmed_after_someone_else_closed_says_so_beside_the_button(d
     at.button(key=f"round_close:{r.round_id}:yes").click().run()
     assert not at.exception
     assert any("allerede lukket" in e.value for e in at.error)
+
+
+def test_the_page_shows_whom_a_round_invites_before_it_is_opened(demo_ctx, monkeypatch):
+    monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
+    at = open_app().switch_page("pages/rounds.py").run()
+    at.selectbox(key="round_unit").set_value("demo-bruker").run()
+    assert not at.exception
+    unit = at.selectbox(key="round_unit").value
+    period = at.selectbox(key="round_period").value
+    people = rounds.invitees(demo_ctx, unit, period)
+    assert not people.empty
+    [box] = [e for e in at.expander if "Invitasjonen går til" in str(e.label)]
+    assert str(box.label) == f"Invitasjonen går til {len(people)} ledere"
+    shown = texts(at)
+    assert all(str(email) in shown.replace("\u2060", "") for email in people["email"].dropna())
+    assert rounds.visible(demo_ctx) == []  # nothing opened by looking
+    assert "Ingen e-poster er sendt ennå." in shown
+
+
+def test_the_reminder_preview_counts_the_days_it_is_sent_with_and_links_to_this_port(
+    demo_ctx, monkeypatch
+):
+    from streamlit import config
+
+    monkeypatch.delenv("DTMATURITY_BASE_URL", raising=False)
+    monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
+    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
+    port = config.get_option("server.port")
+    config.set_option("server.port", 8765)
+    try:
+        at = open_app().switch_page("pages/rounds.py").run()
+    finally:
+        config.set_option("server.port", port)
+    assert not at.exception
+    [reminder] = [e for e in at.expander if str(e.label).lower().startswith("påminnelse")]
+    body = "\n".join(str(t.value) for t in reminder.text)
+    assert "2 dager igjen" in body and "14 dager igjen" not in body
+    assert "http://localhost:8765/checkin?" in body
