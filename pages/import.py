@@ -7,7 +7,7 @@ import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
 from dtmaturity.domain.importformat import GENERAL_COMMENT, IGNORE, mapping_targets, normalise
-from dtmaturity.services import imports, workbooks
+from dtmaturity.services import imports, units, workbooks
 from dtmaturity.web import ui
 
 ctx = ui.page()
@@ -17,14 +17,16 @@ st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")
 ui.show_flash()
 
 st.caption(ui.t("import_templates"))
-template_columns = st.columns(len(imports.TEMPLATE_FORMATS))
-for column, file_format in zip(template_columns, imports.TEMPLATE_FORMATS, strict=True):
-    column.download_button(
+# A row that wraps, each button as wide as its label (columns cut the labels off).
+templates = st.container(horizontal=True)
+for file_format in imports.TEMPLATE_FORMATS:
+    templates.download_button(
         ui.t(f"template_{file_format}"),
         imports.template(file_format),
         file_name=f"dtmaturity-{file_format}.csv",
         mime="text/csv",
         key=f"template_{file_format}",
+        width="content",
     )
 
 
@@ -41,7 +43,12 @@ def save_mapping(headers: tuple[str, ...], saved: dict[str, str], keys: dict[str
 
 
 def run_import(
-    data: bytes, name: str, headers: tuple[str, ...], saved: dict[str, str], sheet: str | None
+    data: bytes,
+    name: str,
+    headers: tuple[str, ...],
+    saved: dict[str, str],
+    sheet: str | None,
+    file_id: str,
 ) -> None:
     skip = bool(st.session_state.get("skip_invalid"))
     order = st.session_state.get("date_order_choice")
@@ -53,7 +60,12 @@ def run_import(
         # The date order asked for this header set is remembered for the next file.
         imports.save_mapping(ui.context(), headers, saved, date_order=chosen)
     if written.written:
-        ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
+        # This upload is done: the page shows the outcome where its preview and button were,
+        # not a recomputed preview ("0 nye … 41 uendrede") beside a live button.
+        st.session_state["imported_file"] = file_id
+        ui.flash(
+            "import_done", place="import", id=written.import_id, summary=written.summary(ui.lang())
+        )
     else:
         st.session_state["import_errors"] = [p.line(name, ui.lang()) for p in written.problems]
 
@@ -117,7 +129,10 @@ def undo_import(entry: imports.LogEntry) -> None:
 for message in st.session_state.pop("import_errors", []):
     st.error(ui.as_text(message))
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
-if upload is not None:
+if upload is not None and st.session_state.get("imported_file") == upload.file_id:
+    ui.show_flash("import", focus=True)
+    st.info(ui.t("import_next_file"), icon=":material/upload_file:")
+elif upload is not None:
     data, name = upload.getvalue(), upload.name
     if st.session_state.get("date_order_file") != upload.file_id:
         # A date order answers one file's question: never carried over to the next file.
@@ -222,13 +237,25 @@ if upload is not None:
     if result.preview:
         st.subheader(ui.t("preview_heading"), anchor=False)
         st.write(ui.as_text(result.summary(ctx.lang)))
-        preview = pd.DataFrame(imports.preview_table(result, ctx.lang))
+        unit_names = {unit: label.strip() for unit, label in units.labels(ctx).items()}
+        preview = pd.DataFrame(imports.preview_table(result, ctx.lang, unit_names))
         st.dataframe(preview, hide_index=True, width="stretch")
         ui.downloads(preview, name=f"{ui.t('preview_heading')} {name}")
     st.subheader(ui.t("problems_heading", count=len(result.problems)), anchor=False)
     if result.problems:
         problems = pd.DataFrame(imports.problems_table(result, ctx.lang))
-        st.dataframe(problems, hide_index=True, width="stretch")
+        st.dataframe(
+            problems,
+            hide_index=True,
+            width="stretch",
+            # The reason is the widest: it gets the room (and the full text on hover).
+            column_config={
+                ui.t("col_row"): st.column_config.NumberColumn(width="small"),
+                ui.t("col_column"): st.column_config.TextColumn(width="small"),
+                ui.t("col_value"): st.column_config.TextColumn(width="small"),
+                ui.t("col_problem"): st.column_config.TextColumn(width="large"),
+            },
+        )
         ui.downloads(problems, name=f"{ui.t('problems_file')} {name}")
     else:
         st.success(ui.t("no_problems"))
@@ -243,7 +270,7 @@ if upload is not None:
         disabled=blocked,
         key="import_run",
         on_click=run_import,
-        args=(data, name, result.headers, result.saved_mapping, sheet),
+        args=(data, name, result.headers, result.saved_mapping, sheet, upload.file_id),
     )
 
 st.header(ui.t("import_log_heading"), anchor=False)

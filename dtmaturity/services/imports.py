@@ -989,8 +989,8 @@ def problems_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
     return [
         {
             t(lang, "col_row"): p.row,
-            t(lang, "col_column"): p.column,
-            t(lang, "col_value"): p.value,
+            t(lang, "col_column"): p.column or "",  # a problem of the whole file: no column
+            t(lang, "col_value"): "" if p.value is None else p.value,
             t(lang, "col_problem"): p.message(lang),
         }
         for p in result.problems
@@ -1015,11 +1015,24 @@ def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
     ]
 
 
-def preview_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
+def preview_table(
+    result: ImportResult, lang: str, names: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """What the import writes, per unit (by its name in `names`, else its id) and quarter; a
+    units or actions file has one row of counts, without unit and quarter."""
+    names = names or {}
+
+    def place(p: PreviewRow) -> dict[str, object]:
+        if not p.unit_id and not p.period:
+            return {}
+        return {
+            t(lang, "unit"): names.get(p.unit_id, p.unit_id),
+            t(lang, "period"): p.period,
+        }
+
     return [
         {
-            t(lang, "unit"): p.unit_id,
-            t(lang, "period"): p.period,
+            **place(p),
             t(lang, "col_new"): p.new,
             t(lang, "col_updated"): p.updated,
             t(lang, "col_unchanged"): p.unchanged,

@@ -259,3 +259,32 @@ def test_undo_offers_the_latest_import_named_and_says_what_will_really_happen(im
         "er angret. Enheter: 0 tilbakestilt til navn og plassering fra før importen, 1 slettet"
         in (texts(at))
     )
+
+
+def test_after_importing_the_outcome_stands_where_the_preview_and_button_were(import_page):
+    at = import_page
+    good = (HEADER + f"demo-bruker-01;{CURRENT};kari;user;4;\r\n").encode("cp1252")
+    at.file_uploader(key="import_file").upload("svar.csv", good, "text/csv").run()
+    preview = table_with(at, "Enhet")
+    assert list(preview["Enhet"]) == ["Kundesenteret"]  # the unit's name, not its id
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    # No recomputed preview ("0 nye … 1 uendret") and no live Import button after the import
+    assert not [b for b in at.button if b.key == "import_run"]
+    assert not any("Enhet" in df.value.columns for df in at.dataframe if "Fil" not in df.value)
+    outcome = [s for s in at.success if "er lagret" in str(s.value)]
+    assert outcome, texts(at)
+    assert "Filen er importert." in texts(at)
+
+
+def test_a_units_file_previews_counts_of_units_and_no_cell_shows_none(import_page):
+    at = import_page
+    units_file = b"unit_id;name;parent_id\r\nny-a;Ny A;demo\r\nny-b;Ny B;nowhere\r\n"
+    at.file_uploader(key="import_file").upload("enheter.csv", units_file, "text/csv").run()
+    assert not at.exception
+    for frame in (df.value for df in at.dataframe):
+        cells = [str(v) for v in frame.astype(object).to_numpy().ravel()]
+        assert "None" not in cells and "nan" not in cells, frame
+    preview = next(df.value for df in at.dataframe if "Nye" in df.value.columns)
+    assert "Enhet" not in preview.columns and "Kvartal" not in preview.columns
+    assert list(preview["Nye"]) == [1]
