@@ -16,6 +16,8 @@ st.write(ui.t("import_intro"))
 st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")))
 ui.show_flash()
 
+with st.expander(ui.t("import_help_heading"), icon=":material/help:"):
+    st.markdown(ui.t("import_help"))  # our own catalogue text: no data in it
 st.caption(ui.t("import_templates"))
 # A row that wraps, each button as wide as its label (columns cut the labels off).
 templates = st.container(horizontal=True)

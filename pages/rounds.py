@@ -20,6 +20,8 @@ days = [str(d) for d in release.REMINDER_DAYS]
 days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
 st.caption(ui.t_as_text("rounds_intro", days=days_text))
 st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
+with st.expander(ui.t("rounds_help_heading"), icon=":material/help:"):
+    st.markdown(ui.t("rounds_help"))  # our own catalogue text: no data in it
 try:
     mail_settings = mailconfig.from_env()
     if mail_settings is None:
