@@ -12,6 +12,7 @@ def create_demo() -> None:
     summary = demo.create(ui.context())
     ui.flash(
         "demo_created",
+        place="demo",
         units_counted=ui.counted("n_units", summary.units),
         checkins_counted=ui.counted("n_checkins", summary.checkins),
     )
@@ -19,7 +20,7 @@ def create_demo() -> None:
 
 def remove_demo() -> None:
     demo.remove(ui.context())
-    ui.flash("demo_removed")
+    ui.flash("demo_removed", place="demo")
 
 
 def demo_question(counts: dict[str, int]) -> str:
@@ -33,7 +34,6 @@ def demo_question(counts: dict[str, int]) -> str:
 
 st.title(ui.t("app_title"), anchor=False)
 st.write(ui.t("home_intro"))
-ui.show_flash()
 round_widgets.due_links(ctx)  # what open rounds ask of this leader, linked
 
 counts = stats.counts(ctx)
@@ -69,3 +69,4 @@ else:
                 yes=ui.t("demo_remove_yes"),
                 on_confirm=remove_demo,
             )
+ui.show_flash("demo", focus=True)  # beside the demo buttons, in view

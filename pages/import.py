@@ -14,7 +14,6 @@ ctx = ui.page()
 st.title(ui.t("page_import"), anchor=False)
 st.write(ui.t("import_intro"))
 st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")))
-ui.show_flash()
 
 with st.expander(ui.t("import_help_heading"), icon=":material/help:"):
     st.markdown(ui.t("import_help"))  # our own catalogue text: no data in it
@@ -41,7 +40,7 @@ def save_mapping(headers: tuple[str, ...], saved: dict[str, str], keys: dict[str
         {**saved, **chosen},
         date_order=st.session_state.get("date_order_choice"),
     )
-    ui.flash("mapping_saved")
+    ui.flash("mapping_saved", place="mapping")
 
 
 def run_import(
@@ -235,6 +234,7 @@ elif upload is not None:
             on_click=save_mapping,
             args=(result.headers, result.saved_mapping, keys),
         )
+        ui.show_flash("mapping", focus=True)
 
     if result.preview:
         st.subheader(ui.t("preview_heading"), anchor=False)

@@ -254,7 +254,7 @@ def decisions() -> None:
     if error := st.session_state.pop("meeting_note_error", None):
         st.error(ui.as_text(error))
     st.button(ui.t("meeting_note_save"), key="meeting_note_save", on_click=_save_note, args=(name,))
-    ui.show_flash("meeting_note")
+    ui.show_flash("meeting_note", focus=True)
     if view.agreed:
         st.subheader(ui.t("meeting_agreed"), anchor=False)
         show_actions(view.agreed)
@@ -293,7 +293,7 @@ def decisions() -> None:
             ui.t("meeting_action_add"), key="meeting_action_add", on_click=_add_action,
             args=(name,),
         )  # fmt: skip
-        ui.show_flash("meeting_action")
+        ui.show_flash("meeting_action", focus=True)
 
 
 def _close() -> None:
@@ -316,7 +316,7 @@ def closing() -> None:
             ui.t("meeting_close_button"), type="primary", key="meeting_close", on_click=_close
         )
         return
-    ui.show_flash("meeting_close")
+    ui.show_flash("meeting_close", focus=True)
     cols = st.columns(2)
     for col, file_format in zip(cols, ("pdf", "html"), strict=True):
         col.download_button(

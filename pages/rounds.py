@@ -30,23 +30,29 @@ except MailConfigError as exc:
     mail_settings = None
     st.error(ui.t("rounds_mail_broken"), icon=":material/error:")
     st.code(str(exc), language=None)
-ui.show_flash()
-for message in st.session_state.pop("round_errors", []):
-    st.error(ui.as_text(message), icon=":material/error:")
 
 choices = rounds.unit_choices(ctx)
 names = units.labels(ctx)
 
 
-def _send_due(key: str, **params: object) -> None:
-    """Send what is due now; the outcome goes in the flash message."""
+def _send_due(key: str, place: str, **params: object) -> None:
+    """Send what is due now; the outcome goes in the flash message shown at `place`, beside
+    the button pressed."""
     try:
         result = reminders.run(ui.context())
     except MailConfigError as exc:
-        st.session_state["round_errors"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
-        ui.flash(key, sent_counted=_sent(key, 0), failed=0, **params)
+        st.session_state[f"round_errors:{place}"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
+        ui.flash(key, place=place, sent_counted=_sent(key, 0), failed=0, **params)
         return
-    ui.flash(key, sent_counted=_sent(key, len(result.sent)), failed=len(result.failed), **params)
+    sent, failed = _sent(key, len(result.sent)), len(result.failed)
+    ui.flash(key, place=place, sent_counted=sent, failed=failed, **params)
+
+
+def _outcome(place: str) -> None:
+    """The outcome of the action at `place`, in view and with the focus, and its errors."""
+    ui.show_flash(place, focus=True)
+    for message in st.session_state.pop(f"round_errors:{place}", []):
+        st.error(ui.as_text(message), icon=":material/error:")
 
 
 def _sent(key: str, count: int) -> str:
@@ -61,13 +67,13 @@ def open_round() -> None:
             ui.context(), unit_id, period, state["round_deadline"], opens_on=state["round_opens"]
         )
     except RoundError as exc:
-        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        st.session_state["round_errors:open"] = [ui.t(exc.key, **exc.params)]
         return
     name = units.name(ui.context(), unit_id)
     if r.state == release.PLANNED:
-        ui.flash("rounds_planned", unit=name, period=period, opens=r.opens_on)
+        ui.flash("rounds_planned", place="open", unit=name, period=period, opens=r.opens_on)
     else:
-        _send_due("rounds_opened", unit=name, period=period)
+        _send_due("rounds_opened", "open", unit=name, period=period)
 
 
 st.header(ui.t("rounds_open_heading"), anchor=False)
@@ -93,6 +99,7 @@ if choices:
         st.form_submit_button(
             ui.t("rounds_open_button"), type="primary", on_click=open_round, key="round_open"
         )
+    _outcome("open")
 else:
     st.info(ui.t("no_units"))
 
@@ -226,9 +233,11 @@ else:
         ui.t("rounds_send_button"),
         key="round_send",
         on_click=_send_due,
-        args=("rounds_sent_msg",),
+        args=("rounds_sent_msg", "send"),
         disabled=mail_settings is None,
     )
+
+_outcome("send")  # after the button (gone when nothing more is due)
 
 st.header(ui.t("rounds_log_heading"), anchor=False)
 log = reminders.log(ctx)
