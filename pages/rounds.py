@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import i18n, mailconfig, release
+from dtmaturity.domain import formats, i18n, mailconfig, release
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import reminders, rounds, scheduler, units
@@ -71,7 +71,13 @@ def open_round() -> None:
         return
     name = units.name(ui.context(), unit_id)
     if r.state == release.PLANNED:
-        ui.flash("rounds_planned", place="open", unit=name, period=period, opens=r.opens_on)
+        ui.flash(
+            "rounds_planned",
+            place="open",
+            unit=name,
+            period=period,
+            opens=formats.long_date(r.opens_on, ui.lang()),
+        )
     else:
         _send_due("rounds_opened", "open", unit=name, period=period)
 

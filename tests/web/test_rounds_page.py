@@ -146,3 +146,16 @@ def test_the_reminder_preview_counts_the_days_it_is_sent_with_and_links_to_this_
     body = "\n".join(str(t.value) for t in reminder.text)
     assert "2 dager igjen" in body and "14 dager igjen" not in body
     assert "http://localhost:8765/checkin?" in body
+
+
+def test_a_planned_round_says_its_opening_day_as_people_read_it(demo_db, monkeypatch):
+    monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
+    at = open_app().switch_page("pages/rounds.py").run()
+    opens = date.today() + timedelta(days=3)
+    at.date_input(key="round_opens").set_value(opens)
+    at.date_input(key="round_deadline").set_value(opens + timedelta(days=14))
+    at.button(key="round_open").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"åpner {formats.long_date(opens, 'nb')}" in shown, shown[-300:]
+    assert opens.isoformat() not in shown
