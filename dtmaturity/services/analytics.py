@@ -405,8 +405,8 @@ def trend_summary(ctx: Context, frame: pd.DataFrame) -> str:
         ctx.lang,
         "trend_summary",
         periods=len(periods),
-        first=periods[0],
-        last=periods[-1],
+        first=formats.quarter(periods[0], ctx.lang),  # running text: quarters by name
+        last=formats.quarter(periods[-1], ctx.lang),
         best=latest.iloc[-1]["item"],
         best_mean=formats.mean(latest.iloc[-1]["mean"], ctx.lang),
         worst=latest.iloc[0]["item"],

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from babel.dates import format_skeleton
 
-from dtmaturity.domain import access, release
+from dtmaturity.domain import access, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
 from dtmaturity.services import authz
@@ -532,7 +532,7 @@ class Due:
     days_left: int
 
     def line(self, lang: str) -> str:
-        """ "Egenvurdering for Kundesenteret, 2026-Q4: frist 15. desember, 5 dager igjen"."""
+        """ "Egenvurdering for Kundesenteret, 4. kvartal 2026: frist 15. desember, 5 dager igjen"."""
         from dtmaturity.domain.i18n import t
 
         days = self.days_left
@@ -541,7 +541,7 @@ class Due:
             lang,
             "due_line_late" if days < 0 else key,
             unit=self.unit,
-            period=self.period,
+            period=formats.quarter(self.period, lang),  # running text: the quarter by name
             deadline=format_day(lang, self.deadline),
             days=days,
         )

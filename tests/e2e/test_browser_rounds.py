@@ -127,7 +127,7 @@ def test_a_coordinator_opens_a_round_and_a_leader_checks_in_from_the_email(page,
     assert f"unit={UNIT}" in link and f"period={CURRENT}" in link
 
     visit(page, f"{app.url}/?lang=nb")  # the start page says what is due, with a link
-    due = f"Egenvurdering for Kundesenteret, {CURRENT}: frist "
+    due = f"Egenvurdering for Kundesenteret, {SHOWN}: frist "
     expect(page.get_by_role("link", name=re.compile(re.escape(due)))).to_be_visible()
     screenshot(page, "journey-round-due-on-start-page")
 

@@ -73,7 +73,7 @@ def test_a_leader_sees_what_is_due_and_the_link_opens_that_checkin(demo_ctx, mon
     monkeypatch.setenv("DTMATURITY_LOCAL_USER", leader)
     at = open_app()
     deadline = rounds.format_day("nb", date.today() + timedelta(days=5))
-    expected = f"Egenvurdering for Kundesenteret, {CURRENT}: frist {deadline}, 5 dager igjen"
+    expected = f"Egenvurdering for Kundesenteret, {SHOWN}: frist {deadline}, 5 dager igjen"
     links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
     assert any(label.replace("\\", "") == expected for label, _ in links), links
     # the link from the e-mail: the check-in page for that unit and quarter
