@@ -127,8 +127,6 @@ def undo_import(entry: imports.LogEntry) -> None:
     ui.flash("undo_done", place="undo", id=entry.import_id, effects=effects)
 
 
-for message in st.session_state.pop("import_errors", []):
-    st.error(ui.as_text(message))
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
 if upload is not None and st.session_state.get("imported_file") == upload.file_id:
     ui.show_flash("import", focus=True)
@@ -274,6 +272,8 @@ elif upload is not None:
         on_click=run_import,
         args=(data, name, result.headers, result.saved_mapping, sheet, upload.file_id),
     )
+    for message in st.session_state.pop("import_errors", []):  # a refused import, beside it
+        st.error(ui.as_text(message))
 
 st.header(ui.t("import_log_heading"), anchor=False)
 entries = imports.log(ctx)
