@@ -459,7 +459,8 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
         f"{g}: {formats.mean(m, ctx.lang)} (n={n})"
         for g, m, n in zip(latest["group"], latest["mean"], latest["n"], strict=True)
     ]
-    return t(ctx.lang, "compare_summary", period=last, values="; ".join(parts))
+    shown = formats.quarter(last, ctx.lang)
+    return t(ctx.lang, "compare_summary", period=shown, values="; ".join(parts))
 
 
 def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
@@ -529,5 +530,6 @@ def participation_summary(ctx: Context, frame: pd.DataFrame) -> str:
             )
         )
     if unregistered:
-        parts.append(t(ctx.lang, "participation_unregistered", period=last, n=unregistered))
+        shown = formats.quarter(last, ctx.lang)
+        parts.append(t(ctx.lang, "participation_unregistered", period=shown, n=unregistered))
     return " ".join(parts) or t(ctx.lang, "no_data")

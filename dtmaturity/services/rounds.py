@@ -366,11 +366,15 @@ class CloseQuestion:
             lang,
             "round_close_question",
             unit=self.unit,
-            period=self.round.period,
+            period=formats.quarter(self.round.period, lang),
             missing=self.missing,
             expected=self.expected,
             when=when,
-        ) + (" " + t(lang, "round_close_locks", period=self.round.period) if self.locks else "")
+        ) + (
+            " " + t(lang, "round_close_locks", period=formats.quarter(self.round.period, lang))
+            if self.locks
+            else ""
+        )
 
 
 def close_question(

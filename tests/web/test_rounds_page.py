@@ -47,7 +47,7 @@ def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
     assert rounds.all_rounds(ctx)[0].state == "open"
     deadline = rounds.format_day("nb", date.today() + timedelta(days=14))
     assert (
-        f"Lukke runden for Kundesenteret, {CURRENT}? {sent} av {sent} har ikke svart, og det er "
+        f"Lukke runden for Kundesenteret, {SHOWN}? {sent} av {sent} har ikke svart, og det er "
         f"14 dager igjen til fristen {deadline}." in texts(at)
     )
     at.button(key="round_close:1:yes").click().run()
