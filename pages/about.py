@@ -7,7 +7,7 @@ from dtmaturity.web import ui
 ctx = ui.page()
 fw = ctx.framework
 lang = ctx.lang
-st.title(ui.t("page_about"))
+st.title(ui.t("page_about"), anchor=False)
 st.write(ui.as_text(fw.name[lang]))
 st.caption(ui.as_text(fw.note[lang]))
 # Not a caption: links in captions are drawn faded, below WCAG's 4.5:1 contrast.
@@ -21,7 +21,7 @@ for heading, entries, lens in (
     ("about_competencies", fw.competencies, "competencies"),
     ("about_roles", fw.roles, "roles"),
 ):
-    st.header(ui.t(heading))
+    st.header(ui.t(heading), anchor=False)
     text_col, question_col = st.columns([3, 1])
     with text_col:
         for entry in entries:
@@ -36,11 +36,13 @@ for heading, entries, lens in (
     with question_col:
         ui.questions_beside(ctx, lens)
 
-st.header(ui.t("about_scales"))
+st.header(ui.t("about_scales"), anchor=False)
 for scale in fw.scales:
-    st.subheader(ui.as_text(scale.name[lang]))
+    st.subheader(ui.as_text(scale.name[lang]), anchor=False)
     ui.bullet_list(f"{lv.value} – {lv.label[lang]}: {lv.description[lang]}" for lv in scale.levels)
 
-st.header(ui.t("about_adapt_heading"))
+st.header(ui.t("about_adapt_heading"), anchor=False)
 st.markdown(ui.t("about_adapt"))
-st.caption(ui.t_as_text("about_version", id=fw.id, version=fw.version, path=fw.path))
+st.caption(ui.t_as_text("about_version", id=fw.id, version=fw.version))
+if ui.is_admin(ctx):  # where the server keeps its files is for those who run it
+    st.caption(ui.t_as_text("about_framework_file", path=fw.path))

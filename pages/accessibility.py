@@ -6,7 +6,7 @@ import streamlit as st
 from dtmaturity.web import ui
 
 ctx = ui.page()
-st.title(ui.t("page_accessibility"))
+st.title(ui.t("page_accessibility"), anchor=False)
 st.markdown(ui.t("a11y_intro"))
 st.info(ui.t("a11y_status"), icon=":material/accessibility:")
 for heading, body in (
@@ -14,5 +14,5 @@ for heading, body in (
     ("a11y_gaps_heading", "a11y_gaps"),
     ("a11y_feedback_heading", "a11y_feedback"),
 ):
-    st.header(ui.t(heading))
+    st.header(ui.t(heading), anchor=False)
     st.markdown(ui.t(body))

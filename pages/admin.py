@@ -13,7 +13,7 @@ from dtmaturity.web import ui
 ADMIN_ROWS = 200  # rows of the people table shown at once; the search finds the rest
 
 ctx = ui.page()
-st.title(ui.t("page_admin"))
+st.title(ui.t("page_admin"), anchor=False)
 is_admin = ui.is_admin(ctx)
 
 
@@ -80,7 +80,7 @@ def revoke(person_id: str, role: str, unit_id: str) -> None:
     ui.flash("admin_revoked_from", place="revoke", **said)
 
 
-st.header(ui.t("admin_people"))
+st.header(ui.t("admin_people"), anchor=False)
 registry = people.registry(ctx)
 people_columns = {
     "person_id": ui.t("col_person"),
@@ -113,7 +113,7 @@ labels = {u.unit_id: u.label for u in units.tree(ctx)}
 labels[access.EVERY_UNIT] = ui.t("every_unit")
 unit_choices = {unit: labels.get(unit, unit) for unit in grantable_units}
 with st.form("grant_form"):
-    st.subheader(ui.t("admin_grant"))
+    st.subheader(ui.t("admin_grant"), anchor=False)
     st.text_input(ui.t("admin_person_field"), key="adm_email")
     st.text_input(ui.t("col_name"), key="adm_name")
     st.selectbox(ui.t("col_role"), roles, format_func=lambda r: ui.t(f"role_{r}"), key="adm_role")
@@ -175,13 +175,17 @@ if upload is not None:
     report = done[1]
     if report.written:
         st.success(
-            ui.t_as_text("admin_people_imported", rows=report.rows, new=report.new_assignments)
+            ui.t_as_text(
+                "admin_people_imported",
+                rows_counted=ui.counted("n_rows_read", report.rows),
+                roles_counted=ui.counted("n_new_roles", report.new_assignments),
+            )
         )
     for line in report.lines(upload.name, ctx.lang):
         st.error(ui.as_text(line))
 
 if is_admin:
-    st.header(ui.t("admin_periods"))
+    st.header(ui.t("admin_periods"), anchor=False)
     locked = people.locked_periods(ctx)
     st.write(ui.t_as_text("admin_locked", periods=", ".join(locked) or "–"))
     period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(12)], key="adm_period")
@@ -199,7 +203,7 @@ if is_admin:
             args=(period,),
         )
 
-    st.header(ui.t("admin_retention"))
+    st.header(ui.t("admin_retention"), anchor=False)
     st.caption(ui.t("admin_retention_help"))
     keep = st.number_input(
         ui.t("admin_retention_quarters"),
@@ -214,8 +218,8 @@ if is_admin:
             ui.t_as_text(
                 "admin_retention_would",
                 before=counts["before"],
-                checkins=counts["checkin"],
-                answers=counts["answer"],
+                checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+                answers_counted=ui.counted("n_answers", counts["answer"]),
             )
         )
 
@@ -226,8 +230,8 @@ if is_admin:
             ui.t(
                 "admin_retention_done",
                 before=counts["before"],
-                checkins=counts["checkin"],
-                answers=counts["answer"],
+                checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+                answers_counted=ui.counted("n_answers", counts["answer"]),
             ),
         )
 
@@ -236,8 +240,8 @@ if is_admin:
         return ui.t(
             "admin_retention_question",
             before=counts["before"],
-            checkins=counts["checkin"],
-            answers=counts["answer"],
+            checkins_counted=ui.counted("n_checkins", counts["checkin"]),
+            answers_counted=ui.counted("n_answers", counts["answer"]),
         )
 
     ui.confirmed_button(
@@ -251,7 +255,7 @@ if is_admin:
     if done := st.session_state.pop("adm_purge_done", None):
         st.success(ui.as_text(done))  # next to the button pressed, not at the top of the page
 
-    st.header(ui.t("admin_erase"))
+    st.header(ui.t("admin_erase"), anchor=False)
     st.caption(ui.t("admin_erase_help"))
     person_ids = sorted(set(found["person_id"]))  # the matches of the search above
     target = st.selectbox(
@@ -264,7 +268,14 @@ if is_admin:
 
     def erase(person_id: str) -> None:
         counts = people.erase_person(ui.context(), person_id)
-        ui.flash("admin_erased", place="erase", **counts)
+        ui.flash(
+            "admin_erased",
+            place="erase",
+            reflections_counted=ui.counted("n_reflections", counts.get("reflections_deleted", 0)),
+            comments_counted=ui.counted("n_comments", counts.get("comments_deleted", 0)),
+            roles_counted=ui.counted("n_roles", counts.get("assignments_deleted", 0)),
+            answers_counted=ui.counted("n_answers", counts.get("answers_anonymised", 0)),
+        )
 
     ui.confirmed_button(
         ui.t("admin_erase_button"),
@@ -277,7 +288,7 @@ if is_admin:
     )
     ui.show_flash("erase", focus=True)
 
-    st.header(ui.t("admin_audit"))
+    st.header(ui.t("admin_audit"), anchor=False)
     log = people.audit_log(ctx)
     shown = log.rename(
         columns={

@@ -11,7 +11,7 @@ from dtmaturity.web.checkin_widgets import from_draft, from_widgets, to_widgets
 
 ctx = ui.page()
 fw = ctx.framework
-st.title(ui.t("page_checkin"))
+st.title(ui.t("page_checkin"), anchor=False)
 st.caption(ui.t("checkin_intro"))
 
 unit_id = ui.unit_picker(ctx, units.checkin_choices(ctx), key="ci_unit")
@@ -37,7 +37,7 @@ if st.session_state.get("ci_loaded_for") != (unit_id, period):
     )
     draft = drafts.load(ctx, unit_id, period)
     st.session_state.update(from_draft(fw, draft.values) if draft else stored)
-    st.session_state["ci_draft_at"] = f"{draft.saved_at:%Y-%m-%d %H:%M}" if draft else None
+    st.session_state["ci_draft_at"] = ui.date_time(draft.saved_at) if draft else None
     st.session_state["ci_drafted"] = (unit_id, period) if draft else None
     st.session_state["ci_loaded_for"] = (unit_id, period)
     st.session_state["ci_errors"] = {}
@@ -113,7 +113,7 @@ def fields_in_page_order() -> list[str]:
 
 
 open_actions = actions.open_for_unit(ctx, unit_id)
-st.header(ui.t("checkin_actions_heading"))
+st.header(ui.t("checkin_actions_heading"), anchor=False)
 if not open_actions:
     st.caption(ui.t("checkin_actions_none"))
 else:
@@ -201,9 +201,9 @@ with st.container(border=True, key="checkin_form"):
         ("themes_heading", fw.themes),
         ("competencies_heading", fw.competencies),
     ):
-        st.header(ui.t(heading))
+        st.header(ui.t(heading), anchor=False)
         for item in items:
-            st.subheader(ui.as_text(item.name[ctx.lang]))
+            st.subheader(ui.as_text(item.name[ctx.lang]), anchor=False)
             st.caption(ui.as_text(item.description[ctx.lang]))
             left, right = st.columns([3, 2])
             with left:
@@ -239,7 +239,7 @@ with st.container(border=True, key="checkin_form"):
                 else:
                     st.caption(ui.t("previous_none"))
 
-    st.header(ui.t("targets_heading"))
+    st.header(ui.t("targets_heading"), anchor=False)
     st.caption(ui.t("targets_intro"))
     st.selectbox(
         ui.t("target_period_label"),
@@ -274,7 +274,7 @@ with st.container(border=True, key="checkin_form"):
                         )
                     )
 
-    st.header(ui.t("roles_heading"))
+    st.header(ui.t("roles_heading"), anchor=False)
     st.caption(ui.t("roles_working_set"))
     role_ids = [r.id for r in fw.roles]
     questions = {q.id: q.text[ctx.lang] for q in fw.questions}
@@ -298,7 +298,7 @@ with st.container(border=True, key="checkin_form"):
             names = ", ".join(fw.role_name(r, ctx.lang) for r in previous.roles[kind])
             st.caption(ui.t_as_text("previous_roles", roles=names))
 
-    st.header(ui.t("reflections_heading"))
+    st.header(ui.t("reflections_heading"), anchor=False)
     for question in fw.questions:
         if question.id in ROLE_KIND_QUESTIONS.values():
             continue  # answered by the role picks above

@@ -7,24 +7,27 @@ import streamlit as st
 
 from dtmaturity.domain.dates import DATE_ORDERS
 from dtmaturity.domain.importformat import GENERAL_COMMENT, IGNORE, mapping_targets, normalise
-from dtmaturity.services import imports, workbooks
+from dtmaturity.services import imports, units, workbooks
 from dtmaturity.web import ui
 
 ctx = ui.page()
-st.title(ui.t("page_import"))
+st.title(ui.t("page_import"), anchor=False)
 st.write(ui.t("import_intro"))
 st.caption(ui.t_as_text("import_limit", mb=st.get_option("server.maxUploadSize")))
-ui.show_flash()
 
+with st.expander(ui.t("import_help_heading"), icon=":material/help:"):
+    st.markdown(ui.t("import_help"))  # our own catalogue text: no data in it
 st.caption(ui.t("import_templates"))
-template_columns = st.columns(len(imports.TEMPLATE_FORMATS))
-for column, file_format in zip(template_columns, imports.TEMPLATE_FORMATS, strict=True):
-    column.download_button(
+# A row that wraps, each button as wide as its label (columns cut the labels off).
+templates = st.container(horizontal=True)
+for file_format in imports.TEMPLATE_FORMATS:
+    templates.download_button(
         ui.t(f"template_{file_format}"),
         imports.template(file_format),
         file_name=f"dtmaturity-{file_format}.csv",
         mime="text/csv",
         key=f"template_{file_format}",
+        width="content",
     )
 
 
@@ -37,11 +40,16 @@ def save_mapping(headers: tuple[str, ...], saved: dict[str, str], keys: dict[str
         {**saved, **chosen},
         date_order=st.session_state.get("date_order_choice"),
     )
-    ui.flash("mapping_saved")
+    ui.flash("mapping_saved", place="mapping")
 
 
 def run_import(
-    data: bytes, name: str, headers: tuple[str, ...], saved: dict[str, str], sheet: str | None
+    data: bytes,
+    name: str,
+    headers: tuple[str, ...],
+    saved: dict[str, str],
+    sheet: str | None,
+    file_id: str,
 ) -> None:
     skip = bool(st.session_state.get("skip_invalid"))
     order = st.session_state.get("date_order_choice")
@@ -53,24 +61,77 @@ def run_import(
         # The date order asked for this header set is remembered for the next file.
         imports.save_mapping(ui.context(), headers, saved, date_order=chosen)
     if written.written:
-        ui.flash("import_done", id=written.import_id, summary=written.summary(ui.lang()))
+        # This upload is done: the page shows the outcome where its preview and button were,
+        # not a recomputed preview ("0 nye … 41 uendrede") beside a live button.
+        st.session_state["imported_file"] = file_id
+        ui.flash(
+            "import_done", place="import", id=written.import_id, summary=written.summary(ui.lang())
+        )
     else:
         st.session_state["import_errors"] = [p.line(name, ui.lang()) for p in written.problems]
 
 
-def undo_import() -> None:
-    chosen_id = st.session_state["undo_id"]
+def undo_effects(entry: imports.LogEntry, counts: dict[str, int]) -> str:
+    """What an undo does (or did), from the store's counts: values, units, or both."""
+    units = entry.file_format == "units" or any(counts.get(k) for k in UNIT_COUNTS)
+    values = entry.file_format != "units" or any(counts.get(k) for k in VALUE_COUNTS)
+    parts = [ui.t("undo_effect_values", **counts)] if values else []
+    if units:
+        parts.append(ui.t("undo_effect_units", **counts))
+    return " ".join(parts)
+
+
+VALUE_COUNTS = ("restored", "removed", "kept")
+UNIT_COUNTS = ("units_restored", "units_removed", "units_kept")
+
+
+def undo_question(entry: imports.LogEntry) -> str:
     try:
-        outcome = imports.undo(ui.context(), chosen_id)
-        st.session_state["undo_outcome"] = ("success", ui.t("undo_done", id=chosen_id, **outcome))
+        counts = imports.undo_preview(ui.context(), entry.import_id)
+    except imports.UndoError as exc:
+        return ui.t("undo_refused", reason=ui.t(exc.key, **exc.params))
+    return ui.t(
+        "undo_question",
+        id=entry.import_id,
+        file=entry.file_name,
+        effects=undo_effects(entry, counts),
+    )
+
+
+def undo_option(entry: imports.LogEntry) -> str:
+    """An import as the undo picker names it: file, Oslo time, who, and its counts."""
+    units = entry.file_format == "units"
+    summary = ", ".join(
+        [
+            ui.counted("n_new", entry.units_new if units else entry.new),
+            ui.counted("n_updated", entry.units_updated if units else entry.updated),
+        ]
+    )
+    return ui.t(
+        "undo_option",
+        id=entry.import_id,
+        file=entry.file_name,
+        when=ui.date_time(entry.imported_at),
+        who=entry.actor,
+        summary=summary,
+    )
+
+
+def undo_import(entry: imports.LogEntry) -> None:
+    try:
+        counts = imports.undo(ui.context(), entry.import_id)
     except imports.UndoError as exc:
         st.session_state["undo_outcome"] = ("error", ui.t(exc.key, **exc.params))
+        return
+    effects = undo_effects(entry, counts)
+    ui.flash("undo_done", place="undo", id=entry.import_id, effects=effects)
 
 
-for message in st.session_state.pop("import_errors", []):
-    st.error(ui.as_text(message))
 upload = st.file_uploader(ui.t("upload_label_any"), key="import_file")
-if upload is not None:
+if upload is not None and st.session_state.get("imported_file") == upload.file_id:
+    ui.show_flash("import", focus=True)
+    st.info(ui.t("import_next_file"), icon=":material/upload_file:")
+elif upload is not None:
     data, name = upload.getvalue(), upload.name
     if st.session_state.get("date_order_file") != upload.file_id:
         # A date order answers one file's question: never carried over to the next file.
@@ -118,7 +179,7 @@ if upload is not None:
     targets = mapping_targets(ctx.framework)
     keys: dict[str, str] = {}
     if result.mapping and result.file_format == "wide":
-        st.subheader(ui.t("mapping_current_heading"))
+        st.subheader(ui.t("mapping_current_heading"), anchor=False)
         st.caption(ui.t("mapping_current_help"))
         rows = [
             {
@@ -145,7 +206,7 @@ if upload is not None:
                 key=keys[header],
             )
     if result.unknown_headers:
-        st.subheader(ui.t("mapping_heading"))
+        st.subheader(ui.t("mapping_heading"), anchor=False)
         st.caption(ui.t("mapping_help"))
         for number, header in enumerate(result.unknown_headers):
             keys[header] = f"map_{number}_{header}"
@@ -171,17 +232,30 @@ if upload is not None:
             on_click=save_mapping,
             args=(result.headers, result.saved_mapping, keys),
         )
+        ui.show_flash("mapping", focus=True)
 
     if result.preview:
-        st.subheader(ui.t("preview_heading"))
+        st.subheader(ui.t("preview_heading"), anchor=False)
         st.write(ui.as_text(result.summary(ctx.lang)))
-        preview = pd.DataFrame(imports.preview_table(result, ctx.lang))
+        unit_names = {unit: label.strip() for unit, label in units.labels(ctx).items()}
+        preview = pd.DataFrame(imports.preview_table(result, ctx.lang, unit_names))
         st.dataframe(preview, hide_index=True, width="stretch")
         ui.downloads(preview, name=f"{ui.t('preview_heading')} {name}")
-    st.subheader(ui.t("problems_heading", count=len(result.problems)))
+    st.subheader(ui.t("problems_heading", count=len(result.problems)), anchor=False)
     if result.problems:
         problems = pd.DataFrame(imports.problems_table(result, ctx.lang))
-        st.dataframe(problems, hide_index=True, width="stretch")
+        st.dataframe(
+            problems,
+            hide_index=True,
+            width="stretch",
+            # The reason is the widest: it gets the room (and the full text on hover).
+            column_config={
+                ui.t("col_row"): st.column_config.NumberColumn(width="small"),
+                ui.t("col_column"): st.column_config.TextColumn(width="small"),
+                ui.t("col_value"): st.column_config.TextColumn(width="small"),
+                ui.t("col_problem"): st.column_config.TextColumn(width="large"),
+            },
+        )
         ui.downloads(problems, name=f"{ui.t('problems_file')} {name}")
     else:
         st.success(ui.t("no_problems"))
@@ -196,10 +270,12 @@ if upload is not None:
         disabled=blocked,
         key="import_run",
         on_click=run_import,
-        args=(data, name, result.headers, result.saved_mapping, sheet),
+        args=(data, name, result.headers, result.saved_mapping, sheet, upload.file_id),
     )
+    for message in st.session_state.pop("import_errors", []):  # a refused import, beside it
+        st.error(ui.as_text(message))
 
-st.header(ui.t("import_log_heading"))
+st.header(ui.t("import_log_heading"), anchor=False)
 entries = imports.log(ctx)
 if not entries:
     st.caption(ui.t("import_log_empty"))
@@ -207,23 +283,31 @@ else:
     log_table = pd.DataFrame(imports.log_table(entries, ctx.lang))
     st.dataframe(log_table, hide_index=True, width="stretch")
     ui.downloads(log_table, name=ui.t("import_log_heading"))
-    undoable = [e.import_id for e in entries if e.undone_at is None]
+    undoable = [e.import_id for e in entries if e.undone_at is None]  # newest first
     if undoable:
         by_id = {e.import_id: e for e in entries}
-        st.selectbox(ui.t("undo_choose"), undoable, key="undo_id")
+        # The latest import is the one offered, also right after a new one (the picker would
+        # keep the earlier choice).
+        if st.session_state.get("undo_latest") != undoable[0]:
+            st.session_state["undo_latest"] = undoable[0]
+            st.session_state["undo_id"] = undoable[0]
+        if st.session_state.get("undo_id") not in by_id:
+            st.session_state["undo_id"] = undoable[0]
+        st.selectbox(
+            ui.t("undo_choose"),
+            undoable,
+            key="undo_id",
+            format_func=lambda import_id: undo_option(by_id[import_id]),
+        )
         chosen = by_id[st.session_state["undo_id"]]
         ui.confirmed_button(
             ui.t("undo_button"),
             key="undo_run",
-            question=lambda: ui.t(
-                "undo_question",
-                id=chosen.import_id,
-                file=chosen.file_name,
-                new=chosen.units_new if chosen.file_format == "units" else chosen.new,
-                updated=chosen.units_updated if chosen.file_format == "units" else chosen.updated,
-            ),
+            question=lambda: undo_question(chosen),
             yes=ui.t("undo_yes", id=chosen.import_id),
             on_confirm=undo_import,
+            args=(chosen,),
         )
+ui.show_flash("undo", focus=True)  # next to the button pressed
 if outcome := st.session_state.pop("undo_outcome", None):
-    getattr(st, outcome[0])(outcome[1])  # next to the button pressed
+    st.error(ui.as_text(outcome[1]))

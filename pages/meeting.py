@@ -11,7 +11,7 @@ from dtmaturity.web import ui
 ctx = ui.page()
 fw = ctx.framework
 mw.shared_screen()
-st.title(ui.t("meeting_title"))
+st.title(ui.t("meeting_title"), anchor=False)
 
 # One row, so the step has the screen: the unit, the quarter, and the way back to the app.
 top = st.columns([3, 2, 2], vertical_alignment="bottom")
@@ -74,7 +74,8 @@ with st.container(key="meeting_step_head"):
             number=index + 1,
             total=len(meetings.STEPS),
             title=meetings.step_title(ctx, name),
-        )
+        ),
+        anchor=False,
     )
 moves = st.columns([1, 1, 4])
 moves[0].button(
@@ -110,12 +111,12 @@ def review() -> None:
     if earlier is None:
         st.info(ui.t("meeting_no_follow_up"))
         return
-    st.subheader(ui.t_as_text("meeting_follow_up", period=earlier.period))
+    st.subheader(ui.t_as_text("meeting_follow_up", period=earlier.period), anchor=False)
     if earlier.actions:
         show_actions(earlier.actions)
     mw.large_lines([f"{meetings.step_title(ctx, s)}: {n}" for s, n in earlier.notes])
     if not earlier.moved.empty:
-        st.subheader(ui.t("meeting_moved"))
+        st.subheader(ui.t("meeting_moved"), anchor=False)
         mw.table(
             earlier.moved,
             {
@@ -130,10 +131,12 @@ def review() -> None:
 def lens() -> None:
     left, right = st.columns([3, 2], gap="large")
     with right, st.container(key="meeting_questions"):
-        st.subheader(ui.t("meeting_questions"))
+        st.subheader(ui.t("meeting_questions"), anchor=False)
         mw.large_lines(view.questions)
     with left:
-        st.subheader(ui.t("meeting_figures") if name != "roles" else ui.t("meeting_roles"))
+        st.subheader(
+            ui.t("meeting_figures") if name != "roles" else ui.t("meeting_roles"), anchor=False
+        )
         if view.hidden_reason:
             st.info(
                 ui.t("meeting_hidden_why", reason=ui.t(privacy.reason_key(view.hidden_reason))),
@@ -144,14 +147,14 @@ def lens() -> None:
         else:
             figures()
         if name != "roles":
-            st.subheader(ui.t("meeting_actions_due"))
+            st.subheader(ui.t("meeting_actions_due"), anchor=False)
             if view.actions:
                 show_actions(view.actions)
             else:
                 st.caption(ui.t("meeting_no_open_actions"))
             show_ideas()
     if not view.reflections.empty or view.reflections_hidden:
-        st.subheader(ui.t("meeting_reflections"))
+        st.subheader(ui.t("meeting_reflections"), anchor=False)
         if view.reflections_hidden:
             reason = ui.t(privacy.reason_key(view.reflections_hidden))
             st.caption(ui.t("meeting_reflections_hidden", reason=reason))
@@ -161,7 +164,7 @@ def lens() -> None:
 def show_ideas() -> None:
     """Ideas for the next step where an item is low, far from its target or has fallen."""
     if view.ideas:
-        st.subheader(ui.t("meeting_ideas"))
+        st.subheader(ui.t("meeting_ideas"), anchor=False)
         mw.ideas_list(view.ideas)
 
 
@@ -177,7 +180,7 @@ def figures() -> None:
             "gap": ui.t("col_gap"),
         },
     )
-    st.subheader(ui.t("meeting_spread"))
+    st.subheader(ui.t("meeting_spread"), anchor=False)
     if view.spread.empty:
         st.caption(ui.t("meeting_spread_none"))
         return
@@ -243,7 +246,7 @@ def _add_action(step_name: str) -> None:
 
 def decisions() -> None:
     """The group's notes and new actions at this step."""
-    st.subheader(ui.t("meeting_notes"))
+    st.subheader(ui.t("meeting_notes"), anchor=False)
     mw.large_lines(view.notes)
     if meeting.closed:
         return
@@ -251,12 +254,12 @@ def decisions() -> None:
     if error := st.session_state.pop("meeting_note_error", None):
         st.error(ui.as_text(error))
     st.button(ui.t("meeting_note_save"), key="meeting_note_save", on_click=_save_note, args=(name,))
-    ui.show_flash("meeting_note")
+    ui.show_flash("meeting_note", focus=True)
     if view.agreed:
-        st.subheader(ui.t("meeting_agreed"))
+        st.subheader(ui.t("meeting_agreed"), anchor=False)
         show_actions(view.agreed)
     with st.container(key="meeting_action_form"):
-        st.subheader(ui.t("meeting_action_new"))
+        st.subheader(ui.t("meeting_action_new"), anchor=False)
         kind = meetings.LENSES.get(name)
         choices = (
             [i.id for i in (fw.themes if kind == "theme" else fw.competencies)]
@@ -290,7 +293,7 @@ def decisions() -> None:
             ui.t("meeting_action_add"), key="meeting_action_add", on_click=_add_action,
             args=(name,),
         )  # fmt: skip
-        ui.show_flash("meeting_action")
+        ui.show_flash("meeting_action", focus=True)
 
 
 def _close() -> None:
@@ -303,7 +306,7 @@ def _close() -> None:
 
 
 def closing() -> None:
-    st.subheader(ui.t("meeting_summary_actions"))
+    st.subheader(ui.t("meeting_summary_actions"), anchor=False)
     if view.agreed:
         show_actions(view.agreed)
     else:
@@ -313,7 +316,7 @@ def closing() -> None:
             ui.t("meeting_close_button"), type="primary", key="meeting_close", on_click=_close
         )
         return
-    ui.show_flash("meeting_close")
+    ui.show_flash("meeting_close", focus=True)
     cols = st.columns(2)
     for col, file_format in zip(cols, ("pdf", "html"), strict=True):
         col.download_button(

@@ -6,7 +6,7 @@ from dtmaturity.services import people
 from dtmaturity.web import ui
 
 ctx = ui.page()
-st.title(ui.t("page_mydata"))
+st.title(ui.t("page_mydata"), anchor=False)
 st.write(ui.t("mydata_intro"))
 ui.plain_text(ui.t("mydata_person", person=ctx.actor.user_id))
 st.download_button(

@@ -8,7 +8,7 @@ from dtmaturity.web import round_widgets, ui
 
 ctx = ui.page()
 fw = ctx.framework
-st.title(ui.t("page_overview"))
+st.title(ui.t("page_overview"), anchor=False)
 st.caption(ui.t("overview_intro"))
 
 parents = {u.parent_id for u in units.tree(ctx)}
@@ -42,7 +42,7 @@ ui.privacy_and_rollup_note()
 lens = "wheel" if kind == "theme" else "competencies"
 kind_name = ui.t(f"kind_{kind}")
 
-st.header(ui.t("heatmap_heading"))
+st.header(ui.t("heatmap_heading"), anchor=False)
 chart_col, question_col = st.columns([3, 1])
 with chart_col:
     cells = analytics.heatmap(ctx, node_id, last, kind)
@@ -69,7 +69,7 @@ with chart_col:
 with question_col:
     ui.questions_beside(ctx, lens)
 
-st.header(ui.t("change_heading"))
+st.header(ui.t("change_heading"), anchor=False)
 previous, year_ago = analytics.comparison_periods(last)
 st.caption(ui.t_as_text("change_intro", previous=previous, year_ago=year_ago, period=last))
 
@@ -120,7 +120,7 @@ def change_section() -> None:
 
 change_section()
 
-st.header(ui.t("furthest_heading"))
+st.header(ui.t("furthest_heading"), anchor=False)
 st.caption(ui.t_as_text("furthest_intro", period=last))
 furthest = targets.furthest(ctx, node_id, last, kind)
 if furthest.empty:
@@ -184,7 +184,7 @@ def spread_section() -> None:
         )
 
 
-st.header(ui.t("distribution_heading"))
+st.header(ui.t("distribution_heading"), anchor=False)
 chart_col, question_col = st.columns([3, 1])
 with chart_col:
     distribution = analytics.likert(ctx, node_id, last, kind)
@@ -209,7 +209,7 @@ with chart_col:
 with question_col:
     ui.questions_beside(ctx, lens)
 
-st.header(ui.t("participation_heading"))
+st.header(ui.t("participation_heading"), anchor=False)
 st.caption(ui.t("participation_note"))
 attendance = analytics.participation(ctx, node_id, first, last)
 if attendance.empty:

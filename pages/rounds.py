@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import i18n, mailconfig, release
+from dtmaturity.domain import formats, i18n, mailconfig, release
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import reminders, rounds, scheduler, units
@@ -15,11 +15,13 @@ from dtmaturity.web import round_widgets, ui
 LIVE_SECONDS = 15
 
 ctx = ui.page()
-st.title(ui.t("page_rounds"))
+st.title(ui.t("page_rounds"), anchor=False)
 days = [str(d) for d in release.REMINDER_DAYS]
 days_text = f"{', '.join(days[:-1])} {ui.t('word_and')} {days[-1]}" if len(days) > 1 else days[0]
 st.caption(ui.t_as_text("rounds_intro", days=days_text))
 st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
+with st.expander(ui.t("rounds_help_heading"), icon=":material/help:"):
+    st.markdown(ui.t("rounds_help"))  # our own catalogue text: no data in it
 try:
     mail_settings = mailconfig.from_env()
     if mail_settings is None:
@@ -28,23 +30,33 @@ except MailConfigError as exc:
     mail_settings = None
     st.error(ui.t("rounds_mail_broken"), icon=":material/error:")
     st.code(str(exc), language=None)
-ui.show_flash()
-for message in st.session_state.pop("round_errors", []):
-    st.error(ui.as_text(message), icon=":material/error:")
 
 choices = rounds.unit_choices(ctx)
 names = units.labels(ctx)
 
 
-def _send_due(key: str, **params: object) -> None:
-    """Send what is due now; the outcome goes in the flash message."""
+def _send_due(key: str, place: str, **params: object) -> None:
+    """Send what is due now; the outcome goes in the flash message shown at `place`, beside
+    the button pressed."""
     try:
         result = reminders.run(ui.context())
     except MailConfigError as exc:
-        st.session_state["round_errors"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
-        ui.flash(key, sent=0, failed=0, **params)
+        st.session_state[f"round_errors:{place}"] = [f"{ui.t('rounds_mail_broken')} {exc}"]
+        ui.flash(key, place=place, sent_counted=_sent(key, 0), failed=0, **params)
         return
-    ui.flash(key, sent=len(result.sent), failed=len(result.failed), **params)
+    sent, failed = _sent(key, len(result.sent)), len(result.failed)
+    ui.flash(key, place=place, sent_counted=sent, failed=failed, **params)
+
+
+def _outcome(place: str) -> None:
+    """The outcome of the action at `place`, in view and with the focus, and its errors."""
+    ui.show_flash(place, focus=True)
+    for message in st.session_state.pop(f"round_errors:{place}", []):
+        st.error(ui.as_text(message), icon=":material/error:")
+
+
+def _sent(key: str, count: int) -> str:
+    return ui.counted("n_invitations_sent" if key == "rounds_opened" else "n_emails_sent", count)
 
 
 def open_round() -> None:
@@ -55,33 +67,45 @@ def open_round() -> None:
             ui.context(), unit_id, period, state["round_deadline"], opens_on=state["round_opens"]
         )
     except RoundError as exc:
-        st.session_state["round_errors"] = [ui.t(exc.key, **exc.params)]
+        st.session_state["round_errors:open"] = [ui.t(exc.key, **exc.params)]
         return
     name = units.name(ui.context(), unit_id)
     if r.state == release.PLANNED:
-        ui.flash("rounds_planned", unit=name, period=period, opens=r.opens_on)
+        ui.flash(
+            "rounds_planned",
+            place="open",
+            unit=name,
+            period=period,
+            opens=formats.long_date(r.opens_on, ui.lang()),
+        )
     else:
-        _send_due("rounds_opened", unit=name, period=period)
+        _send_due("rounds_opened", "open", unit=name, period=period)
 
 
-st.header(ui.t("rounds_open_heading"))
+st.header(ui.t("rounds_open_heading"), anchor=False)
 if choices:
+    # Unit and quarter outside the form: choosing them shows at once whom the round invites.
+    labels = {u.unit_id: u.label for u in choices}
+    st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
+    st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
+    round_widgets.invitees(ctx, st.session_state["round_unit"], st.session_state["round_period"])
     with st.form("round_open_form", enter_to_submit=False):
-        labels = {u.unit_id: u.label for u in choices}
-        st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
-        st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
         dates = st.columns(2)
         with dates[0]:
-            st.date_input(ui.t("rounds_opens"), value=date.today(), key="round_opens")
+            st.date_input(
+                ui.t("rounds_opens"), value=date.today(), key="round_opens", format=ui.DATE_INPUT
+            )
         with dates[1]:
             st.date_input(
                 ui.t("rounds_deadline"),
                 value=date.today() + timedelta(days=14),
                 key="round_deadline",
+                format=ui.DATE_INPUT,
             )
         st.form_submit_button(
             ui.t("rounds_open_button"), type="primary", on_click=open_round, key="round_open"
         )
+    _outcome("open")
 else:
     st.info(ui.t("no_units"))
 
@@ -108,7 +132,7 @@ def change_question(r: release.Round, closing: bool) -> str:
     return ui.t("round_reopen_question", unit=units.name(c, r.unit_id), period=r.period)
 
 
-st.header(ui.t("rounds_list_heading"))
+st.header(ui.t("rounds_list_heading"), anchor=False)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -161,7 +185,7 @@ follow()
 visible = rounds.visible(ctx)
 current = [r for r in visible if r.state != CLOSED]
 if current:
-    st.header(ui.t("rounds_preview_heading"))
+    st.header(ui.t("rounds_preview_heading"), anchor=False)
     columns = st.columns(2)
     with columns[0]:
         labels = {
@@ -180,11 +204,13 @@ if current:
             key="round_preview_lang",
         )
     r = next(x for x in current if x.round_id == chosen)
-    for kind, subject, text in reminders.preview(ctx, r, preview_lang):
+    # Without DTMATURITY_BASE_URL the links point at the port this app runs on.
+    local_url = f"http://localhost:{st.get_option('server.port')}"
+    for kind, subject, text in reminders.preview(ctx, r, preview_lang, local_url=local_url):
         with st.expander(f"{ui.t(f'mail_kind_{kind}')}: {ui.as_text(subject)}"):
             ui.plain_text(text)
 
-st.header(ui.t("rounds_due_heading"))
+st.header(ui.t("rounds_due_heading"), anchor=False)
 due = reminders.plan(ctx)
 if not due:
     st.caption(ui.t("rounds_due_none"))
@@ -203,7 +229,7 @@ else:
                 "person": ui.t("col_person"),
                 "unit": ui.t("chart_unit"),
                 "kind": ui.t("col_kind"),
-                "lang": ui.t("language"),
+                "lang": ui.t("language_label"),
             }
         ),
         hide_index=True,
@@ -213,21 +239,23 @@ else:
         ui.t("rounds_send_button"),
         key="round_send",
         on_click=_send_due,
-        args=("rounds_sent_msg",),
+        args=("rounds_sent_msg", "send"),
         disabled=mail_settings is None,
     )
 
-st.header(ui.t("rounds_log_heading"))
+_outcome("send")  # after the button (gone when nothing more is due)
+
+st.header(ui.t("rounds_log_heading"), anchor=False)
 log = reminders.log(ctx)
 if log.empty:
-    st.caption(ui.t("rounds_due_none"))
+    st.caption(ui.t("rounds_log_none"))
 else:
     failed = int((log["status"] == "failed").sum())
     if failed:
         st.warning(ui.t("rounds_failed_warning", count=failed), icon=":material/warning:")
     shown_log = pd.DataFrame(
         {
-            "when": [str(w)[:16] for w in log["updated_at"]],
+            "when": [ui.date_time(w) for w in log["updated_at"]],
             "period": log["period"],
             "unit": [names.get(u, u).strip() for u in log["unit_id"]],
             "person": log["email"].fillna(log["person_id"]),

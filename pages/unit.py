@@ -11,7 +11,7 @@ REFLECTIONS_PER_PAGE = 10
 
 ctx = ui.page()
 fw = ctx.framework
-st.title(ui.t("page_unit"))
+st.title(ui.t("page_unit"), anchor=False)
 st.caption(ui.t("unit_intro"))
 
 unit_id = ui.unit_picker(ctx, units.dashboard_choices(ctx), key="unit_id")
@@ -93,7 +93,7 @@ def trend_with_plan(kind: str, title: str) -> None:
 
 
 def wheel_section() -> None:
-    st.header(ui.t("about_wheel"))
+    st.header(ui.t("about_wheel"), anchor=False)
     chart_col, question_col = st.columns([3, 1])
     with chart_col:
         trend_with_plan("theme", ui.t("trend_title"))
@@ -102,7 +102,7 @@ def wheel_section() -> None:
 
 
 def competencies_section() -> None:
-    st.header(ui.t("about_competencies"))
+    st.header(ui.t("about_competencies"), anchor=False)
     chart_col, question_col = st.columns([3, 1])
     with chart_col:
         profile = analytics.competency_profile(ctx, unit_id)
@@ -119,14 +119,14 @@ def competencies_section() -> None:
             columns=columns,
             name=f"{unit_name}-{title}",
         )
-        st.subheader(ui.t("competency_trend_heading"))
+        st.subheader(ui.t("competency_trend_heading"), anchor=False)
         trend_with_plan("competency", ui.t("competency_trend_heading"))
     with question_col:
         ui.questions_beside(ctx, "competencies")
 
 
 def compare_section() -> None:
-    st.header(ui.t("compare_heading"))
+    st.header(ui.t("compare_heading"), anchor=False)
     compare_fragment()
 
 
@@ -163,7 +163,7 @@ def compare_fragment() -> None:
 
 
 def roles_section() -> None:
-    st.header(ui.t("about_roles"))
+    st.header(ui.t("about_roles"), anchor=False)
     roles_fragment()
 
 
@@ -196,7 +196,7 @@ def roles_fragment() -> None:
                 },
                 name=f"{unit_name}-{title}",
             )
-            st.subheader(ui.t("balance_heading"))
+            st.subheader(ui.t("balance_heading"), anchor=False)
             balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
             st.markdown(ui.as_text(analytics.balance_summary(ctx, balance)))
             table = ui.table_for_people(
@@ -219,7 +219,7 @@ def roles_fragment() -> None:
 
 
 def actions_section() -> None:
-    st.header(ui.t("actions_heading"))
+    st.header(ui.t("actions_heading"), anchor=False)
     st.caption(ui.t("actions_intro"))
     unit_actions = actions.for_unit(ctx, unit_id)
     if unit_actions:
@@ -246,7 +246,7 @@ def actions_section() -> None:
 
 
 def reflections_section() -> None:
-    st.header(ui.t("reflections_title"))
+    st.header(ui.t("reflections_title"), anchor=False)
     questions = {q.id: q.text[ctx.lang] for q in fw.questions}
     filter_cols = st.columns([2, 1, 1])
     with filter_cols[0]:
@@ -310,7 +310,7 @@ def reflections_section() -> None:
         numbered: dict[int, tuple[str, str]] = {}
         number = first
         for period, group in on_page.groupby("period", sort=False):
-            st.subheader(ui.as_text(str(period)))
+            st.subheader(ui.as_text(str(period)), anchor=False)
             for question, answers in group.groupby("question", sort=False):
                 st.markdown(f"**{ui.as_text(question)}**")
                 for answer, question_id in zip(

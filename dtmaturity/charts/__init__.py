@@ -192,7 +192,7 @@ def _series_lines(
         tooltip=[
             alt.Tooltip(f"{field}:N", title=t(lang, legend_key)),
             alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
             alt.Tooltip("n:Q", title=t(lang, "chart_n")),
         ],
     )
@@ -246,7 +246,7 @@ def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
             tooltip=[
                 alt.Tooltip("item:N", title=t(lang, "chart_item")),
                 alt.Tooltip("period:O", title=t(lang, "chart_period")),
-                alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+                alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
                 alt.Tooltip("n:Q", title=t(lang, "chart_n")),
             ],
         )
@@ -319,7 +319,7 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
         tooltip=[
             alt.Tooltip("unit_label:N", title=t(lang, "chart_unit")),
             alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
             alt.Tooltip("n:Q", title=t(lang, "chart_n")),
             alt.Tooltip("status:N", title=t(lang, "chart_hidden")),
         ],
@@ -407,7 +407,7 @@ def spread(
         tooltip=[
             alt.Tooltip("unit:N", title=t(lang, "chart_unit")),
             alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
             alt.Tooltip("n:Q", title=t(lang, "chart_n")),
             alt.Tooltip("rank:Q", title=t(lang, "chart_rank")),
         ],
@@ -417,7 +417,9 @@ def spread(
     )
     chosen = base.transform_filter("datum.chosen")
     marker = chosen.mark_point(shape="diamond", size=160, filled=True, color="#D55E00")
-    label = chosen.mark_text(dy=-14, fontSize=11).encode(text=alt.Text("mean:Q", format=".2f"))
+    label = chosen.mark_text(dy=-14, fontSize=11).encode(
+        text=alt.Text("mean:Q", format=formats.MEAN_D3)
+    )
     return alt.layer(ticks, marker, label, title=title).properties(height=alt.Step(30))
 
 
@@ -578,7 +580,7 @@ def trend_with_plan(
         tooltip=[
             alt.Tooltip("item:N", title=t(lang, "chart_item")),
             alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=".2f"),
+            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
             alt.Tooltip("n:Q", title=t(lang, "chart_n")),
         ],
     )
@@ -611,7 +613,7 @@ def trend_with_plan(
                 tooltip=[
                     alt.Tooltip("item:N", title=t(lang, "chart_item")),
                     alt.Tooltip("period:O", title=t(lang, "chart_target_period")),
-                    alt.Tooltip("target:Q", title=t(lang, "chart_target"), format=".2f"),
+                    alt.Tooltip("target:Q", title=t(lang, "chart_target"), format=formats.MEAN_D3),
                     alt.Tooltip("n:Q", title=t(lang, "chart_n_targets")),
                 ],
             )

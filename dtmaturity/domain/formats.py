@@ -11,16 +11,22 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 MISSING = "–"  # what an empty figure shows (en dash)
-# Means are shown with one or two decimals: 3,1 · 2,92 · 3,0.
-MEAN_PATTERN = "#,##0.0#"
+# Every time shown is Oslo's (the database keeps UTC): 13:14 UTC is shown as 14:14 in winter.
+TIMEZONE = ZoneInfo("Europe/Oslo")
+# Means are shown with two decimals, always, so a column lines up: 3,10 · 2,92 · 3,00. Tables
+# and captions use MEAN_PATTERN; charts' labels and tooltips use MEAN_D3 (the same rule in
+# d3-format, with the language's decimal sign from `chart_locale`).
+MEAN_PATTERN = "#,##0.00"
+MEAN_D3 = ".2f"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -44,7 +50,7 @@ def number(value: object, lang: str, *, decimals: int | None = None) -> str:
 
 
 def mean(value: object, lang: str) -> str:
-    """A mean score with one or two decimals (`3,1`, `2,92`)."""
+    """A mean score with two decimals (`3,10`, `2,92`, `3,00`)."""
     if _missing(value):
         return MISSING
     return babel_numbers.format_decimal(value, format=MEAN_PATTERN, locale=lang)
@@ -77,10 +83,24 @@ def long_date(value: date | datetime, lang: str) -> str:
     return babel_dates.format_date(day, format="long", locale=lang)
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored moment in Oslo time; a naive value is UTC, as the database keeps moments."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return aware.astimezone(TIMEZONE)
+
+
 def date_time(value: datetime, lang: str) -> str:
-    """A moment to the minute: `15. desember 2026, 09:41` / `December 15, 2026, 9:41 AM`."""
-    time = babel_dates.format_time(value, format="short", locale=lang)
-    return f"{long_date(value, lang)}, {time}"
+    """A moment to the minute in Oslo time: `15. desember 2026, 09:41` /
+    `December 15, 2026, 9:41 AM`."""
+    if _missing_time(value):
+        return ""
+    local = local_time(value)
+    time = babel_dates.format_time(local, format="short", locale=lang)
+    return f"{long_date(local, lang)}, {time}"
+
+
+def _missing_time(value: object) -> bool:
+    return value is None or str(value) == "NaT"
 
 
 def quarter(period: str, lang: str) -> str:

@@ -130,8 +130,18 @@ def strings() -> dict[str, dict[str, str]]:
     return table
 
 
+# The parameter that chooses a plural entry's form when it is looked up with `t`: the first of
+# these that is given (`{count} svar`, `{n} svar`, `{days} dager igjen`, `{periods} kvartaler`).
+COUNT_PARAMS = ("count", "n", "days", "periods")
+
+
 def t(lang: str, key: str, **params: object) -> str:
-    """The text for `key` in `lang` (falling back to bokmål), with `params` filled in."""
+    """The text for `key` in `lang` (falling back to bokmål), with `params` filled in. A plural
+    entry takes the form its count asks for (the first of COUNT_PARAMS given)."""
+    if key in plural_keys():
+        name = next(name for name in COUNT_PARAMS if name in params)
+        rest = {k: v for k, v in params.items() if k != "count"}
+        return tn(lang, key, int(params[name]), **rest)  # type: ignore[arg-type]
     entry = strings()[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
@@ -147,3 +157,9 @@ def tn(lang: str, key: str, count: int, **params: object) -> str:
     if text == key:  # untranslated in this language
         text = _translations(DEFAULT_LANGUAGE).ngettext(key, key, count)
     return text.format(count=count, **params)
+
+
+def counted(lang: str, key: str, count: int) -> str:
+    """A number with its noun in the right form (`1 enhet`, `2 enheter`), from the plural entry
+    `key` (`n_units`, …), for a sentence that holds several counts."""
+    return tn(lang, key, count)

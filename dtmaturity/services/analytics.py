@@ -405,8 +405,8 @@ def trend_summary(ctx: Context, frame: pd.DataFrame) -> str:
         ctx.lang,
         "trend_summary",
         periods=len(periods),
-        first=periods[0],
-        last=periods[-1],
+        first=formats.quarter(periods[0], ctx.lang),  # running text: quarters by name
+        last=formats.quarter(periods[-1], ctx.lang),
         best=latest.iloc[-1]["item"],
         best_mean=formats.mean(latest.iloc[-1]["mean"], ctx.lang),
         worst=latest.iloc[0]["item"],
@@ -459,7 +459,8 @@ def compare_summary(ctx: Context, frame: pd.DataFrame) -> str:
         f"{g}: {formats.mean(m, ctx.lang)} (n={n})"
         for g, m, n in zip(latest["group"], latest["mean"], latest["n"], strict=True)
     ]
-    return t(ctx.lang, "compare_summary", period=last, values="; ".join(parts))
+    shown = formats.quarter(last, ctx.lang)
+    return t(ctx.lang, "compare_summary", period=shown, values="; ".join(parts))
 
 
 def heatmap_summary(ctx: Context, frame: pd.DataFrame) -> str:
@@ -529,5 +530,6 @@ def participation_summary(ctx: Context, frame: pd.DataFrame) -> str:
             )
         )
     if unregistered:
-        parts.append(t(ctx.lang, "participation_unregistered", period=last, n=unregistered))
+        shown = formats.quarter(last, ctx.lang)
+        parts.append(t(ctx.lang, "participation_unregistered", period=shown, n=unregistered))
     return " ".join(parts) or t(ctx.lang, "no_data")

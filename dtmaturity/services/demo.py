@@ -49,16 +49,65 @@ COMMENTS = [
     "Vi deler nå data med to andre etater via API, etter avklaring med personvernombudet.",
     "Mange ansatte er usikre på hva de har lov til å prøve ut.",
 ]
-REFLECTIONS = [
-    "Vi er gode på å involvere brukerne tidlig, f.eks. i arbeidet med ny søknadsløsning.",
-    "Vi må bli flinkere til å dele det som ikke gikk bra, ikke bare suksessene.",
-    "For oss betyr «utfordre det etablerte» å stoppe rapporter ingen leser.",
-    "Vi mangler en tydelig brobygger mot de andre etatene i økosystemet.",
-    "Det neste steget er å ta i bruk data fra saksbehandlingen i styringen.",
-    "Vi har for mange tilretteleggere og for få som peker ut retning.",
-    "Ledergruppen vil prøve ut en «feilfest» hvert kvartal for å senke terskelen.",
-    "Brukerforkjemperen i oss må få mer plass når vi prioriterer budsjett.",
-]
+# Reflections per question of the framework, each an answer to the question it stands under.
+REFLECTIONS: dict[str, list[str]] = {
+    "wheel_strongest": [
+        "Brukerorientering: vi er gode på å involvere brukerne tidlig, f.eks. i arbeidet med ny "
+        "søknadsløsning.",
+        "Datadrevet utvikling, fordi saksbehandlerne selv har bedt om tallene og bruker dem.",
+    ],
+    "wheel_weakest": [
+        "Samhandling på tvers: vi holder oss innenfor egen seksjon, og ingen eier helheten.",
+        "Teknologi: gamle fagsystemer gjør at hver endring tar måneder.",
+    ],
+    "wheel_next_step": [
+        "Det neste steget er å ta i bruk data fra saksbehandlingen i styringen.",
+        "Teste den nye søknadsløsningen med fem brukere før sommeren.",
+    ],
+    "competencies_strong": [
+        "Vi er gode på å lære av hverandre: ledermøtet starter alltid med hva vi har prøvd ut.",
+        "Tillit: medarbeiderne får ansvar for hele oppgaven, ikke bare sin del.",
+    ],
+    "competencies_weak": [
+        "Vi må bli flinkere til å dele det som ikke gikk bra, ikke bare suksessene.",
+        "Å utfordre det etablerte: vi kan starte med å stoppe rapporter ingen leser.",
+    ],
+    "competencies_meaning": [
+        "For oss betyr «utfordre det etablerte» å stoppe rapporter ingen leser.",
+        "«Lærende ledelse» betyr at vi prøver noe nytt i liten skala og ser på resultatet sammen.",
+    ],
+    "roles_cultivate": [
+        "Innovatøren og brobyggeren må få mer plass, ellers blir vi bare flinkere til det gamle.",
+        "Ledergruppen vil prøve ut en «feilfest» hvert kvartal for å styrke utforskeren i oss.",
+    ],
+    "roles_most_often": [
+        "Tilretteleggeren: jeg rydder vei for teamet og sørger for at de har det de trenger.",
+        "Driftslederen, fordi hverdagen fylles av saker som må løses i dag.",
+    ],
+    "roles_want": [
+        "Jeg vil være mer visjonær og peke ut retning for de neste årene.",
+        "Brobyggeren mot de andre etatene vi deler brukere med.",
+    ],
+    "roles_more_often": [
+        "Brukerforkjemperen, særlig når vi prioriterer budsjett.",
+        "Utfordreren: jeg sier for sjelden imot når noe er «slik vi alltid har gjort det».",
+    ],
+    "roles_group_lacks": [
+        "Vi mangler en tydelig brobygger mot de andre etatene i økosystemet.",
+        "Ingen i ledergruppen tar rollen som utfordrer.",
+    ],
+    "roles_group_too_many": [
+        "Vi har for mange tilretteleggere og for få som peker ut retning.",
+        "Driftslederne dominerer; fornyelsen får lite plass i møtene.",
+    ],
+}
+# For a question of another framework file: an answer that fits any question.
+REFLECTION_ANY = "Vi tar dette opp i neste ledermøte og kommer tilbake med konkrete eksempler."
+
+
+def reflection_for(question_id: str, rng: random.Random) -> str:
+    """A demo answer to the question `question_id`."""
+    return rng.choice(REFLECTIONS.get(question_id, [REFLECTION_ANY]))
 
 
 @dataclass(frozen=True)
@@ -126,7 +175,8 @@ def generate(framework: Framework, *, today: date | None = None, seed: int = 201
                     for role in rng.sample(pool, rng.randint(1, 2)):
                         roles.append((*key, kind, role))
                 if rng.random() < 0.25:
-                    reflections.append((*key, rng.choice(question_ids), rng.choice(REFLECTIONS)))
+                    question = rng.choice(question_ids)
+                    reflections.append((*key, question, reflection_for(question, rng)))
     reflections = list({r[:4]: r for r in reflections}.values())
     roles = list({r: r for r in roles}.values())
     key_columns = ["unit_id", "period", "respondent"]

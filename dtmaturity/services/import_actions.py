@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dtmaturity.domain import plan, textrules
 from dtmaturity.domain.csvfile import CsvFileError, open_source
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.importformat import normalise
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.plan import ActionDraft
@@ -94,9 +94,9 @@ class ActionImportResult:
         return t(
             lang,
             "actions_import_summary",
-            new=self.new,
-            updated=self.updated,
-            unchanged=self.unchanged,
+            new_counted=counted(lang, "n_new", self.new),
+            updated_counted=counted(lang, "n_updated", self.updated),
+            unchanged_counted=counted(lang, "n_unchanged", self.unchanged),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,10 +18,10 @@ from pathlib import Path
 import duckdb
 
 from dtmaturity import safefiles
-from dtmaturity.domain import access, dates, textrules
+from dtmaturity.domain import access, dates, formats, textrules
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.importformat import (
     GENERAL_COMMENT,
     IGNORE,
@@ -148,7 +149,13 @@ class ImportResult:
         key = {"units": "import_summary_units", "actions": "actions_import_summary"}.get(
             self.file_format or "", "import_summary"
         )
-        text = t(lang, key, new=new, updated=updated, unchanged=unchanged)
+        text = t(
+            lang,
+            key,
+            new_counted=counted(lang, "n_new", new),
+            updated_counted=counted(lang, "n_updated", updated),
+            unchanged_counted=counted(lang, "n_unchanged", unchanged),
+        )
         if self.held:
             text += " " + t(lang, "import_held", n=self.held)
         return text
@@ -866,7 +873,37 @@ class UndoError(ValueError):
 
 def undo(ctx: Context, import_id: int) -> dict[str, int]:
     """Restore what was there before the import, except values changed since (kept).
-    Coordinators undo their own imports; admins any."""
+    Coordinators undo their own imports; admins any. Returns how many values were restored,
+    removed and kept, and units restored, removed and kept (in use, or changed since)."""
+    return ctx.write(_undo_work(ctx, import_id), "import.undo", str(import_id), dict)
+
+
+class _Trial(Exception):
+    """Carries a trial undo's counts out of the transaction it rolls back."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.counts = counts
+
+
+def undo_preview(ctx: Context, import_id: int) -> dict[str, int]:
+    """What `undo` would do now, counted by doing it in a transaction that is rolled back: the
+    confirmation says what will happen, not what the import once wrote. Refuses as `undo`."""
+    work = _undo_work(ctx, import_id)
+
+    def trial(cur: duckdb.DuckDBPyConnection) -> None:
+        raise _Trial(work(cur))
+
+    try:
+        ctx.write(trial, "import.undo", str(import_id), invalidates=False)
+    except _Trial as done:
+        return done.counts
+    raise AssertionError("the trial undo always rolls back")
+
+
+def _undo_work(
+    ctx: Context, import_id: int
+) -> Callable[[duckdb.DuckDBPyConnection], dict[str, int]]:
     authz.require_coordinate(ctx)
 
     def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -897,7 +934,7 @@ def undo(ctx: Context, import_id: int) -> dict[str, int]:
         releases_sql.drop_held_import(cur, import_id)
         return import_log.undo_import(cur, import_id, ctx.actor.user_id)
 
-    return ctx.write(work, "import.undo", str(import_id), lambda counts: dict(counts))
+    return work
 
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
@@ -952,8 +989,8 @@ def problems_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
     return [
         {
             t(lang, "col_row"): p.row,
-            t(lang, "col_column"): p.column,
-            t(lang, "col_value"): p.value,
+            t(lang, "col_column"): p.column or "",  # a problem of the whole file: no column
+            t(lang, "col_value"): "" if p.value is None else p.value,
             t(lang, "col_problem"): p.message(lang),
         }
         for p in result.problems
@@ -964,7 +1001,7 @@ def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
     return [
         {
             t(lang, "col_id"): e.import_id,
-            t(lang, "col_when"): f"{e.imported_at:%Y-%m-%d %H:%M}",
+            t(lang, "col_when"): formats.date_time(e.imported_at, lang),
             t(lang, "col_file"): e.file_name,
             t(lang, "col_format"): f"{e.file_format} ({e.dialect})",
             t(lang, "col_new"): e.units_new if e.file_format == "units" else e.new,
@@ -972,17 +1009,30 @@ def log_table(entries: list[LogEntry], lang: str) -> list[dict[str, object]]:
             t(lang, "col_unchanged"): e.unchanged,
             t(lang, "col_rejected"): e.rejected,
             t(lang, "col_who"): e.actor,
-            t(lang, "col_undone"): f"{e.undone_at:%Y-%m-%d %H:%M}" if e.undone_at else "",
+            t(lang, "col_undone"): formats.date_time(e.undone_at, lang) if e.undone_at else "",
         }
         for e in entries
     ]
 
 
-def preview_table(result: ImportResult, lang: str) -> list[dict[str, object]]:
+def preview_table(
+    result: ImportResult, lang: str, names: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """What the import writes, per unit (by its name in `names`, else its id) and quarter; a
+    units or actions file has one row of counts, without unit and quarter."""
+    names = names or {}
+
+    def place(p: PreviewRow) -> dict[str, object]:
+        if not p.unit_id and not p.period:
+            return {}
+        return {
+            t(lang, "unit"): names.get(p.unit_id, p.unit_id),
+            t(lang, "period"): p.period,
+        }
+
     return [
         {
-            t(lang, "unit"): p.unit_id,
-            t(lang, "period"): p.period,
+            **place(p),
             t(lang, "col_new"): p.new,
             t(lang, "col_updated"): p.updated,
             t(lang, "col_unchanged"): p.unchanged,

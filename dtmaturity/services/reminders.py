@@ -21,7 +21,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
@@ -363,20 +363,34 @@ def log(ctx: Context, round_ids: list[int] | None = None):
 
 
 def preview(
-    ctx: Context, r: Round, lang: str, today: date | None = None
+    ctx: Context,
+    r: Round,
+    lang: str,
+    today: date | None = None,
+    *,
+    local_url: str = "http://localhost:8501",
 ) -> list[tuple[str, str, str]]:
     """(kind, subject, text) of the invitation and a reminder of a round, as a leader would
-    get them, for the Rounds page."""
+    get them on the day each is sent (the reminder N days before the deadline says N days
+    left), for the Rounds page. Links use DTMATURITY_BASE_URL, else `local_url` (the address
+    the app runs on, which the page knows)."""
     rounds.require_run(ctx, r.unit_id)
     today = today or date.today()
     unit = rounds._names(ctx).get(r.unit_id, r.unit_id)
+    last = release.REMINDER_DAYS[-1]
     shown = []
-    for kind in (release.INVITATION, f"reminder_{release.REMINDER_DAYS[-1]}"):
+    for kind, day in (
+        (release.INVITATION, today),
+        (f"reminder_{last}", r.deadline - timedelta(days=last)),
+    ):
         sample = Planned(r.round_id, r.period, r.deadline, r.unit_id, unit, "", "", lang, kind)
-        subject, text, _ = subject_and_bodies(sample, _base_url(), today)
+        subject, text, _ = subject_and_bodies(sample, _base_url(local_url), day)
         shown.append((kind, subject, text))
     return shown
 
 
-def _base_url() -> str:
-    return settings.current().base_url
+def _base_url(local_url: str) -> str:
+    """DTMATURITY_BASE_URL where it is set, else the address this app runs on (the preview's
+    links then lead to this app, whatever its port)."""
+    configured = settings.current().base_url
+    return local_url if configured == settings.DEFAULT_BASE_URL else configured

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from babel.dates import format_skeleton
 
-from dtmaturity.domain import access, release
+from dtmaturity.domain import access, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
 from dtmaturity.services import authz
@@ -366,11 +366,15 @@ class CloseQuestion:
             lang,
             "round_close_question",
             unit=self.unit,
-            period=self.round.period,
+            period=formats.quarter(self.round.period, lang),
             missing=self.missing,
             expected=self.expected,
             when=when,
-        ) + (" " + t(lang, "round_close_locks", period=self.round.period) if self.locks else "")
+        ) + (
+            " " + t(lang, "round_close_locks", period=formats.quarter(self.round.period, lang))
+            if self.locks
+            else ""
+        )
 
 
 def close_question(
@@ -440,6 +444,14 @@ def start_planned(ctx: Context, today: date | None = None) -> list[Round]:
 def subtree_units(ctx: Context, unit_id: str) -> list[str]:
     parents = authz.parents(ctx)
     return [u for u in parents if unit_id in access.ancestors_and_self(u, parents)]
+
+
+def invitees(ctx: Context, unit_id: str, period: str) -> pd.DataFrame:
+    """Who a round for `unit_id` and `period` would invite, before it is opened: unit_id,
+    person_id, email, lang (the leaders registered in the unit's subtree)."""
+    require_run(ctx, unit_id)
+    with ctx.store.reader() as cur:
+        return sql.expected(cur, subtree_units(ctx, unit_id), period)
 
 
 def expected(ctx: Context, r: Round) -> pd.DataFrame:
@@ -524,7 +536,7 @@ class Due:
     days_left: int
 
     def line(self, lang: str) -> str:
-        """ "Egenvurdering for Kundesenteret, 2026-Q4: frist 15. desember, 5 dager igjen"."""
+        """ "Egenvurdering for Kundesenteret, 4. kvartal 2026: frist 15. desember, 5 dager igjen"."""
         from dtmaturity.domain.i18n import t
 
         days = self.days_left
@@ -533,7 +545,7 @@ class Due:
             lang,
             "due_line_late" if days < 0 else key,
             unit=self.unit,
-            period=self.period,
+            period=formats.quarter(self.period, lang),  # running text: the quarter by name
             deadline=format_day(lang, self.deadline),
             days=days,
         )

@@ -63,12 +63,12 @@ def undo_import(cur: Cursor, import_id: int, actor: str) -> dict[str, int]:
                              AND a.period = x.period AND a.respondent = x.respondent)""",
         [import_id],
     )
-    kept += _undo_units(cur, import_id)
+    units = _undo_units(cur, import_id)
     cur.execute(
         "UPDATE import_log SET undone_at = now(), undone_by = ? WHERE import_id = ?",
         [actor, import_id],
     )
-    return {**restored, "kept": kept}
+    return {**restored, "kept": kept, **units}
 
 
 def _undo_answers(cur: Cursor, import_id: int) -> dict[str, int]:
@@ -146,16 +146,18 @@ def _undo_roles_and_reflections(cur: Cursor, import_id: int) -> int:
     return kept + int(touched)
 
 
-def _undo_units(cur: Cursor, import_id: int) -> int:
-    """Restore renamed or moved units and remove new ones nobody has used since."""
-    cur.execute(
+def _undo_units(cur: Cursor, import_id: int) -> dict[str, int]:
+    """Restore renamed or moved units and remove new ones nobody has used since; how many
+    units were restored, removed and kept (in use, or changed since)."""
+    restored = cur.execute(
         """UPDATE unit SET name = x.old_name, parent_id = x.old_parent_id
            FROM import_unit_change x
            WHERE x.import_id = ? AND x.existed AND unit.unit_id = x.unit_id
              AND unit.name = x.new_name AND unit.parent_id IS NOT DISTINCT FROM x.new_parent_id""",
         [import_id],
-    )
+    ).fetchone()[0]
     # New units go deepest first, so a parent is removed only after its new children.
+    removed_total = 0
     for _ in range(50):
         removed = cur.execute(
             """DELETE FROM unit USING import_unit_change x
@@ -165,6 +167,7 @@ def _undo_units(cur: Cursor, import_id: int) -> int:
                  AND NOT EXISTS (SELECT 1 FROM unit k WHERE k.parent_id = unit.unit_id)""",
             [import_id],
         ).fetchone()[0]
+        removed_total += int(removed)
         if not removed:
             break
     kept = cur.execute(
@@ -173,4 +176,8 @@ def _undo_units(cur: Cursor, import_id: int) -> int:
                  OR u.parent_id IS DISTINCT FROM x.old_parent_id)""",
         [import_id],
     ).fetchone()[0]
-    return int(kept)
+    return {
+        "units_restored": int(restored),
+        "units_removed": removed_total,
+        "units_kept": int(kept),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.services import releases, rounds
+from dtmaturity.services import releases, rounds, units
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -34,12 +34,28 @@ def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
         st.caption(ui.t_as_text("released_note", period=periods[0]))
 
 
+def invitees(ctx: Context, unit_id: str, period: str) -> None:
+    """Whom a round for the unit and quarter would invite, before it is opened."""
+    people = rounds.invitees(ctx, unit_id, period)
+    if people.empty:
+        st.warning(ui.t("rounds_invitees_none"), icon=":material/group_off:")
+        return
+    names = units.labels(ctx)
+    with st.expander(ui.tn("rounds_invitees", len(people))):
+        ui.bullet_list(
+            f"{email or person} – {names.get(unit, unit).strip()}"
+            for person, email, unit in zip(
+                people["person_id"], people["email"].fillna(""), people["unit_id"], strict=True
+            )
+        )
+
+
 def due_links(ctx: Context) -> None:
     """On the start page: each check-in a round asks of the acting leader, linked."""
     due = rounds.due_for_me(ctx)
     if not due:
         return
-    st.subheader(ui.t("home_due_heading"))
+    st.subheader(ui.t("home_due_heading"), anchor=False)
     for item in due:
         st.page_link(
             "pages/checkin.py",
@@ -56,7 +72,7 @@ def held_changes(ctx: Context) -> None:
     quarter again for that unit, which asks first (it changes figures people have seen). The
     outcome is shown under the heading, where the row and its button were (the row is gone
     once released), with the focus on it."""
-    st.subheader(ui.t("held_heading"))
+    st.subheader(ui.t("held_heading"), anchor=False)
     ui.show_flash("rerelease", focus=True)
     held = releases.pending(ctx)
     if not held:

@@ -108,7 +108,16 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(lang(), key, **params)
+    """A catalogue text in the UI language; a quarter in it is named as people read it
+    (`3. kvartal 2026`, not the id `2026-Q3`, which stays in data, files and addresses)."""
+    return i18n.t(lang(), key, **_shown(params))
+
+
+def _shown(params: dict[str, object]) -> dict[str, object]:
+    return {
+        name: formats.quarter(value, lang()) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
 
 
 def mean(value: object) -> str:
@@ -131,9 +140,19 @@ def change(value: object) -> str:
     return formats.change(value, lang())
 
 
+# How a date field shows its date: the Norwegian way (the language of most users; Streamlit
+# takes one fixed format per field, set before the language is known to the widget).
+DATE_INPUT = "DD.MM.YYYY"
+
+
+def counted(key: str, count: int) -> str:
+    """A number with its noun in the right form in the UI language (`1 enhet`, `2 enheter`)."""
+    return i18n.counted(lang(), key, count)
+
+
 def tn(key: str, count: int, **params: object) -> str:
     """A text with plural forms, chosen by `count` as the UI language's grammar asks."""
-    return i18n.tn(lang(), key, count, **params)
+    return i18n.tn(lang(), key, count, **_shown(params))
 
 
 def context() -> Context:
@@ -166,7 +185,22 @@ def _refuse(message_key: str, reason: Exception) -> NoReturn:
     """Stop the page: what is wrong in words, and the technical reason for whoever runs it."""
     st.error(t(message_key))
     st.code(str(reason), language=None, wrap_lines=True)
+    _stop_on_this_page()
+
+
+def _stop_on_this_page() -> NoReturn:
+    """Stop the run on a page that is the only one: no menu (without st.navigation, Streamlit
+    would list the files of pages/ as one: "app, about, admin, checkin, …"), and the language
+    picker, so a visitor who is not let in can still read the page in their language."""
+    st.navigation([st.Page(_nothing, title="dtmaturity", url_path="start")], position="hidden")
+    language_picker()
+    mark_document_language()
     st.stop()
+    raise AssertionError("unreachable")  # st.stop raises; this satisfies NoReturn
+
+
+def _nothing() -> None:
+    """The stopped page's only entry: never run (the run stops before)."""
 
 
 def _secrets_section(name: str) -> dict | None:
@@ -212,13 +246,13 @@ def _actor(store: Store, auth: dict | None) -> Actor:
     if auth is None:
         if authn.is_production():
             st.error(t("production_local_mode"))
-            st.stop()
+            _stop_on_this_page()
         return local_actor()
     if not st.user.is_logged_in:
-        st.title(t("signin_title"))
+        st.title(t("signin_title"), anchor=False)
         st.write(t("signin_text"))
         st.button(t("signin_button"), type="primary", on_click=st.login, key="signin")
-        st.stop()
+        _stop_on_this_page()
     claims = st.user.to_dict()
     actor = people.actor_for(
         store,
@@ -229,12 +263,12 @@ def _actor(store: Store, auth: dict | None) -> Actor:
         email_verified=claims.get("email_verified"),
     )
     if actor is None:
-        st.title(t("unknown_person_title"))
+        st.title(t("unknown_person_title"), anchor=False)
         # Identities from the provider are shown as plain text (no links, no formatting).
         st.text(t("unknown_person_who", who=claims.get("email") or claims.get("sub")))
         st.write(t("unknown_person_text"))
         st.button(t("signout_button"), on_click=st.logout, key="signout")
-        st.stop()
+        _stop_on_this_page()
     return actor
 
 
@@ -305,7 +339,7 @@ def language_picker() -> None:
     st.session_state[LANG_KEY] = lang()
     keep_language_in_address()
     st.sidebar.radio(
-        i18n.t(lang(), "language"),
+        i18n.t(lang(), "language_label"),
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.get,
         key=LANG_KEY,
@@ -411,6 +445,7 @@ def _lazy_table(label: str, table: pd.DataFrame, key: str) -> None:
 
 _SIGNED = re.compile(r"^(change|gap|mean_gap|largest_gap)")
 _SHARE = re.compile(r"^(rate|share)$")
+_MEAN = re.compile(r"^(mean|target|mean_previous|mean_year_ago|.*_mean)$")
 
 
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -429,20 +464,26 @@ def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFra
     shown = table[list(columns)].rename(columns=columns).reset_index(drop=True)
     shown.attrs["signed"] = [columns[c] for c in columns if _SIGNED.match(c)]
     shown.attrs["share"] = [columns[c] for c in columns if _SHARE.match(c)]
+    shown.attrs["mean"] = [columns[c] for c in columns if _MEAN.match(c)]
     return shown
 
 
 def readable_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as text in the UI language: means with one or two decimals and the language's
-    decimal sign, changes signed, shares as percentages, whole numbers as they are, and an en
-    dash (never None or nan) where a figure is missing."""
+    """The table as text in the UI language: means with two decimals (`formats.mean`, the same
+    in every row) and the language's decimal sign, changes signed, shares as percentages, whole
+    numbers as they are, and an en dash (never None or nan) where a figure is missing."""
     lang_ = lang()
     signed = set(table.attrs.get("signed", []))
     share = set(table.attrs.get("share", []))
+    means = set(table.attrs.get("mean", []))
     out = {}
     for column in table.columns:
         values = table[column]
-        if column in share:
+        if column in means:
+            out[column] = [formats.mean(v, lang_) for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = [formats.date_time(v, lang_) for v in values]
+        elif column in share:
             out[column] = [formats.percent(v, lang_) for v in values]
         elif column in signed:
             out[column] = [formats.change(v, lang_) for v in values]

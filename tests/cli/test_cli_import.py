@@ -55,7 +55,7 @@ def test_summary_lines_follow_lang(units, tmp_path, capsys):
     good = tmp_path / "good.csv"
     good.write_text("unit_id,period,respondent,item_id,score\nu1,2026-Q1,kari,user,3\n")
     code, out, _ = run(units, "--lang", "nb", "--dry-run", str(good), capsys=capsys)
-    assert code == 0 and "prøvekjøring, ingenting lagret: 1 nye" in out
+    assert code == 0 and "prøvekjøring, ingenting lagret: Svar: 1 ny," in out
 
 
 def test_a_survey_tool_file_with_a_bad_row_saves_its_mapping_for_the_next_file(

@@ -50,7 +50,11 @@ def test_the_completeness_check_finds_missing_fuzzy_and_wrong_placeholders(tmp_p
     en = i18n.catalogue_path("en", locale)
     _edit(nn, 'msgstr "Eining over tid"', 'msgstr ""')
     _edit(nn, 'msgid "page_about"', '#, fuzzy\nmsgid "page_about"')
-    _edit(en, "{units} units", "{unit} units")
+    _edit(
+        en,
+        'msgstr "{units_counted}, {checkins_counted}, {',
+        'msgstr "{unit}, {checkins_counted}, {',
+    )
     _edit(nn, 'msgid "demo_remove"\nmsgstr "Fjern demodata"\n', "")
     problems = i18n.catalogue_problems(locale_dir=locale)
     assert "nn: page_unit: not translated" in problems
@@ -68,13 +72,15 @@ def test_every_key_used_in_code_is_in_the_catalogue():
         used |= set(re.findall(rf"\btn?\(\s*{lang_arg},\s*\"(\w+)\"", text))
         used |= set(re.findall(r"ui\.tn?\(\s*\"(\w+)\"", text))
         used |= set(re.findall(r"\bflash\(\s*\"(\w+)\"", text))
+        used |= set(re.findall(rf"\bcounted\(\s*(?:{lang_arg},\s*)?\"(\w+)\"", text))
     assert used, "the pattern found no keys at all"
     known = set(strings()) | i18n.plural_keys()
     assert sorted(used - known) == []
 
 
 def test_placeholders_are_filled():
-    assert t("en", "home_counts", units=1, checkins=2, answers=3).startswith("1 unit")
+    assert t("en", "demo_present").startswith("The database")
+    assert t("en", "due_line", unit="U", period="P", deadline="D", days=1).endswith("1 day left")
     assert t("xx", "unit") == "Enhet"  # unknown language falls back to bokmål
     assert t("nn", "unit") == "Eining"
 

@@ -18,7 +18,7 @@ from e2ehelpers import (
 )
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
 
@@ -116,7 +116,9 @@ def test_checkin_can_be_completed_with_the_keyboard_only(page, server):
             submitted = True
             break
     assert submitted, "Tab never reached the save button"
-    expect(page.get_by_text(i18n.t(lang, "saved_new", period=period))).to_be_visible()
+    expect(
+        page.get_by_text(i18n.t(lang, "saved_new", period=formats.quarter(period, lang)))
+    ).to_be_visible()
 
     # A fresh visit shows the saved check-in: every level that was chosen by keyboard.
     open_page(page, server.url, "checkin", lang)

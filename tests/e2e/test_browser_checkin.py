@@ -21,7 +21,7 @@ from e2ehelpers import (
 )
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.framework import Framework, load
 from dtmaturity.domain.periods import Period
 
@@ -88,7 +88,7 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     period = str(Period.current())
     open_page(page, server.url, "checkin", LANG)
     select_option(page, "ci_unit", server.leaf_unit)
-    expect(page.get_by_text(t("checkin_new", period=period))).to_be_visible()
+    expect(page.get_by_text(t("checkin_new", period=formats.quarter(period, "nb")))).to_be_visible()
 
     values = framework.themes[0].scale.values
     scores = {item.id: values[i % len(values)] for i, item in enumerate(framework.items)}
@@ -98,7 +98,7 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     reflection = next(q for q in framework.questions if q.lens == "wheel")
     page.locator(f".st-key-reflection-{reflection.id} textarea").fill(TYPED_REFLECTION)
     page.get_by_role("button", name=t("submit")).click()
-    expect(page.get_by_text(t("saved_new", period=period))).to_be_visible()
+    expect(page.get_by_text(t("saved_new", period=formats.quarter(period, "nb")))).to_be_visible()
     screenshot(page, "journey-checkin-saved")
 
     # The quarter is in progress: the leader sees their own answers, apart and labelled.
@@ -115,7 +115,9 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     # Open it again: the form shows what was saved; change two scores and save.
     go_to(page, t("page_checkin"))
     select_option(page, "ci_unit", server.leaf_unit)
-    editing = re.escape(t("checkin_editing", period=period, saved="@")).replace("@", ".+")
+    editing = re.escape(
+        t("checkin_editing", period=formats.quarter(period, "nb"), saved="@")
+    ).replace("@", ".+")
     expect(page.get_by_text(re.compile(editing))).to_be_visible()
     for item in framework.items:
         assert checked_radio(page, f"score-{item.id}") == values.index(scores[item.id]), item.id
@@ -128,7 +130,9 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     }
     fill_scores(page, framework, edited)
     page.get_by_role("button", name=t("submit")).click()
-    expect(page.get_by_text(t("saved_updated", period=period))).to_be_visible()
+    expect(
+        page.get_by_text(t("saved_updated", period=formats.quarter(period, "nb")))
+    ).to_be_visible()
 
     open_unit_page(page, server.leaf_unit)
     trend = own_points(page, t("trend_title"), period)

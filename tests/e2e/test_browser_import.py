@@ -50,16 +50,18 @@ def test_coordinator_uploads_a_file_with_errors_then_the_corrected_one(page: Pag
     expect(page.get_by_text(t("no_problems"))).to_be_visible()
     page.get_by_role("button", name=t("import_button")).click()
     wait_idle(page)
-    expect(page.get_by_text("1 nye, 0 oppdaterte, 0 uendrede svar.").first).to_be_visible()
+    expect(page.get_by_text("Svar: 1 ny, 0 oppdaterte, 0 uendrede.").first).to_be_visible()
     expect(page.get_by_text("svar-rettet.csv").first).to_be_visible()  # in the import log
 
     page.get_by_role("button", name=t("undo_button")).click()
     wait_idle(page)
     # The undo asks first, naming the file and what will be deleted.
-    expect(page.get_by_text("«svar-rettet.csv»): 1 nye verdier", exact=False)).to_be_visible()
+    expect(page.get_by_text("«svar-rettet.csv»)? Dette skjer:", exact=False)).to_be_visible()
     page.get_by_role("button", name=re.compile(r"^Ja, angre import #\d+$")).click()
     wait_idle(page)
-    expect(page.get_by_text("1 fjernet", exact=False).first).to_be_visible()
+    expect(
+        page.get_by_text("er angret. Verdier: 0 tilbakestilt", exact=False).first
+    ).to_be_visible()
     assert not page.locator('[data-testid="stException"]').count()
 
 

@@ -42,3 +42,15 @@ def test_creating_the_demo_twice_replaces_it(demo_ctx):
     with demo_ctx.store.reader() as cur:
         assert queries.count_rows(cur)["checkin"] == summary.checkins
     assert demo_ctx.store.data_version() == before + 1
+
+
+def test_every_demo_reflection_answers_the_question_it_stands_under(ctx):
+    questions = {q.id for q in ctx.framework.questions}
+    assert questions <= set(demo.REFLECTIONS), "a question of the framework has no demo answers"
+    data = demo.generate(ctx.framework)
+    assert not data["reflections"].empty
+    for row in data["reflections"].itertuples():
+        assert row.answer in demo.REFLECTIONS[row.question_id], (row.question_id, row.answer)
+    # «Hvilke roller mangler i ledergruppen vår?» is answered with a role that is missing
+    lacks = data["reflections"][data["reflections"]["question_id"] == "roles_group_lacks"]
+    assert set(lacks["answer"]) <= set(demo.REFLECTIONS["roles_group_lacks"])

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRICKY = "Godt – “bedre” enn før … 5 €; ‘ok’ — sa Åse,\r\nog «så» videre"
 LONG_HEADER = ["unit_id", "period", "respondent", "item_id", "score", "comment"]
 
+NO_UNITS = {"units_restored": 0, "units_removed": 0, "units_kept": 0}
+
 
 def write_csv(
     path: Path, rows: list[list[str]], *, sep: str = ",", encoding: str = "utf-8", bom: bool = False
@@ -286,7 +288,7 @@ def test_reimporting_the_same_file_changes_nothing_and_says_so(org, tmp_path):
     before = snapshot(org)
     again = imports.run(org, path)
     assert again.totals == (0, 0, 2)
-    assert again.summary("en") == "0 new, 0 updated, 2 unchanged answers."
+    assert again.summary("en") == "Answers: 0 new, 0 updated, 2 unchanged."
     assert snapshot(org) == before
     assert org.store.data_version() == version + 1  # logged, nothing else changed
 
@@ -343,8 +345,12 @@ def test_undo_restores_exactly_what_was_there_even_after_later_checkins(org, tmp
     assert checkins.save(org, later).ok
     after_checkin = snapshot(org)
 
+    # The confirmation's counts are what the undo then does, and asking changes nothing.
+    preview = imports.undo_preview(org, result.import_id)
+    assert snapshot(org) == after_checkin
     outcome = imports.undo(org, result.import_id)
-    assert outcome == {"removed": 2, "restored": 1, "kept": 0}
+    assert outcome == preview
+    assert outcome == {"removed": 2, "restored": 1, "kept": 0, **NO_UNITS}
     now = snapshot(org)
     later_rows = [r for r in after_checkin["answer"] if r[1] == "2026-Q3"]
     assert [r for r in now["answer"] if r[1] == "2026-Q2"] == before["answer"]
@@ -364,7 +370,12 @@ def test_undo_keeps_a_value_changed_after_the_import(org, tmp_path):
         write_csv(tmp_path / "b.csv", [LONG_HEADER, ["u1", "2026-Q2", "kari", "user", "5", ""]]),
     )
     releases.rerelease(org, "etat", "2026-Q2")  # the later file was held: 2026-Q2 was shown
-    assert imports.undo(org, result.import_id) == {"removed": 0, "restored": 0, "kept": 1}
+    assert imports.undo(org, result.import_id) == {
+        "removed": 0,
+        "restored": 0,
+        "kept": 1,
+        **NO_UNITS,
+    }
     assert answers(org) == [("u1", "2026-Q2", "kari", "user", 5, None)]
 
 
@@ -465,7 +476,7 @@ def test_units_file_loads_a_tree_and_rejects_missing_parents_and_cycles(org, tmp
     ]
     result = imports.run(org, write_csv(tmp_path / "units.csv", good, sep=";"))
     assert result.file_format == "units" and result.written
-    assert result.summary("en") == "2 new, 0 updated, 0 unchanged units."
+    assert result.summary("en") == "Units: 2 new, 0 updated, 0 unchanged."
     bad = [
         ["unit_id", "name", "parent_id"],
         ["x", "X", "y"],
@@ -530,7 +541,7 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
         tmp_path / "good.csv", [LONG_HEADER, ["demo-bruker-01", current, "kari", "user", "4", ""]]
     )
     dry = cli("--db", str(db_path), "import", "--dry-run", str(good))
-    assert dry.returncode == 0 and "dry run, nothing written: 1 new" in dry.stdout
+    assert dry.returncode == 0 and "dry run, nothing written: Answers: 1 new" in dry.stdout
     done = cli("--db", str(db_path), "import", str(good))
     assert done.returncode == 0 and "1 new, 0 updated, 0 unchanged" in done.stdout
     again = cli("--db", str(db_path), "import", str(good))
@@ -602,7 +613,7 @@ def test_an_actions_import_is_logged_and_undone_like_any_import(org, tmp_path):
     assert imports.log(org)[0].file_format == "actions"
     assert {a.description for a in actions.for_unit(org, "u2")} == {"Dele data via API – «nå»"}
     outcome = imports.undo(org, result.import_id)
-    assert outcome == {"removed": 1, "restored": 1, "kept": 0}
+    assert outcome == {"removed": 1, "restored": 1, "kept": 0, **NO_UNITS}
     assert actions.for_unit(org, "u2") == []
     [restored] = actions.for_unit(org, "u1")
     assert (restored.action_id, restored.due_period, restored.status) == (

@@ -85,7 +85,7 @@ def test_the_report_in_nynorsk_with_decimal_commas_and_a_written_date(ctx, tmp_p
     assert "Digital modenheit: Sørøst – «Økonomi», 2. kvartal 2026" in built.title
     assert "Refleksjonsspørsmål til diskusjon" in page and "Brukarorientering" in page
     changes = next(s for s in built.sections if s.heading.startswith("Endringar"))
-    assert changes.tables[0].rows[0][1:] == ["2,0", "3,0", "+1,00"]
+    assert changes.tables[0].rows[0][1:] == ["2,00", "3,00", "+1,00"]
     ctx.store.close()
     out = tmp_path / "rapport.html"
     code = cli.main(["report", "--unit", "sor", "--period", PERIOD, "--lang", "nn", "-o", str(out)])

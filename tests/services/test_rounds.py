@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from mailserver import MailServer, html_of, mail_env, text_of
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -311,7 +312,7 @@ def test_a_leader_is_told_what_is_due(demo_ctx):
     assert [(d.unit_id, d.period, d.days_left) for d in due] == [(UNIT, CURRENT, 14)]
     line = due[0].line("nb")
     assert line == (
-        f"Egenvurdering for Kundesenteret, {CURRENT}: frist "
+        f"Egenvurdering for Kundesenteret, {formats.quarter(CURRENT, 'nb')}: frist "
         f"{rounds.format_day('nb', DEADLINE)}, 14 dager igjen"
     )
     check_in(demo_ctx, UNIT, person)

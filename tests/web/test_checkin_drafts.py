@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from apphelpers import open_app, texts
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 
 CURRENT = str(Period.current())
+SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
 PREVIOUS = str(Period.current().previous())
 TYPED = "Vi har startet, men er ikke ferdige."
 
@@ -42,7 +44,7 @@ def test_a_new_session_offers_the_draft_back_and_it_can_be_discarded(checkin_pag
     assert "Du ser utkastet ditt" in texts(again)
     again.button(key="ci_draft_discard").click().run()  # the first press only asks
     assert again.text_area(key="comment:user").value == TYPED
-    assert f"Forkaste utkastet for {CURRENT}?" in texts(again)
+    assert f"Forkaste utkastet for {SHOWN}?" in texts(again)
     again.button(key="ci_draft_discard:yes").click().run()
     assert again.text_area(key="comment:user").value == ""
     reload = open_app().switch_page("pages/checkin.py").run()
@@ -56,7 +58,7 @@ def test_saving_the_checkin_ends_the_draft(checkin_page, framework):
         at.radio(key=f"score:{item.id}").set_value(3).run()
     at.text_area(key="comment:user").input(TYPED).run()
     at.button(key="submit").click().run()
-    assert f"Egenvurderingen for {CURRENT} er lagret." in texts(at)
+    assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
     again = open_app().switch_page("pages/checkin.py").run()
     again.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
     assert again.text_area(key="comment:user").value == TYPED  # saved, not a draft

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apphelpers import open_app, texts
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import demo, imports, people, stats
 
@@ -38,13 +39,16 @@ def test_the_retention_purge_asks_first_with_counts(demo_db, ctx):
     at.button(key="adm_purge").click().run()
     assert stats.counts(ctx) == before  # nothing deleted yet
     assert (
-        f"{would['checkin']} egenvurderinger og {would['answer']} svar fra før {would['before']}"
+        f"{would['checkin']} egenvurderinger og {would['answer']} svar fra før {formats.quarter(would['before'], 'nb')}"
         in texts(at)
     )
     at.button(key="adm_purge:yes").click().run()
     assert not at.exception
     assert people.purge(ctx, 4, dry_run=True)["checkin"] == 0
-    assert f"Før {would['before']}: {would['checkin']} egenvurderinger" in texts(at)
+    assert (
+        f"Før {formats.quarter(would['before'], 'nb')}: {would['checkin']} egenvurderinger"
+        in texts(at)
+    )
 
 
 def test_undoing_an_import_asks_first_naming_the_file_and_counts(demo_db, ctx):
@@ -56,7 +60,8 @@ def test_undoing_an_import_asks_first_naming_the_file_and_counts(demo_db, ctx):
     [entry] = imports.log(ctx)
     at.button(key="undo_run").click().run()
     assert imports.log(ctx)[0].undone_at is None  # the first press only asks
-    assert f"Angre import #{entry.import_id} («svar.csv»): 1 nye verdier" in texts(at)
+    assert f"Angre import #{entry.import_id} («svar.csv»)? Dette skjer: Verdier: 0 " in texts(at)
+    assert "1 slettet" in texts(at)
     at.button(key="undo_run:yes").click().run()
     assert imports.log(ctx)[0].undone_at is not None
     assert "er angret" in texts(at)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from apphelpers import open_app, texts
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
+from dtmaturity.services import imports
 
 CURRENT = str(Period.current())
 
@@ -23,7 +25,7 @@ def table_with(at, column: str):
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
-def test_a_file_with_errors_then_the_corrected_file(import_page):
+def test_a_file_with_errors_then_the_corrected_file(import_page, ctx):
     at = import_page
     assert "Største filstørrelse: 50 MB" in texts(at)
     bad = (
@@ -46,13 +48,17 @@ def test_a_file_with_errors_then_the_corrected_file(import_page):
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 1 nye, 0 oppdaterte, 0 uendrede svar." in texts(at)
+    assert "er lagret: Svar: 1 ny, 0 oppdaterte, 0 uendrede." in texts(at)
     log = table_with(at, "Fil")
     assert list(log["Fil"])[0] == "svar.csv"
+    # The time as people in Oslo read it (the database keeps UTC): «7. desember 2026, 14:14»
+    [entry] = [e for e in imports.log(ctx) if e.file_name == "svar.csv"]
+    assert list(log["Tidspunkt"])[0] == formats.date_time(entry.imported_at, "nb")
+    assert list(log["Tidspunkt"])[0].endswith(f"{formats.local_time(entry.imported_at):%H:%M}")
 
     at.button(key="undo_run").click().run()
     at.button(key="undo_run:yes").click().run()
-    assert "er angret: 0 svar tilbakestilt, 1 fjernet" in texts(at)
+    assert "er angret. Verdier: 0 tilbakestilt til det de var før importen, 1 slettet" in texts(at)
 
 
 def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
@@ -70,7 +76,7 @@ def test_unknown_survey_headers_are_mapped_once_and_remembered(import_page):
     assert "Koblingen er lagret." in texts(at)
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert "1 nye" in texts(at)
+    assert "1 ny," in texts(at)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +101,7 @@ def test_an_actions_file_is_recognised_and_imported_on_the_page(import_page):
     assert "«tiltak.csv»: tiltaksfil (windows-1252, semicolon)" in texts(at)
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 1 nye, 0 endrede, 0 uendrede tiltak" in texts(at)
+    assert "er lagret: Tiltak: 1 ny, 0 oppdaterte, 0 uendrede" in texts(at)
     at.button(key="undo_run").click().run()  # the newest import: the actions file
     at.button(key="undo_run:yes").click().run()
     assert "er angret" in texts(at)
@@ -142,7 +148,7 @@ def test_a_microsoft_forms_workbook_shows_the_tool_the_quarter_column_and_a_chan
     assert remap.value == "comment"
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert "er lagret: 6 nye" in texts(at)
+    assert "er lagret: Svar: 6 nye" in texts(at)
 
 
 def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
@@ -159,7 +165,7 @@ def test_ambiguous_dates_ask_for_the_order_on_the_page(import_page, tmp_path):
     assert not at.exception
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert "er lagret: 6 nye" in texts(at)
+    assert "er lagret: Svar: 6 nye" in texts(at)
     # The next file, a Nettskjema export with ISO dates, is not asked (nor given) an order.
     at = _upload_unit_names_as_demo(at, tools.nettskjema_csv, tmp_path, "data.csv")
     assert not at.exception
@@ -193,7 +199,7 @@ def test_a_very_long_file_name_is_read_with_no_traceback(import_page):
     assert not at.exception
     assert "Ingen feil funnet." in texts(at)
     at.button(key="import_run").click().run()
-    assert not at.exception and "er lagret: 1 nye" in texts(at)
+    assert not at.exception and "er lagret: Svar: 1 ny," in texts(at)
 
 
 def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, tmp_path):
@@ -217,3 +223,68 @@ def test_free_text_and_date_columns_are_offered_for_what_they_hold(import_page, 
     dated = at.selectbox(key="map_0_Innsendt")
     assert dated.options[0] == "Kvartal"
     assert "Første verdier: 05.03.2026 10:15 · 01.04.2026 00:30" in texts(at)
+
+
+def test_undo_offers_the_latest_import_named_and_says_what_will_really_happen(import_page, ctx):
+    """Right after a units file and then an answers file, the picker offers the answers file
+    (the latest), each option names file, time, who and counts, and undoing the units file
+    says before and after that its units are kept because they are in use now."""
+    at = import_page
+    units_file = b"unit_id;name;parent_id\r\nny-a;Ny A;demo\r\nny-b;Ny B;demo\r\n"
+    at.file_uploader(key="import_file").upload("enheter.csv", units_file, "text/csv").run()
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    answers = (HEADER + f"ny-a;{CURRENT};kari;user;4;\r\n").encode("cp1252")
+    at.file_uploader(key="import_file").set_value(("svar.csv", answers, "text/csv")).run()
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    units_entry, answers_entry = sorted(imports.log(ctx), key=lambda e: e.import_id)[-2:]
+    picker = at.selectbox(key="undo_id")
+    assert picker.value == answers_entry.import_id  # the latest, not the earlier choice
+    label = picker.format_func(units_entry.import_id)
+    when = formats.date_time(units_entry.imported_at, "nb")
+    assert "enheter.csv" in label and when in label and units_entry.actor in label
+    assert "2 nye" in label
+
+    picker.set_value(units_entry.import_id).run()
+    at.button(key="undo_run").click().run()
+    question = texts(at)
+    # Ny A has a check-in now: kept; Ny B is unused: deleted. Nothing was changed since.
+    assert "Enheter: 0 tilbakestilt til navn og plassering fra før importen, 1 slettet, 1 " in (
+        question
+    )
+    at.button(key="undo_run:yes").click().run()
+    assert not at.exception
+    assert (
+        "er angret. Enheter: 0 tilbakestilt til navn og plassering fra før importen, 1 slettet"
+        in (texts(at))
+    )
+
+
+def test_after_importing_the_outcome_stands_where_the_preview_and_button_were(import_page):
+    at = import_page
+    good = (HEADER + f"demo-bruker-01;{CURRENT};kari;user;4;\r\n").encode("cp1252")
+    at.file_uploader(key="import_file").upload("svar.csv", good, "text/csv").run()
+    preview = table_with(at, "Enhet")
+    assert list(preview["Enhet"]) == ["Kundesenteret"]  # the unit's name, not its id
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    # No recomputed preview ("0 nye … 1 uendret") and no live Import button after the import
+    assert not [b for b in at.button if b.key == "import_run"]
+    assert not any("Enhet" in df.value.columns for df in at.dataframe if "Fil" not in df.value)
+    outcome = [s for s in at.success if "er lagret" in str(s.value)]
+    assert outcome, texts(at)
+    assert "Filen er importert." in texts(at)
+
+
+def test_a_units_file_previews_counts_of_units_and_no_cell_shows_none(import_page):
+    at = import_page
+    units_file = b"unit_id;name;parent_id\r\nny-a;Ny A;demo\r\nny-b;Ny B;nowhere\r\n"
+    at.file_uploader(key="import_file").upload("enheter.csv", units_file, "text/csv").run()
+    assert not at.exception
+    for frame in (df.value for df in at.dataframe):
+        cells = [str(v) for v in frame.astype(object).to_numpy().ravel()]
+        assert "None" not in cells and "nan" not in cells, frame
+    preview = next(df.value for df in at.dataframe if "Nye" in df.value.columns)
+    assert "Enhet" not in preview.columns and "Kvartal" not in preview.columns
+    assert list(preview["Nye"]) == [1]

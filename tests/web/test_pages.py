@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from apphelpers import chart_frames, each_tab, open_app, open_tab, tab_labels, texts
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 
 CURRENT = str(Period.current())
+SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
     at.text_area(key="reflection:wheel_strongest").input("Vi lytter til brukerne.")
     at.button(key="submit").click().run()
     assert not at.exception
-    assert f"Egenvurderingen for {CURRENT} er lagret." in texts(at)
+    assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
 
     at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_id").set_value("demo-bruker-03").run()
@@ -77,7 +79,7 @@ def test_invalid_submission_explains_each_field_and_keeps_what_was_typed(demo_ap
     at.radio(key="score:data").set_value(2)
     at.text_area(key="reflection:wheel_weakest").input("Data deles for lite.")
     at.button(key="submit").click().run()
-    assert f"Egenvurderingen for {CURRENT} er lagret." in texts(at)
+    assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
 
 
 def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(demo_app, framework):
@@ -90,16 +92,16 @@ def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(demo_app
     at.selectbox(key="ci_period").set_value(CURRENT).run()
     assert at.radio(key="score:user").value is None
     page = texts(at)
-    assert f"Forrige gang ({previous})" in page and "Forrige kvartal" in page
+    assert f"Forrige gang ({formats.quarter(previous, 'nb')})" in page and "Forrige kvartal" in page
     fill_scores(at, framework, 4)
     at.button(key="submit").click().run()
 
     again = open_app().switch_page("pages/checkin.py").run()
     assert again.radio(key="score:user").value == 4
-    assert f"Du redigerer egenvurderingen din for {CURRENT}" in texts(again)
+    assert f"Du redigerer egenvurderingen din for {SHOWN}" in texts(again)
     again.radio(key="score:user").set_value(5)
     again.button(key="submit").click().run()
-    assert f"Egenvurderingen for {CURRENT} er oppdatert." in texts(again)
+    assert f"Egenvurderingen for {SHOWN} er oppdatert." in texts(again)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

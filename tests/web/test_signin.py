@@ -202,3 +202,28 @@ def test_a_database_that_cannot_be_opened_closes_the_app_with_the_reason(
     assert not at.exception
     assert "Databasen kan ikke brukes" in "\n".join(str(e.value) for e in at.error)
     assert str(broken) in "\n".join(str(c.value) for c in at.get("code"))
+
+
+def test_the_signed_out_page_has_no_menu_of_files_and_offers_the_languages(registered, monkeypatch):
+    # Streamlit lists pages/ as a menu when no st.navigation ran (AppTest does not show the
+    # menu): the signed-out run must call one, hidden, with the sign-in page alone.
+    import streamlit as st
+
+    calls = []
+    real = st.navigation
+
+    def recording(pages, **kwargs):
+        calls.append((len(pages), kwargs.get("position")))
+        return real(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", recording)
+    at = AppTest.from_file(str(ROOT_APP), default_timeout=60)
+    at.secrets.update(AUTH)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert calls == [(1, "hidden")]
+    picker = at.sidebar.radio[0]
+    assert list(picker.options) == ["Norsk bokmål", "Norsk nynorsk", "English"]
+    picker.set_value("en").run()
+    assert at.button(key="signin").label == "Sign in"
