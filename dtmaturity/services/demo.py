@@ -330,7 +330,7 @@ def create_national(
             role_ids=[role.id for role in ctx.framework.roles],
             question_ids=[q.id for q in ctx.framework.questions],
             comments=COMMENTS,
-            reflections=REFLECTIONS,
+            reflections=[text for texts in REFLECTIONS.values() for text in texts],
         )
 
     ctx.write(work, "demo.create", details={"units": len(units), "scale": "national"})

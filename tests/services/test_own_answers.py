@@ -7,6 +7,7 @@ from __future__ import annotations
 from apphelpers import chart_frames, open_app, open_tab, texts
 from orgbuilder import PERIOD, add_checkins, add_units
 
+from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import analytics
 
@@ -51,4 +52,4 @@ def test_the_unit_page_draws_your_answers_apart_and_labelled(db_path, ctx):
     mine = [f for _, f in frames if "score" in f.columns and "who" in f.columns]
     assert mine and all(set(f["period"]) == {CURRENT} for f in mine)
     assert all((f["who"] == "Dine svar, ikke publisert").all() for f in mine)
-    assert f"Grå ruter er dine egne svar for {CURRENT}" in texts(at)
+    assert f"Grå ruter er dine egne svar for {formats.quarter(CURRENT, 'nb')}" in texts(at)
