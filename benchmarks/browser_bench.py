@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import webharness as wh  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
-from dtmaturity.domain import i18n  # noqa: E402
+from dtmaturity.domain import formats, i18n  # noqa: E402
 from dtmaturity.domain.framework import load  # noqa: E402
 from dtmaturity.domain.periods import Period  # noqa: E402
 
@@ -84,7 +84,12 @@ def med(values: list[float]) -> float:
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(LANG, key, **params)
+    """The text as the page shows it: a quarter in it named as people read it (ui.t)."""
+    return i18n.t(
+        LANG,
+        key,
+        **{k: formats.quarter(v, LANG) if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 async def choose_other(tab: wh.Tab, key: str, position: int) -> float:

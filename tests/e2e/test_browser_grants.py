@@ -7,14 +7,19 @@ from __future__ import annotations
 from e2ehelpers import open_page, screenshot, select_option, wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import formats, i18n
 
 LANG = "en"
 FOCUSED_IN = "(selector) => !!document.activeElement?.closest(selector)"
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(LANG, key, **params)
+    """The text as the page shows it: a quarter in it named as people read it (ui.t)."""
+    return i18n.t(
+        LANG,
+        key,
+        **{k: formats.quarter(v, LANG) if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 def fill_grant(page: Page, email: str, unit_text: str) -> None:

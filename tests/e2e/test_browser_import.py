@@ -8,7 +8,7 @@ import re
 from e2ehelpers import open_page, screenshot, wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.periods import Period
 
 HEADER = "enhet;periode;respondent;element;verdi;kommentar\r\n"
@@ -16,7 +16,12 @@ NOW = str(Period.current()).replace("-", " ")  # written as "2026 Q4", as people
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t("nb", key, **params)
+    """The text as the page shows it: a quarter in it named as people read it (ui.t)."""
+    return i18n.t(
+        "nb",
+        key,
+        **{k: formats.quarter(v, "nb") if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 def upload(page: Page, name: str, content: bytes) -> None:

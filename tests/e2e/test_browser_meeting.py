@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from test_browser_accessibility import blocking_violations
 
-from dtmaturity.domain import i18n, plan
+from dtmaturity.domain import formats, i18n, plan
 from dtmaturity.domain.framework import load
 from dtmaturity.services import meetings
 
@@ -27,7 +27,12 @@ SHOTS = SCREENSHOTS
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t("nb", key, **params)
+    """The text as the page shows it: a quarter in it named as people read it (ui.t)."""
+    return i18n.t(
+        "nb",
+        key,
+        **{k: formats.quarter(v, "nb") if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 def step_heading(page: Page) -> str:

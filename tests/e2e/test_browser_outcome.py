@@ -7,7 +7,7 @@ from __future__ import annotations
 from e2ehelpers import choose_radio, open_page, open_tab, screenshot, select_option, wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
 
@@ -16,7 +16,12 @@ FOCUSED_IN = "(selector) => !!document.activeElement?.closest(selector)"
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(LANG, key, **params)
+    """The text as the page shows it: a quarter in it named as people read it (ui.t)."""
+    return i18n.t(
+        LANG,
+        key,
+        **{k: formats.quarter(v, LANG) if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 def pick_unit(page: Page, position: int) -> None:
