@@ -15,11 +15,12 @@ PREVIOUS_KEY = "meeting_prev"
 
 # Type that grows with the screen (18 px at 1280 wide, 24 px at 1920), and no sidebar: one
 # shared screen in a meeting room. The page itself links back to the rest of the app.
-# Every rule applies only while the meeting is on the page (`:has` its step heading): Streamlit
-# keeps an injected style when the person moves to another page, whose sidebar must come back.
-_ON = "body:has(.st-key-meeting_step_head)"
+# Every rule applies only while the meeting page is on the screen (`:has` the marker drawn with
+# the style): Streamlit keeps an injected style when the person moves to another page, whose
+# sidebar must come back.
+_ON = "body:has(.dt-meeting-screen)"
 _CSS = f"""
-html:has(.st-key-meeting_step_head) {{ font-size: clamp(18px, 1.25vw, 26px); }}
+html:has(.dt-meeting-screen) {{ font-size: clamp(18px, 1.25vw, 26px); }}
 {_ON} section[data-testid="stSidebar"], {_ON} [data-testid="stSidebarCollapsedControl"],
 {_ON} [data-testid="stExpandSidebarButton"], {_ON} [data-testid="stSidebarNav"] {{
   display: none !important;
@@ -65,7 +66,7 @@ if (!window.dtMeetingKeys) {
 def shared_screen() -> None:
     """The meeting room look and the step keys, for this page only (our own constants)."""
     st.html(
-        f"<style>{_CSS}</style><script>"
+        f'<div class="dt-meeting-screen"></div><style>{_CSS}</style><script>'
         + _KEYS_JS % {"next": NEXT_KEY, "previous": PREVIOUS_KEY}
         + "</script>",
         unsafe_allow_javascript=True,

@@ -86,7 +86,8 @@ def language_neutral_texts(server) -> set[str]:
 def only_data(line: str, neutral: set[str]) -> bool:
     """A line made of nothing but neutral texts (unit names, item names the same in both
     languages), numbers and punctuation, such as "Divisjon for data – Data: +0.11"."""
-    rest = line
+    # E-mail addresses are data in any language (as_text puts a word joiner before the @).
+    rest = re.sub(r"[\w.+-]+\u2060?@[\w.-]+", " ", line)
     for text in sorted((t for t in neutral if t), key=len, reverse=True):
         rest = rest.replace(text, " ")
     return bool(NEUTRAL_PATTERN.match(rest))
