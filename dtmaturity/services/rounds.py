@@ -72,14 +72,14 @@ def released_only(unit: str = "node_id", period: str = "period") -> Callable[[F]
         names = list(inspect.signature(func).parameters)
 
         @functools.wraps(func)
-        def guarded(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        def only_released(ctx: Context, *args: Any, **kwargs: Any) -> Any:
             bound = dict(zip(names[1:], args, strict=False)) | kwargs
             frame = func(ctx, *args, **kwargs)
             if is_released(ctx, bound[unit], bound[period]):
                 return frame
             return frame.iloc[0:0] if isinstance(frame, pd.DataFrame) else frame
 
-        return guarded  # type: ignore[return-value]
+        return only_released  # type: ignore[return-value]
 
     return decorate
 
