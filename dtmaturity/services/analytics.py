@@ -96,6 +96,15 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
     return latest_periods(ctx, node_id)
 
 
+def latest_finished(ctx: Context, unit_id: str | None = None) -> str | None:
+    """The default quarter of the dashboards and the report: the latest released quarter with
+    answers for the unit (without one: the latest released for every top unit)."""
+    unit_ids = [unit_id] if unit_id else rounds.top_units(ctx)
+    latest = [latest_periods(ctx, u) for u in unit_ids]
+    found = [periods[0] for periods in latest if periods]
+    return min(found) if found else None
+
+
 @authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest released period and the one before it (rows per
