@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity.domain.access import AccessDenied
-from dtmaturity.store import StoreError
-from dtmaturity.web import ui
+from dtmaturity.web import navigation, ui
 
 # The icon is our own file: a Material icon here would be fetched from Google's font server by
 # every visitor's browser (tests/e2e/test_browser_hostile.py allows no request to another host).
@@ -29,10 +27,4 @@ pages = [
     for name, title, icon in PAGES
     if ui.shows_page(ctx, name)
 ]
-try:
-    st.navigation(pages).run()
-except AccessDenied as denied:
-    st.error(ui.t_as_text(denied.key, **denied.params), icon=":material/lock:")
-except StoreError as failed:  # a full disk, a lost file: say so, never a traceback
-    st.error(ui.t("database_write_failed"), icon=":material/error:")
-    st.code(str(failed), language=None)
+navigation.run(pages)  # a refusal or a failed write: said in words, never a traceback

@@ -35,7 +35,8 @@ from dashboard_bench import paired_median_ms, record_queries, run_bare  # noqa: 
 
 from dtmaturity.domain import privacy  # noqa: E402
 from dtmaturity.domain.access import ALL_GRANTS, Grant  # noqa: E402
-from dtmaturity.services import analytics, authz, cache, demo, suppression  # noqa: E402
+from dtmaturity.services import analytics, authz, cache, demo  # noqa: E402
+from dtmaturity.services import privacy as privacy_decisions  # noqa: E402
 from dtmaturity.services.context import Actor, Context, local_actor  # noqa: E402
 from dtmaturity.services.runtime import open_runtime  # noqa: E402
 
@@ -64,7 +65,7 @@ def shares(ctx: Context) -> tuple[int, int, int]:
     parents = authz.parents(ctx)
     seen = privacy.seen_cells(ctx.actor.grants, parents)
     items = [item.id for item in ctx.framework.items]
-    decision = suppression.scores(ctx, None, items)
+    decision = privacy_decisions.scores(ctx, None, items)
     with ctx.store.reader() as cur:
         rows = cur.execute(
             "SELECT period, item_id, unit_id FROM answer_rollup WHERE n > 0"
@@ -96,7 +97,7 @@ def overview_times(
 
     def decide() -> None:
         cache.clear()
-        suppression.scores(ctx, [period], items)
+        privacy_decisions.scores(ctx, [period], items)
 
     return paired_median_ms(decide, lambda: run_bare(bare, page), reps)
 

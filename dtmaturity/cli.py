@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import i18n, settings
 from dtmaturity.domain.i18n import t
 
 if TYPE_CHECKING:  # the services are imported by the command that runs: `--help` stays fast
@@ -90,7 +90,6 @@ class _Root(_Group):
 
 def _failure(exc: Exception) -> int:
     """The exit code and message of an error shared by all commands; re-raises any other."""
-    from dtmaturity.domain import settings
     from dtmaturity.domain.framework import FrameworkError
     from dtmaturity.store import StoreError
 
@@ -510,17 +509,17 @@ def report(
 def _report(
     ctx: Context, unit: str | None, period: str | None, output: Path, fmt: str, lang: str | None
 ) -> int:
+    from dtmaturity.services import analytics
     from dtmaturity.services import report as report_service
-    from dtmaturity.services import rounds
 
     try:
-        lang = lang or i18n.default_language()
+        lang = lang or settings.default_language()
     except i18n.LanguageSettingError as exc:
         print(f"dtmaturity report: {exc}", file=sys.stderr)
         return 1
     try:
         if period is None:
-            period = rounds.latest_finished(ctx, unit)
+            period = analytics.latest_finished(ctx, unit)
             if period is None:
                 print("dtmaturity report: no finished quarter with answers", file=sys.stderr)
                 return 1

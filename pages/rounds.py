@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import formats, i18n, mailconfig, release
+from dtmaturity.domain import formats, i18n, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import reminders, rounds, scheduler, units
@@ -23,7 +23,7 @@ st.caption(ui.t("rounds_schedule", minutes=max(scheduler.interval() // 60, 1)))
 with st.expander(ui.t("rounds_help_heading"), icon=":material/help:"):
     st.markdown(ui.t("rounds_help"))  # our own catalogue text: no data in it
 try:
-    mail_settings = mailconfig.from_env()
+    mail_settings = settings.mail()
     if mail_settings is None:
         st.warning(ui.t("rounds_mail_off", setting=mailconfig.SMTP_URL), icon=":material/mail:")
 except MailConfigError as exc:

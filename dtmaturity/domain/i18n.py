@@ -31,17 +31,6 @@ class LanguageSettingError(ValueError):
     """DTMATURITY_DEFAULT_LANGUAGE names a language the app does not have."""
 
 
-def default_language() -> str:
-    """The deployment's default UI language: DTMATURITY_DEFAULT_LANGUAGE, else bokmål."""
-    from dtmaturity.domain import settings  # which needs LANGUAGES from here
-
-    current = settings.current()
-    problem = current.problem(DEFAULT_LANGUAGE_ENV)
-    if problem:
-        raise LanguageSettingError(problem)
-    return current.default_language
-
-
 def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
     return locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -58,20 +58,6 @@ def checkin_link(base_url: str, unit_id: str, period: str, lang: str) -> str:
     return f"{base_url.rstrip('/')}/checkin?{query}"
 
 
-def from_env(env: Mapping[str, str] | None = None) -> MailConfig | None:
-    """The settings (from the environment's settings object unless `env` is given), or None
-    when DTMATURITY_SMTP_URL is unset (mail off)."""
-    if env is not None:
-        return parse(env)
-    from dtmaturity.domain import settings  # which reads the mail settings with parse()
-
-    current = settings.current()
-    problem = current.problem(SMTP_URL)
-    if problem:
-        raise MailConfigError(problem)
-    return current.mail
-
-
 def parse(env: Mapping[str, str]) -> MailConfig | None:
     """The mail settings in `env`, or None when DTMATURITY_SMTP_URL is unset (mail off)."""
     url = env.get(SMTP_URL, "").strip()

@@ -1,5 +1,5 @@
 """Privacy: which figures may be shown, as one rule for scores, targets, role picks and
-reflections. Plain Python; the store aggregates the counts it needs (dtmaturity/store/guard.py)
+reflections. Plain Python; the store aggregates the counts it needs (dtmaturity/store/privacy.py)
 and the services apply the decision to every page.
 
 What a viewer can see is modelled as one tree of groups per quarter and measure (an item's
@@ -28,7 +28,7 @@ role picks without units below). For a unit without units below both are the sam
   cells inside it gives no protection when hidden (it is their sum), so the complement then
   reaches down to one that does. A shown cell is never hidden for the sake of a group inside
   it, and every cell hidden to protect another is necessary: shown alone, it would give a
-  small group away (tests/domain/test_suppression_rule.py checks exactly this).
+  small group away (tests/domain/test_privacy_rule.py checks exactly this).
 
 The decision is made per (unit tree, quarter, measure, the cells the viewer sees) from the
 counts alone, so every page shows the viewer the same cells hidden.
@@ -164,7 +164,7 @@ def knowledge_matters(known: Mapping[str, int]) -> bool:
     return any(n > 0 for n in known.values())
 
 
-def suppress(
+def hide(
     parents: Mapping[str, str | None],
     groups: Mapping[str, Counts],
     k: int,
@@ -179,7 +179,7 @@ def suppress(
     others are never shown to them, so they protect nothing and need no protection, and no
     cell is hidden for their sake. `forced` cells are hidden whatever their counts (PROTECT:
     a figure shown in an earlier release of the quarter that must not be compared with this
-    one, `suppress_across`), and the rule protects around them. Cells with no answers, and
+    one, `hide_across`), and the rule protects around them. Cells with no answers, and
     cells not seen, are never listed.
     """
     if seen is not None:
@@ -396,7 +396,7 @@ def _cells(version: Version) -> set[Cell]:
     return {(unit, below) for unit in version.parents for below in (True, False)}
 
 
-def suppress_across(
+def hide_across(
     versions: Sequence[Version],
     k: int,
     seen_of: Callable[[Mapping[str, str | None]], Collection[Cell] | None],
@@ -414,7 +414,7 @@ def suppress_across(
     for i, version in enumerate(versions):
         seen = seen_of(version.parents)
         if i == 0:
-            decided.append(suppress(version.parents, version.groups, k, seen))
+            decided.append(hide(version.parents, version.groups, k, seen))
             continue
         # Nothing is shown now that an earlier version did not show with the same members.
         forced: set[Cell] = set()
@@ -433,13 +433,13 @@ def suppress_across(
             if any(since.values()):
                 changes.append({u: (n, 0, 0) for u, n in since.items() if n > 0})
         while True:
-            hidden = suppress(version.parents, version.groups, k, seen, forced)
+            hidden = hide(version.parents, version.groups, k, seen, forced)
             shown = {c for c in _cells(version) if c not in hidden}
             if seen is not None:
                 shown &= set(seen)
             extra: set[Cell] = set()
             for change in changes:
-                extra |= set(suppress(version.parents, change, k, shown))
+                extra |= set(hide(version.parents, change, k, shown))
             if extra <= forced:
                 break
             forced |= extra

@@ -201,3 +201,23 @@ def check(ignore: tuple[str, ...] = ()) -> Settings:
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def default_language() -> str:
+    """The deployment's default UI language: DTMATURITY_DEFAULT_LANGUAGE, else bokmål (or
+    i18n.LanguageSettingError naming the bad value)."""
+    settings = current()
+    problem = settings.problem(DEFAULT_LANGUAGE)
+    if problem:
+        raise i18n.LanguageSettingError(problem)
+    return settings.default_language
+
+
+def mail() -> mailconfig.MailConfig | None:
+    """The mail settings in force, or None when DTMATURITY_SMTP_URL is unset (mail off); a
+    bad one raises mailconfig.MailConfigError naming it."""
+    settings = current()
+    problem = settings.problem(SMTP_URL)
+    if problem:
+        raise mailconfig.MailConfigError(problem)
+    return settings.mail

@@ -16,7 +16,8 @@ from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, fetching, rounds, suppression, units
+from dtmaturity.services import authz, fetching, rounds, units
+from dtmaturity.services import privacy as privacy_decisions
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
 from dtmaturity.services.context import Context
@@ -42,8 +43,8 @@ def _hidden(
     ctx: Context, periods: list[str] | None, items: list[tuple[str, str]], unit_ids: list[str]
 ) -> list:
     """The hidden score cells of these units, as the score queries bind them."""
-    decision = suppression.scores(ctx, periods, [item_id for item_id, _ in items])
-    return suppression.hidden_cells(decision, unit_ids)
+    decision = privacy_decisions.scores(ctx, periods, [item_id for item_id, _ in items])
+    return privacy_decisions.hidden_cells(decision, unit_ids)
 
 
 def _with_children(ctx: Context, node_id: str) -> list[str]:
@@ -95,6 +96,15 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
     return latest_periods(ctx, node_id)
 
 
+def latest_finished(ctx: Context, unit_id: str | None = None) -> str | None:
+    """The default quarter of the dashboards and the report: the latest released quarter with
+    answers for the unit (without one: the latest released for every top unit)."""
+    unit_ids = [unit_id] if unit_id else rounds.top_units(ctx)
+    latest = [latest_periods(ctx, u) for u in unit_ids]
+    found = [periods[0] for periods in latest if periods]
+    return min(found) if found else None
+
+
 @authz.dashboard()
 def competency_profile(ctx: Context, unit_id: str) -> pd.DataFrame:
     """Each competency's mean in the latest released period and the one before it (rows per
@@ -127,8 +137,8 @@ def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) ->
     frame = fetching.fetch(ctx, query)
     # The group behind the picks is the check-ins of the cell (unit, with or without below),
     # decided with the scores' threshold over the whole tree.
-    decision = suppression.checkins(ctx, [period], suppression.k_respondents())
-    why = suppression.reason(decision, period, "", (unit_id, include_below))
+    decision = privacy_decisions.checkins(ctx, [period], privacy_decisions.k_respondents())
+    why = privacy_decisions.reason(decision, period, "", (unit_id, include_below))
     return frame.assign(hidden=why is not None, reason=why)
 
 
@@ -209,9 +219,9 @@ def reflection_view(
     # quarter's texts wait for its round to close.
     pools = dict(zip(tally["period"], tally["pool"], strict=True))
     tally = tally[tally["period"].isin(rounds.released_or_own_periods(ctx, unit_id, pools))].copy()
-    decision = suppression.checkins(ctx, periods, privacy.thresholds().min_reflections)
+    decision = privacy_decisions.checkins(ctx, periods, privacy.thresholds().min_reflections)
     tally["reason"] = [
-        suppression.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
+        privacy_decisions.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
     ]
     shown = tally["reason"].isna() & (tally["pool"] > 0)
     # A hidden period is listed, with all its texts counted, whatever the filters: a search

@@ -97,26 +97,26 @@ def coordinated_units(ctx: Context, unit_ids: list[str]) -> list[str]:
 def dashboard(argument: str = "unit_id") -> Callable[[F], F]:
     """Decorate a dashboard service `f(ctx, unit_id, ...)`: refuse units the acting person may
     not see. `argument` names the parameter holding the unit."""
-    return _guard(argument, require_dashboard)
+    return _requires_access(argument, require_dashboard)
 
 
 def overview(argument: str = "node_id") -> Callable[[F], F]:
     """Decorate an overview service `f(ctx, node_id, ...)` (managers of the subtree, admins)."""
-    return _guard(argument, require_overview)
+    return _requires_access(argument, require_overview)
 
 
-def _guard(argument: str, require: Callable[[Context, str], None]) -> Callable[[F], F]:
+def _requires_access(argument: str, require: Callable[[Context, str], None]) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         import inspect
 
         position = list(inspect.signature(func).parameters).index(argument)
 
         @wraps(func)
-        def guarded(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        def checked(ctx: Context, *args: Any, **kwargs: Any) -> Any:
             unit_id = kwargs[argument] if argument in kwargs else args[position - 1]
             require(ctx, unit_id)
             return func(ctx, *args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        return checked  # type: ignore[return-value]
 
     return decorate

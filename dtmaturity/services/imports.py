@@ -48,7 +48,7 @@ from dtmaturity.store import (
     import_staging,
     import_writes,
 )
-from dtmaturity.store import imports as sql  # units files
+from dtmaturity.store import import_units as sql  # units files
 from dtmaturity.store import releases as releases_sql
 from dtmaturity.store import rounds as round_store
 

@@ -6,7 +6,7 @@ in a reopened round or in a round opened for a quarter already shown is stored b
 figure, download or report shows it until a coordinator releases the quarter again. A
 re-release keeps the version that was shown (its counts and tree), publishes the held changes,
 and is audited; every figure after it is decided against every version shown before
-(privacy.suppress_across), and so is every figure after a unit is moved.
+(privacy.hide_across), and so is every figure after a unit is moved.
 """
 
 from __future__ import annotations

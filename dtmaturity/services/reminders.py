@@ -261,7 +261,7 @@ def run(
     *,
     dry_run: bool = False,
     today: date | None = None,
-    config: MailConfig | None | Callable[[], MailConfig | None] = mailconfig.from_env,
+    config: MailConfig | None | Callable[[], MailConfig | None] = settings.mail,
 ) -> RunReport:
     """Send what is due now (see the module docstring); with dry_run only say what would go.
     Raises MailConfigError for a wrong mail setting (before anything is written)."""

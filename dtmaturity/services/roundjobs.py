@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dtmaturity.domain import mailconfig
+from dtmaturity.domain import settings
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfigError
@@ -73,7 +73,7 @@ def execute(ctx: Context, job: dict[str, Any]) -> Outcome:
         if command == "remind":
             return _remind(ctx, bool(job.get("dry_run")))
         if command == "open":
-            mailconfig.from_env()  # a wrong mail setting stops before the round is opened
+            settings.mail()  # a wrong mail setting stops before the round is opened
             r = rounds.open_round(
                 ctx,
                 job.get("unit") or _only_top(ctx),

@@ -72,14 +72,14 @@ def released_only(unit: str = "node_id", period: str = "period") -> Callable[[F]
         names = list(inspect.signature(func).parameters)
 
         @functools.wraps(func)
-        def guarded(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        def only_released(ctx: Context, *args: Any, **kwargs: Any) -> Any:
             bound = dict(zip(names[1:], args, strict=False)) | kwargs
             frame = func(ctx, *args, **kwargs)
             if is_released(ctx, bound[unit], bound[period]):
                 return frame
             return frame.iloc[0:0] if isinstance(frame, pd.DataFrame) else frame
 
-        return guarded  # type: ignore[return-value]
+        return only_released  # type: ignore[return-value]
 
     return decorate
 
@@ -136,17 +136,6 @@ def released_compare_rows(ctx: Context, unit_id: str, frame: pd.DataFrame) -> pd
         group = groups.get(role)
         keep.append(group is not None and is_released(ctx, group, period))
     return frame[keep].reset_index(drop=True)
-
-
-def latest_finished(ctx: Context, unit_id: str | None = None) -> str | None:
-    """The default quarter of the dashboards and the report: the latest released quarter with
-    answers for the unit (without one: the latest released for every top unit)."""
-    from dtmaturity.services import analytics
-
-    units = [unit_id] if unit_id else _top_units(ctx)
-    latest = [analytics.latest_periods(ctx, u) for u in units]
-    found = [periods[0] for periods in latest if periods]
-    return min(found) if found else None
 
 
 def covering(ctx: Context, unit_id: str, period: str) -> Round | None:
@@ -294,7 +283,8 @@ def find(ctx: Context, period: str, unit_id: str | None = None) -> Round:
     return candidates[0]
 
 
-def _top_units(ctx: Context) -> list[str]:
+def top_units(ctx: Context) -> list[str]:
+    """The units without a parent."""
     return [u for u, parent in authz.parents(ctx).items() if parent is None]
 
 
@@ -387,7 +377,7 @@ def close_question(
     table = progress(ctx, r)
     others = [x for x in all_rounds(ctx) if x.period == period and x.round_id != r.round_id]
     closed_tops = {x.unit_id for x in others if x.state == CLOSED} | {r.unit_id}
-    locks = not allow_late(ctx) and set(_top_units(ctx)) <= closed_tops
+    locks = not allow_late(ctx) and set(top_units(ctx)) <= closed_tops
     return CloseQuestion(
         round=r,
         unit=_names(ctx).get(r.unit_id, r.unit_id),

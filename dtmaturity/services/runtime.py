@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dtmaturity.domain import framework as framework_module
 from dtmaturity.domain.framework import Framework
-from dtmaturity.services import suppression
+from dtmaturity.services import privacy
 from dtmaturity.store import AuditEntry, Store, queries
 
 
@@ -44,4 +44,4 @@ def warm(store: Store, framework: Framework) -> None:
     and make the privacy rule's decisions the dashboards share."""
     with store.reader() as cur:
         queries.warm(cur)
-    suppression.warm(store, framework)
+    privacy.warm(store, framework)

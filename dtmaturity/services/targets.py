@@ -4,14 +4,14 @@ scores), the gap between target and actual, and the units furthest from their ta
 A unit's target for an item and target quarter is the mean of the latest target each leader in
 the unit's subtree set for it; `n` counts those targets. The privacy rule of privacy.py applies
 exactly as to scores: a target figure from fewer than k leaders is hidden (unless all are the
-viewer's own), with the same complementary suppression over the whole tree.
+viewer's own), with the same complementary hiding over the whole tree.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dtmaturity.services import analytics, authz, fetching, suppression, units
+from dtmaturity.services import analytics, authz, fetching, privacy, units
 from dtmaturity.services.context import Context
 from dtmaturity.store import plans as sql
 
@@ -23,10 +23,10 @@ def _family(ctx: Context, parent_id: str, as_of: str) -> pd.DataFrame:
     """The children's rows of a family's target cells (each child with its subtree), with
     `hidden` and `reason` from the privacy rule's decision over the whole tree."""
     cells = fetching.fetch(ctx, sql.target_cells(parent_id, ctx.actor.user_id, as_of))
-    decision = suppression.targets(ctx, as_of)
+    decision = privacy.targets(ctx, as_of)
     frame = cells[cells["row_id"] != parent_id].reset_index(drop=True)
     frame["reason"] = [
-        suppression.reason(decision, period, item_id, (row_id, True))
+        privacy.reason(decision, period, item_id, (row_id, True))
         for row_id, period, item_id in zip(
             frame["row_id"], frame["period"], frame["item_id"], strict=True
         )
@@ -49,9 +49,9 @@ def node(ctx: Context, unit_id: str, as_of: str = ALL_PERIODS) -> pd.DataFrame:
         return rows[rows["row_id"] == unit_id].drop(columns="row_id").reset_index(drop=True)
     cells = fetching.fetch(ctx, sql.target_cells(unit_id, ctx.actor.user_id, as_of))
     total = cells.groupby(["period", "item_id"], as_index=False)[["n", "total", "n_own"]].sum()
-    decision = suppression.targets(ctx, as_of)
+    decision = privacy.targets(ctx, as_of)
     total["reason"] = [
-        suppression.reason(decision, period, item_id, (unit_id, True))
+        privacy.reason(decision, period, item_id, (unit_id, True))
         for period, item_id in zip(total["period"], total["item_id"], strict=True)
     ]
     total["hidden"] = total["reason"].notna()

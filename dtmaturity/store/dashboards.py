@@ -2,7 +2,7 @@
 here by the services and the benchmark.
 
 - querying.py: `Query`, `run` and the tree fragments every query shares;
-- guard.py: the privacy guard (the counts the rule decides from, and the shown cells);
+- privacy.py: the privacy rule's SQL (the counts it decides from, and the shown cells);
 - scores.py: trends, overview cells, changes, spread, comparison, Likert shares, periods;
 - roles.py, reflections.py, participation.py.
 """

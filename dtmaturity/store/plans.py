@@ -1,7 +1,7 @@
 """SQL for targets and actions. Values are always bound parameters.
 
 Target figures are aggregated here (one row per unit row, target period and item), in the same
-family shape as the dashboards' answer cells, so the same privacy guard applies to them.
+family shape as the dashboards' answer cells, so the same privacy rule applies to them.
 """
 
 from __future__ import annotations

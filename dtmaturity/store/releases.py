@@ -1,7 +1,7 @@
 """Released quarters in the database: marks that a quarter's figures were shown, the changes
 held back since (`held_change`), and each version that was shown before a change, with its
 counts, tree and what the change altered (`release_version`, `release_count`, `release_tree`,
-`release_change`). The rule is in dtmaturity/domain/privacy.py (`suppress_across`)."""
+`release_change`). The rule is in dtmaturity/domain/privacy.py (`hide_across`)."""
 
 from __future__ import annotations
 

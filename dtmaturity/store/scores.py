@@ -1,13 +1,13 @@
 """SQL behind the score dashboards (unit and overview pages): each query returns a small
 aggregated frame, summed from `answer_rollup` (one row per unit, period and item) rather than
-from every answer, with the cells the privacy rule hid (dtmaturity/store/guard.py) marked and
+from every answer, with the cells the privacy rule hid (dtmaturity/store/privacy.py) marked and
 without a mean, items, units and roles named from parameters and rows in display order, so a
 service only fetches the finished frame.
 """
 
 from __future__ import annotations
 
-from dtmaturity.store.guard import GUARDED_CELLS, HiddenCell, cells_params
+from dtmaturity.store.privacy import PRIVACY_CELLS, HiddenCell, cells_params
 from dtmaturity.store.querying import SUBTREE, Query, compose
 
 _NO_NODE_FAMILIES = ", node_families(family) AS (SELECT NULL::VARCHAR WHERE false)\n"
@@ -15,7 +15,7 @@ _NO_NODE_FAMILIES = ", node_families(family) AS (SELECT NULL::VARCHAR WHERE fals
 NODE_TREND_SQL = compose(
     "WITH RECURSIVE spots(unit_id) AS (SELECT $unit)",
     _NO_NODE_FAMILIES,
-    GUARDED_CELLS,
+    PRIVACY_CELLS,
     """
 SELECT c.item_id, c.period, c.mean, c.n, i.item, c.hidden, c.reason
 FROM spot_cells c JOIN items i USING (item_id)
@@ -37,14 +37,14 @@ def node_trend(
 
 _NODE_AND_CHILDREN = compose(
     "WITH RECURSIVE spots(unit_id) AS (SELECT $node), node_families(family) AS (SELECT $node)",
-    GUARDED_CELLS,
+    PRIVACY_CELLS,
     """
 , rows AS (
     SELECT unit_id AS row_id, true AS is_total, period, item_id, n, mean, hidden, reason
     FROM spot_cells
     UNION ALL
     SELECT row_id, false, period, item_id, n, mean, hidden, reason
-    FROM guarded WHERE family = $node AND row_id <> $node
+    FROM privacy_cells WHERE family = $node AND row_id <> $node
 ), named AS (
     SELECT r.row_id, coalesce(u.name, r.row_id) AS unit, r.is_total, r.period, r.item_id, i.item,
            r.mean, r.n, r.hidden, r.reason, i.item_order,
@@ -151,7 +151,7 @@ WITH RECURSIVE ancestors(unit_id, depth) AS (
     WHERE depth <= 1 OR depth = (SELECT max(depth) FROM ancestors)
 )""",
     _NO_NODE_FAMILIES,
-    GUARDED_CELLS,
+    PRIVACY_CELLS,
     """
 SELECT coalesce(u.name, c.unit_id) AS "group", c.role, c.period, c.mean, c.n, c.hidden, c.reason,
        c.level, c.unit_id
@@ -172,7 +172,7 @@ def compare(unit_id: str, item: tuple[str, str], hidden: list[HiddenCell]) -> Qu
 LIKERT_SQL = compose(
     "WITH RECURSIVE spots(unit_id) AS (SELECT $node)",
     _NO_NODE_FAMILIES,
-    GUARDED_CELLS,
+    PRIVACY_CELLS,
     """
 , subtree(unit_id) AS (
     SELECT unit_id FROM unit WHERE unit_id = $node

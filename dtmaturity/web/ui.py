@@ -53,7 +53,7 @@ def _deployment_language() -> str:
     """DTMATURITY_DEFAULT_LANGUAGE, or bokmål when it is unset or not a language of the app
     (that mistake is reported on the page by `context`)."""
     try:
-        return i18n.default_language()
+        return settings.default_language()
     except i18n.LanguageSettingError:
         return i18n.DEFAULT_LANGUAGE
 
@@ -175,7 +175,7 @@ def context() -> Context:
     except authn.SignInSettingError as exc:
         _refuse("signin_broken", exc)
     try:
-        i18n.default_language()
+        settings.default_language()
     except i18n.LanguageSettingError as exc:
         _refuse("language_setting_broken", exc)
     return Context(actor=_actor(store, auth), store=store, framework=framework, lang=lang())

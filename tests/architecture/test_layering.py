@@ -1,7 +1,9 @@
-"""The rings are a contract: lint-imports keeps it, and an upward import breaks the build."""
+"""The rings are a contract: lint-imports keeps it, and an upward import, a page that reaches the
+store or a cycle between modules breaks the build."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -29,14 +31,18 @@ def copy_project(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "dtmaturity", project / "dtmaturity", ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copytree(ROOT / "pages", project / "pages", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     return project
+
+
+CONTRACTS = 3  # the rings, thin pages, no cycles (pyproject.toml)
 
 
 def test_the_layers_contract_is_kept(tmp_path):
     result = run_lint_imports(copy_project(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert f"{CONTRACTS} kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_from_the_domain_breaks_the_contract(tmp_path):
@@ -56,3 +62,42 @@ def test_the_store_may_not_import_a_service(tmp_path):
     result = run_lint_imports(project)
     assert result.returncode != 0
     assert "dtmaturity.store.db -> dtmaturity.services.units" in result.stdout
+
+
+def test_a_page_that_imports_the_store_breaks_the_contract(tmp_path):
+    project = copy_project(tmp_path)
+    page = project / "pages" / "about.py"
+    page.write_text(page.read_text() + "\nfrom dtmaturity.store import queries  # too deep\n")
+    result = run_lint_imports(project)
+    assert result.returncode != 0
+    assert "pages.about -> dtmaturity.store.queries" in result.stdout
+
+
+def test_a_cycle_between_two_modules_breaks_the_contract(tmp_path):
+    project = copy_project(tmp_path)
+    units = project / "dtmaturity" / "services" / "units.py"
+    units.write_text(units.read_text() + "\nfrom dtmaturity.services import analytics  # cycle\n")
+    result = run_lint_imports(project)
+    assert result.returncode != 0
+    assert "No cycles are allowed in dtmaturity.services" in result.stdout
+
+
+def _imported(path: Path) -> set[str]:
+    """Every module a script imports, at its top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_the_entry_point_and_every_page_leave_the_store_to_the_services():
+    """app.py is a lone module (import-linter checks packages), so it is checked here, with
+    every page beside it: each imports web glue, services and domain, never dtmaturity.store."""
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    assert len(scripts) > 5
+    for script in scripts:
+        deep = {m for m in _imported(script) if m.split(".")[:2] == ["dtmaturity", "store"]}
+        assert not deep, f"{script.name} imports {sorted(deep)}"

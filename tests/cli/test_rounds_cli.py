@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from dtmaturity.cli import main
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import rounds
+from dtmaturity.services import analytics
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import rounds as rounds_sql
@@ -161,7 +161,7 @@ def test_report_without_period_is_the_latest_finished_quarter(demo_db, tmp_path,
     try:
         from dtmaturity.services.context import Context, local_actor
 
-        assert rounds.latest_finished(Context(local_actor(), store, framework)) == CURRENT
+        assert analytics.latest_finished(Context(local_actor(), store, framework)) == CURRENT
     finally:
         store.close()
 

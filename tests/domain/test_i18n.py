@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dtmaturity.domain import i18n
+from dtmaturity.domain import i18n, settings
 from dtmaturity.domain.i18n import strings, t, tn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,9 +107,9 @@ def test_a_plural_entry_is_in_every_catalogue_with_every_form():
 
 def test_default_language_from_the_deployment(monkeypatch):
     monkeypatch.delenv("DTMATURITY_DEFAULT_LANGUAGE", raising=False)
-    assert i18n.default_language() == "nb"
+    assert settings.default_language() == "nb"
     monkeypatch.setenv("DTMATURITY_DEFAULT_LANGUAGE", "nn")
-    assert i18n.default_language() == "nn"
+    assert settings.default_language() == "nn"
     monkeypatch.setenv("DTMATURITY_DEFAULT_LANGUAGE", "se")
     with pytest.raises(i18n.LanguageSettingError, match="DTMATURITY_DEFAULT_LANGUAGE='se'"):
-        i18n.default_language()
+        settings.default_language()

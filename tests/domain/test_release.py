@@ -122,8 +122,8 @@ ENV = {
 
 
 def test_mail_settings_from_the_url():
-    assert mailconfig.from_env({}) is None
-    plain = mailconfig.from_env({**ENV, "DTMATURITY_SMTP_URL": "smtp://127.0.0.1:2525"})
+    assert mailconfig.parse({}) is None
+    plain = mailconfig.parse({**ENV, "DTMATURITY_SMTP_URL": "smtp://127.0.0.1:2525"})
     assert (plain.host, plain.port, plain.tls, plain.starttls, plain.user) == (
         "127.0.0.1",
         2525,
@@ -132,7 +132,7 @@ def test_mail_settings_from_the_url():
         None,
     )
     assert plain.base_url == "https://dt.etat.example"
-    secure = mailconfig.from_env(
+    secure = mailconfig.parse(
         {**ENV, "DTMATURITY_SMTP_URL": "smtps://kari%40etat:p%2Fw@mail.etat.example"}
     )
     assert (secure.port, secure.tls, secure.user, secure.password) == (
@@ -141,7 +141,7 @@ def test_mail_settings_from_the_url():
         "kari@etat",
         "p/w",
     )
-    start = mailconfig.from_env(
+    start = mailconfig.parse(
         {
             **ENV,
             "DTMATURITY_SMTP_URL": "smtp://u@mail:587?starttls=1",
@@ -170,13 +170,13 @@ def test_mail_settings_from_the_url():
 )
 def test_wrong_mail_settings_name_the_setting(env, named):
     with pytest.raises(MailConfigError) as caught:
-        mailconfig.from_env({**ENV, **env})
+        mailconfig.parse({**ENV, **env})
     assert named in str(caught.value)
 
 
 def test_a_password_never_shows_in_a_settings_error():
     with pytest.raises(MailConfigError) as caught:
-        mailconfig.from_env({**ENV, "DTMATURITY_SMTP_URL": "smtp://u:hunter2@mail:x"})
+        mailconfig.parse({**ENV, "DTMATURITY_SMTP_URL": "smtp://u:hunter2@mail:x"})
     assert "hunter2" not in str(caught.value)
 
 

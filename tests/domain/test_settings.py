@@ -91,10 +91,10 @@ def test_the_settings_follow_the_environment_when_it_changes(clean_env):
 def test_each_module_raises_its_own_error_with_the_settings_message(clean_env):
     readers = {
         settings.LOCAL_MODE: (authn.local_mode_asked, authn.SignInSettingError),
-        settings.DEFAULT_LANGUAGE: (i18n.default_language, i18n.LanguageSettingError),
+        settings.DEFAULT_LANGUAGE: (settings.default_language, i18n.LanguageSettingError),
         settings.MIN_RESPONDENTS: (privacy.thresholds, privacy.PrivacySettingError),
         settings.MIN_REFLECTIONS: (privacy.thresholds, privacy.PrivacySettingError),
-        settings.SMTP_URL: (mailconfig.from_env, mailconfig.MailConfigError),
+        settings.SMTP_URL: (settings.mail, mailconfig.MailConfigError),
         settings.REMIND_EVERY: (scheduler.interval, ValueError),
     }
     assert set(readers) == set(BAD)

@@ -25,7 +25,7 @@ def test_division_trend_rolls_up_its_units(demo_ctx):
     assert set(frame["item_id"]) == {t.id for t in ctx.framework.themes}
     assert frame["period"].nunique() == 8
     subtree = ["demo-teknologi"] + [f"demo-teknologi-0{i}" for i in range(1, 5)]
-    # Every cell, not a sample. A cell that the differencing guard hides (see test_privacy.py)
+    # Every cell, not a sample. A cell that the differencing rule hides (see test_privacy.py)
     # keeps its n but shows no mean; most cells are shown.
     assert (~frame["hidden"]).sum() >= len(frame) * 0.75
     for _, row in frame.iterrows():

@@ -179,7 +179,7 @@ def test_the_dashboards_hide_exactly_what_the_rule_hides_on_random_organisations
         parents = dict(units)
         groups = {u: answers_below(ctx, u, only_here=True) for u, _ in units}
         groups = {u: c for u, c in groups.items() if c[0] > 0}
-        expected = privacy.suppress(parents, groups, k)
+        expected = privacy.hide(parents, groups, k)
         reasons |= set(expected.values())
         seen: dict[tuple[str, bool], str | None] = {}
         for unit, _ in units:

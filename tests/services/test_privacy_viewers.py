@@ -12,7 +12,8 @@ from privacyattack import disclosed, unnecessary
 
 from dtmaturity.domain import privacy
 from dtmaturity.domain.access import ALL_GRANTS, Grant
-from dtmaturity.services import analytics, authz, suppression
+from dtmaturity.services import analytics, authz
+from dtmaturity.services import privacy as privacy_decisions
 from dtmaturity.services.context import Actor, Context
 
 DIVISION, KUNDESENTERET = "demo-bruker", "demo-bruker-01"
@@ -60,16 +61,16 @@ def viewers(demo_ctx: Context) -> list[Context]:
 
 def test_every_demo_figure_follows_the_rule_over_what_its_viewer_sees(demo_ctx):
     parents = authz.parents(demo_ctx)
-    k = suppression.k_respondents()
+    k = privacy_decisions.k_respondents()
     protected = 0
     for viewer in viewers(demo_ctx):
         seen = privacy.seen_cells(viewer.actor.grants, parents)
         items = [item.id for item in viewer.framework.items]
-        decision = suppression.scores(viewer, None, items)
+        decision = privacy_decisions.scores(viewer, None, items)
         columns = counts_from_answers(viewer)
         assert set(decision) == set(columns)
         for column, groups in columns.items():
-            expected = privacy.suppress(parents, groups, k, seen)
+            expected = privacy.hide(parents, groups, k, seen)
             assert dict(decision[column]) == expected, (viewer.actor.user_id, column)
             assert disclosed(parents, groups, expected, k, seen) == [], column
             assert unnecessary(parents, groups, expected, k, seen) == [], column
@@ -97,7 +98,7 @@ def test_a_section_of_three_is_shown_to_its_own_leader(demo_ctx, who):
             demo_ctx, leaders_of(demo_ctx, KUNDESENTERET)[-1], Grant("leader", KUNDESENTERET)
         )
     trend = analytics.item_trend(leader, KUNDESENTERET, "theme")
-    full = trend[trend["n"] >= suppression.k_respondents()]
+    full = trend[trend["n"] >= privacy_decisions.k_respondents()]
     assert not full.empty and not full["hidden"].any()
 
 

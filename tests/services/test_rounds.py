@@ -189,7 +189,7 @@ def test_the_default_quarter_is_the_latest_finished_before_and_after_the_round_c
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == PREVIOUS
     assert CURRENT not in set(analytics.item_trend(demo_ctx, UNIT, "theme")["period"])
     assert analytics.heatmap(demo_ctx, "demo-bruker", CURRENT, "theme").empty
-    assert rounds.latest_finished(demo_ctx, UNIT) == PREVIOUS
+    assert analytics.latest_finished(demo_ctx, UNIT) == PREVIOUS
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == PREVIOUS
     progress = rounds.participation(demo_ctx, UNIT)
@@ -197,7 +197,7 @@ def test_the_default_quarter_is_the_latest_finished_before_and_after_the_round_c
     rounds.close_round(demo_ctx, CURRENT)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == CURRENT
     assert not analytics.heatmap(demo_ctx, "demo-bruker", CURRENT, "theme").empty
-    assert rounds.latest_finished(demo_ctx, UNIT) == CURRENT
+    assert analytics.latest_finished(demo_ctx, UNIT) == CURRENT
     assert rounds.participation(demo_ctx, UNIT) is None
     rounds.reopen_round(demo_ctx, CURRENT)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == PREVIOUS

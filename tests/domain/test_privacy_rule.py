@@ -1,4 +1,4 @@
-"""The suppression rule on its own: examples, and random trees attacked with linear algebra."""
+"""The privacy rule on its own: examples, and random trees attacked with linear algebra."""
 
 from __future__ import annotations
 
@@ -12,22 +12,22 @@ from dtmaturity.domain.privacy import (
     FEW,
     PROTECT,
     Version,
+    hide_across,
     knowledge_matters,
     seen_cells,
-    suppress_across,
     visible,
 )
-from dtmaturity.domain.privacy import suppress as suppress_counts
+from dtmaturity.domain.privacy import hide as hide_counts
 
 
-def suppress(parents, groups, k, seen=None):
+def hide(parents, groups, k, seen=None):
     """The rule with groups of (answers, the viewer's own) read as known and given alike."""
     triples = {u: g if len(g) == 3 else (g[0], g[1], g[1]) for u, g in groups.items()}
-    return suppress_counts(parents, triples, k, seen)
+    return hide_counts(parents, triples, k, seen)
 
 
 def test_a_small_group_is_hidden_for_too_few_answers():
-    hidden = suppress({"p": None, "a": "p", "b": "p"}, {"a": (5, 0), "b": (2, 0)}, K)
+    hidden = hide({"p": None, "a": "p", "b": "p"}, {"a": (5, 0), "b": (2, 0)}, K)
     assert hidden[("b", True)] == FEW
     # P (7) is shown, so A alone beside B would give B away: A is hidden to protect B.
     assert hidden[("a", True)] == PROTECT and ("p", True) not in hidden
@@ -35,7 +35,7 @@ def test_a_small_group_is_hidden_for_too_few_answers():
 
 def test_the_complement_is_the_smallest_sibling_that_protects_and_says_why():
     parents = {"p": None, "a": "p", "b": "p", "c": "p"}
-    hidden = suppress(parents, {"a": (9, 0), "b": (4, 0), "c": (2, 0)}, K)
+    hidden = hide(parents, {"a": (9, 0), "b": (4, 0), "c": (2, 0)}, K)
     assert hidden == {
         ("c", True): FEW,
         ("c", False): FEW,
@@ -49,7 +49,7 @@ def test_a_division_whose_own_figure_is_covered_is_not_hidden_for_its_parents_sm
     # hiding it would protect nothing. One section is hidden instead, and the division too.
     parents = {"p": None, "div": "p", "s1": "div", "s2": "div", "s3": "div", "x": "p"}
     groups = {"p": (2, 0), "s1": (5, 0), "s2": (6, 0), "s3": (6, 0), "x": (30, 0)}
-    hidden = suppress(parents, groups, K)
+    hidden = hide(parents, groups, K)
     assert hidden[("p", False)] == FEW
     assert ("x", True) not in hidden and ("p", True) not in hidden
     assert disclosed(parents, groups, hidden) == []
@@ -58,7 +58,7 @@ def test_a_division_whose_own_figure_is_covered_is_not_hidden_for_its_parents_sm
 
 
 def test_your_own_answers_alone_are_shown_to_you():
-    hidden = suppress({"solo": None}, {"solo": (1, 1)}, K)
+    hidden = hide({"solo": None}, {"solo": (1, 1)}, K)
     assert hidden == {}
 
 
@@ -87,7 +87,7 @@ def test_no_small_group_can_be_worked_out_from_the_shown_cells_of_random_trees()
     protected = 0
     for _ in range(400):
         parents, groups = random_tree(rng)
-        hidden = suppress(parents, groups, K)
+        hidden = hide(parents, groups, K)
         assert disclosed(parents, groups, hidden) == [], (parents, groups, hidden)
         protected += PROTECT in hidden.values()
     assert protected > 50  # the complement rule was put to work
@@ -99,7 +99,7 @@ def test_hiding_only_the_small_groups_would_disclose_some_on_the_same_trees():
     leaks = 0
     for _ in range(100):
         parents, groups = random_tree(rng)
-        only_small = {c: r for c, r in suppress(parents, groups, K).items() if r == FEW}
+        only_small = {c: r for c, r in hide(parents, groups, K).items() if r == FEW}
         leaks += bool(disclosed(parents, groups, only_small))
     assert leaks > 10
 
@@ -118,14 +118,14 @@ def test_imported_respondents_count_for_everyone_but_the_importer():
     the top unit's three answers and no department; the coordinator who imported the file
     knows every row and may see them all."""
     parents = {"top": None, "a": "top", "b": "top", "c": "top"}
-    manager = suppress(parents, {"a": (1, 0), "b": (1, 0), "c": (1, 0)}, K)
+    manager = hide(parents, {"a": (1, 0), "b": (1, 0), "c": (1, 0)}, K)
     assert ("top", True) not in manager
     assert all(manager[(u, True)] == FEW for u in "abc")
     importer = {u: (1, 1, 0) for u in "abc"}
-    assert suppress(parents, importer, K) == {}
+    assert hide(parents, importer, K) == {}
     # Made-up respondents imported to lift a real leader's group over k lift it for nobody
     # who could use it: the importer knows them, so for them the real answer stays alone.
-    lifted = suppress({"u": None}, {"u": (3, 2, 0)}, K)
+    lifted = hide({"u": None}, {"u": (3, 2, 0)}, K)
     assert lifted[("u", True)] == FEW
 
 
@@ -144,14 +144,14 @@ def test_a_division_is_not_hidden_for_a_group_its_manager_cannot_see():
     }
     groups = {"top": (2, 0), "div": (2, 0), "kunde": (3, 0), "digi": (15, 0), "other": (4, 0)}
     groups["o1"] = (9, 0)
-    everything = suppress(parents, groups, K)
+    everything = hide(parents, groups, K)
     manager = seen_cells((Grant("manager", "div"),), parents)
-    hidden = suppress(parents, groups, K, manager)
+    hidden = hide(parents, groups, K, manager)
     assert ("div", True) not in hidden
     assert disclosed(parents, groups, hidden, seen=manager) == []
     leader = seen_cells((Grant("leader", "kunde"),), parents)
     mine = dict(groups, kunde=(3, 1, 1))
-    hidden = suppress(parents, mine, K, leader)
+    hidden = hide(parents, mine, K, leader)
     assert ("kunde", True) not in hidden
     assert disclosed(parents, mine, hidden, seen=leader) == []
     assert everything.keys() != hidden.keys()
@@ -162,7 +162,7 @@ def test_a_leader_group_of_k_is_never_hidden_from_its_members_the_parent_line_is
     parents = {"p": None, "u": "p", "v": "p"}
     groups = {"u": (3, 1, 1), "v": (1, 0, 0)}
     seen = seen_cells((Grant("leader", "u"),), parents)
-    hidden = suppress(parents, groups, K, seen)
+    hidden = hide(parents, groups, K, seen)
     assert ("u", True) not in hidden and hidden[("p", True)] == PROTECT
     assert disclosed(parents, groups, hidden, seen=seen) == []
 
@@ -237,7 +237,7 @@ def test_no_one_is_recovered_and_nothing_is_hidden_needlessly_on_random_trees_of
             parents, groups = shaped_tree(rng, shape)
             grants, counts = a_viewer(rng, parents, groups, shape)
             seen = seen_cells(grants, parents)
-            hidden = suppress_counts(parents, counts, K, seen)
+            hidden = hide_counts(parents, counts, K, seen)
             case = (shape, parents, counts, grants, hidden)
             assert disclosed(parents, counts, hidden, seen=seen) == [], case
             assert unnecessary(parents, counts, hidden, seen=seen) == [], case
@@ -256,7 +256,7 @@ def test_the_viewer_who_knows_nothing_in_a_column_gets_the_shared_decision():
         if not knowledge_matters(known):
             continue
         viewer = {u: (n, known.get(u, 0), known.get(u, 0)) for u, (n, _) in groups.items()}
-        differs += suppress(parents, viewer, K) != suppress(parents, groups, K)
+        differs += hide(parents, viewer, K) != hide(parents, groups, K)
     assert not knowledge_matters({}) and not knowledge_matters({"a": 0})
     assert differs > 50
 
@@ -298,10 +298,10 @@ def test_nobody_is_recovered_by_comparing_releases_of_a_quarter():
             def seen_of(tree, grants=grants):
                 return seen_cells(grants, tree)
 
-            hidden = [suppress_across(versions[: i + 1], K, seen_of) for i in range(len(versions))]
+            hidden = [hide_across(versions[: i + 1], K, seen_of) for i in range(len(versions))]
             case = (shape, grants, versions, hidden)
             assert disclosed_across(versions, hidden, K, seen_of) == [], case
-            kept_back += len(hidden[-1]) > len(suppress_counts(*_last(versions), K))
+            kept_back += len(hidden[-1]) > len(hide_counts(*_last(versions), K))
     assert kept_back > 20  # comparing releases was guarded against, not only the last one
 
 
@@ -317,7 +317,7 @@ def test_comparing_releases_does_recover_someone_when_each_is_decided_alone():
         parents, groups = shaped_tree(rng, "any")
         versions = [Version(parents, groups, {})]
         versions.append(a_change(rng, versions[0]))
-        hidden = [suppress_counts(v.parents, v.groups, K) for v in versions]
+        hidden = [hide_counts(v.parents, v.groups, K) for v in versions]
         leaks += bool(disclosed_across(versions, hidden, K))
     assert leaks > 20
 
@@ -333,6 +333,6 @@ def test_a_unit_moved_after_release_does_not_give_its_single_leader_away():
     def seen_of(tree):
         return seen_cells((Grant("manager", "r"),), tree)
 
-    hidden = [suppress_across(versions[: i + 1], K, seen_of) for i in range(2)]
+    hidden = [hide_across(versions[: i + 1], K, seen_of) for i in range(2)]
     assert disclosed_across(versions, hidden, K, seen_of) == []
     assert ("r", True) in hidden[1]

@@ -1,4 +1,4 @@
-"""The privacy guard's SQL (dtmaturity/domain/privacy.py states the rule).
+"""The privacy rule's SQL (dtmaturity/domain/privacy.py states the rule).
 
 Two halves:
 - the counts the rule decides from: per unit, quarter and measure, every answer given at the
@@ -7,7 +7,7 @@ Two halves:
   or imported them (`score_known`, `checkin_known`, `target_known`: few rows); `unit_parents`
   gives the tree. Rows a viewer imported never count towards k for that viewer, so nobody can
   import made-up respondents to lift a group over k for themselves;
-- `GUARDED_CELLS`, the fragment every score query starts from: it sums the answer rollup per
+- `PRIVACY_CELLS`, the fragment every score query starts from: it sums the answer rollup per
   shown cell and marks the cells the rule hid (bound as parameters, with their reason), so a
   hidden cell keeps its n but has no mean.
 """
@@ -236,12 +236,12 @@ def target_known(as_of: str, me: str) -> Query:
 #
 # A query that shows scores starts with its own `spots(unit_id, ...)` (units shown as one row
 # each, rolled up over their subtree) and `node_families(family)` (units whose children are
-# shown as rows). `GUARDED_CELLS` then builds, for every family involved (a parent, its children
+# shown as rows). `PRIVACY_CELLS` then builds, for every family involved (a parent, its children
 # each with their subtree, and the answers given at the parent itself), n and the sum of scores
 # per row, period and item, and marks `hidden` (with `reason`) the cells in the bound list of
 # hidden cells: a family's child row is the cell (child, below), its own row (parent, not
 # below), a top unit's row (unit, below).
-GUARDED_CELLS = """
+PRIVACY_CELLS = """
 , placed AS (
     SELECT s.*, coalesce(p.unit_id, '') AS family
     FROM spots s JOIN unit u USING (unit_id) LEFT JOIN unit p ON p.unit_id = u.parent_id
@@ -280,7 +280,7 @@ GUARDED_CELLS = """
     FROM family_cells
     WHERE family IN (SELECT unit_id FROM placed WHERE family = '')
     GROUP BY family, period, item_id
-), guarded AS (
+), privacy_cells AS (
     SELECT c.family, c.row_id, c.period, c.item_id, c.n, c.total,
            h.reason IS NOT NULL AS hidden, h.reason,
            CASE WHEN h.reason IS NULL AND c.n > 0 THEN c.total / c.n END AS mean
@@ -290,7 +290,7 @@ GUARDED_CELLS = """
      AND h.period = c.period AND h.item_id = c.item_id
 ), spot_cells AS (
     SELECT s.*, g.period, g.item_id, g.n, g.mean, g.hidden, g.reason
-    FROM placed s JOIN guarded g ON g.family = s.family AND g.row_id = s.unit_id
+    FROM placed s JOIN privacy_cells g ON g.family = s.family AND g.row_id = s.unit_id
 )
 """
 
@@ -301,7 +301,7 @@ HiddenCell = tuple[str, bool, str, str, str]
 def cells_params(
     periods: list[str] | None, items: list[tuple[str, str]], hidden: list[HiddenCell]
 ) -> dict[str, Any]:
-    """The parameters of GUARDED_CELLS: periods (None: all), items (id, name; in display
+    """The parameters of PRIVACY_CELLS: periods (None: all), items (id, name; in display
     order) and the hidden cells the privacy rule decided for them."""
     return {
         "all_periods": periods is None,

@@ -1,6 +1,6 @@
 """The privacy rule's decisions (dtmaturity/domain/privacy.py) for the dashboards: which cells
 are hidden and why, per quarter and measure, over the whole unit tree, so that every page
-hides the same cells. Decided from counts the store aggregates (dtmaturity/store/guard.py) and
+hides the same cells. Decided from counts the store aggregates (dtmaturity/store/privacy.py) and
 cached per data version and viewer.
 """
 
@@ -20,9 +20,10 @@ from dtmaturity.domain.privacy import Cell
 from dtmaturity.services import cache, fetching
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.context import Actor, Context
-from dtmaturity.store import Store, guard
+from dtmaturity.store import Store
+from dtmaturity.store import privacy as privacy_sql
 from dtmaturity.store import releases as releases_sql
-from dtmaturity.store.guard import HiddenCell
+from dtmaturity.store.privacy import HiddenCell
 from dtmaturity.store.querying import Cursor, Query
 
 # (quarter, key) -> the hidden cells of that column and why. The key is an item for scores and
@@ -36,9 +37,11 @@ def _frozen(query: Query) -> tuple[tuple[str, Any], ...]:
     )
 
 
-def _read_columns(cur: Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]) -> guard.CountColumns:
+def _read_columns(
+    cur: Cursor, sql: str, frozen: tuple[tuple[str, Any], ...]
+) -> privacy_sql.CountColumns:
     params = {key: list(v) if isinstance(v, tuple) else v for key, v in frozen}
-    return guard.read_columns(cur, Query("counts", sql, params))
+    return privacy_sql.read_columns(cur, Query("counts", sql, params))
 
 
 _read = cached_by_data_version(_read_columns)
@@ -162,7 +165,7 @@ def _across(
     grants: tuple[Grant, ...],
     k: int,
 ) -> Mapping[Cell, str]:
-    """A column of a quarter whose earlier versions were shown (privacy.suppress_across), with
+    """A column of a quarter whose earlier versions were shown (privacy.hide_across), with
     what the viewer knows now marked in every version."""
     versions, changed = before
 
@@ -174,7 +177,7 @@ def _across(
         return privacy.Version(version.parents, marked, version.changed)
 
     chain = [knowing(v) for v in versions] + [privacy.Version(parents, groups, changed)]
-    return privacy.suppress_across(chain, k, lambda tree: privacy.seen_cells(grants, tree))
+    return privacy.hide_across(chain, k, lambda tree: privacy.seen_cells(grants, tree))
 
 
 _SEEN_MAX = 1024
@@ -182,7 +185,7 @@ _seen_memo: dict[tuple[Any, ...], frozenset[Cell] | None] = {}
 _seen_lock = threading.Lock()
 
 
-def _seen(read: guard.CountColumns, grants: tuple[Grant, ...]) -> frozenset[Cell] | None:
+def _seen(read: privacy_sql.CountColumns, grants: tuple[Grant, ...]) -> frozenset[Cell] | None:
     """The cells the viewer can see (privacy.seen_cells), once per tree and set of grants."""
     key = (read.tree_key, tuple(read.unit_ids), grants)
     with _seen_lock:
@@ -210,7 +213,7 @@ class _ColumnDecisions:
 
     def decide(
         self,
-        read: guard.CountColumns,
+        read: privacy_sql.CountColumns,
         units: np.ndarray,
         ns: np.ndarray,
         knows: tuple[tuple[int, int], ...] | None,
@@ -227,7 +230,7 @@ class _ColumnDecisions:
             read.unit_ids[i]: (int(n), kn, own)
             for i, n, (kn, own) in zip(units, ns, known, strict=True)
         }
-        decided = privacy.suppress(read.parents, groups, k, seen)
+        decided = privacy.hide(read.parents, groups, k, seen)
         with self._lock:
             if len(self._memo) >= self.MAX:
                 self._memo.clear()
@@ -283,8 +286,8 @@ def scores(ctx: Context, periods: list[str] | None, item_ids: list[str]) -> Deci
     items = sorted({item.id for item in ctx.framework.items} | set(item_ids))
     every = _decision(
         ctx,
-        guard.score_groups(periods, items),
-        guard.score_known(periods, items, ctx.actor.user_id),
+        privacy_sql.score_groups(periods, items),
+        privacy_sql.score_known(periods, items, ctx.actor.user_id),
         k_respondents(),
         "score",
         periods,
@@ -298,8 +301,8 @@ def checkins(ctx: Context, periods: list[str] | None, k: int) -> Decision:
     min_respondents, reflections min_reflections (read for every quarter, as `scores`)."""
     every = _decision(
         ctx,
-        guard.checkin_groups(periods),
-        guard.checkin_known(periods, ctx.actor.user_id),
+        privacy_sql.checkin_groups(periods),
+        privacy_sql.checkin_known(periods, ctx.actor.user_id),
         k,
         "checkin",
         periods,
@@ -311,8 +314,8 @@ def targets(ctx: Context, as_of: str) -> Decision:
     """Hidden target cells per (target quarter, item), counting targets set up to `as_of`."""
     return _decision(
         ctx,
-        guard.target_groups(as_of),
-        guard.target_known(as_of, ctx.actor.user_id),
+        privacy_sql.target_groups(as_of),
+        privacy_sql.target_known(as_of, ctx.actor.user_id),
         k_respondents(),
         "target",
     )
