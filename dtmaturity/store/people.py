@@ -190,8 +190,8 @@ class Spellings:
 
     def mentions(self, column: str) -> tuple[list[str], list[str]]:
         """(SQL conditions, parameters): the text column contains one of these spellings."""
-        parts = [f'contains(lower("{column}"), ?)' for _ in self.emails]
-        parts += [f'contains("{column}", ?)' for _ in self.subjects]
+        parts = [f'strpos(lower("{column}"), ?) > 0' for _ in self.emails]
+        parts += [f'strpos("{column}", ?) > 0' for _ in self.subjects]
         return parts, [*self.emails, *self.subjects]
 
 
@@ -207,7 +207,7 @@ def _relations(cur: Cursor) -> dict[str, tuple[bool, dict[str, bool]]]:
     """Every table and view of the database: name -> (is a view, {column: may be NULL})."""
     rows = cur.execute(
         """SELECT c.table_name, v.view_name IS NOT NULL,
-                  map(list(c.column_name), list(c.is_nullable))
+                  map(array_agg(c.column_name), array_agg(c.is_nullable))
            FROM duckdb_columns() c
            LEFT JOIN duckdb_views() v
              ON v.view_name = c.table_name AND v.schema_name = c.schema_name
@@ -255,7 +255,7 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     if "action" in out:
         items = cur.execute(
             """SELECT action_id, string_agg(item_id, '|' ORDER BY item_id) AS items
-               FROM action_item WHERE list_contains(?, action_id) GROUP BY action_id""",
+               FROM action_item WHERE action_id = ANY(?) GROUP BY action_id""",
             [[int(a) for a in out["action"]["action_id"]]],
         ).df()
         out["action"] = out["action"].merge(items, on="action_id", how="left")

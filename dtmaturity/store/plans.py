@@ -101,7 +101,7 @@ def unit_members(cur: Cursor, unit_id: str) -> list[str]:
 
 def members_of_units(cur: Cursor, unit_ids: list[str]) -> set[tuple[str, str]]:
     rows = cur.execute(
-        "SELECT unit_id, person_id FROM unit_member WHERE list_contains(?, unit_id)",
+        "SELECT unit_id, person_id FROM unit_member WHERE unit_id = ANY(?)",
         [list(unit_ids)],
     ).fetchall()
     return {(u, p) for u, p in rows}
@@ -204,7 +204,7 @@ def action_states(cur: Cursor, action_ids: list[int]) -> dict[int, tuple[str, st
     """(unit_id, status, closed_period) of the given actions that exist."""
     rows = cur.execute(
         "SELECT action_id, unit_id, status, closed_period FROM action "
-        "WHERE list_contains(?, action_id)",
+        "WHERE action_id = ANY(?)",
         [list(action_ids)],
     ).fetchall()
     return {int(a): (u, s, c) for a, u, s, c in rows}
@@ -227,7 +227,7 @@ def snapshot(cur: Cursor, action_id: int) -> str | None:
     row = cur.execute(
         """SELECT to_json({description: a.description, owner: a.owner, due_period: a.due_period,
                           status: a.status, closed_period: a.closed_period,
-                          items: (SELECT coalesce(list(item_id ORDER BY item_id), [])
+                          items: (SELECT coalesce(array_agg(item_id ORDER BY item_id), [])
                                   FROM action_item i WHERE i.action_id = a.action_id)})::VARCHAR
            FROM action a WHERE a.action_id = ?""",
         [action_id],

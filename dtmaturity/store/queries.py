@@ -53,12 +53,12 @@ def units(cur: Cursor) -> list[tuple[str, str, str | None, int, bool]]:
     return cur.execute(
         """
         WITH RECURSIVE tree(unit_id, name, parent_id, is_demo, depth, sort_path) AS (
-            SELECT unit_id, name, parent_id, is_demo, 0, [name]
+            SELECT unit_id, name, parent_id, is_demo, 0, ARRAY[name]
             FROM unit
             WHERE parent_id IS NULL OR parent_id NOT IN (SELECT unit_id FROM unit)
             UNION ALL
             SELECT u.unit_id, u.name, u.parent_id, u.is_demo, t.depth + 1,
-                   list_append(t.sort_path, u.name)
+                   array_append(t.sort_path, u.name)
             FROM unit u JOIN tree t ON u.parent_id = t.unit_id
             WHERE t.depth < 50
         )
@@ -202,7 +202,7 @@ def item_trend(cur: Cursor, unit_id: str, item_ids: list[str]) -> pd.DataFrame:
             """
         SELECT a.item_id, a.period, avg(a.score) AS mean, count(*) AS n
         FROM answer a JOIN subtree USING (unit_id)
-        WHERE a.score IS NOT NULL AND list_contains(?, a.item_id)
+        WHERE a.score IS NOT NULL AND a.item_id = ANY(?)
         GROUP BY a.item_id, a.period
         ORDER BY a.period, a.item_id
         """

@@ -28,7 +28,7 @@ def marks(cur: Cursor) -> set[tuple[str, str]]:
 def has_checkins(cur: Cursor, unit_ids: list[str], period: str) -> bool:
     """Whether any of these units has a check-in for the quarter (so a figure was shown)."""
     row = cur.execute(
-        "SELECT count(*) FROM checkin WHERE period = ? AND list_contains(?::VARCHAR[], unit_id)",
+        "SELECT count(*) FROM checkin WHERE period = ? AND unit_id = ANY(?::VARCHAR[])",
         [period, unit_ids],
     ).fetchone()
     return bool(row and row[0])
@@ -68,7 +68,7 @@ def held(cur: Cursor, period: str | None = None, unit_ids: list[str] | None = No
         """SELECT held_id, unit_id, period, respondent, source, import_id, actor, payload, held_at
            FROM held_change
            WHERE ($period IS NULL OR period = $period)
-             AND ($all_units OR list_contains($units, unit_id))
+             AND ($all_units OR unit_id = ANY($units))
            ORDER BY held_id""",
         {"period": period, "all_units": unit_ids is None, "units": list(unit_ids or [])},
     ).df()
@@ -85,7 +85,7 @@ def held_checkin(cur: Cursor, key: tuple[str, str, str]) -> str | None:
 
 
 def drop_held(cur: Cursor, held_ids: list[int]) -> None:
-    cur.execute("DELETE FROM held_change WHERE list_contains(?::INTEGER[], held_id)", [held_ids])
+    cur.execute("DELETE FROM held_change WHERE held_id = ANY(?::INTEGER[])", [held_ids])
 
 
 def drop_held_import(cur: Cursor, import_id: int) -> int:
@@ -248,7 +248,7 @@ def apply_imported(
         cur.execute(
             """INSERT INTO role_changes
                SELECT ?, ?, ?, ?, list_sort(?::VARCHAR[]),
-                      (SELECT list_sort(list(role_id)) FROM role_pick WHERE unit_id = ?
+                      (SELECT array_agg(role_id ORDER BY role_id) FROM role_pick WHERE unit_id = ?
                          AND period = ? AND respondent = ? AND kind = ?)""",
             [*key, kind, roles, *key, kind],
         )

@@ -118,7 +118,7 @@ SPREAD_SQL = compose(
     _NODE_AND_CHILDREN,
     """
 SELECT row_id, unit, is_total, period, item_id, item, mean, n, hidden,
-       (rank() OVER (PARTITION BY item_id ORDER BY mean DESC))::DOUBLE AS rank,
+       (rank() OVER (PARTITION BY item_id ORDER BY mean DESC))::FLOAT8 AS rank,
        count(*) OVER (PARTITION BY item_id) AS "of"
 FROM named
 WHERE NOT is_total AND NOT hidden
@@ -182,7 +182,7 @@ LIKERT_SQL = compose(
     SELECT unnest($level_items::VARCHAR[]) AS item_id, unnest($level_scores::INTEGER[]) AS score,
            unnest($level_labels::VARCHAR[]) AS label
 ), middles AS (
-    SELECT unnest($item_ids::VARCHAR[]) AS item_id, unnest($item_middles::DOUBLE[]) AS middle
+    SELECT unnest($item_ids::VARCHAR[]) AS item_id, unnest($item_middles::FLOAT8[]) AS middle
 ), counts AS (
     SELECT a.item_id, a.score, count(*)::BIGINT AS count
     FROM answer a JOIN subtree USING (unit_id)
