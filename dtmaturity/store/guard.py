@@ -124,7 +124,7 @@ SCORE_KNOWN_SQL = compose(
        count(*) FILTER (WHERE mine)::BIGINT AS n_own
 FROM known
 WHERE score IS NOT NULL AND item_id = ANY($item_ids)
-GROUP BY ALL""",
+GROUP BY unit_id, period, item_id""",
 )
 
 

@@ -35,7 +35,7 @@ def quarters(cur: Cursor, import_id: int) -> list[tuple[str, str]]:
            UNION SELECT unit_id, period FROM import_checkin_created WHERE import_id = $id
            UNION SELECT unit_id, period FROM import_role_change WHERE import_id = $id
            UNION SELECT unit_id, period FROM import_reflection_change WHERE import_id = $id
-           ORDER BY ALL""",
+           ORDER BY 1, 2""",
         {"id": import_id},
     ).fetchall()
 

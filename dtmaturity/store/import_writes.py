@@ -49,10 +49,10 @@ def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
                SELECT r.unit_id, r.period, r.respondent, c.kind,
                       array_agg(DISTINCT c.role_id ORDER BY c.role_id) AS new_roles
                FROM role_cells_resolved c JOIN valid_extra_rows r USING (row)
-               GROUP BY ALL
+               GROUP BY r.unit_id, r.period, r.respondent, c.kind
            ), current AS (
                SELECT unit_id, period, respondent, kind, array_agg(role_id ORDER BY role_id) AS old_roles
-               FROM role_pick GROUP BY ALL
+               FROM role_pick GROUP BY unit_id, period, respondent, kind
            )
            SELECT w.*, c.old_roles FROM wanted w LEFT JOIN current c
                USING (unit_id, period, respondent, kind)

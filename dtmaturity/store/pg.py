@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 import psycopg.errors
+import pyarrow as pa
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 from psycopg_pool import PoolTimeout as PoolTimeoutError
@@ -105,14 +106,36 @@ class Cursor:
         return self
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return self._cur.fetchall() if self._cur.description else []
+        if self._cur.description:
+            return self._cur.fetchall()
+        # DuckDB answers an INSERT, UPDATE or DELETE with one row: the count of rows it changed.
+        return [(self._cur.rowcount,)] if self._cur.rowcount >= 0 else []
 
     def fetchone(self) -> tuple[Any, ...] | None:
-        return self._cur.fetchone() if self._cur.description else None
+        if self._cur.description:
+            return self._cur.fetchone()
+        return (self._cur.rowcount,) if self._cur.rowcount >= 0 else None
 
     def df(self) -> pd.DataFrame:
         columns = [d.name for d in self._cur.description or ()]
         return pd.DataFrame.from_records(self.fetchall(), columns=columns)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """A pandas frame as a TEMP table of this connection (DuckDB reads the frame in place;
+        PostgreSQL gets a copy of its rows)."""
+        columns = ", ".join(f'"{c}" {_column_type(frame[c])}' for c in frame.columns)
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+        names = ", ".join(f'"{c}"' for c in frame.columns)
+        with self._cur.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row([_value(v) for v in row])
+
+    def unregister(self, name: str) -> None:
+        self._cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def sql(self, query: str, params: Any = None) -> _Relation:
+        """A query to write out as CSV (DuckDB's relation's `write_csv`)."""
+        return _Relation(self._cur, query, params)
 
     def begin(self) -> None:
         self._cur.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
@@ -125,6 +148,37 @@ class Cursor:
 
     def close(self) -> None:
         self._cur.close()
+
+
+def _column_type(column: pd.Series) -> str:
+    kind = column.dtype.kind
+    return {"i": "BIGINT", "u": "BIGINT", "f": "FLOAT8", "b": "BOOLEAN", "M": "TIMESTAMP"}.get(
+        kind, "VARCHAR"
+    )
+
+
+class _Relation:
+    def __init__(self, cur: psycopg.Cursor, query: str, params: Any) -> None:
+        self._cur, self._query, self._params = cur, query, params
+
+    def to_arrow_table(self) -> pa.Table:
+        self._cur.execute(dialect.to_psycopg(self._query), _params(self._params))
+        columns = [d.name for d in self._cur.description or ()]
+        rows = self._cur.fetchall()
+        return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+
+    def write_csv(self, path: str, *, header: bool = True, sep: str = ",", quotechar: str = '"'):
+        """The rows as CSV, streamed by the server (COPY ... TO STDOUT) into the file."""
+        query = self._cur.mogrify(dialect.to_psycopg(self._query), _params(self._params))
+        options = (
+            f"FORMAT csv, HEADER {str(header).lower()}, DELIMITER '{sep}', QUOTE '{quotechar}'"
+        )
+        with (
+            open(path, "wb") as out,
+            self._cur.copy(f"COPY ({query}) TO STDOUT ({options})") as copy,
+        ):
+            for block in copy:
+                out.write(block)
 
 
 @contextmanager

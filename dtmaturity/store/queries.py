@@ -186,7 +186,7 @@ def previous_period_with_checkin(
                UNION ALL
                SELECT period FROM held_change
                WHERE unit_id = $u AND respondent = $r AND source = 'checkin'
-           ) WHERE period < $p""",
+           ) AS mine WHERE period < $p""",
         {"u": unit_id, "r": respondent, "p": period},
     ).fetchone()
     return row[0] if row else None
@@ -252,7 +252,8 @@ def reflections(cur: Cursor, unit_id: str) -> pd.DataFrame:
 EXPORT_COLUMNS = ("unit_id", "period", "respondent", "item_id", "score", "comment")
 
 
-_FORMULA = r"'^[=+@\t\r-]'"  # a DuckDB regular expression: text a spreadsheet would run
+# The first characters of text a spreadsheet would run: =, +, -, @, tab, carriage return.
+_FORMULA = "('=', '+', '-', '@', chr(9), chr(13))"
 
 
 def export_answers(cur: Cursor, path: Path) -> int:
@@ -262,7 +263,7 @@ def export_answers(cur: Cursor, path: Path) -> int:
     safe = ", ".join(
         c
         if c == "score"
-        else f"CASE WHEN regexp_matches({c}, {_FORMULA}) THEN '''' || {c} ELSE {c} END AS {c}"
+        else f"CASE WHEN left({c}, 1) IN {_FORMULA} THEN '''' || {c} ELSE {c} END AS {c}"
         for c in ("unit_id", "period", "respondent", "item_id", "score", "comment")
     )
     relation = cur.sql(
@@ -328,12 +329,12 @@ def _register_demo_leaders(cur: Cursor, members_sql: str, params: dict | None = 
     """Demo leaders become people with a leader assignment on their unit (marked as demo)."""
     cur.execute(
         f"""INSERT INTO person (person_id, email, is_demo)
-            SELECT DISTINCT person_id, lower(person_id), true FROM ({members_sql})
+            SELECT DISTINCT person_id, lower(person_id), true FROM ({members_sql}) AS members
             ON CONFLICT DO NOTHING""",  # noqa: S608 (constant queries from this module)
         params,
     )
     cur.execute(
-        f"""INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM ({members_sql})
+        f"""INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM ({members_sql}) AS members
             ON CONFLICT DO NOTHING""",  # noqa: S608
         params,
     )

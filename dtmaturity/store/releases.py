@@ -192,17 +192,17 @@ def divert_import(
     for *key, item, score, scale_max, comment in cur.execute(
         """SELECT unit_id, period, respondent, item_id, new_score, new_scale_max, new_comment
            FROM changes JOIN late_pairs USING (unit_id, period)
-           WHERE status <> 'unchanged' ORDER BY ALL"""
+           WHERE status <> 'unchanged' ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["answers"].append([item, score, scale_max, comment])
     for *key, kind, roles in cur.execute(
         """SELECT unit_id, period, respondent, kind, new_roles
-           FROM role_changes JOIN late_pairs USING (unit_id, period) ORDER BY ALL"""
+           FROM role_changes JOIN late_pairs USING (unit_id, period) ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["roles"].append([kind, list(roles)])
     for *key, question, text in cur.execute(
         """SELECT unit_id, period, respondent, question_id, new_answer
-           FROM reflection_changes JOIN late_pairs USING (unit_id, period) ORDER BY ALL"""
+           FROM reflection_changes JOIN late_pairs USING (unit_id, period) ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["reflections"].append([question, text])
     for table in ("changes", "role_changes", "reflection_changes"):
@@ -310,11 +310,11 @@ def keep_before_import_undo(cur: Cursor, import_id: int, actor: str, current_per
            )
            SELECT period, 'score' AS kind, item_id AS key, unit_id,
                   count(DISTINCT respondent)::INTEGER
-           FROM rows GROUP BY ALL
+           FROM rows GROUP BY period, item_id, unit_id
            UNION ALL
            SELECT period, 'checkin', '', unit_id, count(DISTINCT respondent)::INTEGER
-           FROM rows GROUP BY ALL
-           ORDER BY ALL""",
+           FROM rows GROUP BY period, unit_id
+           ORDER BY 1, 2, 3, 4""",
         {"id": import_id},
     ).fetchall()
     by_period: dict[str, list[tuple[str, str, str, int]]] = {}

@@ -200,11 +200,11 @@ def finish_message(cur: Cursor, mail_id: int, *, error: str | None) -> None:
     """Record the outcome of one attempt: sent, or failed with the reason."""
     cur.execute(
         """UPDATE mail_message SET
-               status = CASE WHEN ? IS NULL THEN 'sent' ELSE 'failed' END,
+               status = CASE WHEN CAST(? AS VARCHAR) IS NULL THEN 'sent' ELSE 'failed' END,
                attempts = attempts + 1,
                last_error = ?,
                updated_at = current_timestamp,
-               sent_at = CASE WHEN ? IS NULL THEN current_timestamp ELSE sent_at END
+               sent_at = CASE WHEN CAST(? AS VARCHAR) IS NULL THEN current_timestamp ELSE sent_at END
            WHERE mail_id = ?""",
         [error, error, error, mail_id],
     )

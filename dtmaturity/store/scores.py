@@ -83,7 +83,7 @@ CHANGES_SQL = compose(
            max(mean) FILTER (WHERE period = $previous) AS mean_previous,
            max(mean) FILTER (WHERE period = $year_ago) AS mean_year_ago
     FROM named
-    GROUP BY ALL
+    GROUP BY row_id, unit, is_total, item_id, item, unit_order, item_order
 )
 SELECT row_id, unit, is_total, item_id, item, mean, mean_previous, mean_year_ago,
        mean - mean_previous AS change_previous, mean - mean_year_ago AS change_year
