@@ -283,7 +283,7 @@ GUARDED_CELLS = """
 ), guarded AS (
     SELECT c.family, c.row_id, c.period, c.item_id, c.n, c.total,
            h.reason IS NOT NULL AS hidden, h.reason,
-           CASE WHEN h.reason IS NULL AND c.n > 0 THEN c.total / c.n END AS mean
+           CASE WHEN h.reason IS NULL AND c.n > 0 THEN c.total::FLOAT8 / c.n END AS mean
     FROM (SELECT * FROM family_cells UNION ALL SELECT * FROM top_cells) c
     LEFT JOIN hidden_cells h
       ON h.unit_id = c.row_id AND h.below = (c.row_id <> c.family)

@@ -190,7 +190,7 @@ LIKERT_SQL = compose(
       AND a.item_id IN (SELECT item_id FROM spot_cells WHERE NOT hidden)
     GROUP BY a.item_id, a.score
 ), shares AS (
-    SELECT c.*, sum(c.count) OVER per_item AS n, c.count / sum(c.count) OVER per_item AS share,
+    SELECT c.*, sum(c.count) OVER per_item AS n, c.count::FLOAT8 / sum(c.count) OVER per_item AS share,
            CASE WHEN c.score < m.middle THEN 1.0 WHEN c.score = m.middle THEN 0.5 ELSE 0.0 END
                AS left_weight
     FROM counts c JOIN middles m USING (item_id)

@@ -1,7 +1,10 @@
 """The store on a real database (each test on both): migrations, transactions, upserts,
 concurrency."""
 
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -164,3 +167,26 @@ def test_values_are_bound_not_formatted(new_db):
         assert cur.execute("SELECT comment FROM answer").fetchall() == [
             ("'; DELETE FROM unit; --",)
         ]
+
+
+def test_a_write_by_another_process_advances_the_data_version_here(new_db, database):
+    """Caches key on the data version: on PostgreSQL another app process (or a command) writes
+    too, and this process must learn of it within seconds, not only of its own writes."""
+    if database == "duckdb":
+        pytest.skip("DuckDB lets one process at a time open a file for writing")
+    store = Store(new_db)
+    before = store.data_version()
+    writer = (
+        "import sys; from dtmaturity.store import AuditEntry, Store, queries;"
+        "s = Store(sys.argv[1]);"
+        "s.write(lambda c: queries.upsert_units(c, [('u9', 'Other', None, False)]),"
+        " audit=AuditEntry('test', 'test.other_process')); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", writer, new_db], check=True, timeout=120)
+    deadline = time.monotonic() + 30
+    while store.data_version() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.data_version() > before
+    with store.reader() as cur:
+        assert cur.execute("SELECT name FROM unit").fetchall() == [("Other",)]
+    store.close()
