@@ -30,6 +30,16 @@ PREVIEW_LINES = 20  # a longer preview is summarised unless --verbose
 FILE = click.Path(path_type=Path)
 
 
+class _Database(click.ParamType):
+    """--db: a DuckDB file path, or a postgresql:// URL (kept as text)."""
+
+    name = "FILE|URL"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        text = str(value)
+        return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
 def _unabbreviated(command: click.Command, ctx: click.Context, args: list[str]) -> list[str]:
     """`args` with each unambiguous prefix of a long option written out (`--keep` for
     `--keep-quarters`), as the command line has always accepted them. A group stops at the
@@ -145,9 +155,9 @@ def _opened(db: Path | None) -> Iterator[Context]:
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=FILE,
+    type=_Database(),
     default=None,
-    help="database file (default: $DTMATURITY_DB or data/dtmaturity.duckdb)",
+    help="database file or postgresql:// URL (default: $DTMATURITY_DB or data/dtmaturity.duckdb)",
 )
 @click.pass_context
 def cli(click_ctx: click.Context, db: Path | None) -> None:

@@ -1,4 +1,12 @@
-"""Shared fixtures: a real DuckDB file in a temporary folder, the real framework, AppTest.
+"""Shared fixtures: a real database (a DuckDB file in a temporary folder, or a PostgreSQL
+database of its own), the real framework, AppTest.
+
+The store and service tests run on both databases through one fixture parameter, `database`
+(test ids end in [duckdb] or [postgresql]); every other test runs on the DuckDB file only. A
+module whose behaviour cannot differ between the databases (or that tests the file itself)
+says so with `pytestmark = pytest.mark.duckdb_only("why")`. On PostgreSQL each test gets a
+database copied (CREATE DATABASE ... TEMPLATE) from one migrated once per session, and the demo
+is built once per session into a database copied the same way.
 
 The demo organisation is built once per test session (`demo_file`, about a second on a busy
 machine) and each test that asks for it gets its own copy of the file (`demo_db`, `demo_ctx`),
@@ -10,16 +18,20 @@ object and per data version, and the data version is kept per database file path
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from dtmaturity.domain.framework import Framework, load
 from dtmaturity.services import demo
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
+from dtmaturity.store import Store
 
 LOCAL_USER = "test.leader@etat.example"  # the local user every test acts as (db_path)
 
@@ -29,13 +41,123 @@ def framework() -> Framework:
     return load()
 
 
+DATABASES = ("duckdb", "postgresql")
+BOTH_DATABASES = ("store", "services")  # the test folders run on both databases
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "duckdb_only(reason): a store or service test that runs on DuckDB only"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The store and service tests that use a database run once per database."""
+    if "database" not in metafunc.fixturenames:
+        return
+    folder = Path(str(metafunc.definition.fspath)).parent.name
+    if folder in BOTH_DATABASES and not metafunc.definition.get_closest_marker("duckdb_only"):
+        metafunc.parametrize("database", DATABASES, scope="function")
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "dtmaturity.duckdb"
-    monkeypatch.setenv("DTMATURITY_DB", str(path))
+def database() -> str:
+    """Which database this test runs on: the DuckDB file unless parametrized (above)."""
+    return "duckdb"
+
+
+class Server:
+    """This session's PostgreSQL: makes and drops the tests' databases by copying templates."""
+
+    def __init__(self, url: str) -> None:
+        from pgcluster import url_for
+
+        self.url_for = lambda name: url_for(url, name)
+        self._admin = psycopg.connect(url, autocommit=True)
+        self._names = (f"t{os.getpid()}_{n}" for n in itertools.count())
+
+    def create(self, template: str = "template0") -> str:
+        name = next(self._names)
+        self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return name
+
+    def drop(self, name: str) -> None:
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    server = Server(request.getfixturevalue("pg_url"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated(pg_server: Server) -> str:
+    """A database at the latest schema, the template of each test's (migrated once)."""
+    name = pg_server.create()
+    Store(pg_server.url_for(name)).close()
+    return name
+
+
+@pytest.fixture
+def new_db(database: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """Where a new, empty (not yet migrated) database of this test's kind is: a file path, or
+    a postgresql:// URL."""
+    if database == "duckdb":
+        yield tmp_path / "new.duckdb"
+        return
+    server: Server = request.getfixturevalue("pg_server")
+    name = server.create()
+    yield server.url_for(name)
+    server.drop(name)
+
+
+@pytest.fixture
+def db_path(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path | str]:
+    """This test's database (DTMATURITY_DB): a DuckDB file, not yet made, or a PostgreSQL
+    database at the latest schema (or, with `demo_db`, a copy of the demo)."""
     monkeypatch.delenv("DTMATURITY_FRAMEWORK", raising=False)
     monkeypatch.setenv("DTMATURITY_LOCAL_USER", LOCAL_USER)
-    return path
+    if database == "duckdb":
+        path = tmp_path / "dtmaturity.duckdb"
+        monkeypatch.setenv("DTMATURITY_DB", str(path))
+        yield path
+        return
+    server: Server = request.getfixturevalue("pg_server")
+    wants_demo = "demo_db" in request.fixturenames
+    template = request.getfixturevalue("pg_demo" if wants_demo else "pg_migrated")
+    name = server.create(template)
+    url = server.url_for(name)
+    monkeypatch.setenv("DTMATURITY_DB", url)
+    yield url
+    server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def pg_demo(pg_server: Server) -> Iterator[str]:
+    """The demo organisation on PostgreSQL, made once per session (the template of each
+    test's copy); the session fails at its end if anything wrote to it."""
+    name = pg_server.create("template0")
+    url = pg_server.url_for(name)
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DTMATURITY_FRAMEWORK", raising=False)
+        store, framework = open_runtime(url)
+    try:
+        demo.create(Context(Actor(LOCAL_USER, LOCAL_USER), store, framework, lang="en"))
+    finally:
+        store.close()
+    with psycopg.connect(url) as con:
+        before = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    yield name
+    with psycopg.connect(url) as con:
+        after = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    assert after == before, "the demo original changed"
 
 
 @pytest.fixture
@@ -70,9 +192,11 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def demo_db(demo_file: Path, db_path: Path) -> Path:
-    """This test's own copy of the demo database, at `db_path` (DTMATURITY_DB), not yet open."""
-    shutil.copyfile(demo_file, db_path)
+def demo_db(database: str, db_path: Path | str, request: pytest.FixtureRequest) -> Path | str:
+    """This test's own copy of the demo database, at `db_path` (DTMATURITY_DB), not yet open
+    (on PostgreSQL, `db_path` is already the copy)."""
+    if database == "duckdb":
+        shutil.copyfile(request.getfixturevalue("demo_file"), db_path)
     return db_path
 
 

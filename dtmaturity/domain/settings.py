@@ -72,7 +72,8 @@ class Settings:
     """The settings in force. Where a value is bad, the field holds its default and
     `problems[name]` says what is wrong (the mail settings' problem is kept under SMTP_URL)."""
 
-    db: Path | None = None  # None: the store's default, data/dtmaturity.duckdb
+    # A file path (DuckDB) or a postgresql:// URL (kept as text); None: data/dtmaturity.duckdb
+    db: Path | str | None = None
     framework: Path | None = None  # None: the bundled data/framework.toml
     local_user: str = ""  # empty: the context's default local user
     production: bool = False
@@ -144,7 +145,7 @@ def _admins(raw: str) -> tuple[str, ...]:
 
 # name -> (field, rule); a name that is unset or blank keeps the field's default.
 _RULES: dict[str, tuple[str, Callable[[str], object]]] = {
-    DB: ("db", Path),
+    DB: ("db", lambda raw: raw if raw.startswith(("postgresql://", "postgres://")) else Path(raw)),
     FRAMEWORK: ("framework", Path),
     LOCAL_USER: ("local_user", str),
     ENV: ("production", lambda raw: raw.lower() == "production"),

@@ -1,4 +1,4 @@
-"""Connection, transactions and the data version."""
+"""Connection, transactions and the data version, on a DuckDB file or a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -12,22 +12,27 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+from psycopg_pool import ConnectionPool
 
 from dtmaturity.domain import settings
-from dtmaturity.store import migrations
+from dtmaturity.store import dialect, migrations, pg
 
 T = TypeVar("T")
 DEFAULT_DB = Path("data") / "dtmaturity.duckdb"
 _CONFLICT_RETRIES = 8
+# PostgreSQL: how often (seconds) a process reads the data version other processes advance.
+_SHARED_VERSION_EVERY = 1.0
 
 
 class _FileState:
-    """What every Store of this process on one database file shares: the lock that serialises
-    its writes and the count of writes committed (the data version).
+    """What every Store of this process on one database shares: the lock that serialises its
+    writes and the count of writes committed (the data version).
 
     DuckDB lets one process at a time open a file for writing, so every write to the file goes
     through this process; serialising them here means two writers never conflict (DuckDB would
     abort the later one), and the data version needs no shared row that every write updates.
+    On PostgreSQL the lock still queues this process's writes; other processes' writes show
+    through the shared counter (`shared`, last read at `shared_read_at`).
     """
 
     def __init__(self) -> None:
@@ -35,10 +40,17 @@ class _FileState:
         self.write_lock = threading.RLock()
         self._count_lock = threading.Lock()
         self.version = 0
+        self.shared = 0
+        self.shared_read_at = float("-inf")
 
     def written(self) -> None:
         with self._count_lock:
             self.version += 1
+
+    def seen(self, shared: int, at: float) -> None:
+        with self._count_lock:
+            self.shared = max(self.shared, shared)
+            self.shared_read_at = at
 
 
 _files: dict[str, _FileState] = {}
@@ -82,8 +94,9 @@ class WriteFailed(StoreError):
         self.kind = kind
 
 
-def default_db_path() -> Path:
-    """DTMATURITY_DB, or data/dtmaturity.duckdb relative to the working directory."""
+def default_db_path() -> Path | str:
+    """DTMATURITY_DB (a file path or a postgresql:// URL), or data/dtmaturity.duckdb relative
+    to the working directory."""
     return settings.current().db or DEFAULT_DB
 
 
@@ -100,19 +113,67 @@ def _record(cur: duckdb.DuckDBPyConnection, audit: AuditEntry, result: object) -
     )
 
 
-def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+def _rollback(cur: Any) -> None:
     """Roll back, keeping the error that made us: after a failed write (a full disk, say)
     DuckDB may have ended the transaction itself, and "cannot rollback - no transaction is
-    active" would hide the reason."""
-    with suppress(duckdb.Error):
+    active" would hide the reason; a lost PostgreSQL connection cannot roll back at all."""
+    with suppress(duckdb.Error, pg.psycopg.Error):
         cur.rollback()
 
 
-class Store:
-    """One DuckDB database file, migrated to the latest schema on open."""
+def _failure(exc: BaseException) -> str | None:
+    """What kind of failed write this is, on either database: a conflict with another writer
+    (run it again), a refused constraint, a broken database (disk, file, server), or None (a
+    fault of the code: raised as it is)."""
+    if isinstance(exc, pg.CONFLICTS):
+        return "conflict"
+    if isinstance(exc, duckdb.TransactionException):
+        # A failed commit without a conflict: the disk, say.
+        return "conflict" if "conflict" in str(exc).lower() else "broken"
+    if isinstance(exc, (duckdb.ConstraintException, *pg.CONSTRAINTS)):
+        return "constraint"
+    if isinstance(exc, (duckdb.IOException, duckdb.FatalException, *pg.BROKEN)):
+        return "broken"
+    return None
 
-    def __init__(self, path: Path | str | None = None, *, migrate: bool = True) -> None:
-        self.path = Path(path) if path else default_db_path()
+
+class Store:
+    """One database, migrated to the latest schema on open: a DuckDB file (a path, the
+    default) or a PostgreSQL database (a postgresql:// URL, through a pool of connections)."""
+
+    def __init__(
+        self, path: Path | str | None = None, *, migrate: bool = True, pool_size: int = 10
+    ) -> None:
+        location = path if path else default_db_path()
+        self._pool: ConnectionPool | None = None
+        if dialect.is_postgres(location):
+            self.url = str(location)
+            self.path: Any = dialect.shown(self.url)
+            self._open_postgres(pool_size)
+            self._file = _file_state(f"postgres:{self.url}")
+        else:
+            self.url = None
+            self.path = Path(location)
+            self._open_duckdb()
+            # In-memory databases are private to their connection; files are shared per process.
+            self._file = _file_state(
+                f"memory:{id(self)}" if str(self.path) == ":memory:" else str(self.path.resolve())
+            )
+        self._lock = threading.Lock()
+        if migrate:
+            self.migrate()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._pool is not None
+
+    def _open_postgres(self, pool_size: int) -> None:
+        try:
+            self._pool = pg.open_pool(self.url or "", size=pool_size)
+        except (pg.psycopg.Error, pg.PoolTimeout) as exc:
+            raise StoreError(f"Cannot open database {self.path}: {exc}") from None
+
+    def _open_duckdb(self) -> None:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -130,25 +191,25 @@ class Store:
         # before joining it to the subtree, which makes subtree roll-ups 5-10x slower
         # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
         self._con.execute("SET GLOBAL disabled_optimizers = 'partial_aggregate_pushdown'")
-        self._lock = threading.Lock()
-        # In-memory databases are private to their connection; files are shared per process.
-        self._file = _file_state(
-            f"memory:{id(self)}" if str(self.path) == ":memory:" else str(self.path.resolve())
-        )
-        if migrate:
-            self.migrate()
 
     def close(self) -> None:
-        self._con.close()
+        if self._pool is not None:
+            self._pool.close()
+        else:
+            self._con.close()
 
     def migrate(self, target: int | None = None) -> list[str]:
         """Bring the schema up to date (or up to `target`); returns the names applied."""
-        with self._file.write_lock, self._lock:
+        with self._file.write_lock, self.reader() as cur:
             try:
-                applied = migrations.apply(self._con, target)
+                if self._pool is not None:  # one process at a time migrates a server database
+                    with pg.migration_lock(cur):
+                        applied = migrations.apply(cur, target)
+                else:
+                    applied = migrations.apply(cur, target)
             except migrations.NewerSchemaError as exc:
                 raise StoreError(f"Database {self.path}: {exc}") from exc
-        self._file.written()  # a step may change data
+            self._written(cur)  # a step may change data
         return applied
 
     def schema_version(self) -> int:
@@ -156,8 +217,15 @@ class Store:
             return migrations.current_version(cur)
 
     @contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reader(self) -> Iterator[Any]:
         """A cursor of its own for the calling thread, closed afterwards."""
+        if self._pool is not None:
+            try:
+                with pg.cursor(self._pool) as cur:
+                    yield cur
+            except pg.PoolTimeout as exc:
+                raise StoreError(f"The database {self.path} does not answer: {exc}") from None
+            return
         with self._lock:
             cur = self._con.cursor()
         try:
@@ -167,10 +235,10 @@ class Store:
 
     def write(
         self,
-        work: Callable[[duckdb.DuckDBPyConnection], T],
+        work: Callable[[Any], T],
         *,
         audit: AuditEntry,
-        prepare: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+        prepare: Callable[[Any], object] | None = None,
         invalidates: bool = True,
     ) -> T:
         """Run `work(cursor)` in one transaction, record it in the audit log and advance the data
@@ -181,10 +249,11 @@ class Store:
         cached results stay valid for everyone. Otherwise each leader's click at quarter end
         would make every other viewer's next page recompute from scratch.
 
-        A failure rolls everything back. Writes to one file are serialised within the process
-        (see `_FileState`): simultaneous check-ins queue for a few milliseconds each instead of
-        conflicting, and a large import runs once, with the check-ins that arrive meanwhile
-        saved right after it. A conflict with some other connection is still retried.
+        A failure rolls everything back. Writes to one database are serialised within the
+        process (see `_FileState`): simultaneous check-ins queue for a few milliseconds each
+        instead of conflicting, and a large import runs once, with the check-ins that arrive
+        meanwhile saved right after it. A conflict with some other connection (on PostgreSQL,
+        another process: its transactions are SERIALIZABLE) is retried.
         `prepare(cursor)` runs on the same cursor just before the transaction, outside it and
         outside the write lock: reading a file into TEMP tables there may fail and be tried
         another way without aborting the transaction, and holds up no other writer.
@@ -199,37 +268,52 @@ class Store:
                         result = work(cur)
                         _record(cur, audit, result)
                         cur.commit()
-                        if invalidates:
-                            self._file.written()
-                        return result
-                    except duckdb.TransactionException as exc:
+                    except BaseException as exc:
                         _rollback(cur)
-                        if "conflict" not in str(exc).lower():  # a failed commit: the disk, say
+                        kind = _failure(exc)
+                        if kind == "constraint":
+                            # The message spells the key (a respondent's e-mail, say): it goes
+                            # neither into the error nor, through the exception chain, into a log.
+                            raise WriteFailed(audit.action, "constraint") from None
+                        if kind == "broken":
+                            # A full disk, a lost file or server: nothing was stored; say so.
                             raise StoreError(
                                 f"Could not write to the database {self.path}: {exc}"
                             ) from None
+                        if kind != "conflict":
+                            raise
                         if attempt == _CONFLICT_RETRIES - 1:
                             raise WriteFailed(audit.action, "conflict") from None
-                    except duckdb.ConstraintException:
-                        # DuckDB's message spells the key (a respondent's e-mail, say): it goes
-                        # neither into the error nor, through the exception chain, into a log.
-                        _rollback(cur)
-                        raise WriteFailed(audit.action, "constraint") from None
-                    except (duckdb.IOException, duckdb.FatalException) as exc:
-                        # A full disk or a lost file: nothing was stored; say so in plain words.
-                        _rollback(cur)
-                        raise StoreError(
-                            f"Could not write to the database {self.path}: {exc}"
-                        ) from None
-                    except BaseException:
-                        _rollback(cur)
-                        raise
+                    else:
+                        if invalidates:
+                            self._written(cur)
+                        return result
             time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def _written(self, cur: Any) -> None:
+        """A write committed: advance the data version (on PostgreSQL, the shared one, whose
+        new value this process knows at once)."""
+        if self._pool is None:
+            self._file.written()
+        else:
+            self._file.seen(pg.bump_data_version(cur), time.monotonic())
+
     def data_version(self) -> int:
-        """A number that every committed write through this process increases; caches key on it
-        (with the Store, so a Store opened later on the file, after another process wrote to it,
-        never reuses older results). Held in memory, with no lookup and no shared row for every
-        write to update: only this process can write to the file while it has it open."""
-        return self._file.version
+        """A number that every committed write increases; caches key on it (with the Store, so a
+        Store opened later on the file, after another process wrote to it, never reuses older
+        results).
+
+        On a DuckDB file it is held in memory, with no lookup and no shared row for every write
+        to update: only this process can write to the file while it has it open. On PostgreSQL
+        other processes write too: each write also adds one to a shared counter (the `meta`
+        row 'data_version', after its commit), which is read at most once a second, so a
+        write elsewhere shows here within a second and a page's many lookups cost one read."""
+        if self._pool is None:
+            return self._file.version
+        state = self._file
+        now = time.monotonic()
+        if now - state.shared_read_at >= _SHARED_VERSION_EVERY:
+            with self.reader() as cur:
+                state.seen(pg.read_data_version(cur), now)
+        return state.shared

@@ -76,7 +76,7 @@ _DUPLICATES = """
 SELECT unnest(list_filter(rows, lambda r: r <> first_row)) AS row, 'respondent', respondent,
        'import_duplicate_key', first_row::VARCHAR, item_id
 FROM (
-    SELECT respondent, item_id, min(row) AS first_row, list(row) AS rows
+    SELECT respondent, item_id, min(row) AS first_row, array_agg(row) AS rows
     FROM resolved
     WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
       AND item_id IS NOT NULL
@@ -86,7 +86,7 @@ UNION ALL
 SELECT unnest(list_filter(rows, lambda r: r <> first_row)), 'respondent', respondent,
        'import_duplicate_checkin', first_row::VARCHAR, NULL
 FROM (
-    SELECT respondent, min(row) AS first_row, list(DISTINCT row) AS rows
+    SELECT respondent, min(row) AS first_row, array_agg(DISTINCT row) AS rows
     FROM resolved_extra_rows
     WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
       AND row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
@@ -124,5 +124,5 @@ def answer_problems(
            FROM resolved_extra_rows"""
     )
     sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
-              UNION ALL {_DUPLICATES}) ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
+              UNION ALL {_DUPLICATES}) AS problems ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
     return cur.execute(sql, params).fetchall()

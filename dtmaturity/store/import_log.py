@@ -35,7 +35,7 @@ def quarters(cur: Cursor, import_id: int) -> list[tuple[str, str]]:
            UNION SELECT unit_id, period FROM import_checkin_created WHERE import_id = $id
            UNION SELECT unit_id, period FROM import_role_change WHERE import_id = $id
            UNION SELECT unit_id, period FROM import_reflection_change WHERE import_id = $id
-           ORDER BY ALL""",
+           ORDER BY 1, 2""",
         {"id": import_id},
     ).fetchall()
 
@@ -107,7 +107,7 @@ def _undo_roles_and_reflections(cur: Cursor, import_id: int) -> int:
     kept = 0
     changes = cur.execute(
         """SELECT x.unit_id, x.period, x.respondent, x.kind, x.old_roles, x.new_roles,
-                  (SELECT list_sort(list(role_id)) FROM role_pick p WHERE p.unit_id = x.unit_id
+                  (SELECT array_agg(role_id ORDER BY role_id) FROM role_pick p WHERE p.unit_id = x.unit_id
                    AND p.period = x.period AND p.respondent = x.respondent AND p.kind = x.kind)
            FROM import_role_change x WHERE x.import_id = ?""",
         [import_id],

@@ -144,11 +144,11 @@ def _respondent(keys: dict[str, int], prefix: str | None) -> str:
             continue
         email = _cell(keys[key])
         if key == "respondent_alt":  # a second source counts only where it holds an address
-            people.append(f"CASE WHEN contains({email}, '@') THEN lower({email}) END")
+            people.append(f"CASE WHEN strpos({email}, '@') > 0 THEN lower({email}) END")
             continue
         anonymous = f"WHEN lower({email}) IN ('anonymous', 'anonym') THEN NULL " if tool else ""
         people.append(
-            f"CASE WHEN contains({email}, '@') THEN lower({email}) {anonymous}ELSE {email} END"
+            f"CASE WHEN strpos({email}, '@') > 0 THEN lower({email}) {anonymous}ELSE {email} END"
         )
     if tool and "respondent_id" in keys:
         people.append(f"'{prefix}:' || {_cell(keys['respondent_id'])}")

@@ -43,7 +43,7 @@ def unit_problems(cur: Cursor) -> list[tuple]:
            WHERE name IS NULL
            UNION ALL SELECT row, 'unit', unit_id, 'import_duplicate_unit', first_row::VARCHAR, NULL
            FROM (SELECT row, unit_id, min(row) OVER (PARTITION BY unit_id) AS first_row
-                 FROM unit_rows WHERE unit_id IS NOT NULL) WHERE row <> first_row
+                 FROM unit_rows WHERE unit_id IS NOT NULL) AS ranked WHERE row <> first_row
            UNION ALL SELECT row, 'parent', parent_id, 'import_unknown_parent', NULL, NULL
            FROM unit_rows r WHERE parent_id IS NOT NULL
              AND parent_id NOT IN (SELECT unit_id FROM unit_rows WHERE unit_id IS NOT NULL)

@@ -47,12 +47,12 @@ def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
         """CREATE OR REPLACE TEMP TABLE role_changes AS
            WITH wanted AS (
                SELECT r.unit_id, r.period, r.respondent, c.kind,
-                      list_sort(list_distinct(list(c.role_id))) AS new_roles
+                      array_agg(DISTINCT c.role_id ORDER BY c.role_id) AS new_roles
                FROM role_cells_resolved c JOIN valid_extra_rows r USING (row)
-               GROUP BY ALL
+               GROUP BY r.unit_id, r.period, r.respondent, c.kind
            ), current AS (
-               SELECT unit_id, period, respondent, kind, list_sort(list(role_id)) AS old_roles
-               FROM role_pick GROUP BY ALL
+               SELECT unit_id, period, respondent, kind, array_agg(role_id ORDER BY role_id) AS old_roles
+               FROM role_pick GROUP BY unit_id, period, respondent, kind
            )
            SELECT w.*, c.old_roles FROM wanted w LEFT JOIN current c
                USING (unit_id, period, respondent, kind)

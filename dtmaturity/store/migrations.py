@@ -6,7 +6,7 @@ date step by step and keeps its data.
 
 from __future__ import annotations
 
-import duckdb
+from typing import Any
 
 
 def _casefold_emails() -> list[str]:
@@ -15,7 +15,9 @@ def _casefold_emails() -> list[str]:
     their case. Two check-ins that become one (same unit and quarter) keep the one saved last,
     as a resubmission would; the other's answers, role picks, reflections and targets go, and
     the answer rollup is rebuilt from the answers that remain."""
-    email = "contains({c}, '@') AND {c} <> lower({c})"
+    # Written in SQL that DuckDB and PostgreSQL both accept (strpos, not contains; rows named
+    # by their primary key, not rowid), so a PostgreSQL database migrates through the same step.
+    email = "strpos({c}, '@') > 0 AND {c} <> lower({c})"
     keyed = {  # table: its key columns besides unit_id, period, respondent
         "answer": ["item_id"],
         "role_pick": ["kind", "role_id"],
@@ -30,20 +32,22 @@ def _casefold_emails() -> list[str]:
                    PARTITION BY unit_id, period, lower(respondent)
                    ORDER BY updated_at DESC, (respondent = lower(respondent)) DESC, respondent
                ) AS rank
-               FROM checkin WHERE contains(respondent, '@'))
+               FROM checkin WHERE strpos(respondent, '@') > 0) AS ranked
            WHERE rank = 1""",
-        """DELETE FROM checkin WHERE contains(respondent, '@') AND NOT EXISTS (
+        """DELETE FROM checkin WHERE strpos(respondent, '@') > 0 AND NOT EXISTS (
                SELECT 1 FROM casefold_winner w WHERE w.unit_id = checkin.unit_id
                  AND w.period = checkin.period AND w.respondent = checkin.respondent)""",
     ]
     for table, extra in keyed.items():
+        columns = ["unit_id", "period", "respondent", *extra]  # the table's primary key
         key = ", ".join(
             ["t.unit_id", "t.period", "lower(t.respondent)", *(f"t.{k}" for k in extra)]
         )
+        same_row = " AND ".join(f"r.{c} = {table}.{c}" for c in columns)
         statements.append(
-            f"""DELETE FROM {table} WHERE rowid IN (
-                   SELECT id FROM (
-                       SELECT t.rowid AS id, row_number() OVER (
+            f"""DELETE FROM {table} WHERE EXISTS (
+                   SELECT 1 FROM (
+                       SELECT {", ".join(f"t.{c}" for c in columns)}, row_number() OVER (
                            PARTITION BY {key}
                            ORDER BY (w.respondent IS NOT NULL) DESC,
                                     (t.respondent = lower(t.respondent)) DESC, t.respondent
@@ -51,8 +55,8 @@ def _casefold_emails() -> list[str]:
                        FROM {table} t LEFT JOIN casefold_winner w
                          ON w.unit_id = t.unit_id AND w.period = t.period
                         AND w.respondent = t.respondent
-                       WHERE contains(t.respondent, '@'))
-                   WHERE rank > 1)"""  # noqa: S608
+                       WHERE strpos(t.respondent, '@') > 0) AS r
+                   WHERE r.rank > 1 AND {same_row})"""  # noqa: S608
         )
     for table in (
         "checkin", *keyed, "import_answer_change", "import_checkin_created",
@@ -69,7 +73,7 @@ def _casefold_emails() -> list[str]:
            GROUP BY unit_id, period, item_id ORDER BY period, unit_id, item_id""",
         # People: a record whose id is an e-mail in another case joins the lower-case one.
         """INSERT INTO person (person_id, name, email, sub, is_demo, created_at)
-           SELECT lower(person_id), any_value(name), lower(any_value(email)), any_value(sub),
+           SELECT lower(person_id), min(name), lower(min(email)), min(sub),
                   bool_or(is_demo), min(created_at)
            FROM person WHERE """  # noqa: S608
         + email.format(c="person_id")
@@ -665,9 +669,10 @@ OTHER_TEXT: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
+def current_version(con: Any) -> int:
     exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name = 'schema_version' AND table_schema = current_schema()"
     ).fetchone()
     if not exists or not exists[0]:
         return 0
@@ -679,7 +684,7 @@ class NewerSchemaError(RuntimeError):
     """The database was written by a newer dtmaturity: this one must not touch it."""
 
 
-def apply(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:
+def apply(con: Any, target: int | None = None) -> list[str]:
     """Apply every pending step up to `target` (default: all), each in its own transaction.
     A database whose schema is newer than this code knows is refused, untouched."""
     found = current_version(con)

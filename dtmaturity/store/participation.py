@@ -37,7 +37,7 @@ SELECT c.row_id, c.period, c.checked_in, c.expected, c.unregistered,
        coalesce(u.name, c.row_id) || CASE WHEN c.row_id = $parent THEN $own_suffix ELSE '' END
            AS unit,
        greatest(c.expected - c.checked_in, 0) AS missing,
-       CASE WHEN c.expected > 0 THEN c.checked_in / c.expected END AS rate
+       CASE WHEN c.expected > 0 THEN c.checked_in::FLOAT8 / c.expected END AS rate
 FROM counted c LEFT JOIN unit u ON u.unit_id = c.row_id
 WHERE c.expected > 0 OR c.checked_in > 0 OR c.unregistered > 0
 ORDER BY c.row_id <> $parent, unit, c.period

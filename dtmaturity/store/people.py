@@ -186,12 +186,12 @@ class Spellings:
 
     def matches(self, column: str) -> tuple[str, list]:
         """(SQL condition, parameters): the id column holds one of these spellings."""
-        return f'(lower("{column}") IN ? OR "{column}" IN ?)', [self.emails, self.subjects]
+        return f'(lower("{column}") = ANY(?) OR "{column}" = ANY(?))', [self.emails, self.subjects]
 
     def mentions(self, column: str) -> tuple[list[str], list[str]]:
         """(SQL conditions, parameters): the text column contains one of these spellings."""
-        parts = [f'contains(lower("{column}"), ?)' for _ in self.emails]
-        parts += [f'contains("{column}", ?)' for _ in self.subjects]
+        parts = [f'strpos(lower("{column}"), ?) > 0' for _ in self.emails]
+        parts += [f'strpos("{column}", ?) > 0' for _ in self.subjects]
         return parts, [*self.emails, *self.subjects]
 
 
@@ -206,17 +206,18 @@ def spellings(cur: Cursor, person_id: str) -> Spellings:
 def _relations(cur: Cursor) -> dict[str, tuple[bool, dict[str, bool]]]:
     """Every table and view of the database: name -> (is a view, {column: may be NULL})."""
     rows = cur.execute(
-        """SELECT c.table_name, v.view_name IS NOT NULL,
-                  map(list(c.column_name), list(c.is_nullable))
-           FROM duckdb_columns() c
-           LEFT JOIN duckdb_views() v
-             ON v.view_name = c.table_name AND v.schema_name = c.schema_name
-                AND NOT v.internal AND NOT v.temporary
-           WHERE c.database_name = current_database() AND c.schema_name = 'main'
-             AND NOT c.internal
-           GROUP BY ALL"""
+        """SELECT c.table_name, t.table_type = 'VIEW', c.column_name, c.is_nullable = 'YES'
+           FROM information_schema.columns c
+           JOIN information_schema.tables t
+             ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema
+            AND t.table_name = c.table_name
+           WHERE c.table_catalog = current_database() AND c.table_schema = current_schema()
+           ORDER BY c.table_name, c.ordinal_position"""
     ).fetchall()
-    return {name: (bool(is_view), dict(columns)) for name, is_view, columns in rows}
+    out: dict[str, tuple[bool, dict[str, bool]]] = {}
+    for name, is_view, column, nullable in rows:
+        out.setdefault(name, (bool(is_view), {}))[1][column] = bool(nullable)
+    return out
 
 
 def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: Spellings):
@@ -250,12 +251,13 @@ def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
             continue
         condition, params = _naming(table, columns, kinds, ids)
         if condition:
-            sql = f'SELECT * FROM "{table}" WHERE {condition} ORDER BY ALL'  # noqa: S608
+            every = ", ".join(str(n) for n in range(1, len(columns) + 1))  # each column in turn
+            sql = f'SELECT * FROM "{table}" WHERE {condition} ORDER BY {every}'  # noqa: S608
             out[table] = cur.execute(sql, params).df()
     if "action" in out:
         items = cur.execute(
             """SELECT action_id, string_agg(item_id, '|' ORDER BY item_id) AS items
-               FROM action_item WHERE list_contains(?, action_id) GROUP BY action_id""",
+               FROM action_item WHERE action_id = ANY(?) GROUP BY action_id""",
             [[int(a) for a in out["action"]["action_id"]]],
         ).df()
         out["action"] = out["action"].merge(items, on="action_id", how="left")

@@ -6,6 +6,7 @@ family shape as the dashboards' answer cells, so the same privacy rule applies t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import duckdb
@@ -54,10 +55,11 @@ TARGET_CELLS_SQL = compose(
     FAMILY,
     """
 , latest AS (
-    SELECT unit_id, respondent, item_id, target_period, arg_max(score, period) AS score
+    SELECT DISTINCT ON (unit_id, respondent, item_id, target_period)
+           unit_id, respondent, item_id, target_period, score
     FROM target
     WHERE period <= $as_of
-    GROUP BY unit_id, respondent, item_id, target_period
+    ORDER BY unit_id, respondent, item_id, target_period, period DESC
 )
 SELECT m.row_id, l.target_period AS period, l.item_id,
        count(*)::BIGINT AS n, sum(l.score)::BIGINT AS total,
@@ -101,7 +103,7 @@ def unit_members(cur: Cursor, unit_id: str) -> list[str]:
 
 def members_of_units(cur: Cursor, unit_ids: list[str]) -> set[tuple[str, str]]:
     rows = cur.execute(
-        "SELECT unit_id, person_id FROM unit_member WHERE list_contains(?, unit_id)",
+        "SELECT unit_id, person_id FROM unit_member WHERE unit_id = ANY(?)",
         [list(unit_ids)],
     ).fetchall()
     return {(u, p) for u, p in rows}
@@ -190,7 +192,8 @@ SELECT a.action_id, a.unit_id,
 FROM action a LEFT JOIN action_item i USING (action_id)
 WHERE ($unit = '' OR a.unit_id = $unit)
   AND ($open_only = false OR a.status IN ('planned', 'in_progress'))
-GROUP BY ALL
+GROUP BY a.action_id, a.unit_id, a.description, a.owner, a.due_period, a.status,
+         a.closed_period, a.created_period, a.source_question
 ORDER BY a.unit_id, a.due_period, a.action_id
 """
 
@@ -203,8 +206,7 @@ def actions(cur: Cursor, unit_id: str = "", *, open_only: bool = False) -> pd.Da
 def action_states(cur: Cursor, action_ids: list[int]) -> dict[int, tuple[str, str, str | None]]:
     """(unit_id, status, closed_period) of the given actions that exist."""
     rows = cur.execute(
-        "SELECT action_id, unit_id, status, closed_period FROM action "
-        "WHERE list_contains(?, action_id)",
+        "SELECT action_id, unit_id, status, closed_period FROM action WHERE action_id = ANY(?)",
         [list(action_ids)],
     ).fetchall()
     return {int(a): (u, s, c) for a, u, s, c in rows}
@@ -225,14 +227,19 @@ def action_by_description(cur: Cursor, unit_id: str, description: str) -> int | 
 def snapshot(cur: Cursor, action_id: int) -> str | None:
     """The action's state as JSON (what an import may change), or None when it is gone."""
     row = cur.execute(
-        """SELECT to_json({description: a.description, owner: a.owner, due_period: a.due_period,
-                          status: a.status, closed_period: a.closed_period,
-                          items: (SELECT coalesce(list(item_id ORDER BY item_id), [])
-                                  FROM action_item i WHERE i.action_id = a.action_id)})::VARCHAR
-           FROM action a WHERE a.action_id = ?""",
+        """SELECT description, owner, due_period, status, closed_period
+           FROM action WHERE action_id = ?""",
         [action_id],
     ).fetchone()
-    return row[0] if row else None
+    if not row:
+        return None
+    items = cur.execute(
+        "SELECT item_id FROM action_item WHERE action_id = ? ORDER BY item_id", [action_id]
+    ).fetchall()
+    names = ("description", "owner", "due_period", "status", "closed_period")
+    state = {**dict(zip(names, row, strict=True)), "items": [i for (i,) in items]}
+    # As DuckDB's to_json wrote it before: compact, UTF-8 as it is.
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_import_change(

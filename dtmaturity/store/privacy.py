@@ -41,7 +41,7 @@ WITH my_imports AS (
     FROM answer a
     WHERE (lower(a.respondent) = lower($me)
            OR a.import_id IN (SELECT import_id FROM my_imports))
-      AND ($all_periods OR list_contains($periods, a.period))
+      AND ($all_periods OR a.period = ANY($periods))
 )
 """
 
@@ -57,8 +57,8 @@ _PER_COLUMN_HEAD = """
 WITH unit_ix AS (
     SELECT unit_id, (row_number() OVER (ORDER BY unit_id) - 1)::INTEGER AS ix FROM unit
 )
-SELECT c.period, c.key, list(x.ix ORDER BY x.ix) AS units,
-       list(c.n::INTEGER ORDER BY x.ix) AS ns
+SELECT c.period, c.key, array_agg(x.ix ORDER BY x.ix) AS units,
+       array_agg(c.n::INTEGER ORDER BY x.ix) AS ns
 FROM (
 """
 _PER_COLUMN_TAIL = """
@@ -114,8 +114,8 @@ def read_columns(cur: Cursor, counts: Query) -> CountColumns:
 SCORE_COUNTS_SQL = """
 SELECT r.unit_id, r.period, r.item_id AS key, r.n::BIGINT AS n
 FROM answer_rollup r
-WHERE list_contains($item_ids, r.item_id)
-  AND ($all_periods OR list_contains($periods, r.period))
+WHERE r.item_id = ANY($item_ids)
+  AND ($all_periods OR r.period = ANY($periods))
 """
 
 SCORE_KNOWN_SQL = compose(
@@ -123,8 +123,8 @@ SCORE_KNOWN_SQL = compose(
     """SELECT unit_id, period, item_id AS key, count(*)::BIGINT AS n_known,
        count(*) FILTER (WHERE mine)::BIGINT AS n_own
 FROM known
-WHERE score IS NOT NULL AND list_contains($item_ids, item_id)
-GROUP BY ALL""",
+WHERE score IS NOT NULL AND item_id = ANY($item_ids)
+GROUP BY unit_id, period, item_id""",
 )
 
 
@@ -156,7 +156,7 @@ def score_known(periods: list[str] | None, item_ids: list[str], me: str) -> Quer
 CHECKIN_COUNTS_SQL = """
 SELECT unit_id, period, '' AS key, count(*)::BIGINT AS n
 FROM checkin
-WHERE $all_periods OR list_contains($periods, period)
+WHERE $all_periods OR period = ANY($periods)
 GROUP BY unit_id, period
 """
 
@@ -165,7 +165,7 @@ CHECKIN_KNOWN_SQL = compose(
     """SELECT c.unit_id, c.period, '' AS key, count(*)::BIGINT AS n_known,
        count(*) FILTER (WHERE lower(c.respondent) = lower($me))::BIGINT AS n_own
 FROM checkin c
-WHERE ($all_periods OR list_contains($periods, c.period))
+WHERE ($all_periods OR c.period = ANY($periods))
   AND (lower(c.respondent) = lower($me)
        OR EXISTS (SELECT 1 FROM known k WHERE k.unit_id = c.unit_id AND k.period = c.period
                   AND k.respondent = c.respondent))
@@ -271,8 +271,8 @@ PRIVACY_CELLS = """
            sum(r.n)::BIGINT AS n, sum(r.total)::BIGINT AS total
     FROM answer_rollup r
     JOIN members m USING (unit_id)
-    WHERE list_contains($item_ids, r.item_id)
-      AND ($all_periods OR list_contains($periods, r.period))
+    WHERE r.item_id = ANY($item_ids)
+      AND ($all_periods OR r.period = ANY($periods))
     GROUP BY m.family, m.row_id, r.period, r.item_id
 ), top_cells AS (
     SELECT '' AS family, family AS row_id, period, item_id,
@@ -283,7 +283,7 @@ PRIVACY_CELLS = """
 ), privacy_cells AS (
     SELECT c.family, c.row_id, c.period, c.item_id, c.n, c.total,
            h.reason IS NOT NULL AS hidden, h.reason,
-           CASE WHEN h.reason IS NULL AND c.n > 0 THEN c.total / c.n END AS mean
+           CASE WHEN h.reason IS NULL AND c.n > 0 THEN c.total::FLOAT8 / c.n END AS mean
     FROM (SELECT * FROM family_cells UNION ALL SELECT * FROM top_cells) c
     LEFT JOIN hidden_cells h
       ON h.unit_id = c.row_id AND h.below = (c.row_id <> c.family)

@@ -53,12 +53,12 @@ def units(cur: Cursor) -> list[tuple[str, str, str | None, int, bool]]:
     return cur.execute(
         """
         WITH RECURSIVE tree(unit_id, name, parent_id, is_demo, depth, sort_path) AS (
-            SELECT unit_id, name, parent_id, is_demo, 0, [name]
+            SELECT unit_id, name, parent_id, is_demo, 0, ARRAY[name]
             FROM unit
             WHERE parent_id IS NULL OR parent_id NOT IN (SELECT unit_id FROM unit)
             UNION ALL
             SELECT u.unit_id, u.name, u.parent_id, u.is_demo, t.depth + 1,
-                   list_append(t.sort_path, u.name)
+                   array_append(t.sort_path, u.name)
             FROM unit u JOIN tree t ON u.parent_id = t.unit_id
             WHERE t.depth < 50
         )
@@ -186,7 +186,7 @@ def previous_period_with_checkin(
                UNION ALL
                SELECT period FROM held_change
                WHERE unit_id = $u AND respondent = $r AND source = 'checkin'
-           ) WHERE period < $p""",
+           ) AS mine WHERE period < $p""",
         {"u": unit_id, "r": respondent, "p": period},
     ).fetchone()
     return row[0] if row else None
@@ -202,7 +202,7 @@ def item_trend(cur: Cursor, unit_id: str, item_ids: list[str]) -> pd.DataFrame:
             """
         SELECT a.item_id, a.period, avg(a.score) AS mean, count(*) AS n
         FROM answer a JOIN subtree USING (unit_id)
-        WHERE a.score IS NOT NULL AND list_contains(?, a.item_id)
+        WHERE a.score IS NOT NULL AND a.item_id = ANY(?)
         GROUP BY a.item_id, a.period
         ORDER BY a.period, a.item_id
         """
@@ -252,7 +252,8 @@ def reflections(cur: Cursor, unit_id: str) -> pd.DataFrame:
 EXPORT_COLUMNS = ("unit_id", "period", "respondent", "item_id", "score", "comment")
 
 
-_FORMULA = r"'^[=+@\t\r-]'"  # a DuckDB regular expression: text a spreadsheet would run
+# The first characters of text a spreadsheet would run: =, +, -, @, tab, carriage return.
+_FORMULA = "('=', '+', '-', '@', chr(9), chr(13))"
 
 
 def export_answers(cur: Cursor, path: Path) -> int:
@@ -262,7 +263,7 @@ def export_answers(cur: Cursor, path: Path) -> int:
     safe = ", ".join(
         c
         if c == "score"
-        else f"CASE WHEN regexp_matches({c}, {_FORMULA}) THEN '''' || {c} ELSE {c} END AS {c}"
+        else f"CASE WHEN left({c}, 1) IN {_FORMULA} THEN '''' || {c} ELSE {c} END AS {c}"
         for c in ("unit_id", "period", "respondent", "item_id", "score", "comment")
     )
     relation = cur.sql(
@@ -328,12 +329,12 @@ def _register_demo_leaders(cur: Cursor, members_sql: str, params: dict | None = 
     """Demo leaders become people with a leader assignment on their unit (marked as demo)."""
     cur.execute(
         f"""INSERT INTO person (person_id, email, is_demo)
-            SELECT DISTINCT person_id, lower(person_id), true FROM ({members_sql})
+            SELECT DISTINCT person_id, lower(person_id), true FROM ({members_sql}) AS members
             ON CONFLICT DO NOTHING""",  # noqa: S608 (constant queries from this module)
         params,
     )
     cur.execute(
-        f"""INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM ({members_sql})
+        f"""INSERT INTO role_assignment SELECT person_id, 'leader', unit_id FROM ({members_sql}) AS members
             ON CONFLICT DO NOTHING""",  # noqa: S608
         params,
     )

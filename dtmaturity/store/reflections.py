@@ -7,7 +7,7 @@ from dtmaturity.store.querying import SUBTREE, Query, compose
 
 _REFLECTION_FILTER = """
     ($question = '' OR r.question_id = $question)
-    AND ($search = '' OR contains(lower(r.answer), lower($search)))
+    AND ($search = '' OR strpos(lower(r.answer), lower($search)) > 0)
 """
 
 REFLECTION_PERIODS_SQL = compose(
@@ -16,7 +16,7 @@ REFLECTION_PERIODS_SQL = compose(
 , pool AS (
     SELECT c.period, count(*)::BIGINT AS pool
     FROM checkin c JOIN subtree USING (unit_id)
-    WHERE $all_periods OR list_contains($periods, c.period)
+    WHERE $all_periods OR c.period = ANY($periods)
     GROUP BY c.period
 ), matching AS (
     SELECT r.period, count(*)::BIGINT AS texts,
@@ -67,7 +67,7 @@ REFLECTION_ROWS_SQL = compose(
 )
 SELECT r.period, r.question_id, r.answer, coalesce(q.question, r.question_id) AS question
 FROM reflection r JOIN subtree USING (unit_id) LEFT JOIN questions q USING (question_id)
-WHERE list_contains($periods, r.period) AND """,
+WHERE r.period = ANY($periods) AND """,
     _REFLECTION_FILTER,
     """
 ORDER BY r.period DESC, r.question_id, r.answer

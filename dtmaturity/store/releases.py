@@ -28,7 +28,7 @@ def marks(cur: Cursor) -> set[tuple[str, str]]:
 def has_checkins(cur: Cursor, unit_ids: list[str], period: str) -> bool:
     """Whether any of these units has a check-in for the quarter (so a figure was shown)."""
     row = cur.execute(
-        "SELECT count(*) FROM checkin WHERE period = ? AND list_contains(?::VARCHAR[], unit_id)",
+        "SELECT count(*) FROM checkin WHERE period = ? AND unit_id = ANY(?::VARCHAR[])",
         [period, unit_ids],
     ).fetchone()
     return bool(row and row[0])
@@ -68,7 +68,7 @@ def held(cur: Cursor, period: str | None = None, unit_ids: list[str] | None = No
         """SELECT held_id, unit_id, period, respondent, source, import_id, actor, payload, held_at
            FROM held_change
            WHERE ($period IS NULL OR period = $period)
-             AND ($all_units OR list_contains($units, unit_id))
+             AND ($all_units OR unit_id = ANY($units))
            ORDER BY held_id""",
         {"period": period, "all_units": unit_ids is None, "units": list(unit_ids or [])},
     ).df()
@@ -85,7 +85,7 @@ def held_checkin(cur: Cursor, key: tuple[str, str, str]) -> str | None:
 
 
 def drop_held(cur: Cursor, held_ids: list[int]) -> None:
-    cur.execute("DELETE FROM held_change WHERE list_contains(?::INTEGER[], held_id)", [held_ids])
+    cur.execute("DELETE FROM held_change WHERE held_id = ANY(?::INTEGER[])", [held_ids])
 
 
 def drop_held_import(cur: Cursor, import_id: int) -> int:
@@ -192,17 +192,17 @@ def divert_import(
     for *key, item, score, scale_max, comment in cur.execute(
         """SELECT unit_id, period, respondent, item_id, new_score, new_scale_max, new_comment
            FROM changes JOIN late_pairs USING (unit_id, period)
-           WHERE status <> 'unchanged' ORDER BY ALL"""
+           WHERE status <> 'unchanged' ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["answers"].append([item, score, scale_max, comment])
     for *key, kind, roles in cur.execute(
         """SELECT unit_id, period, respondent, kind, new_roles
-           FROM role_changes JOIN late_pairs USING (unit_id, period) ORDER BY ALL"""
+           FROM role_changes JOIN late_pairs USING (unit_id, period) ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["roles"].append([kind, list(roles)])
     for *key, question, text in cur.execute(
         """SELECT unit_id, period, respondent, question_id, new_answer
-           FROM reflection_changes JOIN late_pairs USING (unit_id, period) ORDER BY ALL"""
+           FROM reflection_changes JOIN late_pairs USING (unit_id, period) ORDER BY 1, 2, 3, 4"""
     ).fetchall():
         entry(key)["reflections"].append([question, text])
     for table in ("changes", "role_changes", "reflection_changes"):
@@ -248,7 +248,7 @@ def apply_imported(
         cur.execute(
             """INSERT INTO role_changes
                SELECT ?, ?, ?, ?, list_sort(?::VARCHAR[]),
-                      (SELECT list_sort(list(role_id)) FROM role_pick WHERE unit_id = ?
+                      (SELECT array_agg(role_id ORDER BY role_id) FROM role_pick WHERE unit_id = ?
                          AND period = ? AND respondent = ? AND kind = ?)""",
             [*key, kind, roles, *key, kind],
         )
@@ -310,11 +310,11 @@ def keep_before_import_undo(cur: Cursor, import_id: int, actor: str, current_per
            )
            SELECT period, 'score' AS kind, item_id AS key, unit_id,
                   count(DISTINCT respondent)::INTEGER
-           FROM rows GROUP BY ALL
+           FROM rows GROUP BY period, item_id, unit_id
            UNION ALL
            SELECT period, 'checkin', '', unit_id, count(DISTINCT respondent)::INTEGER
-           FROM rows GROUP BY ALL
-           ORDER BY ALL""",
+           FROM rows GROUP BY period, unit_id
+           ORDER BY 1, 2, 3, 4""",
         {"id": import_id},
     ).fetchall()
     by_period: dict[str, list[tuple[str, str, str, int]]] = {}

@@ -45,7 +45,7 @@ ROLE_COUNTS_SQL = compose(
     WINDOW per_role AS (PARTITION BY role_id)
 )
 SELECT kind, role_id, count, n, role,
-       CASE WHEN n > 0 THEN count / n END AS share,
+       CASE WHEN n > 0 THEN count::FLOAT8 / n END AS share,
        most::BIGINT AS most, want::BIGINT AS want, more::BIGINT AS more,
        CASE WHEN most = 0 THEN 'lacking' WHEN most >= $many_share * n THEN 'many' ELSE '' END
            AS status

@@ -63,7 +63,7 @@ _ROUND_COLUMNS = "round_id, unit_id, period, opens_on, deadline, state, closed_a
 def of_periods(cur: Cursor, periods: list[str]) -> list[Round]:
     """The rounds of these quarters (a read: see `claim` for a write)."""
     rows = cur.execute(
-        f"SELECT {_ROUND_COLUMNS} FROM round WHERE list_contains(?::VARCHAR[], period)",  # noqa: S608 (constant columns)
+        f"SELECT {_ROUND_COLUMNS} FROM round WHERE period = ANY(?::VARCHAR[])",  # noqa: S608 (constant columns)
         [sorted(set(periods))],
     ).fetchall()
     return [_round(r) for r in rows]
@@ -86,7 +86,7 @@ def claim(cur: Cursor, periods: list[str]) -> list[Round]:
     commit beside a concurrent one without a conflict (DuckDB 2.0.1).
     """
     cur.execute(
-        "UPDATE round SET state = state WHERE list_contains(?::VARCHAR[], period)",
+        "UPDATE round SET state = state WHERE period = ANY(?::VARCHAR[])",
         [sorted(set(periods))],
     )
     return of_periods(cur, periods)
@@ -134,7 +134,7 @@ def expected(cur: Cursor, unit_ids: list[str], period: str) -> pd.DataFrame:
            LEFT JOIN person_language pl ON pl.person_id = m.person_id
            LEFT JOIN checkin c
                   ON c.unit_id = m.unit_id AND c.period = ? AND c.respondent = m.person_id
-           WHERE list_contains(?::VARCHAR[], m.unit_id)
+           WHERE m.unit_id = ANY(?::VARCHAR[])
            ORDER BY m.unit_id, m.person_id""",
         [period, unit_ids],
     ).df()
@@ -144,7 +144,7 @@ def checkin_counts(cur: Cursor, unit_ids: list[str], period: str) -> pd.DataFram
     """Check-ins per unit for the quarter (anyone's, registered or not): unit_id, checkins."""
     return cur.execute(
         """SELECT unit_id, count(*)::BIGINT AS checkins FROM checkin
-           WHERE period = ? AND list_contains(?::VARCHAR[], unit_id) GROUP BY unit_id""",
+           WHERE period = ? AND unit_id = ANY(?::VARCHAR[]) GROUP BY unit_id""",
         [period, unit_ids],
     ).df()
 
@@ -157,7 +157,7 @@ def messages(cur: Cursor, round_ids: list[int] | None = None) -> pd.DataFrame:
                   m.lang, m.status, m.attempts, m.last_error, m.created_at, m.updated_at,
                   m.sent_at
            FROM mail_message m JOIN round r USING (round_id)
-           WHERE ?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], m.round_id)
+           WHERE ?::INTEGER[] IS NULL OR m.round_id = ANY(?::INTEGER[])
            ORDER BY m.mail_id""",
         [round_ids, round_ids],
     ).df()
@@ -200,11 +200,11 @@ def finish_message(cur: Cursor, mail_id: int, *, error: str | None) -> None:
     """Record the outcome of one attempt: sent, or failed with the reason."""
     cur.execute(
         """UPDATE mail_message SET
-               status = CASE WHEN ? IS NULL THEN 'sent' ELSE 'failed' END,
+               status = CASE WHEN CAST(? AS VARCHAR) IS NULL THEN 'sent' ELSE 'failed' END,
                attempts = attempts + 1,
                last_error = ?,
                updated_at = current_timestamp,
-               sent_at = CASE WHEN ? IS NULL THEN current_timestamp ELSE sent_at END
+               sent_at = CASE WHEN CAST(? AS VARCHAR) IS NULL THEN current_timestamp ELSE sent_at END
            WHERE mail_id = ?""",
         [error, error, error, mail_id],
     )
@@ -236,11 +236,11 @@ def own_scores(
     """The viewer's own scores per period and item over these units (their mean where they
     answered for several): period, item_id, score, n_own."""
     return cur.execute(
-        """SELECT period, item_id, avg(score)::DOUBLE AS score, count(score)::BIGINT AS n_own
+        """SELECT period, item_id, avg(score)::FLOAT8 AS score, count(score)::BIGINT AS n_own
            FROM answer
            WHERE lower(respondent) = lower(?) AND score IS NOT NULL
-             AND list_contains(?::VARCHAR[], unit_id) AND list_contains(?::VARCHAR[], period)
-             AND list_contains(?::VARCHAR[], item_id)
+             AND unit_id = ANY(?::VARCHAR[]) AND period = ANY(?::VARCHAR[])
+             AND item_id = ANY(?::VARCHAR[])
            GROUP BY period, item_id
            ORDER BY period, item_id""",
         [me, unit_ids, periods, item_ids],
@@ -251,7 +251,7 @@ def own_periods(cur: Cursor, unit_ids: list[str], me: str) -> list[str]:
     """The quarters in which the viewer answered for any of these units."""
     rows = cur.execute(
         """SELECT DISTINCT period FROM checkin
-           WHERE lower(respondent) = lower(?) AND list_contains(?::VARCHAR[], unit_id)
+           WHERE lower(respondent) = lower(?) AND unit_id = ANY(?::VARCHAR[])
            ORDER BY period""",
         [me, unit_ids],
     ).fetchall()
@@ -264,8 +264,8 @@ def own_checkin_counts(
     """The viewer's own check-ins per period over these units."""
     rows = cur.execute(
         """SELECT period, count(*)::BIGINT FROM checkin
-           WHERE respondent = ? AND list_contains(?::VARCHAR[], unit_id)
-             AND list_contains(?::VARCHAR[], period)
+           WHERE respondent = ? AND unit_id = ANY(?::VARCHAR[])
+             AND period = ANY(?::VARCHAR[])
            GROUP BY period""",
         [me, unit_ids, periods],
     ).fetchall()

@@ -83,7 +83,7 @@ CHANGES_SQL = compose(
            max(mean) FILTER (WHERE period = $previous) AS mean_previous,
            max(mean) FILTER (WHERE period = $year_ago) AS mean_year_ago
     FROM named
-    GROUP BY ALL
+    GROUP BY row_id, unit, is_total, item_id, item, unit_order, item_order
 )
 SELECT row_id, unit, is_total, item_id, item, mean, mean_previous, mean_year_ago,
        mean - mean_previous AS change_previous, mean - mean_year_ago AS change_year
@@ -118,7 +118,7 @@ SPREAD_SQL = compose(
     _NODE_AND_CHILDREN,
     """
 SELECT row_id, unit, is_total, period, item_id, item, mean, n, hidden,
-       (rank() OVER (PARTITION BY item_id ORDER BY mean DESC))::DOUBLE AS rank,
+       (rank() OVER (PARTITION BY item_id ORDER BY mean DESC))::FLOAT8 AS rank,
        count(*) OVER (PARTITION BY item_id) AS "of"
 FROM named
 WHERE NOT is_total AND NOT hidden
@@ -182,7 +182,7 @@ LIKERT_SQL = compose(
     SELECT unnest($level_items::VARCHAR[]) AS item_id, unnest($level_scores::INTEGER[]) AS score,
            unnest($level_labels::VARCHAR[]) AS label
 ), middles AS (
-    SELECT unnest($item_ids::VARCHAR[]) AS item_id, unnest($item_middles::DOUBLE[]) AS middle
+    SELECT unnest($item_ids::VARCHAR[]) AS item_id, unnest($item_middles::FLOAT8[]) AS middle
 ), counts AS (
     SELECT a.item_id, a.score, count(*)::BIGINT AS count
     FROM answer a JOIN subtree USING (unit_id)
@@ -190,7 +190,7 @@ LIKERT_SQL = compose(
       AND a.item_id IN (SELECT item_id FROM spot_cells WHERE NOT hidden)
     GROUP BY a.item_id, a.score
 ), shares AS (
-    SELECT c.*, sum(c.count) OVER per_item AS n, c.count / sum(c.count) OVER per_item AS share,
+    SELECT c.*, sum(c.count) OVER per_item AS n, c.count::FLOAT8 / sum(c.count) OVER per_item AS share,
            CASE WHEN c.score < m.middle THEN 1.0 WHEN c.score = m.middle THEN 0.5 ELSE 0.0 END
                AS left_weight
     FROM counts c JOIN middles m USING (item_id)

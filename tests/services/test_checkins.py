@@ -3,6 +3,7 @@
 from datetime import date
 
 import duckdb
+import psycopg.errors
 
 from dtmaturity.domain.framework import parse
 from dtmaturity.domain.model import CheckIn
@@ -112,6 +113,6 @@ def test_store_rejects_a_duplicate_key_directly(ctx):
                 ["u1", "2026-Q3", ctx.actor.user_id],
             )
             raised = False
-        except duckdb.ConstraintException:
+        except (duckdb.ConstraintException, psycopg.errors.IntegrityError):
             raised = True
     assert raised

@@ -100,21 +100,25 @@ def _independent_gaps(ctx: Context, node: str, period: str, kind_items: list[str
         SELECT unit_id, unit_id FROM unit WHERE parent_id = $node
         UNION ALL SELECT u.unit_id, b.row_id FROM unit u JOIN branch b ON u.parent_id = b.unit_id
     ), latest AS (
-        SELECT unit_id, respondent, item_id, target_period, arg_max(score, period) AS score
-        FROM target WHERE period <= $period GROUP BY ALL
-    ), goal AS (
-        SELECT b.row_id, l.item_id, l.target_period, avg(l.score) AS target
+        SELECT DISTINCT ON (unit_id, respondent, item_id, target_period)
+               unit_id, respondent, item_id, target_period, score
+        FROM target WHERE period <= $period
+        ORDER BY unit_id, respondent, item_id, target_period, period DESC
+    ), goals AS (
+        SELECT b.row_id, l.item_id, l.target_period, avg(l.score) AS target,
+               min(l.target_period) OVER (PARTITION BY b.row_id, l.item_id) AS nearest
         FROM latest l JOIN branch b USING (unit_id)
         WHERE l.target_period >= $period GROUP BY b.row_id, l.item_id, l.target_period
-        QUALIFY l.target_period = min(l.target_period) OVER (PARTITION BY b.row_id, l.item_id)
+    ), goal AS (
+        SELECT * FROM goals WHERE target_period = nearest
     ), actual AS (
         SELECT b.row_id, a.item_id, avg(a.score) AS mean
         FROM answer a JOIN branch b USING (unit_id)
-        WHERE a.period = $period AND a.score IS NOT NULL GROUP BY ALL
+        WHERE a.period = $period AND a.score IS NOT NULL GROUP BY b.row_id, a.item_id
     )
     SELECT g.row_id, avg(g.target - a.mean) AS mean_gap
     FROM goal g JOIN actual a USING (row_id, item_id)
-    WHERE list_contains($items, g.item_id)
+    WHERE g.item_id = ANY($items)
     GROUP BY g.row_id
     """
     with ctx.store.reader() as cur:

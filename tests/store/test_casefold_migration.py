@@ -30,8 +30,8 @@ def checkin(cur, respondent: str, score: int, updated: str, *, target: int | Non
         )
 
 
-def test_case_variants_of_an_email_become_one_respondent_keeping_the_latest_checkin(tmp_path):
-    path = tmp_path / "old.duckdb"
+def test_case_variants_of_an_email_become_one_respondent_keeping_the_latest_checkin(new_db):
+    path = new_db
     old = Store(path, migrate=False)
     old.migrate(target=BEFORE)
     with old.reader() as cur:
@@ -42,7 +42,7 @@ def test_case_variants_of_an_email_become_one_respondent_keeping_the_latest_chec
         checkin(cur, "Sub-With-Case", 1, "2026-01-05")  # a subject: unchanged
         cur.execute(
             "INSERT INTO answer_rollup SELECT unit_id, period, item_id, count(score), sum(score) "
-            "FROM answer GROUP BY ALL"
+            "FROM answer GROUP BY unit_id, period, item_id"
         )
         cur.execute(
             "INSERT INTO person (person_id, email) VALUES ('Per@Etat.Example', 'Per@Etat.Example')"
@@ -75,10 +75,10 @@ def test_case_variants_of_an_email_become_one_respondent_keeping_the_latest_chec
     store.close()
 
 
-def test_a_lower_step_merged_after_a_higher_one_is_still_applied(tmp_path):
+def test_a_lower_step_merged_after_a_higher_one_is_still_applied(new_db):
     """Steps are numbered per branch: a file migrated to a higher step (13) before this one was
     merged must still get it, not skip it because 13 > 9."""
-    path = tmp_path / "db.duckdb"
+    path = new_db
     Store(path).close()
     store = Store(path, migrate=False)
     with store.reader() as cur:

@@ -1,8 +1,11 @@
-"""The DuckDB store on a real file: migrations, transactions, upserts, concurrency."""
+"""The store on a real database (each test on both): migrations, transactions, upserts,
+concurrency."""
 
+import subprocess
+import sys
 import threading
+import time
 
-import duckdb
 import pytest
 
 from dtmaturity.store import AuditEntry, Store, WriteFailed, queries
@@ -34,21 +37,24 @@ def save(store: Store, answers, *, roles=(), reflections=(), key=KEY) -> bool:
 
 
 def answers_in(path) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
+    """The answers stored, read through a Store opened afresh."""
+    store = Store(path, migrate=False)
     try:
-        return con.execute("SELECT item_id, score, comment FROM answer ORDER BY item_id").fetchall()
+        with store.reader() as cur:
+            sql = "SELECT item_id, score, comment FROM answer ORDER BY item_id"
+            return cur.execute(sql).fetchall()
     finally:
-        con.close()
+        store.close()
 
 
-def test_new_database_is_created_at_the_latest_schema(tmp_path):
-    store = Store(tmp_path / "new.duckdb")
+def test_new_database_is_created_at_the_latest_schema(new_db):
+    store = Store(new_db)
     assert store.schema_version() == LATEST
     assert store.migrate() == []  # nothing left to do
 
 
-def test_an_older_database_file_is_upgraded_and_keeps_its_data(tmp_path):
-    path = tmp_path / "old.duckdb"
+def test_an_older_database_file_is_upgraded_and_keeps_its_data(new_db):
+    path = new_db
     old = Store(path, migrate=False)
     old.migrate(target=1)
     with old.reader() as cur:
@@ -70,8 +76,8 @@ def test_an_older_database_file_is_upgraded_and_keeps_its_data(tmp_path):
     upgraded.close()
 
 
-def test_resubmitting_updates_in_place_without_duplicates(tmp_path):
-    store = Store(tmp_path / "db.duckdb")
+def test_resubmitting_updates_in_place_without_duplicates(new_db):
+    store = Store(new_db)
     add_unit(store)
     assert save(store, [("user", 2, 5, None), ("data", 3, 5, "x")]) is False
     assert save(store, [("user", 4, 5, "bedre")]) is True
@@ -81,8 +87,8 @@ def test_resubmitting_updates_in_place_without_duplicates(tmp_path):
     assert rows == [("user", 4, "bedre")]
 
 
-def test_a_write_that_fails_halfway_leaves_the_database_as_it_was(tmp_path):
-    path = tmp_path / "db.duckdb"
+def test_a_write_that_fails_halfway_leaves_the_database_as_it_was(new_db):
+    path = new_db
     store = Store(path)
     add_unit(store)
     save(store, [("user", 2, 5, "første"), ("data", 3, 5, None)])
@@ -95,15 +101,15 @@ def test_a_write_that_fails_halfway_leaves_the_database_as_it_was(tmp_path):
     assert answers_in(path) == [("data", 3, None), ("user", 2, "første")]
 
 
-def test_every_write_bumps_the_data_version(tmp_path):
-    store = Store(tmp_path / "db.duckdb")
+def test_every_write_bumps_the_data_version(new_db):
+    store = Store(new_db)
     before = store.data_version()
     add_unit(store)
     assert store.data_version() == before + 1
 
 
-def test_two_sessions_submitting_at_once_both_land(tmp_path):
-    store = Store(tmp_path / "db.duckdb")
+def test_two_sessions_submitting_at_once_both_land(new_db):
+    store = Store(new_db)
     add_unit(store)
     errors: list[BaseException] = []
 
@@ -125,8 +131,8 @@ def test_two_sessions_submitting_at_once_both_land(tmp_path):
         assert cur.execute("SELECT count(*) FROM answer").fetchone() == (12,)
 
 
-def test_units_come_in_tree_order(tmp_path):
-    store = Store(tmp_path / "db.duckdb")
+def test_units_come_in_tree_order(new_db):
+    store = Store(new_db)
     store.write(
         lambda cur: queries.upsert_units(
             cur,
@@ -148,8 +154,8 @@ def test_units_come_in_tree_order(tmp_path):
         ]
 
 
-def test_values_are_bound_not_formatted(tmp_path):
-    store = Store(tmp_path / "db.duckdb")
+def test_values_are_bound_not_formatted(new_db):
+    store = Store(new_db)
     evil = "u1'); DROP TABLE answer; --"
     store.write(
         lambda cur: queries.upsert_units(cur, [(evil, "Robert'); --", None, False)]),
@@ -161,3 +167,26 @@ def test_values_are_bound_not_formatted(tmp_path):
         assert cur.execute("SELECT comment FROM answer").fetchall() == [
             ("'; DELETE FROM unit; --",)
         ]
+
+
+def test_a_write_by_another_process_advances_the_data_version_here(new_db, database):
+    """Caches key on the data version: on PostgreSQL another app process (or a command) writes
+    too, and this process must learn of it within seconds, not only of its own writes."""
+    if database == "duckdb":
+        pytest.skip("DuckDB lets one process at a time open a file for writing")
+    store = Store(new_db)
+    before = store.data_version()
+    writer = (
+        "import sys; from dtmaturity.store import AuditEntry, Store, queries;"
+        "s = Store(sys.argv[1]);"
+        "s.write(lambda c: queries.upsert_units(c, [('u9', 'Other', None, False)]),"
+        " audit=AuditEntry('test', 'test.other_process')); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", writer, new_db], check=True, timeout=120)
+    deadline = time.monotonic() + 30
+    while store.data_version() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.data_version() > before
+    with store.reader() as cur:
+        assert cur.execute("SELECT name FROM unit").fetchall() == [("Other",)]
+    store.close()
