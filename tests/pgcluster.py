@@ -225,7 +225,9 @@ def pg_cluster() -> Iterator[PgCluster]:
     should the caller never return here). Raises PgUnavailable where none can run."""
     bin_ = bindir()
     ids = server_user()
-    folder = Path(tempfile.mkdtemp(prefix="dtm-pg-"))
+    # /tmp: a short path (a unix socket's path has at most 107 bytes) that the server's user
+    # can reach, unlike a TMPDIR under root's home.
+    folder = Path(tempfile.mkdtemp(prefix="dtm-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
     if ids is not None:
         os.chown(folder, *ids)  # mode 0700 from mkdtemp: only the server's user (and root)
 
