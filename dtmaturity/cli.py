@@ -292,21 +292,20 @@ def export(db: Path | None, output: Path | None, what: str, wait: float) -> int:
 def backup(db: Path | None, output: Path, wait: float) -> int:
     """Write a consistent copy of the whole database to a new file.
 
-    Works while the app is serving the same database: the app then makes the copy."""
+    A DuckDB file becomes a DuckDB file; this works while the app is serving it (the app then
+    makes the copy). A PostgreSQL database is written by pg_dump (custom format, for
+    pg_restore)."""
     from dtmaturity.services import backups
     from dtmaturity.store import default_db_path
 
-    path = db or default_db_path()
     try:
-        made = backups.write(path, output, timeout=wait)
+        made = backups.write(db or default_db_path(), output, timeout=wait)
     except backups.BackupError as exc:
         print(f"dtmaturity backup: {exc}", file=sys.stderr)
         return 1
     by = " (a consistent copy made by the running app)" if made.by_server else ""
-    print(
-        f"backed up {path} to {made.path}{by}: {len(made.rows)} tables, "
-        f"{sum(made.rows.values())} rows"
-    )
+    rows = "" if made.rows is None else f", {made.rows} rows"
+    print(f"backed up {made.source} to {made.path}{by}: {made.tables} tables{rows}")
     return 0
 
 
