@@ -6,6 +6,9 @@ server answers, each says so and writes nothing."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -50,6 +53,15 @@ def run(env: dict[str, str], args: tuple[str, ...], out: Path) -> subprocess.Com
     )
 
 
+def run_here(args: tuple[str, ...], out: Path) -> subprocess.CompletedProcess:
+    """The command run in this process (`main`), as `run` reports a process."""
+    args = tuple(a.replace("OUT", str(out)) for a in args)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(list(args))
+    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.*"))}
 
@@ -86,7 +98,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[
             beside_out,
         )  # fmt: skip
         beside = {name: run(env, args, beside_out) for name, args in BESIDE.items()}
-    direct = {name: run(env, args, direct_out) for name, args in BESIDE.items()}
+    with pytest.MonkeyPatch.context() as patch:  # the file is free now: in this process
+        for name in [n for n in os.environ if n.startswith("DTMATURITY_") and n not in env]:
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        direct = {name: run_here(args, direct_out) for name, args in BESIDE.items()}
     yield Runs(db, beside, direct, beside_out, direct_out, opened)
 
 
@@ -178,8 +195,13 @@ def held(tmp_path: Path, demo_file: Path) -> Iterator[Path]:
         holder.wait(timeout=60)
 
 
-@pytest.mark.parametrize("spool", ["no spool folder", "a spool folder nobody serves"])
-@pytest.mark.parametrize("name", BESIDE)
+# Every command with the spool folder a stopped server left; one without any spool folder.
+NO_SERVER = [(name, "a spool folder nobody serves") for name in BESIDE] + [
+    ("export", "no spool folder")
+]
+
+
+@pytest.mark.parametrize(("name", "spool"), NO_SERVER)
 def test_without_a_server_to_answer_a_command_says_so_and_writes_nothing(
     held, tmp_path, name, spool
 ):
