@@ -11,7 +11,7 @@ PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: run test chromium lint format lock demo clean catalogues catalogues-check
+.PHONY: run test chromium postgresql lint format lock demo clean catalogues catalogues-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -47,7 +47,21 @@ chromium:
 		echo "!!!          the browser tests will be SKIPPED. Install the chromium package."; \
 	fi
 
-test: $(DEV_STAMP) chromium
+# The PostgreSQL tests start a throw-away cluster of Debian's PostgreSQL (tests/pgcluster.py), as
+# an unprivileged user, on loopback. Install it when missing, as Chromium; else they are skipped.
+PG_INITDB = $$(ls /usr/lib/postgresql/*/bin/initdb "$$(pg_config --bindir 2>/dev/null)/initdb" 2>/dev/null | head -n 1)
+postgresql:
+	@if [ -n "$(PG_INITDB)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing PostgreSQL for the database tests (apt-get install postgresql)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
+		|| echo "!!! WARNING: could not install PostgreSQL: the PostgreSQL tests will be SKIPPED"; \
+	else \
+		echo "!!! WARNING: PostgreSQL (initdb) is missing and apt-get cannot run here (needs root):"; \
+		echo "!!!          the PostgreSQL tests will be SKIPPED. Install the postgresql package."; \
+	fi
+
+test: $(DEV_STAMP) chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -1,5 +1,5 @@
-"""Command-line interface: `dtmaturity demo | export | migrate | import | imports | actions |
-report | rounds | people | purge | audit` (also `python -m dtmaturity`).
+"""Command-line interface: `dtmaturity demo | export | backup | migrate | import | imports |
+actions | report | rounds | people | purge | audit` (also `python -m dtmaturity`).
 
 One small function per command; its docstring is its `--help`. Each command imports the
 services it needs when it runs, so `dtmaturity --help` imports none of them."""
@@ -101,6 +101,7 @@ class _Root(_Group):
 def _failure(exc: Exception) -> int:
     """The exit code and message of an error shared by all commands; re-raises any other."""
     from dtmaturity.domain.framework import FrameworkError
+    from dtmaturity.services.scheduler import SpoolError
     from dtmaturity.store import StoreError
 
     problems = settings.current().problems
@@ -108,7 +109,7 @@ def _failure(exc: Exception) -> int:
         # A setting the command needs is bad: name every bad one at once.
         print(f"dtmaturity: {settings.SettingsError(problems)}", file=sys.stderr)
         return 2
-    if isinstance(exc, (FrameworkError, StoreError)):
+    if isinstance(exc, (FrameworkError, StoreError, SpoolError)):
         print(f"dtmaturity: {exc}", file=sys.stderr)
         return 2
     if isinstance(exc, OSError):  # an output that cannot be written, e.g. a link refused
@@ -152,6 +153,49 @@ def _opened(db: Path | None) -> Iterator[Context]:
         ctx.store.close()
 
 
+@contextmanager
+def _reading(db: Path | None, wait: float, command: str) -> Iterator[Context]:
+    """The acting context for a command that only reads. When the running app holds the
+    database file, over a consistent copy of it that the app makes on request (through the
+    spool folder beside the database, as `rounds` hands over its jobs), in a private work
+    folder removed afterwards."""
+    from dtmaturity.services import scheduler, workdirs
+    from dtmaturity.store import StoreError, default_db_path
+
+    try:
+        ctx = _context(db)
+    except StoreError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+    else:
+        try:
+            yield ctx
+        finally:
+            ctx.store.close()
+        return
+    path = db or default_db_path()
+    with workdirs.workdir("copy") as folder:
+        copy = folder / "copy.duckdb"
+        scheduler.fetch_copy(path, copy, timeout=wait)
+        print(
+            f"dtmaturity {command}: the running app holds {path}; reading a consistent copy "
+            "of it that the app made just now",
+            file=sys.stderr,
+        )
+        with _opened(copy) as ctx:
+            yield ctx
+
+
+def _wait_option(command: Callable) -> Callable:
+    return click.option(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="when the app holds the database: how long to wait for it (default 60)",
+    )(command)
+
+
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -165,7 +209,7 @@ def cli(click_ctx: click.Context, db: Path | None) -> None:
     click_ctx.obj = db
 
 
-# --- migrate, demo, export -------------------------------------------------------------------
+# --- migrate, demo, export, backup --------------------------------------------------------------
 
 
 @cli.command()
@@ -218,13 +262,17 @@ def demo(db: Path | None, remove: bool, scale: str) -> int:
     default="answers",
     help="answers (default: long format) or actions (the format `actions import` reads)",
 )
+@_wait_option
 @click.pass_obj
-def export(db: Path | None, output: Path | None, what: str) -> int:
-    """Write all answers as long-format CSV."""
+def export(db: Path | None, output: Path | None, what: str, wait: float) -> int:
+    """Write all answers as long-format CSV.
+
+    Works while the app is serving the same database: it then reads a consistent copy that
+    the app makes on request."""
     from dtmaturity import safefiles
     from dtmaturity.services import actions, exports
 
-    with _opened(db) as ctx:
+    with _reading(db, wait, "export") as ctx:
         if what == "actions":
             text, count = actions.export_actions(ctx)
             if output:
@@ -237,6 +285,36 @@ def export(db: Path | None, output: Path | None, what: str) -> int:
         count = exports.export_answers(ctx, output)
         if output:
             print(f"wrote {count} answers to {output}", file=sys.stderr)
+    return 0
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=FILE,
+    required=True,
+    help="the backup: a DuckDB database file (replaced whole if it exists)",
+)
+@_wait_option
+@click.pass_obj
+def backup(db: Path | None, output: Path, wait: float) -> int:
+    """Write a consistent copy of the whole database to a new file.
+
+    A DuckDB file becomes a DuckDB file; this works while the app is serving it (the app then
+    makes the copy). A PostgreSQL database is written by pg_dump (custom format, for
+    pg_restore)."""
+    from dtmaturity.services import backups
+    from dtmaturity.store import default_db_path
+
+    try:
+        made = backups.write(db or default_db_path(), output, timeout=wait)
+    except backups.BackupError as exc:
+        print(f"dtmaturity backup: {exc}", file=sys.stderr)
+        return 1
+    by = " (a consistent copy made by the running app)" if made.by_server else ""
+    rows = "" if made.rows is None else f", {made.rows} rows"
+    print(f"backed up {made.source} to {made.path}{by}: {made.tables} tables{rows}")
     return 0
 
 
@@ -493,6 +571,7 @@ def actions_import(db: Path | None, file: Path, dry_run: bool, lang: str) -> int
     default=None,
     help="language of the report: nb, nn or en (default: DTMATURITY_DEFAULT_LANGUAGE, else nb)",
 )
+@_wait_option
 @click.pass_obj
 def report(
     db: Path | None,
@@ -502,17 +581,19 @@ def report(
     output: Path,
     file_format: str,
     lang: str | None,
+    wait: float,
 ) -> int:
     """The leader-group report for a unit and quarter, as PDF or HTML.
 
-    Give either --unit ID or --all."""
+    Give either --unit ID or --all. Works while the app is serving the same database: it then
+    reads a consistent copy that the app makes on request."""
     if (unit is None) == (not all_):
         raise click.UsageError(
             "one of the options --unit --all is required"
             if unit is None
             else "option --all: not allowed with option --unit"
         )
-    with _opened(db) as ctx:
+    with _reading(db, wait, "report") as ctx:
         return _report(ctx, unit, period, output, file_format, lang)
 
 
@@ -562,16 +643,6 @@ def rounds_group() -> None:
 
     Works while the app is serving the same database: the command then hands the job to the
     running server (through the spool folder beside the database) and prints what it did."""
-
-
-def _wait_option(command: Callable) -> Callable:
-    return click.option(
-        "--wait",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="when the app holds the database: how long to wait for it (default 60)",
-    )(command)
 
 
 def _period_option(command: Callable) -> Callable:

@@ -161,6 +161,45 @@ def publish(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> N
         raise
 
 
+def in_folder(dir_fd: int, name: str, folder: str | os.PathLike[str]) -> str:
+    """A path to `name` in the folder open as `dir_fd`, for a library that takes only paths
+    (DuckDB making a database file): through /proc/self/fd where there is one, so a folder
+    renamed or swapped meanwhile cannot redirect it; elsewhere `folder`/`name`."""
+    proc = f"/proc/self/fd/{dir_fd}"
+    return f"{proc}/{name}" if os.path.isdir(proc) else os.path.join(folder, name)
+
+
+@contextlib.contextmanager
+def replacing(target: str | os.PathLike[str], *, perms: int = 0o600) -> Iterator[str]:
+    """A path at which a library that writes only by path makes a new file (DuckDB, a
+    database), renamed over `target` when the block ends without error, as replace() writes:
+    the path is in a new private folder beside `target` (so nobody else can plant a link at
+    it), reached through that folder's descriptor; the file gets `perms`; the folder and
+    anything left in it are removed afterwards, whatever happens."""
+    target = Path(target)
+    parent = os.open(target.parent, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    work = _sibling(target.name)
+    try:
+        os.mkdir(work, PRIVATE, dir_fd=parent)
+        folder = os.open(work, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=parent)
+        try:
+            why = _describe(work, os.fstat(folder))
+            if why:
+                raise UnsafePathError(errno.EPERM, why)
+            yield in_folder(folder, target.name, target.parent / work)
+            made = os.open(target.name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC, dir_fd=folder)
+            try:
+                os.fchmod(made, perms)
+            finally:
+                os.close(made)
+            os.replace(target.name, target.name, src_dir_fd=folder, dst_dir_fd=parent)
+        finally:
+            os.close(folder)
+    finally:
+        shutil.rmtree(work, dir_fd=parent, ignore_errors=True)
+        os.close(parent)
+
+
 @contextlib.contextmanager
 def open_regular(path: str | os.PathLike[str], *, dir_fd: int | None = None) -> Iterator[IO]:
     """A regular file opened for reading in binary, without following a link and without

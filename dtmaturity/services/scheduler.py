@@ -18,6 +18,12 @@ Every file in it is opened through `dtmaturity.safefiles`, relative to the folde
 descriptor: without following links, skipping what is not a regular file (a FIFO never
 blocks the thread), and an answer is written as a new file renamed into place, so a link
 planted under its name is replaced, never written through.
+
+Commands that only read (`export`, `report`) and `backup` ask the server the same way for a
+consistent copy of the database (`fetch_copy`): the job `{"command": "copy"}`, which the
+thread answers by writing the copy into the spool folder (store/backup.py), and the command
+moves it into a file of its own. A copy whose command no longer runs is removed by the next
+request (its name carries the command's process id).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import json
 import logging
 import os
 import pwd
+import shutil
 import threading
 import time
 import uuid
@@ -40,13 +47,15 @@ from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.services import reminders, roundjobs
 from dtmaturity.services.context import Actor, Context
-from dtmaturity.store import Store
+from dtmaturity.store import Store, StoreError, backup
 
 REMIND_EVERY = settings.REMIND_EVERY
 DEFAULT_EVERY = settings.DEFAULT_REMIND_EVERY
 POLL_SECONDS = 1.0
 MAX_MESSAGE = 1_000_000  # bytes of one request or response read from the spool
 SCHEDULER_ACTOR = "system:scheduler"
+COPY_JOB = "copy"  # the job asking for a consistent copy of the database (not a rounds job)
+COPY_SUFFIX = ".copy.duckdb"
 log = logging.getLogger("dtmaturity.scheduler")
 
 _threads: dict[str, tuple[threading.Thread, threading.Event]] = {}
@@ -173,6 +182,7 @@ def serve_spool(store: Store, framework: Framework, spool: Path) -> int:
         log.error("spool: %s; not used", exc.strerror or exc)
         return 0
     try:
+        _sweep_copies(folder)
         names = sorted(n for n in os.listdir(folder) if n.endswith(".request.json"))
         return sum(_serve_one(store, framework, folder, name) for name in names)
     finally:
@@ -204,6 +214,8 @@ def _serve_one(store: Store, framework: Framework, folder: int, name: str) -> in
                                             "user running the server"])  # fmt: skip
     elif not isinstance(job, dict):
         outcome = roundjobs.Outcome(2, err=["refused: the request is not a JSON object"])
+    elif job.get("command") == COPY_JOB:
+        outcome = _copy(store, folder, job_id)
     else:
         outcome = roundjobs.execute(_context(store, framework, f"cli:{owner}"), job)
         outcome.err.insert(0, f"(run by the dtmaturity server holding {store.path})")
@@ -214,13 +226,75 @@ def _serve_one(store: Store, framework: Framework, folder: int, name: str) -> in
     return 1
 
 
+def _remove_copy(folder: int, name: str) -> None:
+    for leftover in (name, f"{name}.wal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover, dir_fd=folder)
+
+
+def _copy(store: Store, folder: int, job_id: str) -> roundjobs.Outcome:
+    """A consistent copy of the database, written into the spool folder for the command that
+    asked (the request's owner, checked above: the server's own user or root)."""
+    name = f"{job_id}{COPY_SUFFIX}"
+    _remove_copy(folder, name)
+    try:
+        backup.copy_database(store, safefiles.in_folder(folder, name, spool_dir(store.path)))
+    except StoreError as exc:
+        _remove_copy(folder, name)
+        return roundjobs.Outcome(2, err=[str(exc)])
+    return roundjobs.Outcome(0, out=[name])
+
+
+def _sweep_copies(folder: int) -> None:
+    """Remove copies whose command no longer runs (it crashed, or gave up waiting)."""
+    for name in os.listdir(folder):
+        pid, dash, _ = name.partition("-")
+        if dash and pid.isdigit() and COPY_SUFFIX in name and not _alive(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=folder)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def fetch_copy(db_path: Path | str, target: Path | str, timeout: float = 60.0) -> None:
+    """Have the server holding the database make a consistent copy of it, and move that copy
+    to the new file `target` (mode 0600: it holds everything the database holds). SpoolError
+    when no server answers in time or it made no copy."""
+    outcome = submit(db_path, {"command": COPY_JOB}, timeout=timeout)
+    names = outcome.out[:1]
+    if outcome.exit != 0 or not names or not names[0].endswith(COPY_SUFFIX) or "/" in names[0]:
+        said = "; ".join(line for line in outcome.err if not line.startswith("(run by"))
+        raise SpoolError(
+            f"the dtmaturity server holding {db_path} made no copy of it: "
+            f"{said or 'it does not know the request (an older version?)'}"
+        )
+    folder = _open_spool(spool_dir(db_path), time.monotonic(), db_path, timeout)
+    try:
+        with (
+            safefiles.open_regular(names[0], dir_fd=folder) as copy,
+            safefiles.create(target, perms=0o600) as out,
+        ):
+            shutil.copyfileobj(copy, out, 1 << 20)
+    finally:
+        _remove_copy(folder, names[0])
+        os.close(folder)
+
+
 def submit(db_path: Path | str, job: dict[str, Any], timeout: float = 60.0) -> roundjobs.Outcome:
     """Hand a job to the server holding the database and wait for its outcome. The spool
     folder is the server's (made by it); one that is a link or open to others is refused."""
     spool = spool_dir(db_path)
     deadline = time.monotonic() + timeout
     folder = _open_spool(spool, deadline, db_path, timeout)
-    job_id = uuid.uuid4().hex
+    job_id = f"{os.getpid()}-{uuid.uuid4().hex}"  # the process id: see _sweep_copies
     request = f"{job_id}.request.json"
     response = f"{job_id}.response.json"
     try:

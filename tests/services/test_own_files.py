@@ -188,6 +188,7 @@ OUTPUTS = {
     "export (answers)": (["export", "-o", "{out}/answers.csv"], ["answers.csv"]),
     "export --what actions": (["export", "--what", "actions", "-o", "{out}/a.csv"], ["a.csv"]),
     "audit": (["audit", "-o", "{out}/audit.csv"], ["audit.csv"]),
+    "backup": (["backup", "-o", "{out}/backup.duckdb"], ["backup.duckdb"]),
     "people export": (["people", "export", "sor-leader0@etat.example", "-o", "{out}/p.zip"],
                       ["p.zip"]),
 }  # fmt: skip

@@ -1,0 +1,108 @@
+"""The consistent copy a command asks the server for through the spool folder, within one
+process (between processes, beside the real server: tests/cli/test_beside_app.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from dtmaturity.services import scheduler
+from dtmaturity.store.backup import table_checksums
+
+
+def rows(ctx) -> dict[str, int]:
+    with ctx.store.reader() as cur:
+        tables = [
+            name
+            for (name,) in cur.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()
+        ]
+        return {t: cur.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+
+
+def test_a_copy_asked_for_is_made_by_the_server_side_and_moved_to_the_command(demo_ctx, tmp_path):
+    spool = scheduler.prepare_spool(demo_ctx.store.path)
+    target = tmp_path / "mine" / "copy.duckdb"
+    target.parent.mkdir()
+    failed: list[BaseException] = []
+
+    def command_line() -> None:
+        try:
+            scheduler.fetch_copy(demo_ctx.store.path, target, timeout=60)
+        except BaseException as exc:  # shown by the assertion below
+            failed.append(exc)
+
+    caller = threading.Thread(target=command_line)
+    caller.start()
+    while caller.is_alive():
+        scheduler.serve_spool(demo_ctx.store, demo_ctx.framework, spool)
+        time.sleep(0.05)
+    assert not failed, failed
+    copied = {name: count for name, (count, _) in table_checksums(target).items()}
+    assert copied == rows(demo_ctx)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert list(spool.iterdir()) == []  # the copy moved out, nothing left in the spool
+    assert [p.name for p in target.parent.iterdir()] == ["copy.duckdb"]
+
+
+def test_a_copy_left_by_a_command_that_no_longer_runs_is_removed(demo_ctx):
+    spool = scheduler.prepare_spool(demo_ctx.store.path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead = f"{gone.stdout.strip()}-0a{scheduler.COPY_SUFFIX}"
+    alive = f"{os.getpid()}-0b{scheduler.COPY_SUFFIX}"
+    for name in (dead, f"{dead}.wal", alive):
+        (spool / name).write_bytes(b"x")
+    scheduler.serve_spool(demo_ctx.store, demo_ctx.framework, spool)
+    assert sorted(p.name for p in spool.iterdir()) == [alive]
+
+
+def test_a_server_that_makes_no_copy_is_reported_with_its_reason(demo_ctx, tmp_path):
+    """An older server, say, that does not know the request."""
+    spool = scheduler.prepare_spool(demo_ctx.store.path)
+
+    def older_server() -> None:
+        while not (requests := list(spool.glob("*.request.json"))):
+            time.sleep(0.05)
+        job_id = requests[0].name.removesuffix(".request.json")
+        reply = {"exit": 2, "out": [], "err": ["unknown rounds command 'copy'"]}
+        (spool / f"{job_id}.response.json").write_text(json.dumps(reply), encoding="utf-8")
+        requests[0].unlink()
+
+    server = threading.Thread(target=older_server)
+    server.start()
+    target = tmp_path / "copy.duckdb"
+    with pytest.raises(scheduler.SpoolError, match="made no copy of it: unknown rounds command"):
+        scheduler.fetch_copy(demo_ctx.store.path, target, timeout=60)
+    server.join(timeout=60)
+    assert not target.exists()
+
+
+def test_the_copy_job_is_no_rounds_job():
+    from dtmaturity.services import roundjobs
+
+    assert scheduler.COPY_JOB not in roundjobs.COMMANDS
+
+
+def test_a_copy_path_through_a_folder_descriptor_stays_in_that_folder(tmp_path):
+    from dtmaturity import safefiles
+
+    first, moved = tmp_path / "first", tmp_path / "moved"
+    first.mkdir()
+    folder = os.open(first, os.O_RDONLY)
+    try:
+        path = safefiles.in_folder(folder, "x.duckdb", first)
+        first.rename(moved)
+        Path(path).write_bytes(b"here")  # into the folder, wherever it is now
+    finally:
+        os.close(folder)
+    assert (moved / "x.duckdb").read_bytes() == b"here"
+    assert not first.exists()
