@@ -10,6 +10,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
 PIP_TOOLS := pip-tools==7.7.0
+# Test worker processes (pytest-xdist), a test file per worker at a time: three on the 2-core CI
+# machine, as a browser test leaves the cores two-thirds idle while it waits on the page.
+TEST_WORKERS ?= 3
 
 .PHONY: run test chromium postgresql lint format lock demo clean catalogues catalogues-check
 
@@ -65,7 +68,7 @@ test: $(DEV_STAMP) chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
