@@ -5,7 +5,6 @@ user's ids. Where the OS refuses (not root, no useradd), the test is skipped wit
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from osusers import UserUnavailable, system_user
 
 ATTACKER = "dtmattacker"
 
@@ -26,19 +26,9 @@ def attacker_ids() -> tuple[int, int]:
             "run the tests as root to run these attacks"
         )
     try:
-        entry = pwd.getpwnam(ATTACKER)
-    except KeyError:
-        if shutil.which("useradd") is None:
-            pytest.skip("SKIPPED: no useradd to create the second user for the attack")
-        made = subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ATTACKER],
-            capture_output=True,
-            text=True,
-        )
-        if made.returncode not in (0, 9):  # 9: the user exists (made by a parallel test)
-            pytest.skip(f"SKIPPED: the OS refused to create a second user: {made.stderr}")
-        entry = pwd.getpwnam(ATTACKER)
-    return entry.pw_uid, entry.pw_gid
+        return system_user(ATTACKER)
+    except UserUnavailable as exc:
+        pytest.skip(f"SKIPPED: {exc}")
 
 
 def as_attacker(script: str) -> None:

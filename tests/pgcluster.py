@@ -18,10 +18,8 @@ from __future__ import annotations
 import atexit
 import glob
 import os
-import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +29,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from appserver import free_port
+from osusers import UserUnavailable, system_user
 
 SERVER_USER = "dtmpostgres"  # the OS user the cluster runs as when the tests run as root
 ROLE = "dtmaturity"  # the cluster's superuser, whom the URL names
@@ -106,37 +106,11 @@ def server_user() -> tuple[int, int] | None:
     if os.geteuid() != 0:
         return None
     try:
-        entry = pwd.getpwnam(SERVER_USER)
-    except KeyError:
-        if shutil.which("useradd") is None:
-            raise PgUnavailable(
-                "running as root, and there is no useradd to create the unprivileged "
-                f"user {SERVER_USER!r} that PostgreSQL must run as"
-            ) from None
-        made = subprocess.run(
-            [
-                "useradd",
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                SERVER_USER,
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if made.returncode not in (0, 9):  # 9: made meanwhile by a parallel run
-            raise PgUnavailable(
-                f"could not create the user {SERVER_USER!r}: {made.stderr}"
-            ) from None
-        entry = pwd.getpwnam(SERVER_USER)
-    return entry.pw_uid, entry.pw_gid
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return system_user(SERVER_USER)
+    except UserUnavailable as exc:
+        raise PgUnavailable(
+            f"running as root, PostgreSQL must run as an unprivileged user, and {exc}"
+        ) from None
 
 
 def _run(command: list[str], ids: tuple[int, int] | None) -> subprocess.CompletedProcess:
