@@ -106,3 +106,21 @@ def test_a_copy_path_through_a_folder_descriptor_stays_in_that_folder(tmp_path):
         os.close(folder)
     assert (moved / "x.duckdb").read_bytes() == b"here"
     assert not first.exists()
+
+
+def test_a_job_the_server_took_but_did_not_finish_in_time_is_told_apart_from_no_server(
+    demo_ctx, tmp_path
+):
+    spool = scheduler.prepare_spool(demo_ctx.store.path)
+
+    def busy_server() -> None:  # takes the request, as the thread does, and is still at it
+        while not (requests := list(spool.glob("*.request.json"))):
+            time.sleep(0.05)
+        requests[0].rename(requests[0].with_name("taken.working"))
+
+    server = threading.Thread(target=busy_server)
+    server.start()
+    with pytest.raises(scheduler.SpoolTimeout, match="took the job but did not finish it within"):
+        scheduler.fetch_copy(demo_ctx.store.path, tmp_path / "copy.duckdb", timeout=5)
+    server.join(timeout=60)
+    assert not (tmp_path / "copy.duckdb").exists()
