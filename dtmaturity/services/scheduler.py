@@ -246,10 +246,12 @@ def _copy(store: Store, folder: int, job_id: str) -> roundjobs.Outcome:
 
 
 def _sweep_copies(folder: int) -> None:
-    """Remove copies whose command no longer runs (it crashed, or gave up waiting)."""
+    """Remove the copies and answers whose command no longer runs (it crashed, or gave up
+    waiting): a job's name starts with its command's process id."""
     for name in os.listdir(folder):
         pid, dash, _ = name.partition("-")
-        if dash and pid.isdigit() and COPY_SUFFIX in name and not _alive(int(pid)):
+        left = COPY_SUFFIX in name or name.endswith(".response.json")
+        if dash and pid.isdigit() and left and not _alive(int(pid)):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(name, dir_fd=folder)
 

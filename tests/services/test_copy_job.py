@@ -53,16 +53,18 @@ def test_a_copy_asked_for_is_made_by_the_server_side_and_moved_to_the_command(de
     assert [p.name for p in target.parent.iterdir()] == ["copy.duckdb"]
 
 
-def test_a_copy_left_by_a_command_that_no_longer_runs_is_removed(demo_ctx):
+def test_a_copy_or_answer_left_for_a_command_that_no_longer_runs_is_removed(demo_ctx):
     spool = scheduler.prepare_spool(demo_ctx.store.path)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     dead = f"{gone.stdout.strip()}-0a{scheduler.COPY_SUFFIX}"
     alive = f"{os.getpid()}-0b{scheduler.COPY_SUFFIX}"
-    for name in (dead, f"{dead}.wal", alive):
+    answer = f"{gone.stdout.strip()}-0c.response.json"
+    mine = f"{os.getpid()}-0d.response.json"
+    for name in (dead, f"{dead}.wal", alive, answer, mine):
         (spool / name).write_bytes(b"x")
     scheduler.serve_spool(demo_ctx.store, demo_ctx.framework, spool)
-    assert sorted(p.name for p in spool.iterdir()) == [alive]
+    assert sorted(p.name for p in spool.iterdir()) == sorted([alive, mine])
 
 
 def test_a_server_that_makes_no_copy_is_reported_with_its_reason(demo_ctx, tmp_path):
