@@ -246,10 +246,12 @@ def _copy(store: Store, folder: int, job_id: str) -> roundjobs.Outcome:
 
 
 def _sweep_copies(folder: int) -> None:
-    """Remove copies whose command no longer runs (it crashed, or gave up waiting)."""
+    """Remove the copies and answers whose command no longer runs (it crashed, or gave up
+    waiting): a job's name starts with its command's process id."""
     for name in os.listdir(folder):
         pid, dash, _ = name.partition("-")
-        if dash and pid.isdigit() and COPY_SUFFIX in name and not _alive(int(pid)):
+        left = COPY_SUFFIX in name or name.endswith(".response.json")
+        if dash and pid.isdigit() and left and not _alive(int(pid)):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(name, dir_fd=folder)
 
@@ -310,8 +312,14 @@ def submit(db_path: Path | str, job: dict[str, Any], timeout: float = 60.0) -> r
                 raise SpoolError(f"the answer in {spool} cannot be trusted: {exc}") from None
             os.unlink(response, dir_fd=folder)
             return roundjobs.Outcome.from_dict(json.loads(raw.decode("utf-8")))
-        with contextlib.suppress(FileNotFoundError):  # withdraw it, unless taken just now
+        try:  # withdraw it, unless the server has taken it
             os.unlink(request, dir_fd=folder)
+        except FileNotFoundError:
+            raise SpoolTimeout(
+                f"the dtmaturity server holding {db_path} took the job but did not finish it "
+                f"within {timeout:.0f} s; it goes on with it (a large database takes longer: "
+                "try a larger --wait)"
+            ) from None
     finally:
         os.close(folder)
     raise _timeout(db_path, spool, timeout)

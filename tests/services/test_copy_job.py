@@ -53,16 +53,18 @@ def test_a_copy_asked_for_is_made_by_the_server_side_and_moved_to_the_command(de
     assert [p.name for p in target.parent.iterdir()] == ["copy.duckdb"]
 
 
-def test_a_copy_left_by_a_command_that_no_longer_runs_is_removed(demo_ctx):
+def test_a_copy_or_answer_left_for_a_command_that_no_longer_runs_is_removed(demo_ctx):
     spool = scheduler.prepare_spool(demo_ctx.store.path)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     dead = f"{gone.stdout.strip()}-0a{scheduler.COPY_SUFFIX}"
     alive = f"{os.getpid()}-0b{scheduler.COPY_SUFFIX}"
-    for name in (dead, f"{dead}.wal", alive):
+    answer = f"{gone.stdout.strip()}-0c.response.json"
+    mine = f"{os.getpid()}-0d.response.json"
+    for name in (dead, f"{dead}.wal", alive, answer, mine):
         (spool / name).write_bytes(b"x")
     scheduler.serve_spool(demo_ctx.store, demo_ctx.framework, spool)
-    assert sorted(p.name for p in spool.iterdir()) == [alive]
+    assert sorted(p.name for p in spool.iterdir()) == sorted([alive, mine])
 
 
 def test_a_server_that_makes_no_copy_is_reported_with_its_reason(demo_ctx, tmp_path):
@@ -106,3 +108,21 @@ def test_a_copy_path_through_a_folder_descriptor_stays_in_that_folder(tmp_path):
         os.close(folder)
     assert (moved / "x.duckdb").read_bytes() == b"here"
     assert not first.exists()
+
+
+def test_a_job_the_server_took_but_did_not_finish_in_time_is_told_apart_from_no_server(
+    demo_ctx, tmp_path
+):
+    spool = scheduler.prepare_spool(demo_ctx.store.path)
+
+    def busy_server() -> None:  # takes the request, as the thread does, and is still at it
+        while not (requests := list(spool.glob("*.request.json"))):
+            time.sleep(0.05)
+        requests[0].rename(requests[0].with_name("taken.working"))
+
+    server = threading.Thread(target=busy_server)
+    server.start()
+    with pytest.raises(scheduler.SpoolTimeout, match="took the job but did not finish it within"):
+        scheduler.fetch_copy(demo_ctx.store.path, tmp_path / "copy.duckdb", timeout=5)
+    server.join(timeout=60)
+    assert not (tmp_path / "copy.duckdb").exists()
