@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dtmaturity.domain import i18n, settings
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain.i18n import counted, t
 
 if TYPE_CHECKING:  # the services are imported by the command that runs: `--help` stays fast
     from dtmaturity.services import imports
@@ -346,9 +346,9 @@ def _print_preview(result: imports.ImportResult, lang: str, verbose: bool) -> No
         t(
             lang,
             "cli_preview_summary",
-            pairs=len(rows),
-            units=units,
-            periods=len(periods),
+            pairs_text=counted(lang, "n_unit_quarters", len(rows)),
+            units_text=counted(lang, "n_units", units),
+            quarters_text=counted(lang, "n_quarters", len(periods)),
             first=periods[0],
             last=periods[-1],
         )
@@ -383,11 +383,17 @@ def _print_import_outcome(result: imports.ImportResult, file: Path, lang: str, o
         print(t(lang, "cli_dry_run", summary=summary))
     else:
         print(
-            t(lang, "cli_rejected", problems=len(result.problems), rows=result.rejected_rows),
+            t(
+                lang,
+                "cli_rejected",
+                problems_text=counted(lang, "n_problems", len(result.problems)),
+                rows_text=counted(lang, "n_rows", result.rejected_rows),
+            ),
             file=sys.stderr,
         )
     if result.written and result.problems:
-        print(t(lang, "cli_rows_rejected", rows=result.rejected_rows), file=sys.stderr)
+        rows_text = counted(lang, "n_rows", result.rejected_rows)
+        print(t(lang, "cli_rows_rejected", rows_text=rows_text), file=sys.stderr)
 
 
 @cli.command("import")
@@ -497,8 +503,9 @@ def imports_undo(db: Path | None, import_id: int, lang: str) -> int:
         except imports.UndoError as exc:
             print(f"dtmaturity imports undo: {t(lang, exc.key, **exc.params)}", file=sys.stderr)
             return 1
-    counts = {name: outcome[name] for name in ("restored", "removed", "kept")}
-    print(t(lang, "cli_undone", id=import_id, **counts))
+    answers_text = counted(lang, "n_answers", outcome["restored"])
+    kept = {name: outcome[name] for name in ("removed", "kept")}
+    print(t(lang, "cli_undone", id=import_id, answers_text=answers_text, **kept))
     return 0
 
 
@@ -518,7 +525,8 @@ def _actions_import(ctx: Context, file: Path, dry_run: bool, lang: str) -> int:
     for problem in result.problems:
         print(problem.line(result.file_name, lang), file=sys.stderr)
     if result.problems:
-        print(t(lang, "cli_actions_rejected", problems=len(result.problems)), file=sys.stderr)
+        problems_text = counted(lang, "n_problems", len(result.problems))
+        print(t(lang, "cli_actions_rejected", problems_text=problems_text), file=sys.stderr)
         return 1
     summary = result.summary(lang)
     if dry_run:
@@ -763,9 +771,17 @@ def people_import(db: Path | None, file: Path, dry_run: bool, lang: str) -> int:
         print(t(lang, "cli_people_rejected"), file=sys.stderr)
         return 1
     if dry_run:
-        print(t(lang, "cli_people_checked", rows=result.rows))
+        print(t(lang, "cli_people_checked", rows_text=counted(lang, "n_rows", result.rows)))
     else:
-        print(t(lang, "cli_people_done", new=result.new_assignments, rows=result.rows))
+        new_text = counted(lang, "n_new_assignments", result.new_assignments)
+        print(
+            t(
+                lang,
+                "cli_people_done",
+                new_text=new_text,
+                rows_text=counted(lang, "n_rows", result.rows),
+            )
+        )
     return 0
 
 

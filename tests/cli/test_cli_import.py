@@ -41,7 +41,7 @@ def test_a_long_preview_is_summarised_and_verbose_lists_each(units, tmp_path, ca
     path.write_text("\n".join(lines) + "\n")
     code, out, _ = run(units, "--dry-run", str(path), capsys=capsys)
     assert code == 0
-    assert "36 units and quarters (12 units, 3 quarters from 2024-Q1 to 2024-Q3)" in out
+    assert "36 unit and quarter pairs (12 units, 3 quarters from 2024-Q1 to 2024-Q3)" in out
     assert "e00\t2024-Q1" not in out
     code, out, _ = run(units, "--dry-run", "--verbose", str(path), capsys=capsys)
     assert out.count("\t1 new\t") == 36
@@ -51,7 +51,7 @@ def test_summary_lines_follow_lang(units, tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("unit_id,period,respondent,item_id,score\nu1,2026-Q9,kari,user,3\n")
     code, _, err = run(units, "--lang", "nb", str(path), capsys=capsys)
-    assert code == 1 and "avvist: 1 problemer i 1 rader; ingenting er lagret" in err
+    assert code == 1 and "avvist: 1 problem i 1 rad; ingenting er lagret" in err
     good = tmp_path / "good.csv"
     good.write_text("unit_id,period,respondent,item_id,score\nu1,2026-Q1,kari,user,3\n")
     code, out, _ = run(units, "--lang", "nb", "--dry-run", str(good), capsys=capsys)
@@ -68,7 +68,7 @@ def test_a_survey_tool_file_with_a_bad_row_saves_its_mapping_for_the_next_file(
     code, out, err = run(units, "--skip-invalid", *maps, str(first), capsys=capsys)
     assert "Recognised: Google Forms export (via Sheets)" in out
     assert "The quarter comes from the column “Tidsmerke”" in out
-    assert code == 1 and "1 rows were rejected and not written" in err
+    assert code == 1 and "rejected and not written: 1 row" in err
     (tmp_path / "next").mkdir()
     second = tools.google_csv(tmp_path / "next" / "Skjema.csv", lang="nb")
     code, out, err = run(units, str(second), capsys=capsys)
@@ -160,9 +160,9 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
         )
         == 0
     )
-    assert "kontrollerte 1 rader" in capsys.readouterr().out
+    assert "kontrollerte 1 rad" in capsys.readouterr().out
     assert cli(["--db", str(demo_db), "people", "import", str(people_file), "--lang", "nb"]) == 0
-    assert "1 nye rolletildelinger fra 1 rader" in capsys.readouterr().out
+    assert "1 ny rolletildeling fra 1 rad" in capsys.readouterr().out
     answers = tmp_path / "svar.csv"
     answers.write_text(
         # The quarter in progress: one already released would hold the row (issue 22).

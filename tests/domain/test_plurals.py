@@ -48,6 +48,8 @@ NOT_PLURAL = {
     "import_date_order_spread": "a spread of dates, chosen only when it is many days",
     "undo_effect_values": "participles after a heading noun («Verdier: 1 slettet»), the same "
     "for every count",
+    "cli_undone": "{removed} fjernet, {kept} endret siden og beholdt: participles, the same for "
+    "every count",
     "undo_effect_units": "participles after a heading noun («Enheter: 1 slettet»), the same "
     "for every count",
 }
