@@ -64,7 +64,7 @@ def texts(at: AppTest) -> str:
 
 def open_tables(at: AppTest) -> AppTest:
     """Open every "show table" expander, as a person clicking each would, and rerun: the pages
-    draw a chart's table only once its expander is open (web/ui.py `table_behind_expander`)."""
+    draw a chart's table only once its expander is open (web/tables.py `table_behind_expander`)."""
     keys = set()
     for node in at.get("expander"):
         element_id = getattr(node.proto, "id", "")  # "$$ID-<hash>-<user key>"
@@ -83,7 +83,7 @@ def tab_labels(at: AppTest) -> list[str]:
 
 def open_tab(at: AppTest, label: str, *, key: str = "unit_section") -> AppTest:
     """Choose the tab `label` of the tab group `key`, as a person clicking it, and rerun: only
-    the open tab's section is run and drawn (web/ui.py `lazy_tabs`)."""
+    the open tab's section is run and drawn (web/widgets.py `lazy_tabs`)."""
     assert label in tab_labels(at), f"no tab {label!r} among {tab_labels(at)}"
     at.session_state[key] = label
     return at.run()

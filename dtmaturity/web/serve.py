@@ -30,7 +30,7 @@ app.py` in the same process. With plain `streamlit run app.py` the first visitor
 waits for those imports (1-2 s on an idle machine, far more on a busy one). The rest of the
 warm-up (the database opened, its rollup read into memory) runs on the app's first run: a
 readiness probe on /_stcore/script-health-check triggers it before anyone visits (see
-`ui.warm_up`).
+`resources.warm_up`).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def problems(args: list[str]) -> list[str]:
     from streamlit import config as st_config
     from streamlit.web import bootstrap
 
-    from dtmaturity.web import ui
+    from dtmaturity.web import signin
 
     reasons = []
     st_config._main_script_path = str(APP)  # secrets.toml beside app.py, as `streamlit run`
@@ -121,7 +121,7 @@ def problems(args: list[str]) -> list[str]:
     except settings.SettingsError as exc:
         reasons.append(f"settings: {exc}")
     try:
-        auth = ui.auth_settings()
+        auth = signin.auth_settings()
     except authn.SignInSettingError as exc:
         reasons.append(f"sign-in: {exc}")
     else:
@@ -150,9 +150,9 @@ def problems(args: list[str]) -> list[str]:
 
 
 def preload() -> None:
-    from dtmaturity.web import ui
+    from dtmaturity.web import resources
 
-    for name in ui.PAGE_MODULES:
+    for name in resources.PAGE_MODULES:
         importlib.import_module(name)
     import pyarrow.compute  # noqa: F401 (pandas' Arrow support, loaded lazily otherwise)
 

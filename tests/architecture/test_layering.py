@@ -45,41 +45,44 @@ def test_the_layers_contract_is_kept(tmp_path):
     assert f"{CONTRACTS} kept, 0 broken" in result.stdout
 
 
-def test_an_upward_import_from_the_domain_breaks_the_contract(tmp_path):
+def lint_with_line_added(tmp_path: Path, module: str, line: str) -> str:
+    """lint-imports' report on a copy of the project in which `module` (a path) gains `line`;
+    the contracts must be broken."""
     project = copy_project(tmp_path)
-    periods = project / "dtmaturity" / "domain" / "periods.py"
-    periods.write_text(periods.read_text() + "\nfrom dtmaturity.store import Store  # upward\n")
+    path = project / module
+    path.write_text(path.read_text() + f"\n{line}\n")
     result = run_lint_imports(project)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
-    assert "dtmaturity.domain.periods -> dtmaturity.store" in result.stdout
+    return result.stdout
+
+
+def test_an_upward_import_from_the_domain_breaks_the_contract(tmp_path):
+    report = lint_with_line_added(
+        tmp_path, "dtmaturity/domain/periods.py", "from dtmaturity.store import Store"
+    )
+    assert "dtmaturity.domain.periods -> dtmaturity.store" in report
 
 
 def test_the_store_may_not_import_a_service(tmp_path):
-    project = copy_project(tmp_path)
-    db = project / "dtmaturity" / "store" / "db.py"
-    db.write_text(db.read_text() + "\nfrom dtmaturity.services import units  # upward\n")
-    result = run_lint_imports(project)
-    assert result.returncode != 0
-    assert "dtmaturity.store.db -> dtmaturity.services.units" in result.stdout
+    report = lint_with_line_added(
+        tmp_path, "dtmaturity/store/db.py", "from dtmaturity.services import units"
+    )
+    assert "dtmaturity.store.db -> dtmaturity.services.units" in report
 
 
 def test_a_page_that_imports_the_store_breaks_the_contract(tmp_path):
-    project = copy_project(tmp_path)
-    page = project / "pages" / "about.py"
-    page.write_text(page.read_text() + "\nfrom dtmaturity.store import queries  # too deep\n")
-    result = run_lint_imports(project)
-    assert result.returncode != 0
-    assert "pages.about -> dtmaturity.store.queries" in result.stdout
+    report = lint_with_line_added(
+        tmp_path, "pages/about.py", "from dtmaturity.store import queries"
+    )
+    assert "pages.about -> dtmaturity.store.queries" in report
 
 
 def test_a_cycle_between_two_modules_breaks_the_contract(tmp_path):
-    project = copy_project(tmp_path)
-    units = project / "dtmaturity" / "services" / "units.py"
-    units.write_text(units.read_text() + "\nfrom dtmaturity.services import analytics  # cycle\n")
-    result = run_lint_imports(project)
-    assert result.returncode != 0
-    assert "No cycles are allowed in dtmaturity.services" in result.stdout
+    report = lint_with_line_added(
+        tmp_path, "dtmaturity/services/units.py", "from dtmaturity.services import analytics"
+    )
+    assert "No cycles are allowed in dtmaturity.services" in report
 
 
 def _imported(path: Path) -> set[str]:

@@ -94,7 +94,7 @@ def open_page(page: Page, base_url: str, path: str = "", lang: str = "nb") -> No
     """Open a page by its address in a language and wait until the app has drawn it.
 
     The first visit to a page address in a fresh server process runs app.py's navigation
-    first (see ui._leave_legacy_page_mode), so the wait is for the final heading, not the
+    first (see navigation.leave_legacy_page_mode), so the wait is for the final heading, not the
     first paint.
     """
     page.goto(f"{base_url}/{path.lstrip('/')}?lang={lang}")

@@ -9,7 +9,7 @@ import pytest
 from apphelpers import as_read
 from hostile import FILE_NAME, LINE, TEXT
 
-from dtmaturity.web.ui import as_text
+from dtmaturity.web.text import as_text
 
 
 @pytest.mark.parametrize("text", [TEXT, LINE, FILE_NAME])
