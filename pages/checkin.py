@@ -50,7 +50,7 @@ period = st.selectbox(
     format_func=lambda p: formats.quarter(p, ctx.lang),
 )
 cs.current(ctx, unit_id, period)
-STEP_ITEMS = {"wheel": fw.themes, "competencies": fw.competencies}
+STEP_ITEMS = cs.lens_items(fw)
 
 
 def state() -> cs.CheckinState:
@@ -106,6 +106,12 @@ def level_text(item, value) -> str:
     return f"{value} – {item.scale.level(value).label[ctx.lang]}"
 
 
+def level_captions(item) -> list[str]:
+    """What each option means for this item, in its own words (the framework's)."""
+    texts = [item.level_description(v, ctx.lang) for v in item.scale.values]
+    return [*texts, ui.t("score_not_known_caption")]
+
+
 def draw_notices() -> None:
     s = state()
     if kept := s.kept:
@@ -142,17 +148,16 @@ def draw_item(item) -> None:
             ui.t_as_text("score_label", item=item.name[ctx.lang]),
             options,
             format_func=lambda v, item=item: ui.as_text(level_text(item, v)),
-            captions=[
-                *(ui.as_text(item.level_description(v, ctx.lang)) for v in item.scale.values),
-                ui.t("score_not_known_caption"),
-            ],
+            captions=[ui.as_text(text) for text in level_captions(item)],
             index=None,
+            key=f"score:{item.id}",
             **s.bind(f"score:{item.id}"),
         )
         field_error(f"score:{item.id}")
         st.text_area(
             ui.t_as_text("comment_label", item=item.name[ctx.lang]),
             height=68,
+            key=f"comment:{item.id}",
             **s.bind(f"comment:{item.id}"),
         )
         field_error(f"comment:{item.id}")
@@ -169,7 +174,7 @@ def draw_item(item) -> None:
                 key=f"same:{item.id}",
                 on_click=same_as_last,
                 args=([item.id],),
-                help=ui.t("same_as_last_item_help", item=item.name[ctx.lang]),
+                help=ui.t_as_text("same_as_last_item_help", item=item.name[ctx.lang]),
             )
         if previous.comments.get(item.id):
             ui.plain_text(previous.comments[item.id])
@@ -181,7 +186,7 @@ def draw_lens(step: str) -> None:
     previous = s.previous
     if previous and any(i.id in previous.scores or i.id in previous.not_known for i in items):
         st.button(
-            ui.t(f"same_as_last_{step}", period=previous.period),
+            ui.t_as_text(f"same_as_last_{step}", period=previous.period),
             key=f"same_all:{step}",
             on_click=same_as_last,
             args=([i.id for i in items],),
@@ -202,6 +207,7 @@ def draw_lens(step: str) -> None:
                     ui.t("target_none") if v is None else f"{v} – {levels[v].label[ctx.lang]}"
                 ),
                 placeholder=ui.t("target_none"),
+                key=f"target:{item.id}",
                 **s.bind(f"target:{item.id}"),
             )
             field_error(f"target:{item.id}")
@@ -231,11 +237,15 @@ def draw_roles() -> None:
             [r.id for r in fw.roles],
             format_func=lambda r: fw.role_name(r, ctx.lang),
             placeholder=ui.t("roles_placeholder"),
-            max_selections=MAX_ROLES_PER_KIND,  # stops at the most, rather than refusing at save
             select_all=False,  # Streamlit's "Select all" is English only, and wrong here
+            key=f"roles:{kind}",
             **s.bind(f"roles:{kind}"),
         )
         field_error(f"roles:{kind}")
+        if s.too_many == f"roles:{kind}":  # the pick beyond the most was not taken
+            st.warning(
+                ui.t_as_text("roles_at_most", max=MAX_ROLES_PER_KIND), icon=":material/block:"
+            )
         if previous and previous.roles.get(kind):
             names = ", ".join(fw.role_name(r, ctx.lang) for r in previous.roles[kind])
             st.caption(ui.t_as_text("previous_roles", roles=names))
@@ -249,6 +259,7 @@ def draw_reflections() -> None:
             continue  # answered by the role picks
         st.text_area(
             ui.t_as_text("reflection_label", question=question.text[ctx.lang]),
+            key=f"reflection:{question.id}",
             **s.bind(f"reflection:{question.id}"),
         )
         field_error(f"reflection:{question.id}")
@@ -329,6 +340,7 @@ def draw_summary() -> None:
         plan.future_periods(s.period),
         format_func=lambda p: formats.quarter(p, ctx.lang),
         placeholder=ui.t("choose_one"),
+        key="target_period",
         **s.bind("target_period"),
     )
     field_error("target_period")
@@ -382,7 +394,7 @@ def steps() -> None:
     st.radio(
         ui.t("checkin_steps_label"),
         cs.STEPS,
-        format_func=lambda step: ui.t(
+        format_func=lambda step: ui.t_as_text(
             "checkin_step_label", number=cs.STEPS.index(step) + 1, name=ui.t(f"checkin_step_{step}")
         ),
         horizontal=True,
@@ -392,7 +404,7 @@ def steps() -> None:
     draw_notices()
     with st.container(key=f"ci_step_{s.step}"):
         st.header(
-            ui.t(
+            ui.t_as_text(
                 "checkin_step_heading",
                 number=cs.STEPS.index(s.step) + 1,
                 count=len(cs.STEPS),

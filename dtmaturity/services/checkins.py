@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from dtmaturity.domain import formats, plan
+from dtmaturity.domain import formats, plan, release
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period, recent_periods
 from dtmaturity.services import authz, releases, rounds
@@ -65,14 +65,16 @@ def quarters(ctx: Context, unit_id: str, *, today: date | None = None) -> list[Q
     out = []
     for period in periods:
         refusal = gate.refusal(unit_id, period)
-        if refusal == "error_period_locked":
-            out.append(Quarter(period, False, "checkin_closed_locked", {"period": period}))
-        elif refusal is not None:
-            covering = rounds.covering(ctx, unit_id, period)
-            closed = covering.closed_at if covering else None
+        covering = rounds.covering(ctx, unit_id, period) if refusal else None
+        if covering is not None and covering.state == release.CLOSED:
+            # Closing a round over the whole organisation also locks its quarter: the round
+            # is what the person knows of, so it is named, with the day it closed.
+            closed = covering.closed_at
             day = formats.long_date(formats.local_time(closed), ctx.lang) if closed else ""
             key = "checkin_closed_round" if day else "checkin_closed_round_undated"
             out.append(Quarter(period, False, key, {"period": period, "date": day}))
+        elif refusal is not None:
+            out.append(Quarter(period, False, "checkin_closed_locked", {"period": period}))
         elif (
             period not in own
             and not gate.allow_late

@@ -14,14 +14,14 @@ from typing import Any
 import streamlit as st
 
 from dtmaturity.domain import plan
-from dtmaturity.domain.model import ROLE_KIND_QUESTIONS, ROLE_KINDS, CheckIn
+from dtmaturity.domain.framework import Framework, Item
+from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS, CheckIn
 from dtmaturity.services import checkins, drafts
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 from dtmaturity.web.checkin_widgets import NOT_KNOWN, from_draft, from_widgets, to_widgets
 
 STEPS = ("wheel", "competencies", "roles", "reflections", "actions", "summary")
-LENS_STEPS = {"wheel": "themes", "competencies": "competencies"}
 KEY = "checkin_state"
 UNIT_KEY = "checkin_unit"  # the unit chosen, kept for the session (not a widget's key)
 STEP_WIDGET = "ci_step"
@@ -45,6 +45,7 @@ class CheckinState:
     kept: tuple[str, str] | None = None
     focus: tuple[str, bool] | None = None  # (widget or container key, a form control?)
     nonce: int = 0
+    too_many: str | None = None  # the role picker whose pick beyond the most was not taken
 
     # --- load ---------------------------------------------------------------------------------
 
@@ -76,13 +77,21 @@ class CheckinState:
     # --- widgets ------------------------------------------------------------------------------
 
     def bind(self, key: str) -> dict[str, Any]:
-        """Keyword arguments that bind a widget to the form's value for `key`: it shows the
-        value, and a change is kept (and saved as the draft) at once."""
+        """Keyword arguments that bind the widget of key `key` to the form's value for it: it
+        shows the value, and a change is kept (and saved as the draft) at once."""
         st.session_state[key] = self.values.get(key)
-        return {"key": key, "on_change": _changed, "args": (key,)}
+        return {"on_change": _changed, "args": (key,)}
 
     def changed(self, ctx: Context, key: str) -> None:
-        self.values[key] = st.session_state.get(key)
+        value = st.session_state.get(key)
+        self.too_many = None
+        if key.startswith("roles:") and len(value or []) > MAX_ROLES_PER_KIND:
+            # The picker stops at the most: the pick beyond it is not taken, and says why in
+            # words beside it (Streamlit's own max_selections says so in English only).
+            st.session_state[key] = self.values.get(key)
+            self.too_many = key
+            return
+        self.values[key] = value
         self.save_draft(ctx)
 
     # --- steps --------------------------------------------------------------------------------
@@ -183,6 +192,11 @@ def field_order(ctx: Context) -> list[str]:
     fields += [f"roles:{kind}" for kind in ROLE_KINDS]
     fields += [f"reflection:{q.id}" for q in fw.questions]
     return [*fields, "target_period"]
+
+
+def lens_items(framework: Framework) -> dict[str, tuple[Item, ...]]:
+    """The items scored in each lens step."""
+    return {"wheel": framework.themes, "competencies": framework.competencies}
 
 
 def item_steps(ctx: Context) -> dict[str, str]:
