@@ -46,6 +46,13 @@ class CheckinState:
     focus: tuple[str, bool] | None = None  # (widget or container key, a form control?)
     nonce: int = 0
     too_many: str | None = None  # the role picker whose pick beyond the most was not taken
+    # Keys whose widget must be shown the value here on its next draw: all at first, and those
+    # this object changed (same as last time, a discarded draft). Otherwise a drawn widget
+    # keeps what the browser has, so a click made while a run is under way is never undone.
+    dirty: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.dirty = set(self.values)
 
     # --- load ---------------------------------------------------------------------------------
 
@@ -79,7 +86,9 @@ class CheckinState:
     def bind(self, key: str) -> dict[str, Any]:
         """Keyword arguments that bind the widget of key `key` to the form's value for it: it
         shows the value, and a change is kept (and saved as the draft) at once."""
-        st.session_state[key] = self.values.get(key)
+        if key in self.dirty or key not in st.session_state:
+            st.session_state[key] = self.values.get(key)
+            self.dirty.discard(key)
         return {"on_change": _changed, "args": (key,)}
 
     def changed(self, ctx: Context, key: str) -> None:
@@ -88,7 +97,7 @@ class CheckinState:
         if key.startswith("roles:") and len(value or []) > MAX_ROLES_PER_KIND:
             # The picker stops at the most: the pick beyond it is not taken, and says why in
             # words beside it (Streamlit's own max_selections says so in English only).
-            st.session_state[key] = self.values.get(key)
+            self.dirty.add(key)
             self.too_many = key
             return
         self.values[key] = value
@@ -117,6 +126,7 @@ class CheckinState:
                 self.values[f"score:{item_id}"] = NOT_KNOWN
             elif previous.scores.get(item_id) is not None:
                 self.values[f"score:{item_id}"] = previous.scores[item_id]
+            self.dirty.add(f"score:{item_id}")
         self.save_draft(ctx)
 
     # --- drafts -------------------------------------------------------------------------------
@@ -136,6 +146,7 @@ class CheckinState:
     def discard_draft(self, ctx: Context) -> None:
         drafts.discard(ctx, self.unit_id, self.period)
         self.values = dict(self.stored)
+        self.dirty = set(self.values)
         self.drafted = False
         self.draft_at = None
 
