@@ -130,7 +130,7 @@ def draw_notices() -> None:
                 yes=ui.t("draft_discard_yes"),
                 on_confirm=lambda: state().discard_draft(ui.context()),
             )
-    if s.saved_at:
+    if s.saved_at is not None:  # a check-in is stored (or held: no time then)
         st.info(ui.t_as_text("checkin_editing", period=s.period, saved=s.saved_at))
     else:
         st.info(ui.t_as_text("checkin_new", period=s.period))

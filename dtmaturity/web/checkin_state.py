@@ -171,6 +171,8 @@ class CheckinState:
             )
             self.outcome = ui.t(key, period=self.period)
             self.stored = dict(self.values)
+            saved = checkins.load_form(ctx, self.unit_id, self.period)
+            self.saved_at = ui.date_time(saved.current_saved_at) if saved.current else None
             self.drafted = False
             self.draft_at = None
             self.focus = ("ci_outcome", False)
