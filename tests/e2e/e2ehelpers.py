@@ -293,8 +293,20 @@ def refresh_docs_screenshots(browser: Browser, base_url: str) -> None:
         for _, path in nav_links(page):
             open_page(page, base_url, path)
             page.screenshot(path=DOCS_SCREENSHOTS / f"{path.strip('/') or 'home'}.png")
+        checkin_step_screenshots(page, base_url)
     finally:
         context.close()
+
+
+def checkin_step_screenshots(page: Page, base_url: str) -> None:
+    """docs/screenshots/checkin-<step>.png: the check-in's steps after the first (checkin.png
+    shows the first)."""
+    from dtmaturity.web.checkin_state import STEPS
+
+    open_page(page, base_url, "checkin")
+    for step in STEPS[1:]:
+        go_to_step(page, step)
+        page.screenshot(path=DOCS_SCREENSHOTS / f"checkin-{step}.png")
 
 
 # --- the check-in, in steps (pages/checkin.py) ------------------------------------------------
