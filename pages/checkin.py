@@ -62,33 +62,12 @@ def field_error(field: str) -> None:
         st.error(ui.as_text(state().errors[field]), icon=":material/error:")
 
 
-def field_label(field: str) -> str:
-    """How the error summary names a field: the words of its label, shortened."""
-    kind, _, ident = field.partition(":")
-    if kind in ("score", "comment", "target"):
-        name = fw.item_name(ident, ctx.lang)
-        return name if kind == "score" else ui.t(f"{kind}_label", item=name)
-    if kind == "roles":
-        return ui.t(f"role_kind_{ident}")
-    if kind == "reflection":
-        text = next((q.text[ctx.lang] for q in fw.questions if q.id == ident), ident)
-        return text if len(text) <= 70 else text[:69].rstrip() + "…"
-    if field == "target_period":
-        return ui.t("target_period_label")
-    return ui.t("period") if field == "period" else ui.t("unit")
-
-
 def go(step: str, focus: tuple[str, bool] | None = None) -> None:
     state().go(step, focus)
 
 
 def go_to_field(field: str) -> None:
-    """An error summary entry: open the field's step, and move the focus to the field."""
-    step = state().step_of(cs.item_steps(ctx), field)
-    if step is None:  # the unit or the quarter, above the steps
-        state().focus, state().nonce = (f"ci_{field}", True), state().nonce + 1
-    else:
-        go(step, (field, True))
+    state().open_field(ui.context(), field)
 
 
 def picked_step() -> None:
@@ -277,18 +256,10 @@ def draw_actions() -> None:
     st.caption(ui.t_as_text("checkin_actions_intro", period=s.period))
 
     def save_statuses() -> None:
-        """Statuses are saved on their own: a leader can report progress without redoing the
-        whole check-in, and the change is recorded in the chosen quarter."""
         statuses = {
             a.action_id: st.session_state[f"action_status:{a.action_id}"] for a in open_actions
         }
-        result = actions.set_statuses(ui.context(), unit_id, statuses, period=s.period)
-        st.session_state["ci_action_outcome"] = (
-            ("success", [ui.t("actions_status_saved")])
-            if result.ok
-            else ("error", [ui.t(e.key, **e.params) for e in result.errors])
-        )
-        s.nonce += 1
+        s.save_statuses(ui.context(), statuses)
 
     with st.form("checkin_actions", enter_to_submit=False):
         for action in open_actions:
@@ -312,10 +283,11 @@ def draw_actions() -> None:
         st.form_submit_button(
             ui.t("actions_save_status"), on_click=save_statuses, key="save_statuses"
         )
-        if outcome := st.session_state.pop("ci_action_outcome", None):
+        if outcome := s.action_outcome:
+            s.action_outcome = None
             with st.container(key="ci_action_outcome"):  # next to the button pressed
                 for message in outcome[1]:
-                    getattr(st, outcome[0])(message)
+                    getattr(st, outcome[0])(ui.as_text(message))
             ui.focus_on("ci_action_outcome", field=False, nonce=s.nonce)
 
 
@@ -367,7 +339,7 @@ def draw_error_summary() -> None:
         st.error(ui.t("form_has_errors", count=len(in_error)), icon=":material/error:")
         for field in in_error:
             st.button(
-                ui.as_text(f"{field_label(field)}: {s.errors[field]}"),
+                ui.as_text(f"{cs.field_label(ctx, field)}: {s.errors[field]}"),
                 key=f"goto:{field}",
                 on_click=go_to_field,
                 args=(field,),

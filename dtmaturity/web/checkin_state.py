@@ -16,7 +16,7 @@ import streamlit as st
 from dtmaturity.domain import plan
 from dtmaturity.domain.framework import Framework, Item
 from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS, CheckIn
-from dtmaturity.services import checkins, drafts
+from dtmaturity.services import actions, checkins, drafts
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 from dtmaturity.web.checkin_widgets import NOT_KNOWN, from_draft, from_widgets, to_widgets
@@ -50,6 +50,7 @@ class CheckinState:
     # this object changed (same as last time, a discarded draft). Otherwise a drawn widget
     # keeps what the browser has, so a click made while a run is under way is never undone.
     dirty: set[str] = field(default_factory=set)
+    action_outcome: tuple[str, list[str]] | None = None  # ("success" | "error", messages)
 
     def __post_init__(self) -> None:
         self.dirty = set(self.values)
@@ -180,6 +181,28 @@ class CheckinState:
             self.outcome = None
             self.focus = ("ci_outcome" if "save" in self.errors else "ci_error_summary", False)
 
+    def open_field(self, ctx: Context, field_key: str) -> None:
+        """An error summary entry: open the field's step, and move the focus to the field (the
+        unit or the quarter: above the steps)."""
+        step = self.step_of(item_steps(ctx), field_key)
+        if step is None:
+            self.focus, self.nonce = (f"ci_{field_key}", True), self.nonce + 1
+        else:
+            self.go(step, (field_key, True))
+
+    # --- the unit's open actions --------------------------------------------------------------
+
+    def save_statuses(self, ctx: Context, statuses: dict[int, str]) -> None:
+        """Statuses are saved on their own: a leader can report progress without redoing the
+        whole check-in, and the change is recorded in the chosen quarter."""
+        result = actions.set_statuses(ctx, self.unit_id, statuses, period=self.period)
+        self.action_outcome = (
+            ("success", [ui.t("actions_status_saved")])
+            if result.ok
+            else ("error", [ui.t(e.key, **e.params) for e in result.errors])
+        )
+        self.nonce += 1
+
     # --- where a field is ---------------------------------------------------------------------
 
     def step_of(self, fw_items: dict[str, str], field_key: str) -> str | None:
@@ -194,6 +217,24 @@ class CheckinState:
         if field_key == "target_period":
             return "summary"
         return None
+
+
+def field_label(ctx: Context, field_key: str) -> str:
+    """How the error summary names a field: the words of its label, shortened (never the
+    field's internal name)."""
+    fw = ctx.framework
+    kind, _, ident = field_key.partition(":")
+    if kind in ("score", "comment", "target"):
+        name = fw.item_name(ident, ctx.lang)
+        return name if kind == "score" else ui.t(f"{kind}_label", item=name)
+    if kind == "roles":
+        return ui.t(f"role_kind_{ident}")
+    if kind == "reflection":
+        text = next((q.text[ctx.lang] for q in fw.questions if q.id == ident), ident)
+        return text if len(text) <= 70 else text[:69].rstrip() + "…"
+    if field_key == "target_period":
+        return ui.t("target_period_label")
+    return ui.t("period") if field_key == "period" else ui.t("unit")
 
 
 def field_order(ctx: Context) -> list[str]:
