@@ -16,12 +16,16 @@ median time from navigation to "every chart drawn and Streamlit idle" (see webha
   browser (script run and transfer); the rest is drawing in the browser;
 
 then changing a control (the overview's level, each of the unit page's tabs, its compared
-item) and saving a check-in (click to the confirmation drawn). Targets: warm <= 1.0 s, first
-visit <= 2.5 s, saving a check-in <= 0.5 s. Everything stays on 127.0.0.1 and stops by itself.
+item), and in the check-in, which is in steps: the step change from the wheel to the
+competencies ("Next", click to the next step drawn) and saving it on the summary step (click to
+the confirmation drawn). Targets: warm <= 1.0 s, first visit <= 2.5 s, saving a check-in
+<= 0.5 s. Everything stays on 127.0.0.1 and stops by itself.
 
 Last, the baseline: a bare Streamlit app (bare_app.py: no database, no app code, pages of the
 same shapes) timed the same way on the same machine, and each page's time as a multiple of its
 bare page's: the floor the framework sets, and what the app adds to it (--no-baseline skips it).
+The check-in's step change and save are compared with a bare form of the same step's size
+(bare_app.py's "steps" page) in the same way. Target: every figure <= 1.3x its bare one.
 """
 
 from __future__ import annotations
@@ -110,24 +114,59 @@ async def open_tab(tab: wh.Tab, key: str) -> float:
     return await tab.act(tab.page.get_by_role("tab", name=t(key), exact=True).click)
 
 
-async def save_checkin(browser, url: str, unit_id: str, framework, scores: int) -> float:  # type: ignore[no-untyped-def]
-    """Open the check-in for a unit, score every item, submit: seconds from the click on
-    "submit" until the confirmation is drawn."""
+async def checkin_steps(browser, url: str, unit_id: str, framework, scores: int):  # type: ignore[no-untyped-def]
+    """Open the check-in for a unit, score the wheel, go to the next step, score the
+    competencies, open the summary and save: (seconds from the click on "Next" until the next
+    step is drawn, seconds from the click on "submit" until the confirmation is drawn)."""
     tab = await wh.Tab.open(browser, LANG)
     try:
         await tab.goto(f"{url}/checkin?lang={LANG}&unit={unit_id}")
-        for number, item in enumerate(framework.items):
-            position = (number + scores) % len(item.scale.values)
-            radio = tab.page.locator(f".st-key-score-{item.id} [data-testid='stRadioOption']")
-            await radio.nth(position).click()
+
+        async def score(items) -> None:  # type: ignore[no-untyped-def]
+            for number, item in enumerate(items):
+                position = (number + scores) % len(item.scale.values)
+                radio = tab.page.locator(f".st-key-score-{item.id} [data-testid='stRadioOption']")
+                await tab.act(radio.nth(position).click)
+
+        await score(framework.themes)
+        name = t("checkin_step_competencies")
+        following = tab.page.get_by_role("button", name=t("checkin_next", name=name))
+        step = await tab.act(
+            following.click, text=t("checkin_step_heading", number=2, count=6, name=name)
+        )
+        await score(framework.competencies)
+        summary = tab.page.locator(".st-key-ci_step [data-testid='stRadioOption']").last
+        await tab.act(summary.click, text=t("submit"))
         submit = tab.page.get_by_role("button", name=t("submit"))
         saved = t("saved_new", period=str(Period.current()))
         seconds = await tab.act(submit.click, text=saved)
         if errors := await tab.errors():
             raise RuntimeError(f"saving a check-in showed errors: {errors}")
-        return seconds
+        return step, seconds
     finally:
         await tab.close()
+
+
+async def bare_steps(browser, folder: Path, runs: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """The bare form of the check-in's step size: ("Next" to the next step drawn, "Lagre" to
+    its confirmation drawn) in seconds, each in a new session."""
+    changes: list[float] = []
+    saves: list[float] = []
+    server = wh.Server(folder / "unused.duckdb", folder / "bare.log", script=BARE_APP).start()
+    try:
+        for _ in range(runs):
+            tab = await wh.Tab.open(browser, LANG)
+            await tab.goto(f"{server.url}/steps")
+            following = tab.page.get_by_role("button", name="Neste")
+            changes.append(await tab.act(following.click, text="Steg 2 av 6"))
+            for _ in range(4):  # on to the summary step
+                await tab.act(tab.page.get_by_role("button", name="Neste").click)
+            save = tab.page.get_by_role("button", name="Lagre")
+            saves.append(await tab.act(save.click, text="Lagret."))
+            await tab.close()
+    finally:
+        server.stop()
+    return changes, saves
 
 
 async def first_visits(browser, db: Path, folder: Path, pages: list[str], runs: int):  # type: ignore[no-untyped-def]
@@ -320,16 +359,21 @@ async def bench(args: argparse.Namespace) -> None:
                 await open_tab(tab, "unit_tab_wheel")
                 await tab.close()
 
-                saves = [
-                    await save_checkin(browser, server.url, unit_id, framework, run)
+                walked = [
+                    await checkin_steps(browser, server.url, unit_id, framework, run)
                     for run, unit_id in enumerate(leaves[: args.runs])
                 ]
+                step_changes = [change for change, _ in walked]
+                saves = [save for _, save in walked]
                 rss_end = server.rss_mb()
             finally:
                 server.stop()
             bare = None
+            bare_changes: list[float] = []
+            bare_saves: list[float] = []
             if args.baseline:
                 bare = await bare_baseline(browser, folder, args.runs, args.first_runs)
+                bare_changes, bare_saves = await bare_steps(browser, folder, args.runs)
                 print(f"baseline done; {wh.loadavg()}")
             await browser.close()
 
@@ -366,9 +410,8 @@ async def bench(args: argparse.Namespace) -> None:
         )
     for name, values in controls.items():
         print(f"{name:<30} {med(values):6.2f}  (runs: {', '.join(f'{v:.2f}' for v in values)})")
-    print(
-        f"{'save a check-in':<30} {med(saves):6.2f}  (runs: {', '.join(f'{v:.2f}' for v in saves)})"
-    )
+    for name, values in (("check-in: next step", step_changes), ("save a check-in", saves)):
+        print(f"{name:<30} {med(values):6.2f}  (runs: {', '.join(f'{v:.2f}' for v in values)})")
     print(f"server memory (RSS): {rss_start:.0f} MB after start, {rss_end:.0f} MB at the end")
 
     worst_warm = max(med(warm[p]) for p in pages)
@@ -395,6 +438,12 @@ async def bench(args: argparse.Namespace) -> None:
             "warm": warm,
         }
         print_baseline(bare, pages, columns)
+        print(f"{'check-in / bare step form':<26} {'next step':>9} {'save':>6}")
+        print(
+            f"{'bare form of a step (s)':<26} {med(bare_changes):9.2f} {med(bare_saves):6.2f}\n"
+            f"{'check-in / bare':<26} {med(step_changes) / med(bare_changes):9.2f} "
+            f"{med(saves) / med(bare_saves):6.2f}  (target <= 1.3)"
+        )
     print(wh.loadavg())
 
 

@@ -104,11 +104,16 @@ async def session(browser, cached, url: str, units: list[str], framework, level:
                     raise RuntimeError("; ".join(errors)[:300])
             step = "save a check-in"
             scores = []
+            # The check-in is in steps: the wheel, then the competencies, then the summary.
+            step_options = tab.page.locator(".st-key-ci_step [data-testid='stRadioOption']")
             for index, item in enumerate(framework.items):
+                if item is framework.competencies[0]:
+                    await tab.act(step_options.nth(1).click)
                 position = (index + number + len(unit_id)) % len(item.scale.values)
                 scores.append(item.scale.values[position])
                 radio = tab.page.locator(f".st-key-score-{item.id} [data-testid='stRadioOption']")
-                await radio.nth(position).click()
+                await tab.act(radio.nth(position).click)
+            await tab.act(step_options.last.click, text=t("submit"))
             submit = tab.page.get_by_role("button", name=t("submit"))
             level.submitted[unit_id] = scores  # submitted: from here on it must be stored
             saved = await tab.act(submit.click, text=t("saved_new", period=period))

@@ -82,6 +82,15 @@ class Item:
     source: Text
     resources: tuple[Resource, ...] = ()
     ideas: tuple[Text, ...] = ()
+    # What each level of the scale looks like for this item, in scale order; empty: the
+    # scale's own descriptions serve (see `level_description`).
+    levels: tuple[Text, ...] = ()
+
+    def level_description(self, value: int, lang: str) -> str:
+        """How the item looks at this level: its own words, else the scale's."""
+        if self.levels:
+            return self.levels[value - self.scale.min][lang]
+        return self.scale.level(value).description[lang]
 
 
 @dataclass(frozen=True)
@@ -263,9 +272,31 @@ def _items(
                 source=check.text(entry, "source", where),
                 resources=_resources(check, entry, where),
                 ideas=_ideas(check, entry, where),
+                levels=_item_levels(check, entry, where, scale),
             )
         )
     return tuple(items)
+
+
+def _item_levels(check: _Checker, entry: dict, where: str, scale: Scale) -> tuple[Text, ...]:
+    """The optional `levels` of an item: one text per level of its scale, in order."""
+    listed = _listed(check, entry, "levels", where)
+    if listed and len(listed) != len(scale.values):
+        check.fail(
+            where,
+            f"'levels' must have one entry per level of scale '{scale.id}' "
+            f"({len(scale.values)}), got {len(listed)}",
+        )
+    out = []
+    for lwhere, value in listed:
+        if not isinstance(value, dict):
+            check.fail(lwhere, f"must be a table with {', '.join(LANGUAGES)}")
+            continue
+        for lang in LANGUAGES:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                check.fail(lwhere, f"missing or empty '{lang}'")
+        out.append({lang: str(value.get(lang, "")).strip() for lang in LANGUAGES})
+    return tuple(out)
 
 
 def _listed(check: _Checker, entry: dict, key: str, where: str) -> list[tuple[str, object]]:

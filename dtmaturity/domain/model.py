@@ -30,14 +30,18 @@ class CheckIn:
     # Targets: the score aimed for per item by `target_period` (a later quarter); see plan.py.
     target_period: str | None = None
     targets: dict[str, int | None] = field(default_factory=dict)
+    # Items answered "do not know / not relevant": stored as such, with no score, so that they
+    # count in no mean (a mean is over the scores given) and are not asked again as missing.
+    not_known: set[str] = field(default_factory=set)
 
     def answer_rows(self, framework: Framework) -> list[tuple[str, int | None, int, str | None]]:
-        """(item_id, score, scale_max, comment) for every item answered or commented on."""
+        """(item_id, score, scale_max, comment) for every item answered, commented on or answered
+        "do not know" (its score None; `not_known_rows` names those)."""
         rows = []
-        for item_id in sorted(set(self.scores) | set(self.comments)):
-            score = self.scores.get(item_id)
+        for item_id in sorted(set(self.scores) | set(self.comments) | self.not_known):
+            score = None if item_id in self.not_known else self.scores.get(item_id)
             comment = (self.comments.get(item_id) or "").strip() or None
-            if score is None and comment is None:
+            if score is None and comment is None and item_id not in self.not_known:
                 continue
             item = framework.items_by_id[item_id]
             rows.append((item_id, score, item.scale.max, comment))
@@ -50,6 +54,10 @@ class CheckIn:
             for item_id, score in sorted(self.targets.items())
             if score is not None and item_id in framework.items_by_id
         ]
+
+    def not_known_rows(self) -> list[str]:
+        """The items answered "do not know / not relevant", in order."""
+        return sorted(self.not_known)
 
     def role_rows(self) -> list[tuple[str, str]]:
         return [(kind, role) for kind in ROLE_KINDS for role in self.roles.get(kind, [])]
@@ -96,9 +104,13 @@ def _score_errors(framework: Framework, checkin: CheckIn) -> list[FieldError]:
     for item_id in set(checkin.scores) | set(checkin.comments):
         if item_id not in framework.items_by_id:
             errors.append(FieldError(f"score:{item_id}", "error_unknown_item", {"value": item_id}))
+    for item_id in checkin.not_known - set(framework.items_by_id):
+        errors.append(FieldError(f"score:{item_id}", "error_unknown_item", {"value": item_id}))
     for item in framework.items:
         score = checkin.scores.get(item.id)
-        if score is None:
+        if item.id in checkin.not_known:
+            pass  # answered: "do not know / not relevant"
+        elif score is None:
             errors.append(FieldError(f"score:{item.id}", "error_score_missing"))
         elif (
             isinstance(score, bool) or not isinstance(score, int) or score not in item.scale.values

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import duckdb
 
-from dtmaturity.domain import plan
+from dtmaturity.domain import formats, plan, release
 from dtmaturity.domain.model import CheckIn, FieldError, validate
-from dtmaturity.domain.periods import Period
+from dtmaturity.domain.periods import Period, recent_periods
 from dtmaturity.services import authz, releases, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
@@ -39,6 +39,58 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A recent quarter on the check-in page: offered when a check-in for it would be stored,
+    else the reason it is not (`reason`, a message key, with its `params`)."""
+
+    period: str
+    offered: bool
+    reason: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def quarters(ctx: Context, unit_id: str, *, today: date | None = None) -> list[Quarter]:
+    """The last eight quarters, newest first, each offered only when a check-in of the acting
+    person for it would be stored: not after its round closed or it was locked, and not in a
+    quarter already released, unless late check-ins are allowed (then held for a re-release)
+    or the person has a check-in there already (an amendment, held the same way)."""
+    authz.require_checkin(ctx, unit_id)
+    periods = [str(p) for p in recent_periods(8, until=Period.current(today))]
+    with ctx.store.reader() as cur:
+        gate = rounds.gate(cur, periods, hold=False)
+        own = queries.own_periods(cur, unit_id, ctx.actor.user_id)
+    out = []
+    for period in periods:
+        refusal = gate.refusal(unit_id, period)
+        covering = rounds.covering(ctx, unit_id, period) if refusal else None
+        if covering is not None and covering.state == release.CLOSED:
+            # Closing a round over the whole organisation also locks its quarter: the round
+            # is what the person knows of, so it is named, with the day it closed.
+            closed = covering.closed_at
+            day = formats.long_date(formats.local_time(closed), ctx.lang) if closed else ""
+            key = "checkin_closed_round" if day else "checkin_closed_round_undated"
+            out.append(Quarter(period, False, key, {"period": period, "date": day}))
+        elif refusal is not None:
+            out.append(Quarter(period, False, "checkin_closed_locked", {"period": period}))
+        elif (
+            period not in own
+            and not gate.allow_late
+            and releases.is_late(ctx, unit_id, period, today)
+        ):
+            out.append(Quarter(period, False, "checkin_closed_released", {"period": period}))
+        else:
+            out.append(Quarter(period, True))
+    return out
+
+
+def default_unit(ctx: Context, unit_ids: list[str]) -> str | None:
+    """The unit a check-in starts at: the first of these the person leads by name (not as an
+    admin or a leader of every unit), else the first."""
+    led = {g.unit_id for g in ctx.actor.grants if g.role == "leader"}
+    return next((u for u in unit_ids if u in led), unit_ids[0] if unit_ids else None)
 
 
 class _Refused(Exception):
@@ -75,6 +127,7 @@ def _held(
         respondent=respondent,
         scores={item: score for item, score, _, _ in held["answers"] if score is not None},
         comments={item: comment for item, _, _, comment in held["answers"] if comment},
+        not_known=set(held.get("not_known", [])),
         roles=roles,
         reflections=dict(held["reflections"]),
         framework_version=held["framework_version"],
@@ -102,8 +155,9 @@ def _load(
         unit_id=unit_id,
         period=period,
         respondent=respondent,
-        scores={item: score for item, score, _ in parts["answers"] if score is not None},
-        comments={item: comment for item, _, comment in parts["answers"] if comment},
+        scores={item: score for item, score, _, _ in parts["answers"] if score is not None},
+        comments={item: comment for item, _, comment, _ in parts["answers"] if comment},
+        not_known={item for item, score, _, flag in parts["answers"] if flag and score is None},
         roles=roles,
         reflections=dict(parts["reflections"]),
         framework_version=parts["framework_version"],
@@ -159,6 +213,7 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
                 reflections=checkin.reflection_rows(),
                 target_period=checkin.target_period,
                 targets=checkin.target_rows(framework),
+                not_known=checkin.not_known_rows(),
             ),
         )
 
@@ -180,6 +235,7 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
                 answers=checkin.answer_rows(framework),
                 roles=checkin.role_rows(),
                 reflections=checkin.reflection_rows(),
+                not_known=checkin.not_known_rows(),
             )
             # Targets belong to the check-in: stored (or cleared) in the same transaction.
             plan_queries.save_targets(

@@ -53,6 +53,7 @@ def checkin_payload(
     reflections: list[tuple[str, str]],
     target_period: str | None,
     targets: list[tuple[str, int, int]],
+    not_known: list[str] | None = None,
 ) -> str:
     """A check-in as held: everything its save would write."""
     return json.dumps(
@@ -63,6 +64,7 @@ def checkin_payload(
             "reflections": reflections,
             "target_period": target_period,
             "targets": targets,
+            "not_known": not_known or [],
         },
         ensure_ascii=False,
     )
@@ -129,6 +131,7 @@ def _apply(cur: queries.Cursor, row) -> list[tuple[str, str]]:
             answers=[tuple(a) for a in payload["answers"]],
             roles=[tuple(r) for r in payload["roles"]],
             reflections=[tuple(r) for r in payload["reflections"]],
+            not_known=payload.get("not_known", []),
         )
         plan_queries.save_targets(
             cur, key, payload["target_period"], [tuple(t) for t in payload["targets"]]

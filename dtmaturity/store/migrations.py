@@ -560,6 +560,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        41,
+        "an answer may say 'do not know / not relevant': no score, so it is in no mean or count",
+        [
+            # A not-known answer has a NULL score: every sum, count(score) and mean leaves it
+            # out by the one rule that a mean is over the scores given (SQL's own NULL rule).
+            "ALTER TABLE answer ADD COLUMN not_known BOOLEAN NOT NULL DEFAULT false",
+        ],
+    ),
 ]
 
 LATEST = max(version for version, _, _ in MIGRATIONS)

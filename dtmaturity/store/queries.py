@@ -87,8 +87,10 @@ def save_checkin(
     answers: list[tuple[str, int | None, int, str | None]],
     roles: list[tuple[str, str]],
     reflections: list[tuple[str, str]],
+    not_known: list[str] | tuple[str, ...] = (),
 ) -> bool:
     """Insert or replace one check-in with all its parts. Returns True when it already existed.
+    `not_known`: the items among `answers` answered "do not know" (their score is NULL).
 
     Run inside a transaction (Store.write): the deletes and inserts land together or not at all.
     """
@@ -109,9 +111,9 @@ def save_checkin(
         )
     if answers:
         cur.executemany(
-            "INSERT INTO answer (unit_id, period, respondent, item_id, score, scale_max, comment) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*key, *row) for row in answers],
+            "INSERT INTO answer (unit_id, period, respondent, item_id, score, scale_max, comment,"
+            " not_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*key, *row, row[0] in set(not_known) and row[1] is None) for row in answers],
         )
     if roles:
         cur.executemany("INSERT INTO role_pick VALUES (?, ?, ?, ?, ?)", [(*key, *r) for r in roles])
@@ -162,7 +164,10 @@ def load_checkin(cur: Cursor, key: tuple[str, str, str]) -> dict | None:
     if head is None:
         return None
     where = "WHERE unit_id = ? AND period = ? AND respondent = ?"
-    answers = cur.execute(f"SELECT item_id, score, comment FROM answer {where}", key).fetchall()  # noqa: S608
+    answers = cur.execute(
+        f"SELECT item_id, score, comment, not_known FROM answer {where}",  # noqa: S608
+        key,
+    ).fetchall()
     roles = cur.execute(f"SELECT kind, role_id FROM role_pick {where} ORDER BY role_id", key)  # noqa: S608
     role_rows = roles.fetchall()
     reflections = cur.execute(f"SELECT question_id, answer FROM reflection {where}", key).fetchall()  # noqa: S608
@@ -190,6 +195,18 @@ def previous_period_with_checkin(
         {"u": unit_id, "r": respondent, "p": period},
     ).fetchone()
     return row[0] if row else None
+
+
+def own_periods(cur: Cursor, unit_id: str, respondent: str) -> set[str]:
+    """The quarters in which this person has a check-in for this unit, stored or held."""
+    rows = cur.execute(
+        """SELECT period FROM checkin WHERE unit_id = $u AND respondent = $r
+           UNION
+           SELECT period FROM held_change
+           WHERE unit_id = $u AND respondent = $r AND source = 'checkin'""",
+        {"u": unit_id, "r": respondent},
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 # --- dashboards (aggregated in SQL; a few hundred rows at most) --------------------------------

@@ -2,7 +2,8 @@
 
 Keys: `score:<item>`, `comment:<item>`, `roles:<kind>`, `reflection:<question>`, `target:<item>`
 and `target_period`; the same names
-are the `field` of a validation error, so each message lands next to its widget.
+are the `field` of a validation error, so each message lands next to its widget. A score is a
+level of the item's scale or NOT_KNOWN ("do not know / not relevant").
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from dtmaturity.domain.framework import Framework
-from dtmaturity.domain.model import ROLE_KINDS, CheckIn
+from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KINDS, CheckIn
+
+NOT_KNOWN = "not_known"  # the score option "do not know / not relevant"
 
 
 def to_widgets(framework: Framework, checkin: CheckIn | None) -> dict[str, Any]:
     """Widget values that show `checkin` (or an empty form when None)."""
     values: dict[str, Any] = {}
     for item in framework.items:
-        values[f"score:{item.id}"] = checkin.scores.get(item.id) if checkin else None
+        values[f"score:{item.id}"] = _score(checkin, item.id)
         values[f"comment:{item.id}"] = checkin.comments.get(item.id, "") if checkin else ""
     for kind in ROLE_KINDS:
         picks = checkin.roles.get(kind, []) if checkin else []
@@ -41,7 +44,14 @@ def from_widgets(
         unit_id=unit_id,
         period=period,
         respondent=respondent,
-        scores={item.id: values.get(f"score:{item.id}") for item in framework.items},
+        scores={
+            item.id: values.get(f"score:{item.id}")
+            for item in framework.items
+            if values.get(f"score:{item.id}") != NOT_KNOWN
+        },
+        not_known={
+            item.id for item in framework.items if values.get(f"score:{item.id}") == NOT_KNOWN
+        },
         comments={
             item.id: str(values.get(f"comment:{item.id}") or "")
             for item in framework.items
@@ -69,19 +79,28 @@ def from_draft(framework: Framework, draft: Mapping[str, Any]) -> dict[str, Any]
     values = to_widgets(framework, None)
     for item in framework.items:
         score = draft.get(f"score:{item.id}")
-        values[f"score:{item.id}"] = score if score in item.scale.values else None
+        values[f"score:{item.id}"] = (
+            score if score in item.scale.values or score == NOT_KNOWN else None
+        )
         target = draft.get(f"target:{item.id}")
         values[f"target:{item.id}"] = target if target in item.scale.values else None
         values[f"comment:{item.id}"] = _text(draft.get(f"comment:{item.id}"))
     for kind in ROLE_KINDS:
         picks = draft.get(f"roles:{kind}")
         picks = picks if isinstance(picks, list) else []
-        values[f"roles:{kind}"] = [r for r in picks if r in framework.roles_by_id]
+        picks = [r for r in picks if r in framework.roles_by_id]
+        values[f"roles:{kind}"] = picks[:MAX_ROLES_PER_KIND]  # the picker stops at the most
     for question in framework.questions:
         values[f"reflection:{question.id}"] = _text(draft.get(f"reflection:{question.id}"))
     period = draft.get("target_period")
     values["target_period"] = period if isinstance(period, str) else None
     return values
+
+
+def _score(checkin: CheckIn | None, item_id: str) -> int | str | None:
+    if checkin is None:
+        return None
+    return NOT_KNOWN if item_id in checkin.not_known else checkin.scores.get(item_id)
 
 
 def _text(value: object) -> str:

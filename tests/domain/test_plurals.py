@@ -37,6 +37,8 @@ NOT_PLURAL = {
     "admin_showing": "shown < total, so total is at least 2",
     "reflections_page_of": "page numbers and ranges, no noun after a count",
     "meeting_step_of": "«Steg 2 av 5»: no noun after the count",
+    "checkin_step_heading": "«Steg 2 av 6: …»: no noun after the count",
+    "summary_lens": "«Hjulet: 6 av 7 med nivå»: no noun after a count",
     "rounds_opened": "{failed} feilet: a participle, the same for every count",
     "rounds_sent_msg": "{failed} feilet: a participle, the same for every count",
     "round_close_days": "the singular is its own entry, round_close_day",

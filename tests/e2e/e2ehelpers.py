@@ -293,5 +293,46 @@ def refresh_docs_screenshots(browser: Browser, base_url: str) -> None:
         for _, path in nav_links(page):
             open_page(page, base_url, path)
             page.screenshot(path=DOCS_SCREENSHOTS / f"{path.strip('/') or 'home'}.png")
+        checkin_step_screenshots(page, base_url)
     finally:
         context.close()
+
+
+def checkin_step_screenshots(page: Page, base_url: str) -> None:
+    """docs/screenshots/checkin-<step>.png: the check-in's steps after the first (checkin.png
+    shows the first)."""
+    from dtmaturity.web.checkin_state import STEPS
+
+    open_page(page, base_url, "checkin")
+    for step in STEPS[1:]:
+        go_to_step(page, step)
+        page.screenshot(path=DOCS_SCREENSHOTS / f"checkin-{step}.png")
+
+
+# --- the check-in, in steps (pages/checkin.py) ------------------------------------------------
+
+
+def go_to_step(page: Page, step: str) -> None:
+    """Open a step of the check-in by its place in the row of steps, and wait for it."""
+    from dtmaturity.web.checkin_state import STEPS
+
+    choose_radio(page, "ci_step", STEPS.index(step))
+    expect(page.locator(f".st-key-ci_step_{step}")).to_be_attached()
+    wait_idle(page)
+
+
+def fill_checkin_scores(page: Page, framework, position: int | dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """Choose the `position`-th level (or {item id: position}) of every item, step by step."""
+    for step, items in (("wheel", framework.themes), ("competencies", framework.competencies)):
+        go_to_step(page, step)
+        for item in items:
+            at = position[item.id] if isinstance(position, dict) else position
+            if at is not None:
+                choose_radio(page, f"score-{item.id}", at)
+        wait_idle(page)
+
+
+def submit_checkin(page: Page, label: str) -> None:
+    """Open the summary step and press its save button (labelled `label`)."""
+    go_to_step(page, "summary")
+    page.get_by_role("button", name=label).click()

@@ -28,6 +28,7 @@ def test_browser_bench_prints_its_table(tmp_path):
     assert "page        first +probe  fresh return   warm  server srvCPU  brCPU" in out
     assert "save a check-in" in out and "load average" in out
     assert "baseline: a bare Streamlit app" in out and "/unit / Diagrammer" in out
+    assert "check-in: next step" in out and "check-in / bare" in out
 
 
 def test_load_bench_prints_its_table_and_finds_every_checkin_stored_once(tmp_path):

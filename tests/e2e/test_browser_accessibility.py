@@ -12,8 +12,10 @@ from e2ehelpers import (
     checked_radio,
     each_tab,
     expand_all,
+    go_to_step,
     nav_links,
     open_page,
+    submit_checkin,
     wait_idle,
 )
 from playwright.sync_api import Page, expect
@@ -21,6 +23,7 @@ from playwright.sync_api import Page, expect
 from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
+from dtmaturity.web.checkin_state import STEPS
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Violations Streamlit itself causes and the app cannot fix, as (axe rule id, the element's
@@ -63,12 +66,21 @@ def test_no_page_has_serious_accessibility_violations(page, server, lang):
     assert not problems, pformat(problems)
 
 
-def test_checkin_errors_are_accessible_too(page, server):
+def test_every_checkin_step_and_its_errors_are_accessible_too(page, server):
     open_page(page, server.url, "checkin", "en")
-    page.get_by_role("button", name=i18n.t("en", "submit")).click()
+    problems = []
+    for step in STEPS:
+        go_to_step(page, step)
+        problems += blocking_violations(page, f"check-in step {step}")
+    submit_checkin(page, i18n.t("en", "submit"))
+    expect(page.locator(".st-key-ci_error_summary")).to_be_visible()
+    wait_idle(page)
+    problems += blocking_violations(page, "check-in with errors")
+    page.locator(".st-key-ci_error_summary").get_by_role("button").first.click()
     expect(page.get_by_text(i18n.t("en", "error_score_missing")).first).to_be_visible()
     wait_idle(page)
-    assert not blocking_violations(page, "check-in with errors")
+    problems += blocking_violations(page, "check-in step with a field in error")
+    assert not problems, pformat(problems)
 
 
 FOCUS_JS = """
@@ -83,8 +95,9 @@ FOCUS_JS = """
 
 
 def test_checkin_can_be_completed_with_the_keyboard_only(page, server):
-    """Tab through the page; in each score's radio group pick a level with Space and the arrow
-    keys, type a comment, and press Enter on the save button. No mouse, no scripted clicks."""
+    """Tab through each step; in each score's radio group pick a level with Space and the arrow
+    keys, type a comment, press Enter on "Next" to open the next step, and Enter on the save
+    button. No mouse, no scripted clicks."""
     framework = load()
     lang = "en"
     period = str(Period.current())
@@ -96,7 +109,7 @@ def test_checkin_can_be_completed_with_the_keyboard_only(page, server):
     answered: set[str] = set()
     commented = False
     submitted = False
-    for _ in range(600):
+    for _ in range(900):
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS_JS)
         key = focus["key"] or ""
@@ -110,6 +123,10 @@ def test_checkin_can_be_completed_with_the_keyboard_only(page, server):
         elif key.startswith("comment-") and not commented:
             page.keyboard.type(TYPED_KEYBOARD_COMMENT)
             commented = True
+        elif key == "ci_next" and focus["tag"] == "BUTTON":
+            page.keyboard.press("Enter")  # the next step; the focus moves to its heading
+            page.wait_for_function(FOCUS_MOVED_JS)
+            wait_idle(page)
         elif key == "submit" and focus["tag"] == "BUTTON":
             assert answered == set(targets), "reached the save button before every score"
             page.keyboard.press("Enter")
@@ -122,6 +139,14 @@ def test_checkin_can_be_completed_with_the_keyboard_only(page, server):
 
     # A fresh visit shows the saved check-in: every level that was chosen by keyboard.
     open_page(page, server.url, "checkin", lang)
-    for item in framework.items:
-        expected = item.scale.values.index(targets[item.id])
-        assert checked_radio(page, f"score-{item.id}") == expected, item.id
+    for step, items in (("wheel", framework.themes), ("competencies", framework.competencies)):
+        go_to_step(page, step)
+        for item in items:
+            expected = item.scale.values.index(targets[item.id])
+            assert checked_radio(page, f"score-{item.id}") == expected, item.id
+
+
+# The focus is on a step's heading (after "Next"), no longer on the pressed button.
+FOCUS_MOVED_JS = """
+() => !!document.activeElement?.closest('[class*="st-key-ci_step_"]')
+"""

@@ -12,12 +12,14 @@ from e2ehelpers import (
     chart_points,
     chart_titled,
     checked_radio,
-    choose_radio,
+    fill_checkin_scores,
     go_to,
+    go_to_step,
     open_page,
     open_tab,
     screenshot,
     select_option,
+    submit_checkin,
 )
 from playwright.sync_api import Page, expect
 
@@ -43,8 +45,8 @@ def framework() -> Framework:
 
 
 def fill_scores(page: Page, framework: Framework, scores: dict[str, int]) -> None:
-    for item in framework.items:
-        choose_radio(page, f"score-{item.id}", item.scale.values.index(scores[item.id]))
+    positions = {item.id: item.scale.values.index(scores[item.id]) for item in framework.items}
+    fill_checkin_scores(page, framework, positions)
 
 
 def current_points(page: Page, title: str, period: str) -> dict[str, tuple[float, int]]:
@@ -99,10 +101,12 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
     scores = {item.id: values[i % len(values)] for i, item in enumerate(framework.items)}
     fill_scores(page, framework, scores)
     first = framework.themes[0]
+    go_to_step(page, "wheel")
     page.locator(f".st-key-comment-{first.id} textarea").fill(TYPED_COMMENT)
     reflection = next(q for q in framework.questions if q.lens == "wheel")
+    go_to_step(page, "reflections")
     page.locator(f".st-key-reflection-{reflection.id} textarea").fill(TYPED_REFLECTION)
-    page.get_by_role("button", name=t("submit")).click()
+    submit_checkin(page, t("submit"))
     expect(page.get_by_text(t("saved_new", period=formats.quarter(period, "nb")))).to_be_visible()
     screenshot(page, "journey-checkin-saved")
 
@@ -124,8 +128,11 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
         t("checkin_editing", period=formats.quarter(period, "nb"), saved="@")
     ).replace("@", ".+")
     expect(page.get_by_text(re.compile(editing))).to_be_visible()
-    for item in framework.items:
-        assert checked_radio(page, f"score-{item.id}") == values.index(scores[item.id]), item.id
+    for step, items in (("wheel", framework.themes), ("competencies", framework.competencies)):
+        go_to_step(page, step)
+        for item in items:
+            assert checked_radio(page, f"score-{item.id}") == values.index(scores[item.id])
+    go_to_step(page, "wheel")
     expect(page.locator(f".st-key-comment-{first.id} textarea")).to_have_value(TYPED_COMMENT)
     changed = framework.competencies[0]
     edited = {
@@ -134,7 +141,7 @@ def test_leader_submits_a_checkin_sees_it_in_the_unit_charts_and_edits_it(page, 
         changed.id: values[(values.index(scores[changed.id]) + 1) % len(values)],
     }
     fill_scores(page, framework, edited)
-    page.get_by_role("button", name=t("submit")).click()
+    submit_checkin(page, t("submit"))
     expect(
         page.get_by_text(t("saved_updated", period=formats.quarter(period, "nb")))
     ).to_be_visible()

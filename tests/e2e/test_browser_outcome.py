@@ -1,10 +1,19 @@
-"""Saves you can see: after pressing save on the (long) check-in form, the outcome is where the
-person is: in the viewport, with keyboard focus on it, and on errors focus on the first field in
-error with a summary linking to every field in error (the GOV.UK error-summary pattern)."""
+"""Saves you can see: after pressing save on the check-in's summary step, the outcome is where
+the person is: in the viewport, with keyboard focus on it, and on errors the focus is on a
+summary of every field in error (the GOV.UK error-summary pattern) whose entries open the
+field's step with the focus on the field."""
 
 from __future__ import annotations
 
-from e2ehelpers import choose_radio, open_page, open_tab, screenshot, select_option, wait_idle
+from e2ehelpers import (
+    fill_checkin_scores,
+    open_page,
+    open_tab,
+    screenshot,
+    select_option,
+    submit_checkin,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import formats, i18n
@@ -39,9 +48,8 @@ def test_a_saved_checkin_says_so_next_to_the_button_in_view_with_focus(page, ser
     framework = load()
     open_page(page, server.url, "checkin", LANG)
     pick_unit(page, 3)
-    for item in framework.items:
-        choose_radio(page, f"score-{item.id}", 2)
-    page.get_by_role("button", name=t("submit")).click()
+    fill_checkin_scores(page, framework, 2)
+    submit_checkin(page, t("submit"))
     wait_idle(page)
 
     outcome = page.locator(".st-key-ci_outcome")
@@ -52,33 +60,30 @@ def test_a_saved_checkin_says_so_next_to_the_button_in_view_with_focus(page, ser
     screenshot(page, "checkin-saved-outcome")
 
 
-def test_errors_move_focus_to_the_first_field_in_error_and_list_every_field(page, server):
+def test_errors_move_focus_to_a_summary_of_every_field_whose_entries_open_the_field(page, server):
     framework = load()
     open_page(page, server.url, "checkin", LANG)
     pick_unit(page, 4)
     first, *_, last = framework.items
-    for item in framework.items:
-        if item not in (first, last):
-            choose_radio(page, f"score-{item.id}", 1)
-    page.get_by_role("button", name=t("submit")).click()
+    positions = {item.id: None if item in (first, last) else 1 for item in framework.items}
+    fill_checkin_scores(page, framework, positions)
+    submit_checkin(page, t("submit"))
     # The press's run may start after the page has been quiet for a moment: wait for its result.
-    summary = page.locator(".dt-error-summary")
+    summary = page.locator(".st-key-ci_error_summary")
     expect(summary).to_be_visible(timeout=60_000)
     wait_idle(page)
+    expect(summary).to_be_in_viewport()
+    focus_lands_in(page, ".st-key-ci_error_summary")
 
-    field = page.locator(f".st-key-score-{first.id}")
-    expect(field).to_be_in_viewport()
-    focus_lands_in(page, f".st-key-score-{first.id}")
-    beside = page.locator('[data-testid="stAlertContainer"]', has_text=t("error_score_missing"))
-    expect(beside.first).to_be_in_viewport()  # the message under the field, not only the summary
-
-    links = summary.get_by_role("link")
-    expect(links).to_have_count(2)
-    expect(links.first).to_contain_text(first.name[LANG])
-    expect(links.last).to_contain_text(last.name[LANG])
-    links.last.click()
+    entries = summary.get_by_role("button")
+    expect(entries).to_have_count(2)
+    expect(entries.first).to_contain_text(first.name[LANG])
+    expect(entries.last).to_contain_text(last.name[LANG])
+    entries.last.click()  # the last item is in the competencies step
     focus_lands_in(page, f".st-key-score-{last.id}")
     expect(page.locator(f".st-key-score-{last.id}")).to_be_in_viewport()
+    beside = page.locator('[data-testid="stAlertContainer"]', has_text=t("error_score_missing"))
+    expect(beside.first).to_be_visible()  # the message under the field, not only the summary
     screenshot(page, "checkin-error-summary")
 
 
@@ -89,8 +94,8 @@ def test_a_person_who_moves_on_at_once_keeps_the_focus_where_they_put_it(page, s
     open_page(page, server.url, "checkin", LANG)
     pick_unit(page, 5)
     last = load().items[-1]
-    page.get_by_role("button", name=t("submit")).click()
-    link = page.locator(".dt-error-summary").get_by_role("link").last
+    submit_checkin(page, t("submit"))
+    link = page.locator(".st-key-ci_error_summary").get_by_role("button").last
     expect(link).to_be_visible(timeout=60_000)
     link.click()  # at once, while the page's own focus is still being checked
     focus_lands_in(page, f".st-key-score-{last.id}")

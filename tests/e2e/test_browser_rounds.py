@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 from appserver import STREAMLIT_RUN, app_env, free_port, running_app
-from e2ehelpers import choose_radio, screenshot, select_option, wait_idle
+from e2ehelpers import (
+    fill_checkin_scores,
+    screenshot,
+    select_option,
+    submit_checkin,
+    wait_idle,
+)
 from mailserver import MailServer, text_of
 from playwright.sync_api import Page, expect
 
@@ -139,9 +145,8 @@ def test_a_coordinator_opens_a_round_and_a_leader_checks_in_from_the_email(page,
 
     visit(page, link)  # the leader follows the link in the e-mail
     expect(page.get_by_text(t("checkin_new", period=SHOWN))).to_be_visible()
-    for item in framework.items:
-        choose_radio(page, f"score-{item.id}", 2)
-    page.get_by_role("button", name=t("submit")).click()
+    fill_checkin_scores(page, framework, 2)
+    submit_checkin(page, t("submit"))
     expect(page.get_by_text(t("saved_new", period=SHOWN))).to_be_visible()
 
     visit(page, f"{app.url}/rounds?lang=nb")

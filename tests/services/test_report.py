@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from apphelpers import as_read, chart_frames, open_app, open_tab, texts
+from checkinsteps import fill_scores, go_step
 from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 from pypdf import PdfReader
 
@@ -159,6 +160,7 @@ def test_checkin_page_shows_open_actions_and_saves_their_status(ctx):
     [action] = actions.open_for_unit(ctx, "sor")
     at = open_app().switch_page("pages/checkin.py").run()
     at.selectbox(key="ci_unit").set_value("sor").run()
+    go_step(at, "actions")
     assert "Brukerreiser på tvers" in " ".join(s.label for s in at.selectbox)
     at.selectbox(key=f"action_status:{action.action_id}").set_value("done")
     at.button(key="save_statuses").click().run()
@@ -170,9 +172,9 @@ def test_checkin_page_shows_open_actions_and_saves_their_status(ctx):
 def test_checkin_page_saves_targets_with_the_checkin(ctx):
     add_units(ctx, [("a", None)])
     at = open_app().switch_page("pages/checkin.py").run()
-    for item in ctx.framework.items:
-        at.radio(key=f"score:{item.id}").set_value(3)
-    at.selectbox(key="target:user").set_value(5)
+    fill_scores(at, ctx.framework, 3)
+    go_step(at, "wheel").selectbox(key="target:user").set_value(5).run()
+    go_step(at, "summary")
     target_period = at.selectbox(key="target_period").value
     at.button(key="submit").click().run()
     assert not at.exception and not at.error

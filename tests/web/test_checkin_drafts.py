@@ -1,17 +1,18 @@
-"""Unsaved check-in input is not lost: switching unit or quarter, or coming back in a new
+"""Unsaved check-in input is not lost: switching unit or step, or coming back in a new
 session (a reload), gives back what was typed, and saying so; it can be discarded."""
 
 from __future__ import annotations
 
 import pytest
 from apphelpers import open_app, texts
+from checkinsteps import fill_scores, go_step, submit
 
 from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
 
 CURRENT = str(Period.current())
 SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
-PREVIOUS = str(Period.current().previous())
+OTHER_UNIT = "demo-bruker-01"
 TYPED = "Vi har startet, men er ikke ferdige."
 
 
@@ -23,14 +24,17 @@ def checkin_page(demo_db):
     return at
 
 
-def test_switching_quarter_and_back_keeps_what_was_typed(checkin_page):
+def test_switching_unit_or_step_and_back_keeps_what_was_typed(checkin_page):
     at = checkin_page
     at.radio(key="score:user").set_value(2).run()
     at.text_area(key="comment:user").input(TYPED).run()
-    at.selectbox(key="ci_period").set_value(PREVIOUS).run()
+    go_step(at, "roles")
+    go_step(at, "wheel")
+    assert at.text_area(key="comment:user").value == TYPED
+    at.selectbox(key="ci_unit").set_value(OTHER_UNIT).run()
     assert at.text_area(key="comment:user").value == ""
     assert "er tatt vare på som utkast" in texts(at)
-    at.selectbox(key="ci_period").set_value(CURRENT).run()
+    at.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
     assert at.text_area(key="comment:user").value == TYPED
     assert at.radio(key="score:user").value == 2
     assert "Du ser utkastet ditt" in texts(at)
@@ -54,12 +58,12 @@ def test_a_new_session_offers_the_draft_back_and_it_can_be_discarded(checkin_pag
 
 def test_saving_the_checkin_ends_the_draft(checkin_page, framework):
     at = checkin_page
-    for item in framework.items:
-        at.radio(key=f"score:{item.id}").set_value(3).run()
-    at.text_area(key="comment:user").input(TYPED).run()
-    at.button(key="submit").click().run()
+    fill_scores(at, framework, 3)
+    go_step(at, "wheel").text_area(key="comment:user").input(TYPED).run()
+    submit(at)
     assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
     again = open_app().switch_page("pages/checkin.py").run()
     again.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
+    go_step(again, "wheel")
     assert again.text_area(key="comment:user").value == TYPED  # saved, not a draft
     assert "Du ser utkastet ditt" not in texts(again)

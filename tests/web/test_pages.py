@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from apphelpers import chart_frames, each_tab, open_app, open_tab, tab_labels, texts
+from checkinsteps import fill_scores, go_step, submit
 
 from dtmaturity.domain import formats
+from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 
 CURRENT = str(Period.current())
@@ -17,11 +19,6 @@ def demo_app(demo_db):
     at = open_app()
     assert not at.exception
     return at
-
-
-def fill_scores(at, framework, score: int) -> None:
-    for item in framework.items:
-        at.radio(key=f"score:{item.id}").set_value(score)
 
 
 def test_start_page_creates_and_removes_the_demo_organisation(db_path):
@@ -40,10 +37,11 @@ def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
     at.selectbox(key="ci_unit").set_value("demo-bruker-03").run()
     assert at.selectbox(key="ci_period").value == CURRENT
     fill_scores(at, framework, 5)
-    at.radio(key="score:user").set_value(1)
-    at.multiselect(key="roles:most").set_value(["visionary"])
-    at.text_area(key="reflection:wheel_strongest").input("Vi lytter til brukerne.")
-    at.button(key="submit").click().run()
+    go_step(at, "wheel").radio(key="score:user").set_value(1).run()
+    go_step(at, "roles").multiselect(key="roles:most").set_value(["visionary"]).run()
+    go_step(at, "reflections")
+    at.text_area(key="reflection:wheel_strongest").input("Vi lytter til brukerne.").run()
+    submit(at)
     assert not at.exception
     assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
 
@@ -64,44 +62,82 @@ def test_submitted_checkin_appears_in_unit_trend(demo_app, framework):
 def test_invalid_submission_explains_each_field_and_keeps_what_was_typed(demo_app, framework):
     at = demo_app.switch_page("pages/checkin.py").run()
     fill_scores(at, framework, 3)
-    at.radio(key="score:data").set_value(None)
-    at.text_area(key="comment:user").input("Vi har fått ny brukerinnsikt.")
-    at.text_area(key="reflection:wheel_weakest").input("x" * 4001)
-    at.button(key="submit").click().run()
+    go_step(at, "wheel").radio(key="score:data").set_value(None)
+    at.text_area(key="comment:user").input("Vi har fått ny brukerinnsikt.").run()
+    go_step(at, "reflections").text_area(key="reflection:wheel_weakest").input("x" * 4001).run()
+    submit(at)
     assert not at.exception
     page = texts(at)
     assert "ikke lagret: 2 felt" in page
-    assert "Velg et nivå fra 1 til 5." in page
-    assert "største tillatte lengde er 4000" in page
+    summary = [b.label for b in at.button if b.key.startswith("goto:")]
+    assert summary == [
+        "Data: Velg et nivå fra 1 til 5.",
+        f"{framework.questions[1].text['nb']}: " + summary[1].split(": ", 1)[1],
+    ]
+    assert "største tillatte lengde er 4000" in summary[1]
+    # The summary opens the field's step, where the message stands beside the field.
+    at.button(key="goto:score:data").click().run()
+    assert at.radio(key="ci_step").value == "wheel"
+    assert "Velg et nivå fra 1 til 5." in texts(at)
     assert at.text_area(key="comment:user").value == "Vi har fått ny brukerinnsikt."
     assert at.radio(key="score:user").value == 3
     # Mend the two fields and submit again: it is saved, with the typed comment.
-    at.radio(key="score:data").set_value(2)
-    at.text_area(key="reflection:wheel_weakest").input("Data deles for lite.")
-    at.button(key="submit").click().run()
+    at.radio(key="score:data").set_value(2).run()
+    go_step(at, "reflections").text_area(key="reflection:wheel_weakest").input("Data.").run()
+    submit(at)
     assert f"Egenvurderingen for {SHOWN} er lagret." in texts(at)
 
 
-def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(demo_app, framework):
-    at = demo_app.switch_page("pages/checkin.py").run()
+def test_existing_checkin_opens_for_editing_with_last_quarter_beside_it(
+    demo_app, demo_ctx, framework
+):
     previous = str(Period.current().previous())
-    at.selectbox(key="ci_period").set_value(previous).run()
-    fill_scores(at, framework, 2)
-    at.text_area(key="comment:leadership").input("Forrige kvartal")
-    at.button(key="submit").click().run()
-    at.selectbox(key="ci_period").set_value(CURRENT).run()
+    last = {item.id: 2 for item in framework.items}
+    save_previous(demo_ctx, framework, previous, last, comment="Forrige kvartal")
+    at = demo_app.switch_page("pages/checkin.py").run()
     assert at.radio(key="score:user").value is None
     page = texts(at)
     assert f"Forrige gang ({formats.quarter(previous, 'nb')})" in page and "Forrige kvartal" in page
     fill_scores(at, framework, 4)
-    at.button(key="submit").click().run()
+    submit(at)
 
     again = open_app().switch_page("pages/checkin.py").run()
     assert again.radio(key="score:user").value == 4
     assert f"Du redigerer egenvurderingen din for {SHOWN}" in texts(again)
-    again.radio(key="score:user").set_value(5)
-    again.button(key="submit").click().run()
+    again.radio(key="score:user").set_value(5).run()
+    submit(again)
     assert f"Egenvurderingen for {SHOWN} er oppdatert." in texts(again)
+
+
+def save_previous(ctx, framework, period: str, scores: dict, *, comment: str = "") -> None:
+    """A check-in of the local leader for the demo's first unit in an earlier quarter, saved as
+    it stood then (before the quarter was released)."""
+    from dtmaturity.services import units
+    from dtmaturity.store import queries
+
+    unit_id = units.checkin_choices(ctx)[0].unit_id
+    checkin = CheckIn(
+        unit_id=unit_id,
+        period=period,
+        respondent=ctx.actor.user_id,
+        scores={k: v for k, v in scores.items() if v != "not_known"},
+        not_known={k for k, v in scores.items() if v == "not_known"},
+        comments={"leadership": comment} if comment else {},
+    )
+    ctx.write(
+        lambda cur: queries.save_checkin(
+            cur,
+            (unit_id, period, ctx.actor.user_id),
+            framework_version=framework.version_key,
+            answers=checkin.answer_rows(framework),
+            roles=[],
+            reflections=[],
+            not_known=checkin.not_known_rows(),
+        ),
+        "test.checkin",
+        period,
+        lambda _: {},
+    )
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
