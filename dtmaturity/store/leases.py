@@ -13,6 +13,7 @@ lease (`held_by_file`); callers need no lease object there.
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import suppress
 
@@ -22,6 +23,9 @@ import psycopg
 SCHEDULER = 28_0002  # the process doing the scheduled work (rounds' invitations, reminders)
 SENDING = 28_0003  # the one run of reminders sending mail right now (app or command line)
 _CONNECT_TIMEOUT = 10  # seconds
+# A lease's session names the process holding it (pg_stat_activity.application_name), so an
+# operator, or a test, sees which process has the duty.
+APPLICATION = "dtmaturity-lease-pid-"
 
 
 class Lease:
@@ -41,7 +45,10 @@ class Lease:
             if self._con is None or self._con.closed:
                 self._held = False
                 self._con = psycopg.connect(
-                    self._url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT
+                    self._url,
+                    autocommit=True,
+                    connect_timeout=_CONNECT_TIMEOUT,
+                    application_name=f"{APPLICATION}{os.getpid()}",
                 )
             if self._held:
                 self._con.execute("SELECT 1")  # a dropped connection has lost the lock
@@ -82,14 +89,15 @@ class Lease:
         self._con = None
 
 
-def holders(url: str, key: int) -> int:
-    """How many sessions hold this lease now (0 or 1): for tests and the README's checks."""
+_HOLDERS = """SELECT a.application_name FROM pg_locks l
+    JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'advisory' AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND ((l.classid::BIGINT << 32) | l.objid::BIGINT) = %s"""
+
+
+def holders(url: str, key: int) -> list[int]:
+    """The process ids holding this lease now (at most one), as their sessions name them."""
     with psycopg.connect(url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT) as con:
-        row = con.execute(
-            """SELECT count(*) FROM pg_locks
-               WHERE locktype = 'advisory' AND granted AND database = (
-                   SELECT oid FROM pg_database WHERE datname = current_database())
-                 AND ((classid::BIGINT << 32) | objid::BIGINT) = %s""",
-            [key],
-        ).fetchone()
-    return int(row[0]) if row else 0
+        names = [name for (name,) in con.execute(_HOLDERS, [key]).fetchall()]
+    return [int(n.removeprefix(APPLICATION)) for n in names if n.startswith(APPLICATION)]
