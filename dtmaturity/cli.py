@@ -1,4 +1,4 @@
-"""Command-line interface: `dtmaturity demo | export | backup | migrate | import | imports |
+"""Command-line interface: `dtmaturity demo | export | backup | copy | migrate | import | imports |
 actions | report | rounds | people | purge | audit` (also `python -m dtmaturity`).
 
 One small function per command; its docstring is its `--help`. Each command imports the
@@ -315,6 +315,39 @@ def backup(db: Path | None, output: Path, wait: float) -> int:
     by = " (a consistent copy made by the running app)" if made.by_server else ""
     rows = "" if made.rows is None else f", {made.rows} rows"
     print(f"backed up {made.source} to {made.path}{by}: {made.tables} tables{rows}")
+    return 0
+
+
+@cli.command()
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="the empty PostgreSQL database to move to (postgresql://user@host:5432/dbname)",
+)
+@click.pass_obj
+def copy(db: Path | None, target: str) -> int:
+    """Move the whole database from the DuckDB file to an empty PostgreSQL database.
+
+    Every table (the audit log included) and every sequence's position is copied in one
+    transaction, then checked per table by count and checksum; any difference, or a target that
+    is not empty, writes nothing. Stop the app first: the file must not change meanwhile."""
+    from dtmaturity.services import moving
+    from dtmaturity.store import default_db_path
+
+    source = db or default_db_path()
+    try:
+        report = moving.copy_to_postgres(source, target)
+    except moving.TransferError as exc:
+        print(f"dtmaturity copy: {exc}", file=sys.stderr)
+        return 1
+    for check in report.tables:
+        print(f"{check.table}\t{check.rows} rows\tchecksum {check.checksum}\tsame in both")
+    print(
+        f"copied {source} to {moving.shown(target)}: {len(report.tables)} tables, "
+        f"{report.rows} rows, {len(report.sequences)} sequences, each table checked"
+    )
     return 0
 
 

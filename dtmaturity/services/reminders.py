@@ -7,8 +7,17 @@ outcome recorded after (status, attempts, error), each step audited; a failed me
 retried by the next run. A message holds the unit, the quarter, the deadline and a link to the
 check-in, never an answer, a score or a comment.
 
-Runs in one process never overlap (a lock per database file). The running server starts a
-background thread (services/scheduler.py) that runs this on a schedule and on request.
+Runs never overlap. In one process a lock per database keeps them apart; on PostgreSQL, where
+several app processes and the command line share the database, a run sends only while it holds
+the database's sending lease (store/leases.py: an advisory lock held on a connection of its
+own, released by the server when the holder dies). So one run at a time claims, sends and
+records, and a message left 'pending' that a run finds is one whose sender has died: it is
+marked failed and sent again. A message is sent at most once per claim, and claimed at most
+once (the row's unique key, and its status); the one window left is a sender killed after the
+mail server took the message and before its 'sent' was committed (a few milliseconds).
+
+The running server starts a background thread (services/scheduler.py) that runs this on a
+schedule and on request.
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -34,11 +44,13 @@ from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import Round
 from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
+from dtmaturity.store import leases
 from dtmaturity.store import rounds as sql
 
 __all__ = ["MailConfigError", "Planned", "RunReport", "run", "plan", "compose"]
 
 SMTP_TIMEOUT = 20  # seconds per connection attempt
+SENDING_WAIT = 120.0  # seconds a run waits for another process's run to finish sending
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -75,8 +87,11 @@ class RunReport:
     failed: list[tuple[Planned, str]] = field(default_factory=list)
     dry_run: bool = False
     mail_configured: bool = True
+    busy: bool = False  # another process kept sending for longer than SENDING_WAIT
 
     def lines(self) -> list[str]:
+        if self.busy:
+            return ["another process is sending the mail due now; nothing was sent by this run"]
         if self.dry_run:
             out = [p.line("would be sent") for p in self.planned]
             return out + [f"dry run: {len(self.planned)} messages would be sent, none was"]
@@ -268,7 +283,9 @@ def run(
     authz.require_rounds(ctx)
     today = today or date.today()
     mail_config = config() if callable(config) else config
-    with _lock_for(ctx):
+    with _lock_for(ctx), _sending(ctx, dry_run) as ours:
+        if not ours:
+            return RunReport(dry_run=dry_run, busy=True)
         if not dry_run:
             rounds.start_planned(ctx, today)
             _recover_interrupted(ctx)
@@ -325,6 +342,20 @@ def run(
             if server is not None:
                 _quit(server)
         return report
+
+
+@contextmanager
+def _sending(ctx: Context, dry_run: bool) -> Iterator[bool]:
+    """Hold the database's sending lease for a run that sends (PostgreSQL only: on a DuckDB
+    file this process is the only one); yields False when it stayed taken too long."""
+    if dry_run or not ctx.store.is_postgres:
+        yield True
+        return
+    lease = leases.Lease(ctx.store.url, leases.SENDING)
+    try:
+        yield lease.wait(SENDING_WAIT)
+    finally:
+        lease.close()
 
 
 def _quit(server: smtplib.SMTP) -> None:

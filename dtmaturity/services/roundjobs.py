@@ -61,7 +61,7 @@ def _list(ctx: Context) -> Outcome:
 
 def _remind(ctx: Context, dry_run: bool) -> Outcome:
     report = reminders.run(ctx, dry_run=dry_run)
-    return Outcome(1 if report.failed else 0, report.lines())
+    return Outcome(1 if report.failed or report.busy else 0, report.lines())
 
 
 def execute(ctx: Context, job: dict[str, Any]) -> Outcome:

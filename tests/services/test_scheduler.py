@@ -10,7 +10,12 @@ import pytest
 
 from dtmaturity.services import scheduler
 
+# On PostgreSQL the command line opens the database itself: there is no spool (prepare_spool
+# says None), and these tests have nothing to test.
+SPOOL_ONLY = pytest.mark.duckdb_only("the spool is how the command line reaches a DuckDB file")
 
+
+@SPOOL_ONLY
 def test_a_job_handed_over_is_run_by_the_server_side_and_answered(demo_ctx):
     spool = scheduler.prepare_spool(demo_ctx.store.path)  # as the server does at start
     answer = {}
@@ -32,6 +37,7 @@ def test_a_job_handed_over_is_run_by_the_server_side_and_answered(demo_ctx):
     assert oct(spool.stat().st_mode & 0o777) == "0o700"
 
 
+@SPOOL_ONLY
 def test_a_broken_request_gets_a_message_and_an_unanswered_one_times_out(demo_ctx):
     spool = scheduler.spool_dir(demo_ctx.store.path)
     spool.mkdir(mode=0o700)
