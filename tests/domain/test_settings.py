@@ -122,6 +122,7 @@ def environment_reads() -> list[str]:
 NOT_SETTINGS = {
     "dtmaturity/domain/settings.py": "the settings themselves",
     "dtmaturity/services/workbooks.py": "the environment handed on to a child process",
+    "dtmaturity/services/backups.py": "the environment handed on to pg_dump, with its password",
     "dtmaturity/web/serve.py": "Streamlit's own STREAMLIT_* options, as `streamlit run` reads them",
 }
 
