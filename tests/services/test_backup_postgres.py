@@ -12,6 +12,10 @@ from pgcluster import url_for
 
 from dtmaturity.services import backups
 
+pytestmark = pytest.mark.duckdb_only(
+    "makes its own PostgreSQL database from pg_url and backs it up with pg_dump"
+)
+
 psycopg = pytest.importorskip("psycopg", reason="SKIPPED: psycopg (PostgreSQL's driver) is missing")
 
 

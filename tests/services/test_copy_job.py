@@ -16,6 +16,10 @@ import pytest
 from dtmaturity.services import scheduler
 from dtmaturity.store.backup import table_checksums
 
+pytestmark = pytest.mark.duckdb_only(
+    "the spool hand-off exists for the DuckDB file only, which one process holds"
+)
+
 
 def rows(ctx) -> dict[str, int]:
     with ctx.store.reader() as cur:

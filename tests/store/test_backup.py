@@ -9,6 +9,10 @@ import pytest
 from dtmaturity.store import Store, StoreError
 from dtmaturity.store.backup import copy_database, table_checksums
 
+pytestmark = pytest.mark.duckdb_only(
+    "the DuckDB file's own consistent copy; a PostgreSQL database is backed up with pg_dump (tests/services/test_backup_postgres.py)"
+)
+
 
 def catalogue(path) -> dict[str, list]:
     con = duckdb.connect(str(path), read_only=True)
