@@ -7,11 +7,14 @@ family shape as the dashboards' answer cells, so the same privacy guard applies 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dtmaturity.store.querying import FAMILY, Query, compose
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 ALL_PERIODS = "9999-Q4"  # as_of that includes every target ever set
