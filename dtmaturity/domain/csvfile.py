@@ -356,6 +356,50 @@ def peek_headers(path: Path) -> tuple[str, ...]:
     return tuple(records[0]) if records else ()
 
 
+def open_written(path: Path, name: str) -> CsvSource:
+    """A CSV file this app wrote itself (a workbook's sheet, converted: UTF-8, every quote
+    closed), read as open_source reads its head only: its bytes need no checking, and the
+    caller gives the digest and size of the file the person gave."""
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        head = file.read(_SNIFF_BYTES)
+    text = _decode(head, "utf-8")
+    _check_text(text)
+    delimiter, records = _first_records(text, complete=size <= _SNIFF_BYTES)
+    headers = _checked_headers(records)
+    return CsvSource(
+        name=name,
+        path=path,
+        sha256="",
+        size=size,
+        encoding="utf-8",
+        delimiter=delimiter,
+        headers=tuple(headers),
+        transcoded=True,
+        skip_lines=1 if _sep_directive(text) else 0,
+        records=tuple(tuple(r) for r in records),
+    )
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise CsvFileError("csv_empty")
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
+        raise CsvFileError("csv_binary")
+
+
+def _checked_headers(records: list[list[str]]) -> list[str]:
+    headers = records[0] if records else []
+    if not any(h.strip() for h in headers):
+        raise CsvFileError("csv_no_header")
+    for column, header in enumerate(headers, start=1):
+        if len(header) > MAX_HEADER_LENGTH:
+            raise CsvFileError(
+                "csv_header_too_long", column=column, length=len(header), max=MAX_HEADER_LENGTH
+            )
+    return headers
+
+
 def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSource:
     """Inspect a CSV file and, unless it is UTF-8 already, transcode it into `workdir` (which
     the caller removes when the import ends)."""
@@ -367,22 +411,12 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSou
     _reject_known_binaries(head)
     encoding, scan = _detect_encoding(head, path)
     text = _decode(head, encoding).lstrip("\ufeff")
-    if not text.strip():
-        raise CsvFileError("csv_empty")
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
-        raise CsvFileError("csv_binary")
+    _check_text(text)
     cr_line_ends = _only_cr_line_ends(text)
     if cr_line_ends:
         text = _cr_to_lf(text, quoted=False)
     delimiter, records = _first_records(text, complete=size <= _SNIFF_BYTES)
-    headers = records[0] if records else []
-    if not any(h.strip() for h in headers):
-        raise CsvFileError("csv_no_header")
-    for column, header in enumerate(headers, start=1):
-        if len(header) > MAX_HEADER_LENGTH:
-            raise CsvFileError(
-                "csv_header_too_long", column=column, length=len(header), max=MAX_HEADER_LENGTH
-            )
+    headers = _checked_headers(records)
     transcoded = encoding not in ("utf-8", "utf-8-sig") or cr_line_ends
     utf8_path, quotes = path, scan.quotes if scan else 0
     if transcoded:

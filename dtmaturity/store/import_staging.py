@@ -277,9 +277,8 @@ def staged_values(cur: Cursor) -> StagedValues:
     found = cur.execute(
         """SELECT array_agg(DISTINCT period_raw) FILTER (WHERE period_raw IS NOT NULL),
                   array_agg(DISTINCT score_raw) FILTER (WHERE score_raw IS NOT NULL),
-                  array_agg(DISTINCT respondent) FILTER (
-                      WHERE NOT regexp_full_match(respondent, '[ -~]*')
-                         OR contains(respondent, '=?'))
+                  list_filter(array_agg(DISTINCT respondent), lambda r: NOT regexp_full_match(r, '[ -~]*')
+                              OR contains(r, '=?'))  -- on the distinct ones only
            FROM (SELECT period_raw, score_raw, respondent FROM cells
                  UNION ALL SELECT period_raw, NULL, respondent FROM rows
                  UNION ALL SELECT period_raw, NULL, respondent FROM role_cells

@@ -161,12 +161,15 @@ def column_names(layout: Layout, headers: tuple[str, ...]) -> dict[str, str]:
 
 
 def from_row(row: tuple, columns: dict[str, str]) -> Problem:
+    """A problem from a row of the checks' SQL (row, column role, value, key, two details),
+    its column named by the file's own header."""
     line, column, value, key, first, second = row
     details = dict(zip(_DETAILS.get(key, ()), (first, second), strict=False))
     return Problem(int(line), columns.get(column, column), value, key, details)
 
 
 def by_row(problem: Problem) -> tuple[int, str]:
+    """The order problems are reported in: by row, then column."""
     return (problem.row or 0, problem.column or "")
 
 
