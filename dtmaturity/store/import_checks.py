@@ -127,5 +127,5 @@ def answer_problems(
            FROM resolved_extra_rows"""
     )
     sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
-              UNION ALL {_DUPLICATES}) ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
+              UNION ALL {_DUPLICATES}) AS problems ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
     return cur.execute(sql, params).fetchall()

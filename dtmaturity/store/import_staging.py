@@ -277,12 +277,12 @@ def staged_values(cur: Cursor) -> StagedValues:
     found = cur.execute(
         """SELECT array_agg(DISTINCT period_raw) FILTER (WHERE period_raw IS NOT NULL),
                   array_agg(DISTINCT score_raw) FILTER (WHERE score_raw IS NOT NULL),
-                  list_filter(array_agg(DISTINCT respondent), lambda r: NOT regexp_full_match(r, '[ -~]*')
-                              OR contains(r, '=?'))  -- on the distinct ones only
+                  array_agg(DISTINCT respondent) FILTER (
+                      WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0)
            FROM (SELECT period_raw, score_raw, respondent FROM cells
                  UNION ALL SELECT period_raw, NULL, respondent FROM rows
                  UNION ALL SELECT period_raw, NULL, respondent FROM role_cells
-                 UNION ALL SELECT period_raw, NULL, respondent FROM reflection_cells)"""
+                 UNION ALL SELECT period_raw, NULL, respondent FROM reflection_cells) AS staged"""
     ).fetchone()
     periods, scores, unusual = found if found else (None, None, None)
     return StagedValues(list(periods or []), list(scores or []), list(unusual or []))

@@ -43,8 +43,7 @@ def units_with_checkins(cur: Cursor, periods: list[str]) -> list[tuple[str, str]
     if not periods:
         return []
     return cur.execute(
-        "SELECT DISTINCT unit_id, period FROM checkin "
-        "WHERE period IN (SELECT unnest(?::VARCHAR[]))",  # as PostgreSQL also reads it
+        "SELECT DISTINCT unit_id, period FROM checkin WHERE period = ANY(?::VARCHAR[])",
         [list(periods)],
     ).fetchall()
 
