@@ -473,13 +473,14 @@ def import_(db: Path | None, file: Path, map_: tuple[str, ...], lang: str, **opt
     FILE is the CSV file or workbook (.xlsx, .xls, .ods); an actions file is recognised from
     its header. Problems go to stderr one per line; the exit code is 0 only when nothing was
     rejected."""
-    from dtmaturity.services import import_actions, imports
+    from dtmaturity.domain.actionsformat import is_actions_file
+    from dtmaturity.services import imports
 
     with _opened(db) as ctx:
         if not file.is_file():
             print(f"dtmaturity import: {t(lang, 'cli_no_such_file', file=file)}", file=sys.stderr)
             return 2
-        if import_actions.is_actions_file(file):
+        if is_actions_file(file):
             return _actions_import(ctx, file, opts["dry_run"], lang)
         mapping = _parse_mapping(map_)
         result = imports.run(
@@ -549,7 +550,7 @@ def actions_group() -> None:
 
 def _actions_import(ctx: Context, file: Path, dry_run: bool, lang: str) -> int:
     """Like `import`: problems to stderr one per line; exit 0 only when nothing was rejected."""
-    from dtmaturity.services import import_actions
+    from dtmaturity.services.imports import actions as import_actions
 
     if not file.is_file():
         print(f"dtmaturity actions import: no such file: {file}", file=sys.stderr)

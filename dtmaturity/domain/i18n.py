@@ -43,6 +43,13 @@ def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR):
         return read_po(handle, locale=lang)
 
 
+@cache
+def _parsed(lang: str):
+    """The app's own catalogue of `lang`, parsed once per process (Babel's parser takes a
+    tenth of a second per catalogue: a command reads only the ones it shows text in)."""
+    return read_catalogue(lang)
+
+
 def message_texts(message) -> list[str]:
     """The texts of a catalogue entry: one, or one per plural form."""
     return list(message.string) if isinstance(message.string, tuple) else [message.string]
@@ -87,7 +94,7 @@ def _translations(lang: str) -> gettext.GNUTranslations:
     buffer = io.BytesIO()
     from babel.messages.mofile import write_mo
 
-    write_mo(buffer, read_catalogue(lang))
+    write_mo(buffer, _parsed(lang))
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
@@ -97,7 +104,7 @@ def _catalogue(lang: str) -> dict[str, str]:
     """Key → text of the catalogue's singular entries that are translated and not fuzzy."""
     return {
         str(m.id): str(m.string)
-        for m in read_catalogue(lang)
+        for m in _parsed(lang)
         if isinstance(m.id, str) and m.id and m.string and not m.fuzzy
     }
 
@@ -105,7 +112,7 @@ def _catalogue(lang: str) -> dict[str, str]:
 @cache
 def plural_keys() -> frozenset[str]:
     """The keys of the source catalogue's entries with plural forms."""
-    return frozenset(m.id[0] for m in read_catalogue(SOURCE_LANGUAGE) if isinstance(m.id, tuple))
+    return frozenset(m.id[0] for m in _parsed(SOURCE_LANGUAGE) if isinstance(m.id, tuple))
 
 
 @cache
@@ -131,8 +138,10 @@ def t(lang: str, key: str, **params: object) -> str:
         name = next(name for name in COUNT_PARAMS if name in params)
         rest = {k: v for k, v in params.items() if k != "count"}
         return tn(lang, key, int(params[name]), **rest)  # type: ignore[arg-type]
-    entry = strings()[key]
-    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    # Only the catalogues asked for are read: this language's, and bokmål's as the fallback.
+    text = _catalogue(lang).get(key) if lang in LANGUAGES else None
+    if not text:
+        text = _catalogue(DEFAULT_LANGUAGE)[key]
     return text.format(**params) if params else text
 
 

@@ -27,10 +27,11 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from pathlib import Path
 
 from dtmaturity import safefiles
-from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_source, summary_word
+from dtmaturity.domain.csvfile import CsvFileError, CsvSource, open_written, summary_word
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 MB = 1024 * 1024
@@ -144,7 +145,7 @@ def source_of_sheet(
 ) -> CsvSource:
     """The converted sheet (`target`, written by `convert`) inspected like any CSV file, with
     the workbook's own name, digest and size."""
-    source = open_source(target, name or path.name, workdir=workdir)
+    source = open_written(target, name or path.name)
     return CsvSource(
         name=source.name,
         path=source.path,
@@ -259,7 +260,8 @@ def _write_sheet(rows: Iterable[list[object]], target: Path) -> SheetLayout:
         writer.writerow(header)
         data = ((number + 1 + i, r) for i, r in enumerate(rest))
         start = number + 1 + len(rest)
-        for line, raw in [*data, *((start + i, r) for i, r in enumerate(iterator))]:
+        # Streamed: the sheet's rows are never all held as Python lists at once.
+        for line, raw in chain(data, ((start + i, r) for i, r in enumerate(iterator))):
             cells = _cells(raw)
             if len(cells) > width:
                 raise CsvFileError(
@@ -271,9 +273,8 @@ def _write_sheet(rows: Iterable[list[object]], target: Path) -> SheetLayout:
             for _, kept in held:  # not at the bottom after all: they are rows of the table
                 writer.writerow(kept + [""] * (width - len(kept)))
             held = []
-            for cell in cells:
-                if "\x00" in cell:
-                    raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
+            if any("\x00" in cell for cell in cells):
+                raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
             writer.writerow(cells + [""] * (width - len(cells)))
     layout.summaries = [(line, "summary", _is_summary(c) or "") for line, c in held if c]
     return layout

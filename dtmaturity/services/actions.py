@@ -280,7 +280,7 @@ def chart_frame(ctx: Context, unit_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-# --- CSV export (the import is services/import_actions.py) --------------------------------------------------------------------
+# --- CSV export (the import is services/imports/actions.py) --------------------------------------------------------------------
 
 EXPORT_COLUMNS = (
     "action_id",

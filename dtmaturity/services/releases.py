@@ -31,18 +31,49 @@ def is_late(ctx: Context, unit_id: str, period: str, today: date | None = None) 
     Yes where the quarter was marked shown for the unit or a unit above it (a round closed, or
     was opened for a quarter already shown), where the round covering it is closed, and, with
     no round, once the quarter has ended with answers in the unit's organisation."""
-    chain = access.ancestors_and_self(unit_id, authz.parents(ctx))
+    return bool(late_pairs(ctx, [(unit_id, period)], today))
+
+
+def late_pairs(
+    ctx: Context, pairs: list[tuple[str, str]], today: date | None = None
+) -> list[tuple[str, str]]:
+    """The (unit, quarter) pairs of `pairs` that are late (`is_late`), decided for all of them
+    from one read of the marks, the rounds and the check-ins (an import has thousands)."""
+    if not pairs:
+        return []
+    parents = authz.parents(ctx)
+    chains = {unit: access.ancestors_and_self(unit, parents) for unit in {u for u, _ in pairs}}
+    ended = sorted(
+        {p for p in {p for _, p in pairs} if release.has_ended(p, today or date.today())}
+    )
     with ctx.store.reader() as cur:
         marked = sql.marks(cur)
-    if any((unit, period) in marked for unit in chain):
-        return True
-    covering = rounds.covering(ctx, unit_id, period)
-    if covering is not None:
-        return covering.state == CLOSED
-    if not release.has_ended(period, today or date.today()):
-        return False
-    with ctx.store.reader() as cur:
-        return sql.has_checkins(cur, rounds.subtree_units(ctx, chain[-1]), period)
+        answered = sql.units_with_checkins(cur, ended)
+    roots: dict[str, str] = {}  # unit → the top of its organisation
+
+    def root(unit: str) -> str:
+        if unit not in roots:
+            roots[unit] = access.ancestors_and_self(unit, parents)[-1]
+        return roots[unit]
+
+    # A quarter with answers anywhere in an organisation (units in the tree only).
+    shown = {(root(unit), period) for unit, period in answered if unit in parents}
+    with_rounds: dict[str, list] = {}  # quarter → its rounds
+    for r in rounds.all_rounds(ctx):
+        with_rounds.setdefault(r.period, []).append(r)
+    late = []
+    for unit, period in pairs:
+        chain = chains[unit]
+        if any((u, period) in marked for u in chain):
+            late.append((unit, period))
+            continue
+        covering = release.covering(unit, period, with_rounds.get(period, ()), parents)
+        if covering is not None:
+            if covering.state == CLOSED:
+                late.append((unit, period))
+        elif period in ended and (chain[-1], period) in shown:
+            late.append((unit, period))
+    return late
 
 
 def checkin_payload(
@@ -177,7 +208,7 @@ def rerelease(ctx: Context, unit_id: str, period: str) -> int:
 def hold_late_import(ctx: Context, cur: queries.Cursor, import_id: int) -> int:
     """Inside an import's transaction: hold what it would change in released quarters (the
     rest is written). Returns how many answers were held."""
-    late = [pair for pair in sql.import_pairs(cur) if is_late(ctx, *pair)]
+    late = late_pairs(ctx, sql.import_pairs(cur))
     held = sql.divert_import(cur, late)
     for key, payload in held:
         payload["framework_version"] = ctx.framework.version_key

@@ -6,16 +6,14 @@ from pathlib import Path
 
 from dtmaturity.domain import framework as framework_module
 from dtmaturity.domain.framework import Framework
-from dtmaturity.services import privacy
 from dtmaturity.store import AuditEntry, Store, queries
 
 
 def register_framework(store: Store, framework: Framework) -> None:
     """Keep this framework's text in the database, so old check-ins can always be read."""
     with store.reader() as cur:
-        known = queries.framework_versions(cur)
-    if framework.version_key in set(known["version_key"]):
-        return
+        if queries.framework_registered(cur, framework.version_key):
+            return
     store.write(
         lambda cur: queries.register_framework(
             cur,
@@ -42,6 +40,9 @@ def open_runtime(
 def warm(store: Store, framework: Framework) -> None:
     """Bring the data every dashboard reads into the database's memory (see `queries.warm`)
     and make the privacy rule's decisions the dashboards share."""
+    # Imported here, for the server only: it brings pandas, which a command need not load.
+    from dtmaturity.services import privacy
+
     with store.reader() as cur:
         queries.warm(cur)
     privacy.warm(store, framework)

@@ -71,27 +71,30 @@ UNION ALL SELECT row, col, left(text, 40) || '…', 'import_reflection_too_long'
        length(text)::VARCHAR, $max_reflection::VARCHAR
   FROM reflection_cells WHERE length(text) > $max_reflection
 """
-# The same key twice: one hash aggregate over all cells, then only the duplicates.
+# The same key twice: one hash aggregate over all cells, counting only (a list of rows per
+# key would hold every row of the file), then the rows of the few keys found twice.
 _DUPLICATES = """
-SELECT unnest(list_filter(rows, lambda r: r <> first_row)) AS row, 'respondent', respondent,
-       'import_duplicate_key', first_row::VARCHAR, item_id
-FROM (
-    SELECT respondent, item_id, min(row) AS first_row, array_agg(row) AS rows
+SELECT x.row, 'respondent', x.respondent, 'import_duplicate_key', d.first_row::VARCHAR, x.item_id
+FROM resolved x JOIN (
+    SELECT unit_id, period, respondent, item_id, min(row) AS first_row
     FROM resolved
     WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
       AND item_id IS NOT NULL
     GROUP BY unit_id, period, respondent, item_id HAVING count(*) > 1
-)
+) d USING (unit_id, period, respondent, item_id)
+WHERE x.row <> d.first_row
 UNION ALL
-SELECT unnest(list_filter(rows, lambda r: r <> first_row)), 'respondent', respondent,
-       'import_duplicate_checkin', first_row::VARCHAR, NULL
-FROM (
-    SELECT respondent, min(row) AS first_row, array_agg(DISTINCT row) AS rows
+SELECT DISTINCT x.row, 'respondent', x.respondent, 'import_duplicate_checkin',
+       d.first_row::VARCHAR, NULL
+FROM resolved_extra_rows x JOIN (
+    SELECT unit_id, period, respondent, min(row) AS first_row
     FROM resolved_extra_rows
     WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
       AND row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
     GROUP BY unit_id, period, respondent HAVING count(DISTINCT row) > 1
-)
+) d USING (unit_id, period, respondent)
+WHERE x.row <> d.first_row
+  AND x.row IN (SELECT row FROM role_cells UNION SELECT row FROM reflection_cells)
 """
 
 

@@ -9,7 +9,9 @@ from the file or the user is a bound parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 import duckdb
 
@@ -106,6 +108,18 @@ def stage(
         [start, first_row - 1, start, header_rows],
     )
     return max(int(count) - header_rows, 0)
+
+
+@contextmanager
+def read_snapshot(cur: Cursor) -> Iterator[None]:
+    """A read transaction over the database as it stands, for a dry run's checks: the TEMP
+    tables made in it are gone afterwards, and nothing is written (no write lock is taken)."""
+    cur.begin()
+    try:
+        yield
+    finally:
+        with suppress(duckdb.Error):
+            cur.rollback()
 
 
 # The spreadsheet row of a staged record, and "not a header row" (see stage()).
@@ -247,22 +261,43 @@ def load_extra_cells(
         )
 
 
-def distinct_values(cur: Cursor, table: str, column: str) -> list[str]:
-    """Distinct non-empty values of a staging column (periods, scores: a handful each;
-    respondents: one per person)."""
-    allowed = {("all_rows", "period_raw"), ("cells", "score_raw"), ("all_rows", "respondent")}
-    if (table, column) not in allowed:
-        raise ValueError(f"not a staging column: {table}.{column}")
-    sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608 (allow-list)
-    return [r[0] for r in cur.execute(sql).fetchall()]
+@dataclass(frozen=True)
+class StagedValues:
+    """The distinct values of a staged file that are parsed in Python: a handful of quarter
+    cells (or one timestamp per response) and scores, and the respondents that could break
+    the one-line rule (anything but printable ASCII, or `=?`; domain/textrules.py decides)."""
+
+    periods: list[str]
+    scores: list[str]
+    unusual_respondents: list[str]
+
+
+def staged_values(cur: Cursor) -> StagedValues:
+    """One pass over the staged cells (and the rows without cells) for StagedValues."""
+    found = cur.execute(
+        """SELECT array_agg(DISTINCT period_raw) FILTER (WHERE period_raw IS NOT NULL),
+                  array_agg(DISTINCT score_raw) FILTER (WHERE score_raw IS NOT NULL),
+                  array_agg(DISTINCT respondent) FILTER (
+                      WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0)
+           FROM (SELECT period_raw, score_raw, respondent FROM cells
+                 UNION ALL SELECT period_raw, NULL, respondent FROM rows
+                 UNION ALL SELECT period_raw, NULL, respondent FROM role_cells
+                 UNION ALL SELECT period_raw, NULL, respondent FROM reflection_cells) AS staged"""
+    ).fetchone()
+    periods, scores, unusual = found if found else (None, None, None)
+    return StagedValues(list(periods or []), list(scores or []), list(unusual or []))
 
 
 def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple[int, str]]:
-    """(row, respondent) of every staged row whose respondent is one of `respondents`."""
+    """(row, respondent) of every staged row whose respondent is one of `respondents` (after
+    resolve_answers: the staging table itself may be gone)."""
     if not respondents:
         return []
     return cur.execute(
-        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent IN ? ORDER BY row",
+        """SELECT DISTINCT row, respondent FROM (
+               SELECT row, respondent FROM resolved
+               UNION ALL SELECT row, respondent FROM resolved_extra_rows)
+           WHERE respondent IN ? ORDER BY row""",
         [list(respondents)],
     ).fetchall()
 
@@ -371,6 +406,19 @@ def resolve_answers(cur: Cursor) -> None:
                   UNION SELECT row, unit_raw, period_raw, respondent FROM reflection_cells) x
             {lookups}"""  # noqa: S608 (constants)
     )
+
+
+def drop(cur: Cursor, *tables: str) -> None:
+    """Free the memory of TEMP tables an import no longer reads (the staged file once its cells
+    are resolved; the resolved cells once the changes are chosen): the file's copies are not
+    all held at once."""
+    for table in tables:
+        if table not in _DROPPABLE:
+            raise ValueError(f"not a staging table: {table}")
+        cur.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 (allow-listed names)
+
+
+_DROPPABLE = {"stage", "resolved", "suspect", "checked"}
 
 
 def resolve_extras(cur: Cursor) -> None:

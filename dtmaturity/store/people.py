@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dtmaturity.store import migrations as schema
+
+if TYPE_CHECKING:  # the frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dtmaturity.store.querying import FAMILY, Query, compose
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 ALL_PERIODS = "9999-Q4"  # as_of that includes every target ever set

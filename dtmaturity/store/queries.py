@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -37,6 +40,14 @@ def register_framework(
            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
         [version_key, framework_id, version, sha256, content],
     )
+
+
+def framework_registered(cur: Cursor, version_key: str) -> bool:
+    """Whether this framework version's text is kept already."""
+    row = cur.execute(
+        "SELECT count(*) FROM framework_version WHERE version_key = ?", [version_key]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def framework_versions(cur: Cursor) -> pd.DataFrame:

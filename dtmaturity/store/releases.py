@@ -5,10 +5,14 @@ counts, tree and what the change altered (`release_version`, `release_count`, `r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
 
 from dtmaturity.store import import_writes
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -32,6 +36,16 @@ def has_checkins(cur: Cursor, unit_ids: list[str], period: str) -> bool:
         [period, unit_ids],
     ).fetchone()
     return bool(row and row[0])
+
+
+def units_with_checkins(cur: Cursor, periods: list[str]) -> list[tuple[str, str]]:
+    """(unit, quarter) of every unit with a check-in for one of these quarters."""
+    if not periods:
+        return []
+    return cur.execute(
+        "SELECT DISTINCT unit_id, period FROM checkin WHERE period = ANY(?::VARCHAR[])",
+        [list(periods)],
+    ).fetchall()
 
 
 # --- changes held back ------------------------------------------------------------------------

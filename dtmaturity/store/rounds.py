@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from dtmaturity.domain.release import Round
+
+if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
+    import pandas as pd
 
 Cursor = duckdb.DuckDBPyConnection
 

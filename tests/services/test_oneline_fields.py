@@ -17,8 +17,9 @@ from dtmaturity.domain import textrules
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, import_actions, imports, people
+from dtmaturity.services import actions, imports, people
 from dtmaturity.services.context import Actor, Context
+from dtmaturity.services.imports import actions as import_actions
 
 UNIT = "demo-bruker-01"
 PERIOD = str(Period.current().previous())

@@ -19,8 +19,9 @@ from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, exports, import_actions, people
+from dtmaturity.services import actions, checkins, exports, people
 from dtmaturity.services.context import Actor, Context
+from dtmaturity.services.imports import actions as import_actions
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "demo-bruker-02"

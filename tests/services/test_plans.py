@@ -10,8 +10,9 @@ from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
 
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, import_actions, targets
+from dtmaturity.services import actions, checkins, targets
 from dtmaturity.services.context import Context
+from dtmaturity.services.imports import actions as import_actions
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import plans as plan_sql
 

@@ -362,3 +362,46 @@ def test_a_yes_no_question_about_email_never_becomes_the_respondent(org, tmp_pat
     assert result.problems == [] and result.written
     answers, _ = stored(org)
     assert {a[2] for a in answers} == {"msforms:1", "msforms:2"}
+
+
+# The README's survey-tool table, row by row: the cases above that export each tool's files.
+README_ROWS = {
+    "Microsoft Forms": ("msforms-nb", "msforms-en"),
+    "Nettskjema": ("nettskjema-csv", "nettskjema-nobom", "nettskjema-xlsx"),
+    "Google Forms, own download": ("google-forms-download",),
+    "Google Forms via Sheets": ("google-en", "google-nb", "google-xlsx"),
+    "SurveyMonkey": ("surveymonkey", "surveymonkey-xlsx"),
+    "Qualtrics": ("qualtrics-oslo", "qualtrics-denver"),
+    "Excel, LibreOffice": (
+        "excel-nb", "excel-us", "libreoffice-us", "excel-xlsx", "excel-mac", "libreoffice-ods",
+        "excel-xls",
+    ),
+}  # fmt: skip
+# How the README names what a coordinator gives: a mapping target, or the date order.
+README_WORDS = {"unit": "which question asks for the unit", "period": "`period`",
+                "comment": "`comment`", "date order": "the date order"}  # fmt: skip
+
+
+def test_the_readme_says_what_the_coordinator_gives_once_per_form_for_each_tool():
+    """Each row of the README's table names everything its cases give, and a survey tool's
+    cases give at most which question asks for the unit (and a date order the file's dates
+    leave open); every case belongs to a row."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {}  # the table's rows: tool -> what the coordinator gives
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 3:
+            rows[cells[0]] = cells[2]
+    by_name = {case[0]: case for case in CASES}
+    assert sorted(n for names in README_ROWS.values() for n in names) == sorted(by_name)
+    for tool, names in README_ROWS.items():
+        gives = rows[tool]
+        for name in names:
+            _, _, _, mapping, date_order, recognised = by_name[name]
+            given = sorted((mapping or {}).values()) + (["date order"] if date_order else [])
+            for thing in given:
+                assert README_WORDS[thing] in gives, (tool, name, thing)
+            if recognised:
+                assert (mapping or {}) in ({}, UNIT_ONLY), name

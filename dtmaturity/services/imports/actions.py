@@ -1,8 +1,8 @@
 """The actions-file import: a CSV of actions (unit, items, description, owner, due quarter,
 status) checked row by row and written all or nothing, logged and undone like any import.
 
-Recognised from its header by the import services (`is_actions_header`); the actions
-themselves (create, status, export) are services/actions.py.
+Recognised from its header (domain/actionsformat.py); the actions themselves (create,
+status, export) are services/actions.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from dtmaturity.domain import plan, textrules
+from dtmaturity.domain.actionsformat import (
+    IMPORT_HEADERS,
+    ITEM_SEPARATORS,
+    REQUIRED_HEADERS,
+    STATUS_NAMES,
+    header_roles,
+)
 from dtmaturity.domain.csvfile import CsvFileError, open_source
 from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.importformat import normalise
@@ -23,57 +30,8 @@ from dtmaturity.domain.problems import Problem
 from dtmaturity.services import authz, exports, workdirs
 from dtmaturity.services.actions import _as_actions, _known_units, _today
 from dtmaturity.services.context import Context
-from dtmaturity.store import import_writes
+from dtmaturity.store import import_staging, import_writes
 from dtmaturity.store import plans as sql
-
-ITEM_SEPARATORS = "|;,"
-
-# Header names the import accepts for each column (English first, then bokmål and nynorsk).
-IMPORT_HEADERS: dict[str, tuple[str, ...]] = {
-    "action_id": ("action_id", "tiltak_id", "id"),
-    "unit_id": ("unit_id", "enhet", "unit", "eining"),
-    "items": ("items", "elementer", "item_id", "element"),
-    "description": ("description", "beskrivelse", "tiltak", "skildring"),
-    "owner": ("owner", "eier", "ansvarlig", "eigar", "ansvarleg"),
-    "due_period": ("due_period", "frist", "due"),
-    "status": ("status",),
-    "closed_period": ("closed_period", "lukket", "closed", "lukka"),
-}
-REQUIRED_HEADERS = ("unit_id", "items", "description", "owner", "due_period")
-STATUS_NAMES = {
-    "planned": ("planned", "planlagt", "planlagd"),
-    "in_progress": ("in_progress", "in progress", "pågår", "i gang"),
-    "done": ("done", "gjennomført", "ferdig"),
-    "dropped": ("dropped", "droppet", "avbrutt", "droppa", "avbrote"),
-}
-
-
-def header_roles(headers: tuple[str, ...] | list[str]) -> dict[str, int]:
-    """Which column holds what, for an actions file (column role -> index)."""
-    roles: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = normalise(header)
-        for role, aliases in IMPORT_HEADERS.items():
-            if key in aliases and role not in roles:
-                roles[role] = index
-    return roles
-
-
-def is_actions_header(headers: tuple[str, ...] | list[str]) -> bool:
-    """An actions file is recognised by its header: it has a description and an owner."""
-    roles = header_roles(headers)
-    return "description" in roles and "owner" in roles
-
-
-def is_actions_file(path: Path) -> bool:
-    """Does the file's header say it is an actions file? (False for anything unreadable: the
-    answers import then reports what is wrong with it.)"""
-    try:
-        with workdirs.workdir("actions") as folder:
-            return is_actions_header(open_source(path, workdir=folder).headers)
-    except (CsvFileError, OSError):
-        return False
-
 
 # Problems in an actions file are reported like those of any import.
 ImportProblem = Problem
@@ -315,6 +273,12 @@ def import_actions(
     if result.problems:
         return result
     now = _today(today)
+    if dry_run:
+        # Only counted: a read transaction, no write lock, nothing to roll back.
+        with ctx.store.reader() as cur, import_staging.read_snapshot(cur):
+            for row in rows:
+                _count(result, _change(cur, row, now)[0])
+        return result
 
     def work(cur: sql.Cursor) -> None:
         # In the import log like any import, so `imports undo` can put the actions back.
@@ -336,45 +300,29 @@ def import_actions(
             {"new": result.new, "updated": result.updated, "unchanged": result.unchanged},
         )
         result.import_id = import_id
-        if dry_run:
-            raise _DryRun
 
-    try:
-        ctx.write(
-            work, "action.import", result.file_name, lambda _: {"import_id": result.import_id}
-        )
-        result.written = True
-    except _DryRun:
-        result.import_id = None
+    ctx.write(work, "action.import", result.file_name, lambda _: {"import_id": result.import_id})
+    result.written = True
     return result
 
 
-class _DryRun(Exception):
-    """Leave the transaction without writing, after counting what would change."""
+def _count(result: ActionImportResult, change: str) -> None:
+    if change == "new":
+        result.new += 1
+    elif change == "updated":
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
-def _upsert(
-    ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionImportResult, import_id: int
-) -> None:
+def _change(cur: sql.Cursor, row: _Row, now: str) -> tuple[str, int | None, str | None]:
+    """What the row does (reads only): ("new", None, closed quarter), or ("updated" or
+    "unchanged", the action's id, its closed quarter after the row)."""
     draft = row.draft
     action_id = draft.action_id or sql.action_by_description(cur, draft.unit_id, draft.description)
     if action_id is None:
-        new_id = sql.insert_action(
-            cur,
-            unit_id=draft.unit_id,
-            items=draft.items,
-            description=draft.description,
-            owner=draft.owner,
-            due_period=draft.due_period,
-            status=draft.status,
-            closed_period=row.closed_period or plan.closed_period(draft.status, None, None, now),
-            created_period=now,
-            source_question=None,
-            actor=ctx.actor.user_id,
-        )
-        sql.record_import_change(cur, import_id, new_id, None, sql.snapshot(cur, new_id) or "")
-        result.new += 1
-        return
+        closed = row.closed_period or plan.closed_period(draft.status, None, None, now)
+        return "new", None, closed
     current = _as_actions(sql.actions(cur, draft.unit_id))
     old = next(a for a in current if a.action_id == action_id)
     closed = row.closed_period or plan.closed_period(
@@ -390,8 +338,32 @@ def _upsert(
         and old.status == draft.status
         and old.closed_period == closed
     )
-    if same:
-        result.unchanged += 1
+    return ("unchanged" if same else "updated"), action_id, closed
+
+
+def _upsert(
+    ctx: Context, cur: sql.Cursor, row: _Row, now: str, result: ActionImportResult, import_id: int
+) -> None:
+    draft = row.draft
+    change, action_id, closed = _change(cur, row, now)
+    _count(result, change)
+    if change == "new":
+        new_id = sql.insert_action(
+            cur,
+            unit_id=draft.unit_id,
+            items=draft.items,
+            description=draft.description,
+            owner=draft.owner,
+            due_period=draft.due_period,
+            status=draft.status,
+            closed_period=closed,
+            created_period=now,
+            source_question=None,
+            actor=ctx.actor.user_id,
+        )
+        sql.record_import_change(cur, import_id, new_id, None, sql.snapshot(cur, new_id) or "")
+        return
+    if change == "unchanged" or action_id is None:
         return
     before = sql.snapshot(cur, action_id)
     sql.update_action(
@@ -406,15 +378,3 @@ def _upsert(
         actor=ctx.actor.user_id,
     )
     sql.record_import_change(cur, import_id, action_id, before, sql.snapshot(cur, action_id) or "")
-    result.updated += 1
-
-
-def template() -> bytes:
-    """An example actions file for coordinators (UTF-8 with BOM, so Excel shows æøå)."""
-    return (
-        Path(__file__)
-        .resolve()
-        .parents[2]
-        .joinpath("data", "templates", "actions.csv")
-        .read_bytes()
-    )
