@@ -174,7 +174,7 @@ def test_the_import_log_undo_and_people_import_speak_the_language_asked_for(
     capsys.readouterr()
     assert cli(["--db", str(demo_db), "imports", "list", "--lang", "nb"]) == 0
     listed = capsys.readouterr().out
-    assert "1 rader, 1 nye, 0 endret, 0 uendret, 0 rader avvist" in listed
+    assert "1 rad, 1 ny, 0 oppdaterte, 0 uendrede, avvist: 0 rader" in listed
     import_id = listed.split("\t", 1)[0].strip()
     assert cli(["--db", str(demo_db), "imports", "undo", import_id, "--lang", "nn"]) == 0
     assert f"angra import {import_id}: 0 svar attoppretta, 1 fjerna" in capsys.readouterr().out

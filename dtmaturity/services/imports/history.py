@@ -10,7 +10,7 @@ import duckdb
 
 from dtmaturity.domain import access
 from dtmaturity.domain.access import AccessDenied
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz, rounds
 from dtmaturity.services.context import Context
@@ -53,13 +53,23 @@ class LogEntry:
             if self.undone_at
             else ""
         )
-        counts = (
-            t(lang, "cli_log_unit_counts", rows=self.rows_total, new=self.units_new,
-              updated=self.units_updated, rejected=self.rejected)
-            if self.file_format == "units"
-            else t(lang, "cli_log_counts", rows=self.rows_total, new=self.new,
-                   updated=self.updated, unchanged=self.unchanged, rejected=self.rejected)
-        )  # fmt: skip
+        rows_text = counted(lang, "n_rows", self.rows_total)
+        rejected_text = counted(lang, "n_rows", self.rejected)
+        if self.file_format == "units":
+            counts = t(
+                lang,
+                "cli_log_unit_counts",
+                rows_text=rows_text,
+                new_text=counted(lang, "n_new_units", self.units_new),
+                updated_text=counted(lang, "n_updated_units", self.units_updated),
+                rejected_text=rejected_text,
+            )
+        else:
+            counts = t(lang, "cli_log_counts", rows_text=rows_text,
+                       new_text=counted(lang, "n_new", self.new),
+                       updated_text=counted(lang, "n_updated", self.updated),
+                       unchanged_text=counted(lang, "n_unchanged", self.unchanged),
+                       rejected_text=rejected_text)  # fmt: skip
         return (
             f"{self.import_id}\t{self.imported_at:%Y-%m-%d %H:%M:%S}\t{self.actor}\t"
             f"{self.file_name}\t{self.file_format}\t{self.dialect}\t{counts}\t"
