@@ -565,7 +565,7 @@ def _actions_import(ctx: Context, file: Path, dry_run: bool, lang: str) -> int:
     summary = result.summary(lang)
     if dry_run:
         summary = t(lang, "cli_dry_run", summary=summary)
-    print(f"{result.file_name}: {t(lang, 'cli_rows', rows=result.rows_total)}; {summary}")
+    print(f"{result.file_name}: {counted(lang, 'n_rows', result.rows_total)}; {summary}")
     return 0
 
 

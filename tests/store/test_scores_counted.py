@@ -31,7 +31,7 @@ NOT_FIGURES = {
     ("dtmaturity/store/queries.py", "SELECT count(*) FROM answer"): (
         "the rows the export wrote (each answer a row, 'vet ikke' with an empty score)"
     ),
-    ("dtmaturity/store/guard.py", "FROM checkin c"): (
+    ("dtmaturity/store/privacy.py", "FROM checkin c"): (
         "check-ins the viewer knows (a check-in all 'vet ikke' is still a check-in)"
     ),
     ("dtmaturity/store/releases.py", "count(DISTINCT respondent)"): (
