@@ -10,12 +10,12 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, TypeVar
 
 import pandas as pd
 from babel.dates import format_skeleton
 
+from dtmaturity import memo
 from dtmaturity.domain import access, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
@@ -36,7 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # --- reading rounds, the release rule -----------------------------------------------------------
 
 
-@lru_cache(maxsize=32)
+@memo.memoised(32, of_data=True)
 def _rounds(store: Store, _version: int) -> tuple[Round, ...]:
     with store.reader() as cur:
         return tuple(sql.rounds(cur))
