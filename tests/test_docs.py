@@ -88,3 +88,16 @@ def test_every_command_is_shown_in_the_command_line_section(path):
     assert re.search(rf"dtmaturity {re.escape(path)}(\s|$)", text, re.M), (
         f"README's Command line section shows no `dtmaturity {path}`"
     )
+
+
+def test_every_declared_dependency_is_named_with_its_reason_in_how_it_is_built():
+    """pyproject.toml's dependencies (runtime and the `dev` extra) each appear in the README's
+    dependency paragraphs, which say why each is there."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    names = [re.match(r"[A-Za-z0-9_.-]+", spec).group().lower() for spec in declared]
+    text = section("How it is built").lower()
+    missing = [n for n in names if not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)]
+    assert not missing, f"say in README's How it is built why these are needed: {missing}"

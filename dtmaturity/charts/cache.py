@@ -3,8 +3,6 @@ and `spec_of` builds the chart only when these figures have not been drawn befor
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dtmaturity import memo
 from dtmaturity.charts.theme import readable_spec
 
 
@@ -42,13 +41,8 @@ def _content_key(value: Any) -> Hashable:
     return value
 
 
-_SPECS: OrderedDict[Hashable, dict] = OrderedDict()
-
-
-_SPECS_MAX = 512
-
-
-_specs_lock = threading.Lock()
+# At most 512 specs (dtmaturity/memo.py: the least recently drawn go first).
+_SPECS: memo.Memo[dict] = memo.Memo(512)
 
 
 def spec_of(drawing: Recipe, lang: str | None = None) -> dict:
@@ -65,14 +59,7 @@ def spec_of(drawing: Recipe, lang: str | None = None) -> dict:
         )
     except TypeError:  # an argument that cannot be a key (a list, say): no caching
         return readable_spec(drawing.chart(), lang)
-    with _specs_lock:
-        spec = _SPECS.get(key)
-        if spec is not None:
-            _SPECS.move_to_end(key)
-            return spec
-    spec = readable_spec(drawing.chart(), lang)
-    with _specs_lock:
-        _SPECS[key] = spec
-        while len(_SPECS) > _SPECS_MAX:
-            _SPECS.popitem(last=False)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = _SPECS.put(key, readable_spec(drawing.chart(), lang))
     return spec

@@ -12,12 +12,13 @@ import math
 import re
 import unicodedata
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+
+from dtmaturity import memo
 
 MISSING = "–"  # what an empty figure shows (en dash)
 # Every time shown is Oslo's (the database keeps UTC): 13:14 UTC is shown as 14:14 in winter.
@@ -141,7 +142,7 @@ def sort_key(text: object, lang: str = "nb") -> tuple:
     return _sort_key("" if _missing(text) else str(text), lang)
 
 
-@lru_cache(maxsize=65536)
+@memo.memoised(65536)
 def _sort_key(value: str, lang: str) -> tuple:
     """`sort_key` of a string, remembered: unit and item names recur in every page run, and
     the unit tree is sorted again after every write."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import gettext
 import io
 import re
-from functools import cache
 from pathlib import Path
+
+from dtmaturity import memo
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
@@ -43,7 +44,7 @@ def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR):
         return read_po(handle, locale=lang)
 
 
-@cache
+@memo.memoised(len(LANGUAGES) + 1)
 def _parsed(lang: str):
     """The app's own catalogue of `lang`, parsed once per process (Babel's parser takes a
     tenth of a second per catalogue: a command reads only the ones it shows text in)."""
@@ -88,7 +89,7 @@ def catalogue_problems(
     return found
 
 
-@cache
+@memo.memoised(len(LANGUAGES) + 1)
 def _translations(lang: str) -> gettext.GNUTranslations:
     """The catalogue compiled to gettext's binary form in memory (fuzzy entries left out)."""
     buffer = io.BytesIO()
@@ -99,7 +100,7 @@ def _translations(lang: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-@cache
+@memo.memoised(len(LANGUAGES) + 1)
 def _catalogue(lang: str) -> dict[str, str]:
     """Key → text of the catalogue's singular entries that are translated and not fuzzy."""
     return {
@@ -109,13 +110,13 @@ def _catalogue(lang: str) -> dict[str, str]:
     }
 
 
-@cache
+@memo.memoised(1)
 def plural_keys() -> frozenset[str]:
     """The keys of the source catalogue's entries with plural forms."""
     return frozenset(m.id[0] for m in _parsed(SOURCE_LANGUAGE) if isinstance(m.id, tuple))
 
 
-@cache
+@memo.memoised(1)
 def strings() -> dict[str, dict[str, str]]:
     """Key → language → text of every catalogue, read once, on the first text asked for (so a
     command's `--help` reads no catalogue)."""

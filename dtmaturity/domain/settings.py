@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dtmaturity import memo
 from dtmaturity.domain import i18n, mailconfig
 
 DB = "DTMATURITY_DB"
@@ -181,7 +182,8 @@ def read(env: Mapping[str, str]) -> Settings:
     return Settings(**values, problems=problems)
 
 
-_cache: dict[tuple[str | None, ...], Settings] = {}
+# One entry: the environment as it is now.
+_cache: memo.Memo[Settings] = memo.Memo(1)
 
 
 def current() -> Settings:
@@ -189,8 +191,7 @@ def current() -> Settings:
     key = tuple(os.environ.get(name) for name in NAMES)
     found = _cache.get(key)
     if found is None:
-        _cache.clear()  # one entry: the environment as it is now
-        found = _cache[key] = read(os.environ)
+        found = _cache.put(key, read(os.environ))
     return found
 
 

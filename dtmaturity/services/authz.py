@@ -4,9 +4,10 @@ roles do not allow it gets AccessDenied, whatever page or address they came from
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
+from dtmaturity import memo
 from dtmaturity.domain import access
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.services.context import Context
@@ -16,7 +17,7 @@ from dtmaturity.store import people as sql
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@lru_cache(maxsize=32)
+@memo.memoised(32, of_data=True)
 def _parents(store: Store, _version: int) -> dict[str, str | None]:
     with store.reader() as cur:
         return sql.parents(cur)

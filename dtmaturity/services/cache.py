@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
 import pandas as pd
 
+from dtmaturity import memo
 from dtmaturity.store import Store
 from dtmaturity.store.db import forget_data_versions
 
 T = TypeVar("T")
-_CACHES: list[Any] = []
 
 
 def cached_by_data_version(func: Callable[..., T]) -> Callable[..., T]:
     """Cache a store function per (store, data version, arguments): a write makes new results
     visible at once, and repeated views of unchanged data cost no query at all (the version is
-    held in memory; see `Store.data_version`)."""
+    held in memory; see `Store.data_version`). At most 512 results per function
+    (dtmaturity/memo.py: the least recently used go first)."""
 
-    @lru_cache(maxsize=512)
+    @memo.memoised(512, of_data=True)
     def run(store: Store, _version: int, args: tuple[Any, ...]) -> T:
         with store.reader() as cur:
             return func(cur, *args)
-
-    _CACHES.append(run)
 
     @wraps(func)
     def wrapper(store: Store, *args: Any) -> T:
@@ -36,13 +35,7 @@ def cached_by_data_version(func: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-def register(memo: Any) -> None:
-    """Have `clear` also empty another cache (anything with a `cache_clear` method)."""
-    _CACHES.append(memo)
-
-
 def clear() -> None:
     """Forget every cached result (the benchmark uses this to time real work)."""
-    for cache in _CACHES:
-        cache.cache_clear()
+    memo.clear_data()
     forget_data_versions()

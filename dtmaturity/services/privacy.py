@@ -6,18 +6,18 @@ cached per data version and viewer.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dtmaturity import memo
 from dtmaturity.domain import privacy
 from dtmaturity.domain.access import ALL_GRANTS, Grant
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.privacy import Cell
-from dtmaturity.services import cache, fetching
+from dtmaturity.services import fetching
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
@@ -54,8 +54,7 @@ class _Decisions:
     with what they know marked, for a viewer who knows some."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._memo: dict[tuple[Any, ...], Decision] = {}
+        self._memo: memo.Memo[Decision] = memo.Memo(256, of_data=True)
 
     def get(
         self,
@@ -71,8 +70,7 @@ class _Decisions:
         key = (ctx.store, ctx.store.data_version(), counts.sql, _frozen(counts), _frozen(known))
         key += (grants, k, kind, wanted)
         periods, keys = wanted
-        with self._lock:
-            hit = self._memo.get(key)
+        hit = self._memo.get(key)
         if hit is not None:
             return hit
         read = _read(ctx.store, counts.sql, _frozen(counts))
@@ -107,15 +105,7 @@ class _Decisions:
                 decision[column] = _across(shown_before[column], read.parents, groups, grants, k)
             else:
                 decision[column] = _columns.decide(read, units, ns, knows, seen, k)
-        with self._lock:
-            if len(self._memo) >= 256:
-                self._memo.clear()
-            self._memo[key] = decision
-        return decision
-
-    def cache_clear(self) -> None:
-        with self._lock:
-            self._memo.clear()
+        return self._memo.put(key, decision)
 
 
 # kind ('score' or 'checkin') -> (quarter, key) -> the versions shown before a change (each
@@ -180,23 +170,17 @@ def _across(
     return privacy.hide_across(chain, k, lambda tree: privacy.seen_cells(grants, tree))
 
 
-_SEEN_MAX = 1024
-_seen_memo: dict[tuple[Any, ...], frozenset[Cell] | None] = {}
-_seen_lock = threading.Lock()
+# (tree, units, grants) -> the cells seen; None (every cell) is a value, so kept in a tuple.
+_seen_memo: memo.Memo[tuple[frozenset[Cell] | None]] = memo.Memo(1024, of_data=True)
 
 
 def _seen(read: privacy_sql.CountColumns, grants: tuple[Grant, ...]) -> frozenset[Cell] | None:
     """The cells the viewer can see (privacy.seen_cells), once per tree and set of grants."""
     key = (read.tree_key, tuple(read.unit_ids), grants)
-    with _seen_lock:
-        if key in _seen_memo:
-            return _seen_memo[key]
-    seen = privacy.seen_cells(grants, read.parents)
-    with _seen_lock:
-        if len(_seen_memo) >= _SEEN_MAX:
-            _seen_memo.clear()
-        _seen_memo[key] = seen
-    return seen
+    hit = _seen_memo.get(key)
+    if hit is None:
+        hit = _seen_memo.put(key, (privacy.seen_cells(grants, read.parents),))
+    return hit[0]
 
 
 class _ColumnDecisions:
@@ -205,11 +189,8 @@ class _ColumnDecisions:
     of its own quarter only, so the other quarters' decisions are reused, and a column where
     the viewer knows nothing (`knows` None) is decided once for every viewer with their cells."""
 
-    MAX = 8192
-
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._memo: dict[tuple[Any, ...], Mapping[Cell, str]] = {}
+        self._memo: memo.Memo[Mapping[Cell, str]] = memo.Memo(8192, of_data=True)
 
     def decide(
         self,
@@ -221,8 +202,7 @@ class _ColumnDecisions:
         k: int,
     ) -> Mapping[Cell, str]:
         key = (read.tree_key, units.tobytes(), ns.tobytes(), knows, seen, k)
-        with self._lock:
-            hit = self._memo.get(key)
+        hit = self._memo.get(key)
         if hit is not None:
             return hit
         known = knows or ((0, 0),) * len(units)
@@ -230,22 +210,11 @@ class _ColumnDecisions:
             read.unit_ids[i]: (int(n), kn, own)
             for i, n, (kn, own) in zip(units, ns, known, strict=True)
         }
-        decided = privacy.hide(read.parents, groups, k, seen)
-        with self._lock:
-            if len(self._memo) >= self.MAX:
-                self._memo.clear()
-            self._memo[key] = decided
-        return decided
-
-    def cache_clear(self) -> None:
-        with self._lock:
-            self._memo.clear()
+        return self._memo.put(key, privacy.hide(read.parents, groups, k, seen))
 
 
 _decisions = _Decisions()
 _columns = _ColumnDecisions()
-cache.register(_decisions)
-cache.register(_columns)
 
 
 def _decision(

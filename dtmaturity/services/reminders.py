@@ -35,14 +35,13 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
-from html import escape
 
 from dtmaturity.domain import mailconfig, release, settings, textrules
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import Round
-from dtmaturity.services import authz, rounds
+from dtmaturity.services import authz, rendering, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import leases
 from dtmaturity.store import rounds as sql
@@ -169,12 +168,15 @@ def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[st
     action = t(lang, "mail_link_text", **params)
     footer = t(lang, "mail_footer", **params)
     text = f"{intro}\n\n{deadline}\n\n{action}:\n{link}\n\n-- \n{footer}\n"
-    html = (
-        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{escape(subject)}</title></head><body>"
-        f"<p>{escape(intro)}</p><p><strong>{escape(deadline)}</strong></p>"
-        f'<p><a href="{escape(link, quote=True)}">{escape(action)}</a></p>'
-        f'<p style="color:#555">{escape(footer)}</p></body></html>'
+    html = rendering.render(
+        "mail.html",
+        lang=lang,
+        subject=subject,
+        intro=intro,
+        deadline=deadline,
+        link=link,
+        action=action,
+        footer=footer,
     )
     return subject, text, html
 

@@ -2,16 +2,15 @@
 
 `build` gathers the content through the dashboard services (so the privacy thresholds apply
 exactly as on the pages) and renders every chart to PNG offline (vl-convert). `to_html` makes one
-self-contained HTML file (charts embedded as base64 images, no external address); `to_pdf` builds
+self-contained HTML file from the template dtmaturity/templates/report.html (Jinja2,
+autoescaped; charts embedded as base64 images, no external address); `to_pdf` builds
 a PDF with reportlab, using the Bitstream Vera font that reportlab ships, which covers
 æ, ø, å and – — “ ” ‘ ’ …, so Norwegian text survives.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 import io
 import sys
 from collections.abc import Callable
@@ -26,7 +25,16 @@ from dtmaturity import charts, safefiles
 from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import actions, analytics, authz, exports, rounds, targets, units
+from dtmaturity.services import (
+    actions,
+    analytics,
+    authz,
+    exports,
+    rendering,
+    rounds,
+    targets,
+    units,
+)
 from dtmaturity.services.context import Context
 
 FORMATS = ("pdf", "html")
@@ -310,58 +318,11 @@ def build(
 
 # --- HTML ------------------------------------------------------------------------------------
 
-_CSS = """
-body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; max-width: 60rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
-h3 { font-size: 1.05rem; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.9rem; color: #333; }
-table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.92rem; }
-th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-@media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
-"""
-
-
-def _html_section(section: Section, level: int = 2) -> list[str]:
-    e = html.escape
-    out = [f"<section><h{level}>{e(section.heading)}</h{level}>"]
-    out += [f"<p>{e(text)}</p>" for text in section.paragraphs]
-    for figure in section.figures:
-        data = base64.b64encode(figure.png).decode("ascii")
-        out.append(
-            f'<figure><img src="data:image/png;base64,{data}" alt="{e(figure.summary)}">'
-            f"<figcaption>{e(figure.summary)}</figcaption></figure>"
-        )
-    for table in section.tables:
-        head = "".join(f'<th scope="col">{e(c)}</th>' for c in table.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in table.rows
-        )
-        out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    if section.bullets:
-        out.append("<ul>" + "".join(f"<li>{e(b)}</li>" for b in section.bullets) + "</ul>")
-    for sub in section.subsections:
-        out += _html_section(sub, level + 1)
-    out.append("</section>")
-    return out
-
 
 def to_html(report: Report) -> str:
-    """One self-contained HTML file: styles inline, charts as base64 PNG, no external address."""
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(report.lang)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{e(report.title)}</h1><p>{e(report.subtitle)}</p>",
-    ]
-    for section in report.sections:
-        parts += _html_section(section)
-    parts.append("</main></body></html>")
-    return "\n".join(parts)
+    """One self-contained HTML file: styles inline, charts as base64 PNG, no external address
+    (dtmaturity/templates/report.html, autoescaped)."""
+    return rendering.render("report.html", report=report)
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -438,27 +399,35 @@ def _pdf_image(png: bytes, max_width: float) -> object:
     return Image(io.BytesIO(png), width=width * scale, height=height * scale)
 
 
-def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -> list:
+def _paragraph(text: object, style: object) -> object:
+    """A reportlab Paragraph showing `text` as text: reportlab reads a paragraph as markup
+    (<b>, <a href>, <img>), so every text from data reaches the PDF through here, escaped."""
     from xml.sax.saxutils import escape
 
-    from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, ListFlowable, Paragraph, Spacer, Table
+    from reportlab.platypus import Paragraph
 
-    flow: list = [Paragraph(escape(section.heading), styles[f"h{min(level, 3)}"])]
-    flow += [Paragraph(escape(text), styles["body"]) for text in section.paragraphs]
+    return Paragraph(escape(str(text)), style)
+
+
+def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, ListFlowable, Spacer, Table
+
+    flow: list = [_paragraph(section.heading, styles[f"h{min(level, 3)}"])]
+    flow += [_paragraph(text, styles["body"]) for text in section.paragraphs]
     for figure in section.figures:
         flow.append(
             KeepTogether(
                 [
                     _pdf_image(figure.png, width),
-                    Paragraph(escape(figure.summary), styles["small"]),
+                    _paragraph(figure.summary, styles["small"]),
                     Spacer(1, 6),
                 ]
             )
         )
     for table in section.tables:
-        data = [[Paragraph(escape(c), styles["head"]) for c in table.columns]]
-        data += [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in table.rows]
+        data = [[_paragraph(c, styles["head"]) for c in table.columns]]
+        data += [[_paragraph(v, styles["cell"]) for v in row] for row in table.rows]
         # Columns share the width (as the table says, else equally): left to size themselves,
         # one long word (a name) would push the others below zero width and the PDF would fail.
         if table.widths:
@@ -482,7 +451,7 @@ def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -
     if section.bullets:
         flow.append(
             ListFlowable(
-                [Paragraph(escape(b), styles["body"]) for b in section.bullets],
+                [_paragraph(b, styles["body"]) for b in section.bullets],
                 bulletType="bullet",
                 bulletFontName="Vera",
                 start="•",
@@ -495,11 +464,9 @@ def _pdf_section(section: Section, styles: dict, width: float, level: int = 2) -
 
 def to_pdf(report: Report) -> bytes:
     """The report as an A4 PDF with embedded fonts and the charts as images."""
-    from xml.sax.saxutils import escape
-
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import SimpleDocTemplate
 
     styles = _pdf_styles(compact=report.compact)
     margin = 12 if report.compact else 16
@@ -516,8 +483,8 @@ def to_pdf(report: Report) -> bytes:
         lang=report.lang,
     )
     flow: list = [
-        Paragraph(escape(report.title), styles["title"]),
-        Paragraph(escape(report.subtitle), styles["body"]),
+        _paragraph(report.title, styles["title"]),
+        _paragraph(report.subtitle, styles["body"]),
     ]
     for section in report.sections:
         flow += _pdf_section(section, styles, doc.width)

@@ -10,9 +10,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dtmaturity import memo
 from dtmaturity.domain import access, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
@@ -36,7 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # --- reading rounds, the release rule -----------------------------------------------------------
 
 
-@lru_cache(maxsize=32)
+@memo.memoised(32, of_data=True)
 def _rounds(store: Store, _version: int) -> tuple[Round, ...]:
     with store.reader() as cur:
         return tuple(sql.rounds(cur))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import duckdb
 from psycopg_pool import ConnectionPool
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_incrementing
 
 from dtmaturity.domain import settings
 from dtmaturity.store import dialect, migrations, pg
@@ -137,6 +138,19 @@ def _failure(exc: BaseException) -> str | None:
     return None
 
 
+def _conflict_retries() -> Retrying:
+    """Attempts of one write: a conflict with another writer is tried again, up to
+    _CONFLICT_RETRIES times, waiting 10 ms more each time; the last conflict is raised."""
+    return Retrying(
+        retry=retry_if_exception(
+            lambda exc: isinstance(exc, WriteFailed) and exc.kind == "conflict"
+        ),
+        stop=stop_after_attempt(_CONFLICT_RETRIES),
+        wait=wait_incrementing(start=0.01, increment=0.01),
+        reraise=True,
+    )
+
+
 class Store:
     """One database, migrated to the latest schema on open: a DuckDB file (a path, the
     default) or a PostgreSQL database (a postgresql:// URL, through a pool of connections)."""
@@ -258,8 +272,8 @@ class Store:
         outside the write lock: reading a file into TEMP tables there may fail and be tried
         another way without aborting the transaction, and holds up no other writer.
         """
-        for attempt in range(_CONFLICT_RETRIES):
-            with self.reader() as cur:
+        for attempt in _conflict_retries():
+            with attempt, self.reader() as cur:
                 if prepare is not None:
                     prepare(cur)
                 with self._file.write_lock:
@@ -282,13 +296,12 @@ class Store:
                             ) from None
                         if kind != "conflict":
                             raise
-                        if attempt == _CONFLICT_RETRIES - 1:
-                            raise WriteFailed(audit.action, "conflict") from None
+                        # Tried again (_conflict_retries); after the last attempt, the error.
+                        raise WriteFailed(audit.action, "conflict") from None
                     else:
                         if invalidates:
                             self._written(cur)
                         return result
-            time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def _written(self, cur: Any) -> None:

@@ -11,8 +11,9 @@ store itself, in a spelling both accept.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
+
+from dtmaturity import memo
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -30,7 +31,7 @@ def shown(location: str) -> str:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@lru_cache(maxsize=4096)
+@memo.memoised(4096)
 def to_psycopg(sql: str) -> str:
     """DuckDB's placeholders `?` and `$name` as psycopg's `%s` and `%(name)s`, and every other
     `%` doubled (psycopg reads `%` everywhere in a statement, string literals included).
@@ -83,7 +84,7 @@ _REPLACE_TEMP = re.compile(
 )
 
 
-@lru_cache(maxsize=1024)
+@memo.memoised(1024)
 def temp_table_replaced(sql: str) -> tuple[str | None, str]:
     """PostgreSQL has no CREATE OR REPLACE TEMP TABLE: the DROP to run first (or None) and the
     statement as a plain CREATE TEMP TABLE (or VIEW)."""
