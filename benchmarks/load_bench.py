@@ -45,7 +45,7 @@ import duckdb  # noqa: E402
 import webharness as wh  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
-from dtmaturity.domain import i18n  # noqa: E402
+from dtmaturity.domain import formats, i18n  # noqa: E402
 from dtmaturity.domain.framework import load  # noqa: E402
 from dtmaturity.domain.periods import Period  # noqa: E402
 
@@ -54,7 +54,12 @@ TARGET_P95 = 3.0
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(LANG, key, **params)
+    """The text as the page shows it: a quarter in it named as people read it."""
+    return i18n.t(
+        LANG,
+        key,
+        **{k: formats.quarter(v, LANG) if isinstance(v, str) else v for k, v in params.items()},
+    )
 
 
 @dataclass
@@ -133,38 +138,42 @@ async def sample_memory(server: wh.Server, level: Level, stop: asyncio.Event) ->
             await asyncio.wait_for(stop.wait(), 0.2)
 
 
+# Every submitted check-in's rows, and the roll-up rows that differ from the answers (SQL both
+# DuckDB and PostgreSQL run: multiprocess_bench.py checks PostgreSQL the same way).
+STORED_SQL = (
+    "SELECT unit_id, count(*) FROM checkin WHERE respondent = ? AND period = ? GROUP BY unit_id"
+)
+ANSWERS_SQL = "SELECT unit_id, item_id, score FROM answer WHERE respondent = ? AND period = ?"
+ROLLUP_OFF_SQL = """WITH truth AS (
+         SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
+         FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id),
+       mismatch AS (
+         (SELECT * FROM truth EXCEPT ALL
+          SELECT unit_id, period, item_id, n, total FROM answer_rollup)
+         UNION ALL
+         (SELECT unit_id, period, item_id, n, total FROM answer_rollup
+          EXCEPT ALL SELECT * FROM truth))
+       SELECT count(*) FROM mismatch"""
+
+
 def check_database(db: Path, level: Level, framework) -> str:  # type: ignore[no-untyped-def]
     """Every submitted check-in stored exactly once with its scores; the roll-up matches."""
     period = str(Period.current())
     con = duckdb.connect(str(db), read_only=True)
     try:
-        stored = dict(
-            con.execute(
-                "SELECT unit_id, count(*) FROM checkin WHERE respondent = ? AND period = ? "
-                "GROUP BY unit_id",
-                [wh.BENCH_USER, period],
-            ).fetchall()
-        )
-        answers: dict[str, dict[str, int]] = {}
-        for unit_id, item_id, score in con.execute(
-            "SELECT unit_id, item_id, score FROM answer WHERE respondent = ? AND period = ?",
-            [wh.BENCH_USER, period],
-        ).fetchall():
-            answers.setdefault(unit_id, {})[item_id] = score
-        rollup_off = con.execute(
-            """WITH truth AS (
-                 SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-                 FROM answer WHERE score IS NOT NULL GROUP BY ALL),
-               mismatch AS (
-                 (SELECT * FROM truth EXCEPT ALL
-                  SELECT unit_id, period, item_id, n, total FROM answer_rollup)
-                 UNION ALL
-                 (SELECT unit_id, period, item_id, n, total FROM answer_rollup
-                  EXCEPT ALL SELECT * FROM truth))
-               SELECT count(*) FROM mismatch"""
-        ).fetchone()[0]
+        stored = dict(con.execute(STORED_SQL, [wh.BENCH_USER, period]).fetchall())
+        rows = con.execute(ANSWERS_SQL, [wh.BENCH_USER, period]).fetchall()
+        rollup_off = con.execute(ROLLUP_OFF_SQL).fetchone()[0]
     finally:
         con.close()
+    return verdict(level, framework, stored, rows, rollup_off)
+
+
+def verdict(level: Level, framework, stored: dict, rows: list, rollup_off: int) -> str:  # type: ignore[no-untyped-def]
+    """What the database holds against what the sessions submitted, in one line."""
+    answers: dict[str, dict[str, int]] = {}
+    for unit_id, item_id, score in rows:
+        answers.setdefault(unit_id, {})[item_id] = score
     problems = []
     missing = [u for u in level.submitted if stored.get(u, 0) == 0]
     doubled = [u for u, n in stored.items() if n > 1]
@@ -182,10 +191,10 @@ def check_database(db: Path, level: Level, framework) -> str:  # type: ignore[no
     if rollup_off:
         problems.append(f"{rollup_off} roll-up rows differ from the answers")
     stored_count = sum(stored.values())
-    verdict = "ok" if not problems else "PROBLEM: " + ", ".join(problems)
+    outcome = "ok" if not problems else "PROBLEM: " + ", ".join(problems)
     return (
         f"{len(level.submitted)} submitted, {stored_count} stored "
-        f"({len(unexpected)} not submitted), roll-up rows off: {rollup_off}: {verdict}"
+        f"({len(unexpected)} not submitted), roll-up rows off: {rollup_off}: {outcome}"
     )
 
 

@@ -36,3 +36,15 @@ def test_load_bench_prints_its_table_and_finds_every_checkin_stored_once(tmp_pat
               "--cycles", "1", "--idle", "1")  # fmt: skip
     assert "views/min check-ins/min" in out
     assert "2 submitted, 2 stored (0 not submitted), roll-up rows off: 0: ok" in out
+
+
+def test_multiprocess_bench_prints_its_tables_on_postgresql(tmp_path):
+    out = run("multiprocess_bench.py", "--db", str(tmp_path / "small.duckdb"), "--processes", "1",
+              "--sessions", "1", "--cycles", "1", "--saves", "2", "--no-duckdb")  # fmt: skip
+    assert "each table checked" in out  # the demo moved by `dtmaturity copy`
+    assert "configuration           P views/min check-ins/min" in out
+    assert (
+        "app, PostgreSQL, P=1: 1 submitted, 1 stored (0 not submitted), roll-up rows off: 0: ok"
+        in out
+    )
+    assert "check-in save through the services (ms):" in out and "PostgreSQL median" in out

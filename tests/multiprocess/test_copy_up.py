@@ -174,3 +174,11 @@ def test_copy_says_what_is_wrong_with_its_source_or_target(
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
     assert ":***@" in err or "://" not in err.replace("postgresql://", "")
+
+
+def test_copy_into_a_database_only_migrated_is_accepted(demo_db: Path, empty_pg: str, capsys):
+    assert main(["--db", empty_pg, "migrate"]) == 0  # as an operator may have done first
+    assert main(["--db", str(demo_db), "copy", "--to", empty_pg]) == 0
+    assert "same in both" in capsys.readouterr().out
+    with psycopg.connect(empty_pg) as con:
+        assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
