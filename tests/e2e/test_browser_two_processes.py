@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from appserver import STREAMLIT_RUN, app_env, start_app
-from e2ehelpers import choose_radio, screenshot, wait_idle
+from e2ehelpers import fill_checkin_scores, screenshot, submit_checkin, wait_idle
 from playwright.sync_api import Page, expect
 
 from dtmaturity.domain import formats, i18n
@@ -26,11 +26,6 @@ from dtmaturity.services import rounds
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import rounds as rounds_sql
-
-try:  # the check-in in steps, on main since its merge: its helpers fill and submit it
-    from e2ehelpers import fill_checkin_scores, submit_checkin
-except ImportError:  # this branch's one-page check-in (this fallback goes once merged)
-    fill_checkin_scores = submit_checkin = None
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRENT = str(Period.current())
@@ -91,13 +86,8 @@ def check_in(page: Page, base: str) -> None:
     page.goto(f"{base}/checkin?unit={UNIT}&period={CURRENT}&lang=nb")
     wait_idle(page)
     expect(page.get_by_text(t("checkin_new", period=SHOWN))).to_be_visible()
-    if fill_checkin_scores is not None:
-        fill_checkin_scores(page, load(), 3)
-        submit_checkin(page, t("submit"))
-    else:
-        for item in load().items:
-            choose_radio(page, f"score-{item.id}", 3)
-        page.get_by_role("button", name=t("submit")).click()
+    fill_checkin_scores(page, load(), 3)
+    submit_checkin(page, t("submit"))
     expect(page.get_by_text(t("saved_new", period=SHOWN))).to_be_visible()
 
 
