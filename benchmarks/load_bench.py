@@ -48,6 +48,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 from dtmaturity.domain import formats, i18n  # noqa: E402
 from dtmaturity.domain.framework import load  # noqa: E402
 from dtmaturity.domain.periods import Period  # noqa: E402
+from dtmaturity.store import queries  # noqa: E402
 
 LANG = "nb"
 TARGET_P95 = 3.0
@@ -138,22 +139,12 @@ async def sample_memory(server: wh.Server, level: Level, stop: asyncio.Event) ->
             await asyncio.wait_for(stop.wait(), 0.2)
 
 
-# Every submitted check-in's rows, and the roll-up rows that differ from the answers (SQL both
+# Every submitted check-in's rows (SQL both
 # DuckDB and PostgreSQL run: multiprocess_bench.py checks PostgreSQL the same way).
 STORED_SQL = (
     "SELECT unit_id, count(*) FROM checkin WHERE respondent = ? AND period = ? GROUP BY unit_id"
 )
 ANSWERS_SQL = "SELECT unit_id, item_id, score FROM answer WHERE respondent = ? AND period = ?"
-ROLLUP_OFF_SQL = """WITH truth AS (
-         SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-         FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id),
-       mismatch AS (
-         (SELECT * FROM truth EXCEPT ALL
-          SELECT unit_id, period, item_id, n, total FROM answer_rollup)
-         UNION ALL
-         (SELECT unit_id, period, item_id, n, total FROM answer_rollup
-          EXCEPT ALL SELECT * FROM truth))
-       SELECT count(*) FROM mismatch"""
 
 
 def check_database(db: Path, level: Level, framework) -> str:  # type: ignore[no-untyped-def]
@@ -163,7 +154,7 @@ def check_database(db: Path, level: Level, framework) -> str:  # type: ignore[no
     try:
         stored = dict(con.execute(STORED_SQL, [wh.BENCH_USER, period]).fetchall())
         rows = con.execute(ANSWERS_SQL, [wh.BENCH_USER, period]).fetchall()
-        rollup_off = con.execute(ROLLUP_OFF_SQL).fetchone()[0]
+        rollup_off = queries.rollup_mismatches(con)
     finally:
         con.close()
     return verdict(level, framework, stored, rows, rollup_off)

@@ -52,6 +52,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 from dtmaturity.domain.framework import load  # noqa: E402
 from dtmaturity.domain.model import CheckIn  # noqa: E402
 from dtmaturity.domain.periods import Period  # noqa: E402
+from dtmaturity.store import queries  # noqa: E402
 
 sys.path.insert(0, str(wh.ROOT / "tests"))
 from pgcluster import pg_cluster, url_for  # noqa: E402
@@ -117,7 +118,7 @@ def check_postgres(url: str, level: lb.Level, framework) -> str:  # type: ignore
     with psycopg.connect(url) as con:
         stored = dict(con.execute(to_pg(lb.STORED_SQL), [wh.BENCH_USER, period]).fetchall())
         rows = con.execute(to_pg(lb.ANSWERS_SQL), [wh.BENCH_USER, period]).fetchall()
-        rollup_off = con.execute(lb.ROLLUP_OFF_SQL).fetchone()[0]
+        rollup_off = queries.rollup_mismatches(con)
     return lb.verdict(level, framework, stored, rows, rollup_off)
 
 

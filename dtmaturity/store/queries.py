@@ -165,6 +165,28 @@ def rebuild_rollup(cur: Cursor, *, demo_only: bool = False) -> None:
     cur.execute(_ROLLUP_INSERT.format(where=where))  # noqa: S608 (constant text)
 
 
+ROLLUP_MISMATCHES = """
+WITH truth AS (
+    SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
+    FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id
+), mismatch AS (
+    (SELECT * FROM truth
+     EXCEPT ALL SELECT unit_id, period, item_id, n, total FROM answer_rollup)
+    UNION ALL
+    (SELECT unit_id, period, item_id, n, total FROM answer_rollup
+     EXCEPT ALL SELECT * FROM truth)
+)
+SELECT count(*) FROM mismatch
+"""
+
+
+def rollup_mismatches(cur: Cursor) -> int:
+    """How many roll-up rows differ from a recount of the answers: 0 when every write kept the
+    roll-up true. The SQL takes no parameters, so a bare DuckDB or psycopg connection (the
+    benchmarks') runs it as the store's cursor does."""
+    return int(cur.execute(ROLLUP_MISMATCHES).fetchone()[0])
+
+
 def load_checkin(cur: Cursor, key: tuple[str, str, str]) -> dict | None:
     """One check-in as plain parts, or None."""
     head = cur.execute(

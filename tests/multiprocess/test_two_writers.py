@@ -18,19 +18,10 @@ from dtmaturity.domain.periods import Period
 from dtmaturity.services import checkins, imports
 from dtmaturity.services.context import Actor, Context, local_actor
 from dtmaturity.services.runtime import open_runtime
+from dtmaturity.store import queries
 
 CURRENT = str(Period.current())
 UNITS = ("demo-bruker-01", "demo-bruker-02")
-ROLLUP_OFF = """WITH truth AS (
-      SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-      FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id),
-    mismatch AS (
-      (SELECT * FROM truth EXCEPT ALL
-       SELECT unit_id, period, item_id, n, total FROM answer_rollup)
-      UNION ALL
-      (SELECT unit_id, period, item_id, n, total FROM answer_rollup
-       EXCEPT ALL SELECT * FROM truth))
-    SELECT count(*) FROM mismatch"""
 
 
 @pytest.fixture
@@ -93,7 +84,7 @@ def stored(ctx: Context) -> tuple[list, list, int]:
                 GROUP BY respondent ORDER BY respondent""",  # noqa: S608 (a constant)
             [CURRENT],
         ).fetchall()
-        rollup_off = cur.execute(ROLLUP_OFF).fetchone()[0]
+        rollup_off = queries.rollup_mismatches(cur)
     return rows, checkin_rows, rollup_off
 
 
