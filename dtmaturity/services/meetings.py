@@ -22,8 +22,8 @@ from dtmaturity.services import (
     analytics,
     authz,
     exports,
+    release_rule,
     report,
-    rounds,
     targets,
     units,
 )
@@ -119,7 +119,7 @@ def open(ctx: Context, unit_id: str, period: str, *, today: date | None = None) 
         period = str(Period.parse(period))
     except ValueError as exc:
         raise MeetingRefused("error_bad_period", value=period) from exc
-    if not rounds.is_released(ctx, unit_id, period, today):
+    if not release_rule.is_released(ctx, unit_id, period, today):
         raise MeetingRefused("meeting_not_released", period=period)
     with ctx.store.reader() as cur:
         found = sql.open_meeting(cur, unit_id, period)
@@ -228,7 +228,7 @@ def ideas(ctx: Context, frame: pd.DataFrame) -> list[Idea]:
 def unit_ideas(ctx: Context, unit_id: str, period: str) -> list[Idea]:
     """ideas() for the themes and competencies of a released quarter (the unit page)."""
     authz.require_dashboard(ctx, unit_id)
-    if not rounds.is_released(ctx, unit_id, period):
+    if not release_rule.is_released(ctx, unit_id, period):
         return []
     return [
         i

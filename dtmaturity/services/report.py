@@ -30,8 +30,8 @@ from dtmaturity.services import (
     analytics,
     authz,
     exports,
+    release_rule,
     rendering,
-    rounds,
     targets,
     units,
 )
@@ -283,7 +283,7 @@ def build(
         period = str(Period.parse(period))
     except ValueError as exc:
         raise ReportError(t(ctx.lang, "error_bad_period", value=period)) from exc
-    if not rounds.is_released(ctx, unit_id, period, today):
+    if not release_rule.is_released(ctx, unit_id, period, today):
         raise ReportError(t(ctx.lang, "report_not_released", period=period, unit=unit_id))
     name = index[unit_id].name
     sections = [
