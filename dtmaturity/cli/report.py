@@ -16,7 +16,7 @@ from dtmaturity.domain import i18n, settings
 if TYPE_CHECKING:
     from dtmaturity.services.context import Context
 
-REPORT_FORMATS = ("pdf", "html")  # services.report.FORMATS (a test keeps them the same)
+REPORT_FORMATS = ("pdf", "html")  # services.reportfiles.FORMATS (a test keeps them the same)
 
 
 @cli.command()
@@ -75,8 +75,8 @@ def report(
 def _report(
     ctx: Context, unit: str | None, period: str | None, output: Path, fmt: str, lang: str | None
 ) -> int:
-    from dtmaturity.services import analytics
-    from dtmaturity.services import report as report_service
+    from dtmaturity.services import analytics, reportfiles
+    from dtmaturity.services.reportmodel import ReportError
 
     try:
         lang = lang or settings.default_language()
@@ -91,19 +91,19 @@ def _report(
                 return 1
             print(f"quarter: {period} (the latest finished)", file=sys.stderr)
         if unit is None:
-            paths = report_service.write_all(
+            paths = reportfiles.write_all(
                 ctx,
                 period,
                 output,
                 file_format=fmt,
                 lang=lang,
-                progress=report_service.progress_bar(sys.stderr),
+                progress=reportfiles.progress_bar(sys.stderr),
             )
             print(f"wrote {len(paths)} reports to {output}")
         else:
-            path = report_service.write(ctx, unit, period, output, lang=lang)
+            path = reportfiles.write(ctx, unit, period, output, lang=lang)
             print(f"wrote {path}")
-    except report_service.ReportError as exc:
+    except ReportError as exc:
         print(f"dtmaturity report: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -23,13 +23,13 @@ from dtmaturity.services import (
     authz,
     exports,
     release_rule,
-    report,
+    reportfiles,
     targets,
     units,
 )
 from dtmaturity.services.actions import Action, ActionResult
 from dtmaturity.services.context import Context
-from dtmaturity.services.report import Report, Section, Table
+from dtmaturity.services.reportmodel import Report, Section, Table
 from dtmaturity.store import meetings as sql
 
 REVIEW, CLOSE = "review", "close"
@@ -556,8 +556,8 @@ def summary(ctx: Context, meeting_id: int, lang: str | None = None) -> Report:
 
 
 def summary_file(ctx: Context, meeting_id: int, file_format: str, lang: str | None = None) -> bytes:
-    """The summary as PDF or HTML (services/report.py's rendering)."""
-    return report.render(summary(ctx, meeting_id, lang), file_format)
+    """The summary as PDF or HTML (services/reportfiles.py's rendering)."""
+    return reportfiles.render(summary(ctx, meeting_id, lang), file_format)
 
 
 def summary_file_name(unit_id: str, period: str, file_format: str) -> str:

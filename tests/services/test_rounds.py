@@ -20,6 +20,7 @@ from dtmaturity.services import (
     release_rule,
     reminders,
     report,
+    reportmodel,
     roundprogress,
     rounds,
     targets,
@@ -216,7 +217,7 @@ def test_the_default_quarter_is_the_latest_finished_before_and_after_the_round_c
 def test_an_open_round_holds_back_a_quarter_that_has_ended(demo_ctx):
     rounds.open_round(demo_ctx, "demo", PREVIOUS, TODAY)
     assert PREVIOUS not in analytics.latest_periods(demo_ctx, "demo")
-    with pytest.raises(report.ReportError, match="not released"):
+    with pytest.raises(reportmodel.ReportError, match="not released"):
         report.build(demo_ctx, UNIT, PREVIOUS)
     rounds.close_round(demo_ctx, PREVIOUS)
     assert analytics.latest_periods(demo_ctx, "demo")[0] == PREVIOUS
