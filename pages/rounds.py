@@ -9,7 +9,15 @@ import streamlit as st
 from dtmaturity.domain import formats, i18n, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
-from dtmaturity.services import reminders, rounds, scheduler, units
+from dtmaturity.services import (
+    release_rule,
+    reminders,
+    roundaccess,
+    roundprogress,
+    rounds,
+    scheduler,
+    units,
+)
 from dtmaturity.web import round_widgets, ui
 
 LIVE_SECONDS = 15
@@ -31,7 +39,7 @@ except MailConfigError as exc:
     st.error(ui.t("rounds_mail_broken"), icon=":material/error:")
     st.code(str(exc), language=None)
 
-choices = rounds.unit_choices(ctx)
+choices = roundaccess.unit_choices(ctx)
 names = units.labels(ctx)
 
 
@@ -139,19 +147,19 @@ st.header(ui.t("rounds_list_heading"), anchor=False)
 def follow() -> None:
     """Who has answered, per unit; refreshed by itself while the page is open."""
     live = ui.context()
-    shown = rounds.visible(live)
+    shown = roundaccess.visible(live)
     st.caption(ui.t("rounds_live_caption", seconds=LIVE_SECONDS))
     if not shown:
         st.info(ui.t("rounds_none"))
         return
     for r in shown:
-        table = rounds.progress(live, r)
+        table = roundprogress.progress(live, r)
         title = ui.t(
             "rounds_round_title",
             unit=names.get(r.unit_id, r.unit_id).strip(),
             period=r.period,
             state=ui.t(f"round_state_{r.state}"),
-            deadline=rounds.format_day(live.lang, r.deadline),
+            deadline=roundprogress.format_day(live.lang, r.deadline),
             answered=int(table["answered"].sum()),
             expected=int(table["expected"].sum()),
         )
@@ -182,7 +190,7 @@ def follow() -> None:
 
 follow()
 
-visible = rounds.visible(ctx)
+visible = roundaccess.visible(ctx)
 current = [r for r in visible if r.state != CLOSED]
 if current:
     st.header(ui.t("rounds_preview_heading"), anchor=False)
@@ -285,11 +293,11 @@ round_widgets.held_changes(ctx)
 if ui.is_admin(ctx):
 
     def toggle_late() -> None:
-        rounds.set_allow_late(ui.context(), st.session_state["round_allow_late"])
+        release_rule.set_allow_late(ui.context(), st.session_state["round_allow_late"])
 
     st.checkbox(
         ui.t("rounds_allow_late"),
-        value=rounds.allow_late(ctx),
+        value=release_rule.allow_late(ctx),
         key="round_allow_late",
         help=ui.t("rounds_allow_late_help"),
         on_change=toggle_late,

@@ -16,7 +16,7 @@ from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.importformat import GENERAL_COMMENT
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, fetching, rounds, units
+from dtmaturity.services import authz, fetching, release_rule, units
 from dtmaturity.services import privacy as privacy_decisions
 from dtmaturity.services.cache import cached_by_data_version
 from dtmaturity.services.cache import clear as clear_cache
@@ -70,16 +70,16 @@ def item_trend(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     overview and the unit page agree."""
     items = _named(ctx, kind)
     query = dashboards.node_trend(unit_id, None, items, _hidden(ctx, None, items, [unit_id]))
-    # Released quarters only (rounds.py, domain/release.py); the viewer's own answers in a
+    # Released quarters only (release_rule.py, domain/release.py); the viewer's own answers in a
     # quarter in progress are `own_pending`, never the group's line.
-    return rounds.released_rows(ctx, unit_id, fetching.fetch(ctx, query))
+    return release_rule.released_rows(ctx, unit_id, fetching.fetch(ctx, query))
 
 
 @authz.dashboard()
 def own_pending(ctx: Context, unit_id: str, kind: str) -> pd.DataFrame:
     """The viewer's own answers to the items of `kind` in quarters not yet released for the
     unit: item_id, item, period, score. Shown apart, labelled as theirs and unpublished."""
-    return rounds.own_pending(ctx, unit_id, _named(ctx, kind))
+    return release_rule.own_pending(ctx, unit_id, _named(ctx, kind))
 
 
 @authz.dashboard()
@@ -87,7 +87,7 @@ def latest_periods(ctx: Context, unit_id: str) -> list[str]:
     """Released periods with answers in the unit's subtree, newest first (the latest finished
     quarter is the default everywhere; an open quarter's figures wait for its round to close)."""
     periods = fetching.fetch(ctx, dashboards.periods(unit_id))["period"].tolist()
-    return rounds.released_periods(ctx, unit_id, periods)
+    return release_rule.released_periods(ctx, unit_id, periods)
 
 
 @authz.overview()
@@ -99,7 +99,7 @@ def overview_periods(ctx: Context, node_id: str) -> list[str]:
 def latest_finished(ctx: Context, unit_id: str | None = None) -> str | None:
     """The default quarter of the dashboards and the report: the latest released quarter with
     answers for the unit (without one: the latest released for every top unit)."""
-    unit_ids = [unit_id] if unit_id else rounds.top_units(ctx)
+    unit_ids = [unit_id] if unit_id else release_rule.top_units(ctx)
     latest = [latest_periods(ctx, u) for u in unit_ids]
     found = [periods[0] for periods in latest if periods]
     return min(found) if found else None
@@ -123,7 +123,7 @@ def compare(ctx: Context, unit_id: str, item_id: str) -> pd.DataFrame:
     item = (item_id, ctx.framework.item_name(item_id, ctx.lang))
     hidden = _hidden(ctx, None, [item], _lineage(ctx, unit_id))
     frame = fetching.fetch(ctx, dashboards.compare(unit_id, item, hidden))
-    return rounds.released_compare_rows(ctx, unit_id, frame)
+    return release_rule.released_compare_rows(ctx, unit_id, frame)
 
 
 def _role_frame(ctx: Context, unit_id: str, period: str, include_below: bool) -> pd.DataFrame:
@@ -154,7 +154,7 @@ def roles_hidden_reason(
 
 
 @authz.dashboard()
-@rounds.released_only("unit_id")
+@release_rule.released_only("unit_id")
 def role_distribution(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -176,7 +176,7 @@ BALANCE_COLUMNS = ["role_id", "role", "most", "want", "more", "n", "status"]
 
 
 @authz.dashboard()
-@rounds.released_only("unit_id")
+@release_rule.released_only("unit_id")
 def role_balance(
     ctx: Context, unit_id: str, period: str, *, include_below: bool = True
 ) -> pd.DataFrame:
@@ -215,10 +215,12 @@ def reflection_view(
         ctx,
         dashboards.reflection_periods(unit_id, periods=periods, question=question, search=search),
     )
-    # Released quarters, and one in progress whose texts are all one's own (rounds.py): an open
+    # Released quarters, and one in progress whose texts are all one's own (release_rule.py): an open
     # quarter's texts wait for its round to close.
     pools = dict(zip(tally["period"], tally["pool"], strict=True))
-    tally = tally[tally["period"].isin(rounds.released_or_own_periods(ctx, unit_id, pools))].copy()
+    tally = tally[
+        tally["period"].isin(release_rule.released_or_own_periods(ctx, unit_id, pools))
+    ].copy()
     decision = privacy_decisions.checkins(ctx, periods, privacy.thresholds().min_reflections)
     tally["reason"] = [
         privacy_decisions.reason(decision, p, "", (unit_id, True)) or None for p in tally["period"]
@@ -281,7 +283,7 @@ def _units_in_natural_order(frame: pd.DataFrame, *, node_id: str | None = None) 
 
 
 @authz.overview()
-@rounds.released_only()
+@release_rule.released_only()
 def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """The node (as "all of it") and each unit directly below it, per item of `kind`, in
     `period`, the period before and the same quarter last year: row_id, unit, is_total, period,
@@ -295,7 +297,7 @@ def overview_cells(ctx: Context, node_id: str, period: str, kind: str) -> pd.Dat
 
 
 @authz.overview()
-@rounds.released_only()
+@release_rule.released_only()
 def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Cells of one period (one per unit row and item): the node's own row first, then the units
     by name; items in framework order."""
@@ -307,7 +309,7 @@ def heatmap(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
-@rounds.released_only()
+@release_rule.released_only()
 def changes(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Per unit row and item: mean now, the period before and a year before, and the changes
     (none where either side is hidden or missing)."""
@@ -328,7 +330,7 @@ def largest_changes(frame: pd.DataFrame, column: str, count: int = 5) -> tuple[p
 
 
 @authz.overview()
-@rounds.released_only()
+@release_rule.released_only()
 def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Share of each score per item over the node's subtree, laid out for a diverging bar:
     item_id, item, score, label, count, n, share, start, end (scores below the middle to the
@@ -337,7 +339,7 @@ def likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.dashboard()
-@rounds.released_only("unit_id")
+@release_rule.released_only("unit_id")
 def distribution(ctx: Context, unit_id: str, period: str, kind: str) -> pd.DataFrame:
     """likert() for the unit's own group, for whoever may see the unit's figures (the leader
     group's meeting): the same cells, the same items left out."""
@@ -380,7 +382,7 @@ def _likert(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
 
 
 @authz.overview()
-@rounds.released_only()
+@release_rule.released_only()
 def spread(ctx: Context, node_id: str, period: str, kind: str) -> pd.DataFrame:
     """Where each unit below the node lies among them, per item: unit, item, mean, n, and the
     unit's rank from the top among `of` units; hidden units are left out."""

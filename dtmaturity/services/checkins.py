@@ -11,7 +11,7 @@ import duckdb
 from dtmaturity.domain import formats, plan, release
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period, recent_periods
-from dtmaturity.services import authz, releases, rounds
+from dtmaturity.services import authz, release_rule, releases
 from dtmaturity.services.context import Context
 from dtmaturity.store import StoreError, queries
 from dtmaturity.store import drafts as drafts_sql
@@ -60,12 +60,12 @@ def quarters(ctx: Context, unit_id: str, *, today: date | None = None) -> list[Q
     authz.require_checkin(ctx, unit_id)
     periods = [str(p) for p in recent_periods(8, until=Period.current(today))]
     with ctx.store.reader() as cur:
-        gate = rounds.gate(cur, periods, hold=False)
+        gate = release_rule.gate(cur, periods, hold=False)
         own = queries.own_periods(cur, unit_id, ctx.actor.user_id)
     out = []
     for period in periods:
         refusal = gate.refusal(unit_id, period)
-        covering = rounds.covering(ctx, unit_id, period) if refusal else None
+        covering = release_rule.covering(ctx, unit_id, period) if refusal else None
         if covering is not None and covering.state == release.CLOSED:
             # Closing a round over the whole organisation also locks its quarter: the round
             # is what the person knows of, so it is named, with the day it closed.
@@ -103,7 +103,9 @@ class _Refused(Exception):
 
 def _refusal(cur: queries.Cursor, checkin: CheckIn, *, hold: bool = True) -> FieldError | None:
     """Why this check-in cannot go into its quarter now (a period lock, a closed round)."""
-    key = rounds.gate(cur, [checkin.period], hold=hold).refusal(checkin.unit_id, checkin.period)
+    key = release_rule.gate(cur, [checkin.period], hold=hold).refusal(
+        checkin.unit_id, checkin.period
+    )
     return None if key is None else FieldError("period", key, {"value": checkin.period})
 
 

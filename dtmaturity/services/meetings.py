@@ -22,14 +22,14 @@ from dtmaturity.services import (
     analytics,
     authz,
     exports,
-    report,
-    rounds,
+    release_rule,
+    reportfiles,
     targets,
     units,
 )
 from dtmaturity.services.actions import Action, ActionResult
 from dtmaturity.services.context import Context
-from dtmaturity.services.report import Report, Section, Table
+from dtmaturity.services.reportmodel import Report, Section, Table
 from dtmaturity.store import meetings as sql
 
 REVIEW, CLOSE = "review", "close"
@@ -119,7 +119,7 @@ def open(ctx: Context, unit_id: str, period: str, *, today: date | None = None) 
         period = str(Period.parse(period))
     except ValueError as exc:
         raise MeetingRefused("error_bad_period", value=period) from exc
-    if not rounds.is_released(ctx, unit_id, period, today):
+    if not release_rule.is_released(ctx, unit_id, period, today):
         raise MeetingRefused("meeting_not_released", period=period)
     with ctx.store.reader() as cur:
         found = sql.open_meeting(cur, unit_id, period)
@@ -228,7 +228,7 @@ def ideas(ctx: Context, frame: pd.DataFrame) -> list[Idea]:
 def unit_ideas(ctx: Context, unit_id: str, period: str) -> list[Idea]:
     """ideas() for the themes and competencies of a released quarter (the unit page)."""
     authz.require_dashboard(ctx, unit_id)
-    if not rounds.is_released(ctx, unit_id, period):
+    if not release_rule.is_released(ctx, unit_id, period):
         return []
     return [
         i
@@ -556,8 +556,8 @@ def summary(ctx: Context, meeting_id: int, lang: str | None = None) -> Report:
 
 
 def summary_file(ctx: Context, meeting_id: int, file_format: str, lang: str | None = None) -> bytes:
-    """The summary as PDF or HTML (services/report.py's rendering)."""
-    return report.render(summary(ctx, meeting_id, lang), file_format)
+    """The summary as PDF or HTML (services/reportfiles.py's rendering)."""
+    return reportfiles.render(summary(ctx, meeting_id, lang), file_format)
 
 
 def summary_file_name(unit_id: str, period: str, file_format: str) -> str:

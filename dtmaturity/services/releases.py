@@ -17,7 +17,7 @@ from datetime import date
 
 from dtmaturity.domain import access, release
 from dtmaturity.domain.release import CLOSED
-from dtmaturity.services import authz, rounds
+from dtmaturity.services import authz, release_rule
 from dtmaturity.services.context import Context
 from dtmaturity.store import plans as plan_queries
 from dtmaturity.store import queries
@@ -59,7 +59,7 @@ def late_pairs(
     # A quarter with answers anywhere in an organisation (units in the tree only).
     shown = {(root(unit), period) for unit, period in answered if unit in parents}
     with_rounds: dict[str, list] = {}  # quarter → its rounds
-    for r in rounds.all_rounds(ctx):
+    for r in release_rule.all_rounds(ctx):
         with_rounds.setdefault(r.period, []).append(r)
     late = []
     for unit, period in pairs:
@@ -178,7 +178,7 @@ def rerelease(ctx: Context, unit_id: str, period: str) -> int:
     unit): the version shown until now is kept, so that every figure from now on is decided
     against it too. Returns how many respondents' changes were published."""
     authz.require_coordinate(ctx, unit_id)
-    units = rounds.subtree_units(ctx, unit_id)
+    units = release_rule.subtree_units(ctx, unit_id)
     with ctx.store.reader() as cur:
         rows = sql.held(cur, period, units)
     if rows.empty:

@@ -41,7 +41,7 @@ from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import Round
-from dtmaturity.services import authz, rendering, rounds
+from dtmaturity.services import authz, rendering, roundaccess, roundprogress, rounds
 from dtmaturity.services.context import Context
 from dtmaturity.store import leases
 from dtmaturity.store import rounds as sql
@@ -106,7 +106,7 @@ class RunReport:
 
 
 def _due(ctx: Context, r: Round, today: date, names: dict[str, str]) -> list[Planned]:
-    frame = rounds.expected(ctx, r)
+    frame = roundprogress.expected(ctx, r)
     with ctx.store.reader() as cur:
         sent = sql.sent_kinds(cur, r.round_id)
     found = []
@@ -116,7 +116,7 @@ def _due(ctx: Context, r: Round, today: date, names: dict[str, str]) -> list[Pla
         kind = release.due_kind(r, today, sent.get((row.unit_id, row.person_id), {}))
         if kind is None:
             continue
-        lang = row.lang if row.lang in rounds.BABEL_LOCALES else "nb"
+        lang = row.lang if row.lang in roundprogress.BABEL_LOCALES else "nb"
         found.append(
             Planned(
                 r.round_id,
@@ -136,9 +136,9 @@ def _due(ctx: Context, r: Round, today: date, names: dict[str, str]) -> list[Pla
 def plan(ctx: Context, today: date | None = None) -> list[Planned]:
     """The messages due now in the rounds the acting person runs (who would get what)."""
     today = today or date.today()
-    names = rounds._names(ctx)
+    names = roundprogress._names(ctx)
     found: list[Planned] = []
-    for r in rounds.visible(ctx):
+    for r in roundaccess.visible(ctx):
         if release.state_on(r, today) == release.OPEN:
             found += _due(ctx, r, today, names)
     return found
@@ -157,7 +157,7 @@ def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[st
     params = {
         "unit": textrules.as_line(planned.unit),
         "period": period,
-        "deadline": rounds.format_day(lang, planned.deadline),
+        "deadline": roundprogress.format_day(lang, planned.deadline),
         "days": max(release.days_left(planned.deadline, today), 0),
         "link": link,
     }
@@ -197,7 +197,7 @@ def compose(config: MailConfig, planned: Planned, today: date) -> EmailMessage:
         raise UnsafeMessage("the registered e-mail address is not one we can send to")
     if textrules.email_problem(config.sender):
         raise UnsafeMessage(f"{mailconfig.MAIL_FROM} is not an e-mail address we send from")
-    if planned.kind not in release.KINDS or planned.lang not in rounds.BABEL_LOCALES:
+    if planned.kind not in release.KINDS or planned.lang not in roundprogress.BABEL_LOCALES:
         raise UnsafeMessage("unknown kind or language of message")
     subject, text, html = subject_and_bodies(planned, config.base_url, today)
     message = EmailMessage(policy=email.policy.SMTP)
@@ -389,7 +389,7 @@ def _recover_interrupted(ctx: Context) -> None:
 
 def log(ctx: Context, round_ids: list[int] | None = None):
     """The e-mail log of the rounds the acting person runs (newest last)."""
-    visible = [r.round_id for r in rounds.visible(ctx)]
+    visible = [r.round_id for r in roundaccess.visible(ctx)]
     ids = visible if round_ids is None else [i for i in round_ids if i in visible]
     with ctx.store.reader() as cur:
         return sql.messages(cur, ids)
@@ -407,9 +407,9 @@ def preview(
     get them on the day each is sent (the reminder N days before the deadline says N days
     left), for the Rounds page. Links use DTMATURITY_BASE_URL, else `local_url` (the address
     the app runs on, which the page knows)."""
-    rounds.require_run(ctx, r.unit_id)
+    roundaccess.require_run(ctx, r.unit_id)
     today = today or date.today()
-    unit = rounds._names(ctx).get(r.unit_id, r.unit_id)
+    unit = roundprogress._names(ctx).get(r.unit_id, r.unit_id)
     last = release.REMINDER_DAYS[-1]
     shown = []
     for kind, day in (

@@ -2,7 +2,7 @@
 value a template shows is text, so a name holding `<script>` arrives as those characters.
 
 The one Jinja2 environment of the app: the e-mails (services/reminders.py) and the report and
-meeting summary (services/report.py) render through `render`. No template marks a value safe
+meeting summary (services/reportfiles.py) render through `render`. No template marks a value safe
 and no value is passed as markup (tests/services/test_templates.py checks both)."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
-from dtmaturity.services import reminders, rounds
+from dtmaturity.services import reminders, roundaccess, roundprogress, rounds
 from dtmaturity.services.context import Context
 
 COMMANDS = ("list", "open", "close", "reopen", "remind")
@@ -47,8 +47,8 @@ def _day(text: str | None, name: str) -> date | None:
 
 def _list(ctx: Context) -> Outcome:
     outcome = Outcome()
-    for r in rounds.visible(ctx):
-        table = rounds.progress(ctx, r)
+    for r in roundaccess.visible(ctx):
+        table = roundprogress.progress(ctx, r)
         outcome.out.append(
             f"{r.round_id}\t{r.period}\t{r.unit_id}\t{r.state}\topens {r.opens_on}\t"
             f"deadline {r.deadline}\t{int(table['answered'].sum())} of "

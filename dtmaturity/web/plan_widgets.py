@@ -8,7 +8,7 @@ import streamlit as st
 from dtmaturity.domain import i18n, plan
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, report
+from dtmaturity.services import actions, report, reportfiles
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -262,10 +262,10 @@ def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:
         with column:
             st.download_button(
                 ui.t(label),
-                data=lambda file_format=file_format: report.render(
+                data=lambda file_format=file_format: reportfiles.render(
                     report.build(ctx, unit_id, period, lang=lang), file_format
                 ),
-                file_name=report.file_name(unit_id, period, file_format),
+                file_name=reportfiles.file_name(unit_id, period, file_format),
                 mime=mime,
                 key=f"report:{file_format}",
                 on_click="ignore",

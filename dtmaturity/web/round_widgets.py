@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.services import releases, rounds, units
+from dtmaturity.services import releases, roundprogress, units
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
 
 def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
     """ "2026-Q4 pågår: 12 av 40 har svart …", and the finished quarter the figures are for."""
-    progress = rounds.participation(ctx, unit_id)
+    progress = roundprogress.participation(ctx, unit_id)
     if progress is not None:
         if progress.deadline is not None:
             text = ui.t(
@@ -20,7 +20,7 @@ def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
                 period=progress.period,
                 answered=progress.answered,
                 expected=progress.expected,
-                deadline=rounds.format_day(ctx.lang, progress.deadline),
+                deadline=roundprogress.format_day(ctx.lang, progress.deadline),
             )
         else:
             text = ui.t(
@@ -36,7 +36,7 @@ def progress_note(ctx: Context, unit_id: str, periods: list[str]) -> None:
 
 def invitees(ctx: Context, unit_id: str, period: str) -> None:
     """Whom a round for the unit and quarter would invite, before it is opened."""
-    people = rounds.invitees(ctx, unit_id, period)
+    people = roundprogress.invitees(ctx, unit_id, period)
     if people.empty:
         st.warning(ui.t("rounds_invitees_none"), icon=":material/group_off:")
         return
@@ -52,7 +52,7 @@ def invitees(ctx: Context, unit_id: str, period: str) -> None:
 
 def due_links(ctx: Context) -> None:
     """On the start page: each check-in a round asks of the acting leader, linked."""
-    due = rounds.due_for_me(ctx)
+    due = roundprogress.due_for_me(ctx)
     if not due:
         return
     st.subheader(ui.t("home_due_heading"), anchor=False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from dtmaturity import cli
-from dtmaturity.services import report
+from dtmaturity.cli.report import REPORT_FORMATS
+from dtmaturity.services import reportfiles
 
 HEAVY = ("dtmaturity.services", "dtmaturity.store", "duckdb", "pandas", "altair", "babel")
 
@@ -26,7 +26,7 @@ def test_help_imports_nothing_heavy():
 
 
 def test_the_report_formats_of_the_command_line_are_the_reports():
-    assert cli.REPORT_FORMATS == report.FORMATS
+    assert REPORT_FORMATS == reportfiles.FORMATS
 
 
 def test_importing_answers_loads_no_data_frame_or_chart_library(tmp_path):

@@ -29,7 +29,7 @@ from playwright.sync_api import Page, expect
 from dtmaturity.domain import formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import rounds, units
+from dtmaturity.services import roundprogress, units
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import rounds as rounds_sql
@@ -198,4 +198,4 @@ def test_a_failed_send_is_retried_by_the_servers_schedule(page, app):
     app.mail.start()  # up again: nobody does anything, the server's thread retries
     arrived = app.mail.wait_for(before + failed, timeout=60)[before:]
     assert len(arrived) == failed
-    assert rounds.format_day("nb", date.today() + timedelta(9)) in text_of(arrived[0])
+    assert roundprogress.format_day("nb", date.today() + timedelta(9)) in text_of(arrived[0])

@@ -14,7 +14,7 @@ import pytest
 
 from dtmaturity.cli import main
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import analytics, report
+from dtmaturity.services import analytics, report, reportmodel
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 
@@ -59,7 +59,7 @@ def sequences_of_file(path: Path) -> dict[str, object]:
         )
 
 
-def outline(section: report.Section) -> list:
+def outline(section: reportmodel.Section) -> list:
     """What a reader of a report's section reads (its text, tables and figures' summaries)."""
     return [
         section.heading, section.paragraphs, section.bullets,

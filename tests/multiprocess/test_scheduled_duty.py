@@ -17,7 +17,7 @@ import pytest
 from mailserver import MailServer, mail_env
 
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import reminders, rounds, scheduler
+from dtmaturity.services import release_rule, reminders, rounds, scheduler
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import leases
@@ -51,7 +51,7 @@ def other_ctx(demo_ctx: Context) -> Iterator[Context]:
 
 def expected(ctx: Context) -> set[str]:
     with ctx.store.reader() as cur:
-        frame = rounds_sql.expected(cur, rounds.subtree_units(ctx, "demo"), CURRENT)
+        frame = rounds_sql.expected(cur, release_rule.subtree_units(ctx, "demo"), CURRENT)
     return set(frame["email"])
 
 

@@ -12,7 +12,7 @@ import pytest
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import analytics, checkins, rounds
+from dtmaturity.services import analytics, checkins, release_rule, rounds
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import queries
 
@@ -57,7 +57,7 @@ def test_a_closed_rounds_quarter_is_not_offered_and_names_the_day_it_closed(demo
     assert closed.params["date"]  # "7. desember 2026"
     if top != "demo":
         # Late check-ins allowed by the admin: offered, and held for a re-release.
-        rounds.set_allow_late(demo_ctx, True)
+        release_rule.set_allow_late(demo_ctx, True)
         assert offered(demo_ctx)[CURRENT].offered
 
 

@@ -24,7 +24,7 @@ from dtmaturity import cli
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import checkins, imports, rounds
+from dtmaturity.services import checkins, imports, release_rule, rounds
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import Store
 from dtmaturity.store import rounds as rounds_sql
@@ -61,7 +61,7 @@ class HeldStore:
 def leaders(ctx: Context, at: str = "demo") -> list[tuple[str, str]]:
     """(unit, leader) of every registered leader in the subtree of `at`."""
     with ctx.store.reader() as cur:
-        frame = rounds_sql.expected(cur, rounds.subtree_units(ctx, at), CURRENT)
+        frame = rounds_sql.expected(cur, release_rule.subtree_units(ctx, at), CURRENT)
     return list(zip(frame["unit_id"], frame["person_id"], strict=True))
 
 
@@ -226,7 +226,7 @@ def test_every_write_path_is_refused_once_the_round_is_closed_and_taken_before(
 
 def test_late_checkins_allowed_are_taken_after_the_close(demo_ctx: Context, tmp_path) -> None:
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
-    rounds.set_allow_late(demo_ctx, True)
+    release_rule.set_allow_late(demo_ctx, True)
     rounds.close_round(demo_ctx, CURRENT, "demo")
     unit, who = leaders(demo_ctx)[0]
     assert _checkin(demo_ctx, tmp_path, unit, who)(demo_ctx)
@@ -291,7 +291,7 @@ def test_a_second_close_caught_by_the_first_is_refused_and_keeps_the_first_closi
     held.release.set()
     worker.join(WAIT)
     assert refused == ["round_already_closed"]
-    [now] = [r for r in rounds.all_rounds(demo_ctx) if r.round_id == first.round_id]
+    [now] = [r for r in release_rule.all_rounds(demo_ctx) if r.round_id == first.round_id]
     assert now.closed_at == first.closed_at
     log = list(people_audit_actions(demo_ctx))
     assert log.count("round.close") == 1

@@ -20,7 +20,16 @@ import pytest
 from hostile import FORMULA, LINE, MARKER, TEXT, admin_context, build
 
 from dtmaturity import charts
-from dtmaturity.services import analytics, exports, meetings, people, report, units
+from dtmaturity.services import (
+    analytics,
+    exports,
+    meetings,
+    people,
+    report,
+    reportfiles,
+    reportmodel,
+    units,
+)
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 
@@ -145,19 +154,19 @@ def test_chart_pictures_link_to_nothing_and_load_nothing(hostile_ctx):
         assert exports.chart_png(chart).startswith(b"\x89PNG")
 
 
-def _report(ctx: Context) -> report.Report:
+def _report(ctx: Context) -> reportmodel.Report:
     for unit in units.tree(ctx):
         for period in analytics.overview_periods(ctx, unit.unit_id):
             try:
                 return report.build(ctx, unit.unit_id, period, lang="nb")
-            except report.ReportError:
+            except reportmodel.ReportError:
                 continue
     raise AssertionError("no released quarter to report on")
 
 
 def test_html_report_is_escaped_and_self_contained(hostile_ctx):
     made = _report(hostile_ctx)
-    page = report.render(made, "html").decode("utf-8")
+    page = reportfiles.render(made, "html").decode("utf-8")
     assert MARKER in page  # the hostile unit name is there, as text
     assert "<img src=x" not in page and "<script>alert" not in page and "<a " not in page
     addresses = re.findall(r"(?:href|src)\s*=\s*\"([^\"]*)\"", page)
@@ -166,7 +175,7 @@ def test_html_report_is_escaped_and_self_contained(hostile_ctx):
 
 
 def test_pdf_report_has_no_link_and_renders_hostile_text(hostile_ctx):
-    pdf = report.render(_report(hostile_ctx), "pdf")
+    pdf = reportfiles.render(_report(hostile_ctx), "pdf")
     assert pdf.startswith(b"%PDF")
     assert b"/URI" not in pdf and b"/Launch" not in pdf and b"/JavaScript" not in pdf
 

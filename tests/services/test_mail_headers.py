@@ -11,7 +11,7 @@ from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import textrules
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import reminders, rounds
+from dtmaturity.services import release_rule, reminders, roundprogress, rounds
 from dtmaturity.services.context import Context
 
 CURRENT = str(Period.current())
@@ -77,8 +77,8 @@ def plant(ctx: Context, names: dict[str, str], emails: dict[str, str] | None = N
 
 
 def leaders_of(ctx: Context, unit_id: str) -> list[str]:
-    r = rounds.covering(ctx, unit_id, CURRENT)
-    frame = rounds.expected(ctx, r)
+    r = release_rule.covering(ctx, unit_id, CURRENT)
+    frame = roundprogress.expected(ctx, r)
     return frame[frame["unit_id"] == unit_id]["person_id"].tolist()
 
 

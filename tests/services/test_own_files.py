@@ -20,7 +20,7 @@ from orgbuilder import PERIOD, add_checkins, add_units
 from otheruser import as_attacker, attacker_ids, shared_folder
 
 from dtmaturity import cli, safefiles
-from dtmaturity.services import report, scheduler, workdirs
+from dtmaturity.services import reportfiles, scheduler, workdirs
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store
@@ -184,7 +184,7 @@ OUTPUTS = {
     "report --unit": (["report", "--unit", "sor", "--period", PERIOD, "-o", "{out}/r.pdf"],
                       ["r.pdf"]),
     "report --all": (["report", "--all", "--period", PERIOD, "--format", "html", "-o", "{out}"],
-                     [report.file_name(u, PERIOD, "html") for u in ("sor", "vest")]),
+                     [reportfiles.file_name(u, PERIOD, "html") for u in ("sor", "vest")]),
     "export (answers)": (["export", "-o", "{out}/answers.csv"], ["answers.csv"]),
     "export --what actions": (["export", "--what", "actions", "-o", "{out}/a.csv"], ["a.csv"]),
     "audit": (["audit", "-o", "{out}/audit.csv"], ["audit.csv"]),

@@ -19,7 +19,7 @@ from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import analytics, checkins, imports, releases, rounds
+from dtmaturity.services import analytics, checkins, imports, release_rule, releases, rounds
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import people as people_sql
 
@@ -122,7 +122,7 @@ def shown_in_a_round(ctx: Context) -> str:
 
 
 def shown_late_allowed(ctx: Context) -> str:
-    rounds.set_allow_late(ctx, True)
+    release_rule.set_allow_late(ctx, True)
     return shown_in_a_round(ctx)
 
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from dtmaturity import cli
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, people, report
+from dtmaturity.services import actions, people, report, reportfiles, reportpdf
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import plans as plan_sql
 
@@ -56,7 +56,7 @@ def test_the_pdf_report_names_unit_and_period_keeps_norwegian_letters_and_shows_
     built = report.build(ctx, "sor", PERIOD, lang="nb")
     figures = [f for s in built.sections for f in s.figures]
     assert len(figures) == 4  # two trends, the competency profile, the roles
-    text, images = _pdf_text(report.to_pdf(built))
+    text, images = _pdf_text(reportpdf.to_pdf(built))
     flat = " ".join(text.split())
     assert "Sørøst – «Økonomi»" in flat and PERIOD in flat
     assert "Brukerreiser på tvers – “nå”" in flat  # the open action
@@ -67,7 +67,7 @@ def test_the_pdf_report_names_unit_and_period_keeps_norwegian_letters_and_shows_
 
 def test_the_html_report_is_self_contained_in_english(ctx):
     _small_org(ctx)
-    page = report.to_html(report.build(ctx, "sor", PERIOD, lang="en"))
+    page = reportfiles.to_html(report.build(ctx, "sor", PERIOD, lang="en"))
     assert '<html lang="en">' in page and "Sørøst – «Økonomi»" in page
     sources = re.findall(r'(?:src|href)="([^"]*)"', page)
     assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
@@ -80,7 +80,7 @@ def test_the_report_in_nynorsk_with_decimal_commas_and_a_written_date(ctx, tmp_p
 
     _small_org(ctx)
     built = report.build(ctx, "sor", PERIOD, lang="nn", today=date(2026, 12, 15))
-    page = report.to_html(built)
+    page = reportfiles.to_html(built)
     assert '<html lang="nn">' in page
     assert "Rapport til leiargruppa, laga 15. desember 2026" in page
     assert "Digital modenheit: Sørøst – «Økonomi», 2. kvartal 2026" in built.title

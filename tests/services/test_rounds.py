@@ -13,7 +13,18 @@ from dtmaturity.domain import formats
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import analytics, checkins, people, reminders, report, rounds, targets
+from dtmaturity.services import (
+    analytics,
+    checkins,
+    people,
+    release_rule,
+    reminders,
+    report,
+    reportmodel,
+    roundprogress,
+    rounds,
+    targets,
+)
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import rounds as rounds_sql
 
@@ -33,8 +44,8 @@ def mail(monkeypatch):
 
 
 def leaders(ctx: Context, unit_id: str) -> list[str]:
-    r = rounds.covering(ctx, unit_id, CURRENT)
-    frame = rounds.expected(ctx, r)
+    r = release_rule.covering(ctx, unit_id, CURRENT)
+    frame = roundprogress.expected(ctx, r)
     return frame[frame["unit_id"] == unit_id]["person_id"].tolist()
 
 
@@ -52,7 +63,7 @@ def check_in(ctx: Context, unit_id: str, person_id: str, period: str = CURRENT, 
 
 def all_expected(ctx: Context) -> set[str]:
     with ctx.store.reader() as cur:
-        frame = rounds_sql.expected(cur, rounds.subtree_units(ctx, "demo"), CURRENT)
+        frame = rounds_sql.expected(cur, release_rule.subtree_units(ctx, "demo"), CURRENT)
     return set(frame["email"])
 
 
@@ -123,8 +134,8 @@ def test_a_message_is_in_the_recipients_language_with_link_deadline_and_headers(
     link_en = f"https://dt.etat.example/checkin?unit={UNIT}&period={CURRENT}&lang=en"
     assert link_en in text_of(en) and f'href="{link_en.replace("&", "&amp;")}"' in html_of(en)
     assert "lang=nb" in text_of(nb)
-    assert rounds.format_day("en", DEADLINE) in text_of(en)
-    assert rounds.format_day("nb", DEADLINE) in text_of(nb)
+    assert roundprogress.format_day("en", DEADLINE) in text_of(en)
+    assert roundprogress.format_day("nb", DEADLINE) in text_of(nb)
     for message in (en, nb):
         body = text_of(message) + html_of(message)
         assert "HEMMELIG" not in body and "score" not in body.lower()
@@ -192,13 +203,13 @@ def test_the_default_quarter_is_the_latest_finished_before_and_after_the_round_c
     assert analytics.latest_finished(demo_ctx, UNIT) == PREVIOUS
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == PREVIOUS
-    progress = rounds.participation(demo_ctx, UNIT)
+    progress = roundprogress.participation(demo_ctx, UNIT)
     assert (progress.period, progress.answered) == (CURRENT, 0)  # the newcomers aren't registered
     rounds.close_round(demo_ctx, CURRENT)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == CURRENT
     assert not analytics.heatmap(demo_ctx, "demo-bruker", CURRENT, "theme").empty
     assert analytics.latest_finished(demo_ctx, UNIT) == CURRENT
-    assert rounds.participation(demo_ctx, UNIT) is None
+    assert roundprogress.participation(demo_ctx, UNIT) is None
     rounds.reopen_round(demo_ctx, CURRENT)
     assert analytics.latest_periods(demo_ctx, UNIT)[0] == PREVIOUS
 
@@ -206,7 +217,7 @@ def test_the_default_quarter_is_the_latest_finished_before_and_after_the_round_c
 def test_an_open_round_holds_back_a_quarter_that_has_ended(demo_ctx):
     rounds.open_round(demo_ctx, "demo", PREVIOUS, TODAY)
     assert PREVIOUS not in analytics.latest_periods(demo_ctx, "demo")
-    with pytest.raises(report.ReportError, match="not released"):
+    with pytest.raises(reportmodel.ReportError, match="not released"):
         report.build(demo_ctx, UNIT, PREVIOUS)
     rounds.close_round(demo_ctx, PREVIOUS)
     assert analytics.latest_periods(demo_ctx, "demo")[0] == PREVIOUS
@@ -285,7 +296,7 @@ def test_a_closed_subtree_round_refuses_late_checkins_unless_allowed(demo_ctx):
     late = CheckIn(UNIT, CURRENT, person, scores={i.id: 3 for i in demo_ctx.framework.items})
     leader = as_person(demo_ctx, person)
     assert [e.key for e in checkins.save(leader, late).errors] == ["error_round_closed"]
-    rounds.set_allow_late(demo_ctx, True)
+    release_rule.set_allow_late(demo_ctx, True)
     assert checkins.save(leader, late).ok
 
 
@@ -308,15 +319,15 @@ def test_round_mistakes_get_a_reason(demo_ctx):
 def test_a_leader_is_told_what_is_due(demo_ctx):
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
     person = leaders(demo_ctx, UNIT)[0]
-    due = rounds.due_for_me(as_person(demo_ctx, person))
+    due = roundprogress.due_for_me(as_person(demo_ctx, person))
     assert [(d.unit_id, d.period, d.days_left) for d in due] == [(UNIT, CURRENT, 14)]
     line = due[0].line("nb")
     assert line == (
         f"Egenvurdering for Kundesenteret, {formats.quarter(CURRENT, 'nb')}: frist "
-        f"{rounds.format_day('nb', DEADLINE)}, 14 dager igjen"
+        f"{roundprogress.format_day('nb', DEADLINE)}, 14 dager igjen"
     )
     check_in(demo_ctx, UNIT, person)
-    assert rounds.due_for_me(as_person(demo_ctx, person)) == []
+    assert roundprogress.due_for_me(as_person(demo_ctx, person)) == []
 
 
 def test_the_language_a_person_chose_in_the_app_is_the_language_of_their_emails(demo_ctx):
@@ -373,7 +384,7 @@ def test_participation_counts_the_leaders_the_round_asks(demo_ctx):
     rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
     asked = len(leaders(demo_ctx, UNIT))
     for unit in ("demo", "demo-bruker", UNIT):
-        progress = rounds.participation(demo_ctx, unit)
+        progress = roundprogress.participation(demo_ctx, unit)
         assert (progress.answered, progress.expected) == (0, asked), unit
     check_in(demo_ctx, UNIT, leaders(demo_ctx, UNIT)[0])
-    assert rounds.participation(demo_ctx, "demo").answered == 1
+    assert roundprogress.participation(demo_ctx, "demo").answered == 1

@@ -10,7 +10,7 @@ import pytest
 
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import reminders, rounds
+from dtmaturity.services import release_rule, reminders, roundaccess, roundprogress, rounds
 from dtmaturity.services.context import Actor, Context
 
 CURRENT = str(Period.current())
@@ -53,12 +53,12 @@ CASES = [
     ("open a round elsewhere", None, lambda c: rounds.open_round(c, ELSEWHERE, CURRENT, DEADLINE), {"admin"}),
     ("open a round for everything", None, lambda c: rounds.open_round(c, "demo", CURRENT, DEADLINE), {"admin"}),
     ("close a round elsewhere", open_elsewhere, lambda c: rounds.close_round(c, CURRENT, ELSEWHERE), {"admin"}),
-    ("list the rounds", None, lambda c: rounds.visible(c), {"coordinator", "admin"}),
-    ("follow a round elsewhere", open_elsewhere, lambda c: rounds.progress(c, rounds.covering(c, ELSEWHERE, CURRENT)), {"admin"}),
-    ("preview a round elsewhere", open_elsewhere, lambda c: reminders.preview(c, rounds.covering(c, ELSEWHERE, CURRENT), "nb"), {"admin"}),
+    ("list the rounds", None, lambda c: roundaccess.visible(c), {"coordinator", "admin"}),
+    ("follow a round elsewhere", open_elsewhere, lambda c: roundprogress.progress(c, release_rule.covering(c, ELSEWHERE, CURRENT)), {"admin"}),
+    ("preview a round elsewhere", open_elsewhere, lambda c: reminders.preview(c, release_rule.covering(c, ELSEWHERE, CURRENT), "nb"), {"admin"}),
     ("send what is due", None, lambda c: reminders.run(c, dry_run=True), {"coordinator", "admin"}),
     ("the e-mail log", None, lambda c: reminders.log(c), {"coordinator", "admin"}),
-    ("allow late check-ins", None, lambda c: rounds.set_allow_late(c, True), {"admin"}),
+    ("allow late check-ins", None, lambda c: release_rule.set_allow_late(c, True), {"admin"}),
 ]  # fmt: skip
 
 
@@ -78,20 +78,20 @@ def test_a_coordinator_sees_and_sends_only_for_their_subtree(demo_ctx, monkeypat
     open_elsewhere(demo_ctx)
     coordinator = as_role(demo_ctx, "coordinator")
     rounds.open_round(coordinator, OWN, CURRENT, DEADLINE)
-    assert [r.unit_id for r in rounds.visible(coordinator)] == [OWN]
+    assert [r.unit_id for r in roundaccess.visible(coordinator)] == [OWN]
     due = reminders.plan(coordinator)
-    own_units = set(rounds.subtree_units(demo_ctx, OWN))
+    own_units = set(release_rule.subtree_units(demo_ctx, OWN))
     assert due and {p.unit_id for p in due} <= own_units
     with pytest.raises(AccessDenied):
         rounds.close_round(coordinator, CURRENT, ELSEWHERE)
     # the operator's view has both
-    assert {r.unit_id for r in rounds.visible(demo_ctx)} == {OWN, ELSEWHERE}
+    assert {r.unit_id for r in roundaccess.visible(demo_ctx)} == {OWN, ELSEWHERE}
 
 
 def test_the_units_offered_for_a_round_are_the_coordinators_subtree(demo_ctx):
-    offered = {u.unit_id for u in rounds.unit_choices(as_role(demo_ctx, "coordinator"))}
-    assert offered == set(rounds.subtree_units(demo_ctx, OWN))
-    assert rounds.unit_choices(as_role(demo_ctx, "manager")) == []
+    offered = {u.unit_id for u in roundaccess.unit_choices(as_role(demo_ctx, "coordinator"))}
+    assert offered == set(release_rule.subtree_units(demo_ctx, OWN))
+    assert roundaccess.unit_choices(as_role(demo_ctx, "manager")) == []
 
 
 @pytest.mark.parametrize("rule", ["may_run_round", "may_coordinate_anything", "is_admin"])

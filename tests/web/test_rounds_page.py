@@ -11,7 +11,7 @@ from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import reminders, rounds
+from dtmaturity.services import release_rule, reminders, roundaccess, roundprogress, rounds
 
 CURRENT = str(Period.current())
 SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
@@ -44,8 +44,8 @@ def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
     assert f"invitasjon: Egenvurdering for {CURRENT}" in labels
     assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
     at.button(key="round_close:1").click().run()  # the first press only asks
-    assert rounds.all_rounds(ctx)[0].state == "open"
-    deadline = rounds.format_day("nb", date.today() + timedelta(days=14))
+    assert release_rule.all_rounds(ctx)[0].state == "open"
+    deadline = roundprogress.format_day("nb", date.today() + timedelta(days=14))
     assert (
         f"Lukke runden for Kundesenteret, {SHOWN}? {sent} av {sent} har ikke svart, og det er "
         f"14 dager igjen til fristen {deadline}." in texts(at)
@@ -68,11 +68,13 @@ def test_a_bad_round_is_refused_with_its_reason(demo_db, monkeypatch):
 
 def test_a_leader_sees_what_is_due_and_the_link_opens_that_checkin(demo_ctx, monkeypatch):
     rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
-    frame = rounds.expected(demo_ctx, rounds.covering(demo_ctx, "demo-bruker-01", CURRENT))
+    frame = roundprogress.expected(
+        demo_ctx, release_rule.covering(demo_ctx, "demo-bruker-01", CURRENT)
+    )
     leader = frame[frame["unit_id"] == "demo-bruker-01"]["person_id"].iloc[0]
     monkeypatch.setenv("DTMATURITY_LOCAL_USER", leader)
     at = open_app()
-    deadline = rounds.format_day("nb", date.today() + timedelta(days=5))
+    deadline = roundprogress.format_day("nb", date.today() + timedelta(days=5))
     expected = f"Egenvurdering for Kundesenteret, {SHOWN}: frist {deadline}, 5 dager igjen"
     links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
     assert any(label.replace("\\", "") == expected for label, _ in links), links
@@ -117,13 +119,13 @@ def test_the_page_shows_whom_a_round_invites_before_it_is_opened(demo_ctx, monke
     assert not at.exception
     unit = at.selectbox(key="round_unit").value
     period = at.selectbox(key="round_period").value
-    people = rounds.invitees(demo_ctx, unit, period)
+    people = roundprogress.invitees(demo_ctx, unit, period)
     assert not people.empty
     [box] = [e for e in at.expander if "Invitasjonen går til" in str(e.label)]
     assert str(box.label) == f"Invitasjonen går til {len(people)} ledere"
     shown = texts(at)
     assert all(str(email) in shown.replace("\u2060", "") for email in people["email"].dropna())
-    assert rounds.visible(demo_ctx) == []  # nothing opened by looking
+    assert roundaccess.visible(demo_ctx) == []  # nothing opened by looking
     assert "Ingen e-poster er sendt ennå." in shown
 
 

@@ -18,7 +18,7 @@ from dtmaturity.domain.importformat import (
 from dtmaturity.domain.model import MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.problems import Problem
-from dtmaturity.services import authz, releases, rounds
+from dtmaturity.services import authz, release_rule, releases
 from dtmaturity.services.context import Context
 from dtmaturity.services.imports import quarters as quarter_column
 from dtmaturity.services.imports.mapping import DATE_ORDER_KEY
@@ -44,7 +44,7 @@ def check(
     hold: bool,
 ) -> None:
     """Every problem of the staged file, and what its valid rows would change. Reads only;
-    `hold`: inside the write transaction, holding the quarters' rounds (rounds.gate)."""
+    `hold`: inside the write transaction, holding the quarters' rounds (release_rule.gate)."""
     result.problems = _problems(ctx, cur, layout, headers, result, hold=hold)
     bad_rows = sorted({p.row for p in result.problems if p.row is not None})
     import_writes.select_valid(cur, bad_rows)
@@ -167,7 +167,7 @@ def _problems(
     # Inside the write transaction, like a check-in: a round that closed before this import
     # commits refuses its rows (import_round_closed), and one closing now waits for it. A dry
     # run reads the rounds as they stand, in its read transaction.
-    gate = rounds.gate(cur, quarters) if hold else rounds.gate_as_read(cur, quarters)
+    gate = release_rule.gate(cur, quarters) if hold else release_rule.gate_as_read(cur, quarters)
     round_store.load_closed_quarters(
         cur, [(unit, q) for q in quarters for unit in gate.closed_units(q)]
     )

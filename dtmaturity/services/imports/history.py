@@ -12,7 +12,7 @@ from dtmaturity.domain import access
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.i18n import counted, t
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import authz, rounds
+from dtmaturity.services import authz, release_rule
 from dtmaturity.services.context import Context
 from dtmaturity.services.imports.units import units_out_of_scope
 from dtmaturity.store import import_log
@@ -141,7 +141,7 @@ def _undo_work(
         # Undoing puts answers back into their quarters: not into a closed one (decided in
         # this transaction, like a check-in's save).
         touched = import_log.quarters(cur, import_id)
-        gate = rounds.gate(cur, sorted({period for _, period in touched}))
+        gate = release_rule.gate(cur, sorted({period for _, period in touched}))
         for unit_id, period in touched:
             if gate.refusal(unit_id, period) is not None:
                 raise UndoError("undo_round_closed", id=import_id, unit=unit_id, period=period)
