@@ -80,6 +80,10 @@ class AuditEntry:
     details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None
 
 
+# Any error either database raises (a statement it refused, a lost connection).
+DatabaseError = (duckdb.Error, pg.psycopg.Error)
+
+
 class StoreError(RuntimeError):
     """The database could not be opened or written; the message says why."""
 
@@ -148,12 +152,14 @@ class Store:
         self._pool: ConnectionPool | None = None
         if dialect.is_postgres(location):
             self.url = str(location)
-            self.path: Any = dialect.shown(self.url)
+            self.path: Any = self.url  # to open it again; messages show `dialect.shown(url)`
+            self.shown = dialect.shown(self.url)
             self._open_postgres(pool_size)
             self._file = _file_state(f"postgres:{self.url}")
         else:
             self.url = None
             self.path = Path(location)
+            self.shown = str(self.path)
             self._open_duckdb()
             # In-memory databases are private to their connection; files are shared per process.
             self._file = _file_state(
@@ -171,7 +177,7 @@ class Store:
         try:
             self._pool = pg.open_pool(self.url or "", size=pool_size)
         except (pg.psycopg.Error, pg.PoolTimeout) as exc:
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from None
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from None
 
     def _open_duckdb(self) -> None:
         if str(self.path) != ":memory:":
@@ -181,12 +187,12 @@ class Store:
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
-                    f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
+                    f"Cannot open database {self.shown}: {exc}. Is another dtmaturity process "
                     "(the app or a command) using it? DuckDB allows one writing process per file."
                 ) from exc
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from exc
         except (duckdb.Error, OSError) as exc:  # not a database file, unreadable, a newer DuckDB
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from exc
         # DuckDB would otherwise pre-aggregate the whole answer rollup by (unit, period, item)
         # before joining it to the subtree, which makes subtree roll-ups 5-10x slower
         # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
@@ -208,7 +214,7 @@ class Store:
                 else:
                     applied = migrations.apply(cur, target)
             except migrations.NewerSchemaError as exc:
-                raise StoreError(f"Database {self.path}: {exc}") from exc
+                raise StoreError(f"Database {self.shown}: {exc}") from exc
             self._written(cur)  # a step may change data
         return applied
 
@@ -224,7 +230,7 @@ class Store:
                 with pg.cursor(self._pool) as cur:
                     yield cur
             except pg.PoolTimeout as exc:
-                raise StoreError(f"The database {self.path} does not answer: {exc}") from None
+                raise StoreError(f"The database {self.shown} does not answer: {exc}") from None
             return
         with self._lock:
             cur = self._con.cursor()
@@ -278,7 +284,7 @@ class Store:
                         if kind == "broken":
                             # A full disk, a lost file or server: nothing was stored; say so.
                             raise StoreError(
-                                f"Could not write to the database {self.path}: {exc}"
+                                f"Could not write to the database {self.shown}: {exc}"
                             ) from None
                         if kind != "conflict":
                             raise

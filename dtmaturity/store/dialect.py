@@ -93,3 +93,18 @@ def temp_table_replaced(sql: str) -> tuple[str | None, str]:
     kind, name = match.group(2).upper(), match.group(3)
     rest = sql[match.end() :]
     return f"DROP {kind} IF EXISTS {name}", f"CREATE TEMP {kind} {name}{rest}"
+
+
+def full_match(on_postgres: bool, column: str, param: str) -> str:
+    """SQL: `column` matches the regular expression in parameter `param` as a whole. The store
+    writes patterns as DuckDB's RE2 reads them; PostgreSQL gets them through `postgres_regex`,
+    and reads character classes per Unicode under its ICU collation (as RE2 does)."""
+    if on_postgres:
+        return f'({column} COLLATE "und-x-icu") ~ ${param}'
+    return f"regexp_full_match({column}, ${param})"
+
+
+def postgres_regex(pattern: str) -> str:
+    """An RE2 pattern for PostgreSQL: anchored (its ~ finds a match anywhere), and the Unicode
+    classes \\pL and \\pN (used inside brackets only) as [:alpha:] and [:digit:]."""
+    return "^(?:" + pattern.replace(r"\pL", "[:alpha:]").replace(r"\pN", "[:digit:]") + ")$"

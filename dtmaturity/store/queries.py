@@ -392,7 +392,7 @@ SELECT DISTINCT unit_id, period, respondent, kind, role_id FROM (
                 ELSE hash(c.respondent, c.period, k.kind, pick) END % len($role_ids))::BIGINT]
            AS role_id
     FROM demo_checkin c
-    CROSS JOIN (SELECT unnest(['most', 'want', 'more']) AS kind) k
+    CROSS JOIN (SELECT unnest(ARRAY['most', 'want', 'more']) AS kind) k
     CROSS JOIN range(2) r(pick)
     WHERE pick = 0 OR hash(c.respondent, c.period, k.kind, 'second') % 2 = 0
 )

@@ -178,7 +178,7 @@ def quarter_state(ctx: Context) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             "SELECT unit_id, respondent, item_id, score, import_id FROM answer WHERE period = ? "
-            "ORDER BY ALL",
+            "ORDER BY 1, 2, 3, 4, 5",
             [CURRENT],
         ).fetchall()
 

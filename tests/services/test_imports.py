@@ -47,7 +47,7 @@ def answers(ctx, unit_id: str | None = None) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             "SELECT unit_id, period, respondent, item_id, score, comment FROM answer "
-            "WHERE unit_id = coalesce(?, unit_id) ORDER BY ALL",
+            "WHERE unit_id = coalesce(?, unit_id) ORDER BY 1, 2, 3, 4, 5, 6",
             [unit_id],
         ).fetchall()
 
@@ -56,8 +56,17 @@ def snapshot(ctx) -> dict[str, list[tuple]]:
     out = {}
     with ctx.store.reader() as cur:
         for table in ("unit", "checkin", "answer", "role_pick", "reflection"):
-            columns = "COLUMNS(lambda c: c NOT IN ('created_at', 'updated_at'))"
-            sql = f"SELECT {columns} FROM {table} ORDER BY ALL"  # noqa: S608 (test constants)
+            names = [
+                name
+                for (name,) in cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND table_schema = current_schema() ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+                if name not in ("created_at", "updated_at")
+            ]
+            every = ", ".join(str(n) for n in range(1, len(names) + 1))
+            sql = f"SELECT {', '.join(names)} FROM {table} ORDER BY {every}"  # noqa: S608
             out[table] = cur.execute(sql).fetchall()
     return out
 
@@ -160,7 +169,7 @@ def test_nynorsk_wide_and_units_headers(org, tmp_path):
     result = imports.run(org, write_csv(tmp_path / "breitt.csv", wide))
     assert result.problems == []
     with org.store.reader() as cur:
-        picks = cur.execute("SELECT kind, role_id FROM role_pick ORDER BY ALL").fetchall()
+        picks = cur.execute("SELECT kind, role_id FROM role_pick ORDER BY 1, 2").fetchall()
     assert picks == [("more", "bridge_builder"), ("most", "visionary")]
 
 

@@ -79,12 +79,12 @@ def test_forty_simultaneous_checkins_are_all_stored_once_and_the_rollup_agrees(c
     assert len(results) == 40 and all(r.ok for r in results)
     with ctx.store.reader() as cur:
         stored = cur.execute(
-            "SELECT respondent, unit_id, count(*) FROM checkin GROUP BY ALL ORDER BY 1"
+            "SELECT respondent, unit_id, count(*) FROM checkin GROUP BY respondent, unit_id ORDER BY 1"
         ).fetchall()
         mismatch = cur.execute(
             """SELECT count(*) FROM (
                    SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-                   FROM answer WHERE score IS NOT NULL GROUP BY ALL
+                   FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id
                ) a FULL JOIN answer_rollup r USING (unit_id, period, item_id)
                WHERE a.n IS DISTINCT FROM r.n OR a.total IS DISTINCT FROM r.total"""
         ).fetchone()[0]
