@@ -265,37 +265,50 @@ class Store:
         another way without aborting the transaction, and holds up no other writer.
         """
         for attempt in range(_CONFLICT_RETRIES):
-            with self.reader() as cur:
-                if prepare is not None:
-                    prepare(cur)
-                with self._file.write_lock:
-                    cur.begin()
-                    try:
-                        result = work(cur)
-                        _record(cur, audit, result)
-                        cur.commit()
-                    except BaseException as exc:
-                        _rollback(cur)
-                        kind = _failure(exc)
-                        if kind == "constraint":
-                            # The message spells the key (a respondent's e-mail, say): it goes
-                            # neither into the error nor, through the exception chain, into a log.
-                            raise WriteFailed(audit.action, "constraint") from None
-                        if kind == "broken":
-                            # A full disk, a lost file or server: nothing was stored; say so.
-                            raise StoreError(
-                                f"Could not write to the database {self.shown}: {exc}"
-                            ) from None
-                        if kind != "conflict":
-                            raise
-                        if attempt == _CONFLICT_RETRIES - 1:
-                            raise WriteFailed(audit.action, "conflict") from None
-                    else:
-                        if invalidates:
-                            self._written(cur)
-                        return result
+            with self._write_cursor(prepare) as cur:
+                cur.begin()
+                try:
+                    result = work(cur)
+                    _record(cur, audit, result)
+                    cur.commit()
+                except BaseException as exc:
+                    _rollback(cur)
+                    kind = _failure(exc)
+                    if kind == "constraint":
+                        # The message spells the key (a respondent's e-mail, say): it goes
+                        # neither into the error nor, through the exception chain, into a log.
+                        raise WriteFailed(audit.action, "constraint") from None
+                    if kind == "broken":
+                        # A full disk, a lost file or server: nothing was stored; say so.
+                        raise StoreError(
+                            f"Could not write to the database {self.shown}: {exc}"
+                        ) from None
+                    if kind != "conflict":
+                        raise
+                    if attempt == _CONFLICT_RETRIES - 1:
+                        raise WriteFailed(audit.action, "conflict") from None
+                else:
+                    if invalidates:
+                        self._written(cur)
+                    return result
             time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def _write_cursor(self, prepare: Callable[[Any], object] | None) -> Iterator[Any]:
+        """A cursor, prepared, holding this process's write lock. On PostgreSQL a write
+        without `prepare` takes the lock first and its pooled connection then: the threads
+        queued for the lock hold no connection, so the one writing can always get a second
+        (a write may read through another cursor) however many wait."""
+        if self._pool is not None and prepare is None:
+            with self._file.write_lock, self.reader() as cur:
+                yield cur
+            return
+        with self.reader() as cur:
+            if prepare is not None:
+                prepare(cur)
+            with self._file.write_lock:
+                yield cur
 
     def _written(self, cur: Any) -> None:
         """A write committed: advance the data version (on PostgreSQL, the shared one, whose

@@ -149,7 +149,9 @@ def test_a_save_the_database_refuses_says_so_and_stores_nothing(ctx, caplog):
     me = leader(ctx, "kari.nordmann@etat.example", "u1")
     result = checkins.save(me, form(ctx, "u1", 3), today=TODAY)
     assert [(e.field, e.key) for e in result.errors] == [("save", "save_failed")]
-    assert "kari.nordmann" not in caplog.text and "CatalogException" in caplog.text
+    assert "kari.nordmann" not in caplog.text
+    # The kind of failure, as each database names it: DuckDB's and psycopg's class.
+    assert "CatalogException" in caplog.text or "UndefinedTable" in caplog.text
     with ctx.store.reader() as cur:
         assert cur.execute("SELECT count(*) FROM checkin").fetchone() == (0,)
         assert cur.execute("SELECT count(*) FROM answer").fetchone() == (0,)
