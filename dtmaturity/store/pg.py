@@ -169,7 +169,9 @@ class _Relation:
 
     def write_csv(self, path: str, *, header: bool = True, sep: str = ",", quotechar: str = '"'):
         """The rows as CSV, streamed by the server (COPY ... TO STDOUT) into the file."""
-        query = self._cur.mogrify(dialect.to_psycopg(self._query), _params(self._params))
+        # COPY takes no parameters: the values are bound on the client (quoted by psycopg).
+        binder = psycopg.ClientCursor(self._cur.connection)
+        query = binder.mogrify(dialect.to_psycopg(self._query), _params(self._params))
         options = (
             f"FORMAT csv, HEADER {str(header).lower()}, DELIMITER '{sep}', QUOTE '{quotechar}'"
         )
