@@ -94,7 +94,10 @@ def interval() -> int:
 
 def start(store: Store, framework: Framework) -> bool:
     """Start the background thread for this database, once per process. True when started now."""
-    if str(store.path) == ":memory:":
+    if str(store.path) == ":memory:" or store.is_postgres:
+        # On PostgreSQL every command opens the database itself: no spool. The scheduled
+        # reminders, shared by the app processes (one at a time), are not built yet there:
+        # run `dtmaturity rounds remind` on a schedule (cron) instead.
         return False
     key = str(store.path.resolve())
     with _guard:
@@ -120,6 +123,8 @@ def start(store: Store, framework: Framework) -> bool:
 
 def stop(store: Store, timeout: float = 30.0) -> None:
     """Stop this database's thread and wait for it (before closing the store)."""
+    if store.is_postgres:
+        return
     with _guard:
         running = _threads.pop(str(store.path.resolve()), None)
     if running is not None:

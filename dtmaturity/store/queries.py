@@ -437,7 +437,7 @@ def insert_national_demo(
         cur,
         """SELECT unit_id, replace(unit_id, 'nat-', '') || '.leder' || k || '@etaten.example'
                   AS person_id
-           FROM unit, range(1, $leaders + 1) t(k) WHERE is_demo""",
+           FROM unit, generate_series(1, $leaders) t(k) WHERE is_demo""",
         {"leaders": leaders_per_unit},
     )
     params = {

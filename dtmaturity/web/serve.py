@@ -142,8 +142,9 @@ def problems(args: list[str]) -> list[str]:
     except OSError as exc:
         reasons.append(f"database: {default_db_path()}: {exc.strerror or exc}")
     else:
-        try:  # beside the database, whose folder open_runtime makes when missing
-            scheduler.prepare_spool(store.path)
+        try:  # beside the database file, whose folder open_runtime makes when missing
+            if not store.is_postgres:  # on PostgreSQL commands open the database themselves
+                scheduler.prepare_spool(store.path)
         except scheduler.SpoolError as exc:
             reasons.append(f"spool: {exc}")
     return reasons

@@ -157,7 +157,7 @@ def quarter_writes_after_close(ctx: Context) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             """SELECT audit_id, action, target FROM audit_log
-               WHERE list_contains(?::VARCHAR[], action)
+               WHERE action = ANY(?::VARCHAR[])
                  AND audit_id > (SELECT max(audit_id) FROM audit_log WHERE action = 'round.close')
                ORDER BY audit_id""",
             [sorted(ACTIONS)],

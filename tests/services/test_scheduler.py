@@ -10,6 +10,10 @@ import pytest
 
 from dtmaturity.services import scheduler
 
+pytestmark = pytest.mark.duckdb_only(
+    "the spool hands a command's job to the server holding the DuckDB file; on PostgreSQL every command opens the database itself"
+)
+
 
 def test_a_job_handed_over_is_run_by_the_server_side_and_answered(demo_ctx):
     spool = scheduler.prepare_spool(demo_ctx.store.path)  # as the server does at start
