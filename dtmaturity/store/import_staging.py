@@ -274,7 +274,7 @@ def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple
     if not respondents:
         return []
     return cur.execute(
-        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent IN ? ORDER BY row",
+        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent = ANY(?) ORDER BY row",
         [list(respondents)],
     ).fetchall()
 

@@ -168,6 +168,8 @@ WAYS_IN: dict[str, WayIn] = {
 
 def stored_anywhere(ctx: Context, value: str) -> list[tuple[str, str]]:
     """(table, column) of every text cell of every table holding `value`."""
+    if ctx.store.is_postgres and "\x00" in value:
+        return []  # PostgreSQL refuses any text holding a NUL: no cell can hold it
     with ctx.store.reader() as cur:
         columns = text_columns(cur, lists=False, tables_only=True)
         found = []
