@@ -167,7 +167,11 @@ class Store:
             )
         self._lock = threading.Lock()
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.close()  # a refused database is left as it was, and nothing held open
+                raise
 
     @property
     def is_postgres(self) -> bool:
