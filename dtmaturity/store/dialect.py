@@ -27,6 +27,18 @@ def shown(location: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", location)
 
 
+# PostgreSQL's text cannot hold NUL (U+0000); DuckDB's can. A NUL in a value bound on
+# PostgreSQL becomes U+FFFD (the replacement character), in what is stored and in what is
+# looked up alike, so a hostile name stores and finds itself as on DuckDB, one character shown
+# as "�".
+NUL_STORED_AS = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """A text value as PostgreSQL can hold it (see NUL_STORED_AS)."""
+    return text.replace("\x00", NUL_STORED_AS) if "\x00" in text else text
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

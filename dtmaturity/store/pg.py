@@ -68,6 +68,8 @@ def open_pool(url: str, *, size: int) -> ConnectionPool:
 
 def _value(value: Any) -> Any:
     """A parameter as psycopg dumps it: numpy scalars as Python's, lists element by element."""
+    if isinstance(value, str):
+        return dialect.storable(value)
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -220,7 +222,7 @@ def read_with_duckdb(cur: Cursor, read: Callable[[Any], object], tables: dict[st
             quoted = ", ".join(f'"{n}"' for n in names)
             with cur._cur.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row([_value(v) for v in row])
         return result
     finally:
         mem.close()

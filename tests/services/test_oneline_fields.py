@@ -20,6 +20,7 @@ from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, import_actions, imports, people
 from dtmaturity.services.context import Actor, Context
+from dtmaturity.store import dialect
 
 UNIT = "demo-bruker-01"
 PERIOD = str(Period.current().previous())
@@ -168,8 +169,8 @@ WAYS_IN: dict[str, WayIn] = {
 
 def stored_anywhere(ctx: Context, value: str) -> list[tuple[str, str]]:
     """(table, column) of every text cell of every table holding `value`."""
-    if ctx.store.is_postgres and "\x00" in value:
-        return []  # PostgreSQL refuses any text holding a NUL: no cell can hold it
+    if ctx.store.is_postgres:  # a NUL is held there as U+FFFD (store/dialect.py)
+        value = dialect.storable(value)
     with ctx.store.reader() as cur:
         columns = text_columns(cur, lists=False, tables_only=True)
         found = []
