@@ -18,6 +18,7 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 from psycopg_pool import PoolTimeout as PoolTimeoutError
 
+from dtmaturity import safefiles
 from dtmaturity.store import dialect
 
 # A write that lost a race with another process's write: run it again.
@@ -178,7 +179,7 @@ class _Relation:
             f"FORMAT csv, HEADER {str(header).lower()}, DELIMITER '{sep}', QUOTE '{quotechar}'"
         )
         with (
-            open(path, "wb") as out,
+            safefiles.create(path) as out,
             self._cur.copy(f"COPY ({query}) TO STDOUT ({options})") as copy,
         ):
             for block in copy:
