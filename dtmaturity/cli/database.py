@@ -22,7 +22,7 @@ def migrate(db: Path | None) -> int:
     applied = store.migrate()
     for name in applied:
         print(f"applied migration {name}")
-    print(f"{store.path}: schema version {store.schema_version()}")
+    print(f"{store.shown}: schema version {store.schema_version()}")
     store.close()
     return 0
 
@@ -49,7 +49,7 @@ def demo(db: Path | None, remove: bool, scale: str) -> int:
         summary = create(ctx)
         print(
             f"created demo organisation: {summary.units} units, "
-            f"{summary.checkins} check-ins, {summary.answers} answers in {ctx.store.path}"
+            f"{summary.checkins} check-ins, {summary.answers} answers in {ctx.store.shown}"
         )
     return 0
 

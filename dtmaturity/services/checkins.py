@@ -6,14 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import duckdb
-
 from dtmaturity.domain import formats, plan, release
 from dtmaturity.domain.model import CheckIn, FieldError, validate
 from dtmaturity.domain.periods import Period, recent_periods
 from dtmaturity.services import authz, release_rule, releases
 from dtmaturity.services.context import Context
-from dtmaturity.store import StoreError, queries
+from dtmaturity.store import DatabaseError, StoreError, queries
 from dtmaturity.store import drafts as drafts_sql
 from dtmaturity.store import plans as plan_queries
 from dtmaturity.store import releases as releases_sql
@@ -260,8 +258,8 @@ def save(ctx: Context, checkin: CheckIn, *, today: date | None = None) -> SaveRe
         )
     except _Refused as refused:
         return SaveResult(errors=[refused.error])
-    except (StoreError, duckdb.Error) as exc:
-        # Rolled back as a whole. The log names the kind of failure only: DuckDB's own message
+    except (StoreError, *DatabaseError) as exc:
+        # Rolled back as a whole. The log names the kind of failure only: the database's message
         # may spell the key, which holds the respondent's e-mail.
         log.warning("A check-in save failed and was rolled back (%s).", type(exc).__name__)
         return SaveResult(errors=[FieldError("save", "save_failed")])

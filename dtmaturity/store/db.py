@@ -81,6 +81,10 @@ class AuditEntry:
     details: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None
 
 
+# Any error either database raises (a statement it refused, a lost connection).
+DatabaseError = (duckdb.Error, pg.psycopg.Error)
+
+
 class StoreError(RuntimeError):
     """The database could not be opened or written; the message says why."""
 
@@ -162,12 +166,14 @@ class Store:
         self._pool: ConnectionPool | None = None
         if dialect.is_postgres(location):
             self.url = str(location)
-            self.path: Any = dialect.shown(self.url)
+            self.path: Any = self.url  # to open it again; messages show `dialect.shown(url)`
+            self.shown = dialect.shown(self.url)
             self._open_postgres(pool_size)
             self._file = _file_state(f"postgres:{self.url}")
         else:
             self.url = None
             self.path = Path(location)
+            self.shown = str(self.path)
             self._open_duckdb()
             # In-memory databases are private to their connection; files are shared per process.
             self._file = _file_state(
@@ -175,7 +181,11 @@ class Store:
             )
         self._lock = threading.Lock()
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.close()  # a refused database is left as it was, and nothing held open
+                raise
 
     @property
     def is_postgres(self) -> bool:
@@ -185,7 +195,7 @@ class Store:
         try:
             self._pool = pg.open_pool(self.url or "", size=pool_size)
         except (pg.psycopg.Error, pg.PoolTimeout) as exc:
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from None
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from None
 
     def _open_duckdb(self) -> None:
         if str(self.path) != ":memory:":
@@ -195,12 +205,12 @@ class Store:
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
-                    f"Cannot open database {self.path}: {exc}. Is another dtmaturity process "
+                    f"Cannot open database {self.shown}: {exc}. Is another dtmaturity process "
                     "(the app or a command) using it? DuckDB allows one writing process per file."
                 ) from exc
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from exc
         except (duckdb.Error, OSError) as exc:  # not a database file, unreadable, a newer DuckDB
-            raise StoreError(f"Cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"Cannot open database {self.shown}: {exc}") from exc
         # DuckDB would otherwise pre-aggregate the whole answer rollup by (unit, period, item)
         # before joining it to the subtree, which makes subtree roll-ups 5-10x slower
         # (benchmarks/README.md). GLOBAL, so every cursor of this database gets it.
@@ -222,7 +232,7 @@ class Store:
                 else:
                     applied = migrations.apply(cur, target)
             except migrations.NewerSchemaError as exc:
-                raise StoreError(f"Database {self.path}: {exc}") from exc
+                raise StoreError(f"Database {self.shown}: {exc}") from exc
             self._written(cur)  # a step may change data
         return applied
 
@@ -238,7 +248,7 @@ class Store:
                 with pg.cursor(self._pool) as cur:
                     yield cur
             except pg.PoolTimeout as exc:
-                raise StoreError(f"The database {self.path} does not answer: {exc}") from None
+                raise StoreError(f"The database {self.shown} does not answer: {exc}") from None
             return
         with self._lock:
             cur = self._con.cursor()
@@ -273,36 +283,49 @@ class Store:
         another way without aborting the transaction, and holds up no other writer.
         """
         for attempt in _conflict_retries():
-            with attempt, self.reader() as cur:
-                if prepare is not None:
-                    prepare(cur)
-                with self._file.write_lock:
-                    cur.begin()
-                    try:
-                        result = work(cur)
-                        _record(cur, audit, result)
-                        cur.commit()
-                    except BaseException as exc:
-                        _rollback(cur)
-                        kind = _failure(exc)
-                        if kind == "constraint":
-                            # The message spells the key (a respondent's e-mail, say): it goes
-                            # neither into the error nor, through the exception chain, into a log.
-                            raise WriteFailed(audit.action, "constraint") from None
-                        if kind == "broken":
-                            # A full disk, a lost file or server: nothing was stored; say so.
-                            raise StoreError(
-                                f"Could not write to the database {self.path}: {exc}"
-                            ) from None
-                        if kind != "conflict":
-                            raise
-                        # Tried again (_conflict_retries); after the last attempt, the error.
-                        raise WriteFailed(audit.action, "conflict") from None
-                    else:
-                        if invalidates:
-                            self._written(cur)
-                        return result
+            with attempt, self._write_cursor(prepare) as cur:
+                cur.begin()
+                try:
+                    result = work(cur)
+                    _record(cur, audit, result)
+                    cur.commit()
+                except BaseException as exc:
+                    _rollback(cur)
+                    kind = _failure(exc)
+                    if kind == "constraint":
+                        # The message spells the key (a respondent's e-mail, say): it goes
+                        # neither into the error nor, through the exception chain, into a log.
+                        raise WriteFailed(audit.action, "constraint") from None
+                    if kind == "broken":
+                        # A full disk, a lost file or server: nothing was stored; say so.
+                        raise StoreError(
+                            f"Could not write to the database {self.shown}: {exc}"
+                        ) from None
+                    if kind != "conflict":
+                        raise
+                    # Tried again (_conflict_retries); after the last attempt, the error.
+                    raise WriteFailed(audit.action, "conflict") from None
+                else:
+                    if invalidates:
+                        self._written(cur)
+                    return result
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def _write_cursor(self, prepare: Callable[[Any], object] | None) -> Iterator[Any]:
+        """A cursor, prepared, holding this process's write lock. On PostgreSQL a write
+        without `prepare` takes the lock first and its pooled connection then: the threads
+        queued for the lock hold no connection, so the one writing can always get a second
+        (a write may read through another cursor) however many wait."""
+        if self._pool is not None and prepare is None:
+            with self._file.write_lock, self.reader() as cur:
+                yield cur
+            return
+        with self.reader() as cur:
+            if prepare is not None:
+                prepare(cur)
+            with self._file.write_lock:
+                yield cur
 
     def _written(self, cur: Any) -> None:
         """A write committed: advance the data version (on PostgreSQL, the shared one, whose

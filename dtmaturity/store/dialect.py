@@ -28,6 +28,18 @@ def shown(location: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", location)
 
 
+# PostgreSQL's text cannot hold NUL (U+0000); DuckDB's can. A NUL in a value bound on
+# PostgreSQL becomes U+FFFD (the replacement character), in what is stored and in what is
+# looked up alike, so a hostile name stores and finds itself as on DuckDB, one character shown
+# as "�".
+NUL_STORED_AS = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """A text value as PostgreSQL can hold it (see NUL_STORED_AS)."""
+    return text.replace("\x00", NUL_STORED_AS) if "\x00" in text else text
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -94,3 +106,18 @@ def temp_table_replaced(sql: str) -> tuple[str | None, str]:
     kind, name = match.group(2).upper(), match.group(3)
     rest = sql[match.end() :]
     return f"DROP {kind} IF EXISTS {name}", f"CREATE TEMP {kind} {name}{rest}"
+
+
+def full_match(on_postgres: bool, column: str, param: str) -> str:
+    """SQL: `column` matches the regular expression in parameter `param` as a whole. The store
+    writes patterns as DuckDB's RE2 reads them; PostgreSQL gets them through `postgres_regex`,
+    and reads character classes per Unicode under its ICU collation (as RE2 does)."""
+    if on_postgres:
+        return f'({column} COLLATE "und-x-icu") ~ ${param}'
+    return f"regexp_full_match({column}, ${param})"
+
+
+def postgres_regex(pattern: str) -> str:
+    """An RE2 pattern for PostgreSQL: anchored (its ~ finds a match anywhere), and the Unicode
+    classes \\pL and \\pN (used inside brackets only) as [:alpha:] and [:digit:]."""
+    return "^(?:" + pattern.replace(r"\pL", "[:alpha:]").replace(r"\pN", "[:digit:]") + ")$"

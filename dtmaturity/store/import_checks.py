@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from dtmaturity.store import dialect
+
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -11,12 +13,12 @@ Cursor = duckdb.DuckDBPyConnection
 _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id IS NULL
    OR unit_id NOT IN (SELECT unit_id FROM allowed_unit)
    OR period IN (SELECT period FROM period_lock)
-   OR (unit_id, period) IN (SELECT (unit_id, period) FROM closed_quarter)
+   OR (unit_id, period) IN (SELECT unit_id, period FROM closed_quarter)
    OR period > (SELECT period FROM current_period)
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
    OR length(comment) > $max_comment
-   OR NOT regexp_full_match(respondent, $respondent_pattern) OR length(respondent) > 254"""
+   OR NOT RESPONDENT_MATCHES OR length(respondent) > 254"""
 
 # Each problem: (row, column header or role, value, message key, detail 1, detail 2).
 _ROW_KEY_PROBLEMS = """
@@ -31,7 +33,7 @@ UNION SELECT row, 'period', period_raw, 'import_bad_period', NULL, NULL
 UNION SELECT row, 'respondent', NULL, 'import_missing_respondent', NULL, NULL
   FROM checked WHERE respondent IS NULL
 UNION SELECT row, 'respondent', respondent, 'import_bad_respondent', NULL, NULL
-  FROM checked WHERE NOT regexp_full_match(respondent, $respondent_pattern)
+  FROM checked WHERE NOT RESPONDENT_MATCHES
      OR length(respondent) > 254
 UNION SELECT row, 'unit', unit_raw, 'import_unit_not_allowed', NULL, NULL
   FROM checked WHERE unit_id NOT IN (SELECT unit_id FROM allowed_unit)
@@ -39,7 +41,7 @@ UNION SELECT row, 'period', period_raw, 'import_period_locked', NULL, NULL
   FROM checked WHERE period IN (SELECT period FROM period_lock)
 UNION SELECT row, 'period', period_raw, 'import_round_closed', unit_id, period
   FROM checked WHERE period NOT IN (SELECT period FROM period_lock)
-   AND (unit_id, period) IN (SELECT (unit_id, period) FROM closed_quarter)
+   AND (unit_id, period) IN (SELECT unit_id, period FROM closed_quarter)
 UNION SELECT row, 'period', period_raw, 'error_future_period', period, NULL
   FROM checked WHERE period > (SELECT period FROM current_period)
 """
@@ -110,6 +112,10 @@ def answer_problems(
 
     One scan picks the suspect cells; the detailed checks then run on those few only.
     """
+    on_postgres = not isinstance(cur, duckdb.DuckDBPyConnection)
+    matches = dialect.full_match(on_postgres, "respondent", "respondent_pattern")
+    if on_postgres:
+        respondent_pattern = dialect.postgres_regex(respondent_pattern)
     params = {
         "max_comment": max_comment,
         "max_reflection": max_reflection,
@@ -117,7 +123,8 @@ def answer_problems(
         "respondent_pattern": respondent_pattern,
     }
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE {_SUSPECT}",  # noqa: S608 (constants)
+        "CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE "  # noqa: S608 (constants)
+        + _SUSPECT.replace("RESPONDENT_MATCHES", matches),
         {"max_comment": max_comment, "respondent_pattern": respondent_pattern},
     )
     cur.execute(
@@ -128,4 +135,4 @@ def answer_problems(
     )
     sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
               UNION ALL {_DUPLICATES}) AS problems ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
-    return cur.execute(sql, params).fetchall()
+    return cur.execute(sql.replace("RESPONDENT_MATCHES", matches), params).fetchall()

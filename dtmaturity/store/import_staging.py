@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from dtmaturity.store import pg
+
 Cursor = duckdb.DuckDBPyConnection
 
 
@@ -77,6 +79,16 @@ def stage(
     data starts after `header_rows` records. `first_row`: the sheet's row of the header, when
     rows above it were left out (a workbook's title), so messages name the sheet's rows.
     """
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        # PostgreSQL: DuckDB reads the file in memory; stage keeps DuckDB's rowid as a column.
+        return pg.read_with_duckdb(
+            cur,
+            lambda mem: stage(
+                mem, path, delimiter, columns, skip,
+                header_rows=header_rows, odd_quotes=odd_quotes, first_row=first_row,
+            ),
+            {"stage": "SELECT rowid, * FROM stage", "stage_start": "SELECT * FROM stage_start"},
+        )  # fmt: skip
     names = {_col(i): "VARCHAR" for i in range(columns)}
     options = (
         "delim = ?, header = false, columns = ?, skip = ?, quote = '\"', escape = '\"', "
@@ -294,10 +306,7 @@ def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple
     if not respondents:
         return []
     return cur.execute(
-        """SELECT DISTINCT row, respondent FROM (
-               SELECT row, respondent FROM resolved
-               UNION ALL SELECT row, respondent FROM resolved_extra_rows)
-           WHERE respondent IN ? ORDER BY row""",
+        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent = ANY(?) ORDER BY row",
         [list(respondents)],
     ).fetchall()
 
@@ -309,7 +318,7 @@ def first_row_with_period(cur: Cursor, raw: str) -> int | None:
 
 
 _LOOKUPS = {"item_lookup", "period_lookup", "score_lookup", "role_lookup"}
-_TYPES = {"VARCHAR", "INTEGER", "DOUBLE"}
+_TYPES = {"VARCHAR", "INTEGER", "FLOAT8"}
 
 
 def _insert_columns(cur: Cursor, table: str, rows: Sequence[tuple], types: list[str]) -> None:
@@ -346,9 +355,9 @@ def load_lookups(
     cur.execute("CREATE OR REPLACE TEMP TABLE period_lookup (raw VARCHAR, period VARCHAR)")
     _insert_columns(cur, "period_lookup", periods, ["VARCHAR", "VARCHAR"])
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE score_lookup (raw VARCHAR, scale_id VARCHAR, value DOUBLE)"
+        "CREATE OR REPLACE TEMP TABLE score_lookup (raw VARCHAR, scale_id VARCHAR, value FLOAT8)"
     )
-    _insert_columns(cur, "score_lookup", scores, ["VARCHAR", "VARCHAR", "DOUBLE"])
+    _insert_columns(cur, "score_lookup", scores, ["VARCHAR", "VARCHAR", "FLOAT8"])
     # The current quarter: like the check-in form, an import takes none after it.
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE current_period AS SELECT ?::VARCHAR AS period",
@@ -426,7 +435,7 @@ def resolve_extras(cur: Cursor) -> None:
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE role_cells_resolved AS
            SELECT c.row, c.kind, c.col, part.raw, l.role_id
-           FROM role_cells c,
+           FROM role_cells c CROSS JOIN LATERAL
                 (SELECT unnest(regexp_split_to_array(trim(c.raw), '\\s*[|;,]\\s*')) AS raw) part
            LEFT JOIN role_lookup l ON l.key = lower(part.raw)
            WHERE part.raw <> ''"""

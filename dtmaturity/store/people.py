@@ -31,8 +31,8 @@ def find_person(cur: Cursor, *, email: str | None, sub: str | None) -> tuple | N
     e-mail alone never opens a record that has one (the subject is case-sensitive)."""
     return cur.execute(
         """SELECT person_id, name FROM person
-           WHERE (? IS NOT NULL AND sub = ?)
-              OR (? IS NOT NULL AND lower(email) = lower(?) AND sub IS NULL)
+           WHERE (CAST(? AS VARCHAR) IS NOT NULL AND sub = ?)
+              OR (CAST(? AS VARCHAR) IS NOT NULL AND lower(email) = lower(?) AND sub IS NULL)
            ORDER BY (sub IS NOT DISTINCT FROM ?) DESC, person_id LIMIT 1""",
         [sub, sub, email, email, sub],
     ).fetchone()
@@ -50,8 +50,8 @@ def people_with_identity(cur: Cursor, *, email: str | None, sub: str | None) -> 
     this subject (exact), the person whose id is the e-mail first."""
     return cur.execute(
         """SELECT person_id, name, email, sub FROM person
-           WHERE (? IS NOT NULL AND (lower(email) = lower(?) OR person_id = lower(?)))
-              OR (? IS NOT NULL AND (sub = ? OR person_id = ?))
+           WHERE (CAST(? AS VARCHAR) IS NOT NULL AND (lower(email) = lower(?) OR person_id = lower(?)))
+              OR (CAST(? AS VARCHAR) IS NOT NULL AND (sub = ? OR person_id = ?))
            ORDER BY person_id""",
         [email, email, email, sub, sub, sub],
     ).fetchall()

@@ -5,7 +5,7 @@ DuckDB cursor does (`execute(...).fetchall()/.fetchone()/.df()`, `executemany`, 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -69,6 +69,8 @@ def open_pool(url: str, *, size: int) -> ConnectionPool:
 
 def _value(value: Any) -> Any:
     """A parameter as psycopg dumps it: numpy scalars as Python's, lists element by element."""
+    if isinstance(value, str):
+        return dialect.storable(value)
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -170,7 +172,9 @@ class _Relation:
 
     def write_csv(self, path: str, *, header: bool = True, sep: str = ",", quotechar: str = '"'):
         """The rows as CSV, streamed by the server (COPY ... TO STDOUT) into the file."""
-        query = self._cur.mogrify(dialect.to_psycopg(self._query), _params(self._params))
+        # COPY takes no parameters: the values are bound on the client (quoted by psycopg).
+        binder = psycopg.ClientCursor(self._cur.connection)
+        query = binder.mogrify(dialect.to_psycopg(self._query), _params(self._params))
         options = (
             f"FORMAT csv, HEADER {str(header).lower()}, DELIMITER '{sep}', QUOTE '{quotechar}'"
         )
@@ -195,6 +199,34 @@ def cursor(pool: ConnectionPool) -> Iterator[Cursor]:
 
 
 PoolTimeout = PoolTimeoutError
+
+
+_PG_TYPES = {"BIGINT": "BIGINT", "INTEGER": "INTEGER", "DOUBLE": "FLOAT8", "BOOLEAN": "BOOLEAN"}
+
+
+def read_with_duckdb(cur: Cursor, read: Callable[[Any], object], tables: dict[str, str]) -> Any:
+    """Files are read by DuckDB (read_csv) on either database: `read(con)` runs on an in-memory
+    DuckDB, and then each of `tables` (TEMP table name: the SELECT that gives its rows there)
+    becomes a TEMP table of this PostgreSQL connection with the same columns and rows."""
+    import duckdb
+
+    mem = duckdb.connect()
+    try:
+        result = read(mem)
+        for name, select in tables.items():
+            relation = mem.execute(select)
+            names = [d[0] for d in relation.description]
+            types = [_PG_TYPES.get(str(d[1]), "VARCHAR") for d in relation.description]
+            columns = ", ".join(f'"{n}" {t}' for n, t in zip(names, types, strict=True))
+            rows = relation.fetchall()
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+            quoted = ", ".join(f'"{n}"' for n in names)
+            with cur._cur.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([_value(v) for v in row])
+        return result
+    finally:
+        mem.close()
 
 
 @contextmanager

@@ -442,7 +442,7 @@ SELECT DISTINCT unit_id, period, respondent, kind, role_id FROM (
                 ELSE hash(c.respondent, c.period, k.kind, pick) END % len($role_ids))::BIGINT]
            AS role_id
     FROM demo_checkin c
-    CROSS JOIN (SELECT unnest(['most', 'want', 'more']) AS kind) k
+    CROSS JOIN (SELECT unnest(ARRAY['most', 'want', 'more']) AS kind) k
     CROSS JOIN range(2) r(pick)
     WHERE pick = 0 OR hash(c.respondent, c.period, k.kind, 'second') % 2 = 0
 )
@@ -487,7 +487,7 @@ def insert_national_demo(
         cur,
         """SELECT unit_id, replace(unit_id, 'nat-', '') || '.leder' || k || '@etaten.example'
                   AS person_id
-           FROM unit, range(1, $leaders + 1) t(k) WHERE is_demo""",
+           FROM unit, generate_series(1, $leaders) t(k) WHERE is_demo""",
         {"leaders": leaders_per_unit},
     )
     params = {

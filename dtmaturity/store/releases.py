@@ -81,7 +81,7 @@ def held(cur: Cursor, period: str | None = None, unit_ids: list[str] | None = No
     return cur.execute(
         """SELECT held_id, unit_id, period, respondent, source, import_id, actor, payload, held_at
            FROM held_change
-           WHERE ($period IS NULL OR period = $period)
+           WHERE (CAST($period AS VARCHAR) IS NULL OR period = $period)
              AND ($all_units OR unit_id = ANY($units))
            ORDER BY held_id""",
         {"period": period, "all_units": unit_ids is None, "units": list(unit_ids or [])},
@@ -221,7 +221,7 @@ def divert_import(
         entry(key)["reflections"].append([question, text])
     for table in ("changes", "role_changes", "reflection_changes"):
         cur.execute(
-            f"DELETE FROM {table} WHERE (unit_id, period) IN (SELECT (unit_id, period) FROM late_pairs)"  # noqa: S608 (fixed names)
+            f"DELETE FROM {table} WHERE (unit_id, period) IN (SELECT unit_id, period FROM late_pairs)"  # noqa: S608 (fixed names)
         )
     return sorted(held.items())
 

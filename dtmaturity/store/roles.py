@@ -26,7 +26,8 @@ ROLE_COUNTS_SQL = compose(
     FROM checkin c JOIN subtree USING (unit_id)
     WHERE c.period = $period
 ), kinds AS (
-    SELECT unnest(['most', 'want', 'more']) AS kind, generate_subscripts(['most', 'want', 'more'], 1)
+    SELECT unnest(ARRAY['most', 'want', 'more']) AS kind,
+           generate_subscripts(ARRAY['most', 'want', 'more'], 1)
         AS kind_order
 ), roles AS (
     SELECT unnest($roles::VARCHAR[]) AS role_id, unnest($role_names::VARCHAR[]) AS role,

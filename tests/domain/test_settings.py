@@ -130,3 +130,9 @@ NOT_SETTINGS = {
 def test_no_module_but_the_settings_reads_a_setting_from_the_environment():
     readers = {place.split(":")[0] for place in environment_reads()}
     assert readers <= set(NOT_SETTINGS), sorted(readers - set(NOT_SETTINGS))
+
+
+def test_the_database_is_a_file_path_or_a_postgresql_url_kept_as_written(clean_env):
+    assert settings.read({settings.DB: "data/x.duckdb"}).db == Path("data/x.duckdb")
+    url = "postgresql://dtm:secret@db.example:5432/dtmaturity?sslmode=require"
+    assert settings.read({settings.DB: url}).db == url  # a Path would fold the //

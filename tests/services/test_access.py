@@ -204,7 +204,9 @@ def test_erasure_deletes_free_text_and_identity_but_keeps_aggregates(demo_ctx):
     victim = "kari.nordmann@fjordetaten.example"
     with demo_ctx.store.reader() as cur:
         cur.execute(
-            "UPDATE reflection SET respondent = ? WHERE rowid IN (SELECT min(rowid) FROM reflection)",
+            "UPDATE reflection SET respondent = ? "
+            "WHERE (unit_id, period, respondent, question_id) IN (SELECT unit_id, period, "
+            "respondent, question_id FROM reflection ORDER BY 1, 2, 3, 4 LIMIT 1)",
             [victim],
         )
         before_answers = cur.execute(

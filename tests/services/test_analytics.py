@@ -60,7 +60,7 @@ def test_role_distribution_counts_picks_and_checkins(demo_ctx):
         expected = dict(
             cur.execute(
                 "SELECT kind || ':' || role_id, count(*) FROM role_pick "
-                "WHERE unit_id = 'demo-bruker-02' AND period = ? GROUP BY ALL",
+                "WHERE unit_id = 'demo-bruker-02' AND period = ? GROUP BY kind, role_id",
                 [period],
             ).fetchall()
         )

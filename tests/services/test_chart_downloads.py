@@ -10,6 +10,10 @@ import pytest
 from dtmaturity import charts
 from dtmaturity.services import actions, analytics, exports, targets
 
+pytestmark = pytest.mark.duckdb_only(
+    "downloads are drawn from the dashboards' frames, which test_dashboards and test_analytics check on both databases"
+)
+
 LABEL = re.compile(r'<text[^>]*transform="translate\(([^)]*)\)([^"]*)"[^>]*>([^<]*)<')
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 CHAR_WIDTH = 5.5  # px per character at Vega's default 10 px label font, a safe lower bound

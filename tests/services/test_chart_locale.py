@@ -4,9 +4,14 @@ import re
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from dtmaturity import charts
 from dtmaturity.services import exports
+
+pytestmark = pytest.mark.duckdb_only(
+    "charts are drawn from the dashboards' frames, which test_dashboards and test_analytics check on both databases"
+)
 
 
 def _chart() -> alt.Chart:

@@ -157,7 +157,7 @@ def quarter_writes_after_close(ctx: Context) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             """SELECT audit_id, action, target FROM audit_log
-               WHERE list_contains(?::VARCHAR[], action)
+               WHERE action = ANY(?::VARCHAR[])
                  AND audit_id > (SELECT max(audit_id) FROM audit_log WHERE action = 'round.close')
                ORDER BY audit_id""",
             [sorted(ACTIONS)],
@@ -178,7 +178,7 @@ def quarter_state(ctx: Context) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             "SELECT unit_id, respondent, item_id, score, import_id FROM answer WHERE period = ? "
-            "ORDER BY ALL",
+            "ORDER BY 1, 2, 3, 4, 5",
             [CURRENT],
         ).fetchall()
 

@@ -87,7 +87,7 @@ def test_likert_shares_match_counts_and_diverge_around_the_middle(demo_ctx, late
         for item, score, count in independent(
             demo_ctx,
             "SELECT item_id, score, count(*) FROM answer WHERE unit_id LIKE 'demo-teknologi%' "
-            "AND period = ? GROUP BY ALL",
+            "AND period = ? GROUP BY item_id, score",
             [latest],
         )
     )
@@ -150,7 +150,7 @@ def test_role_balance_names_the_roles_nobody_takes_and_those_many_take(demo_ctx,
         independent(
             demo_ctx,
             "SELECT role_id, count(*) FROM role_pick WHERE unit_id = ? AND period = ? "
-            "AND kind = 'most' GROUP BY ALL",
+            "AND kind = 'most' GROUP BY role_id",
             [unit, latest],
         )
     )
@@ -199,10 +199,10 @@ def rollup_matches_answers(ctx) -> bool:
         ctx,
         """SELECT count(*) FROM (
             SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-            FROM answer WHERE score IS NOT NULL GROUP BY ALL
+            FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id
             EXCEPT ALL
             SELECT unit_id, period, item_id, n, total FROM answer_rollup
-        )""",
+        ) AS differences""",
         [],
     )[0][0]
     extra = independent(
@@ -211,8 +211,8 @@ def rollup_matches_answers(ctx) -> bool:
             SELECT unit_id, period, item_id, n, total FROM answer_rollup
             EXCEPT ALL
             SELECT unit_id, period, item_id, count(score), sum(score)
-            FROM answer WHERE score IS NOT NULL GROUP BY ALL
-        )""",
+            FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id
+        ) AS extra""",
         [],
     )[0][0]
     return differences == 0 and extra == 0

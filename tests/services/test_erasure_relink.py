@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dbhelpers import text_columns
 from mailserver import MailServer, mail_env
 
 from dtmaturity.domain.access import EVERY_UNIT, Grant
@@ -95,16 +96,12 @@ def mentions(ctx: Context) -> set[tuple[str, str]]:
     or name, in any case. The columns come from the database, not from a list."""
     needles = [EMAIL, SUB, NAME]
     with ctx.store.reader() as cur:
-        columns = cur.execute(
-            """SELECT table_name, column_name FROM duckdb_columns()
-               WHERE database_name = current_database() AND schema_name = 'main'
-                 AND NOT internal AND data_type LIKE 'VARCHAR%'"""
-        ).fetchall()
+        columns = text_columns(cur)
         found = set()
         for table, column in columns:
             text = f'lower(CAST("{column}" AS VARCHAR))'
             for needle in needles:
-                sql = f'SELECT count(*) FROM "{table}" WHERE contains({text}, ?)'  # noqa: S608
+                sql = f'SELECT count(*) FROM "{table}" WHERE strpos({text}, ?) > 0'  # noqa: S608
                 if cur.execute(sql, [needle.lower()]).fetchone()[0]:
                     found.add((table, column))
     return found

@@ -33,6 +33,10 @@ from dtmaturity.services import (
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 
+pytestmark = pytest.mark.duckdb_only(
+    "downloads are drawn from the dashboards' frames, which test_dashboards and test_analytics check on both databases"
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 # The functions a download may make its file with (each is tested below).
 EXPORTERS = {"csv_bytes", "xlsx_bytes", "chart_png", "chart_svg", "render", "export_person"}

@@ -7,13 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import checkins, imports, releases
-from dtmaturity.store import AuditEntry, queries
+from dtmaturity.store import AuditEntry, Store, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
 
@@ -47,7 +46,7 @@ def answers(ctx, unit_id: str | None = None) -> list[tuple]:
     with ctx.store.reader() as cur:
         return cur.execute(
             "SELECT unit_id, period, respondent, item_id, score, comment FROM answer "
-            "WHERE unit_id = coalesce(?, unit_id) ORDER BY ALL",
+            "WHERE unit_id = coalesce(?, unit_id) ORDER BY 1, 2, 3, 4, 5, 6",
             [unit_id],
         ).fetchall()
 
@@ -56,8 +55,17 @@ def snapshot(ctx) -> dict[str, list[tuple]]:
     out = {}
     with ctx.store.reader() as cur:
         for table in ("unit", "checkin", "answer", "role_pick", "reflection"):
-            columns = "COLUMNS(lambda c: c NOT IN ('created_at', 'updated_at'))"
-            sql = f"SELECT {columns} FROM {table} ORDER BY ALL"  # noqa: S608 (test constants)
+            names = [
+                name
+                for (name,) in cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND table_schema = current_schema() ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+                if name not in ("created_at", "updated_at")
+            ]
+            every = ", ".join(str(n) for n in range(1, len(names) + 1))
+            sql = f"SELECT {', '.join(names)} FROM {table} ORDER BY {every}"  # noqa: S608
             out[table] = cur.execute(sql).fetchall()
     return out
 
@@ -160,7 +168,7 @@ def test_nynorsk_wide_and_units_headers(org, tmp_path):
     result = imports.run(org, write_csv(tmp_path / "breitt.csv", wide))
     assert result.problems == []
     with org.store.reader() as cur:
-        picks = cur.execute("SELECT kind, role_id FROM role_pick ORDER BY ALL").fetchall()
+        picks = cur.execute("SELECT kind, role_id FROM role_pick ORDER BY 1, 2").fetchall()
     assert picks == [("more", "bridge_builder"), ("most", "visionary")]
 
 
@@ -513,6 +521,16 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def totals(db_path) -> tuple:
+    """Count and sum of the answers, read through a Store opened (and closed) just for it."""
+    store = Store(db_path, migrate=False)
+    try:
+        with store.reader() as cur:
+            return tuple(cur.execute("SELECT count(*), sum(score) FROM answer").fetchone())
+    finally:
+        store.close()
+
+
 def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
     db_path = demo_db
     bad = write_csv(
@@ -523,17 +541,13 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
             ["demo-bruker-01", "2026-Q3", "kari", "data", "9", ""],
         ],
     )
-    before = (
-        duckdb.connect(str(db_path)).execute("SELECT count(*), sum(score) FROM answer").fetchone()
-    )
+    before = totals(db_path)
     rejected = cli("--db", str(db_path), "import", str(bad))
     assert rejected.returncode != 0
     lines = rejected.stderr.splitlines()
     assert lines[0].startswith("bad.csv, row 2, column “period”, value “2026-Q9”:")
     assert lines[1].startswith("bad.csv, row 3, column “score”, value “9”:")
-    con = duckdb.connect(str(db_path))
-    assert con.execute("SELECT count(*), sum(score) FROM answer").fetchone() == before
-    con.close()
+    assert totals(db_path) == before
 
     # The quarter in progress: one already released would hold the rows (test_release_holds).
     current = str(Period.current())
@@ -552,9 +566,7 @@ def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
     undo = cli("--db", str(db_path), "imports", "undo", first_id)
     assert undo.returncode == 0 and "1 removed" in undo.stdout
     assert cli("--db", str(db_path), "imports", "undo", first_id).returncode != 0
-    con = duckdb.connect(str(db_path))
-    assert con.execute("SELECT count(*), sum(score) FROM answer").fetchone() == before
-    con.close()
+    assert totals(db_path) == before
 
 
 def test_dashboards_see_an_import_at_once_and_its_undo(org, tmp_path):

@@ -79,12 +79,12 @@ def test_forty_simultaneous_checkins_are_all_stored_once_and_the_rollup_agrees(c
     assert len(results) == 40 and all(r.ok for r in results)
     with ctx.store.reader() as cur:
         stored = cur.execute(
-            "SELECT respondent, unit_id, count(*) FROM checkin GROUP BY ALL ORDER BY 1"
+            "SELECT respondent, unit_id, count(*) FROM checkin GROUP BY respondent, unit_id ORDER BY 1"
         ).fetchall()
         mismatch = cur.execute(
             """SELECT count(*) FROM (
                    SELECT unit_id, period, item_id, count(score) AS n, sum(score) AS total
-                   FROM answer WHERE score IS NOT NULL GROUP BY ALL
+                   FROM answer WHERE score IS NOT NULL GROUP BY unit_id, period, item_id
                ) a FULL JOIN answer_rollup r USING (unit_id, period, item_id)
                WHERE a.n IS DISTINCT FROM r.n OR a.total IS DISTINCT FROM r.total"""
         ).fetchone()[0]
@@ -149,7 +149,9 @@ def test_a_save_the_database_refuses_says_so_and_stores_nothing(ctx, caplog):
     me = leader(ctx, "kari.nordmann@etat.example", "u1")
     result = checkins.save(me, form(ctx, "u1", 3), today=TODAY)
     assert [(e.field, e.key) for e in result.errors] == [("save", "save_failed")]
-    assert "kari.nordmann" not in caplog.text and "CatalogException" in caplog.text
+    assert "kari.nordmann" not in caplog.text
+    # The kind of failure, as each database names it: DuckDB's and psycopg's class.
+    assert "CatalogException" in caplog.text or "UndefinedTable" in caplog.text
     with ctx.store.reader() as cur:
         assert cur.execute("SELECT count(*) FROM checkin").fetchone() == (0,)
         assert cur.execute("SELECT count(*) FROM answer").fetchone() == (0,)

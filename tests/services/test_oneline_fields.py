@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from dbhelpers import text_columns
 
 from dtmaturity.cli import main
 from dtmaturity.domain import textrules
@@ -20,6 +21,7 @@ from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, imports, people
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.imports import actions as import_actions
+from dtmaturity.store import dialect
 
 UNIT = "demo-bruker-01"
 PERIOD = str(Period.current().previous())
@@ -168,15 +170,13 @@ WAYS_IN: dict[str, WayIn] = {
 
 def stored_anywhere(ctx: Context, value: str) -> list[tuple[str, str]]:
     """(table, column) of every text cell of every table holding `value`."""
+    if ctx.store.is_postgres:  # a NUL is held there as U+FFFD (store/dialect.py)
+        value = dialect.storable(value)
     with ctx.store.reader() as cur:
-        columns = cur.execute(
-            """SELECT table_name, column_name FROM duckdb_columns()
-               WHERE data_type = 'VARCHAR' AND NOT internal AND table_name IN
-                     (SELECT table_name FROM duckdb_tables() WHERE NOT temporary)"""
-        ).fetchall()
+        columns = text_columns(cur, lists=False, tables_only=True)
         found = []
         for table, column in columns:
-            sql = f'SELECT count(*) FROM "{table}" WHERE contains("{column}", ?)'  # noqa: S608
+            sql = f'SELECT count(*) FROM "{table}" WHERE strpos("{column}", ?) > 0'  # noqa: S608
             if cur.execute(sql, [value]).fetchone()[0]:
                 found.append((table, column))
     return found

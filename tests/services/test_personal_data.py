@@ -157,7 +157,8 @@ def plant_formulas(ctx: Context) -> None:
     """Text cells starting with =, -, + and @ in answers, actions and the audit log."""
     with ctx.store.reader() as cur:
         cur.execute(
-            "UPDATE answer SET comment = ? WHERE rowid IN (SELECT min(rowid) FROM answer)",
+            "UPDATE answer SET comment = ? WHERE (unit_id, period, respondent, item_id) IN "
+            "(SELECT unit_id, period, respondent, item_id FROM answer ORDER BY 1, 2, 3, 4 LIMIT 1)",
             [FORMULA],
         )
         cur.execute(

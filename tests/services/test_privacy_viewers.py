@@ -39,7 +39,7 @@ def counts_from_answers(ctx: Context) -> dict[tuple[str, str], dict[str, privacy
         rows = cur.execute(
             "SELECT period, item_id, unit_id, count(*), "
             "count(*) FILTER (WHERE lower(respondent) = lower($me)) "
-            "FROM answer WHERE score IS NOT NULL GROUP BY ALL",
+            "FROM answer WHERE score IS NOT NULL GROUP BY period, item_id, unit_id",
             {"me": ctx.actor.user_id},
         ).fetchall()
     columns: dict = {}

@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from apphelpers import as_read, chart_frames, open_app, open_tab, texts
 from checkinsteps import fill_scores, go_step
 from orgbuilder import PERIOD, PREVIOUS, add_checkins, add_units
@@ -16,6 +17,10 @@ from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, people, report, reportfiles, reportpdf
 from dtmaturity.store import AuditEntry, queries
 from dtmaturity.store import plans as plan_sql
+
+pytestmark = pytest.mark.duckdb_only(
+    "the report and pages draw the frames test_dashboards and test_plans check on both databases"
+)
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
 

@@ -35,10 +35,10 @@ def org(ctx):
 def stored(ctx) -> tuple[list[tuple], list[tuple]]:
     with ctx.store.reader() as cur:
         answers = cur.execute(
-            "SELECT unit_id, period, respondent, item_id, score FROM answer ORDER BY ALL"
+            "SELECT unit_id, period, respondent, item_id, score FROM answer ORDER BY 1, 2, 3, 4, 5"
         ).fetchall()
         comments = cur.execute(
-            "SELECT unit_id, period, respondent, question_id, answer FROM reflection ORDER BY ALL"
+            "SELECT unit_id, period, respondent, question_id, answer FROM reflection ORDER BY 1, 2, 3, 4, 5"
         ).fetchall()
     return answers, comments
 

@@ -39,3 +39,8 @@ def test_only_a_postgresql_url_names_postgresql_and_its_password_is_never_shown(
     assert dialect.is_postgres("postgres://u@h/db")
     assert not dialect.is_postgres("data/dtmaturity.duckdb")
     assert "pw" not in dialect.shown("postgresql://u:pw@h:5432/db")
+
+
+def test_postgresql_holds_a_nul_as_the_replacement_character_and_nothing_else_changes():
+    assert dialect.storable("Kunde\x00senteret") == "Kunde\ufffdsenteret"
+    assert dialect.storable("Kundesenteret ÆØÅ \u202e") == "Kundesenteret ÆØÅ \u202e"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dtmaturity.store import AuditEntry, Store, WriteFailed, queries
+from dtmaturity.store import AuditEntry, Store, StoreError, WriteFailed, queries
 from dtmaturity.store.migrations import LATEST
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -190,3 +190,17 @@ def test_a_write_by_another_process_advances_the_data_version_here(new_db, datab
     with store.reader() as cur:
         assert cur.execute("SELECT name FROM unit").fetchall() == [("Other",)]
     store.close()
+
+
+def test_a_database_written_by_a_newer_dtmaturity_is_refused_untouched(new_db):
+    store = Store(new_db)
+    with store.reader() as cur:
+        cur.execute(
+            "INSERT INTO schema_version (version, name) VALUES (?, 'from the future')", [LATEST + 1]
+        )
+    store.close()
+    with pytest.raises(StoreError, match=f"schema version is {LATEST + 1}, newer"):
+        Store(new_db)
+    again = Store(new_db, migrate=False)
+    assert again.schema_version() == LATEST + 1
+    again.close()
