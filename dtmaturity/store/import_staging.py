@@ -420,11 +420,12 @@ def resolve_answers(cur: Cursor) -> None:
 def drop(cur: Cursor, *tables: str) -> None:
     """Free the memory of TEMP tables an import no longer reads (the staged file once its cells
     are resolved; the resolved cells once the changes are chosen): the file's copies are not
-    all held at once."""
+    all held at once. CASCADE: on PostgreSQL the views over a dropped table (cells over stage,
+    say) go with it, as DuckDB lets them go unread; each import makes its views anew."""
     for table in tables:
         if table not in _DROPPABLE:
             raise ValueError(f"not a staging table: {table}")
-        cur.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 (allow-listed names)
+        cur.execute(f"DROP TABLE IF EXISTS {table} CASCADE")  # noqa: S608 (allow-listed names)
 
 
 _DROPPABLE = {"stage", "resolved", "suspect", "checked"}

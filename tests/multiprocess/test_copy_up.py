@@ -79,11 +79,6 @@ def same_output(args: list[str], file: Path, url: str, tmp_path: Path) -> bool:
     return outputs[0] == outputs[1] and outputs[0].count("\n") > 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export on PostgreSQL: store/pg.py _Relation.write_csv calls mogrify, which "
-    "psycopg's server-side Cursor lacks (the pg branch's; remove this mark once fixed)",
-)
 def test_the_copy_exports_the_same_answers(demo_db: Path, empty_pg: str, tmp_path: Path):
     assert main(["--db", str(demo_db), "copy", "--to", empty_pg]) == 0
     assert same_output(["export"], demo_db, empty_pg, tmp_path)
@@ -126,11 +121,6 @@ def test_copy_moves_every_table_and_sequence_and_the_copy_serves_the_same(
         on_pg.store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report on PostgreSQL: store/roles.py's role query uses DuckDB's list literal "
-    "(unnest(['most', ...])) (the pg branch's; remove this mark once fixed)",
-)
 def test_the_copy_makes_the_same_report(demo_db: Path, empty_pg: str):
     assert main(["--db", str(demo_db), "copy", "--to", empty_pg]) == 0
     on_file, on_pg = context(demo_db), context(empty_pg)

@@ -116,11 +116,6 @@ def test_check_ins_through_two_processes_at_once_land_once(demo_ctx, other_ctx):
     assert rollup_off == 0  # the roll-up counts each answer once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CSV import on PostgreSQL: store/import_staging.py passes a dict parameter psycopg "
-    "cannot adapt (the pg branch's; remove this mark once fixed)",
-)
 def test_imports_through_two_processes_at_once_land_once(demo_ctx, other_ctx, tmp_path):
     first = [f"import.a{n}@etat.example" for n in range(3)]
     second = [f"import.b{n}@etat.example" for n in range(3)]
