@@ -5,21 +5,23 @@ DuckDB cursor does (`execute(...).fetchall()/.fetchone()/.df()`, `executemany`, 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import psycopg
 import psycopg.errors
-import pyarrow as pa
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 from psycopg_pool import PoolTimeout as PoolTimeoutError
 
 from dtmaturity import safefiles
 from dtmaturity.store import dialect
+
+if TYPE_CHECKING:  # loaded where used: a command that reads no frame needs neither
+    import pandas as pd
+    import pyarrow as pa
 
 # A write that lost a race with another process's write: run it again.
 CONFLICTS = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
@@ -71,13 +73,14 @@ def _value(value: Any) -> Any:
     """A parameter as psycopg dumps it: numpy scalars as Python's, lists element by element."""
     if isinstance(value, str):
         return dialect.storable(value)
-    if isinstance(value, np.generic):
+    np, pd = sys.modules.get("numpy"), sys.modules.get("pandas")  # a value of theirs: loaded
+    if np is not None and isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, (list, tuple, np.ndarray)):
+    if isinstance(value, (list, tuple)) or (np is not None and isinstance(value, np.ndarray)):
         return [_value(v) for v in value]
-    if isinstance(value, pd.Timestamp):
+    if pd is not None and isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     return value
 
@@ -120,6 +123,8 @@ class Cursor:
         return (self._cur.rowcount,) if self._cur.rowcount >= 0 else None
 
     def df(self) -> pd.DataFrame:
+        import pandas as pd
+
         columns = [d.name for d in self._cur.description or ()]
         return pd.DataFrame.from_records(self.fetchall(), columns=columns)
 
@@ -165,6 +170,8 @@ class _Relation:
         self._cur, self._query, self._params = cur, query, params
 
     def to_arrow_table(self) -> pa.Table:
+        import pyarrow as pa
+
         self._cur.execute(dialect.to_psycopg(self._query), _params(self._params))
         columns = [d.name for d in self._cur.description or ()]
         rows = self._cur.fetchall()
