@@ -24,6 +24,7 @@ from dtmaturity.services import (
     analytics,
     exports,
     meetings,
+    meetingsummary,
     people,
     report,
     reportfiles,
@@ -200,8 +201,8 @@ def _meeting_summary(ctx: Context, file_format: str) -> bytes:
         for period in analytics.latest_periods(ctx, unit.unit_id)[:1]:
             meeting = meetings.open(ctx, unit.unit_id, period)
             meetings.save_note(ctx, meeting, meetings.STEPS[1], TEXT)
-            meetings.close(ctx, meeting)
-            return meetings.summary_file(ctx, meeting.meeting_id, file_format, "nb")
+            meetingsummary.close(ctx, meeting)
+            return meetingsummary.summary_file(ctx, meeting.meeting_id, file_format, "nb")
     raise AssertionError("no released quarter to meet on")
 
 
