@@ -21,6 +21,7 @@ from dtmaturity.services import (
     actions,
     analytics,
     authz,
+    chartsummaries,
     release_rule,
     targets,
     units,
@@ -291,7 +292,7 @@ def step(ctx: Context, meeting: Meeting, name: str) -> StepView:
         view.hidden_reason = analytics.roles_hidden_reason(ctx, unit_id, period)
         view.roles = analytics.role_balance(ctx, unit_id, period)
         if not view.roles.empty:
-            view.roles_summary = analytics.balance_summary(ctx, view.roles)
+            view.roles_summary = chartsummaries.balance_summary(ctx, view.roles)
     elif name == CLOSE:
         view.actions = view.agreed
     return view
