@@ -25,7 +25,7 @@ from dtmaturity.services import (
     exports,
     meetings,
     meetingsummary,
-    people,
+    personaldata,
     report,
     reportfiles,
     reportmodel,
@@ -186,7 +186,7 @@ def test_my_data_download_is_data_not_markup(hostile_ctx):
     from hostile import ROLES
 
     for _, person, _, _ in ROLES:
-        bundle = people.export_person(hostile_ctx, person)
+        bundle = personaldata.export_person(hostile_ctx, person)
         with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
             for name in archive.namelist():
                 if name.endswith(".csv"):

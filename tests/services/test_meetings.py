@@ -17,7 +17,7 @@ from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, analytics, meetings, meetingsummary, people
+from dtmaturity.services import actions, analytics, audit, meetings, meetingsummary, personaldata
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import queries
 
@@ -62,7 +62,7 @@ def org(ctx: Context) -> Context:
 
 
 def audit_actions(ctx: Context) -> list[str]:
-    log = people.audit_log(acting(ctx, "admin", Grant("admin", EVERY_UNIT)))
+    log = audit.audit_log(acting(ctx, "admin", Grant("admin", EVERY_UNIT)))
     return log["action"].tolist()
 
 
@@ -141,7 +141,7 @@ def test_a_note_and_an_action_are_recorded_in_the_units_actions_and_audited(org)
     assert [a.action_id for a in wheel.actions] == [result.action_id]  # due on its item
     assert {"meeting.note", "action.create"} <= set(audit_actions(org))
     admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
-    created = people.audit_log(admin).query("action == 'action.create'")
+    created = audit.audit_log(admin).query("action == 'action.create'")
     details = json.loads(created["details"].iat[0])
     assert details["meeting_id"] == meeting.meeting_id and details["step"] == "wheel"
     with pytest.raises(meetings.MeetingRefused):
@@ -237,12 +237,12 @@ def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
         org, meeting, "wheel", description="Tiltak", owner=ME, due_period=NEXT, items=["user"]
     )
     meetingsummary.close(org, meeting)
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(org)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(org)))
     data = json.loads(bundle.read("data.json"))["tables"]
     assert [n["note"] for n in data["meeting_note"]] == ["Kari ga eksempelet"]
     assert [m["meeting_id"] for m in data["meeting"]] == [meeting.meeting_id]
     admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
-    counts = people.erase_person(admin, ME)
+    counts = personaldata.erase_person(admin, ME)
     assert counts["meeting_notes_deleted"] == 1 and counts["meetings_anonymised"] == 1
     with org.store.reader() as cur:
         for table, column in (("meeting", "summary"), ("meeting", "opened_by")):
