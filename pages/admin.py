@@ -7,7 +7,7 @@ import streamlit as st
 from dtmaturity.domain import access
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.periods import recent_periods
-from dtmaturity.services import people, units
+from dtmaturity.services import audit, people, peopleimport, periodlocks, personaldata, units
 from dtmaturity.web import ui
 
 ADMIN_ROWS = 200  # rows of the people table shown at once; the search finds the rest
@@ -170,7 +170,10 @@ if upload is not None:
     # (else a revoke made afterwards would be undone by the next rerun), then show that result.
     done = st.session_state.get("adm_people_done")
     if done is None or done[0] != upload.file_id:
-        done = (upload.file_id, people.import_people_upload(ctx, upload.getvalue(), upload.name))
+        done = (
+            upload.file_id,
+            peopleimport.import_people_upload(ctx, upload.getvalue(), upload.name),
+        )
         st.session_state["adm_people_done"] = done
     report = done[1]
     if report.written:
@@ -186,12 +189,12 @@ if upload is not None:
 
 if is_admin:
     st.header(ui.t("admin_periods"), anchor=False)
-    locked = people.locked_periods(ctx)
+    locked = periodlocks.locked_periods(ctx)
     st.write(ui.t_as_text("admin_locked", periods=", ".join(locked) or "–"))
     period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(12)], key="adm_period")
     lock_col, unlock_col = st.columns(2)
     lock_col.button(
-        ui.t("admin_lock"), on_click=people.set_lock, args=(ctx, period, True), key="adm_lock"
+        ui.t("admin_lock"), on_click=periodlocks.set_lock, args=(ctx, period, True), key="adm_lock"
     )
     with unlock_col:
         ui.confirmed_button(
@@ -199,7 +202,7 @@ if is_admin:
             key="adm_unlock",
             question=lambda: ui.t("admin_unlock_question", period=period),
             yes=ui.t("admin_unlock_yes"),
-            on_confirm=lambda quarter: people.set_lock(ui.context(), quarter, False),
+            on_confirm=lambda quarter: periodlocks.set_lock(ui.context(), quarter, False),
             args=(period,),
         )
 
@@ -209,11 +212,11 @@ if is_admin:
         ui.t("admin_retention_quarters"),
         min_value=1,
         max_value=200,
-        value=people.retention_quarters(ctx) or 20,
+        value=personaldata.retention_quarters(ctx) or 20,
         key="adm_keep",
     )
     if st.button(ui.t("admin_retention_dry_run"), key="adm_dry"):
-        counts = people.purge(ctx, int(keep), dry_run=True)
+        counts = personaldata.purge(ctx, int(keep), dry_run=True)
         st.info(
             ui.t_as_text(
                 "admin_retention_would",
@@ -224,8 +227,8 @@ if is_admin:
         )
 
     def purge(quarters: int) -> None:
-        people.set_retention(ui.context(), quarters)
-        counts = people.purge(ui.context(), quarters, dry_run=False)
+        personaldata.set_retention(ui.context(), quarters)
+        counts = personaldata.purge(ui.context(), quarters, dry_run=False)
         st.session_state["adm_purge_done"] = (
             ui.t(
                 "admin_retention_done",
@@ -236,7 +239,7 @@ if is_admin:
         )
 
     def purge_question(quarters: int) -> str:
-        counts = people.purge(ctx, quarters, dry_run=True)
+        counts = personaldata.purge(ctx, quarters, dry_run=True)
         return ui.t(
             "admin_retention_question",
             before=counts["before"],
@@ -267,7 +270,7 @@ if is_admin:
     )
 
     def erase(person_id: str) -> None:
-        counts = people.erase_person(ui.context(), person_id)
+        counts = personaldata.erase_person(ui.context(), person_id)
         ui.flash(
             "admin_erased",
             place="erase",
@@ -289,7 +292,7 @@ if is_admin:
     ui.show_flash("erase", focus=True)
 
     st.header(ui.t("admin_audit"), anchor=False)
-    log = people.audit_log(ctx)
+    log = audit.audit_log(ctx)
     shown = log.rename(
         columns={
             "audit_id": "#",

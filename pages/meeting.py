@@ -4,7 +4,7 @@ import streamlit as st
 
 from dtmaturity.domain import plan, privacy
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import actions, analytics, meetings, units
+from dtmaturity.services import actions, analytics, meetings, meetingsummary, units
 from dtmaturity.web import meeting_widgets as mw
 from dtmaturity.web import ui
 
@@ -298,7 +298,7 @@ def decisions() -> None:
 
 def _close() -> None:
     try:
-        meetings.close(ui.context(), meeting)
+        meetingsummary.close(ui.context(), meeting)
     except meetings.MeetingRefused as refused:
         st.session_state["meeting_error"] = refused.message(ui.lang())
         return
@@ -322,10 +322,12 @@ def closing() -> None:
         col.download_button(
             ui.t(f"meeting_download_{file_format}"),
             # Made when pressed (the summary in the UI language), not on every run.
-            data=lambda file_format=file_format: meetings.summary_file(
+            data=lambda file_format=file_format: meetingsummary.summary_file(
                 ctx, meeting.meeting_id, file_format
             ),
-            file_name=meetings.summary_file_name(meeting.unit_id, meeting.period, file_format),
+            file_name=meetingsummary.summary_file_name(
+                meeting.unit_id, meeting.period, file_format
+            ),
             mime="application/pdf" if file_format == "pdf" else "text/html",
             key=f"meeting_download_{file_format}",
             on_click="ignore",

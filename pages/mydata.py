@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dtmaturity.services import people
+from dtmaturity.services import personaldata
 from dtmaturity.web import ui
 
 ctx = ui.page()
@@ -11,7 +11,7 @@ st.write(ui.t("mydata_intro"))
 ui.plain_text(ui.t("mydata_person", person=ctx.actor.user_id))
 st.download_button(
     ui.t("mydata_download"),
-    data=lambda: people.export_person(ctx),
+    data=lambda: personaldata.export_person(ctx),
     file_name="my-data.zip" if ctx.lang == "en" else "mine-data.zip",
     mime="application/zip",
     key="mydata_download",

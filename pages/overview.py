@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dtmaturity import charts
-from dtmaturity.services import analytics, targets, units
+from dtmaturity.services import analytics, chartsummaries, targets, units
 from dtmaturity.web import round_widgets, ui
 
 ctx = ui.page()
@@ -57,7 +57,7 @@ with chart_col:
         ui.chart_with_table(
             charts.recipe(charts.heatmap, cells, lang=ctx.lang, title=title),
             cells,
-            summary=analytics.heatmap_summary(ctx, cells),
+            summary=chartsummaries.heatmap_summary(ctx, cells),
             columns={
                 "unit_label": ui.t("chart_unit"),
                 "item": ui.t("chart_item"),
@@ -195,7 +195,7 @@ with chart_col:
         ui.chart_with_table(
             charts.recipe(charts.likert, distribution, lang=ctx.lang, title=title),
             distribution,
-            summary=analytics.likert_summary(ctx, distribution),
+            summary=chartsummaries.likert_summary(ctx, distribution),
             columns={
                 "item": ui.t("chart_item"),
                 "label": ui.t("chart_level"),
@@ -220,7 +220,7 @@ else:
             charts.participation, attendance, lang=ctx.lang, title=ui.t("participation_title")
         ),
         attendance,
-        summary=analytics.participation_summary(ctx, attendance),
+        summary=chartsummaries.participation_summary(ctx, attendance),
         columns={
             "unit": ui.t("chart_unit"),
             "period": ui.t("chart_period"),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dtmaturity import charts
 from dtmaturity.domain import privacy
-from dtmaturity.services import actions, analytics, targets, units
+from dtmaturity.services import actions, analytics, chartsummaries, targets, units
 from dtmaturity.web import meeting_widgets, plan_widgets, round_widgets, ui
 
 REFLECTIONS_PER_PAGE = 10
@@ -62,7 +62,7 @@ def trend_with_plan(kind: str, title: str) -> None:
             own=own,
         ),
         trend,
-        summary=analytics.trend_summary(ctx, trend),
+        summary=chartsummaries.trend_summary(ctx, trend),
         columns=columns,
         name=f"{unit_name}-{title}",
     )
@@ -115,7 +115,7 @@ def competencies_section() -> None:
         ui.chart_with_table(
             charts.recipe(charts.profile, profile, lang=ctx.lang, title=title),
             profile,
-            summary=analytics.profile_summary(ctx, profile),
+            summary=chartsummaries.profile_summary(ctx, profile),
             columns=columns,
             name=f"{unit_name}-{title}",
         )
@@ -147,7 +147,7 @@ def compare_fragment() -> None:
         ui.chart_with_table(
             charts.recipe(charts.compare, comparison, lang=ctx.lang, title=title),
             comparison,
-            summary=analytics.compare_summary(ctx, comparison),
+            summary=chartsummaries.compare_summary(ctx, comparison),
             columns={
                 "group": ui.t("chart_group"),
                 "period": ui.t("chart_period"),
@@ -187,7 +187,7 @@ def roles_fragment() -> None:
             ui.chart_with_table(
                 charts.recipe(charts.roles, roles, lang=ctx.lang, title=title),
                 roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
-                summary=analytics.roles_summary(ctx, roles),
+                summary=chartsummaries.roles_summary(ctx, roles),
                 columns={
                     "role": ui.t("chart_role"),
                     "kind": ui.t("chart_kind"),
@@ -198,7 +198,7 @@ def roles_fragment() -> None:
             )
             st.subheader(ui.t("balance_heading"), anchor=False)
             balance = analytics.role_balance(ctx, unit_id, role_period, include_below=below)
-            st.markdown(ui.as_text(analytics.balance_summary(ctx, balance)))
+            st.markdown(ui.as_text(chartsummaries.balance_summary(ctx, balance)))
             table = ui.table_for_people(
                 balance.assign(
                     status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]

@@ -25,10 +25,10 @@ def people_group() -> None:
 @click.pass_obj
 def people_import(db: Path | None, file: Path, dry_run: bool, lang: str) -> int:
     """Register people and role assignments from CSV (email,name,role,unit_id)."""
-    from dtmaturity.services import people
+    from dtmaturity.services import peopleimport
 
     with opened(db) as ctx:
-        result = people.import_people(ctx, file, dry_run=dry_run)
+        result = peopleimport.import_people(ctx, file, dry_run=dry_run)
     for line in result.lines(file.name, lang):
         print(line, file=sys.stderr)
     if result.problems:
@@ -56,10 +56,10 @@ def people_import(db: Path | None, file: Path, dry_run: bool, lang: str) -> int:
 def people_export(db: Path | None, person_id: str, output: Path) -> int:
     """Everything stored about a person (ZIP)."""
     from dtmaturity import safefiles
-    from dtmaturity.services import people
+    from dtmaturity.services import personaldata
 
     with opened(db) as ctx:
-        safefiles.replace(output, people.export_person(ctx, person_id))
+        safefiles.replace(output, personaldata.export_person(ctx, person_id))
     print(f"wrote {output}")
     return 0
 
@@ -70,7 +70,7 @@ def people_export(db: Path | None, person_id: str, output: Path) -> int:
 @click.pass_obj
 def people_erase(db: Path | None, person_id: str, yes: bool) -> int:
     """Erase a person: free text and identity deleted, scores anonymised."""
-    from dtmaturity.services import people
+    from dtmaturity.services import personaldata
 
     with opened(db) as ctx:
         if not yes:
@@ -79,7 +79,7 @@ def people_erase(db: Path | None, person_id: str, yes: bool) -> int:
                 file=sys.stderr,
             )
             return 2
-        counts = people.erase_person(ctx, person_id)
+        counts = personaldata.erase_person(ctx, person_id)
     print(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in counts.items()))
     return 0
 
@@ -95,14 +95,14 @@ def people_erase(db: Path | None, person_id: str, yes: bool) -> int:
 @click.pass_obj
 def purge(db: Path | None, keep_quarters: int | None, dry_run: bool) -> int:
     """Delete check-ins older than N quarters."""
-    from dtmaturity.services import people
+    from dtmaturity.services import personaldata
 
     with opened(db) as ctx:
-        keep = keep_quarters or people.retention_quarters(ctx)
+        keep = keep_quarters or personaldata.retention_quarters(ctx)
         if not keep:
             print("dtmaturity purge: give --keep-quarters N (no retention is set)", file=sys.stderr)
             return 2
-        counts = people.purge(ctx, keep, dry_run=dry_run)
+        counts = personaldata.purge(ctx, keep, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     print(
         f"{verb} before {counts['before']}: {counts['checkin']} check-ins, "
@@ -118,10 +118,10 @@ def purge(db: Path | None, keep_quarters: int | None, dry_run: bool) -> int:
 def audit(db: Path | None, output: Path | None) -> int:
     """Write the audit log as CSV."""
     from dtmaturity import safefiles
-    from dtmaturity.services import exports, people
+    from dtmaturity.services import audit, exports
 
     with opened(db) as ctx:
-        frame = people.audit_log(ctx, limit=10_000_000)
+        frame = audit.audit_log(ctx, limit=10_000_000)
     text = exports.csv_text(frame)
     if output:
         safefiles.replace(output, text.encode("utf-8"))

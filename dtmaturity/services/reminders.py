@@ -22,8 +22,6 @@ schedule and on request.
 
 from __future__ import annotations
 
-import email.errors
-import email.policy
 import smtplib
 import socket
 import ssl
@@ -32,21 +30,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import formatdate, make_msgid
 
-from dtmaturity.domain import mailconfig, release, settings, textrules
-from dtmaturity.domain.i18n import t
+from dtmaturity.domain import mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
-from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import Round
-from dtmaturity.services import authz, rendering, roundaccess, roundprogress, rounds
+from dtmaturity.services import authz, roundaccess, roundprogress, rounds
 from dtmaturity.services.context import Context
+from dtmaturity.services.mailmessages import Planned, message_bytes, subject_and_bodies
 from dtmaturity.store import leases
 from dtmaturity.store import rounds as sql
 
-__all__ = ["MailConfigError", "Planned", "RunReport", "run", "plan", "compose"]
+__all__ = ["MailConfigError", "RunReport", "run", "plan"]
 
 SMTP_TIMEOUT = 20  # seconds per connection attempt
 SENDING_WAIT = 120.0  # seconds a run waits for another process's run to finish sending
@@ -58,25 +52,6 @@ def _lock_for(ctx: Context) -> threading.Lock:
     key = str(ctx.store.path)
     with _locks_guard:
         return _locks.setdefault(key, threading.Lock())
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One message that is due: to whom, for which unit of which round, which kind."""
-
-    round_id: int
-    period: str
-    deadline: date
-    unit_id: str
-    unit: str
-    person_id: str
-    email: str | None
-    lang: str
-    kind: str
-
-    def line(self, outcome: str) -> str:
-        to = self.email or f"{self.person_id} (no e-mail address)"
-        return f"{self.kind} to {to} for {self.unit_id} ({self.period}, {self.lang}): {outcome}"
 
 
 @dataclass
@@ -142,104 +117,6 @@ def plan(ctx: Context, today: date | None = None) -> list[Planned]:
         if release.state_on(r, today) == release.OPEN:
             found += _due(ctx, r, today, names)
     return found
-
-
-def subject_and_bodies(planned: Planned, base_url: str, today: date) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of one message, in the recipient's language.
-
-    The subject is the catalogue's fixed text with the quarter and the deadline, both ours
-    (a parsed quarter, a formatted date): no stored name ever goes into a header. The unit's
-    name is in the body only, as one line of text (a name stored before names were checked
-    may hold a line break or a control character: it shows as U+FFFD instead)."""
-    lang = planned.lang
-    period = str(Period.parse(planned.period))
-    link = mailconfig.checkin_link(base_url, planned.unit_id, period, lang)
-    params = {
-        "unit": textrules.as_line(planned.unit),
-        "period": period,
-        "deadline": roundprogress.format_day(lang, planned.deadline),
-        "days": max(release.days_left(planned.deadline, today), 0),
-        "link": link,
-    }
-    kind = "invitation" if planned.kind == release.INVITATION else "reminder"
-    subject = t(lang, f"mail_{kind}_subject", period=period, deadline=params["deadline"])
-    intro = t(lang, f"mail_{kind}_intro", **params)
-    deadline = t(lang, "mail_deadline", **params)
-    action = t(lang, "mail_link_text", **params)
-    footer = t(lang, "mail_footer", **params)
-    text = f"{intro}\n\n{deadline}\n\n{action}:\n{link}\n\n-- \n{footer}\n"
-    html = rendering.render(
-        "mail.html",
-        lang=lang,
-        subject=subject,
-        intro=intro,
-        deadline=deadline,
-        link=link,
-        action=action,
-        footer=footer,
-    )
-    return subject, text, html
-
-
-class UnsafeMessage(ValueError):
-    """A message that would not reach the recipient exactly as composed; never sent."""
-
-
-def compose(config: MailConfig, planned: Planned, today: date) -> EmailMessage:
-    """The e-mail: plain text with an HTML alternative, headers for a machine-sent message.
-
-    Every header is ours: the fixed subject, the configured sender, the recipient's address
-    (checked strictly: an address the rule of every way in refuses is never sent to), the
-    kind and the language (both from fixed lists). The SMTP policy refuses CR/LF in a header.
-    """
-    refused = textrules.email_problem(planned.email)
-    if refused or not planned.email:
-        raise UnsafeMessage("the registered e-mail address is not one we can send to")
-    if textrules.email_problem(config.sender):
-        raise UnsafeMessage(f"{mailconfig.MAIL_FROM} is not an e-mail address we send from")
-    if planned.kind not in release.KINDS or planned.lang not in roundprogress.BABEL_LOCALES:
-        raise UnsafeMessage("unknown kind or language of message")
-    subject, text, html = subject_and_bodies(planned, config.base_url, today)
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["Subject"] = subject
-    message["From"] = config.sender
-    message["To"] = planned.email
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=config.sender.rpartition("@")[2] or None)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
-    message["X-Dtmaturity-Kind"] = planned.kind
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message["Content-Language"] = planned.lang  # after the content, which clears Content-*
-    return message
-
-
-def wire_bytes(message: EmailMessage) -> bytes:
-    """The message as it goes on the wire, checked: parsed back, it must have exactly the
-    headers we set, with the values we set. Python before 3.11.10 (CVE-2024-6923) folds a
-    header that decodes to CR/LF into new header lines; this check refuses any such message,
-    whatever the Python, so what is sent is what was composed."""
-    try:
-        data = message.as_bytes(policy=email.policy.SMTP)
-    except email.errors.MessageError as exc:  # a Python that checks generated headers itself
-        raise UnsafeMessage("a header would not arrive as composed") from exc
-    back = BytesParser(policy=email.policy.SMTP).parsebytes(data, headersonly=True)
-    sent = [(name.lower(), str(value)) for name, value in message.items()]
-    received = [(name.lower(), str(value)) for name, value in back.items()]
-    if sent != received:
-        raise UnsafeMessage("a header would not arrive as composed")
-    return data
-
-
-def _message_bytes(config: MailConfig, planned: Planned, today: date) -> bytes:
-    """The checked bytes of one message. Whatever its stored data does to composing it, only
-    this message fails: the run goes on with the others."""
-    try:
-        return wire_bytes(compose(config, planned, today))
-    except UnsafeMessage:
-        raise
-    except Exception as exc:  # noqa: BLE001 (one record must not stop every leader's mail)
-        raise UnsafeMessage(f"could not compose the message ({type(exc).__name__})") from None
 
 
 def _connect(config: MailConfig) -> smtplib.SMTP:
@@ -321,7 +198,7 @@ def run(
                         except (OSError, smtplib.SMTPException) as exc:
                             unreachable = _reason(exc)
                             raise
-                    data = _message_bytes(mail_config, planned, today)
+                    data = message_bytes(mail_config, planned, today)
                     server.sendmail(mail_config.sender, [planned.email], data)
                 except ValueError as exc:  # UnsafeMessage too: this one is not sent, others are
                     error = str(exc)

@@ -21,6 +21,7 @@ from dtmaturity.services import (
     actions,
     analytics,
     authz,
+    chartsummaries,
     exports,
     release_rule,
     targets,
@@ -63,10 +64,10 @@ def _trend_section(ctx: Context, unit_id: str, period: str, kind: str, key: str)
         section.paragraphs.append(t(ctx.lang, "report_no_data", period=period))
         return section
     if trend["hidden"].all():
-        section.paragraphs.append(analytics.trend_summary(ctx, trend))  # too few answers
+        section.paragraphs.append(chartsummaries.trend_summary(ctx, trend))  # too few answers
         return section
     chart = charts.trend_with_plan(trend, goals, plan, lang=ctx.lang, title=title)
-    section.figures.append(_figure(ctx, chart, title, analytics.trend_summary(ctx, trend)))
+    section.figures.append(_figure(ctx, chart, title, chartsummaries.trend_summary(ctx, trend)))
     section.paragraphs.append(t(ctx.lang, "trend_plan_note"))
     return section
 
@@ -81,7 +82,7 @@ def _profile_section(ctx: Context, unit_id: str, period: str) -> Section:
         section.paragraphs.append(t(ctx.lang, "report_no_data", period=period))
         return section
     chart = charts.profile(profile, lang=ctx.lang, title=title)
-    section.figures.append(_figure(ctx, chart, title, analytics.profile_summary(ctx, profile)))
+    section.figures.append(_figure(ctx, chart, title, chartsummaries.profile_summary(ctx, profile)))
     return section
 
 
@@ -97,9 +98,9 @@ def _roles_section(ctx: Context, unit_id: str, period: str) -> Section:
         section.paragraphs.append(t(ctx.lang, "roles_empty"))
     else:
         chart = charts.roles(frame, lang=ctx.lang, title=title)
-        section.figures.append(_figure(ctx, chart, title, analytics.roles_summary(ctx, frame)))
+        section.figures.append(_figure(ctx, chart, title, chartsummaries.roles_summary(ctx, frame)))
         balance = analytics.role_balance(ctx, unit_id, period)
-        section.paragraphs.append(analytics.balance_summary(ctx, balance))
+        section.paragraphs.append(chartsummaries.balance_summary(ctx, balance))
     return section
 
 

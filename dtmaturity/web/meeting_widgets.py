@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.services import meetings
+from dtmaturity.services import meetings, meetingsummary
 from dtmaturity.services.context import Context
 from dtmaturity.web import ui
 
@@ -101,8 +101,10 @@ def unit_meetings(ctx: Context, unit_id: str, period: str) -> None:
         st.download_button(
             ui.t_as_text("meeting_summary_link", period=period),
             # Made when pressed, not on every run of the unit page.
-            data=lambda meeting_id=int(meeting_id): meetings.summary_file(ctx, meeting_id, "pdf"),
-            file_name=meetings.summary_file_name(unit_id, period, "pdf"),
+            data=lambda meeting_id=int(meeting_id): meetingsummary.summary_file(
+                ctx, meeting_id, "pdf"
+            ),
+            file_name=meetingsummary.summary_file_name(unit_id, period, "pdf"),
             mime="application/pdf",
             key=f"meeting_summary:{meeting_id}",
             on_click="ignore",

@@ -16,12 +16,15 @@ from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import (
     actions,
     analytics,
+    audit,
     checkins,
     demo,
     exports,
     imports,
     meetings,
     people,
+    periodlocks,
+    personaldata,
     releases,
     report,
 )
@@ -84,12 +87,12 @@ CASES = [
     ("grant a leader role elsewhere", lambda c, p: people.assign(c, "ny@etat.example", "leader", LEADER_UNIT), {"admin"}),
     ("grant the admin role", lambda c, p: people.assign(c, "ny@etat.example", "admin", EVERY_UNIT), {"admin"}),
     ("grant the admin role in own subtree", lambda c, p: people.assign(c, "ny@etat.example", "admin", OTHER_UNIT), {"admin"}),
-    ("lock a quarter", lambda c, p: people.set_lock(c, PREVIOUS, True), {"admin"}),
-    ("read the audit log", lambda c, p: people.audit_log(c), {"admin"}),
-    ("download another person's data", lambda c, p: people.export_person(c, "someone@etat.example"), {"admin"}),
-    ("download one's own data", lambda c, p: people.export_person(c), {"leader", "manager", "coordinator", "admin", "nobody"}),
-    ("erase a person", lambda c, p: people.erase_person(c, "someone@etat.example"), {"admin"}),
-    ("purge old check-ins (dry run)", lambda c, p: people.purge(c, 4, dry_run=True), {"admin"}),
+    ("lock a quarter", lambda c, p: periodlocks.set_lock(c, PREVIOUS, True), {"admin"}),
+    ("read the audit log", lambda c, p: audit.audit_log(c), {"admin"}),
+    ("download another person's data", lambda c, p: personaldata.export_person(c, "someone@etat.example"), {"admin"}),
+    ("download one's own data", lambda c, p: personaldata.export_person(c), {"leader", "manager", "coordinator", "admin", "nobody"}),
+    ("erase a person", lambda c, p: personaldata.erase_person(c, "someone@etat.example"), {"admin"}),
+    ("purge old check-ins (dry run)", lambda c, p: personaldata.purge(c, 4, dry_run=True), {"admin"}),
     ("create the demo", lambda c, p: demo.create(c), {"admin"}),
     ("export every answer", lambda c, p: exports.export_answers(c, p / "all.csv"), {"admin"}),
     ("plan an action for the led unit", lambda c, p: actions.create(c, ActionDraft(LEADER_UNIT, ["user"], "Tiltak", c.actor.user_id, CURRENT)), {"leader", "manager", "admin"}),
@@ -127,12 +130,12 @@ def test_a_coordinator_undoes_only_own_imports(demo_ctx, tmp_path):
 def test_a_locked_quarter_refuses_new_and_changed_checkins(demo_ctx, tmp_path):
     admin, leader = as_role(demo_ctx, "admin"), as_role(demo_ctx, "leader")
     assert checkins.save(leader, full_checkin(leader, LEADER_UNIT, PREVIOUS)).ok
-    people.set_lock(admin, PREVIOUS, True)
+    periodlocks.set_lock(admin, PREVIOUS, True)
     result = checkins.save(leader, full_checkin(leader, LEADER_UNIT, PREVIOUS))
     assert [(e.field, e.key) for e in result.errors] == [("period", "error_period_locked")]
     rejected = imports.run(admin, answers_file(tmp_path, LEADER_UNIT))
     assert [p.key for p in rejected.problems] == ["import_period_locked"]
-    people.set_lock(admin, PREVIOUS, False)
+    periodlocks.set_lock(admin, PREVIOUS, False)
     assert checkins.save(leader, full_checkin(leader, LEADER_UNIT, PREVIOUS)).ok
 
 
@@ -162,9 +165,9 @@ def test_every_write_is_in_the_audit_log_with_who_and_what(demo_ctx, tmp_path):
     done = imports.run(admin, answers_file(tmp_path, OTHER_UNIT))
     imports.undo(admin, done.import_id)
     people.assign(admin, "ny@etat.example", "leader", OTHER_UNIT)
-    people.set_lock(admin, PREVIOUS, True)
-    people.erase_person(admin, "ny@etat.example")
-    log = people.audit_log(admin)
+    periodlocks.set_lock(admin, PREVIOUS, True)
+    personaldata.erase_person(admin, "ny@etat.example")
+    log = audit.audit_log(admin)
     rows = list(zip(log["actor"], log["action"], strict=True))[:6]
     assert rows == [
         ("admin@etat.example", "person.erase"),
@@ -190,7 +193,7 @@ def test_export_bundle_holds_everything_about_the_person(demo_ctx):
     checkin.reflections = {"wheel_strongest": "Min refleksjon"}
     checkin.roles = {"most": ["visionary"]}
     checkins.save(leader, checkin)
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(leader)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(leader)))
     data = json.loads(bundle.read("data.json"))
     tables = data["tables"]
     assert {r["comment"] for r in tables["answer"]} >= {"Min kommentar – «æøå»"}
@@ -213,7 +216,7 @@ def test_erasure_deletes_free_text_and_identity_but_keeps_aggregates(demo_ctx):
             "SELECT count(*), sum(score) FROM answer WHERE respondent = ?", [victim]
         ).fetchone()
     trend_before = analytics.item_trend(admin, "demo", "theme")
-    counts = people.erase_person(admin, victim)
+    counts = personaldata.erase_person(admin, victim)
     with demo_ctx.store.reader() as cur:
         for table in ("answer", "reflection", "role_pick", "checkin"):
             sql = f"SELECT count(*) FROM {table} WHERE respondent = ?"  # noqa: S608
@@ -230,10 +233,10 @@ def test_erasure_deletes_free_text_and_identity_but_keeps_aggregates(demo_ctx):
 def test_retention_purge_with_dry_run(demo_ctx):
     admin = as_role(demo_ctx, "admin")
     periods = analytics.latest_periods(admin, "demo")
-    dry = people.purge(admin, 4, dry_run=True)
+    dry = personaldata.purge(admin, 4, dry_run=True)
     assert dry["checkin"] > 0
     assert analytics.latest_periods(admin, "demo") == periods
-    done = people.purge(admin, 4, dry_run=False)
+    done = personaldata.purge(admin, 4, dry_run=False)
     assert done["checkin"] == dry["checkin"]
     assert min(analytics.latest_periods(admin, "demo")) >= done["before"]
 

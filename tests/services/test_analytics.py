@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dtmaturity.domain.model import CheckIn
-from dtmaturity.services import analytics, checkins
+from dtmaturity.services import analytics, chartsummaries, checkins
 
 
 def independent_means(ctx, unit_ids, item_id, period):
@@ -119,7 +119,7 @@ def test_reflections_are_listed_without_names(demo_ctx):
 
 def test_summaries_describe_the_chart(demo_ctx):
     trend = analytics.item_trend(demo_ctx, "demo", "theme")
-    text = analytics.trend_summary(demo_ctx, trend)
+    text = chartsummaries.trend_summary(demo_ctx, trend)
     assert "8 quarters" in text and "highest" in text
 
 

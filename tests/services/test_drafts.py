@@ -13,7 +13,7 @@ import pytest
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import checkins, drafts, people
+from dtmaturity.services import audit, checkins, drafts, personaldata
 from dtmaturity.services.authz import AccessDenied
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store.migrations import LATEST
@@ -63,11 +63,11 @@ def test_saving_the_checkin_deletes_its_draft(demo_ctx):
 def test_a_draft_is_in_the_data_export_and_goes_with_erasure(demo_ctx):
     kari = person(demo_ctx, "kari@etat.example")
     drafts.save(kari, UNIT, CURRENT, TYPED)
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(kari)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(kari)))
     [row] = json.loads(bundle.read("data.json"))["tables"]["checkin_draft"]
     assert json.loads(row["content"]) == TYPED and row["unit_id"] == UNIT
     admin = person(demo_ctx, "admin@etat.example", Grant("admin", EVERY_UNIT))
-    assert people.erase_person(admin, "kari@etat.example")["drafts_deleted"] == 1
+    assert personaldata.erase_person(admin, "kari@etat.example")["drafts_deleted"] == 1
     assert drafts.load(kari, UNIT, CURRENT) is None
 
 
@@ -77,7 +77,7 @@ def test_the_retention_purge_deletes_old_drafts(demo_ctx):
     drafts.save(kari, UNIT, old, TYPED)
     drafts.save(kari, UNIT, CURRENT, TYPED)
     admin = person(demo_ctx, "admin@etat.example", Grant("admin", EVERY_UNIT))
-    people.purge(admin, 4, dry_run=False)
+    personaldata.purge(admin, 4, dry_run=False)
     assert drafts.load(kari, UNIT, old) is None
     assert drafts.load(kari, UNIT, CURRENT).values == TYPED
 
@@ -92,7 +92,7 @@ def test_a_draft_leaves_everyones_cached_figures_valid_and_a_save_does_not(demo_
     assert drafts.discard(kari, UNIT, CURRENT)
     drafts.save(kari, UNIT, CURRENT, TYPED)
     assert demo_ctx.store.data_version() == version
-    log = people.audit_log(demo_ctx)
+    log = audit.audit_log(demo_ctx)
     recorded = ["checkin.draft", "checkin.draft_discard", "checkin.draft", "checkin.draft"]
     assert list(log["action"][:4]) == recorded  # still in the audit log, newest first
     checkin = CheckIn(UNIT, CURRENT, "kari", scores={i.id: 3 for i in demo_ctx.framework.items})

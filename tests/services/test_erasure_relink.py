@@ -27,6 +27,7 @@ from dtmaturity.services import (
     drafts,
     imports,
     people,
+    personaldata,
     releases,
     reminders,
     rounds,
@@ -109,7 +110,7 @@ def mentions(ctx: Context) -> set[tuple[str, str]]:
 
 def my_data(ctx: Context) -> dict[str, list[dict]]:
     me = acting(ctx, EMAIL, Grant("leader", UNIT))
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(me)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(me)))
     return json.loads(bundle.read("data.json"))["tables"]
 
 
@@ -132,7 +133,7 @@ def test_erasure_leaves_nothing_that_names_or_re_links_her(siri):
             "SELECT count(*) FROM audit_log WHERE action = 'checkin.draft' AND actor = ?", [EMAIL]
         ).fetchone()[0]
     assert drafted == 3
-    counts = people.erase_person(admin, EMAIL)
+    counts = personaldata.erase_person(admin, EMAIL)
     assert counts["answers_anonymised"] > 0 and counts["actions_anonymised"] == 1
     assert mentions(siri) == set()
     with siri.store.reader() as cur:
@@ -162,7 +163,7 @@ def test_erasure_leaves_nothing_that_names_or_re_links_her(siri):
 
 def test_the_erasure_counts_are_shown_in_words(siri):
     admin = acting(siri, "admin@etat.example", Grant("admin", EVERY_UNIT))
-    counts = people.erase_person(admin, EMAIL)
+    counts = personaldata.erase_person(admin, EMAIL)
     for key in ("reflections_deleted", "comments_deleted", "assignments_deleted"):
         assert key in counts
     assert counts["comments_deleted"] == 1 and counts["assignments_deleted"] == 3
@@ -186,7 +187,7 @@ def test_a_subject_is_erased_exactly_and_one_differing_in_case_is_someone_else(d
     for sub in ("AbC-sub", "abc-SUB"):
         me = acting(demo_ctx, sub, Grant("leader", UNIT))
         assert checkins.save(me, CheckIn(UNIT, CURRENT, sub, scores=scores), today=TODAY).ok
-    people.erase_person(admin, "AbC-sub")
+    personaldata.erase_person(admin, "AbC-sub")
     with demo_ctx.store.reader() as cur:
         left = {r[0] for r in cur.execute("SELECT respondent FROM checkin").fetchall()}
         registered = {r[0] for r in cur.execute("SELECT person_id FROM person").fetchall()}

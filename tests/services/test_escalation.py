@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
-from dtmaturity.services import analytics, imports, people, units
+from dtmaturity.services import analytics, imports, people, peopleimport, units
 from dtmaturity.services.context import Actor, Context
 
 COORDINATOR = "koord@etat.example"
@@ -122,7 +122,9 @@ def test_the_whole_take_over_fails_at_the_first_step_and_leaves_no_grant(org, tm
     grant = csv_file(
         tmp_path, "people.csv", f"email,role,unit_id\n{COORDINATOR},leader,{OUTSIDE}\n"
     )
-    assert [p.key for p in people.import_people(ctx, grant).problems] == ["people_not_allowed"]
+    assert [p.key for p in peopleimport.import_people(ctx, grant).problems] == [
+        "people_not_allowed"
+    ]
     signed_in = people.actor_for(org.store, email=COORDINATOR, sub="k-sub", name=None)
     assert Grant("leader", OUTSIDE) not in signed_in.grants
     reader = Context(signed_in, org.store, org.framework)
@@ -159,7 +161,7 @@ def test_a_people_csv_cannot_set_or_change_the_identity_of_a_registered_person(
     attack = csv_file(
         tmp_path, "people.csv", f"email,sub,role,unit_id\n{row},leader,{COORDINATED}-01\n"
     )
-    result = people.import_people(coordinator(org), attack)
+    result = peopleimport.import_people(coordinator(org), attack)
     assert not result.written
     assert [(p.row, p.column, p.key) for p in result.problems] == [(2, column, key)]
     assert registered(org, ADMIN) == before
@@ -171,14 +173,14 @@ def test_an_admin_import_does_not_change_identities_either(org, tmp_path):
     attack = csv_file(
         tmp_path, "people.csv", f"email,sub,role,unit_id\n{COORDINATOR},annen-sub,leader,demo\n"
     )
-    assert [p.key for p in people.import_people(admin, attack).problems] == [
+    assert [p.key for p in peopleimport.import_people(admin, attack).problems] == [
         "people_identity_change"
     ]
 
 
 def test_a_people_csv_does_not_rename_a_person_holding_roles_outside_the_subtree(org, tmp_path):
     rows = f"email,name,role,unit_id\n{ADMIN},Falsk Navn,leader,{COORDINATED}-01\n"
-    result = people.import_people(coordinator(org), csv_file(tmp_path, "people.csv", rows))
+    result = peopleimport.import_people(coordinator(org), csv_file(tmp_path, "people.csv", rows))
     assert result.written  # giving the admin a leader role in the subtree is harmless
     assert registered(org, ADMIN)[2] != "Falsk Navn"
     actor = people.actor_for(org.store, email=ADMIN, sub="Admin-Sub-Ø", name=None)

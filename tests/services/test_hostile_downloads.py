@@ -24,7 +24,8 @@ from dtmaturity.services import (
     analytics,
     exports,
     meetings,
-    people,
+    meetingsummary,
+    personaldata,
     report,
     reportfiles,
     reportmodel,
@@ -189,7 +190,7 @@ def test_my_data_download_is_data_not_markup(hostile_ctx):
     from hostile import ROLES
 
     for _, person, _, _ in ROLES:
-        bundle = people.export_person(hostile_ctx, person)
+        bundle = personaldata.export_person(hostile_ctx, person)
         with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
             for name in archive.namelist():
                 if name.endswith(".csv"):
@@ -204,8 +205,8 @@ def _meeting_summary(ctx: Context, file_format: str) -> bytes:
         for period in analytics.latest_periods(ctx, unit.unit_id)[:1]:
             meeting = meetings.open(ctx, unit.unit_id, period)
             meetings.save_note(ctx, meeting, meetings.STEPS[1], TEXT)
-            meetings.close(ctx, meeting)
-            return meetings.summary_file(ctx, meeting.meeting_id, file_format, "nb")
+            meetingsummary.close(ctx, meeting)
+            return meetingsummary.summary_file(ctx, meeting.meeting_id, file_format, "nb")
     raise AssertionError("no released quarter to meet on")
 
 

@@ -11,7 +11,7 @@ from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import textrules
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import release_rule, reminders, roundprogress, rounds
+from dtmaturity.services import mailmessages, release_rule, reminders, roundprogress, rounds
 from dtmaturity.services.context import Context
 
 CURRENT = str(Period.current())
@@ -82,11 +82,13 @@ def leaders_of(ctx: Context, unit_id: str) -> list[str]:
     return frame[frame["unit_id"] == unit_id]["person_id"].tolist()
 
 
-def expected_text(planned: reminders.Planned, name: str) -> tuple[str, str]:
+def expected_text(planned: mailmessages.Planned, name: str) -> tuple[str, str]:
     """(subject, plain text) the message must have: the one a plain name gets, with the name
     as one line of visible text."""
-    plain = reminders.Planned(**{**planned.__dict__, "unit": "PLAIN NAME"})
-    subject, text, _ = reminders.subject_and_bodies(plain, "https://dt.etat.example", date.today())
+    plain = mailmessages.Planned(**{**planned.__dict__, "unit": "PLAIN NAME"})
+    subject, text, _ = mailmessages.subject_and_bodies(
+        plain, "https://dt.etat.example", date.today()
+    )
     return subject, text.replace("PLAIN NAME", textrules.as_line(name))
 
 
@@ -133,13 +135,13 @@ def test_an_address_that_would_add_a_header_fails_alone_and_every_other_leader_i
 
 @pytest.mark.parametrize("name", [ENCODED, RAW, "Seksjon \u202eønsket\u202c", "Enhet\x00"])
 def test_a_composed_message_has_only_our_headers_on_the_wire(name):
-    planned = reminders.Planned(
+    planned = mailmessages.Planned(
         1, CURRENT, DEADLINE, "u1", name, "p1", "leder@etat.example", "nb", "invitation"
     )
     config = reminders.MailConfig(
         "127.0.0.1", 25, False, False, None, sender="dt@etat.example", base_url="https://x.no"
     )
-    data = reminders.wire_bytes(reminders.compose(config, planned, date.today()))
+    data = mailmessages.wire_bytes(mailmessages.compose(config, planned, date.today()))
     assert [n for n, _ in header_block(data)] == HEADERS
     assert b"evil.example" not in data.split(b"\r\n\r\n", 1)[0]
 
@@ -154,14 +156,14 @@ def test_a_composed_message_has_only_our_headers_on_the_wire(name):
     ],
 )
 def test_an_address_we_would_not_send_to_is_refused_before_anything_is_written(address):
-    planned = reminders.Planned(
+    planned = mailmessages.Planned(
         1, CURRENT, DEADLINE, "u1", "Enhet", "p1", address, "nb", "invitation"
     )
     config = reminders.MailConfig(
         "127.0.0.1", 25, False, False, None, sender="dt@etat.example", base_url="https://x.no"
     )
-    with pytest.raises(reminders.UnsafeMessage):
-        reminders.compose(config, planned, date.today())
+    with pytest.raises(mailmessages.UnsafeMessage):
+        mailmessages.compose(config, planned, date.today())
 
 
 def test_the_wire_check_refuses_a_header_that_would_fold_into_new_lines():
@@ -173,5 +175,5 @@ def test_the_wire_check_refuses_a_header_that_would_fold_into_new_lines():
     message["Subject"] = ENCODED
     message["To"] = "leder@etat.example"
     message.set_content("Hei")
-    with pytest.raises(reminders.UnsafeMessage):
-        reminders.wire_bytes(message)
+    with pytest.raises(mailmessages.UnsafeMessage):
+        mailmessages.wire_bytes(message)

@@ -17,7 +17,7 @@ from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, analytics, meetings, people
+from dtmaturity.services import actions, analytics, audit, meetings, meetingsummary, personaldata
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import queries
 
@@ -62,7 +62,7 @@ def org(ctx: Context) -> Context:
 
 
 def audit_actions(ctx: Context) -> list[str]:
-    log = people.audit_log(acting(ctx, "admin", Grant("admin", EVERY_UNIT)))
+    log = audit.audit_log(acting(ctx, "admin", Grant("admin", EVERY_UNIT)))
     return log["action"].tolist()
 
 
@@ -141,7 +141,7 @@ def test_a_note_and_an_action_are_recorded_in_the_units_actions_and_audited(org)
     assert [a.action_id for a in wheel.actions] == [result.action_id]  # due on its item
     assert {"meeting.note", "action.create"} <= set(audit_actions(org))
     admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
-    created = people.audit_log(admin).query("action == 'action.create'")
+    created = audit.audit_log(admin).query("action == 'action.create'")
     details = json.loads(created["details"].iat[0])
     assert details["meeting_id"] == meeting.meeting_id and details["step"] == "wheel"
     with pytest.raises(meetings.MeetingRefused):
@@ -159,7 +159,7 @@ def test_closing_keeps_a_summary_whose_pdf_holds_the_figures_notes_and_actions(o
         org, meeting, "competencies", description="Lunsj-og-lær om data", owner=ME,
         due_period=NEXT, items=[org.framework.competencies[0].id],
     )  # fmt: skip
-    meetings.close(org, meeting)
+    meetingsummary.close(org, meeting)
     assert "meeting.close" in audit_actions(org)
     with org.store.reader() as cur:  # what is kept: figures only, never a note or a name
         kept = cur.execute("SELECT summary FROM meeting").fetchone()[0]
@@ -168,7 +168,7 @@ def test_closing_keeps_a_summary_whose_pdf_holds_the_figures_notes_and_actions(o
     with pytest.raises(meetings.MeetingRefused):
         meetings.save_note(org, meeting, "close", "for sent")
     user_mean = formats.mean((3 * 3 + 5) / 4, "nb")
-    pdf = meetings.summary_file(org, meeting.meeting_id, "pdf", "nb")
+    pdf = meetingsummary.summary_file(org, meeting.meeting_id, "pdf", "nb")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # one page for the meeting's record
     text = pdf_text(pdf)
     assert "Ledermøte: GRP" in text
@@ -176,7 +176,7 @@ def test_closing_keeps_a_summary_whose_pdf_holds_the_figures_notes_and_actions(o
     assert "Enige: vi må dele mer – «åpent»" in text
     assert "Lunsj-og-lær om data" in text and ME in text
     for lang in ("nn", "en"):
-        html = meetings.summary_file(org, meeting.meeting_id, "html", lang).decode()
+        html = meetingsummary.summary_file(org, meeting.meeting_id, "html", lang).decode()
         assert "Lunsj-og-lær om data" in html and f'lang="{lang}"' in html
     assert meetings.for_unit(org, "grp")["meeting_id"].tolist() == [meeting.meeting_id]
 
@@ -188,7 +188,7 @@ def test_next_quarters_meeting_shows_what_became_of_the_last_ones_actions(org):
         items=["user"],
     )  # fmt: skip
     meetings.save_note(org, meeting, "wheel", "Brukerne først")
-    meetings.close(org, meeting)
+    meetingsummary.close(org, meeting)
     assert actions.set_statuses(org, "grp", {made.action_id: "done"}, period=NEXT).ok
     following = meetings.open(org, "grp", NEXT)
     review = meetings.follow_up(org, following)
@@ -220,8 +220,8 @@ def test_the_meetings_figures_and_summary_equal_the_unit_pages_for_the_same_view
             assert shown["reason"].dropna().to_dict() == page["reason"].dropna().to_dict()
             assert shown["mean"].dropna().to_dict() == page["mean"].dropna().to_dict()
             reasons |= set(page["reason"].dropna())
-        meetings.close(viewer, meeting)
-        text = pdf_text(meetings.summary_file(viewer, meeting.meeting_id, "pdf", "en"))
+        meetingsummary.close(viewer, meeting)
+        text = pdf_text(meetingsummary.summary_file(viewer, meeting.meeting_id, "pdf", "en"))
         if page["hidden"].all():  # hidden in the summary as on the page, and said why
             assert t("en", privacy.reason_key(page["reason"].iat[0])) in text
             assert formats.mean(3, "en") not in text and formats.mean(1, "en") not in text
@@ -236,13 +236,13 @@ def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
     meetings.add_action(
         org, meeting, "wheel", description="Tiltak", owner=ME, due_period=NEXT, items=["user"]
     )
-    meetings.close(org, meeting)
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(org)))
+    meetingsummary.close(org, meeting)
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(org)))
     data = json.loads(bundle.read("data.json"))["tables"]
     assert [n["note"] for n in data["meeting_note"]] == ["Kari ga eksempelet"]
     assert [m["meeting_id"] for m in data["meeting"]] == [meeting.meeting_id]
     admin = acting(org, "admin", Grant("admin", EVERY_UNIT))
-    counts = people.erase_person(admin, ME)
+    counts = personaldata.erase_person(admin, ME)
     assert counts["meeting_notes_deleted"] == 1 and counts["meetings_anonymised"] == 1
     with org.store.reader() as cur:
         for table, column in (("meeting", "summary"), ("meeting", "opened_by")):
@@ -250,7 +250,7 @@ def test_my_data_holds_the_meeting_notes_and_erasure_removes_every_trace(org):
             assert not [r for r in rows if r[0] and ME in r[0]]
         assert cur.execute("SELECT count(*) FROM meeting_note").fetchone()[0] == 0
     # The summary reads the notes as they are now: the erased one is gone from it.
-    again = pdf_text(meetings.summary_file(admin, meeting.meeting_id, "pdf", "en"))
+    again = pdf_text(meetingsummary.summary_file(admin, meeting.meeting_id, "pdf", "en"))
     assert "Kari ga eksempelet" not in again and "Tiltak" in again
 
 
@@ -292,8 +292,8 @@ def test_a_summary_shows_each_viewer_what_the_privacy_rule_lets_them_see(org):
     manager = acting(org, "sjef@etat.example", Grant("manager", "solo"))
     meeting = meetings.open(leader, "solo", PERIOD)
     assert meetings.step(leader, meeting, "wheel").figures["mean"].tolist()[0] == 1
-    meetings.close(leader, meeting)
+    meetingsummary.close(leader, meeting)
     own = formats.mean(1, "en")
-    assert own in pdf_text(meetings.summary_file(leader, meeting.meeting_id, "pdf", "en"))
-    theirs = pdf_text(meetings.summary_file(manager, meeting.meeting_id, "pdf", "en"))
+    assert own in pdf_text(meetingsummary.summary_file(leader, meeting.meeting_id, "pdf", "en"))
+    theirs = pdf_text(meetingsummary.summary_file(manager, meeting.meeting_id, "pdf", "en"))
     assert own not in theirs and t("en", privacy.reason_key(privacy.FEW)) in theirs

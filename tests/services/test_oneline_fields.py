@@ -18,7 +18,7 @@ from dtmaturity.domain import textrules
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, imports, people
+from dtmaturity.services import actions, imports, people, peopleimport
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.imports import actions as import_actions
 from dtmaturity.store import dialect
@@ -90,14 +90,14 @@ def answers_file(ctx, tmp_path, value, capsys):
 def people_file_name(ctx, tmp_path, value, capsys):
     header = ["email", "name", "role", "unit_id"]
     path = csv_file(tmp_path, "people.csv", header, [LEADER, value, "leader", UNIT])
-    result = people.import_people(admin(ctx), path)
+    result = peopleimport.import_people(admin(ctx), path)
     return result.written, "\n".join(result.lines(path.name, "en"))
 
 
 def people_file_email(ctx, tmp_path, value, capsys):
     header = ["email", "name", "role", "unit_id"]
     path = csv_file(tmp_path, "people.csv", header, [value, "Ny Leder", "leader", UNIT])
-    result = people.import_people(admin(ctx), path)
+    result = peopleimport.import_people(admin(ctx), path)
     return result.written, "\n".join(result.lines(path.name, "en"))
 
 

@@ -7,7 +7,7 @@ import dataclasses
 
 from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
 
-from dtmaturity.services import analytics
+from dtmaturity.services import analytics, chartsummaries
 from dtmaturity.store import people as people_sql
 
 
@@ -25,6 +25,6 @@ def test_answers_from_unregistered_people_are_named_as_such(ctx):
     d2 = frame[frame["row_id"] == "d2"].iloc[0]
     assert (d2["checked_in"], d2["expected"], d2["unregistered"]) == (2, 2, 0)
     ctx = dataclasses.replace(ctx, lang="nb")
-    summary = analytics.participation_summary(ctx, frame)
+    summary = chartsummaries.participation_summary(ctx, frame)
     assert "3 svar fra personer som ikke er registrert som ledere her" in summary
     assert "av 0" not in summary

@@ -19,7 +19,7 @@ from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
-from dtmaturity.services import actions, checkins, exports, people
+from dtmaturity.services import actions, checkins, exports, people, personaldata
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.services.imports import actions as import_actions
 
@@ -95,7 +95,7 @@ def every_mention(ctx: Context, needle: str) -> list[tuple[str, str]]:
 
 
 def test_my_data_holds_targets_actions_and_answers_in_any_case_of_the_email(kari):
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(acting(kari, KARI))))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(acting(kari, KARI))))
     data = json.loads(bundle.read("data.json"))["tables"]
     assert {(t["item_id"], t["score"]) for t in data["target"]} == {("user", 5), ("data", 4)}
     assert {a["description"] for a in data["action"]} == {"Kari sitt tiltak", "Tiltak Kari eier"}
@@ -108,7 +108,7 @@ def test_erasure_leaves_no_trace_of_the_person_anywhere(kari):
     admin = acting(kari, "admin", Grant("admin", EVERY_UNIT))
     with kari.store.reader() as cur:
         targets_before = cur.execute("SELECT count(*) FROM target").fetchone()[0]
-    counts = people.erase_person(admin, KARI)
+    counts = personaldata.erase_person(admin, KARI)
     assert counts["targets_anonymised"] == 2
     assert counts["actions_anonymised"] == 2
     assert counts["answers_anonymised"] > len(kari.framework.items)  # the upper-case one too
@@ -135,9 +135,9 @@ def test_purge_deletes_the_targets_of_the_deleted_checkins(kari):
     with kari.store.reader() as cur:
         cur.execute("UPDATE target SET period = '2001-Q1' WHERE respondent = ?", [KARI])
         cur.execute("UPDATE checkin SET period = '2001-Q1' WHERE respondent = ?", [KARI])
-    dry = people.purge(admin, 4, dry_run=True)
+    dry = personaldata.purge(admin, 4, dry_run=True)
     assert dry["target"] == 2
-    people.purge(admin, 4, dry_run=False)
+    personaldata.purge(admin, 4, dry_run=False)
     with kari.store.reader() as cur:
         assert (
             cur.execute("SELECT count(*) FROM target WHERE period = '2001-Q1'").fetchone()[0] == 0
@@ -190,7 +190,7 @@ def test_the_my_data_csvs_are_formula_safe(kari):
             "UPDATE answer SET comment = ? WHERE respondent = ? AND item_id = 'user'",
             [FORMULA, KARI],
         )
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(acting(kari, KARI))))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(acting(kari, KARI))))
     for name in bundle.namelist():
         if name.endswith(".csv"):
             assert formulas(bundle.read(name).decode("utf-8")) == [], name

@@ -15,8 +15,11 @@ from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import (
     analytics,
+    audit,
     checkins,
     people,
+    periodlocks,
+    personaldata,
     release_rule,
     reminders,
     report,
@@ -167,7 +170,7 @@ def test_a_failed_send_is_recorded_shown_and_retried_once_the_server_is_up(demo_
 def test_every_message_is_in_the_audit_log(demo_ctx, mail):
     rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
     sent = reminders.run(demo_ctx).sent
-    log = people.audit_log(demo_ctx)
+    log = audit.audit_log(demo_ctx)
     mails = log[log["action"] == "mail.sent"]
     assert len(mails) == len(sent)
     assert set(mails["target"]) == {f"round:{p.round_id}/{UNIT}/{p.person_id}" for p in sent}
@@ -277,21 +280,21 @@ def test_closing_locks_the_quarter_for_its_units_and_reopening_is_audited(demo_c
     rounds.open_round(demo_ctx, "demo", CURRENT, DEADLINE)
     person = leaders(demo_ctx, UNIT)[0]
     rounds.close_round(demo_ctx, CURRENT)
-    assert CURRENT in people.locked_periods(demo_ctx)  # the round covered every top unit
+    assert CURRENT in periodlocks.locked_periods(demo_ctx)  # the round covered every top unit
     leader = as_person(demo_ctx, person)
     late = CheckIn(UNIT, CURRENT, person, scores={i.id: 3 for i in demo_ctx.framework.items})
     assert [e.key for e in checkins.save(leader, late).errors] == ["error_period_locked"]
     rounds.reopen_round(demo_ctx, CURRENT)
-    assert CURRENT not in people.locked_periods(demo_ctx)
+    assert CURRENT not in periodlocks.locked_periods(demo_ctx)
     assert checkins.save(leader, late).ok
-    actions = list(people.audit_log(demo_ctx)["action"])
+    actions = list(audit.audit_log(demo_ctx)["action"])
     assert actions.index("round.reopen") < actions.index("round.close")  # newest first
 
 
 def test_a_closed_subtree_round_refuses_late_checkins_unless_allowed(demo_ctx):
     rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
     rounds.close_round(demo_ctx, CURRENT, UNIT)
-    assert CURRENT not in people.locked_periods(demo_ctx)  # the rest of the agency goes on
+    assert CURRENT not in periodlocks.locked_periods(demo_ctx)  # the rest of the agency goes on
     person = leaders(demo_ctx, UNIT)[0]
     late = CheckIn(UNIT, CURRENT, person, scores={i.id: 3 for i in demo_ctx.framework.items})
     leader = as_person(demo_ctx, person)
@@ -372,10 +375,10 @@ def test_a_persons_emails_are_in_their_data_and_go_with_erasure(demo_ctx, mail):
     rounds.open_round(demo_ctx, UNIT, CURRENT, DEADLINE)
     reminders.run(demo_ctx)
     person = leaders(demo_ctx, UNIT)[0]
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(demo_ctx, person)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(demo_ctx, person)))
     mails = json.loads(bundle.read("data.json"))["tables"]["mail_message"]
     assert [(m["kind"], m["status"]) for m in mails] == [("invitation", "sent")]
-    counts = people.erase_person(demo_ctx, person)
+    counts = personaldata.erase_person(demo_ctx, person)
     assert counts["mails_deleted"] == 1
     assert person not in set(reminders.log(demo_ctx)["person_id"])
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hostile import LINE, MARKER, TEXT
 
-from dtmaturity.services import reminders, rendering
+from dtmaturity.services import mailmessages, rendering
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "dtmaturity"
@@ -101,10 +101,10 @@ class _Page(HTMLParser):
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_the_html_mail_shows_a_hostile_unit_name_as_text(name: str, lang: str):
     today = date(2026, 12, 7)
-    planned = reminders.Planned(
+    planned = mailmessages.Planned(
         1, "2026-Q4", today + timedelta(days=5), "u1", name, "p", "a@b.no", lang, "invitation"
     )
-    _, _, html = reminders.subject_and_bodies(planned, "https://dt.etat.example", today)
+    _, _, html = mailmessages.subject_and_bodies(planned, "https://dt.etat.example", today)
     page = _Page()
     page.feed(html)
     tags = [tag for tag, _ in page.tags]

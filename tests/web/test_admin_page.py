@@ -7,7 +7,7 @@ import zipfile
 
 from apphelpers import open_app, texts
 
-from dtmaturity.services import people
+from dtmaturity.services import audit, people, periodlocks, personaldata
 
 
 def admin_page():
@@ -26,8 +26,8 @@ def test_an_admin_grants_a_role_locks_a_quarter_and_sees_both_in_the_audit_log(d
     assert "ny.leder@etat.example har fått rollen Leder for Digitale tjenester." in texts(at)
     at.button(key="adm_lock").click().run()
     assert not at.exception
-    assert people.locked_periods(ctx)
-    log = people.audit_log(ctx)
+    assert periodlocks.locked_periods(ctx)
+    log = audit.audit_log(ctx)
     assert {"role.grant", "period.lock"} <= set(log["action"])
 
 
@@ -35,7 +35,7 @@ def test_my_data_page_offers_the_bundle(db_path, ctx):
     at = open_app().switch_page("pages/mydata.py").run()
     assert not at.exception
     assert "Last ned mine data" in [b.label for b in at.get("download_button")]
-    bundle = zipfile.ZipFile(io.BytesIO(people.export_person(ctx)))
+    bundle = zipfile.ZipFile(io.BytesIO(personaldata.export_person(ctx)))
     assert "data.json" in bundle.namelist()
 
 
@@ -46,7 +46,7 @@ def test_a_people_upload_is_written_once_and_a_later_revoke_stays(demo_db, ctx):
     assert not at.exception
     at.run()
     at.run()
-    log = people.audit_log(ctx)
+    log = audit.audit_log(ctx)
     assert list(log["action"]).count("people.import") == 1
     revoke = at.selectbox(key="adm_revoke")
     revoke.select_index(
@@ -59,7 +59,7 @@ def test_a_people_upload_is_written_once_and_a_later_revoke_stays(demo_db, ctx):
     assert not at.exception
     held = people.registry(ctx)
     assert held[(held["person_id"] == "opplastet@etat.example")]["role"].dropna().empty
-    assert list(people.audit_log(ctx)["action"]).count("people.import") == 1
+    assert list(audit.audit_log(ctx)["action"]).count("people.import") == 1
 
 
 def test_a_subject_keeps_its_case_when_granted_on_the_admin_page(demo_db, ctx):

@@ -6,7 +6,7 @@ from apphelpers import open_app, texts
 
 from dtmaturity.domain import formats
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import demo, imports, people, stats
+from dtmaturity.services import demo, imports, personaldata, stats
 
 HEADER = "unit_id;period;respondent;item_id;score;comment\r\n"
 
@@ -33,7 +33,7 @@ def test_the_retention_purge_asks_first_with_counts(demo_db, ctx):
     at = open_app()
     at = at.switch_page("pages/admin.py").run()
     at.number_input(key="adm_keep").set_value(4).run()
-    would = people.purge(ctx, 4, dry_run=True)
+    would = personaldata.purge(ctx, 4, dry_run=True)
     assert would["checkin"] > 0
     before = stats.counts(ctx)
     at.button(key="adm_purge").click().run()
@@ -44,7 +44,7 @@ def test_the_retention_purge_asks_first_with_counts(demo_db, ctx):
     )
     at.button(key="adm_purge:yes").click().run()
     assert not at.exception
-    assert people.purge(ctx, 4, dry_run=True)["checkin"] == 0
+    assert personaldata.purge(ctx, 4, dry_run=True)["checkin"] == 0
     assert (
         f"Før {formats.quarter(would['before'], 'nb')}: {would['checkin']} egenvurderinger"
         in texts(at)

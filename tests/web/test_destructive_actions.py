@@ -22,7 +22,7 @@ from apphelpers import as_read, open_app, open_tab, tab_labels, texts
 from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain.periods import Period
-from dtmaturity.services import drafts, imports, people, rounds, units
+from dtmaturity.services import audit, drafts, imports, people, rounds, units
 from dtmaturity.services.context import Context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +123,7 @@ def busy(demo_ctx: Context, tmp_path: Path) -> Context:
 
 
 def destructive_log(ctx: Context) -> list[str]:
-    log = people.audit_log(ctx)
+    log = audit.audit_log(ctx)
     return sorted(a for a in log["action"] if a in DESTRUCTIVE)
 
 
@@ -211,7 +211,7 @@ def test_a_grant_has_no_default_unit_and_without_one_nothing_is_granted(demo_ctx
     assert not at.exception
     assert "Velg enheten rollen gjelder for." in [as_read(e.value) for e in at.error]
     assert len(people.registry(demo_ctx)) == before
-    assert "role.grant" not in set(people.audit_log(demo_ctx)["action"])
+    assert "role.grant" not in set(audit.audit_log(demo_ctx)["action"])
 
 
 def test_a_grant_over_the_whole_organisation_asks_first_and_says_so(demo_ctx):
@@ -220,7 +220,7 @@ def test_a_grant_over_the_whole_organisation_asks_first_and_says_so(demo_ctx):
     at.selectbox(key="adm_role").set_value("leader")
     at.selectbox(key="adm_unit").set_value("*")
     at.button(key="FormSubmitter:grant_form-Gi rollen").click().run()
-    assert "role.grant" not in set(people.audit_log(demo_ctx)["action"])  # only asked
+    assert "role.grant" not in set(audit.audit_log(demo_ctx)["action"])  # only asked
     count = len(units.tree(demo_ctx))
     assert (
         f"Gi alt@etat.example rollen Leder for hele organisasjonen, alle {count} enheter?"
@@ -254,8 +254,8 @@ def test_erasing_a_person_asks_first_naming_the_person(demo_ctx):
     at = admin_page()
     at.selectbox(key="adm_erase_person").set_value(person).run()
     at.button(key="adm_erase").click().run()
-    assert "person.erase" not in set(people.audit_log(demo_ctx)["action"])
+    assert "person.erase" not in set(audit.audit_log(demo_ctx)["action"])
     assert f"Slette {person} for godt?" in texts(at)
     at.button(key="adm_erase:yes").click().run()
-    assert "person.erase" in set(people.audit_log(demo_ctx)["action"])
+    assert "person.erase" in set(audit.audit_log(demo_ctx)["action"])
     assert any(as_read(s.value).startswith("Slettet:") for s in at.success)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dtmaturity.domain import i18n
 from dtmaturity.domain.access import Grant
-from dtmaturity.services import people
+from dtmaturity.services import audit, people
 from dtmaturity.services.context import Actor, Context
 
 PAGES = [
@@ -209,7 +209,7 @@ def test_a_signed_in_persons_choice_is_remembered_for_their_next_session(demo_ct
         framework=demo_ctx.framework,
     )
     assert people.remembered_language(leader) == "nn"
-    assert "person.language" in set(people.audit_log(admin)["action"])
+    assert "person.language" in set(audit.audit_log(admin)["action"])
 
     later = signed_in("leder@etat.example")  # a new session, no language in the address
     assert not later.exception

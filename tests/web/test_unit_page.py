@@ -6,7 +6,7 @@ import pytest
 from apphelpers import open_app, open_tab, texts
 
 from dtmaturity.domain.i18n import t
-from dtmaturity.services import actions, people
+from dtmaturity.services import actions, audit
 
 UNIT = "demo-bruker-02"
 
@@ -21,7 +21,7 @@ def unit_page(demo_db):
 
 
 def status_changes(ctx) -> list[dict]:
-    log = people.audit_log(ctx)
+    log = audit.audit_log(ctx)
     return list(log[log["action"] == "action.status"]["details"])
 
 
