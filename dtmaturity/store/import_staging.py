@@ -306,7 +306,10 @@ def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple
     if not respondents:
         return []
     return cur.execute(
-        "SELECT DISTINCT row, respondent FROM all_rows WHERE respondent = ANY(?) ORDER BY row",
+        """SELECT DISTINCT row, respondent FROM (
+               SELECT row, respondent FROM resolved
+               UNION ALL SELECT row, respondent FROM resolved_extra_rows) AS staged
+           WHERE respondent = ANY(?) ORDER BY row""",
         [list(respondents)],
     ).fetchall()
 
