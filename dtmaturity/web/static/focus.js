@@ -6,6 +6,10 @@
 // it is a form field: `(…)(".st-key-…", true)`.
 ((selector, field) => {
   const started = Date.now();
+  // Only the newest request moves focus: an older one still checking (the error summary's,
+  // say) must not pull focus back once a later run has asked for another target (the field a
+  // summary link opened), however the two runs' timers interleave on a busy machine.
+  const request = (window.__dtFocusRequest = (window.__dtFocusRequest || 0) + 1);
   const controls = 'input:not([type="hidden"]), textarea, [role="combobox"], button';
   function target() {
     const box = document.querySelector(selector);
@@ -18,6 +22,7 @@
   // (a link in the error summary, the next field), it is theirs and stays where they put it.
   const before = document.activeElement;
   function place(checks, first) {
+    if (window.__dtFocusRequest !== request) return;
     const el = target();
     if (!el) {
       if (Date.now() - started < 15000) setTimeout(() => place(checks, first), 100);
