@@ -42,7 +42,7 @@ def reading(db: Path | None, wait: float, command: str) -> Iterator[Context]:
     database file, over a consistent copy of it that the app makes on request (through the
     spool folder beside the database, as `rounds` hands over its jobs), in a private work
     folder removed afterwards."""
-    from dtmaturity.services import scheduler, workdirs
+    from dtmaturity.services import spool, workdirs
     from dtmaturity.store import StoreError, default_db_path
 
     try:
@@ -59,7 +59,7 @@ def reading(db: Path | None, wait: float, command: str) -> Iterator[Context]:
     path = db or default_db_path()
     with workdirs.workdir("copy") as folder:
         copy = folder / "copy.duckdb"
-        scheduler.fetch_copy(path, copy, timeout=wait)
+        spool.fetch_copy(path, copy, timeout=wait)
         print(
             f"dtmaturity {command}: the running app holds {path}; reading a consistent copy "
             "of it that the app made just now",

@@ -29,7 +29,7 @@ def _period_option(command: Callable) -> Callable:
 def _rounds(db: Path | None, command: str, wait: float, **options: Any) -> int:
     """Run a rounds job here, or, when the running app holds the database file, hand it to the
     app's background thread and print what it did."""
-    from dtmaturity.services import roundjobs, scheduler
+    from dtmaturity.services import roundjobs, spool
     from dtmaturity.store import StoreError, default_db_path
 
     job = {"command": command, **{k: v for k, v in options.items() if v is not None}}
@@ -39,8 +39,8 @@ def _rounds(db: Path | None, command: str, wait: float, **options: Any) -> int:
         if "lock" not in str(exc).lower():
             raise
         try:
-            outcome = scheduler.submit(db or default_db_path(), job, timeout=wait)
-        except scheduler.SpoolError as refused:  # no server answered, or an unsafe spool
+            outcome = spool.submit(db or default_db_path(), job, timeout=wait)
+        except spool.SpoolError as refused:  # no server answered, or an unsafe spool
             print(f"dtmaturity rounds: {refused}", file=sys.stderr)
             return 2
     else:
