@@ -13,6 +13,7 @@ from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import authz
 from dtmaturity.services.context import Context
+from dtmaturity.store import demo as demo_sql
 from dtmaturity.store import plans as plans_sql
 from dtmaturity.store import queries
 
@@ -194,7 +195,7 @@ def generate(framework: Framework, *, today: date | None = None, seed: int = 201
 
 def has_demo(ctx: Context) -> bool:
     with ctx.store.reader() as cur:
-        return queries.has_demo(cur)
+        return demo_sql.has_demo(cur)
 
 
 def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
@@ -203,8 +204,8 @@ def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
     data = generate(ctx.framework, today=today)
 
     def work(cur: queries.Cursor) -> None:
-        queries.delete_demo(cur)
-        queries.insert_demo(
+        demo_sql.delete_demo(cur)
+        demo_sql.insert_demo(
             cur,
             units=data["units"],
             checkins=data["checkins"],
@@ -318,8 +319,8 @@ def create_national(
     units = national_units(shape)
 
     def work(cur: queries.Cursor) -> None:
-        queries.delete_demo(cur)
-        queries.insert_national_demo(
+        demo_sql.delete_demo(cur)
+        demo_sql.insert_national_demo(
             cur,
             units=units,
             leaders_per_unit=shape.leaders,
@@ -342,11 +343,11 @@ def create_national(
 def remove(ctx: Context) -> int:
     """Delete the demo units and every check-in made for them; returns the units removed."""
     authz.require_admin(ctx)
-    return ctx.write(queries.delete_demo, "demo.remove", details=lambda n: {"units": n})
+    return ctx.write(demo_sql.delete_demo, "demo.remove", details=lambda n: {"units": n})
 
 
 def removal_counts(ctx: Context) -> dict[str, int]:
     """What `remove` would delete (units, check-ins, actions), for its confirmation step."""
     authz.require_admin(ctx)
     with ctx.store.reader() as cur:
-        return queries.demo_counts(cur)
+        return demo_sql.demo_counts(cur)
