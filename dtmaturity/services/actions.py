@@ -97,15 +97,9 @@ def create(
     def work(cur: sql.Cursor) -> tuple[int, Mapping[str, object]]:
         new_id = sql.insert_action(
             cur,
-            unit_id=draft.unit_id,
-            items=draft.items,
-            description=draft.description,
-            owner=draft.owner,
-            due_period=draft.due_period,
-            status=draft.status,
+            draft,
             closed_period=plan.closed_period(draft.status, None, None, now),
             created_period=now,
-            source_question=draft.source_question,
             actor=ctx.actor.user_id,
         )
         return new_id, (then(cur, new_id) if then else {})
@@ -282,15 +276,10 @@ def chart_frame(ctx: Context, unit_id: str) -> pd.DataFrame:
 
 # --- CSV export (the import is services/imports/actions.py) --------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    "action_id",
-    "unit_id",
-    "items",
-    "description",
-    "owner",
-    "due_period",
-    "status",
-    "closed_period",
+# Every stored column but when and from which question the action was made (an import sets
+# neither).
+EXPORT_COLUMNS = tuple(
+    c for c in sql.ACTION_COLUMNS if c not in ("created_period", "source_question")
 )
 
 

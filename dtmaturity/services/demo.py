@@ -11,6 +11,7 @@ import pandas as pd
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.periods import Period
+from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import authz
 from dtmaturity.services.context import Context
 from dtmaturity.store import demo as demo_sql
@@ -248,17 +249,13 @@ def _insert_plans(cur: queries.Cursor, data: dict, actor: str) -> None:
     for number, (unit_id, owner) in enumerate(owners.items()):
         for step, status in ((0, "done"), (1, "in_progress")):
             item, description = ACTIONS[(number + step) % len(ACTIONS)]
+            due = periods[-3] if status == "done" else goal
+            draft = ActionDraft(unit_id, [item], description, owner, due, status)
             plans_sql.insert_action(
                 cur,
-                unit_id=unit_id,
-                items=[item],
-                description=description,
-                owner=owner,
-                due_period=periods[-3] if status == "done" else goal,
-                status=status,
+                draft,
                 closed_period=periods[-3] if status == "done" else None,
                 created_period=periods[-5],
-                source_question=None,
                 actor=actor,
             )
 
