@@ -92,14 +92,7 @@ if st.session_state.get("meeting_shown_step") != (OPENED, index):
     ui.focus_on("meeting_step_head", field=False, nonce=f"{OPENED}:{index}")
 
 view = meetings.step(ctx, meeting, name)
-ACTION_COLUMNS = {
-    "action_id": ui.t("col_action_id"),
-    "description": ui.t("col_description"),
-    "items": ui.t("col_items"),
-    "owner": ui.t("col_owner"),
-    "due_period": ui.t("col_due"),
-    "status": ui.t("action_status_field"),
-}
+ACTION_COLUMNS = {column: ui.t(key) for column, key in actions.OPEN_HEADINGS.items()}
 
 
 def show_actions(found: list[actions.Action]) -> None:

@@ -223,18 +223,8 @@ def actions_section() -> None:
     st.caption(ui.t("actions_intro"))
     unit_actions = actions.for_unit(ctx, unit_id)
     if unit_actions:
-        action_table = ui.table_for_people(
-            actions.table(ctx, unit_actions),
-            {
-                "action_id": ui.t("col_action_id"),
-                "description": ui.t("col_description"),
-                "items": ui.t("col_items"),
-                "owner": ui.t("col_owner"),
-                "due_period": ui.t("col_due"),
-                "status": ui.t("action_status_field"),
-                "closed_period": ui.t("col_closed"),
-            },
-        )
+        headings = {column: ui.t(key) for column, key in actions.TABLE_HEADINGS.items()}
+        action_table = ui.table_for_people(actions.table(ctx, unit_actions), headings)
         ui.dataframe(action_table)
         ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
         plan_widgets.status_form(ctx, unit_id, unit_actions)
