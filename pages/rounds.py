@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import formats, i18n, mailconfig, release, settings
+from dtmaturity.domain import formats, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import (
@@ -203,13 +203,8 @@ if current:
             ui.t("rounds_list_heading"), list(labels), format_func=labels.get, key="round_preview"
         )
     with columns[1]:
-        languages = list(i18n.LANGUAGES)
-        preview_lang = st.selectbox(
-            ui.t("rounds_preview_lang"),
-            languages,
-            index=languages.index(ctx.lang),
-            format_func=i18n.LANGUAGES.get,
-            key="round_preview_lang",
+        preview_lang = ui.language_choice(
+            ui.t("rounds_preview_lang"), default=ctx.lang, key="round_preview_lang"
         )
     r = next(x for x in current if x.round_id == chosen)
     # Without DTMATURITY_BASE_URL the links point at the port this app runs on.
