@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from dtmaturity import safefiles
 from dtmaturity.services import spool
-from dtmaturity.store import Store, StoreError, backup
+from dtmaturity.store import FileHeld, Store, backup
 
 POSTGRES = ("postgresql://", "postgres://")
 
@@ -55,9 +55,7 @@ def write(db: Path | str, output: Path, *, timeout: float = 60.0) -> Backup:
     with safefiles.replacing(output) as path:
         try:
             store = Store(db_path, migrate=False)  # a backup is taken as the file is
-        except StoreError as exc:
-            if "lock" not in str(exc).lower():
-                raise
+        except FileHeld:
             spool.fetch_copy(db_path, path, timeout=timeout)
             by_server = True
         else:
