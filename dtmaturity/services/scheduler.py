@@ -36,11 +36,7 @@ _guard = threading.Lock()
 
 def interval() -> int:
     """DTMATURITY_REMIND_EVERY in seconds (at least 10); a bad value stops with its name."""
-    current = settings.current()
-    problem = current.problem(REMIND_EVERY)
-    if problem:
-        raise ValueError(problem)
-    return current.remind_every
+    return settings.current().usable(REMIND_EVERY).remind_every
 
 
 def _key(store: Store) -> str:
