@@ -84,17 +84,9 @@ def claim(cur: Cursor, periods: list[str]) -> list[Round]:
 
 
 def _round(r: tuple) -> Round:
-    """A row of _ROUND_COLUMNS as a Round."""
-    round_id, unit_id, period, opens_on, deadline, state, closed_at = r
-    return Round(
-        round_id=round_id,
-        unit_id=unit_id,
-        period=period,
-        opens_on=opens_on,
-        deadline=deadline,
-        state=state,
-        closed_at=closed_at,
-    )
+    """A row of _ROUND_COLUMNS as a Round: its fields in their order, then when it closed."""
+    *fields, closed_at = r
+    return Round(*fields, closed_at=closed_at)
 
 
 def load_closed_quarters(cur: Cursor, pairs: list[tuple[str, str]]) -> None:
