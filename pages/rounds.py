@@ -166,12 +166,9 @@ def follow() -> None:
         st.subheader(ui.as_text(title), anchor=False)
         shown_table = ui.table_for_people(
             table,
-            {
-                "unit": ui.t("chart_unit"),
-                "answered": ui.t("col_answered"),
-                "expected": ui.t("col_expected"),
-                "missing": ui.t("col_missing"),
-            },
+            ui.headings(
+                "unit", answered="col_answered", expected="col_expected", missing="col_missing"
+            ),
         )
         st.dataframe(shown_table, hide_index=True, width="stretch", key=f"round_table:{r.round_id}")
         closing = r.state != CLOSED
@@ -228,12 +225,9 @@ else:
     )
     st.dataframe(
         frame.rename(
-            columns={
-                "person": ui.t("col_person"),
-                "unit": ui.t("chart_unit"),
-                "kind": ui.t("col_kind"),
-                "lang": ui.t("language_label"),
-            }
+            columns=ui.headings(
+                person="col_person", unit="chart_unit", kind="col_kind", lang="language_label"
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -269,16 +263,16 @@ else:
         }
     ).iloc[::-1]
     table = shown_log.rename(
-        columns={
-            "when": ui.t("col_when"),
-            "period": ui.t("chart_period"),
-            "unit": ui.t("chart_unit"),
-            "person": ui.t("col_person"),
-            "kind": ui.t("col_kind"),
-            "status": ui.t("col_outcome"),
-            "attempts": ui.t("col_attempts"),
-            "error": ui.t("col_error"),
-        }
+        columns=ui.headings(
+            when="col_when",
+            period="chart_period",
+            unit="chart_unit",
+            person="col_person",
+            kind="col_kind",
+            status="col_outcome",
+            attempts="col_attempts",
+            error="col_error",
+        )
     )
     st.dataframe(table, hide_index=True, width="stretch")
     ui.downloads(table, name=ui.t("rounds_log_heading"))
