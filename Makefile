@@ -37,32 +37,30 @@ $(DEV_STAMP): requirements-dev.lock $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m dtmaturity.web.serve --server.port $(PORT)
 
-# The browser tests drive Debian's Chromium (never a browser download). Install it when missing,
-# which needs root and apt-get (as in CI); where that fails the tests are skipped, loudly.
-chromium:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+# A Debian package the tests need, installed when missing (which needs root and apt-get, as in
+# CI); where that fails, the tests that need it are skipped, loudly. $(1): the shell test that it
+# is there; $(2): the package; $(3): its name; $(4): the tests that need it; $(5): what is missing.
+define install-or-warn
+	@if $(1); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
-		|| echo "!!! WARNING: could not install Chromium: the browser tests will be SKIPPED"; \
+		echo "Installing $(3) for $(4) (apt-get install $(2))"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(2) \
+		|| echo "!!! WARNING: could not install $(3): $(4) will be SKIPPED"; \
 	else \
-		echo "!!! WARNING: $(CHROMIUM) is missing and apt-get cannot run here (needs root):"; \
-		echo "!!!          the browser tests will be SKIPPED. Install the chromium package."; \
+		echo "!!! WARNING: $(5) is missing and apt-get cannot run here (needs root):"; \
+		echo "!!!          $(4) will be SKIPPED. Install the $(2) package."; \
 	fi
+endef
+
+# The browser tests drive Debian's Chromium (never a browser download).
+chromium:
+	$(call install-or-warn,[ -x "$(CHROMIUM)" ],chromium,Chromium,the browser tests,$(CHROMIUM))
 
 # The PostgreSQL tests start a throw-away cluster of Debian's PostgreSQL (tests/pgcluster.py), as
-# an unprivileged user, on loopback. Install it when missing, as Chromium; else they are skipped.
+# an unprivileged user, on loopback.
 PG_INITDB = $$(ls /usr/lib/postgresql/*/bin/initdb "$$(pg_config --bindir 2>/dev/null)/initdb" 2>/dev/null | head -n 1)
 postgresql:
-	@if [ -n "$(PG_INITDB)" ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing PostgreSQL for the database tests (apt-get install postgresql)"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
-		|| echo "!!! WARNING: could not install PostgreSQL: the PostgreSQL tests will be SKIPPED"; \
-	else \
-		echo "!!! WARNING: PostgreSQL (initdb) is missing and apt-get cannot run here (needs root):"; \
-		echo "!!!          the PostgreSQL tests will be SKIPPED. Install the postgresql package."; \
-	fi
+	$(call install-or-warn,[ -n "$(PG_INITDB)" ],postgresql,PostgreSQL,the PostgreSQL tests,PostgreSQL (initdb))
 
 test: $(DEV_STAMP) chromium postgresql
 	$(BIN)/ruff check .

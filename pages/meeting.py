@@ -92,14 +92,7 @@ if st.session_state.get("meeting_shown_step") != (OPENED, index):
     ui.focus_on("meeting_step_head", field=False, nonce=f"{OPENED}:{index}")
 
 view = meetings.step(ctx, meeting, name)
-ACTION_COLUMNS = {
-    "action_id": ui.t("col_action_id"),
-    "description": ui.t("col_description"),
-    "items": ui.t("col_items"),
-    "owner": ui.t("col_owner"),
-    "due_period": ui.t("col_due"),
-    "status": ui.t("action_status_field"),
-}
+ACTION_COLUMNS = {column: ui.t(key) for column, key in actions.OPEN_HEADINGS.items()}
 
 
 def show_actions(found: list[actions.Action]) -> None:
@@ -119,12 +112,9 @@ def review() -> None:
         st.subheader(ui.t("meeting_moved"), anchor=False)
         mw.table(
             earlier.moved,
-            {
-                "item": ui.t("chart_item"),
-                "then": ui.t("meeting_col_then"),
-                "now": ui.t("meeting_col_now"),
-                "change": ui.t("col_change"),
-            },
+            ui.headings(
+                "item", then="meeting_col_then", now="meeting_col_now", change="col_change"
+            ),
         )
 
 
@@ -171,14 +161,14 @@ def show_ideas() -> None:
 def figures() -> None:
     mw.table(
         view.figures,
-        {
-            "item": ui.t("chart_item"),
-            "mean": ui.t("meeting_col_mean"),
-            "change_quarter": ui.t("meeting_col_change_quarter"),
-            "change_year": ui.t("meeting_col_change_year"),
-            "target": ui.t("col_target"),
-            "gap": ui.t("col_gap"),
-        },
+        ui.headings(
+            "item",
+            mean="meeting_col_mean",
+            change_quarter="meeting_col_change_quarter",
+            change_year="meeting_col_change_year",
+            target="col_target",
+            gap="col_gap",
+        ),
     )
     st.subheader(ui.t("meeting_spread"), anchor=False)
     if view.spread.empty:
@@ -203,13 +193,13 @@ def roles() -> None:
     )
     mw.table(
         frame,
-        {
-            "role": ui.t("col_role"),
-            "most": ui.t("meeting_col_most"),
-            "want": ui.t("meeting_col_want"),
-            "more": ui.t("meeting_col_more"),
-            "status": ui.t("meeting_col_status"),
-        },
+        ui.headings(
+            role="col_role",
+            most="meeting_col_most",
+            want="meeting_col_want",
+            more="meeting_col_more",
+            status="meeting_col_status",
+        ),
     )
     st.caption(ui.as_text(view.roles_summary))
 

@@ -58,12 +58,7 @@ with chart_col:
             charts.recipe(charts.heatmap, cells, lang=ctx.lang, title=title),
             cells,
             summary=chartsummaries.heatmap_summary(ctx, cells),
-            columns={
-                "unit_label": ui.t("chart_unit"),
-                "item": ui.t("chart_item"),
-                "mean": ui.t("chart_mean"),
-                "n": ui.t("chart_n"),
-            },
+            columns=ui.headings("unit_label", "item", "mean", "n"),
             name=f"{node_name}-{kind_name}-{last}",
         )
 with question_col:
@@ -128,13 +123,13 @@ if furthest.empty:
 else:
     table = ui.table_for_people(
         furthest,
-        {
-            "unit": ui.t("chart_unit"),
-            "mean_gap": ui.t("col_mean_gap"),
-            "largest_item": ui.t("col_largest_item"),
-            "largest_gap": ui.t("col_largest_gap"),
-            "items": ui.t("col_items_count"),
-        },
+        ui.headings(
+            "unit",
+            mean_gap="col_mean_gap",
+            largest_item="col_largest_item",
+            largest_gap="col_largest_gap",
+            items="col_items_count",
+        ),
     )
     ui.bullet_list(
         f"{unit}: {ui.change(gap)} ({item} {ui.change(largest)})"
@@ -173,13 +168,7 @@ def spread_section() -> None:
             charts.recipe(charts.spread, spread, lang=ctx.lang, title=title, highlight=highlight),
             spread,
             summary=ui.t("spread_summary", unit=names[highlight], ranks=ranks),
-            columns={
-                "unit": ui.t("chart_unit"),
-                "item": ui.t("chart_item"),
-                "mean": ui.t("chart_mean"),
-                "n": ui.t("chart_n"),
-                "rank": ui.t("chart_rank"),
-            },
+            columns=ui.headings("unit", "item", "mean", "n", rank="chart_rank"),
             name=f"{node_name}-spread-{last}",
         )
 
@@ -196,13 +185,13 @@ with chart_col:
             charts.recipe(charts.likert, distribution, lang=ctx.lang, title=title),
             distribution,
             summary=chartsummaries.likert_summary(ctx, distribution),
-            columns={
-                "item": ui.t("chart_item"),
-                "label": ui.t("chart_level"),
-                "count": ui.t("chart_count_answers"),
-                "share": ui.t("chart_share"),
-                "n": ui.t("chart_n"),
-            },
+            columns=ui.headings(
+                "item",
+                label="chart_level",
+                count="chart_count_answers",
+                share="chart_share",
+                n="chart_n",
+            ),
             name=f"{node_name}-{ui.t('distribution_heading')}-{last}",
         )
     spread_section()
@@ -221,15 +210,15 @@ else:
         ),
         attendance,
         summary=chartsummaries.participation_summary(ctx, attendance),
-        columns={
-            "unit": ui.t("chart_unit"),
-            "period": ui.t("chart_period"),
-            "checked_in": ui.t("col_checked_in"),
-            "unregistered": ui.t("col_unregistered"),
-            "expected": ui.t("col_expected"),
-            "missing": ui.t("col_missing"),
-            "rate": ui.t("col_rate"),
-        },
+        columns=ui.headings(
+            "unit",
+            "period",
+            checked_in="col_checked_in",
+            unregistered="col_unregistered",
+            expected="col_expected",
+            missing="col_missing",
+            rate="col_rate",
+        ),
         name=f"{node_name}-{ui.t('participation_heading')}-{first}-{last}",
     )
     if attendance["unregistered"].sum() and ui.shows_page(ctx, "admin"):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import formats, i18n, mailconfig, release, settings
+from dtmaturity.domain import formats, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import (
@@ -166,12 +166,9 @@ def follow() -> None:
         st.subheader(ui.as_text(title), anchor=False)
         shown_table = ui.table_for_people(
             table,
-            {
-                "unit": ui.t("chart_unit"),
-                "answered": ui.t("col_answered"),
-                "expected": ui.t("col_expected"),
-                "missing": ui.t("col_missing"),
-            },
+            ui.headings(
+                "unit", answered="col_answered", expected="col_expected", missing="col_missing"
+            ),
         )
         st.dataframe(shown_table, hide_index=True, width="stretch", key=f"round_table:{r.round_id}")
         closing = r.state != CLOSED
@@ -203,13 +200,8 @@ if current:
             ui.t("rounds_list_heading"), list(labels), format_func=labels.get, key="round_preview"
         )
     with columns[1]:
-        languages = list(i18n.LANGUAGES)
-        preview_lang = st.selectbox(
-            ui.t("rounds_preview_lang"),
-            languages,
-            index=languages.index(ctx.lang),
-            format_func=i18n.LANGUAGES.get,
-            key="round_preview_lang",
+        preview_lang = ui.language_choice(
+            ui.t("rounds_preview_lang"), default=ctx.lang, key="round_preview_lang"
         )
     r = next(x for x in current if x.round_id == chosen)
     # Without DTMATURITY_BASE_URL the links point at the port this app runs on.
@@ -233,12 +225,9 @@ else:
     )
     st.dataframe(
         frame.rename(
-            columns={
-                "person": ui.t("col_person"),
-                "unit": ui.t("chart_unit"),
-                "kind": ui.t("col_kind"),
-                "lang": ui.t("language_label"),
-            }
+            columns=ui.headings(
+                person="col_person", unit="chart_unit", kind="col_kind", lang="language_label"
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -274,16 +263,16 @@ else:
         }
     ).iloc[::-1]
     table = shown_log.rename(
-        columns={
-            "when": ui.t("col_when"),
-            "period": ui.t("chart_period"),
-            "unit": ui.t("chart_unit"),
-            "person": ui.t("col_person"),
-            "kind": ui.t("col_kind"),
-            "status": ui.t("col_outcome"),
-            "attempts": ui.t("col_attempts"),
-            "error": ui.t("col_error"),
-        }
+        columns=ui.headings(
+            when="col_when",
+            period="chart_period",
+            unit="chart_unit",
+            person="col_person",
+            kind="col_kind",
+            status="col_outcome",
+            attempts="col_attempts",
+            error="col_error",
+        )
     )
     st.dataframe(table, hide_index=True, width="stretch")
     ui.downloads(table, name=ui.t("rounds_log_heading"))

@@ -30,20 +30,15 @@ with st.container(border=True, key="unit_report"):
     plan_widgets.report_downloads(ctx, unit_id, periods)
     meeting_widgets.unit_meetings(ctx, unit_id, periods[0])
 
-columns = {
-    "item": ui.t("chart_item"),
-    "period": ui.t("chart_period"),
-    "mean": ui.t("chart_mean"),
-    "n": ui.t("chart_n"),
-}
-gap_columns = {
-    "item": ui.t("chart_item"),
-    "mean": ui.t("col_mean_now"),
-    "target": ui.t("col_target"),
-    "target_period": ui.t("col_target_period"),
-    "gap": ui.t("col_gap"),
-    "n_target": ui.t("chart_n_targets"),
-}
+columns = ui.headings("item", "period", "mean", "n")
+gap_columns = ui.headings(
+    "item",
+    mean="col_mean_now",
+    target="col_target",
+    target_period="col_target_period",
+    gap="col_gap",
+    n_target="chart_n_targets",
+)
 
 
 def trend_with_plan(kind: str, title: str) -> None:
@@ -148,12 +143,9 @@ def compare_fragment() -> None:
             charts.recipe(charts.compare, comparison, lang=ctx.lang, title=title),
             comparison,
             summary=chartsummaries.compare_summary(ctx, comparison),
-            columns={
-                "group": ui.t("chart_group"),
-                "period": ui.t("chart_period"),
-                "mean": ui.t("chart_mean"),
-                "n": ui.t("chart_n"),
-            },
+            columns=ui.headings(
+                group="chart_group", period="chart_period", mean="chart_mean", n="chart_n"
+            ),
             name=f"{unit_name}-{title}",
         )
     with question_col:
@@ -188,12 +180,9 @@ def roles_fragment() -> None:
                 charts.recipe(charts.roles, roles, lang=ctx.lang, title=title),
                 roles.assign(kind=[ui.t(f"role_kind_{k}") for k in roles["kind"]]),
                 summary=chartsummaries.roles_summary(ctx, roles),
-                columns={
-                    "role": ui.t("chart_role"),
-                    "kind": ui.t("chart_kind"),
-                    "count": ui.t("chart_count"),
-                    "n": ui.t("chart_n"),
-                },
+                columns=ui.headings(
+                    role="chart_role", kind="chart_kind", count="chart_count", n="chart_n"
+                ),
                 name=f"{unit_name}-{title}",
             )
             st.subheader(ui.t("balance_heading"), anchor=False)
@@ -203,14 +192,14 @@ def roles_fragment() -> None:
                 balance.assign(
                     status=[ui.t(f"balance_{s}") if s else "" for s in balance["status"]]
                 ),
-                {
-                    "role": ui.t("chart_role"),
-                    "most": ui.t("role_kind_most"),
-                    "want": ui.t("role_kind_want"),
-                    "more": ui.t("role_kind_more"),
-                    "n": ui.t("chart_n"),
-                    "status": ui.t("col_status"),
-                },
+                ui.headings(
+                    role="chart_role",
+                    most="role_kind_most",
+                    want="role_kind_want",
+                    more="role_kind_more",
+                    n="chart_n",
+                    status="col_status",
+                ),
             )
             ui.dataframe(table)
             ui.downloads(table, name=f"{unit_name}-{ui.t('balance_heading')}-{role_period}")
@@ -223,18 +212,8 @@ def actions_section() -> None:
     st.caption(ui.t("actions_intro"))
     unit_actions = actions.for_unit(ctx, unit_id)
     if unit_actions:
-        action_table = ui.table_for_people(
-            actions.table(ctx, unit_actions),
-            {
-                "action_id": ui.t("col_action_id"),
-                "description": ui.t("col_description"),
-                "items": ui.t("col_items"),
-                "owner": ui.t("col_owner"),
-                "due_period": ui.t("col_due"),
-                "status": ui.t("action_status_field"),
-                "closed_period": ui.t("col_closed"),
-            },
-        )
+        headings = {column: ui.t(key) for column, key in actions.TABLE_HEADINGS.items()}
+        action_table = ui.table_for_people(actions.table(ctx, unit_actions), headings)
         ui.dataframe(action_table)
         ui.downloads(action_table, name=f"{unit_name}-{ui.t('actions_heading')}")
         plan_widgets.status_form(ctx, unit_id, unit_actions)
@@ -323,11 +302,7 @@ def reflections_section() -> None:
         ui.downloads(
             ui.table_for_people(
                 view.rows,
-                {
-                    "period": ui.t("chart_period"),
-                    "question": ui.t("col_question"),
-                    "answer": ui.t("col_answer"),
-                },
+                ui.headings("period", question="col_question", answer="col_answer"),
             ),
             name=f"{unit_name}-{ui.t('reflections_title')}",
         )

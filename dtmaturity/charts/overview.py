@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dtmaturity.charts.theme import PALETTE
+from dtmaturity.charts.theme import ITEM_TIP, MEAN_TIP, N_TIP, PALETTE, PERIOD_TIP, tooltips
 from dtmaturity.domain import formats, privacy
 from dtmaturity.domain.i18n import t
 
@@ -45,13 +45,14 @@ def heatmap(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
             axis=alt.Axis(labelAngle=-40, labelLimit=0, labelOverlap=False, labelAlign="right"),
         ),
         y=alt.Y("unit_label:N", sort=units, title=None, axis=alt.Axis(labelLimit=260)),
-        tooltip=[
-            alt.Tooltip("unit_label:N", title=t(lang, "chart_unit")),
-            alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-            alt.Tooltip("status:N", title=t(lang, "chart_hidden")),
-        ],
+        tooltip=tooltips(
+            lang,
+            ("unit_label:N", "chart_unit"),
+            ITEM_TIP,
+            MEAN_TIP,
+            N_TIP,
+            ("status:N", "chart_hidden"),
+        ),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.condition(
@@ -89,13 +90,14 @@ def likert(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
             scale=alt.Scale(domain=[-1, 1]),
         ),
         x2="end:Q",
-        tooltip=[
-            alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("label:N", title=t(lang, "chart_level")),
-            alt.Tooltip("share:Q", title=t(lang, "chart_share"), format=".0%"),
-            alt.Tooltip("count:Q", title=t(lang, "chart_count_answers")),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-        ],
+        tooltip=tooltips(
+            lang,
+            ITEM_TIP,
+            ("label:N", "chart_level"),
+            ("share:Q", "chart_share", ".0%"),
+            ("count:Q", "chart_count_answers"),
+            N_TIP,
+        ),
     )
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
@@ -133,13 +135,9 @@ def spread(
             title=t(lang, "chart_mean"),
             scale=alt.Scale(domain=[1, scale_max], nice=False),
         ),
-        tooltip=[
-            alt.Tooltip("unit:N", title=t(lang, "chart_unit")),
-            alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-            alt.Tooltip("rank:Q", title=t(lang, "chart_rank")),
-        ],
+        tooltip=tooltips(
+            lang, ("unit:N", "chart_unit"), ITEM_TIP, MEAN_TIP, N_TIP, ("rank:Q", "chart_rank")
+        ),
     )
     ticks = base.mark_tick(color="#777777", thickness=1.5, size=16).transform_filter(
         "!datum.chosen"
@@ -167,14 +165,15 @@ def participation(frame: pd.DataFrame, *, lang: str, title: str) -> alt.LayerCha
     base = alt.Chart(data, title=title).encode(
         x=alt.X("period:O", title=t(lang, "chart_period"), axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("unit:N", sort=units, title=None, axis=alt.Axis(labelLimit=260)),
-        tooltip=[
-            alt.Tooltip("unit:N", title=t(lang, "chart_unit")),
-            alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("checked_in:Q", title=t(lang, "col_checked_in")),
-            alt.Tooltip("expected:Q", title=t(lang, "col_expected")),
-            alt.Tooltip("missing:Q", title=t(lang, "col_missing")),
-            alt.Tooltip("unregistered:Q", title=t(lang, "col_unregistered")),
-        ],
+        tooltip=tooltips(
+            lang,
+            ("unit:N", "chart_unit"),
+            PERIOD_TIP,
+            ("checked_in:Q", "col_checked_in"),
+            ("expected:Q", "col_expected"),
+            ("missing:Q", "col_missing"),
+            ("unregistered:Q", "col_unregistered"),
+        ),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(

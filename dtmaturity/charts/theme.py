@@ -10,10 +10,27 @@ import threading
 import altair as alt
 
 from dtmaturity.domain import formats
+from dtmaturity.domain.i18n import t
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [2, 6]]
+
+
+# The tooltip lines most charts share (see `tooltips`).
+ITEM_TIP = ("item:N", "chart_item")
+PERIOD_TIP = ("period:O", "chart_period")
+MEAN_TIP = ("mean:Q", "chart_mean", formats.MEAN_D3)
+N_TIP = ("n:Q", "chart_n")
+
+
+def tooltips(lang: str, *fields: tuple[str, ...]) -> list[alt.Tooltip]:
+    """A chart's tooltip, one line per (field:type, catalogue key) or (field:type, catalogue
+    key, d3 number format), each titled in `lang`."""
+    return [
+        alt.Tooltip(field, title=t(lang, key), **({"format": rest[0]} if rest else {}))
+        for field, key, *rest in fields
+    ]
 
 
 # Chart text (axis labels, titles, legends) in a dark grey with 12:1 contrast on white: the

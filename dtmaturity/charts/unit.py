@@ -7,7 +7,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dtmaturity.charts.theme import DASHES, PALETTE, SHAPES
+from dtmaturity.charts.theme import (
+    DASHES,
+    ITEM_TIP,
+    MEAN_TIP,
+    N_TIP,
+    PALETTE,
+    PERIOD_TIP,
+    SHAPES,
+    tooltips,
+)
 from dtmaturity.domain import formats
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period, period_range
@@ -59,12 +68,7 @@ def _series_lines(
             scale=alt.Scale(domain=[1, scale_max], nice=False),
         ),
         color=alt.Color(f"{field}:N", scale=scales["color"], legend=legend),
-        tooltip=[
-            alt.Tooltip(f"{field}:N", title=t(lang, legend_key)),
-            alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-        ],
+        tooltip=tooltips(lang, (f"{field}:N", legend_key), PERIOD_TIP, MEAN_TIP, N_TIP),
     )
     lines = base.mark_line(strokeWidth=2).encode(
         strokeDash=alt.StrokeDash(f"{field}:N", scale=scales["dash"], legend=legend)
@@ -97,12 +101,7 @@ def profile(frame: pd.DataFrame, *, lang: str, title: str, scale_max: int = 5) -
             ),
             color=alt.Color("period:O", scale=colors, title=t(lang, "chart_period")),
             shape=alt.Shape("period:O", scale=shapes, title=t(lang, "chart_period")),
-            tooltip=[
-                alt.Tooltip("item:N", title=t(lang, "chart_item")),
-                alt.Tooltip("period:O", title=t(lang, "chart_period")),
-                alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
-                alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-            ],
+            tooltip=tooltips(lang, ITEM_TIP, PERIOD_TIP, MEAN_TIP, N_TIP),
         )
         .properties(height=alt.Step(32))
     )
@@ -120,12 +119,13 @@ def roles(frame: pd.DataFrame, *, lang: str, title: str) -> alt.TopLevelMixin:
         y=alt.Y("role:N", title=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("kind_label:N", sort=kinds),
         x=alt.X("count:Q", title=t(lang, "chart_count"), axis=alt.Axis(tickMinStep=1)),
-        tooltip=[
-            alt.Tooltip("role:N", title=t(lang, "chart_role")),
-            alt.Tooltip("kind_label:N", title=t(lang, "chart_kind")),
-            alt.Tooltip("count:Q", title=t(lang, "chart_count")),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-        ],
+        tooltip=tooltips(
+            lang,
+            ("role:N", "chart_role"),
+            ("kind_label:N", "chart_kind"),
+            ("count:Q", "chart_count"),
+            N_TIP,
+        ),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("kind_label:N", scale=colors, sort=kinds, title=t(lang, "chart_kind")),
@@ -185,9 +185,7 @@ def _own_layers(
             y=alt.Y("score:Q", scale=y_scale),
             tooltip=[
                 alt.Tooltip("who:N", title=""),
-                alt.Tooltip("item:N", title=t(lang, "chart_item")),
-                alt.Tooltip("period:O", title=t(lang, "chart_period")),
-                alt.Tooltip("score:Q", title=t(lang, "own_pending_score"), format=".1f"),
+                *tooltips(lang, ITEM_TIP, PERIOD_TIP, ("score:Q", "own_pending_score", ".1f")),
             ],
         )
     )
@@ -250,12 +248,7 @@ def trend_with_plan(
         x=x,
         y=alt.Y("mean:Q", title=t(lang, "chart_mean"), scale=y_scale),
         color=color,
-        tooltip=[
-            alt.Tooltip("item:N", title=t(lang, "chart_item")),
-            alt.Tooltip("period:O", title=t(lang, "chart_period")),
-            alt.Tooltip("mean:Q", title=t(lang, "chart_mean"), format=formats.MEAN_D3),
-            alt.Tooltip("n:Q", title=t(lang, "chart_n")),
-        ],
+        tooltip=tooltips(lang, ITEM_TIP, PERIOD_TIP, MEAN_TIP, N_TIP),
     )
     layers.append(
         base.mark_line(strokeWidth=2).encode(
@@ -283,12 +276,13 @@ def trend_with_plan(
                 y=alt.Y("target:Q", scale=y_scale),
                 color=color,
                 shape=alt.Shape("item:N", scale=scales["shape"], legend=legend),
-                tooltip=[
-                    alt.Tooltip("item:N", title=t(lang, "chart_item")),
-                    alt.Tooltip("period:O", title=t(lang, "chart_target_period")),
-                    alt.Tooltip("target:Q", title=t(lang, "chart_target"), format=formats.MEAN_D3),
-                    alt.Tooltip("n:Q", title=t(lang, "chart_n_targets")),
-                ],
+                tooltip=tooltips(
+                    lang,
+                    ITEM_TIP,
+                    ("period:O", "chart_target_period"),
+                    ("target:Q", "chart_target", formats.MEAN_D3),
+                    ("n:Q", "chart_n_targets"),
+                ),
             )
         )
     if not actions.empty:
@@ -302,15 +296,16 @@ def trend_with_plan(
                     alt.value([1, 0]),
                     alt.value([5, 4]),
                 ),
-                tooltip=[
-                    alt.Tooltip("label:N", title=t(lang, "chart_action")),
-                    alt.Tooltip("description:N", title=t(lang, "col_description")),
-                    alt.Tooltip("items:N", title=t(lang, "col_items")),
-                    alt.Tooltip("status:N", title=t(lang, "action_status_field")),
-                    alt.Tooltip("when:N", title=t(lang, "chart_when")),
-                    alt.Tooltip("period:O", title=t(lang, "chart_period")),
-                    alt.Tooltip("owner:N", title=t(lang, "col_owner")),
-                ],
+                tooltip=tooltips(
+                    lang,
+                    ("label:N", "chart_action"),
+                    ("description:N", "col_description"),
+                    ("items:N", "col_items"),
+                    ("status:N", "action_status_field"),
+                    ("when:N", "chart_when"),
+                    PERIOD_TIP,
+                    ("owner:N", "col_owner"),
+                ),
             )
         )
         labels = actions.groupby("period", as_index=False).agg(label=("label", " ".join))

@@ -26,6 +26,17 @@ def command_context(db: Path | None) -> Context:
     return Context(actor=actor, store=store, framework=framework, lang="en")
 
 
+def unless_held(db: Path | None) -> Context | None:
+    """The acting context, or None when the running app holds the database file (a command
+    then asks the app, through the spool folder beside the database)."""
+    from dtmaturity.store import FileHeld
+
+    try:
+        return command_context(db)
+    except FileHeld:
+        return None
+
+
 @contextmanager
 def opened(db: Path | None) -> Iterator[Context]:
     """The acting context over the database, closed when the command is done."""
@@ -42,15 +53,11 @@ def reading(db: Path | None, wait: float, command: str) -> Iterator[Context]:
     database file, over a consistent copy of it that the app makes on request (through the
     spool folder beside the database, as `rounds` hands over its jobs), in a private work
     folder removed afterwards."""
-    from dtmaturity.services import scheduler, workdirs
-    from dtmaturity.store import StoreError, default_db_path
+    from dtmaturity.services import spool, workdirs
+    from dtmaturity.store import default_db_path
 
-    try:
-        ctx = command_context(db)
-    except StoreError as exc:
-        if "lock" not in str(exc).lower():
-            raise
-    else:
+    ctx = unless_held(db)
+    if ctx is not None:
         try:
             yield ctx
         finally:
@@ -59,7 +66,7 @@ def reading(db: Path | None, wait: float, command: str) -> Iterator[Context]:
     path = db or default_db_path()
     with workdirs.workdir("copy") as folder:
         copy = folder / "copy.duckdb"
-        scheduler.fetch_copy(path, copy, timeout=wait)
+        spool.fetch_copy(path, copy, timeout=wait)
         print(
             f"dtmaturity {command}: the running app holds {path}; reading a consistent copy "
             "of it that the app made just now",

@@ -85,7 +85,7 @@ class _Root(Group):
 def _failure(exc: Exception) -> int:
     """The exit code and message of an error shared by all commands; re-raises any other."""
     from dtmaturity.domain.framework import FrameworkError
-    from dtmaturity.services.scheduler import SpoolError
+    from dtmaturity.services.spool import SpoolError
     from dtmaturity.store import StoreError
 
     problems = settings.current().problems

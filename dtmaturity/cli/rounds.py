@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dtmaturity.cli.acting import command_context
+from dtmaturity.cli.acting import unless_held
 from dtmaturity.cli.options import dry_run_option, wait_option
 from dtmaturity.cli.root import Group, cli
 
@@ -29,18 +29,15 @@ def _period_option(command: Callable) -> Callable:
 def _rounds(db: Path | None, command: str, wait: float, **options: Any) -> int:
     """Run a rounds job here, or, when the running app holds the database file, hand it to the
     app's background thread and print what it did."""
-    from dtmaturity.services import roundjobs, scheduler
-    from dtmaturity.store import StoreError, default_db_path
+    from dtmaturity.services import roundjobs, spool
+    from dtmaturity.store import default_db_path
 
     job = {"command": command, **{k: v for k, v in options.items() if v is not None}}
-    try:
-        ctx = command_context(db)
-    except StoreError as exc:
-        if "lock" not in str(exc).lower():
-            raise
+    ctx = unless_held(db)
+    if ctx is None:
         try:
-            outcome = scheduler.submit(db or default_db_path(), job, timeout=wait)
-        except scheduler.SpoolError as refused:  # no server answered, or an unsafe spool
+            outcome = spool.submit(db or default_db_path(), job, timeout=wait)
+        except spool.SpoolError as refused:  # no server answered, or an unsafe spool
             print(f"dtmaturity rounds: {refused}", file=sys.stderr)
             return 2
     else:

@@ -46,11 +46,7 @@ def is_production() -> bool:
 
 def local_mode_asked() -> bool:
     """DTMATURITY_LOCAL_MODE=1: run without sign-in even though a secrets file exists."""
-    current = settings.current()
-    problem = current.problem(LOCAL_MODE)
-    if problem:
-        raise SignInSettingError(problem)
-    return current.local_mode
+    return settings.current().usable(LOCAL_MODE, error=SignInSettingError).local_mode
 
 
 def _why_unreadable(path: Path) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dtmaturity.domain.framework import Framework
+from dtmaturity.domain.framework import Framework, Item
 from dtmaturity.domain.periods import Period, PeriodError
 
 ROLE_KINDS = ("most", "want", "more")
@@ -99,6 +99,16 @@ def validate(
     return errors
 
 
+def score_range_error(field: str, item: Item, score: object) -> FieldError | None:
+    """The error of a score (a check-in's or a target's) that is not a whole number on the
+    item's scale; None when it is one."""
+    if isinstance(score, int) and not isinstance(score, bool) and score in item.scale.values:
+        return None
+    return FieldError(
+        field, "error_score_range", {"value": score, "min": item.scale.min, "max": item.scale.max}
+    )
+
+
 def _score_errors(framework: Framework, checkin: CheckIn) -> list[FieldError]:
     errors = []
     for item_id in set(checkin.scores) | set(checkin.comments):
@@ -112,16 +122,8 @@ def _score_errors(framework: Framework, checkin: CheckIn) -> list[FieldError]:
             pass  # answered: "do not know / not relevant"
         elif score is None:
             errors.append(FieldError(f"score:{item.id}", "error_score_missing"))
-        elif (
-            isinstance(score, bool) or not isinstance(score, int) or score not in item.scale.values
-        ):
-            errors.append(
-                FieldError(
-                    f"score:{item.id}",
-                    "error_score_range",
-                    {"value": score, "min": item.scale.min, "max": item.scale.max},
-                )
-            )
+        elif off_scale := score_range_error(f"score:{item.id}", item, score):
+            errors.append(off_scale)
         comment = checkin.comments.get(item.id) or ""
         if len(comment) > MAX_COMMENT_LENGTH:
             errors.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dtmaturity.domain.framework import Framework
-from dtmaturity.domain.model import FieldError
+from dtmaturity.domain.model import FieldError, score_range_error
 from dtmaturity.domain.periods import Period, PeriodError
 from dtmaturity.domain.textrules import line_problem, shown, text_problem
 
@@ -59,16 +59,8 @@ def target_errors(
         item = framework.items_by_id.get(item_id)
         if item is None:
             errors.append(FieldError(f"target:{item_id}", "error_unknown_item", {"value": item_id}))
-        elif (
-            isinstance(score, bool) or not isinstance(score, int) or score not in item.scale.values
-        ):
-            errors.append(
-                FieldError(
-                    f"target:{item_id}",
-                    "error_score_range",
-                    {"value": score, "min": item.scale.min, "max": item.scale.max},
-                )
-            )
+        elif off_scale := score_range_error(f"target:{item_id}", item, score):
+            errors.append(off_scale)
     return errors
 
 

@@ -60,10 +60,9 @@ class Thresholds:
 
 def thresholds() -> Thresholds:
     """The thresholds in force: DTMATURITY_MIN_RESPONDENTS and DTMATURITY_MIN_REFLECTIONS."""
-    current = settings.current()
-    problem = current.problem(MIN_RESPONDENTS_ENV, MIN_REFLECTIONS_ENV)
-    if problem:
-        raise PrivacySettingError(problem)
+    current = settings.current().usable(
+        MIN_RESPONDENTS_ENV, MIN_REFLECTIONS_ENV, error=PrivacySettingError
+    )
     return Thresholds(current.min_respondents, current.min_reflections)
 
 

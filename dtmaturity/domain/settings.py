@@ -92,6 +92,14 @@ class Settings:
         """The first problem among these settings, or None when they are all usable."""
         return next((self.problems[n] for n in names if n in self.problems), None)
 
+    def usable(self, *names: str, error: type[Exception] = ValueError) -> Settings:
+        """These settings themselves, when every one named is usable; else `error` with the
+        first problem (each reader raises the error its callers expect)."""
+        problem = self.problem(*names)
+        if problem:
+            raise error(problem)
+        return self
+
 
 # --- one rule per setting: raw text in, value out, or ValueError with the message -----------
 
@@ -208,18 +216,10 @@ def check(ignore: tuple[str, ...] = ()) -> Settings:
 def default_language() -> str:
     """The deployment's default UI language: DTMATURITY_DEFAULT_LANGUAGE, else bokmål (or
     i18n.LanguageSettingError naming the bad value)."""
-    settings = current()
-    problem = settings.problem(DEFAULT_LANGUAGE)
-    if problem:
-        raise i18n.LanguageSettingError(problem)
-    return settings.default_language
+    return current().usable(DEFAULT_LANGUAGE, error=i18n.LanguageSettingError).default_language
 
 
 def mail() -> mailconfig.MailConfig | None:
     """The mail settings in force, or None when DTMATURITY_SMTP_URL is unset (mail off); a
     bad one raises mailconfig.MailConfigError naming it."""
-    settings = current()
-    problem = settings.problem(SMTP_URL)
-    if problem:
-        raise mailconfig.MailConfigError(problem)
-    return settings.mail
+    return current().usable(SMTP_URL, error=mailconfig.MailConfigError).mail

@@ -97,15 +97,9 @@ def create(
     def work(cur: sql.Cursor) -> tuple[int, Mapping[str, object]]:
         new_id = sql.insert_action(
             cur,
-            unit_id=draft.unit_id,
-            items=draft.items,
-            description=draft.description,
-            owner=draft.owner,
-            due_period=draft.due_period,
-            status=draft.status,
+            draft,
             closed_period=plan.closed_period(draft.status, None, None, now),
             created_period=now,
-            source_question=draft.source_question,
             actor=ctx.actor.user_id,
         )
         return new_id, (then(cur, new_id) if then else {})
@@ -224,6 +218,20 @@ def status_label(ctx: Context, status: str) -> str:
     return t(ctx.lang, f"action_status_{status}")
 
 
+# `table`'s columns and each one's heading (a catalogue key); OPEN_HEADINGS leaves the closed
+# quarter out, for lists of open actions (the report, the meeting).
+TABLE_HEADINGS = {
+    "action_id": "col_action_id",
+    "description": "col_description",
+    "items": "col_items",
+    "owner": "col_owner",
+    "due_period": "col_due",
+    "status": "action_status_field",
+    "closed_period": "col_closed",
+}
+OPEN_HEADINGS = {c: key for c, key in TABLE_HEADINGS.items() if c != "closed_period"}
+
+
 def table(ctx: Context, actions: list[Action]) -> pd.DataFrame:
     """The actions as people read them (names, not ids)."""
     rows = [
@@ -238,18 +246,23 @@ def table(ctx: Context, actions: list[Action]) -> pd.DataFrame:
         }
         for a in actions
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "action_id",
-            "description",
-            "items",
-            "owner",
-            "due_period",
-            "status",
-            "closed_period",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(TABLE_HEADINGS))
+
+
+def document_rows(ctx: Context, actions: list[Action]) -> list[list[str]]:
+    """The actions as the rows of a document's table (the report, the meeting summary), in the
+    columns of OPEN_HEADINGS."""
+    return [
+        [
+            f"#{a.action_id}",
+            a.description,
+            items_label(ctx, a.items),
+            a.owner,
+            a.due_period,
+            status_label(ctx, a.status),
+        ]
+        for a in actions
+    ]
 
 
 @authz.dashboard()
@@ -282,15 +295,10 @@ def chart_frame(ctx: Context, unit_id: str) -> pd.DataFrame:
 
 # --- CSV export (the import is services/imports/actions.py) --------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    "action_id",
-    "unit_id",
-    "items",
-    "description",
-    "owner",
-    "due_period",
-    "status",
-    "closed_period",
+# Every stored column but when and from which question the action was made (an import sets
+# neither).
+EXPORT_COLUMNS = tuple(
+    c for c in sql.ACTION_COLUMNS if c not in ("created_period", "source_question")
 )
 
 

@@ -2,7 +2,7 @@
 
 - A DuckDB file: a new DuckDB file, made here when no process holds the database file, and by
   the running app when it does (the request goes through its spool folder, as `rounds` jobs
-  do: services/scheduler.py).
+  do: services/spool.py).
 - A PostgreSQL database (a postgresql:// URL): PostgreSQL's own `pg_dump` in its custom
   format (one snapshot of the whole database, while the apps keep serving), restored with
   `pg_restore`. The password goes to pg_dump in its environment, never on its command line,
@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from dtmaturity import safefiles
-from dtmaturity.services import scheduler
-from dtmaturity.store import Store, StoreError, backup
+from dtmaturity.services import spool
+from dtmaturity.store import FileHeld, Store, backup
 
 POSTGRES = ("postgresql://", "postgres://")
 
@@ -55,10 +55,8 @@ def write(db: Path | str, output: Path, *, timeout: float = 60.0) -> Backup:
     with safefiles.replacing(output) as path:
         try:
             store = Store(db_path, migrate=False)  # a backup is taken as the file is
-        except StoreError as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            scheduler.fetch_copy(db_path, path, timeout=timeout)
+        except FileHeld:
+            spool.fetch_copy(db_path, path, timeout=timeout)
             by_server = True
         else:
             try:

@@ -71,3 +71,10 @@ class Context:
             prepare=prepare,
             invalidates=invalidates,
         )
+
+
+def acting_for(store: Store, framework: Framework, user: str) -> Context:
+    """A context for a process acting on its own or on the command line's behalf (the
+    scheduler, a spooled job): every grant, not local mode, in English."""
+    actor = Actor(user, user, ALL_GRANTS, local_mode=False)
+    return Context(actor=actor, store=store, framework=framework, lang="en")

@@ -11,8 +11,10 @@ import pandas as pd
 from dtmaturity.domain.framework import Framework
 from dtmaturity.domain.model import ROLE_KINDS
 from dtmaturity.domain.periods import Period
+from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import authz
 from dtmaturity.services.context import Context
+from dtmaturity.store import demo as demo_sql
 from dtmaturity.store import plans as plans_sql
 from dtmaturity.store import queries
 
@@ -194,7 +196,7 @@ def generate(framework: Framework, *, today: date | None = None, seed: int = 201
 
 def has_demo(ctx: Context) -> bool:
     with ctx.store.reader() as cur:
-        return queries.has_demo(cur)
+        return demo_sql.has_demo(cur)
 
 
 def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
@@ -203,8 +205,8 @@ def create(ctx: Context, *, today: date | None = None) -> DemoSummary:
     data = generate(ctx.framework, today=today)
 
     def work(cur: queries.Cursor) -> None:
-        queries.delete_demo(cur)
-        queries.insert_demo(
+        demo_sql.delete_demo(cur)
+        demo_sql.insert_demo(
             cur,
             units=data["units"],
             checkins=data["checkins"],
@@ -247,17 +249,13 @@ def _insert_plans(cur: queries.Cursor, data: dict, actor: str) -> None:
     for number, (unit_id, owner) in enumerate(owners.items()):
         for step, status in ((0, "done"), (1, "in_progress")):
             item, description = ACTIONS[(number + step) % len(ACTIONS)]
+            due = periods[-3] if status == "done" else goal
+            draft = ActionDraft(unit_id, [item], description, owner, due, status)
             plans_sql.insert_action(
                 cur,
-                unit_id=unit_id,
-                items=[item],
-                description=description,
-                owner=owner,
-                due_period=periods[-3] if status == "done" else goal,
-                status=status,
+                draft,
                 closed_period=periods[-3] if status == "done" else None,
                 created_period=periods[-5],
-                source_question=None,
                 actor=actor,
             )
 
@@ -318,8 +316,8 @@ def create_national(
     units = national_units(shape)
 
     def work(cur: queries.Cursor) -> None:
-        queries.delete_demo(cur)
-        queries.insert_national_demo(
+        demo_sql.delete_demo(cur)
+        demo_sql.insert_national_demo(
             cur,
             units=units,
             leaders_per_unit=shape.leaders,
@@ -342,11 +340,11 @@ def create_national(
 def remove(ctx: Context) -> int:
     """Delete the demo units and every check-in made for them; returns the units removed."""
     authz.require_admin(ctx)
-    return ctx.write(queries.delete_demo, "demo.remove", details=lambda n: {"units": n})
+    return ctx.write(demo_sql.delete_demo, "demo.remove", details=lambda n: {"units": n})
 
 
 def removal_counts(ctx: Context) -> dict[str, int]:
     """What `remove` would delete (units, check-ins, actions), for its confirmation step."""
     authz.require_admin(ctx)
     with ctx.store.reader() as cur:
-        return queries.demo_counts(cur)
+        return demo_sql.demo_counts(cur)

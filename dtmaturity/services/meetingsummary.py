@@ -57,24 +57,6 @@ FIGURE_COLUMNS = (
 )  # fmt: skip
 FIGURE_WIDTHS = [0.34, 0.12, 0.15, 0.15, 0.12, 0.12]  # the item's name wide, one line each
 ACTION_WIDTHS = [0.06, 0.3, 0.16, 0.26, 0.1, 0.12]  # an e-mail on one line
-ACTION_COLUMNS = (
-    "col_action_id", "col_description", "col_items", "col_owner", "col_due",
-    "action_status_field",
-)  # fmt: skip
-
-
-def action_rows(ctx: Context, found: list[Action]) -> list[list[str]]:
-    return [
-        [
-            f"#{a.action_id}",
-            a.description,
-            actions.items_label(ctx, a.items),
-            a.owner,
-            a.due_period,
-            actions.status_label(ctx, a.status),
-        ]
-        for a in found
-    ]
 
 
 def _figures_section(ctx: Context, meeting: Meeting, lens: str) -> Section:
@@ -97,7 +79,8 @@ def _figures(ctx: Context, meeting: Meeting) -> list[Section]:
 
 
 def _action_table(ctx: Context, found: list[Action]) -> Table:
-    return Table([t(ctx.lang, c) for c in ACTION_COLUMNS], action_rows(ctx, found), ACTION_WIDTHS)
+    headings = [t(ctx.lang, key) for key in actions.OPEN_HEADINGS.values()]
+    return Table(headings, actions.document_rows(ctx, found), ACTION_WIDTHS)
 
 
 def build_summary(

@@ -38,7 +38,7 @@ def export_person(ctx: Context, person_id: str | None = None) -> bytes:
 
 
 def erase_person(ctx: Context, person_id: str) -> dict[str, int]:
-    """Erase a person from every table that can name them (see store.migrations.PERSON_COLUMNS).
+    """Erase a person from every table that can name them (see store.person_columns.PERSON_COLUMNS).
     Admins only. Free text and identity are deleted; scores, role picks and targets stay under
     a random pseudonym, so aggregates do not shift; records of what they did name `erased`.
     The erasure's own audit entry names no one: neither the id nor anything derived from it."""

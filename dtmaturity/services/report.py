@@ -182,22 +182,8 @@ def _actions_section(ctx: Context, unit_id: str) -> Section:
     if not open_actions:
         section.paragraphs.append(t(ctx.lang, "report_actions_none"))
         return section
-    rows = [
-        [
-            f"#{a.action_id}",
-            a.description,
-            actions.items_label(ctx, a.items),
-            a.owner,
-            a.due_period,
-            actions.status_label(ctx, a.status),
-        ]
-        for a in open_actions
-    ]
-    columns = [
-        "col_action_id", "col_description", "col_items", "col_owner", "col_due",
-        "action_status_field",
-    ]  # fmt: skip
-    section.tables.append(Table([t(ctx.lang, c) for c in columns], rows))
+    headings = [t(ctx.lang, key) for key in actions.OPEN_HEADINGS.values()]
+    section.tables.append(Table(headings, actions.document_rows(ctx, open_actions)))
     return section
 
 

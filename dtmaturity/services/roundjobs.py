@@ -1,5 +1,5 @@
 """The `dtmaturity rounds …` commands as jobs: run by the command line when it can open the
-database, or by the running server on the command line's behalf (services/scheduler.py).
+database, or by the running server on the command line's behalf (services/spool.py).
 
 A job is a small dict (`{"command": "remind", "dry_run": true}`) and its outcome is the exit
 status and the lines to print, so both ways print exactly the same.

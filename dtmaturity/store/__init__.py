@@ -8,10 +8,19 @@ version that dashboard caches are keyed on.
 from dtmaturity.store.db import (
     AuditEntry,
     DatabaseError,
+    FileHeld,
     Store,
     StoreError,
     WriteFailed,
     default_db_path,
 )
 
-__all__ = ["AuditEntry", "DatabaseError", "Store", "StoreError", "WriteFailed", "default_db_path"]
+__all__ = [
+    "AuditEntry",
+    "DatabaseError",
+    "FileHeld",
+    "Store",
+    "StoreError",
+    "WriteFailed",
+    "default_db_path",
+]

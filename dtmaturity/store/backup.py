@@ -1,6 +1,6 @@
 """A consistent copy of the whole DuckDB database as a new file, made while the app serves: for
 `dtmaturity backup`, and for `export` and `report` beside the running app, which read such a
-copy (services/scheduler.py hands the request to the server holding the file).
+copy (services/spool.py hands the request to the server holding the file).
 
 The copy is one read transaction (`COPY FROM DATABASE` into a freshly attached file): it holds
 every table, view and sequence (with its current value) as of one moment, writers carry on

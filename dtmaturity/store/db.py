@@ -89,6 +89,11 @@ class StoreError(RuntimeError):
     """The database could not be opened or written; the message says why."""
 
 
+class FileHeld(StoreError):
+    """Another process (the running app, or a command) holds the DuckDB file: DuckDB lets one
+    process open a file for writing. A command then asks the app (services/spool.py)."""
+
+
 class WriteFailed(StoreError):
     """A write was refused and rolled back. The message names the write and the kind of
     failure, never a stored value (keys hold e-mail addresses)."""
@@ -204,7 +209,7 @@ class Store:
             self._con = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise StoreError(
+                raise FileHeld(
                     f"Cannot open database {self.shown}: {exc}. Is another dtmaturity process "
                     "(the app or a command) using it? DuckDB allows one writing process per file."
                 ) from exc

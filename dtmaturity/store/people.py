@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from dtmaturity.store import migrations as schema
+from dtmaturity.store import person_columns
 
 if TYPE_CHECKING:  # the frames come from DuckDB's .df(); importing pandas costs start-up
     import pandas as pd
@@ -228,10 +228,10 @@ def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: S
     (an id column holding one of their spellings, a text column mentioning one)."""
     parts: list[str] = []
     params: list = []
-    for column, kind in schema.PERSON_COLUMNS[table].items():
+    for column, kind in person_columns.PERSON_COLUMNS[table].items():
         if column not in columns or kind not in kinds:
             continue
-        if kind in schema.ID_KINDS:
+        if kind in person_columns.ID_KINDS:
             condition, values = ids.matches(column)
             parts.append(condition)
             params += values
@@ -244,13 +244,13 @@ def _naming(table: str, columns: dict[str, bool], kinds: tuple[str, ...], ids: S
 
 def person_data(cur: Cursor, person_id: str) -> dict[str, pd.DataFrame]:
     """Everything stored about a person, table by table: every row of every table and view in
-    which a column of migrations.PERSON_COLUMNS names them (their id, e-mail or subject, or
+    which a column of person_columns.PERSON_COLUMNS names them (their id, e-mail or subject, or
     text that mentions one; see Spellings). Actions come with the items they work on."""
     ids = spellings(cur, person_id)
-    kinds = (*schema.ID_KINDS, *schema.MENTION_KINDS)
+    kinds = (*person_columns.ID_KINDS, *person_columns.MENTION_KINDS)
     out: dict[str, pd.DataFrame] = {}
     for table, (_, columns) in sorted(_relations(cur).items()):
-        if table not in schema.PERSON_COLUMNS:
+        if table not in person_columns.PERSON_COLUMNS:
             continue
         condition, params = _naming(table, columns, kinds, ids)
         if condition:
@@ -287,7 +287,7 @@ _COUNT_NAMES = {
 
 
 def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
-    """Erase a person from every table migrations.PERSON_COLUMNS lists (which a test keeps
+    """Erase a person from every table person_columns.PERSON_COLUMNS lists (which a test keeps
     complete against the schema): rows that are theirs are deleted, their scores move to the
     random `pseudonym` (their comments and import marks emptied), records of what they did name
     ERASED, and text that mentions them is deleted or emptied. Views follow their tables.
@@ -308,7 +308,7 @@ def erase_person(cur: Cursor, person_id: str, pseudonym: str) -> dict[str, int]:
         return int(row[0]) if row else 0
 
     for table, (is_view, columns) in sorted(_relations(cur).items()):
-        spec = schema.PERSON_COLUMNS.get(table)
+        spec = person_columns.PERSON_COLUMNS.get(table)
         if spec is None or is_view:
             continue
         for what, (sql, params) in _erasure_statements(table, columns, ids, pseudonym):
@@ -327,27 +327,31 @@ def _erasure_statements(
 ) -> list[tuple[str, tuple[str, list]]]:
     """("deleted" or "anonymised", (SQL, parameters)) of each statement that erases the person
     from `table`, following its PERSON_COLUMNS."""
-    spec = {c: k for c, k in schema.PERSON_COLUMNS[table].items() if c in columns}
+    spec = {c: k for c, k in person_columns.PERSON_COLUMNS[table].items() if c in columns}
     out: list[tuple[str, tuple[str, list]]] = []
-    condition, params = _naming(table, columns, (schema.ROW, schema.MENTION_ROW), ids)
+    condition, params = _naming(
+        table, columns, (person_columns.ROW, person_columns.MENTION_ROW), ids
+    )
     if condition:
         out.append(("deleted", (f'DELETE FROM "{table}" WHERE {condition}', params)))  # noqa: S608
-    emptied = [c for c, k in spec.items() if k == schema.WITH_ROW]
-    emptied += list(schema.CLEARED_WITH_PSEUDONYM.get(table, ()))
-    for column in (c for c, k in spec.items() if k == schema.PSEUDONYM):
+    emptied = [c for c, k in spec.items() if k == person_columns.WITH_ROW]
+    emptied += list(person_columns.CLEARED_WITH_PSEUDONYM.get(table, ()))
+    for column in (c for c, k in spec.items() if k == person_columns.PSEUDONYM):
         mine, params = ids.matches(column)
         sets = ", ".join([f'"{column}" = ?', *(_emptied(c, columns) for c in emptied)])
         sql = f'UPDATE "{table}" SET {sets} WHERE {mine}'  # noqa: S608
         out.append(("anonymised", (sql, [pseudonym, *params])))
-    condition, params = _naming(table, columns, (schema.ERASED, schema.MENTION_CLEAR), ids)
+    condition, params = _naming(
+        table, columns, (person_columns.ERASED, person_columns.MENTION_CLEAR), ids
+    )
     if condition:
         sets, values = [], []
         for column, kind in spec.items():
-            if kind == schema.ERASED:
+            if kind == person_columns.ERASED:
                 mine, matched = ids.matches(column)
                 sets.append(f'"{column}" = CASE WHEN {mine} THEN ? ELSE "{column}" END')
                 values += [*matched, ERASED]
-            elif kind == schema.MENTION_CLEAR:
+            elif kind == person_columns.MENTION_CLEAR:
                 sets.append(_emptied(column, columns))
         sql = f'UPDATE "{table}" SET {", ".join(sets)} WHERE {condition}'  # noqa: S608
         out.append(("anonymised", (sql, values + params)))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.store.querying import FAMILY, Query, compose
 
 if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs start-up
@@ -113,38 +114,28 @@ def members_of_units(cur: Cursor, unit_ids: list[str]) -> set[tuple[str, str]]:
 
 
 def insert_action(
-    cur: Cursor,
-    *,
-    unit_id: str,
-    items: Iterable[str],
-    description: str,
-    owner: str,
-    due_period: str,
-    status: str,
-    closed_period: str | None,
-    created_period: str,
-    source_question: str | None,
-    actor: str,
+    cur: Cursor, draft: ActionDraft, *, closed_period: str | None, created_period: str, actor: str
 ) -> int:
+    """Store a new action as the draft describes it (a form, a file, the demo); its id."""
     row = cur.execute(
         """INSERT INTO action (unit_id, description, owner, due_period, status, closed_period,
                                created_period, source_question, created_by, updated_by)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING action_id""",
         [
-            unit_id,
-            description,
-            owner,
-            due_period,
-            status,
+            draft.unit_id,
+            draft.description,
+            draft.owner,
+            draft.due_period,
+            draft.status,
             closed_period,
             created_period,
-            source_question,
+            draft.source_question,
             actor,
             actor,
         ],
     ).fetchone()
     action_id = int(row[0])
-    _set_items(cur, action_id, items)
+    _set_items(cur, action_id, draft.items)
     return action_id
 
 
@@ -157,24 +148,24 @@ def _set_items(cur: Cursor, action_id: int, items: Iterable[str]) -> None:
 
 
 def update_action(
-    cur: Cursor,
-    action_id: int,
-    *,
-    items: Iterable[str],
-    description: str,
-    owner: str,
-    due_period: str,
-    status: str,
-    closed_period: str | None,
-    actor: str,
+    cur: Cursor, action_id: int, draft: ActionDraft, *, closed_period: str | None, actor: str
 ) -> None:
+    """Give an action what the draft says (its unit and source question stay as they were)."""
     cur.execute(
         """UPDATE action SET description = ?, owner = ?, due_period = ?, status = ?,
                   closed_period = ?, updated_by = ?, updated_at = now()
            WHERE action_id = ?""",
-        [description, owner, due_period, status, closed_period, actor, action_id],
+        [
+            draft.description,
+            draft.owner,
+            draft.due_period,
+            draft.status,
+            closed_period,
+            actor,
+            action_id,
+        ],
     )
-    _set_items(cur, action_id, items)
+    _set_items(cur, action_id, draft.items)
 
 
 def set_status(

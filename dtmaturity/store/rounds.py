@@ -15,23 +15,14 @@ if TYPE_CHECKING:  # frames come from DuckDB's .df(); importing pandas costs sta
 Cursor = duckdb.DuckDBPyConnection
 
 
+_ROUND_COLUMNS = "round_id, unit_id, period, opens_on, deadline, state, closed_at"
+
+
 def rounds(cur: Cursor) -> list[Round]:
     rows = cur.execute(
-        "SELECT round_id, unit_id, period, opens_on, deadline, state, closed_at FROM round "
-        "ORDER BY period DESC, unit_id"
+        f"SELECT {_ROUND_COLUMNS} FROM round ORDER BY period DESC, unit_id"  # noqa: S608 (constant columns)
     ).fetchall()
-    return [
-        Round(
-            round_id=r[0],
-            unit_id=r[1],
-            period=r[2],
-            opens_on=r[3],
-            deadline=r[4],
-            state=r[5],
-            closed_at=r[6],
-        )
-        for r in rows
-    ]
+    return [_round(r) for r in rows]
 
 
 def insert_round(
@@ -58,9 +49,6 @@ def set_state(
            WHERE round_id = ?""",
         [state, closing, actor, closing, lock_set, round_id],
     )
-
-
-_ROUND_COLUMNS = "round_id, unit_id, period, opens_on, deadline, state, closed_at"
 
 
 def of_periods(cur: Cursor, periods: list[str]) -> list[Round]:
@@ -96,15 +84,9 @@ def claim(cur: Cursor, periods: list[str]) -> list[Round]:
 
 
 def _round(r: tuple) -> Round:
-    return Round(
-        round_id=r[0],
-        unit_id=r[1],
-        period=r[2],
-        opens_on=r[3],
-        deadline=r[4],
-        state=r[5],
-        closed_at=r[6],
-    )
+    """A row of _ROUND_COLUMNS as a Round: its fields in their order, then when it closed."""
+    *fields, closed_at = r
+    return Round(*fields, closed_at=closed_at)
 
 
 def load_closed_quarters(cur: Cursor, pairs: list[tuple[str, str]]) -> None:

@@ -155,6 +155,19 @@ def language_picker() -> None:
     )
 
 
+def language_choice(label: str, *, default: str, key: str) -> str:
+    """A select box of the languages something can be made in (a report, a message preview),
+    `default` chosen at first; the chosen language's code."""
+    languages = list(i18n.LANGUAGES)
+    return st.selectbox(
+        label,
+        languages,
+        index=languages.index(default),
+        format_func=i18n.LANGUAGES.get,
+        key=key,
+    )
+
+
 def mark_document_language() -> None:
     """Tell browsers and screen readers which language the page is in (WCAG 3.1.1).
 

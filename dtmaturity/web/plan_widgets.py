@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dtmaturity.domain import i18n, plan
+from dtmaturity.domain import plan
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, report, reportfiles
@@ -245,14 +245,7 @@ def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:
     with columns[0]:
         period = st.selectbox(ui.t("report_period"), periods, key="report_period")
     with columns[1]:
-        languages = list(i18n.LANGUAGES)
-        lang = st.selectbox(
-            ui.t("report_lang"),
-            languages,
-            index=languages.index(ctx.lang),
-            format_func=i18n.LANGUAGES.get,
-            key="report_lang",
-        )
+        lang = ui.language_choice(ui.t("report_lang"), default=ctx.lang, key="report_lang")
     buttons = st.columns(2)
     for column, (label, file_format, mime) in zip(
         buttons,

@@ -14,7 +14,7 @@ serve is checked, and any of them stops the start with the reasons on stderr (ex
 - local mode (no sign-in, every visitor is admin) with a server.address other than loopback:
   local mode listens on 127.0.0.1 only, and is given --server.address 127.0.0.1 when no
   address is set;
-- the spool folder beside the database is not the server's own (scheduler.prepare_spool);
+- the spool folder beside the database is not the server's own (spool.prepare_spool);
 - the database cannot be opened: not a DuckDB file, from a newer dtmaturity, or held by
   another process (a second app on the same file).
 
@@ -43,7 +43,7 @@ from pathlib import Path
 
 from dtmaturity.domain import authn, i18n, settings
 from dtmaturity.domain.framework import FrameworkError, framework_path
-from dtmaturity.services import scheduler
+from dtmaturity.services import spool
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store, StoreError, default_db_path
 
@@ -143,8 +143,8 @@ def problems(args: list[str]) -> list[str]:
         reasons.append(f"database: {default_db_path()}: {exc.strerror or exc}")
     else:
         try:  # beside the database, whose folder open_runtime makes when missing
-            scheduler.prepare_spool(store.path)
-        except scheduler.SpoolError as exc:
+            spool.prepare_spool(store.path)
+        except spool.SpoolError as exc:
             reasons.append(f"spool: {exc}")
     return reasons
 

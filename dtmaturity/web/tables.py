@@ -70,6 +70,24 @@ _SHARE = re.compile(r"^(rate|share)$")
 _MEAN = re.compile(r"^(mean|target|mean_previous|mean_year_ago|.*_mean)$")
 
 
+# Columns many dashboard frames share, and the heading each has wherever it is shown (a
+# catalogue key): the words the charts' tooltips use for them (charts/theme.py).
+SHARED_HEADINGS = {
+    "unit": "chart_unit",
+    "unit_label": "chart_unit",
+    "item": "chart_item",
+    "period": "chart_period",
+    "mean": "chart_mean",
+    "n": "chart_n",
+}
+
+
+def headings(*shared: str, **keys: str) -> dict[str, str]:
+    """A table's columns and their headings in the UI language, in the order given: the shared
+    columns by name (SHARED_HEADINGS), then any other as column="catalogue key"."""
+    return {c: t(SHARED_HEADINGS[c]) for c in shared} | {c: t(key) for c, key in keys.items()}
+
+
 def table_for_people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The chosen columns under their UI names; a hidden figure says why it is empty. The
     figures stay numbers (for the downloads); `dataframe` shows them as people read them."""

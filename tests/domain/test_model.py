@@ -86,3 +86,28 @@ def test_answer_rows_carry_scale_length_and_trimmed_comments(framework):
     rows = {row[0]: row for row in checkin.answer_rows(framework)}
     assert rows["user"] == ("user", 3, 5, "Godt i gang")
     assert rows["data"] == ("data", 3, 5, None)
+
+
+OFF_SCALE = [0, 6, 2.5, "3", True]  # below, above, not whole, text, a boolean (an int in Python)
+
+
+def test_every_score_a_person_gives_off_the_items_scale_is_refused_at_its_field(framework):
+    """Both places a person gives a score, a check-in's answers and its targets, keep one rule."""
+    from dtmaturity.domain.plan import target_errors
+
+    item = framework.items[0]
+    for value in OFF_SCALE:
+        scores = {i.id: 3 for i in framework.items} | {item.id: value}
+        answers = validate(
+            framework,
+            full_checkin(framework, scores=scores),
+            known_units={"u1"},
+            today_period=TODAY,
+        )
+        targets = target_errors(framework, "2026-Q3", "2027-Q1", {item.id: value})
+        for errors, field in ((answers, f"score:{item.id}"), (targets, f"target:{item.id}")):
+            assert fields(errors) == {field: "error_score_range"}, (value, errors)
+            assert errors[0].params == {
+                "value": value, "min": item.scale.min, "max": item.scale.max,
+            }  # fmt: skip
+    assert target_errors(framework, "2026-Q3", "2027-Q1", {item.id: item.scale.max}) == []

@@ -33,7 +33,7 @@ from dtmaturity.services import (
     rounds,
 )
 from dtmaturity.services.context import Actor, Context
-from dtmaturity.store import migrations as schema
+from dtmaturity.store import person_columns
 
 UNIT = "demo-bruker-02"
 OTHER = "demo-bruker-03"
@@ -122,7 +122,7 @@ def test_my_data_holds_every_table_that_names_her(siri):
     assert {"import_checkin_created", "checkin_draft", "mail_message", "round"} <= tables
     data = my_data(siri)
     assert sorted(t for t in tables if not data.get(t)) == []
-    declared = {(t, c) for t, cols in schema.PERSON_COLUMNS.items() for c in cols}
+    declared = {(t, c) for t, cols in person_columns.PERSON_COLUMNS.items() for c in cols}
     assert sorted(named - declared) == []  # every column that held her is a person column
 
 

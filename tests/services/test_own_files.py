@@ -20,7 +20,7 @@ from orgbuilder import PERIOD, add_checkins, add_units
 from otheruser import as_attacker, attacker_ids, shared_folder
 
 from dtmaturity import cli, safefiles
-from dtmaturity.services import reportfiles, scheduler, workdirs
+from dtmaturity.services import reportfiles, spool, workdirs
 from dtmaturity.services.context import Context, local_actor
 from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store
@@ -56,45 +56,45 @@ def shared_db():
 
 
 def test_a_spool_folder_another_user_made_is_refused_and_the_database_survives(shared_db):
-    db, spool = shared_db.store.path, scheduler.spool_dir(shared_db.store.path)
+    db, folder = shared_db.store.path, spool.spool_dir(shared_db.store.path)
     as_attacker(
-        f"mkdir -m 777 '{spool}'\n"
-        f"ln -s '{db}' '{spool}/x.response.json'\n"
-        f"ln -s '{db}' '{spool}/x.response.json.part'\n"
-        f"echo '{{\"command\": \"list\"}}' > '{spool}/x.request.json'\n"
-        f"mkfifo '{spool}/y.request.json'\n"
+        f"mkdir -m 777 '{folder}'\n"
+        f"ln -s '{db}' '{folder}/x.response.json'\n"
+        f"ln -s '{db}' '{folder}/x.response.json.part'\n"
+        f"echo '{{\"command\": \"list\"}}' > '{folder}/x.request.json'\n"
+        f"mkfifo '{folder}/y.request.json'\n"
     )
-    with pytest.raises(scheduler.SpoolError, match="owned by user id"):
-        scheduler.prepare_spool(db)
-    assert scheduler.serve_spool(shared_db.store, shared_db.framework, spool) == 0
-    assert (spool / "x.response.json").is_symlink()  # not followed, not even replaced
-    with pytest.raises(scheduler.SpoolError, match="cannot be used"):
-        scheduler.submit(db, {"command": "list"}, timeout=5)
+    with pytest.raises(spool.SpoolError, match="owned by user id"):
+        spool.prepare_spool(db)
+    assert spool.serve_spool(shared_db.store, shared_db.framework, folder) == 0
+    assert (folder / "x.response.json").is_symlink()  # not followed, not even replaced
+    with pytest.raises(spool.SpoolError, match="cannot be used"):
+        spool.submit(db, {"command": "list"}, timeout=5)
     shared_db.store.close()
     assert _units_in(db) == 2
 
 
 def test_a_spool_folder_that_is_a_link_to_another_users_folder_is_refused(shared_db):
-    db, spool = shared_db.store.path, scheduler.spool_dir(shared_db.store.path)
-    theirs = spool.with_name("theirs")
-    as_attacker(f"mkdir -m 700 '{theirs}'\nln -s '{theirs}' '{spool}'\n")
-    with pytest.raises(scheduler.SpoolError, match="symbolic link"):
-        scheduler.prepare_spool(db)
-    assert scheduler.serve_spool(shared_db.store, shared_db.framework, spool) == 0
+    db, folder = shared_db.store.path, spool.spool_dir(shared_db.store.path)
+    theirs = folder.with_name("theirs")
+    as_attacker(f"mkdir -m 700 '{theirs}'\nln -s '{theirs}' '{folder}'\n")
+    with pytest.raises(spool.SpoolError, match="symbolic link"):
+        spool.prepare_spool(db)
+    assert spool.serve_spool(shared_db.store, shared_db.framework, folder) == 0
 
 
 def test_a_spool_folder_open_to_others_is_refused(shared_db):
-    spool = scheduler.spool_dir(shared_db.store.path)
-    spool.mkdir(mode=0o700)
-    os.chmod(spool, 0o777)  # the server's own user, but anyone may plant files in it
-    with pytest.raises(scheduler.SpoolError, match="mode 0777"):
-        scheduler.prepare_spool(shared_db.store.path)
-    assert scheduler.serve_spool(shared_db.store, shared_db.framework, spool) == 0
+    folder = spool.spool_dir(shared_db.store.path)
+    folder.mkdir(mode=0o700)
+    os.chmod(folder, 0o777)  # the server's own user, but anyone may plant files in it
+    with pytest.raises(spool.SpoolError, match="mode 0777"):
+        spool.prepare_spool(shared_db.store.path)
+    assert spool.serve_spool(shared_db.store, shared_db.framework, folder) == 0
 
 
 def test_the_app_does_not_start_on_a_spool_folder_another_user_made(shared_db, tmp_path):
-    db, spool = shared_db.store.path, scheduler.spool_dir(shared_db.store.path)
-    as_attacker(f"mkdir -m 777 '{spool}'\nln -s '{db}' '{spool}/x.response.json'\n")
+    db, folder = shared_db.store.path, spool.spool_dir(shared_db.store.path)
+    as_attacker(f"mkdir -m 777 '{folder}'\nln -s '{db}' '{folder}/x.response.json'\n")
     shared_db.store.close()
     home = tmp_path / "home"
     home.mkdir()
@@ -112,22 +112,22 @@ def test_links_and_fifos_in_the_servers_own_spool_are_not_followed_and_block_not
     request (the attacker's) is refused without being opened, while a real job is served."""
     uid, gid = attacker_ids()
     db = shared_db.store.path
-    spool = scheduler.prepare_spool(db)
-    (spool / "x.request.json").write_text('{"command": "list"}', encoding="utf-8")
-    (spool / "x.response.json").symlink_to(db)
-    (spool / "x.response.json.part").symlink_to(db)  # the name the answer was once written as
-    os.mkfifo(spool / "0000.request.json")
-    os.chown(spool / "0000.request.json", uid, gid)
+    folder = spool.prepare_spool(db)
+    (folder / "x.request.json").write_text('{"command": "list"}', encoding="utf-8")
+    (folder / "x.response.json").symlink_to(db)
+    (folder / "x.response.json.part").symlink_to(db)  # the name the answer was once written as
+    os.mkfifo(folder / "0000.request.json")
+    os.chown(folder / "0000.request.json", uid, gid)
     answer: dict = {}
     caller = threading.Thread(
-        target=lambda: answer.update(outcome=scheduler.submit(db, {"command": "list"}, 60))
+        target=lambda: answer.update(outcome=spool.submit(db, {"command": "list"}, 60))
     )
     caller.start()
     served = 0
     while caller.is_alive() and served < 3:
         server = threading.Thread(
             target=lambda: answer.update(
-                served=scheduler.serve_spool(shared_db.store, shared_db.framework, spool)
+                served=spool.serve_spool(shared_db.store, shared_db.framework, folder)
             )
         )
         server.start()
@@ -136,12 +136,12 @@ def test_links_and_fifos_in_the_servers_own_spool_are_not_followed_and_block_not
         served += answer["served"]
     caller.join(HANG_GUARD_S)
     assert answer["outcome"].exit == 0  # the real job was served
-    fifo_answer = json.loads((spool / "0000.response.json").read_text(encoding="utf-8"))
+    fifo_answer = json.loads((folder / "0000.response.json").read_text(encoding="utf-8"))
     assert "not a regular file" in fifo_answer["err"][0]
-    planted = spool / "x.response.json"
+    planted = folder / "x.response.json"
     assert stat.S_ISREG(planted.lstat().st_mode)  # the link was replaced by the answer
     assert json.loads(planted.read_text(encoding="utf-8"))["exit"] == 0
-    assert (spool / "x.response.json.part").is_symlink()  # never opened
+    assert (folder / "x.response.json.part").is_symlink()  # never opened
     shared_db.store.close()
     assert _units_in(db) == 2
 

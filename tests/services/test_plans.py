@@ -13,7 +13,7 @@ from dtmaturity.domain.plan import ActionDraft
 from dtmaturity.services import actions, checkins, targets
 from dtmaturity.services.context import Context
 from dtmaturity.services.imports import actions as import_actions
-from dtmaturity.store import AuditEntry, queries
+from dtmaturity.store import AuditEntry, demo
 from dtmaturity.store import plans as plan_sql
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
@@ -262,7 +262,7 @@ def test_removing_the_demo_also_removes_its_targets_and_actions(demo_ctx):
     _targets(ctx, unit, [ME], 4, "2027-Q1")
     with ctx.store.reader() as cur:
         assert cur.execute("SELECT count(*) FROM target").fetchone()[0] > 0
-    ctx.store.write(queries.delete_demo, audit=TEST_AUDIT)
+    ctx.store.write(demo.delete_demo, audit=TEST_AUDIT)
     with ctx.store.reader() as cur:
         counts = [cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
                   for t in ("target", "action", "action_item")]  # fmt: skip

@@ -4,8 +4,7 @@ which fails here."""
 
 from __future__ import annotations
 
-from dtmaturity.store import Store
-from dtmaturity.store import migrations as schema
+from dtmaturity.store import Store, person_columns
 
 
 def text_columns(store: Store) -> set[tuple[str, str]]:
@@ -23,8 +22,8 @@ def text_columns(store: Store) -> set[tuple[str, str]]:
 
 
 def declared() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    person = {(t, c) for t, columns in schema.PERSON_COLUMNS.items() for c in columns}
-    other = {(t, c) for t, columns in schema.OTHER_TEXT.items() for c in columns}
+    person = {(t, c) for t, columns in person_columns.PERSON_COLUMNS.items() for c in columns}
+    other = {(t, c) for t, columns in person_columns.OTHER_TEXT.items() for c in columns}
     return person, other
 
 
@@ -38,16 +37,18 @@ def test_every_text_column_says_whether_it_can_name_a_person(new_db):
     assert not person & other, "declared both ways"
     undeclared = sorted(found - person - other)
     assert undeclared == [], (
-        "text columns not declared in store/migrations.py (PERSON_COLUMNS or OTHER_TEXT): "
+        "text columns not declared in store/person_columns.py (PERSON_COLUMNS or OTHER_TEXT): "
         f"{undeclared}"
     )
     assert sorted((person | other) - found) == [], "declared columns the schema does not have"
 
 
 def test_every_kind_of_person_column_is_one_erasure_knows():
-    kinds = {kind for columns in schema.PERSON_COLUMNS.values() for kind in columns.values()}
-    known = {*schema.ID_KINDS, *schema.MENTION_KINDS, schema.WITH_ROW}
+    kinds = {
+        kind for columns in person_columns.PERSON_COLUMNS.values() for kind in columns.values()
+    }
+    known = {*person_columns.ID_KINDS, *person_columns.MENTION_KINDS, person_columns.WITH_ROW}
     assert kinds <= known
-    for table, columns in schema.PERSON_COLUMNS.items():
+    for table, columns in person_columns.PERSON_COLUMNS.items():
         # a name or a comment goes with its row: the row must be found by an id or a mention
-        assert set(columns.values()) - {schema.WITH_ROW}, table
+        assert set(columns.values()) - {person_columns.WITH_ROW}, table

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from dtmaturity.cli import main
-from dtmaturity.store import Store, StoreError
+from dtmaturity.store import FileHeld, Store, StoreError
 from dtmaturity.store.migrations import LATEST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_a_database_held_by_another_process_is_refused_with_the_reason(tmp_path)
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(StoreError) as refused:
+        with pytest.raises(FileHeld) as refused:  # the kind a command asks the app on
             Store(path)
         assert "another dtmaturity process" in str(refused.value)
     finally:

@@ -349,32 +349,12 @@ def _upsert(
     _count(result, change)
     if change == "new":
         new_id = sql.insert_action(
-            cur,
-            unit_id=draft.unit_id,
-            items=draft.items,
-            description=draft.description,
-            owner=draft.owner,
-            due_period=draft.due_period,
-            status=draft.status,
-            closed_period=closed,
-            created_period=now,
-            source_question=None,
-            actor=ctx.actor.user_id,
+            cur, draft, closed_period=closed, created_period=now, actor=ctx.actor.user_id
         )
         sql.record_import_change(cur, import_id, new_id, None, sql.snapshot(cur, new_id) or "")
         return
     if change == "unchanged" or action_id is None:
         return
     before = sql.snapshot(cur, action_id)
-    sql.update_action(
-        cur,
-        action_id,
-        items=draft.items,
-        description=draft.description,
-        owner=draft.owner,
-        due_period=draft.due_period,
-        status=draft.status,
-        closed_period=closed,
-        actor=ctx.actor.user_id,
-    )
+    sql.update_action(cur, action_id, draft, closed_period=closed, actor=ctx.actor.user_id)
     sql.record_import_change(cur, import_id, action_id, before, sql.snapshot(cur, action_id) or "")
