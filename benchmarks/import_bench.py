@@ -63,12 +63,14 @@ def _framework_items() -> list:
     return list(load().items)
 
 
-def _units(folder: Path) -> Path:
+def units_csv(folder: Path, count: int = UNITS) -> Path:
+    """folder/units.csv: `count` top-level units u00000, u00001, … named "Enhet N" (also the
+    workbook benchmark's units)."""
     units = folder / "units.csv"
     con = duckdb.connect()
     con.execute(
         f"""COPY (SELECT 'u' || lpad(i::VARCHAR, 5, '0') AS unit_id, 'Enhet ' || i AS name,
-                  NULL AS parent_id FROM range({UNITS}) t(i)) TO '{units}' (HEADER)"""  # noqa: S608 (generated)
+                  NULL AS parent_id FROM range({count}) t(i)) TO '{units}' (HEADER)"""  # noqa: S608 (generated)
     )
     con.close()
     return units
@@ -284,7 +286,7 @@ def main() -> None:
         base = folder / "base.duckdb"
         if not base.exists():
             cli = [sys.executable, "-m", "dtmaturity.cli", "--db", str(base), "import"]
-            _timed([*cli, str(_units(folder))], env)
+            _timed([*cli, str(units_csv(folder))], env)
         results = {}
         for shape in args.shapes:
             answers = max(int(SHAPES[shape][0] * args.scale), 1000)

@@ -24,7 +24,9 @@ page, less its memory before them, per session.
 After each N the server is stopped and the database checked: every submitted check-in is stored
 exactly once, with the scores submitted, and the dashboards' roll-up (`answer_rollup`) matches
 the answers exactly. Targets: p95 <= 3 s at N = 20, no errors, nothing lost. Stops by itself:
-every wait is bounded and the whole run has a deadline (`--deadline`, seconds).
+every wait is bounded and the whole run has a deadline (`--deadline`, seconds); the levels
+measured by then are printed all the same, each N it cut off saying so in its row
+(benchmarks/deadline.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 import webharness as wh  # noqa: E402
+from deadline import Deadline  # noqa: E402
+from deadline import add_argument as add_deadline_argument  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
 from dtmaturity.domain import formats, i18n  # noqa: E402
@@ -198,10 +202,7 @@ async def run_level(browser, source: Path, folder: Path, n: int, units: list[str
         # A first visitor, so N measures the warm server; its browser keeps the app's code
         # cached for the sessions (unless --new-browsers).
         cached = await wh.Tab.new_browser(browser, LANG)
-        warm = await wh.Tab.open_in(cached)
-        for path in ("", "unit", "overview", "checkin"):
-            await warm.goto(f"{server.url}/{path}?lang={LANG}")
-        await warm.page.close()
+        await wh.visit(cached, server.url, ("", "unit", "overview", "checkin"), f"?lang={LANG}")
         if args.new_browsers:
             await cached.close()
             cached = None
@@ -251,14 +252,35 @@ async def idle_memory(browser, source: Path, folder: Path, count: int) -> tuple[
     return one, (many - one) / count
 
 
-def report(levels: list[Level], idle: tuple[float, float] | None, cycles: int) -> None:
-    print(f"\n{cycles} rounds per session (start page, unit page, overview, check-in page, save)")
+@dataclass
+class Results:
+    """What a run plans and what it has measured so far (filled as each N ends, so a run
+    stopped early still reports them)."""
+
+    planned: list[int]  # N, in the order run
+    cycles: int
+    levels: list[Level] = field(default_factory=list)
+    idle_planned: bool = False
+    idle: tuple[float, float] | None = None
+
+
+def report(results: Results, not_measured: str) -> None:
+    """The table of every planned N (measured or not), then the idle memory and the target."""
+    levels = results.levels
+    measured = {lv.sessions: lv for lv in levels}
+    print(
+        f"\n{results.cycles} rounds per session (start page, unit page, overview, check-in page, save)"
+    )
     print(wh.loadavg())
     print(
         f"{'N':>3} {'views/min':>9} {'check-ins/min':>13} {'p50 s':>6} {'p95 s':>6} {'max s':>6} "
         f"{'errors':>6} {'peak MB':>7} {'MB/session':>10} {'server CPU':>10} {'browser CPU':>11}"
     )
-    for lv in levels:
+    for n in results.planned:
+        lv = measured.get(n)
+        if lv is None:
+            print(f"{n:>3} {not_measured}")
+            continue
         views = len(lv.all_times())
         minutes = lv.wall_s / 60
         per_session = (lv.peak_rss_mb - lv.rss_before_mb) / lv.sessions
@@ -282,13 +304,25 @@ def report(levels: list[Level], idle: tuple[float, float] | None, cycles: int) -
         print(f"{lv.sessions:>3}: {lv.check}")
         for error in sorted(set(lv.errors))[:5]:
             print(f"     error ({lv.errors.count(error)}x): {error}")
-    if idle:
+    if results.idle:
         print(
-            f"\nidle sessions: server {idle[0]:.0f} MB with one session, {idle[1]:+.1f} MB per "
-            "further idle session (RSS moves by a few MB on its own: a figure near 0 means "
-            "too small to see)"
+            f"\nidle sessions: server {results.idle[0]:.0f} MB with one session, "
+            f"{results.idle[1]:+.1f} MB per further idle session (RSS moves by a few MB on its "
+            "own: a figure near 0 means too small to see)"
         )
-    top = max(levels, key=lambda lv: lv.sessions)
+    elif results.idle_planned:
+        print(f"\nidle sessions: {not_measured}")
+    print_target(results, measured, not_measured)
+    print(wh.loadavg(), flush=True)
+
+
+def print_target(results: Results, measured: dict[int, Level], not_measured: str) -> None:
+    """The target at the largest N planned."""
+    n = max(results.planned)
+    top = measured.get(n)
+    if top is None:
+        print(f"target at N = {n}: {not_measured}")
+        return
     p95 = percentile(top.all_times(), 0.95)
     clean = not top.errors and top.check.endswith(": ok")
     met = p95 <= TARGET_P95 and clean
@@ -296,28 +330,29 @@ def report(levels: list[Level], idle: tuple[float, float] | None, cycles: int) -
         f"target at N = {top.sessions}: p95 <= {TARGET_P95} s, no errors, nothing lost: "
         f"{'met' if met else 'NOT met'} (p95 {p95:.2f} s, {len(top.errors)} errors, {top.check.split(': ', 1)[-1]})"
     )
-    print(wh.loadavg())
 
 
-async def bench(args: argparse.Namespace) -> None:
+async def bench(args: argparse.Namespace, results: Results) -> None:
     source = wh.ensure_database(args.db, args.scale)
-    print(f"database: {source} ({args.scale}); {wh.loadavg()}")
+    print(f"database: {source} ({args.scale}); {wh.loadavg()}", flush=True)
     units = wh.leaf_units(source, max(args.sessions) * args.cycles)
-    levels = []
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         async with async_playwright() as playwright:
             browser = await wh.launch(playwright)
-            for n in args.sessions:
-                level = await run_level(browser, source, Path(tmp), n, units, args)
-                levels.append(level)
-                print(
-                    f"N = {n}: {len(level.all_times())} page views in {level.wall_s:.1f} s, "
-                    f"{len(level.errors)} errors; {level.check}; {wh.loadavg()}"
-                )
-                report([level], None, args.cycles)  # each level in full as it ends
-            idle = await idle_memory(browser, source, Path(tmp), args.idle) if args.idle else None
-            await browser.close()
-    report(levels, idle, args.cycles)
+            try:
+                for n in results.planned:
+                    level = await run_level(browser, source, Path(tmp), n, units, args)
+                    results.levels.append(level)
+                    print(
+                        f"N = {n}: {len(level.all_times())} page views in {level.wall_s:.1f} s, "
+                        f"{len(level.errors)} errors; {level.check}; {wh.loadavg()}"
+                    )
+                    # each level in full as it ends
+                    report(Results([n], args.cycles, [level]), "")
+                if args.idle:
+                    results.idle = await idle_memory(browser, source, Path(tmp), args.idle)
+            finally:
+                await browser.close()
 
 
 def main() -> None:
@@ -334,12 +369,11 @@ def main() -> None:
         action="store_true",
         help="every session in a new browser with an empty cache (first-time visitors)",
     )
-    parser.add_argument("--deadline", type=float, default=1500, help="seconds for the whole run")
+    add_deadline_argument(parser, 1500)
     args = parser.parse_args()
-    try:
-        asyncio.run(asyncio.wait_for(bench(args), timeout=args.deadline))
-    except TimeoutError:
-        sys.exit(f"stopped: the run took longer than --deadline {args.deadline:.0f} s")
+    results = Results(args.sessions, args.cycles, idle_planned=args.idle > 0)
+    deadline = Deadline.from_args(args)
+    deadline.run(bench(args, results), lambda: report(results, deadline.not_measured))
 
 
 if __name__ == "__main__":

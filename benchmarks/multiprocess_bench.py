@@ -2,14 +2,17 @@
 the DuckDB file, measured in one run.
 
     .venv/bin/python benchmarks/multiprocess_bench.py                 # national, 1 and 2 processes, 20 sessions
-    .venv/bin/python benchmarks/multiprocess_bench.py --processes 1 2 4 --sessions 20 --cycles 2
+    .venv/bin/python benchmarks/multiprocess_bench.py --processes 1 2 4 --duckdb --deadline 2400
     .venv/bin/python benchmarks/multiprocess_bench.py --scale default --sessions 2 --cycles 1 \\
-        --saves 3 --db /tmp/small.duckdb                              # a smoke run (seconds)
+        --saves 3 --db /tmp/small.duckdb                              # a smoke run (a minute)
 
 A throw-away PostgreSQL cluster (tests/pgcluster.py: Debian's binaries, loopback, removed at the
 end) gets the demo database once, moved there with `dtmaturity copy --to` into a template
-database. Then, in the same run:
+database. Then, in the same run, in this order (what the targets need first):
 
+- **Save.** A check-in saved through the services (`checkins.save`) on a copy of the file and
+  on PostgreSQL, alternately, `--saves` times each, each a new check-in of its own unit:
+  median and p95 in milliseconds, and PostgreSQL's median over DuckDB's. Target <= 1.5x.
 - **Capacity.** For each count P of processes (`--processes`): a fresh database from the
   template, P app servers on it (`python -m dtmaturity.web.serve`, as `make run`), and N
   browser sessions (`--sessions`) spread over them in turn (sticky sessions, as behind a load
@@ -18,14 +21,15 @@ database. Then, in the same run:
   p95 per page, each server process's share of a core, and the database check (every submitted
   check-in stored exactly once with its scores, the roll-up equal to the answers, checked on
   PostgreSQL). Target: 2 processes serve >= 1.7x the check-ins per minute of 1.
-- **Baselines**, in the same run: the same sessions on the DuckDB file with its one process
-  (the default deployment), and a bare Streamlit app (bare_app.py: no database, no app code)
-  with 1 and with each P processes, N sessions each viewing its three pages `--cycles` times:
-  what this machine's cores allow any Streamlit app to gain from more processes, with the
-  browsers on the same cores.
-- **Save.** A check-in saved through the services (`checkins.save`) on a copy of the file and
-  on PostgreSQL, alternately, `--saves` times each, each a new check-in of its own unit:
-  median and p95 in milliseconds, and PostgreSQL's median over DuckDB's. Target <= 1.5x.
+- **Baselines**: a bare Streamlit app (bare_app.py: no database, no app code) with each P
+  processes, N sessions each viewing its three pages `--cycles` times: what this machine's
+  cores allow any Streamlit app to gain from more processes, with the browsers on the same
+  cores; with `--duckdb`, also the same sessions on the DuckDB file with its one process (the
+  default deployment).
+
+Each part's table is printed as the part ends; at the end every part again with the targets.
+The run stops at `--deadline` (seconds): the parts measured by then are printed all the same,
+and each part it cut off says "not measured: deadline" in its row (benchmarks/deadline.py).
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import load_bench as lb  # noqa: E402
 import psycopg  # noqa: E402
 import webharness as wh  # noqa: E402
+from deadline import Deadline  # noqa: E402
+from deadline import add_argument as add_deadline_argument  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
 from dtmaturity.domain.framework import load  # noqa: E402
@@ -61,6 +66,17 @@ BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
 BARE_PATHS = ("", "form", "charts")
 TEMPLATE = "bench_template"
 TARGET_SCALING, TARGET_SAVE = 1.7, 1.5
+
+
+@dataclass
+class Results:
+    """What a run plans, in order, and what it has measured so far (filled as parts end, so
+    a run stopped early still reports them)."""
+
+    planned: list[tuple[str, int]]  # capacity configurations: (name, processes)
+    runs: list[Run] = field(default_factory=list)
+    saves: dict[str, list[float]] | None = None  # database: seconds per save
+    saves_planned: int = 0
 
 
 @dataclass
@@ -89,15 +105,15 @@ class Cluster:
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True)
 
-    def fill_template(self, source: Path) -> None:
+    def fill_template(self, source: Path, deadline: Deadline) -> None:
         with self.admin() as con:
             con.execute(f'CREATE DATABASE "{TEMPLATE}"')
         command = [sys.executable, "-m", "dtmaturity", "--db", str(source), "copy", "--to",
                    url_for(self.url, TEMPLATE)]  # fmt: skip
-        done = subprocess.run(command, cwd=wh.ROOT, capture_output=True, text=True)
+        done = deadline.command(command, cwd=wh.ROOT)
         if done.returncode != 0:
             sys.exit(f"dtmaturity copy failed:\n{done.stderr}")
-        print(done.stdout.splitlines()[-1])
+        print(done.stdout.splitlines()[-1], flush=True)
 
     def fresh(self) -> str:
         self._count += 1
@@ -126,10 +142,7 @@ async def warm(cached, servers: list[wh.Server], paths: tuple[str, ...]) -> None
     """A first visitor on each server, so the sessions meet warm servers with the app's code
     in the browser's cache."""
     for server in servers:
-        tab = await wh.Tab.open_in(cached)
-        for path in paths:
-            await tab.goto(f"{server.url}/{path}?lang={lb.LANG}")
-        await tab.page.close()
+        await wh.visit(cached, server.url, paths, f"?lang={lb.LANG}")
 
 
 async def drive(servers: list[wh.Server], level: lb.Level, work) -> list[float]:  # type: ignore[no-untyped-def]
@@ -200,8 +213,11 @@ async def bare_run(browser, processes: int, args, folder: Path) -> Run:  # type:
     return Run("bare Streamlit app", processes, level, cpu)
 
 
-def save_times(source: Path, pg_url: str, units: list[str], saves: int, folder: Path):  # type: ignore[no-untyped-def]
-    """{database: [seconds per save]}: checkins.save on each, alternately, a new unit each."""
+def save_times(
+    source: Path, pg_url: str, units: list[str], results: Results, deadline: Deadline, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Fill results.saves ({database: [seconds per save]}): checkins.save on each,
+    alternately, a new unit each; stops when the deadline passes (the saves made are kept)."""
     from dtmaturity.services import checkins
     from dtmaturity.services.context import Context, local_actor
     from dtmaturity.services.runtime import open_runtime
@@ -212,29 +228,39 @@ def save_times(source: Path, pg_url: str, units: list[str], saves: int, folder: 
     for name, db in (("DuckDB", wh.working_copy(source, folder)), ("PostgreSQL", pg_url)):
         store, framework = open_runtime(db)
         contexts[name] = Context(local_actor(), store, framework, lang=lb.LANG)
-    times: dict[str, list[float]] = {name: [] for name in contexts}
+    results.saves = {name: [] for name in contexts}
     try:
-        for unit_id in units[:saves]:
+        for unit_id in units[: results.saves_planned]:
             for name, ctx in contexts.items():
+                deadline.check()
                 scores = {
                     i.id: 1 + (len(unit_id) + n) % 4 for n, i in enumerate(ctx.framework.items)
                 }
                 begin = time.perf_counter()
                 result = checkins.save(ctx, CheckIn(unit_id, period, wh.BENCH_USER, scores=scores))
-                times[name].append(time.perf_counter() - begin)
+                results.saves[name].append(time.perf_counter() - begin)
                 if not result.ok:
                     sys.exit(f"a save failed on {name}: {result.errors}")
     finally:
         for ctx in contexts.values():
             ctx.store.close()
-    return times
 
 
-def report(runs: list[Run], saves: dict[str, list[float]] | None) -> None:
-    print(f"\n{wh.loadavg()}")
-    print(f"{'configuration':<22} {'P':>2} {'views/min':>9} {'check-ins/min':>13} {'p50 s':>6} "
-          f"{'p95 s':>6} {'errors':>6}  CPU per process (share of a core)")  # fmt: skip
-    for run in runs:
+HEADER = (
+    f"{'configuration':<22} {'P':>2} {'views/min':>9} {'check-ins/min':>13} {'p50 s':>6} "
+    f"{'p95 s':>6} {'errors':>6}  CPU per process (share of a core)"
+)
+
+
+def print_runs(runs: list[Run], planned: list[tuple[str, int]], not_measured: str) -> None:
+    """The capacity table (a row per planned configuration), p95 per page, the database check."""
+    measured = {(r.name, r.processes): r for r in runs}
+    print(HEADER)
+    for name, processes in planned:
+        run = measured.get((name, processes))
+        if run is None:
+            print(f"{name:<22} {processes:>2} {not_measured}")
+            continue
         lv = run.level
         shares = ", ".join(f"{c / lv.wall_s:.0%}" for c in run.cpu_s)
         print(
@@ -251,6 +277,28 @@ def report(runs: list[Run], saves: dict[str, list[float]] | None) -> None:
         print(f"  {run.name}, P={run.processes}: {run.level.check}")
         for error in sorted(set(run.level.errors))[:3]:
             print(f"     error ({run.level.errors.count(error)}x): {error}")
+    sys.stdout.flush()
+
+
+def print_saves(results: Results, not_measured: str) -> None:
+    print("\ncheck-in save through the services (ms):")
+    saves = results.saves or {}
+    for name in ("DuckDB", "PostgreSQL"):
+        ms = sorted(v * 1000 for v in saves.get(name, []))
+        if not ms:
+            print(f"  {name:<10} {not_measured}")
+            continue
+        cut = "" if len(ms) == results.saves_planned else f"; {not_measured} for the rest"
+        print(f"  {name:<10} median {statistics.median(ms):7.1f}  "
+              f"p95 {lb.percentile(ms, 0.95):7.1f}  ({len(ms)} saves{cut})")  # fmt: skip
+    sys.stdout.flush()
+
+
+def report(results: Results, deadline: Deadline) -> None:
+    """Every part planned, measured or not, and the targets (as far as measured)."""
+    print(f"\nall parts; {wh.loadavg()}")
+    print_runs(results.runs, results.planned, deadline.not_measured)
+    runs = results.runs
     for kind, measure in (("app, PostgreSQL", Run.checkins_per_min),
                           ("bare Streamlit app", Run.views_per_min)):  # fmt: skip
         by_p = {r.processes: measure(r) for r in runs if r.name == kind}
@@ -258,58 +306,100 @@ def report(runs: list[Run], saves: dict[str, list[float]] | None) -> None:
             gains = ", ".join(f"P={p}: {v / by_p[1]:.2f}x" for p, v in sorted(by_p.items()))
             print(f"\n{kind}, throughput over one process: {gains}")
     app = {r.processes: r.checkins_per_min() for r in runs if r.name == "app, PostgreSQL"}
-    if 1 in app and 2 in app and app[1] > 0:
-        ratio = app[2] / app[1]
-        met = "met" if ratio >= TARGET_SCALING else "NOT met"
-        print(f"target: 2 processes >= {TARGET_SCALING}x one: {met} ({ratio:.2f}x)")
-    if saves:
-        print("\ncheck-in save through the services (ms):")
-        for name, values in saves.items():
-            ms = sorted(v * 1000 for v in values)
-            print(f"  {name:<10} median {statistics.median(ms):7.1f}  "
-                  f"p95 {lb.percentile(ms, 0.95):7.1f}  ({len(ms)} saves)")  # fmt: skip
-        ratio = statistics.median(saves["PostgreSQL"]) / statistics.median(saves["DuckDB"])
-        met = "met" if ratio <= TARGET_SAVE else "NOT met"
-        print(f"target: PostgreSQL <= {TARGET_SAVE}x DuckDB: {met} ({ratio:.2f}x)")
+    if ("app, PostgreSQL", 2) in results.planned:
+        if 1 in app and 2 in app and app[1] > 0:
+            ratio = app[2] / app[1]
+            met = "met" if ratio >= TARGET_SCALING else "NOT met"
+            print(f"target: 2 processes >= {TARGET_SCALING}x one: {met} ({ratio:.2f}x)")
+        else:
+            print(f"target: 2 processes >= {TARGET_SCALING}x one: {deadline.not_measured}")
+    if results.saves_planned:
+        print_saves(results, deadline.not_measured)
+        saves = results.saves or {}
+        if saves.get("PostgreSQL") and saves.get("DuckDB"):
+            ratio = statistics.median(saves["PostgreSQL"]) / statistics.median(saves["DuckDB"])
+            met = "met" if ratio <= TARGET_SAVE else "NOT met"
+            print(f"target: PostgreSQL <= {TARGET_SAVE}x DuckDB: {met} ({ratio:.2f}x)")
+        else:
+            print(f"target: PostgreSQL <= {TARGET_SAVE}x DuckDB: {deadline.not_measured}")
     print(wh.loadavg())
 
 
-async def bench(args: argparse.Namespace) -> None:
+def plan(args: argparse.Namespace) -> list[tuple[str, int]]:
+    """The capacity configurations, in the order they run: those the targets need first, so
+    that a deadline cuts the comparisons rather than the answers."""
+    return [
+        *(("app, PostgreSQL", p) for p in args.processes),
+        *(("bare Streamlit app", p) for p in args.processes),
+        *([("app, DuckDB file", 1)] if args.duckdb else []),
+    ]
+
+
+def part_done(what: str, begin: float) -> None:
+    print(f"\n== {what} ({time.perf_counter() - begin:.0f} s); {wh.loadavg()}", flush=True)
+
+
+async def bench(args: argparse.Namespace, results: Results, deadline: Deadline) -> None:
     source = wh.ensure_database(args.db, args.scale)
-    print(f"database: {source} ({args.scale}); {wh.loadavg()}")
+    print(f"database: {source} ({args.scale}); {wh.loadavg()}", flush=True)
     needed = max(args.sessions * args.cycles, args.saves)
     units = wh.leaf_units(source, needed * 2)
     app_units, save_units = units[:needed], units[needed:]
-    runs: list[Run] = []
     with pg_cluster() as pg, tempfile.TemporaryDirectory(prefix="mp-bench-") as tmp:
         folder = Path(tmp)
         cluster = Cluster(pg.url)
-        cluster.fill_template(source)
-        async with async_playwright() as playwright:
-            browser = await wh.launch(playwright)
-            for processes in args.processes:
-                runs.append(await bare_run(browser, processes, args, folder))
-                print(f"bare app, P={processes}: done; {wh.loadavg()}", flush=True)
-                url = cluster.fresh()
-                try:
-                    runs.append(await app_run(browser, url, processes, app_units, args, folder))
-                finally:
-                    cluster.drop(url)
-                print(f"app on PostgreSQL, P={processes}: {runs[-1].level.check}", flush=True)
-            if args.duckdb:
-                db = wh.working_copy(source, folder)
-                runs.append(await app_run(browser, db, 1, app_units, args, folder))
-                db.unlink()
-                print(f"app on the DuckDB file: {runs[-1].level.check}", flush=True)
-            await browser.close()
-        saves = None
-        if args.saves:
+        begin = time.perf_counter()
+        cluster.fill_template(source, deadline)
+        part_done("the demo copied to PostgreSQL", begin)
+        if args.saves:  # first: seconds, and it answers a target
+            begin = time.perf_counter()
             url = cluster.fresh()
             try:
-                saves = save_times(source, url, save_units, args.saves, folder)
+                save_times(source, url, save_units, results, deadline, folder)
             finally:
                 cluster.drop(url)
-    report(runs, saves)
+            part_done("saves", begin)
+            print_saves(results, deadline.not_measured)
+        async with async_playwright() as playwright:
+            browser = await wh.launch(playwright)
+            try:
+                for name, processes in results.planned:
+                    begin = time.perf_counter()
+                    results.runs.append(
+                        await measure(
+                            name, processes, browser, cluster, source, app_units, args, folder
+                        )
+                    )
+                    part_done(f"{name}, P={processes}", begin)
+                    print_runs(results.runs[-1:], [(name, processes)], deadline.not_measured)
+            finally:
+                await browser.close()
+
+
+async def measure(
+    name: str,
+    processes: int,
+    browser,
+    cluster: Cluster,
+    source: Path,
+    units: list[str],
+    args: argparse.Namespace,
+    folder: Path,
+) -> Run:  # type: ignore[no-untyped-def]
+    """One capacity configuration, on a database of its own."""
+    if name == "bare Streamlit app":
+        return await bare_run(browser, processes, args, folder)
+    if name == "app, DuckDB file":
+        db = wh.working_copy(source, folder)
+        try:
+            return await app_run(browser, db, processes, units, args, folder)
+        finally:
+            db.unlink(missing_ok=True)
+    url = cluster.fresh()
+    try:
+        return await app_run(browser, url, processes, units, args, folder)
+    finally:
+        cluster.drop(url)
 
 
 def main() -> None:
@@ -318,17 +408,19 @@ def main() -> None:
     parser.add_argument("--scale", choices=["national", "default"], default="national")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--cycles", type=int, default=2, help="rounds per session")
+    parser.add_argument("--cycles", type=int, default=1, help="rounds per session")
     parser.add_argument("--saves", type=int, default=50, help="saves per database (0: none)")
     parser.add_argument(
-        "--no-duckdb", dest="duckdb", action="store_false", help="skip the DuckDB file's run"
+        "--duckdb", action="store_true", help="also the DuckDB file's one process (a comparison)"
     )
-    parser.add_argument("--deadline", type=float, default=3600, help="seconds for the whole run")
+    parser.add_argument(
+        "--no-duckdb", dest="duckdb", action="store_false", help="without it (the default)"
+    )
+    add_deadline_argument(parser, 1140)
     args = parser.parse_args()
-    try:
-        asyncio.run(asyncio.wait_for(bench(args), timeout=args.deadline))
-    except TimeoutError:
-        sys.exit(f"stopped: the run took longer than --deadline {args.deadline:.0f} s")
+    results = Results(plan(args), saves_planned=args.saves)
+    deadline = Deadline.from_args(args)
+    deadline.run(bench(args, results, deadline), lambda: report(results, deadline))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,6 +284,9 @@ class Tab:
     async def go_to(self, label: str, *, text: str = "") -> float:
         """Click a sidebar link, as a person does (same session)."""
         link = self.page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first
+        more = self.page.get_by_test_id("stSidebarNavViewButton")
+        if not await link.is_visible() and await more.count():
+            await more.click()  # a long navigation shows its first links only ("View N more")
         return await self.act(link.click, text=text)
 
     async def errors(self) -> list[str]:
@@ -290,6 +294,16 @@ class Tab:
 
     async def counts(self) -> dict[str, int]:
         return await self.page.evaluate(COUNT_JS)
+
+
+async def visit(context, base_url: str, paths: Iterable[str], query: str = "") -> None:  # type: ignore[no-untyped-def]
+    """One visit to each page (`base_url/path?query`) in a new tab of `context` (a browser):
+    afterwards the server is warm and the browser has the app's code cached, as a returning
+    visitor's has."""
+    tab = await Tab.open_in(context)
+    for path in paths:
+        await tab.goto(f"{base_url}/{path}{query}")
+    await tab.page.close()
 
 
 def leaf_units(db: Path, count: int) -> list[str]:

@@ -39,19 +39,13 @@ COMPETENCE = ["Svak", "Under utvikling", "Solid", "Sterk", "Forbilde"]
 
 
 def generate(folder: Path, rows: int) -> tuple[Path, Path]:
-    import duckdb
     import openpyxl
+    from import_bench import units_csv  # the same units file the CSV import benchmark uses
 
     from dtmaturity.domain.framework import load
 
     items = load().items
-    units = folder / "units.csv"
-    con = duckdb.connect()
-    con.execute(
-        f"""COPY (SELECT 'u' || lpad(i::VARCHAR, 5, '0') AS unit_id, 'Enhet ' || i AS name,
-                  NULL AS parent_id FROM range({UNITS}) t(i)) TO '{units}' (HEADER)"""  # noqa: S608 (generated)
-    )
-    con.close()
+    units = units_csv(folder, UNITS)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Sheet1")
     sheet.append(
