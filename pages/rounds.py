@@ -201,7 +201,7 @@ if current:
         )
     with columns[1]:
         preview_lang = ui.language_choice(
-            ui.t("rounds_preview_lang"), default=ctx.lang, key="round_preview_lang"
+            "rounds_preview_lang", default=ctx.lang, key="round_preview_lang"
         )
     r = next(x for x in current if x.round_id == chosen)
     # Without DTMATURITY_BASE_URL the links point at the port this app runs on.

@@ -155,12 +155,13 @@ def language_picker() -> None:
     )
 
 
-def language_choice(label: str, *, default: str, key: str) -> str:
+def language_choice(label_key: str, *, default: str, key: str) -> str:
     """A select box of the languages something can be made in (a report, a message preview),
-    `default` chosen at first; the chosen language's code."""
+    labelled by the catalogue text `label_key`, `default` chosen at first; the chosen
+    language's code."""
     languages = list(i18n.LANGUAGES)
     return st.selectbox(
-        label,
+        t(label_key),
         languages,
         index=languages.index(default),
         format_func=i18n.LANGUAGES.get,

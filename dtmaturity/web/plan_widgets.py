@@ -245,7 +245,7 @@ def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:
     with columns[0]:
         period = st.selectbox(ui.t("report_period"), periods, key="report_period")
     with columns[1]:
-        lang = ui.language_choice(ui.t("report_lang"), default=ctx.lang, key="report_lang")
+        lang = ui.language_choice("report_lang", default=ctx.lang, key="report_lang")
     buttons = st.columns(2)
     for column, (label, file_format, mime) in zip(
         buttons,
