@@ -397,18 +397,42 @@ def all_rows_view(cur: Cursor) -> None:
     )
 
 
+# A score as stored: SMALLINT, NULL when it is no whole number a SMALLINT holds (such a cell is
+# a problem, so its row is never written; the cast must not fail on it before that is known).
+_SCORE = """CASE WHEN s.value = floor(s.value) AND s.value BETWEEN -32768 AND 32767
+                 THEN s.value::SMALLINT END"""
+
+
 def resolve_answers(cur: Cursor) -> None:
-    """TEMP resolved: each answer cell with unit, period, item and score looked up; and the
-    same for the rows and the role and reflection cells (small)."""
+    """TEMP resolved: each answer cell with unit, period, item and score looked up, and beside
+    it the answer stored under its key and what writing it would make of that (the columns of
+    import_writes' TEMP changes, which select_valid makes of this table in place: the cells
+    are copied once, not again for the changes); and the keys of the rows and the role and
+    reflection cells (small)."""
     lookups = """LEFT JOIN unit_lookup u ON u.key = lower(x.unit_raw)
                  LEFT JOIN period_lookup p ON p.raw = x.period_raw"""
+    new_score = f"coalesce({_SCORE}, a.score)"
+    new_comment = "coalesce(x.comment, a.comment)"
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
             SELECT x.*, u.unit_id, p.period, i.item_id, i.scale_min, i.scale_max,
-                   s.value AS score_value
+                   s.value AS score_value,
+                   a.score AS old_score, a.scale_max AS old_scale_max, a.comment AS old_comment,
+                   a.import_id AS old_import_id,
+                   {new_score} AS new_score,
+                   CASE WHEN s.value IS NULL THEN coalesce(a.scale_max, i.scale_max)
+                        ELSE i.scale_max END AS new_scale_max,
+                   {new_comment} AS new_comment,
+                   CASE WHEN a.unit_id IS NULL THEN 'new'
+                        WHEN {new_score} IS NOT DISTINCT FROM a.score
+                         AND {new_comment} IS NOT DISTINCT FROM a.comment
+                        THEN 'unchanged'
+                        ELSE 'updated' END AS status
             FROM cells x {lookups}
             LEFT JOIN item_lookup i ON i.key = lower(x.item_raw)
-            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id"""  # noqa: S608 (constants)
+            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id
+            LEFT JOIN answer a ON a.unit_id = u.unit_id AND a.period = p.period
+                AND a.respondent = x.respondent AND a.item_id = i.item_id"""  # noqa: S608 (constants)
     )
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved_extra_rows AS
