@@ -276,28 +276,53 @@ def load_extra_cells(
 @dataclass(frozen=True)
 class StagedValues:
     """The distinct values of a staged file that are parsed in Python: a handful of quarter
-    cells (or one timestamp per response) and scores, and the respondents that could break
-    the one-line rule (anything but printable ASCII, or `=?`; domain/textrules.py decides)."""
+    cells (or one timestamp per response) and scores."""
 
     periods: list[str]
     scores: list[str]
-    unusual_respondents: list[str]
 
 
-def staged_values(cur: Cursor) -> StagedValues:
-    """One pass over the staged cells (and the rows without cells) for StagedValues."""
-    found = cur.execute(
-        """SELECT array_agg(DISTINCT period_raw) FILTER (WHERE period_raw IS NOT NULL),
-                  array_agg(DISTINCT score_raw) FILTER (WHERE score_raw IS NOT NULL),
-                  array_agg(DISTINCT respondent) FILTER (
-                      WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0)
-           FROM (SELECT period_raw, score_raw, respondent FROM cells
-                 UNION ALL SELECT period_raw, NULL, respondent FROM rows
-                 UNION ALL SELECT period_raw, NULL, respondent FROM role_cells
-                 UNION ALL SELECT period_raw, NULL, respondent FROM reflection_cells) AS staged"""
-    ).fetchone()
-    periods, scores, unusual = found if found else (None, None, None)
-    return StagedValues(list(periods or []), list(scores or []), list(unusual or []))
+def staged_values(cur: Cursor, period: int | None, scores: Sequence[int]) -> StagedValues:
+    """StagedValues read from the staged file's own columns (`period`: the quarter's column,
+    `scores`: the score columns), not through the cells: a cell's other columns are not
+    worked out for this. Every data row with a quarter or a score is a cell or a row of
+    keys (both columns count as used), so these are the values the cells hold."""
+    found = []
+    for columns in ([period] if period is not None else [], scores):
+        if not columns:
+            found.append([])
+            continue
+        union = " UNION ALL ".join(
+            f"SELECT {_cell(c)} AS raw, min(rowid) AS first FROM stage WHERE {DATA} GROUP BY 1"  # noqa: S608 (generated names)
+            for c in columns
+        )
+        rows = cur.execute(  # in the order they first appear in the file
+            f"""SELECT raw FROM ({union}) AS staged WHERE raw IS NOT NULL
+                GROUP BY raw ORDER BY min(first)"""  # noqa: S608
+        ).fetchall()
+        found.append([raw for (raw,) in rows])
+    return StagedValues(*found)
+
+
+def check_respondents(cur: Cursor) -> list[str]:
+    """TEMP respondents: each distinct respondent of the resolved cells and rows once, so that
+    the checks of its text run once per respondent rather than once per cell. Returns those
+    that could break the one-line rule (anything but printable ASCII, or `=?`;
+    domain/textrules.py decides)."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE respondents AS
+           SELECT DISTINCT respondent FROM (
+               SELECT respondent FROM resolved
+               UNION ALL SELECT respondent FROM resolved_extra_rows) AS staged
+           WHERE respondent IS NOT NULL"""
+    )
+    return [
+        respondent
+        for (respondent,) in cur.execute(
+            """SELECT respondent FROM respondents
+               WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0"""
+        ).fetchall()
+    ]
 
 
 def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple[int, str]]:
