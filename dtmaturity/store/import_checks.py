@@ -151,13 +151,17 @@ def _cells_twice(cur: Cursor, on_postgres: bool) -> None:
     """TEMP twice: the resolved cells whose key may be in the file twice (on DuckDB: its hash
     is; on PostgreSQL: the key is). Exact duplicates are found among these."""
     columns = "unit_id, period, respondent, item_id"
-    if on_postgres:
-        twice = f"""({columns}) IN (SELECT {columns} FROM resolved WHERE {_KEY}
-                    GROUP BY {columns} HAVING count(*) > 1)"""  # noqa: S608 (constants)
-    else:
-        twice = f"""hash({columns}) IN (SELECT h FROM (SELECT hash({columns}) AS h FROM resolved
-                    WHERE {_KEY}) AS k GROUP BY h HAVING count(*) > 1)"""  # noqa: S608 (constants)
+    key = f"({columns})" if on_postgres else f"hash({columns})"
+    kept = columns if on_postgres else f"{key} AS h"
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE twice_key AS SELECT {kept} FROM resolved WHERE {_KEY}
+            GROUP BY {key} HAVING count(*) > 1"""  # noqa: S608 (constants)
+    )
+    found = cur.execute("SELECT count(*) FROM twice_key").fetchone()
+    where = "false"
+    if found and found[0]:
+        where = f"{key} IN (SELECT {columns if on_postgres else 'h'} FROM twice_key)"  # noqa: S608 (constants)
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE twice AS SELECT row, {columns} FROM resolved "  # noqa: S608 (constants)
-        f"WHERE {_KEY} AND {twice}"
+        f"WHERE {_KEY} AND {where}"
     )
