@@ -205,7 +205,7 @@ def load_answer_rows(
     is a cell, so a row without an item is reported. wide_items: (item id, score column,
     comment column, score header, comment header); a cell exists where a score or comment is.
     """
-    selects, params = [], []
+    selects = []
     if long_item is not None:
         item, score, comment = long_item
         selects.append(
@@ -214,23 +214,37 @@ def load_answer_rows(
                        NULL AS score_col, NULL AS comment_col
                 FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
         )
-    for item_id, score, comment, score_header, comment_header in wide_items:
+    # A wide file's item ids and headers (from the file) are bound into TEMP wide_columns, so
+    # that `cells` is a view over the staged file with no parameters, as a long file's is:
+    # resolve_answers reads it once, and the cells are not copied before they are resolved.
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE wide_columns "
+        "(n INTEGER, item_id VARCHAR, score_col VARCHAR, comment_col VARCHAR)"
+    )
+    if wide_items:
+        columns = [list(c) for c in zip(*wide_items, strict=True)]
+        cur.execute(
+            "INSERT INTO wide_columns SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [list(range(len(wide_items))), columns[0], columns[3], columns[4]],
+        )
+    for n, (_, score, comment, _, _) in enumerate(wide_items):
         selects.append(
-            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, ? AS item_raw, {_cell(score)} AS score_raw,
-                       {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
-                FROM stage
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, w.item_id AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
+                       w.score_col, w.comment_col
+                FROM stage CROSS JOIN (SELECT item_id, score_col, comment_col FROM wide_columns
+                                       WHERE n = {int(n)}) AS w
                 WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
         )
-        params += [item_id, score_header, comment_header]
     body = " UNION ALL ".join(selects) or (
-        "SELECT NULL::BIGINT AS row, NULL AS unit_raw, NULL AS period_raw, NULL AS respondent, "
-        "NULL AS item_raw, NULL AS score_raw, NULL AS comment, NULL AS score_col, "
-        "NULL AS comment_col WHERE false"
+        "SELECT NULL::BIGINT AS row, NULL::VARCHAR AS unit_raw, NULL::VARCHAR AS period_raw, "
+        "NULL::VARCHAR AS respondent, NULL::VARCHAR AS item_raw, NULL::VARCHAR AS score_raw, "
+        "NULL::VARCHAR AS comment, NULL::VARCHAR AS score_col, NULL::VARCHAR AS comment_col "
+        "WHERE false"
     )
-    # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
-    kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
     # Each import has a cursor of its own, so the temporary names never clash.
-    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (generated)
+    cur.execute(f"CREATE TEMP VIEW cells AS {body}")  # noqa: S608 (generated)
     # Rows of a wide file with nothing but role picks or reflections still need their keys
     # checked; in a long file every non-empty row is a cell already.
     only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
