@@ -127,7 +127,9 @@ def answer_problems(
         {"respondent_pattern": respondent_pattern},
     )
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE " + _SUSPECT,  # noqa: S608 (constants)
+        # A cell's column headers (TEMP wide_columns, by number) for the suspect cells only.
+        "CREATE OR REPLACE TEMP TABLE suspect AS SELECT resolved.*, w.score_col, w.comment_col "
+        "FROM resolved LEFT JOIN wide_columns w ON w.n = resolved.col WHERE " + _SUSPECT,  # noqa: S608 (constants)
         {"max_comment": max_comment},
     )
     _cells_twice(cur, on_postgres)

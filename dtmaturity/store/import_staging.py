@@ -211,15 +211,16 @@ def load_answer_rows(
         selects.append(
             f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, {_cell(item)} AS item_raw,
                        {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
-                       NULL AS score_col, NULL AS comment_col
+                       NULL::INTEGER AS col
                 FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
         )
     # A wide file's item ids and headers (from the file) are bound into TEMP wide_columns, so
     # that `cells` is a view over the staged file with no parameters, as a long file's is:
-    # resolve_answers reads it once, and the cells are not copied before they are resolved.
+    # resolve_answers reads it once, and the cells are not copied before they are resolved. A
+    # cell names its column by number (`col`); the headers are looked up for messages only.
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE wide_columns "
-        "(n INTEGER, item_id VARCHAR, score_col VARCHAR, comment_col VARCHAR)"
+        "(n INTEGER, item VARCHAR, score_col VARCHAR, comment_col VARCHAR)"
     )
     if wide_items:
         columns = [list(c) for c in zip(*wide_items, strict=True)]
@@ -230,17 +231,15 @@ def load_answer_rows(
         )
     for n, (_, score, comment, _, _) in enumerate(wide_items):
         selects.append(
-            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, w.item_id AS item_raw,
-                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
-                       w.score_col, w.comment_col
-                FROM stage CROSS JOIN (SELECT item_id, score_col, comment_col FROM wide_columns
-                                       WHERE n = {int(n)}) AS w
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, w.item AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment, w.n AS col
+                FROM stage CROSS JOIN (SELECT n, item FROM wide_columns WHERE n = {int(n)}) AS w
                 WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
         )
     body = " UNION ALL ".join(selects) or (
         "SELECT NULL::BIGINT AS row, NULL::VARCHAR AS unit_raw, NULL::VARCHAR AS period_raw, "
         "NULL::VARCHAR AS respondent, NULL::VARCHAR AS item_raw, NULL::VARCHAR AS score_raw, "
-        "NULL::VARCHAR AS comment, NULL::VARCHAR AS score_col, NULL::VARCHAR AS comment_col "
+        "NULL::VARCHAR AS comment, NULL::INTEGER AS col "
         "WHERE false"
     )
     # Each import has a cursor of its own, so the temporary names never clash.
