@@ -18,7 +18,7 @@ _SUSPECT = """unit_id IS NULL OR period IS NULL OR respondent IS NULL OR item_id
    OR (score_raw IS NOT NULL AND (score_value IS NULL OR score_value <> floor(score_value)
        OR score_value < scale_min OR score_value > scale_max))
    OR length(comment) > $max_comment
-   OR NOT RESPONDENT_MATCHES OR length(respondent) > 254"""
+   OR respondent IN (SELECT respondent FROM odd_respondents)"""
 
 # Each problem: (row, column header or role, value, message key, detail 1, detail 2).
 _ROW_KEY_PROBLEMS = """
@@ -73,16 +73,14 @@ UNION ALL SELECT row, col, left(text, 40) || '…', 'import_reflection_too_long'
        length(text)::VARCHAR, $max_reflection::VARCHAR
   FROM reflection_cells WHERE length(text) > $max_reflection
 """
-# The same key twice: one hash aggregate over all cells, counting only (a list of rows per
-# key would hold every row of the file), then the rows of the few keys found twice.
+# The same key twice: one hash aggregate over all cells on a number per key, counting only (the
+# keys' text or a list of rows per key would hold every row of the file again), then the exact
+# keys of the few cells whose number is found twice, and their rows.
 _DUPLICATES = """
 SELECT x.row, 'respondent', x.respondent, 'import_duplicate_key', d.first_row::VARCHAR, x.item_id
-FROM resolved x JOIN (
+FROM twice x JOIN (
     SELECT unit_id, period, respondent, item_id, min(row) AS first_row
-    FROM resolved
-    WHERE unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL
-      AND item_id IS NOT NULL
-    GROUP BY unit_id, period, respondent, item_id HAVING count(*) > 1
+    FROM twice GROUP BY unit_id, period, respondent, item_id HAVING count(*) > 1
 ) d USING (unit_id, period, respondent, item_id)
 WHERE x.row <> d.first_row
 UNION ALL
@@ -122,11 +120,19 @@ def answer_problems(
         "max_roles": max_roles,
         "respondent_pattern": respondent_pattern,
     }
+    # Each respondent's text is checked once (TEMP respondents, import_staging), not per cell.
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE suspect AS SELECT * FROM resolved WHERE "  # noqa: S608 (constants)
-        + _SUSPECT.replace("RESPONDENT_MATCHES", matches),
-        {"max_comment": max_comment, "respondent_pattern": respondent_pattern},
+        "CREATE OR REPLACE TEMP TABLE odd_respondents AS SELECT respondent FROM respondents "  # noqa: S608 (constants)
+        f"WHERE NOT {matches} OR length(respondent) > 254",
+        {"respondent_pattern": respondent_pattern},
     )
+    cur.execute(
+        # A cell's column headers (TEMP wide_columns, by number) for the suspect cells only.
+        "CREATE OR REPLACE TEMP TABLE suspect AS SELECT resolved.*, w.score_col, w.comment_col "
+        "FROM resolved LEFT JOIN wide_columns w ON w.n = resolved.col WHERE " + _SUSPECT,  # noqa: S608 (constants)
+        {"max_comment": max_comment},
+    )
+    _cells_twice(cur, on_postgres)
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE checked AS
            SELECT row, unit_raw, period_raw, respondent, unit_id, period FROM suspect
@@ -136,3 +142,28 @@ def answer_problems(
     sql = f"""SELECT * FROM ({_ROW_KEY_PROBLEMS} UNION ALL {_CELL_PROBLEMS}
               UNION ALL {_DUPLICATES}) AS problems ORDER BY 1, 2, 4"""  # noqa: S608 (constant query)
     return cur.execute(sql.replace("RESPONDENT_MATCHES", matches), params).fetchall()
+
+
+_KEY = (
+    "unit_id IS NOT NULL AND period IS NOT NULL AND respondent IS NOT NULL AND item_id IS NOT NULL"
+)
+
+
+def _cells_twice(cur: Cursor, on_postgres: bool) -> None:
+    """TEMP twice: the resolved cells whose key may be in the file twice (on DuckDB: its hash
+    is; on PostgreSQL: the key is). Exact duplicates are found among these."""
+    columns = "unit_id, period, respondent, item_id"
+    key = f"({columns})" if on_postgres else f"hash({columns})"
+    kept = columns if on_postgres else f"{key} AS h"
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE twice_key AS SELECT {kept} FROM resolved WHERE {_KEY}
+            GROUP BY {key} HAVING count(*) > 1"""  # noqa: S608 (constants)
+    )
+    found = cur.execute("SELECT count(*) FROM twice_key").fetchone()
+    where = "false"
+    if found and found[0]:
+        where = f"{key} IN (SELECT {columns if on_postgres else 'h'} FROM twice_key)"  # noqa: S608 (constants)
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE twice AS SELECT row, {columns} FROM resolved "  # noqa: S608 (constants)
+        f"WHERE {_KEY} AND {where}"
+    )

@@ -205,32 +205,45 @@ def load_answer_rows(
     is a cell, so a row without an item is reported. wide_items: (item id, score column,
     comment column, score header, comment header); a cell exists where a score or comment is.
     """
-    selects, params = [], []
+    selects = []
     if long_item is not None:
         item, score, comment = long_item
         selects.append(
             f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, {_cell(item)} AS item_raw,
                        {_cell(score)} AS score_raw, {_raw(comment)} AS comment,
-                       NULL AS score_col, NULL AS comment_col
+                       NULL::INTEGER AS col
                 FROM stage WHERE {DATA} AND {_not_empty_row(used_columns)}"""  # noqa: S608 (generated column names)
         )
-    for item_id, score, comment, score_header, comment_header in wide_items:
+    # A wide file's item ids and headers (from the file) are bound into TEMP wide_columns, so
+    # that `cells` is a view over the staged file with no parameters, as a long file's is:
+    # resolve_answers reads it once, and the cells are not copied before they are resolved. A
+    # cell names its column by number (`col`); the headers are looked up for messages only.
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE wide_columns "
+        "(n INTEGER, item VARCHAR, score_col VARCHAR, comment_col VARCHAR)"
+    )
+    if wide_items:
+        columns = [list(c) for c in zip(*wide_items, strict=True)]
+        cur.execute(
+            "INSERT INTO wide_columns SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [list(range(len(wide_items))), columns[0], columns[3], columns[4]],
+        )
+    for n, (_, score, comment, _, _) in enumerate(wide_items):
         selects.append(
-            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, ? AS item_raw, {_cell(score)} AS score_raw,
-                       {_raw(comment)} AS comment, ? AS score_col, ? AS comment_col
-                FROM stage
+            f"""SELECT {ROW} AS row, {_keys(keys, respondent_prefix)}, w.item AS item_raw,
+                       {_cell(score)} AS score_raw, {_raw(comment)} AS comment, w.n AS col
+                FROM stage CROSS JOIN (SELECT n, item FROM wide_columns WHERE n = {int(n)}) AS w
                 WHERE {DATA} AND ({_cell(score)} IS NOT NULL OR {_raw(comment)} IS NOT NULL)"""  # noqa: S608
         )
-        params += [item_id, score_header, comment_header]
     body = " UNION ALL ".join(selects) or (
-        "SELECT NULL::BIGINT AS row, NULL AS unit_raw, NULL AS period_raw, NULL AS respondent, "
-        "NULL AS item_raw, NULL AS score_raw, NULL AS comment, NULL AS score_col, "
-        "NULL AS comment_col WHERE false"
+        "SELECT NULL::BIGINT AS row, NULL::VARCHAR AS unit_raw, NULL::VARCHAR AS period_raw, "
+        "NULL::VARCHAR AS respondent, NULL::VARCHAR AS item_raw, NULL::VARCHAR AS score_raw, "
+        "NULL::VARCHAR AS comment, NULL::INTEGER AS col "
+        "WHERE false"
     )
-    # A long file's cells are a view: no parameters, and resolve() reads it once anyway.
-    kind = "VIEW" if long_item is not None and not wide_items else "TABLE"
     # Each import has a cursor of its own, so the temporary names never clash.
-    cur.execute(f"CREATE TEMP {kind} cells AS {body}", params or None)  # noqa: S608 (generated)
+    cur.execute(f"CREATE TEMP VIEW cells AS {body}")  # noqa: S608 (generated)
     # Rows of a wide file with nothing but role picks or reflections still need their keys
     # checked; in a long file every non-empty row is a cell already.
     only_extras = f"{ROW} NOT IN (SELECT row FROM cells)" if long_item is None else "false"  # noqa: S608
@@ -276,28 +289,53 @@ def load_extra_cells(
 @dataclass(frozen=True)
 class StagedValues:
     """The distinct values of a staged file that are parsed in Python: a handful of quarter
-    cells (or one timestamp per response) and scores, and the respondents that could break
-    the one-line rule (anything but printable ASCII, or `=?`; domain/textrules.py decides)."""
+    cells (or one timestamp per response) and scores."""
 
     periods: list[str]
     scores: list[str]
-    unusual_respondents: list[str]
 
 
-def staged_values(cur: Cursor) -> StagedValues:
-    """One pass over the staged cells (and the rows without cells) for StagedValues."""
-    found = cur.execute(
-        """SELECT array_agg(DISTINCT period_raw) FILTER (WHERE period_raw IS NOT NULL),
-                  array_agg(DISTINCT score_raw) FILTER (WHERE score_raw IS NOT NULL),
-                  array_agg(DISTINCT respondent) FILTER (
-                      WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0)
-           FROM (SELECT period_raw, score_raw, respondent FROM cells
-                 UNION ALL SELECT period_raw, NULL, respondent FROM rows
-                 UNION ALL SELECT period_raw, NULL, respondent FROM role_cells
-                 UNION ALL SELECT period_raw, NULL, respondent FROM reflection_cells) AS staged"""
-    ).fetchone()
-    periods, scores, unusual = found if found else (None, None, None)
-    return StagedValues(list(periods or []), list(scores or []), list(unusual or []))
+def staged_values(cur: Cursor, period: int | None, scores: Sequence[int]) -> StagedValues:
+    """StagedValues read from the staged file's own columns (`period`: the quarter's column,
+    `scores`: the score columns), not through the cells: a cell's other columns are not
+    worked out for this. Every data row with a quarter or a score is a cell or a row of
+    keys (both columns count as used), so these are the values the cells hold."""
+    found = []
+    for columns in ([period] if period is not None else [], scores):
+        if not columns:
+            found.append([])
+            continue
+        union = " UNION ALL ".join(
+            f"SELECT {_cell(c)} AS raw, min(rowid) AS first FROM stage WHERE {DATA} GROUP BY 1"  # noqa: S608 (generated names)
+            for c in columns
+        )
+        rows = cur.execute(  # in the order they first appear in the file
+            f"""SELECT raw FROM ({union}) AS staged WHERE raw IS NOT NULL
+                GROUP BY raw ORDER BY min(first)"""  # noqa: S608
+        ).fetchall()
+        found.append([raw for (raw,) in rows])
+    return StagedValues(*found)
+
+
+def check_respondents(cur: Cursor) -> list[str]:
+    """TEMP respondents: each distinct respondent of the resolved cells and rows once, so that
+    the checks of its text run once per respondent rather than once per cell. Returns those
+    that could break the one-line rule (anything but printable ASCII, or `=?`;
+    domain/textrules.py decides)."""
+    cur.execute(
+        """CREATE OR REPLACE TEMP TABLE respondents AS
+           SELECT DISTINCT respondent FROM (
+               SELECT respondent FROM resolved
+               UNION ALL SELECT respondent FROM resolved_extra_rows) AS staged
+           WHERE respondent IS NOT NULL"""
+    )
+    return [
+        respondent
+        for (respondent,) in cur.execute(
+            """SELECT respondent FROM respondents
+               WHERE respondent !~ '^[ -~]*$' OR strpos(respondent, '=?') > 0"""
+        ).fetchall()
+    ]
 
 
 def rows_with_respondents(cur: Cursor, respondents: Sequence[str]) -> list[tuple[int, str]]:
@@ -397,18 +435,42 @@ def all_rows_view(cur: Cursor) -> None:
     )
 
 
+# A score as stored: SMALLINT, NULL when it is no whole number a SMALLINT holds (such a cell is
+# a problem, so its row is never written; the cast must not fail on it before that is known).
+_SCORE = """CASE WHEN s.value = floor(s.value) AND s.value BETWEEN -32768 AND 32767
+                 THEN s.value::SMALLINT END"""
+
+
 def resolve_answers(cur: Cursor) -> None:
-    """TEMP resolved: each answer cell with unit, period, item and score looked up; and the
-    same for the rows and the role and reflection cells (small)."""
+    """TEMP resolved: each answer cell with unit, period, item and score looked up, and beside
+    it the answer stored under its key and what writing it would make of that (the columns of
+    import_writes' TEMP changes, which select_valid makes of this table in place: the cells
+    are copied once, not again for the changes); and the keys of the rows and the role and
+    reflection cells (small)."""
     lookups = """LEFT JOIN unit_lookup u ON u.key = lower(x.unit_raw)
                  LEFT JOIN period_lookup p ON p.raw = x.period_raw"""
+    new_score = f"coalesce({_SCORE}, a.score)"
+    new_comment = "coalesce(x.comment, a.comment)"
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
             SELECT x.*, u.unit_id, p.period, i.item_id, i.scale_min, i.scale_max,
-                   s.value AS score_value
+                   s.value AS score_value,
+                   a.score AS old_score, a.scale_max AS old_scale_max, a.comment AS old_comment,
+                   a.import_id AS old_import_id,
+                   {new_score} AS new_score,
+                   CASE WHEN s.value IS NULL THEN coalesce(a.scale_max, i.scale_max)
+                        ELSE i.scale_max END AS new_scale_max,
+                   {new_comment} AS new_comment,
+                   CASE WHEN a.unit_id IS NULL THEN 'new'
+                        WHEN {new_score} IS NOT DISTINCT FROM a.score
+                         AND {new_comment} IS NOT DISTINCT FROM a.comment
+                        THEN 'unchanged'
+                        ELSE 'updated' END AS status
             FROM cells x {lookups}
             LEFT JOIN item_lookup i ON i.key = lower(x.item_raw)
-            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id"""  # noqa: S608 (constants)
+            LEFT JOIN score_lookup s ON s.raw = x.score_raw AND s.scale_id = i.scale_id
+            LEFT JOIN answer a ON a.unit_id = u.unit_id AND a.period = p.period
+                AND a.respondent = x.respondent AND a.item_id = i.item_id"""  # noqa: S608 (constants)
     )
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved_extra_rows AS

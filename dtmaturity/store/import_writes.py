@@ -12,32 +12,22 @@ Cursor = duckdb.DuckDBPyConnection
 
 def select_valid(cur: Cursor, bad_rows: Sequence[int]) -> None:
     """TEMP changes: each answer of a row without problems, against what is stored now, and
-    TEMP role_changes and reflection_changes for a wide file's optional columns."""
+    TEMP role_changes and reflection_changes for a wide file's optional columns.
+
+    `changes` is TEMP resolved itself (import_staging.resolve_answers joined the stored
+    answers and computed the change columns), with the other cells deleted: inside the write
+    transaction a dropped table's memory is freed only at its end, so a copy would be held
+    beside it until the commit."""
     cur.execute("CREATE OR REPLACE TEMP TABLE bad_rows (row BIGINT)")
     if bad_rows:
         cur.execute("INSERT INTO bad_rows SELECT unnest(?::BIGINT[])", [list(bad_rows)])
+    cur.execute("DROP TABLE IF EXISTS changes")
+    cur.execute("ALTER TABLE resolved RENAME TO changes")
     # An empty score and comment is "not answered": nothing to write for that cell.
-    keep = "WHERE (x.score_value IS NOT NULL OR x.comment IS NOT NULL)"
+    drop = "score_value IS NULL AND comment IS NULL"
     if bad_rows:
-        keep += " AND x.row NOT IN (SELECT row FROM bad_rows)"
-    cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE changes AS
-            SELECT x.unit_id, x.period, x.respondent, x.item_id,
-                   a.score AS old_score, a.scale_max AS old_scale_max, a.comment AS old_comment,
-                   a.import_id AS old_import_id,
-                   coalesce(x.score_value::SMALLINT, a.score) AS new_score,
-                   CASE WHEN x.score_value IS NULL THEN coalesce(a.scale_max, x.scale_max)
-                        ELSE x.scale_max END AS new_scale_max,
-                   coalesce(x.comment, a.comment) AS new_comment,
-                   CASE WHEN a.unit_id IS NULL THEN 'new'
-                        WHEN coalesce(x.score_value::SMALLINT, a.score) IS NOT DISTINCT FROM a.score
-                         AND coalesce(x.comment, a.comment) IS NOT DISTINCT FROM a.comment
-                        THEN 'unchanged'
-                        ELSE 'updated' END AS status
-            FROM resolved x
-            LEFT JOIN answer a USING (unit_id, period, respondent, item_id)
-            {keep}"""  # noqa: S608 (constants)
-    )
+        drop += " OR row IN (SELECT row FROM bad_rows)"
+    cur.execute(f"DELETE FROM changes WHERE {drop}")  # noqa: S608 (constants)
     cur.execute(
         """CREATE OR REPLACE TEMP TABLE valid_extra_rows AS
            SELECT row, unit_id, period, respondent FROM resolved_extra_rows

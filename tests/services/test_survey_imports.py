@@ -158,6 +158,22 @@ def test_a_given_order_that_makes_an_impossible_date_is_refused(org, tmp_path):
     assert stored(org) == ([], [])
 
 
+def test_of_several_impossible_dates_the_first_in_the_file_is_named(org, tmp_path):
+    """The quarter cells are parsed once per distinct value, in the order they first appear in
+    the file, so the message names the same date every time: the first one the order breaks."""
+    late = (*SEPTEMBER,
+            Response(7, "per@etat.example", "Seksjon for data", datetime(2026, 9, 20, 8, 0),
+                     (1, 1, 1), ""),
+            Response(8, "kari@etat.example", "Seksjon for data", datetime(2026, 9, 14, 8, 0),
+                     (1, 1, 1), ""))  # fmt: skip
+    path = tools.excel_csv(tmp_path / "answers.csv", locale="us", responses=late)
+    result = imports.run(org, path, mapping=tools.PLAIN_MAPPING, date_order="dmy")
+    assert [(p.row, p.value, p.key) for p in result.problems] == [
+        (5, "9/20/2026 8:00", "import_date_order_impossible")
+    ]
+    assert not result.written and stored(org) == ([], [])
+
+
 def test_a_given_order_that_spreads_one_forms_answers_over_months_is_refused(org, tmp_path):
     """9/1, 9/3 and 9/5 read day first are 9 January, 9 March and 9 May: answers collected
     within days cannot land months apart."""

@@ -162,7 +162,11 @@ def _problems(
         respondent_prefix=layout.tool,
     )
     import_staging.all_rows_view(cur)
-    values = import_staging.staged_values(cur)
+    values = import_staging.staged_values(
+        cur,
+        keys.get("period"),
+        [keys["score"]] if layout.format == "long" else list(layout.items),
+    )
     quarters = _lookups(ctx, cur, layout, result, values)
     # Inside the write transaction, like a check-in: a round that closed before this import
     # commits refuses its rows (import_round_closed), and one closing now waits for it. A dry
@@ -173,13 +177,14 @@ def _problems(
     )
     import_staging.resolve_answers(cur)
     import_staging.resolve_extras(cur)
+    unusual = import_staging.check_respondents(cur)
     import_staging.drop(cur, "stage")  # every cell is in `resolved` now
     columns = column_names(layout, headers)
     rows = import_checks.answer_problems(
         cur, MAX_COMMENT_LENGTH, MAX_REFLECTION_LENGTH, MAX_ROLES_PER_KIND, RESPONDENT_PATTERN
     )
     problems = [from_row(row, columns) for row in rows]
-    refused = _respondent_problems(cur, columns, values.unusual_respondents)
+    refused = _respondent_problems(cur, columns, unusual)
     return sorted(problems + refused, key=by_row)
 
 
