@@ -10,9 +10,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 CHROMIUM ?= $(or $(DTMATURITY_CHROMIUM),/usr/bin/chromium)
 PIP_TOOLS := pip-tools==7.7.0
-# Test worker processes (pytest-xdist), a test file per worker at a time: three on the 2-core CI
-# machine, as a browser test leaves the cores two-thirds idle while it waits on the page.
-TEST_WORKERS ?= 3
+# Test worker processes (pytest-xdist), a test file per worker at a time (tests/conftest.py says
+# which files start first): four on the 2-core CI machine, as a browser test leaves the cores
+# mostly idle while it waits on the page.
+TEST_WORKERS ?= 4
 
 .PHONY: run test chromium postgresql lint format lock demo clean catalogues catalogues-check
 
@@ -66,7 +67,7 @@ test: $(DEV_STAMP) chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

@@ -49,6 +49,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "duckdb_only(reason): a store or service test that runs on DuckDB only"
     )
+    config.addinivalue_line(
+        "markers",
+        "spread: under `make test`, each case of this test may run on its own worker (a long "
+        "test per language or role whose cases share no module fixture worth keeping)",
+    )
+
+
+# The folders in the order their files start under `make test` (pytest-xdist, `--dist
+# loadgroup`): the long browser and process tests first, the quick ones last to fill the gaps,
+# so the run does not end with one worker finishing a long browser file alone.
+START_ORDER = ("e2e", "multiprocess", "web", "cli", "services", "store", "domain", "architecture")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests of one file run on one worker, one after another (they share its servers and
+    module fixtures), except the cases of a test marked `spread`; files start longest kind
+    first (START_ORDER; a stable sort keeps each file's own order)."""
+    items.sort(key=start_rank)
+    for item in items:
+        if not item.get_closest_marker("spread"):  # a case without a group goes alone
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def start_rank(item: pytest.Item) -> int:
+    folder = item.path.parent.name
+    return START_ORDER.index(folder) if folder in START_ORDER else len(START_ORDER)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

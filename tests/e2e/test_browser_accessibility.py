@@ -51,6 +51,7 @@ def blocking_violations(page: Page, where: str) -> list[str]:
     return found
 
 
+@pytest.mark.spread
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_no_page_has_serious_accessibility_violations(page, server, lang):
     open_page(page, server.url, lang=lang)
