@@ -13,6 +13,7 @@ import os
 import shutil
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,8 +144,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
             (ARTIFACTS / "e2e-server.log").write_bytes(log.read_bytes())
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@contextmanager
+def chromium_browser() -> Iterator[object]:
     from playwright.sync_api import expect, sync_playwright
 
     # Waits are for conditions (text shown, a run finished); the bound on each is only how long
@@ -158,12 +159,24 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One Chromium per test module. Not per session: Playwright's synchronous API keeps an
+    event loop running on the test process's main thread while it is open, and a later test on
+    the same pytest-xdist worker (any that calls `asyncio.run`, as the benchmark deadline's
+    tests do) would find it there."""
+    with chromium_browser() as chromium:
+        yield chromium
+
+
 @pytest.fixture(scope="session", autouse=True)
-def docs_screenshots(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+def docs_screenshots(server: Server) -> None:
     """With DTMATURITY_DOCS_SCREENSHOTS=1, refresh docs/screenshots/ before any test writes."""
     from e2ehelpers import refresh_docs_screenshots
 
-    refresh_docs_screenshots(browser, server.url)
+    if os.environ.get("DTMATURITY_DOCS_SCREENSHOTS"):
+        with chromium_browser() as chromium:
+            refresh_docs_screenshots(chromium, server.url)
 
 
 @pytest.fixture
