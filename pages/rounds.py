@@ -1,12 +1,12 @@
 """Rounds page: open a quarterly round, follow who has answered, preview and send the e-mails,
 close the round to release the quarter's figures (admins; coordinators for their subtree)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from dtmaturity.domain import formats, mailconfig, release, settings
+from dtmaturity.domain import clock, formats, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfigError
 from dtmaturity.domain.release import CLOSED, RoundError
 from dtmaturity.services import (
@@ -101,12 +101,12 @@ if choices:
         dates = st.columns(2)
         with dates[0]:
             st.date_input(
-                ui.t("rounds_opens"), value=date.today(), key="round_opens", format=ui.DATE_INPUT
+                ui.t("rounds_opens"), value=clock.today(), key="round_opens", format=ui.DATE_INPUT
             )
         with dates[1]:
             st.date_input(
                 ui.t("rounds_deadline"),
-                value=date.today() + timedelta(days=14),
+                value=clock.today() + timedelta(days=14),
                 key="round_deadline",
                 format=ui.DATE_INPUT,
             )

@@ -27,6 +27,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.framework import Framework, load
 from dtmaturity.services import demo
 from dtmaturity.services.context import Actor, Context, local_actor
@@ -46,6 +47,7 @@ BOTH_DATABASES = ("store", "services")  # the test folders run on both databases
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    pin_the_day(config)
     config.addinivalue_line(
         "markers", "duckdb_only(reason): a store or service test that runs on DuckDB only"
     )
@@ -76,6 +78,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def start_rank(item: pytest.Item) -> int:
     folder = item.path.parent.name
     return START_ORDER.index(folder) if folder in START_ORDER else len(START_ORDER)
+
+
+def pin_the_day(config: pytest.Config) -> None:
+    """One date for the whole run, in this process: the day it started. A run that passes
+    midnight would otherwise compute a test's expected deadline on one day and the app's on the
+    next (a round opened "today" with yesterday's deadline). Servers the tests start as
+    processes of their own read the real clock."""
+    day = clock.today()
+    patch = pytest.MonkeyPatch()
+    patch.setattr(clock, "today", lambda: day)
+    config.add_cleanup(patch.undo)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

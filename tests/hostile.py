@@ -18,8 +18,9 @@ import io
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import ALL_GRANTS
 from dtmaturity.services import demo, imports, people, rounds, units
 from dtmaturity.services.context import Actor, Context
@@ -128,7 +129,7 @@ def _people(ctx: Context) -> None:
 
 def _round(ctx: Context) -> None:
     period = rounds.period_choices()[0]
-    today = date.today()
+    today = clock.today()
     rounds.open_round(ctx, "demo-bruker", period, today + timedelta(days=14), opens_on=today)
 
 

@@ -28,9 +28,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dtmaturity.domain.clock import OSLO
 from dtmaturity.domain.periods import Period
 
-OSLO = ZoneInfo("Europe/Oslo")
 DATE_ORDERS = ("dmy", "mdy")
 
 _TIME = (

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from dtmaturity.domain import clock
+
 _CANONICAL = re.compile(r"^(\d{4})-Q([1-4])$")
 # Q for quarter, and the Norwegian K for kvartal.
 _FLEXIBLE = [
@@ -62,7 +64,7 @@ class Period:
 
     @classmethod
     def current(cls, today: date | None = None) -> Period:
-        return cls.of_date(today or date.today())
+        return cls.of_date(today or clock.today())
 
     @classmethod
     def parse(cls, text: str) -> Period:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dtmaturity import memo
-from dtmaturity.domain import access, release
+from dtmaturity.domain import access, clock, release
 from dtmaturity.domain.release import CLOSED, Round
 from dtmaturity.services import authz
 from dtmaturity.services.context import Context
@@ -46,7 +46,7 @@ def released_periods(
 ) -> list[str]:
     """The periods (in the given order) whose figures are released for the unit's subtree."""
     return release.released(
-        unit_id, periods, all_rounds(ctx), authz.parents(ctx), today or date.today()
+        unit_id, periods, all_rounds(ctx), authz.parents(ctx), today or clock.today()
     )
 
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from dtmaturity.domain import access, release
+from dtmaturity.domain import access, clock, release
 from dtmaturity.domain.release import CLOSED
 from dtmaturity.services import authz, release_rule
 from dtmaturity.services.context import Context
@@ -44,7 +44,7 @@ def late_pairs(
     parents = authz.parents(ctx)
     chains = {unit: access.ancestors_and_self(unit, parents) for unit in {u for u, _ in pairs}}
     ended = sorted(
-        {p for p in {p for _, p in pairs} if release.has_ended(p, today or date.today())}
+        {p for p in {p for _, p in pairs} if release.has_ended(p, today or clock.today())}
     )
     with ctx.store.reader() as cur:
         marked = sql.marks(cur)

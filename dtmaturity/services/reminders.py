@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dtmaturity.domain import mailconfig, release, settings
+from dtmaturity.domain import clock, mailconfig, release, settings
 from dtmaturity.domain.mailconfig import MailConfig, MailConfigError
 from dtmaturity.domain.release import Round
 from dtmaturity.services import authz, roundaccess, roundprogress, rounds
@@ -110,7 +110,7 @@ def _due(ctx: Context, r: Round, today: date, names: dict[str, str]) -> list[Pla
 
 def plan(ctx: Context, today: date | None = None) -> list[Planned]:
     """The messages due now in the rounds the acting person runs (who would get what)."""
-    today = today or date.today()
+    today = today or clock.today()
     names = roundprogress._names(ctx)
     found: list[Planned] = []
     for r in roundaccess.visible(ctx):
@@ -160,7 +160,7 @@ def run(
     """Send what is due now (see the module docstring); with dry_run only say what would go.
     Raises MailConfigError for a wrong mail setting (before anything is written)."""
     authz.require_rounds(ctx)
-    today = today or date.today()
+    today = today or clock.today()
     mail_config = config() if callable(config) else config
     with _lock_for(ctx), _sending(ctx, dry_run) as ours:
         if not ours:
@@ -285,7 +285,7 @@ def preview(
     left), for the Rounds page. Links use DTMATURITY_BASE_URL, else `local_url` (the address
     the app runs on, which the page knows)."""
     roundaccess.require_run(ctx, r.unit_id)
-    today = today or date.today()
+    today = today or clock.today()
     unit = roundprogress._names(ctx).get(r.unit_id, r.unit_id)
     last = release.REMINDER_DAYS[-1]
     shown = []

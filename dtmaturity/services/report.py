@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from dtmaturity import charts
-from dtmaturity.domain import formats, privacy
+from dtmaturity.domain import clock, formats, privacy
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import (
@@ -237,7 +237,7 @@ def build(
     if reflections:
         sections.append(reflections)
     sections.append(_questions_section(ctx))
-    made = formats.long_date(today or date.today(), ctx.lang)
+    made = formats.long_date(today or clock.today(), ctx.lang)
     return Report(
         lang=ctx.lang,
         unit_id=unit_id,

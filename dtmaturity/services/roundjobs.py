@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dtmaturity.domain import settings
+from dtmaturity.domain import clock, settings
 from dtmaturity.domain.access import AccessDenied
 from dtmaturity.domain.i18n import t
 from dtmaturity.domain.mailconfig import MailConfigError
@@ -78,7 +78,7 @@ def execute(ctx: Context, job: dict[str, Any]) -> Outcome:
                 ctx,
                 job.get("unit") or _only_top(ctx),
                 str(job.get("period", "")),
-                _day(job.get("deadline"), "--deadline") or date.today(),
+                _day(job.get("deadline"), "--deadline") or clock.today(),
                 opens_on=_day(job.get("opens"), "--opens"),
             )
             lines = [

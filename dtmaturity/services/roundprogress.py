@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dtmaturity.domain import access, formats, release
+from dtmaturity.domain import access, clock, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import OPEN, Round
 from dtmaturity.services import authz, release_rule
@@ -68,7 +68,7 @@ class Participation:
 def participation(ctx: Context, unit_id: str, today: date | None = None) -> Participation | None:
     """For the dashboards: the quarter in progress for this unit (an open round covering it,
     else the current quarter while it has check-ins), counted over the unit's subtree."""
-    today = today or date.today()
+    today = today or clock.today()
     current = str(Period.current(today))
     parents = authz.parents(ctx)
     open_rounds = [
@@ -133,7 +133,7 @@ class Due:
 
 def due_for_me(ctx: Context, today: date | None = None) -> list[Due]:
     """The check-ins open rounds ask of the acting person and that they have not made yet."""
-    today = today or date.today()
+    today = today or clock.today()
     names = _names(ctx)
     found = []
     for r in release_rule.all_rounds(ctx):

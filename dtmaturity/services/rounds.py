@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dtmaturity.domain import formats, release
+from dtmaturity.domain import clock, formats, release
 from dtmaturity.domain.periods import Period
 from dtmaturity.domain.release import CLOSED, OPEN, PLANNED, Round, RoundError
 from dtmaturity.services import authz, release_rule, roundprogress
@@ -33,7 +33,7 @@ def open_round(
     """Open a round for the unit's subtree (planned when it opens on a later day). The caller
     sends the invitations (reminders.run), so that opening never waits for a mail server."""
     require_run(ctx, unit_id)
-    today = today or date.today()
+    today = today or clock.today()
     opens_on = opens_on or today
     release.validate_new(
         unit_id, period, opens_on, deadline, release_rule.all_rounds(ctx), authz.parents(ctx)
@@ -172,7 +172,7 @@ def close_question(
         unit=roundprogress._names(ctx).get(r.unit_id, r.unit_id),
         answered=int(table["answered"].sum()),
         expected=int(table["expected"].sum()),
-        days_left=release.days_left(r.deadline, today or date.today()),
+        days_left=release.days_left(r.deadline, today or clock.today()),
         locks=locks,
     )
 
@@ -203,7 +203,7 @@ def reopen_round(ctx: Context, period: str, unit_id: str | None = None) -> Round
 
 def start_planned(ctx: Context, today: date | None = None) -> list[Round]:
     """Planned rounds whose opening day has come are opened (the scheduler calls this)."""
-    today = today or date.today()
+    today = today or clock.today()
     started = []
     for r in release_rule.all_rounds(ctx):
         if r.state == PLANNED and today >= r.opens_on and may_run(ctx, r.unit_id):

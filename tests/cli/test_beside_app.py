@@ -15,7 +15,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -23,6 +23,7 @@ import pytest
 from appserver import SERVE, app_env, running_app
 
 from dtmaturity import cli
+from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
 from dtmaturity.store.backup import table_checksums
 
@@ -90,7 +91,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[
             assert ok.read() == b"ok"
         with pytest.raises(duckdb.IOException, match="lock"):
             duckdb.connect(str(db), read_only=True)
-        deadline = str(date.today() + timedelta(days=20))
+        deadline = str(clock.today() + timedelta(days=20))
         opened = run(
             env,
             ("rounds", "open", "--period", str(Period.current()), "--deadline", deadline,

@@ -4,13 +4,14 @@ running app: tests/e2e/test_browser_rounds.py holds the file with a real server)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from mailserver import MailServer, mail_env
 from pypdf import PdfReader
 
 from dtmaturity.cli import main
+from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import analytics
 from dtmaturity.services.runtime import open_runtime
@@ -19,7 +20,7 @@ from dtmaturity.store import rounds as rounds_sql
 
 CURRENT = str(Period.current())
 PREVIOUS = str(Period.current().previous())
-DEADLINE = str(date.today() + timedelta(days=14))
+DEADLINE = str(clock.today() + timedelta(days=14))
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_after_demo_opening_a_round_invites_each_expected_leader_once(demo_db, m
     assert len(mail.messages) == len(waiting)
     assert main(["rounds", "list"]) == 0
     listed = capsys.readouterr().out
-    assert f"1\t{CURRENT}\tdemo\topen\topens {date.today()}\tdeadline {DEADLINE}" in listed
+    assert f"1\t{CURRENT}\tdemo\topen\topens {clock.today()}\tdeadline {DEADLINE}" in listed
     assert f"1 of {len(waiting) + 1} answered" in listed
 
 
@@ -83,7 +84,7 @@ def rounds_sql_audit() -> AuditEntry:
 
 def test_remind_dry_run_prints_who_would_get_what(demo_db, mail, capsys):
     assert main(["rounds", "open", "--period", CURRENT, "--deadline", DEADLINE, "--unit",
-                 "demo-bruker-01", "--opens", str(date.today() + timedelta(days=1))]) == 0  # fmt: skip
+                 "demo-bruker-01", "--opens", str(clock.today() + timedelta(days=1))]) == 0  # fmt: skip
     assert "planned" in capsys.readouterr().out
     assert main(["rounds", "remind", "--dry-run"]) == 0
     assert "dry run: 0 messages would be sent" in capsys.readouterr().out  # opens tomorrow

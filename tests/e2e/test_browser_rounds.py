@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from e2ehelpers import (
 from mailserver import MailServer, text_of
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import formats, i18n
+from dtmaturity.domain import clock, formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import roundprogress, units
@@ -171,7 +171,7 @@ def test_the_command_line_hands_its_jobs_to_the_server_holding_the_file(page, ap
     assert dry.returncode == 0, dry.stderr
     assert "run by the dtmaturity server holding" in dry.stderr
     assert "dry run:" in dry.stdout
-    deadline = str(date.today() + timedelta(days=20))
+    deadline = str(clock.today() + timedelta(days=20))
     opened = cli(app, "open", "--period", CURRENT, "--deadline", deadline, "--unit", OTHER)
     assert opened.returncode == 0, opened.stderr
     assert f"{len(app.other_leaders)} sent, 0 failed" in opened.stdout
@@ -180,7 +180,7 @@ def test_the_command_line_hands_its_jobs_to_the_server_holding_the_file(page, ap
     again = cli(app, "remind")
     assert again.returncode == 0 and "0 sent, 0 failed" in again.stdout
     listed = cli(app, "list").stdout
-    assert f"\t{CURRENT}\t{OTHER}\topen\t" in listed and f"\t{CURRENT}\t{UNIT}\topen\t" in listed
+    assert f"\t{CURRENT}\t{OTHER}\topen\t" in listed  # (this test's own round: it may run alone)
     assert len(app.mail.messages) == before + len(app.other_leaders)
 
 
@@ -189,7 +189,7 @@ def test_a_failed_send_is_retried_by_the_servers_schedule(page, app):
     app.mail.stop()  # the mail server goes down
     before = len(app.mail.messages)
     store_units = "demo-forvaltning-01"
-    opened = cli(app, "open", "--period", CURRENT, "--deadline", str(date.today() + timedelta(9)),
+    opened = cli(app, "open", "--period", CURRENT, "--deadline", str(clock.today() + timedelta(9)),
                  "--unit", store_units)  # fmt: skip
     assert opened.returncode == 1 and "FAILED" in opened.stdout
     failed = opened.stdout.count("FAILED")
@@ -198,4 +198,4 @@ def test_a_failed_send_is_retried_by_the_servers_schedule(page, app):
     app.mail.start()  # up again: nobody does anything, the server's thread retries
     arrived = app.mail.wait_for(before + failed, timeout=60)[before:]
     assert len(arrived) == failed
-    assert roundprogress.format_day("nb", date.today() + timedelta(9)) in text_of(arrived[0])
+    assert roundprogress.format_day("nb", clock.today() + timedelta(9)) in text_of(arrived[0])

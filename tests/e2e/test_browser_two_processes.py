@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from appserver import STREAMLIT_RUN, app_env, start_app
 from e2ehelpers import fill_checkin_scores, screenshot, submit_checkin, wait_idle
 from playwright.sync_api import Page, expect
 
-from dtmaturity.domain import formats, i18n
+from dtmaturity.domain import clock, formats, i18n
 from dtmaturity.domain.framework import load
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import rounds
@@ -48,7 +48,7 @@ def _open_round(url: str) -> tuple[list[str], int]:
     store, framework = open_runtime(url)
     try:
         ctx = Context(actor=local_actor(), store=store, framework=framework, lang="nb")
-        rounds.open_round(ctx, UNIT, CURRENT, date.today() + timedelta(days=14))
+        rounds.open_round(ctx, UNIT, CURRENT, clock.today() + timedelta(days=14))
         with store.reader() as cur:
             leaders = rounds_sql.expected(cur, [UNIT], CURRENT)["email"].tolist()
     finally:

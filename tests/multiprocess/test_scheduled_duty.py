@@ -11,11 +11,12 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from mailserver import MailServer, mail_env
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import release_rule, reminders, rounds, scheduler
 from dtmaturity.services.context import Context, local_actor
@@ -24,7 +25,7 @@ from dtmaturity.store import leases
 from dtmaturity.store import rounds as rounds_sql
 
 CURRENT = str(Period.current())
-DEADLINE = date.today() + timedelta(days=14)
+DEADLINE = clock.today() + timedelta(days=14)
 
 
 @pytest.fixture

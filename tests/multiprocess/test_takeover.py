@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -17,6 +17,7 @@ import pytest
 from appserver import RunningApp, app_env, start_app
 from mailserver import MailServer, _Keeper, mail_env
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import reminders, rounds
 from dtmaturity.services.context import Context
@@ -68,7 +69,7 @@ def warm(app: RunningApp) -> None:
 def invited_yesterday(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """A round open since yesterday, its deadline in two days: every leader was invited
     yesterday (sent here, then dated back a day), and the 2-day reminder is due today."""
-    rounds.open_round(ctx, "demo", CURRENT, date.today() + timedelta(days=2))
+    rounds.open_round(ctx, "demo", CURRENT, clock.today() + timedelta(days=2))
     invitations = MailServer().start()
     try:
         mail_env(monkeypatch, invitations)

@@ -1,10 +1,9 @@
 """Dashboard figures agree with an independent SQL computation, and update after a write."""
 
-from datetime import date
-
 import pandas as pd
 import pytest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.services import analytics, chartsummaries, checkins
 
@@ -85,7 +84,7 @@ def test_a_re_released_quarter_shows_at_once_despite_the_cache(demo_ctx):
     from dtmaturity.services.context import Actor
 
     ctx = demo_ctx
-    today = date.today()
+    today = clock.today()
     previous = str(Period.current(today).previous())
     before = analytics.item_trend(ctx, "demo-bruker-03", "theme")
     old = before[(before["period"] == previous) & (before["item_id"] == "user")]

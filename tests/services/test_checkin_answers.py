@@ -4,11 +4,12 @@ a person starts at."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -49,7 +50,7 @@ def test_the_current_quarter_is_offered_and_a_released_one_only_to_amend(demo_ct
 @pytest.mark.parametrize("top", ["demo", "demo-bruker"])
 def test_a_closed_rounds_quarter_is_not_offered_and_names_the_day_it_closed(demo_ctx, top):
     """A round over the organisation (whose close also locks the quarter) or over a part."""
-    rounds.open_round(demo_ctx, top, CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, top, CURRENT, clock.today() + timedelta(days=5))
     assert offered(demo_ctx)[CURRENT].offered
     rounds.close_round(demo_ctx, CURRENT, top)
     closed = offered(demo_ctx)[CURRENT]
@@ -63,7 +64,7 @@ def test_a_closed_rounds_quarter_is_not_offered_and_names_the_day_it_closed(demo
 
 def test_every_quarter_not_offered_would_be_refused_or_held_by_the_save(demo_ctx):
     """The offer and the save agree: a quarter offered is stored, one not offered is not."""
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=5))
     rounds.close_round(demo_ctx, CURRENT, "demo")
     scores = {item.id: 3 for item in demo_ctx.framework.items}
     for quarter in checkins.quarters(demo_ctx, UNIT):

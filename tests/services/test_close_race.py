@@ -14,13 +14,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dtmaturity import cli
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -30,7 +31,7 @@ from dtmaturity.store import Store
 from dtmaturity.store import rounds as rounds_sql
 
 CURRENT = str(Period.current())
-DEADLINE = date.today() + timedelta(days=14)
+DEADLINE = clock.today() + timedelta(days=14)
 # What the form and the import say of a closed round; a round closed over every top unit also
 # locks its quarter, and the lock's message comes first.
 CLOSED_MESSAGES = {("period", "error_round_closed"), ("period", "error_period_locked")}

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from dbhelpers import text_columns
 from mailserver import MailServer, mail_env
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -40,7 +41,7 @@ OTHER = "demo-bruker-03"
 EMAIL = "siri.sporlos@etat.example"
 SUB = "Siri-Sub-7f3a9c"
 NAME = "Siri Sporløs"
-TODAY = date.today()
+TODAY = clock.today()
 CURRENT = str(Period.current(TODAY))
 PREVIOUS = str(Period.current(TODAY).previous())
 LATER = str(Period.current(TODAY).shift(4))

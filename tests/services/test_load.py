@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 import traceback
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -18,7 +18,7 @@ from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import AuditEntry, WriteFailed, queries
 
 # The quarter in progress: a quarter already released holds late check-ins (issue 22).
-TODAY = date.today()
+TODAY = clock.today()
 PERIOD = str(Period.current(TODAY))
 
 

@@ -4,18 +4,18 @@ a real SMTP server on loopback, and what arrives is checked byte for byte."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from mailserver import MailServer, mail_env
 
-from dtmaturity.domain import textrules
+from dtmaturity.domain import clock, textrules
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import mailmessages, release_rule, reminders, roundprogress, rounds
 from dtmaturity.services.context import Context
 
 CURRENT = str(Period.current())
-DEADLINE = date.today() + timedelta(days=14)
+DEADLINE = clock.today() + timedelta(days=14)
 PHISH = "Passordet ditt utløper. Logg inn: http://evil.example/phish"
 # An RFC 2047 encoded word holding CR/LF: Python before 3.11.10 decodes it when the header is
 # set and folds the CR/LF onto the wire (CVE-2024-6923), giving a Reply-To and a new body.
@@ -87,7 +87,7 @@ def expected_text(planned: mailmessages.Planned, name: str) -> tuple[str, str]:
     as one line of visible text."""
     plain = mailmessages.Planned(**{**planned.__dict__, "unit": "PLAIN NAME"})
     subject, text, _ = mailmessages.subject_and_bodies(
-        plain, "https://dt.etat.example", date.today()
+        plain, "https://dt.etat.example", clock.today()
     )
     return subject, text.replace("PLAIN NAME", textrules.as_line(name))
 
@@ -141,7 +141,7 @@ def test_a_composed_message_has_only_our_headers_on_the_wire(name):
     config = reminders.MailConfig(
         "127.0.0.1", 25, False, False, None, sender="dt@etat.example", base_url="https://x.no"
     )
-    data = mailmessages.wire_bytes(mailmessages.compose(config, planned, date.today()))
+    data = mailmessages.wire_bytes(mailmessages.compose(config, planned, clock.today()))
     assert [n for n, _ in header_block(data)] == HEADERS
     assert b"evil.example" not in data.split(b"\r\n\r\n", 1)[0]
 
@@ -163,7 +163,7 @@ def test_an_address_we_would_not_send_to_is_refused_before_anything_is_written(a
         "127.0.0.1", 25, False, False, None, sender="dt@etat.example", base_url="https://x.no"
     )
     with pytest.raises(mailmessages.UnsafeMessage):
-        mailmessages.compose(config, planned, date.today())
+        mailmessages.compose(config, planned, clock.today())
 
 
 def test_the_wire_check_refuses_a_header_that_would_fold_into_new_lines():

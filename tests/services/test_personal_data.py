@@ -9,12 +9,12 @@ import io
 import json
 import tomllib
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from dtmaturity.cli import main
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import EVERY_UNIT, Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -26,7 +26,7 @@ from dtmaturity.services.imports import actions as import_actions
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "demo-bruker-02"
 KARI = "kari.personvern@etat.example"
-TODAY = date.today()
+TODAY = clock.today()
 PERIOD = str(Period.current(TODAY))
 FORMULA = '=HYPERLINK("http://evil.example","klikk")'
 

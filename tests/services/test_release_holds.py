@@ -11,11 +11,12 @@ the changed answers away."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from orgbuilder import PERIOD, TEST_AUDIT, add_checkins, add_units
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -94,7 +95,7 @@ def manager(ctx: Context) -> Context:
 
 
 def close_a_round(ctx: Context, period: str) -> None:
-    today = date.today()
+    today = clock.today()
     rounds.open_round(ctx, "t", period, today + timedelta(days=14))
     rounds.close_round(ctx, period, "t")
 
@@ -112,7 +113,7 @@ def close(ctx: Context, period: str) -> None:
 
 
 def open_afterwards(ctx: Context, period: str) -> None:
-    rounds.open_round(ctx, "t", period, date.today() + timedelta(days=14))
+    rounds.open_round(ctx, "t", period, clock.today() + timedelta(days=14))
 
 
 def shown_in_a_round(ctx: Context) -> str:

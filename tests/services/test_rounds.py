@@ -4,12 +4,12 @@ the dashboards' default quarter before and after a round closes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from mailserver import MailServer, html_of, mail_env, text_of
 
-from dtmaturity.domain import formats
+from dtmaturity.domain import clock, formats
 from dtmaturity.domain.access import Grant
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
@@ -31,7 +31,7 @@ from dtmaturity.services import (
 from dtmaturity.services.context import Actor, Context
 from dtmaturity.store import rounds as rounds_sql
 
-TODAY = date.today()
+TODAY = clock.today()
 CURRENT = str(Period.current())
 PREVIOUS = str(Period.current().previous())
 DEADLINE = TODAY + timedelta(days=14)

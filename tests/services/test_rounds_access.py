@@ -4,17 +4,18 @@ fails when it is taken out."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import release_rule, reminders, roundaccess, roundprogress, rounds
 from dtmaturity.services.context import Actor, Context
 
 CURRENT = str(Period.current())
-DEADLINE = date.today() + timedelta(days=10)
+DEADLINE = clock.today() + timedelta(days=10)
 OWN = "demo-teknologi"  # the coordinator's subtree
 OWN_CHILD = "demo-teknologi-02"
 ELSEWHERE = "demo-bruker-01"

@@ -4,13 +4,13 @@ only their own fields, with a quarter offered only when it can be answered, the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from apphelpers import open_app, texts
 from checkinsteps import fill_scores, go_step, submit
 
-from dtmaturity.domain import formats
+from dtmaturity.domain import clock, formats
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import drafts, rounds
@@ -76,7 +76,7 @@ def test_the_draft_is_kept_between_steps_and_saved_from_the_summary(checkin, fra
 
 
 def test_a_closed_rounds_quarter_is_not_offered_and_says_why_before_any_typing(demo_ctx):
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=5))
     rounds.close_round(demo_ctx, CURRENT, "demo")
     at = open_app().switch_page("pages/checkin.py").run()
     assert not at.exception
@@ -103,7 +103,7 @@ def test_a_link_to_a_released_quarter_says_why_it_is_not_offered(demo_db):
 def test_a_save_refused_as_the_round_closed_says_why_in_words_and_keeps_the_draft(
     demo_ctx, framework
 ):
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=5))
     at = open_app().switch_page("pages/checkin.py").run()
     fill_scores(at, framework, 3)
     go_step(at, "summary")

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from apphelpers import as_read, open_app, open_tab, tab_labels, texts
 from streamlit.testing.v1 import AppTest
 
+from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import audit, drafts, imports, people, rounds, units
 from dtmaturity.services.context import Context
@@ -108,8 +109,8 @@ def test_every_audit_action_in_the_code_is_classified_as_destructive_or_not():
 def busy(demo_ctx: Context, tmp_path: Path) -> Context:
     """An organisation where every destructive button shows: an open round and a closed one,
     an import to undo, drafts of the signed-in person, roles to remove, a locked quarter."""
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
-    rounds.open_round(demo_ctx, "demo", PREVIOUS, date.today(), opens_on=date.today())
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=14))
+    rounds.open_round(demo_ctx, "demo", PREVIOUS, clock.today(), opens_on=clock.today())
     rounds.close_round(demo_ctx, PREVIOUS, "demo")
     upload = tmp_path / "svar.csv"
     upload.write_text(

@@ -3,13 +3,13 @@ note, driven through AppTest with a real SMTP server on loopback."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from apphelpers import open_app, texts
 from mailserver import MailServer, mail_env
 
-from dtmaturity.domain import formats
+from dtmaturity.domain import clock, formats
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import release_rule, reminders, roundaccess, roundprogress, rounds
 
@@ -45,7 +45,7 @@ def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
     assert "sendt" in at.dataframe[-1].value.to_string()  # the e-mail log
     at.button(key="round_close:1").click().run()  # the first press only asks
     assert release_rule.all_rounds(ctx)[0].state == "open"
-    deadline = roundprogress.format_day("nb", date.today() + timedelta(days=14))
+    deadline = roundprogress.format_day("nb", clock.today() + timedelta(days=14))
     assert (
         f"Lukke runden for Kundesenteret, {SHOWN}? {sent} av {sent} har ikke svart, og det er "
         f"14 dager igjen til fristen {deadline}." in texts(at)
@@ -60,21 +60,21 @@ def test_a_bad_round_is_refused_with_its_reason(demo_db, monkeypatch):
     at = open_app()
     at.switch_page("pages/rounds.py").run()
     assert "E-post er ikke satt opp (DTMATURITY_SMTP_URL mangler)" in at.warning[0].value
-    at.date_input(key="round_deadline").set_value(date.today() - timedelta(days=1))
+    at.date_input(key="round_deadline").set_value(clock.today() - timedelta(days=1))
     at.button(key="round_open").click().run()
     assert not at.exception
     assert any("er før åpningsdagen" in str(e.value) for e in at.error)
 
 
 def test_a_leader_sees_what_is_due_and_the_link_opens_that_checkin(demo_ctx, monkeypatch):
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=5))
     frame = roundprogress.expected(
         demo_ctx, release_rule.covering(demo_ctx, "demo-bruker-01", CURRENT)
     )
     leader = frame[frame["unit_id"] == "demo-bruker-01"]["person_id"].iloc[0]
     monkeypatch.setenv("DTMATURITY_LOCAL_USER", leader)
     at = open_app()
-    deadline = roundprogress.format_day("nb", date.today() + timedelta(days=5))
+    deadline = roundprogress.format_day("nb", clock.today() + timedelta(days=5))
     expected = f"Egenvurdering for Kundesenteret, {SHOWN}: frist {deadline}, 5 dager igjen"
     links = [(link.proto.label, link.proto.page) for link in at.get("page_link")]
     assert any(label.replace("\\", "") == expected for label, _ in links), links
@@ -88,7 +88,7 @@ def test_a_leader_sees_what_is_due_and_the_link_opens_that_checkin(demo_ctx, mon
 
 
 def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ctx):
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=5))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=5))
     assert reminders.plan(demo_ctx)  # sanity: the round expects people
     at = open_app()
     at.switch_page("pages/unit.py").run()
@@ -103,7 +103,7 @@ def test_the_dashboards_show_a_quarter_in_progress_as_participation_only(demo_ct
 
 
 def test_a_close_confirmed_after_someone_else_closed_says_so_beside_the_button(demo_ctx):
-    r = rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
+    r = rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=14))
     at = open_app().switch_page("pages/rounds.py").run()
     at.button(key=f"round_close:{r.round_id}").click().run()  # asks
     rounds.close_round(demo_ctx, CURRENT, "demo")  # meanwhile, in another session
@@ -136,7 +136,7 @@ def test_the_reminder_preview_counts_the_days_it_is_sent_with_and_links_to_this_
 
     monkeypatch.delenv("DTMATURITY_BASE_URL", raising=False)
     monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
-    rounds.open_round(demo_ctx, "demo", CURRENT, date.today() + timedelta(days=14))
+    rounds.open_round(demo_ctx, "demo", CURRENT, clock.today() + timedelta(days=14))
     port = config.get_option("server.port")
     config.set_option("server.port", 8765)
     try:
@@ -153,7 +153,7 @@ def test_the_reminder_preview_counts_the_days_it_is_sent_with_and_links_to_this_
 def test_a_planned_round_says_its_opening_day_as_people_read_it(demo_db, monkeypatch):
     monkeypatch.delenv("DTMATURITY_SMTP_URL", raising=False)
     at = open_app().switch_page("pages/rounds.py").run()
-    opens = date.today() + timedelta(days=3)
+    opens = clock.today() + timedelta(days=3)
     at.date_input(key="round_opens").set_value(opens)
     at.date_input(key="round_deadline").set_value(opens + timedelta(days=14))
     at.button(key="round_open").click().run()

@@ -3,11 +3,9 @@ framework, the units the person may import for and the rounds, previewed and wri
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import duckdb
 
-from dtmaturity.domain import access, dates, textrules
+from dtmaturity.domain import access, clock, dates, textrules
 from dtmaturity.domain.importformat import (
     GENERAL_COMMENT,
     RESPONDENT_PATTERN,
@@ -106,7 +104,7 @@ def _lookups(
         for role in fw.roles
         for key in {normalise(n) for n in (role.id, *role.name.values())}
     ]
-    today = datetime.now(dates.OSLO).date()
+    today = clock.today()
     import_staging.load_lookups(
         cur,
         items=items,

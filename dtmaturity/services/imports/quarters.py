@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dtmaturity.domain import dates
+from dtmaturity.domain import clock, dates
 from dtmaturity.domain.importformat import Layout
 from dtmaturity.domain.periods import Period, PeriodError
 
@@ -69,7 +69,7 @@ def period_lookup(
             period = str(Period.parse_flexible(raw))
         else:
             day = raw.strip().split(" ")[0].split("T")[0]
-            naive = tz is dates.OSLO and not _ZONE_SUFFIX.search(raw)
+            naive = tz is clock.OSLO and not _ZONE_SUFFIX.search(raw)
             if naive and day in by_day:
                 period = by_day[day]
             else:
