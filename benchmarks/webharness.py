@@ -282,7 +282,11 @@ class Tab:
         return (await self.settle(runs, text=text) - start) / 1000
 
     async def go_to(self, label: str, *, text: str = "") -> float:
-        """Click a sidebar link, as a person does (same session)."""
+        """Click a sidebar link, as a person does (same session). From a page without the
+        sidebar (the leader group's meeting, made for a shared screen) the person first takes
+        the page's own link back to the app (not timed)."""
+        if not await self.page.locator('[data-testid="stSidebarNav"]').is_visible():
+            await self.act(self.page.get_by_test_id("stPageLink-NavLink").first.click)
         link = self.page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first
         more = self.page.get_by_test_id("stSidebarNavViewButton")
         if not await link.is_visible() and await more.count():
