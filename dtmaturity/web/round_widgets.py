@@ -41,13 +41,13 @@ def invitees(ctx: Context, unit_id: str, period: str) -> None:
         st.warning(ui.t("rounds_invitees_none"), icon=":material/group_off:")
         return
     names = units.labels(ctx)
-    with st.expander(ui.tn("rounds_invitees", len(people))):
-        ui.bullet_list(
-            f"{email or person} – {names.get(unit, unit).strip()}"
-            for person, email, unit in zip(
-                people["person_id"], people["email"].fillna(""), people["unit_id"], strict=True
-            )
-        )
+    shown = people.assign(
+        email=people["email"].fillna(people["person_id"]),
+        unit=[names.get(u, u).strip() for u in people["unit_id"]],
+    )
+    table = ui.table_for_people(shown, ui.headings("unit", email="col_email"))
+    label = ui.tn("rounds_invitees", len(people))
+    ui.table_behind_expander(table, name=f"invitees-{unit_id}-{period}", label=label)
 
 
 def due_links(ctx: Context) -> None:

@@ -47,11 +47,13 @@ def chart_with_table(
     downloads(shown, name=name, chart=drawing)
 
 
-def table_behind_expander(table: pd.DataFrame, *, name: str) -> None:
-    """A table one click away. It is drawn only once opened: a closed expander holds no data
-    grid, so a page with many charts sends and draws far less (opening it reruns only this
-    fragment, not the page)."""
-    _lazy_table(t("show_table"), table, f"table:{name}")  # the whole name: stems are cut at 80
+def table_behind_expander(table: pd.DataFrame, *, name: str, label: str | None = None) -> None:
+    """A table one click away, under `label` ("show table" unless given). It is drawn only once
+    opened: a closed expander holds no data grid, so a page with many charts, or a list that
+    grows with the organisation (a round's invitees: 10,000 leaders in a national agency),
+    sends and draws far less (opening it reruns only this fragment, not the page)."""
+    key = f"table:{name}"  # the whole name: stems are cut at 80
+    _lazy_table(label or t("show_table"), table, key)
 
 
 @st.fragment
