@@ -336,3 +336,8 @@ def submit_checkin(page: Page, label: str) -> None:
     """Open the summary step and press its save button (labelled `label`)."""
     go_to_step(page, "summary")
     page.get_by_role("button", name=label).click()
+
+
+def page_slug(path: str) -> str:
+    """A page's address as a file name: the start page is "home"."""
+    return path.strip("/") or "home"
