@@ -51,28 +51,54 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "duckdb_only(reason): a store or service test that runs on DuckDB only"
     )
-    config.addinivalue_line(
-        "markers",
-        "spread: under `make test`, each case of this test may run on its own worker (a long "
-        "test per language or role whose cases share no module fixture worth keeping)",
-    )
 
 
-# The folders in the order their files start under `make test` (pytest-xdist, `--dist
-# loadgroup`): the long browser and process tests first, the quick ones last to fill the gaps,
-# so the run does not end with one worker finishing a long browser file alone.
+# The folders in the order their files start under `make test` (pytest-xdist): the long
+# browser and process tests first, the quick ones last to fill the gaps, so the run does not
+# end with one worker finishing a long browser file alone.
 START_ORDER = ("e2e", "multiprocess", "web", "cli", "services", "store", "domain", "architecture")
 
+# Tests whose cases may each run on a worker of their own under `make test` (long tests per
+# language or benchmark that share no module fixture worth keeping), as a file, or a file's
+# test (`file::name`, every case of it). Every other file's tests run on one worker, one after
+# another, sharing its module fixtures (its server, its browser).
+SPREAD = (
+    "tests/e2e/test_benchmarks.py",
+    "tests/e2e/test_browser_accessibility.py::"
+    "test_every_page_and_tab_loads_cleanly_with_no_serious_accessibility_violation",
+)
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+
+def is_spread(nodeid: str) -> bool:
+    test = nodeid.split("[", 1)[0]
+    return test in SPREAD or test.split("::", 1)[0] in SPREAD
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """The scheduler of `make test`: each test file on one worker (its tests one after another),
+    except the SPREAD tests, each case on its own. (pytest-xdist's own `loadgroup` would do this
+    with markers, but its group tag goes into `item._nodeid`, which pytest 9 no longer reads:
+    every test became a group of its own and module fixtures, servers included, were built again
+    on every worker and after every interruption.)"""
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if is_spread(nodeid) else super()._split_scope(nodeid)
+
+    return FilesTogether(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests of one file run on one worker, one after another (they share its servers and
-    module fixtures), except the cases of a test marked `spread`; files start longest kind
-    first (START_ORDER; a stable sort keeps each file's own order)."""
+    """Files start longest kind first (START_ORDER; a stable sort keeps each file's own
+    order). Every SPREAD entry must name collected tests when its file is collected."""
     items.sort(key=start_rank)
-    for item in items:
-        if not item.get_closest_marker("spread"):  # a case without a group goes alone
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    files = {item.nodeid.split("::", 1)[0] for item in items}
+    tests = {item.nodeid.split("[", 1)[0] for item in items} | files
+    stale = [s for s in SPREAD if s.split("::", 1)[0] in files and s not in tests]
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py SPREAD names no test: {stale}")
 
 
 def start_rank(item: pytest.Item) -> int:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.spread  # each benchmark runs its own servers: any worker may take one
 # Every benchmark that keeps a deadline (benchmarks/deadline.py).
 WITH_DEADLINE = sorted(
     p.name

@@ -59,7 +59,6 @@ def blocking_violations(page: Page, where: str) -> list[str]:
     return found
 
 
-@pytest.mark.spread
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_every_page_and_tab_loads_cleanly_with_no_serious_accessibility_violation(
     page, server, lang
