@@ -12,6 +12,12 @@ style of line ending", fivethirtyeight/data#287), while a line break typed insid
 LF inside the quoted field (Excel's own cell convention, mschaef.com/cr-lf). Both 8-bit
 encodings decode any byte, so the one is chosen whose reading gives Norwegian letters (æ ø å
 Æ Ø Å); a CR-only file has its record ends (CR outside quotes) made LF on the way in.
+
+Record ends may also be mixed: CRLF and bare LF in one file, as when a coordinator pastes one
+export below another in a text editor, or a tool appends to a file another wrote. DuckDB's
+reader takes one kind of line end per file, so such a file (one with both CRLF and LF line
+ends) has its record ends outside quotes made LF on the way in too. A line break inside a quoted
+cell is kept as it is, so the LF of Excel's line break in a cell, inside a CRLF file, survives.
 """
 
 from __future__ import annotations
@@ -112,6 +118,14 @@ class _Scan:
     multibyte: bool  # valid multi-byte UTF-8 seen (so the file is UTF-8, not Windows-1252)
     nul_line: int | None
     quotes: int
+    crlf: int  # CR LF pairs, anywhere
+    lf: int  # LFs, anywhere (more than crlf: some LF is a bare one, in a cell or a record end)
+
+    @property
+    def mixed_line_ends(self) -> bool:
+        """Both CRLF and bare LF: record ends of two kinds, or Excel's LF in a quoted cell of a
+        CRLF file; either way, record ends made LF read the same (inside quotes is kept)."""
+        return 0 < self.crlf < self.lf
 
 
 def _scan(path: Path) -> _Scan:
@@ -126,7 +140,8 @@ def _scan(path: Path) -> _Scan:
     codecs.register_error("dtmaturity_record", record)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="dtmaturity_record")
     bad: list[tuple[int, str]] = []
-    bad_count, multibyte, nul_line, quotes, lines = 0, False, None, 0, 0
+    bad_count, multibyte, nul_line, quotes, lines, crlf = 0, False, None, 0, 0, 0
+    ended_cr = False  # the last chunk ended with CR (a CR LF split between two chunks)
     with path.open("rb") as file:
         while chunk := file.read(_CHUNK):
             digest.update(chunk)
@@ -146,10 +161,12 @@ def _scan(path: Path) -> _Scan:
                             line = lines + data[:start].count(b"\n") + 1
                             bad.append((line, data[start:end].hex(" ").upper()))
             lines += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (ended_cr and chunk.startswith(b"\n"))
+            ended_cr = chunk.endswith(b"\r")
     errors.clear()
     decoder.decode(b"", final=True)
     bad_count += len(errors)
-    return _Scan(digest.hexdigest(), bad, bad_count, multibyte, nul_line, quotes)
+    return _Scan(digest.hexdigest(), bad, bad_count, multibyte, nul_line, quotes, crlf, lines)
 
 
 def _detect_encoding(head: bytes, path: Path) -> tuple[str, _Scan | None]:
@@ -283,24 +300,29 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 _CODECS = {"windows-1252": "cp1252", "mac-roman": "mac_roman"}
 
 
-def _transcode(path: Path, encoding: str, folder: Path, cr_line_ends: bool) -> tuple[Path, int]:
-    """The file as UTF-8 in `folder`; with `cr_line_ends`, CRs outside quotes become LFs."""
+def _transcode(path: Path, encoding: str, folder: Path, line_ends: bool) -> tuple[Path, int]:
+    """The file as UTF-8 in `folder`; with `line_ends`, record ends outside quotes (CR LF or
+    a bare CR) become LF."""
     target = folder / "utf8.csv"
     decoder = codecs.getincrementaldecoder(_CODECS.get(encoding, encoding))(
         errors="latin1_fallback" if encoding == "windows-1252" else "strict"
     )
     quotes = lines = 0
+    held = ""  # a CR that ends a chunk: its LF may start the next one (one record end, not two)
     with (
         path.open("rb") as source,
         safefiles.create(target, "w", encoding="utf-8", newline="", again=True) as out,
     ):
         while True:
             chunk = source.read(_CHUNK)
-            text = decoder.decode(chunk, final=not chunk)
+            text = held + decoder.decode(chunk, final=not chunk)
+            held = ""
+            if chunk and text.endswith("\r"):
+                text, held = text[:-1], "\r"
             if "\x00" in text:
                 line = lines + text[: text.index("\x00")].count("\n") + 1
                 raise CsvFileError("csv_nul", rows=[(line, "00")], row=line)
-            if cr_line_ends:
+            if line_ends:
                 text = _cr_to_lf(text, quoted=quotes % 2 == 1)
             quotes += text.count('"')
             lines += text.count("\n")
@@ -417,10 +439,11 @@ def open_source(path: Path, name: str | None = None, *, workdir: Path) -> CsvSou
         text = _cr_to_lf(text, quoted=False)
     delimiter, records = _first_records(text, complete=size <= _SNIFF_BYTES)
     headers = _checked_headers(records)
-    transcoded = encoding not in ("utf-8", "utf-8-sig") or cr_line_ends
+    line_ends = cr_line_ends or (scan is not None and scan.mixed_line_ends)
+    transcoded = encoding not in ("utf-8", "utf-8-sig") or line_ends
     utf8_path, quotes = path, scan.quotes if scan else 0
     if transcoded:
-        utf8_path, quotes = _transcode(path, encoding, workdir, cr_line_ends)
+        utf8_path, quotes = _transcode(path, encoding, workdir, line_ends)
     if encoding in ("utf-16-le", "utf-16-be"):
         encoding = "utf-16"
     return CsvSource(

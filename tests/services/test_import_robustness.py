@@ -217,3 +217,54 @@ def test_uploads_and_transcoded_copies_are_removed_also_after_a_dry_run_or_a_cra
     assert imports.run_upload(org, data, "ansi.csv").written
     assert _folders(temp) == []
     assert workdirs.sweep(temp) == 0
+
+
+# Every way a file's records can end, as tools and people write them: LF (Unix tools,
+# LibreOffice), CRLF (Excel on Windows, most survey tools), CR (Excel for Mac), CRLF with
+# Excel's LF for a line break inside a quoted cell, and two exports pasted together (CRLF
+# above, LF below). Each must import the same answers, the cell's line break kept.
+LINE_ENDS = {
+    "LF": ("\n", "\n"),
+    "CRLF": ("\r\n", "\r\n"),
+    "CR": ("\r", "\r"),
+    "CRLF, LF inside a cell": ("\r\n", "\r\n"),
+    "CRLF above, LF below": ("\r\n", "\n"),
+}
+
+
+def _rows_with_line_ends(above: str, below: str, cell_break: str) -> bytes:
+    rows = [HEADER] + [
+        f'u1,2026-Q1,leder{i}@etat.example,3,4,"linje en{cell_break}linje to"' for i in range(6)
+    ]
+    return (above.join(rows[:4]) + above + below.join(rows[4:]) + below).encode()
+
+
+def _stored(ctx) -> tuple[list[tuple], set[str]]:
+    """The answers stored, and the texts of the general comments (stored as reflections)."""
+    with ctx.store.reader() as cur:
+        answers = cur.execute(
+            "SELECT respondent, item_id, score FROM answer ORDER BY respondent, item_id"
+        ).fetchall()
+        comments = {r[0] for r in cur.execute("SELECT answer FROM reflection").fetchall()}
+    return answers, comments
+
+
+@pytest.mark.parametrize("shape", LINE_ENDS)
+@pytest.mark.parametrize("chunk", [None, 7], ids=["whole", "read in 7-byte chunks"])
+def test_every_kind_of_line_end_imports_the_same_answers(org, tmp_path, monkeypatch, shape, chunk):
+    from dtmaturity.domain import csvfile
+
+    if chunk:  # record ends (a CR LF too) split between the reads of a large file
+        monkeypatch.setattr(csvfile, "_CHUNK", chunk)
+    above, below = LINE_ENDS[shape]
+    cell_break = "\n" if shape == "CRLF, LF inside a cell" else " "
+    data = _rows_with_line_ends(above, below, cell_break)
+    result = imports.run(org, write(tmp_path / "answers.csv", data))
+    assert result.problems == [] and result.written, keys(result)
+    answers, comments = _stored(org)
+    assert answers == sorted(
+        (f"leder{i}@etat.example", item, score)
+        for i in range(6)
+        for item, score in (("user", 3), ("data", 4))
+    )
+    assert comments == {f"linje en{cell_break}linje to"}
