@@ -172,3 +172,20 @@ def test_copy_into_a_database_only_migrated_is_accepted(demo_db: Path, empty_pg:
     assert "same in both" in capsys.readouterr().out
     with psycopg.connect(empty_pg) as con:
         assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
+
+
+def test_every_copied_table_has_planner_statistics(demo_db: Path, empty_pg: str):
+    """A database filled in one transaction is analysed at once: the first dashboard queries
+    after the move are planned with statistics, not blind (every table of the schema)."""
+    assert main(["--db", str(demo_db), "copy", "--to", empty_pg]) == 0
+    with psycopg.connect(empty_pg) as con:
+        estimated = dict(
+            con.execute(
+                "SELECT c.relname, c.reltuples FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+            ).fetchall()
+        )
+    tables = file_tables(demo_db)
+    assert set(tables) <= set(estimated)
+    assert [t for t in tables if estimated[t] < 0] == []  # -1: never analysed
