@@ -243,7 +243,7 @@ def copy_database(source: Any, url: str) -> CopyReport:
 
 def gather_statistics(con: psycopg.Connection) -> None:
     """ANALYZE the whole database: one filled in a single transaction has no planner statistics
-    until autovacuum gets round to it, and the dashboards' first queries would be planned blind
-    (the national demo's Likert query took 1.6 s just after a copy)."""
+    until autovacuum gets round to it, and the first queries after the move would be planned
+    blind."""
     con.execute("ANALYZE")
     con.commit()
