@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import clock
 from dtmaturity.domain.framework import Framework, load
@@ -35,6 +36,16 @@ from dtmaturity.services.runtime import open_runtime
 from dtmaturity.store import Store
 
 LOCAL_USER = "test.leader@etat.example"  # the local user every test acts as (db_path)
+
+
+@pytest.fixture
+def mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
+    """A real SMTP server on loopback (tests/mailserver.py), and the app's mail settings
+    pointing at it for this test."""
+    server = MailServer().start()
+    mail_env(monkeypatch, server)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

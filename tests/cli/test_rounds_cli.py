@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from mailserver import MailServer, mail_env
 from pypdf import PdfReader
 
 from dtmaturity.cli import main
@@ -21,14 +20,6 @@ from dtmaturity.store import rounds as rounds_sql
 CURRENT = str(Period.current())
 PREVIOUS = str(Period.current().previous())
 DEADLINE = str(clock.today() + timedelta(days=14))
-
-
-@pytest.fixture
-def mail(monkeypatch, db_path):
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
 
 
 def expected_and_done(db_path) -> tuple[set[str], set[str]]:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import clock
 from dtmaturity.domain.periods import Period
@@ -32,14 +31,6 @@ DEADLINE = clock.today() + timedelta(days=14)
 def database() -> str:
     """These tests are about several processes on one server database: PostgreSQL only."""
     return "postgresql"
-
-
-@pytest.fixture
-def mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

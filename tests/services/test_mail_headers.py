@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import clock, textrules
 from dtmaturity.domain.periods import Period
@@ -43,14 +42,6 @@ HEADERS = [
     "Content-Type",
     "Content-Language",
 ]
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
 
 
 def header_block(raw: bytes) -> list[tuple[str, str]]:

@@ -38,14 +38,6 @@ DEADLINE = TODAY + timedelta(days=14)
 UNIT = "demo-bruker-01"
 
 
-@pytest.fixture
-def mail(monkeypatch):
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
-
-
 def leaders(ctx: Context, unit_id: str) -> list[str]:
     r = release_rule.covering(ctx, unit_id, CURRENT)
     frame = roundprogress.expected(ctx, r)

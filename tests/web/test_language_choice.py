@@ -6,18 +6,9 @@ from __future__ import annotations
 
 import pytest
 from apphelpers import open_app
-from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import i18n
 from dtmaturity.domain.periods import Period
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
 
 
 def _open_a_round(at) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from apphelpers import open_app, open_tables, texts
-from mailserver import MailServer, mail_env
 
 from dtmaturity.domain import clock, formats
 from dtmaturity.domain.periods import Period
@@ -16,14 +14,6 @@ from dtmaturity.services import release_rule, reminders, roundaccess, roundprogr
 CURRENT = str(Period.current())
 SHOWN = formats.quarter(CURRENT, "nb")  # a quarter as the pages name it
 PREVIOUS = str(Period.current().previous())
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    server = MailServer().start()
-    mail_env(monkeypatch, server)
-    yield server
-    server.stop()
 
 
 def test_open_follow_and_close_a_round_on_the_page(demo_db, ctx, mail):
