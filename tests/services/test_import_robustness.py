@@ -268,3 +268,17 @@ def test_every_kind_of_line_end_imports_the_same_answers(org, tmp_path, monkeypa
         for item, score in (("user", 3), ("data", 4))
     )
     assert comments == {f"linje en{cell_break}linje to"}
+
+
+@pytest.mark.parametrize("shape", LINE_ENDS)
+def test_an_unterminated_quote_is_named_with_its_row_whatever_the_line_ends(org, tmp_path, shape):
+    """The files whose line ends are made LF on the way in (CR, mixed) report a broken quote
+    as the others do: its row, and nothing written."""
+    above, below = LINE_ENDS[shape]
+    rows = [HEADER, "u1,2026-Q1,kari@etat.example,3,4,ok",
+            f'u1,2026-Q1,{SECRET},3,4,"never closed', "u2,2026-Q1,ola@etat.example,3,4,x",
+            "u2,2026-Q1,per@etat.example,3,4,y"]  # fmt: skip
+    data = (above.join(rows[:3]) + above + below.join(rows[3:]) + below).encode()
+    result = imports.run(org, write(tmp_path / "quote.csv", data))
+    assert [(p.row, p.key) for p in result.problems] == [(3, "csv_unterminated_quote")]
+    assert nothing_stored(org)
