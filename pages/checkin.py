@@ -43,7 +43,7 @@ if asked in offered and st.session_state.get("ci_period:asked") != asked:
     st.session_state["ci_period:asked"] = asked
 if st.session_state.get("ci_period") not in offered:
     st.session_state["ci_period"] = offered[0]
-period = ui.quarter_picker(ui.t("period"), offered, key="ci_period")
+period = ui.quarter_picker("period", offered, key="ci_period")
 cs.current(ctx, unit_id, period)
 STEP_ITEMS = cs.lens_items(fw)
 
@@ -303,7 +303,7 @@ def draw_summary() -> None:
         if missing:
             st.caption(ui.t_as_text("summary_missing", items=", ".join(missing)))
     ui.quarter_picker(
-        ui.t("target_period_label"),
+        "target_period_label",
         plan.future_periods(s.period),
         placeholder=ui.t("choose_one"),
         key="target_period",

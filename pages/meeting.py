@@ -24,7 +24,7 @@ if not periods:
     st.info(ui.t("meeting_no_released"))
     st.stop()
 with top[1]:
-    period = ui.quarter_picker(ui.t("meeting_quarter"), periods, key="meeting_period")
+    period = ui.quarter_picker("meeting_quarter", periods, key="meeting_period")
 
 OPENED = f"meeting:{unit_id}:{period}"
 STEP = f"meeting_step:{unit_id}:{period}"
@@ -274,8 +274,7 @@ def decisions() -> None:
             key="meeting_action:owner",
         )  # fmt: skip
         with cols[1]:
-            ui.quarter_picker(
-                ui.t("meeting_action_due"), plan.due_choices(Period.current()), index=1,
+            ui.quarter_picker("meeting_action_due", plan.due_choices(Period.current()), index=1,
                 key="meeting_action:due",
             )  # fmt: skip
         for error in st.session_state.pop("meeting_action_errors", []):

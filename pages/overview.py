@@ -24,10 +24,10 @@ if not periods:
     st.stop()
 with controls[1]:
     first = ui.quarter_picker(
-        ui.t("overview_first"), periods, index=min(7, len(periods) - 1), key="ov_first"
+        "overview_first", periods, index=min(7, len(periods) - 1), key="ov_first"
     )
 with controls[2]:
-    last = ui.quarter_picker(ui.t("overview_last"), periods, index=0, key="ov_last")
+    last = ui.quarter_picker("overview_last", periods, index=0, key="ov_last")
 with controls[3]:
     kind = st.radio(
         ui.t("overview_kind"),

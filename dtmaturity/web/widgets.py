@@ -37,16 +37,16 @@ def unit_picker(
 
 
 def quarter_picker(
-    label: str,
+    label_key: str,
     periods: Sequence[str],
     *,
     key: str,
     none_label: str | None = None,
     **options: Any,
 ) -> str | None:
-    """A select box of quarters, each named as people read it in the UI language («4. kvartal
-    2026», "Q4 2026"), its value the quarter's id (`2026-Q4`). `none_label` names the option ""
-    (all quarters, say)."""
+    """A select box of quarters under the catalogue text `label_key`, each named as people read
+    it in the UI language («4. kvartal 2026», "4th quarter 2026"), its value the quarter's id
+    (`2026-Q4`). `none_label` names the option "" (all quarters, say)."""
     language = lang()
 
     def name(period: str) -> str:
@@ -56,7 +56,7 @@ def quarter_picker(
             else formats.quarter(period, language)
         )
 
-    return st.selectbox(label, list(periods), key=key, format_func=name, **options)
+    return st.selectbox(t(label_key), list(periods), key=key, format_func=name, **options)
 
 
 def lazy_tabs(sections: dict[str, tuple[str, Callable[[], None]]], *, key: str) -> None:
