@@ -191,7 +191,7 @@ if is_admin:
     st.header(ui.t("admin_periods"), anchor=False)
     locked = periodlocks.locked_periods(ctx)
     st.write(ui.t_as_text("admin_locked", periods=", ".join(locked) or "–"))
-    period = st.selectbox(ui.t("period"), [str(p) for p in recent_periods(12)], key="adm_period")
+    period = ui.quarter_picker("period", [str(p) for p in recent_periods(12)], key="adm_period")
     lock_col, unlock_col = st.columns(2)
     lock_col.button(
         ui.t("admin_lock"), on_click=periodlocks.set_lock, args=(ctx, period, True), key="adm_lock"

@@ -5,7 +5,7 @@ Each step is a fragment: changing step, or saving, redraws that step alone."""
 
 import streamlit as st
 
-from dtmaturity.domain import formats, plan
+from dtmaturity.domain import plan
 from dtmaturity.domain.model import MAX_ROLES_PER_KIND, ROLE_KIND_QUESTIONS, ROLE_KINDS
 from dtmaturity.services import actions, checkins, units
 from dtmaturity.web import checkin_state as cs
@@ -43,12 +43,7 @@ if asked in offered and st.session_state.get("ci_period:asked") != asked:
     st.session_state["ci_period:asked"] = asked
 if st.session_state.get("ci_period") not in offered:
     st.session_state["ci_period"] = offered[0]
-period = st.selectbox(
-    ui.t("period"),
-    offered,
-    key="ci_period",
-    format_func=lambda p: formats.quarter(p, ctx.lang),
-)
+period = ui.quarter_picker("period", offered, key="ci_period")
 cs.current(ctx, unit_id, period)
 STEP_ITEMS = cs.lens_items(fw)
 
@@ -307,10 +302,9 @@ def draw_summary() -> None:
         )
         if missing:
             st.caption(ui.t_as_text("summary_missing", items=", ".join(missing)))
-    st.selectbox(
-        ui.t("target_period_label"),
+    ui.quarter_picker(
+        "target_period_label",
         plan.future_periods(s.period),
-        format_func=lambda p: formats.quarter(p, ctx.lang),
         placeholder=ui.t("choose_one"),
         key="target_period",
         **s.bind("target_period"),

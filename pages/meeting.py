@@ -24,7 +24,7 @@ if not periods:
     st.info(ui.t("meeting_no_released"))
     st.stop()
 with top[1]:
-    period = st.selectbox(ui.t("meeting_quarter"), periods, key="meeting_period")
+    period = ui.quarter_picker("meeting_quarter", periods, key="meeting_period")
 
 OPENED = f"meeting:{unit_id}:{period}"
 STEP = f"meeting_step:{unit_id}:{period}"
@@ -273,10 +273,10 @@ def decisions() -> None:
             ui.t("meeting_action_owner"), people, index=people.index(ctx.actor.user_id),
             key="meeting_action:owner",
         )  # fmt: skip
-        cols[1].selectbox(
-            ui.t("meeting_action_due"), plan.due_choices(Period.current()), index=1,
-            key="meeting_action:due",
-        )  # fmt: skip
+        with cols[1]:
+            ui.quarter_picker("meeting_action_due", plan.due_choices(Period.current()), index=1,
+                key="meeting_action:due",
+            )  # fmt: skip
         for error in st.session_state.pop("meeting_action_errors", []):
             st.error(ui.as_text(error))
         st.button(

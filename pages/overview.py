@@ -23,11 +23,11 @@ if not periods:
     st.info(ui.t("no_data"))
     st.stop()
 with controls[1]:
-    first = st.selectbox(
-        ui.t("overview_first"), periods, index=min(7, len(periods) - 1), key="ov_first"
+    first = ui.quarter_picker(
+        "overview_first", periods, index=min(7, len(periods) - 1), key="ov_first"
     )
 with controls[2]:
-    last = st.selectbox(ui.t("overview_last"), periods, index=0, key="ov_last")
+    last = ui.quarter_picker("overview_last", periods, index=0, key="ov_last")
 with controls[3]:
     kind = st.radio(
         ui.t("overview_kind"),

@@ -95,7 +95,7 @@ if choices:
     # Unit and quarter outside the form: choosing them shows at once whom the round invites.
     labels = {u.unit_id: u.label for u in choices}
     st.selectbox(ui.t("rounds_unit"), list(labels), format_func=labels.get, key="round_unit")
-    st.selectbox(ui.t("rounds_period"), rounds.period_choices(), key="round_period")
+    ui.quarter_picker("rounds_period", rounds.period_choices(), key="round_period")
     round_widgets.invitees(ctx, st.session_state["round_unit"], st.session_state["round_period"])
     with st.form("round_open_form", enter_to_submit=False):
         dates = st.columns(2)

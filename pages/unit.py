@@ -164,7 +164,7 @@ def roles_fragment() -> None:
     """Roles asked for in a quarter; choosing another quarter reruns this section only."""
     chart_col, question_col = st.columns([3, 1])
     with chart_col:
-        role_period = st.selectbox(ui.t("roles_period"), periods, key="unit_role_period")
+        role_period = ui.quarter_picker("roles_period", periods, key="unit_role_period")
         below = st.checkbox(ui.t("roles_include_below"), value=True, key="unit_roles_below")
         roles = analytics.role_distribution(ctx, unit_id, role_period, include_below=below)
         roles_reason = analytics.roles_hidden_reason(ctx, unit_id, role_period, include_below=below)
@@ -236,10 +236,10 @@ def reflections_section() -> None:
             key="unit_reflection_question",
         )
     with filter_cols[1]:
-        reflection_period = st.selectbox(
-            ui.t("reflections_period"),
+        reflection_period = ui.quarter_picker(
+            "reflections_period",
             ["", *periods],
-            format_func=lambda p: p or ui.t("reflections_all_periods"),
+            none_label=ui.t("reflections_all_periods"),
             key="unit_reflection_period",
         )
     with filter_cols[2]:

@@ -89,7 +89,7 @@ def action_form(
             )
             error("owner")
         with columns[1]:
-            st.selectbox(ui.t("action_due_label"), due, index=1, key=_state_key(form, "due"))
+            ui.quarter_picker("action_due_label", due, index=1, key=_state_key(form, "due"))
             error("due_period")
         with columns[2]:
             st.selectbox(
@@ -243,7 +243,7 @@ def report_downloads(ctx: Context, unit_id: str, periods: list[str]) -> None:
     """Choose quarter and language; the report is made only when a button is pressed."""
     columns = st.columns(2)
     with columns[0]:
-        period = st.selectbox(ui.t("report_period"), periods, key="report_period")
+        period = ui.quarter_picker("report_period", periods, key="report_period")
     with columns[1]:
         lang = ui.language_choice("report_lang", default=ctx.lang, key="report_lang")
     buttons = st.columns(2)

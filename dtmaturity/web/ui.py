@@ -10,7 +10,7 @@ concept; this module only gathers them:
 - tables.py: charts with their tables, tables as people read them, downloads;
 - focus.py: outcome messages in view, focus moves, the error summary;
 - confirm.py: the two-step confirmation of destructive actions;
-- widgets.py: the unit picker and lazily drawn tabs;
+- widgets.py: the unit and quarter pickers and lazily drawn tabs;
 - assets.py: the files in static/ (icon, JavaScript, CSS).
 """
 
@@ -50,7 +50,7 @@ from dtmaturity.web.tables import (
     too_few,
 )
 from dtmaturity.web.text import as_text, bullet_list, label_literal, link, plain_text, t_as_text
-from dtmaturity.web.widgets import lazy_tabs, unit_picker
+from dtmaturity.web.widgets import lazy_tabs, quarter_picker, unit_picker
 
 __all__ = [
     "DATE_INPUT",
@@ -83,6 +83,7 @@ __all__ = [
     "page",
     "plain_text",
     "privacy_and_rollup_note",
+    "quarter_picker",
     "questions_beside",
     "readable_table",
     "show_flash",

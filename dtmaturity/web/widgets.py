@@ -1,15 +1,17 @@
-"""Widgets the pages share: the unit picker (with `?unit=` in the address) and tabs that draw
-only the open section."""
+"""Widgets the pages share: the unit picker (with `?unit=` in the address), the quarter
+picker, and tabs that draw only the open section."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
+from dtmaturity.domain import formats
 from dtmaturity.services import units
 from dtmaturity.services.context import Context
-from dtmaturity.web.language import t
+from dtmaturity.web.language import lang, t
 from dtmaturity.web.text import as_text
 
 
@@ -32,6 +34,29 @@ def unit_picker(
         st.session_state[key] = asked
         st.session_state[f"{key}:asked"] = asked
     return st.selectbox(t(label_key), list(labels), format_func=labels.get, key=key)
+
+
+def quarter_picker(
+    label_key: str,
+    periods: Sequence[str],
+    *,
+    key: str,
+    none_label: str | None = None,
+    **options: Any,
+) -> str | None:
+    """A select box of quarters under the catalogue text `label_key`, each named as people read
+    it in the UI language («4. kvartal 2026», "4th quarter 2026"), its value the quarter's id
+    (`2026-Q4`). `none_label` names the option "" (all quarters, say)."""
+    language = lang()
+
+    def name(period: str) -> str:
+        return (
+            none_label
+            if period == "" and none_label is not None
+            else formats.quarter(period, language)
+        )
+
+    return st.selectbox(t(label_key), list(periods), key=key, format_func=name, **options)
 
 
 def lazy_tabs(sections: dict[str, tuple[str, Callable[[], None]]], *, key: str) -> None:

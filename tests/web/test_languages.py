@@ -16,17 +16,7 @@ from dtmaturity.domain.access import Grant
 from dtmaturity.services import audit, people
 from dtmaturity.services.context import Actor, Context
 
-PAGES = [
-    "pages/home.py",
-    "pages/checkin.py",
-    "pages/unit.py",
-    "pages/overview.py",
-    "pages/import.py",
-    "pages/admin.py",
-    "pages/mydata.py",
-    "pages/about.py",
-    "pages/accessibility.py",
-]
+PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))  # every page
 # Streamlit's English defaults and English words that leaked into Norwegian pages before.
 KNOWN_LEAKS = [
     "Choose an option",
@@ -44,6 +34,7 @@ KNOWN_LEAKS = [
 ]
 MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT)(?![\w-])")
 RAW_CODES = {"leader", "manager", "coordinator", "admin", "planned", "in_progress", "done"}
+RAW_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")  # a quarter's id, not its name («4. kvartal 2026»)
 # Prose that names CSV values, or Streamlit's English texts (the accessibility statement), on
 # purpose.
 CODES_IN_PROSE = ("admin_people_format", "people_bad_role", "a11y_gaps")
@@ -87,6 +78,11 @@ def problems_on(at, lang: str) -> list[str]:
         found += [f"{m!r} in {text!r}" for m in MISSING.findall(text)]
         if text.strip() in RAW_CODES:
             found.append(f"raw code {text!r}")
+    for kind in ("selectbox", "multiselect", "radio"):
+        for el in at.get(kind):
+            raw = [str(o) for o in el.options if RAW_QUARTER.match(str(o))]
+            if raw:
+                found.append(f"{kind} {el.label!r} offers quarters by id: {raw[:2]}")
     for el in at.selectbox:
         if el.value is None and not el.proto.placeholder:
             found.append(f"select box {el.label!r} shows Streamlit's English placeholder")

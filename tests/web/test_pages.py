@@ -237,9 +237,9 @@ def test_overview_switches_to_competencies_and_to_a_division(demo_app):
 
 def test_overview_explains_a_reversed_period_range(demo_app):
     at = demo_app.switch_page("pages/overview.py").run()
-    periods = at.selectbox(key="ov_last").options
-    at.selectbox(key="ov_first").set_value(periods[0])
-    at.selectbox(key="ov_last").set_value(periods[-1]).run()
+    last = len(at.selectbox(key="ov_last").options) - 1
+    at.selectbox(key="ov_first").select_index(0)
+    at.selectbox(key="ov_last").select_index(last).run()
     assert "ligger etter «Til kvartal»" in "\n".join(str(e.value) for e in at.error)
 
 
