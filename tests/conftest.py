@@ -62,6 +62,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "duckdb_only(reason): a store or service test that runs on DuckDB only"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_when(where=predicate): a store or service test whose PostgreSQL cases run "
+        "only where predicate(**its parameters) holds (its docstring says why the rest cannot differ)",
+    )
 
 
 # The folders in the order their files start under `make test` (pytest-xdist): the long
@@ -105,11 +110,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Files start longest kind first (START_ORDER; a stable sort keeps each file's own
     order). Every SPREAD entry must name collected tests when its file is collected."""
     items.sort(key=start_rank)
+    leave_to_duckdb(config, items)
     files = {item.nodeid.split("::", 1)[0] for item in items}
     tests = {item.nodeid.split("[", 1)[0] for item in items} | files
     stale = [s for s in SPREAD if s.split("::", 1)[0] in files and s not in tests]
     if stale:
         raise pytest.UsageError(f"tests/conftest.py SPREAD names no test: {stale}")
+
+
+def leave_to_duckdb(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the PostgreSQL cases a `postgresql_when` predicate leaves to DuckDB: a matrix
+    whose cases run the same SQL, where the second database would only double the cost (issue
+    28: "run the second only where the behaviour could differ"). A predicate that keeps no
+    PostgreSQL case of its test is an error: that test wants `duckdb_only`."""
+    chosen: dict[str, bool] = {}
+    dropped = []
+    for item in items:
+        marker = item.get_closest_marker("postgresql_when")
+        params = getattr(item, "callspec", None) and item.callspec.params
+        if marker is None or not params or params.get("database") != "postgresql":
+            continue
+        test = item.nodeid.split("[", 1)[0]
+        keep = bool(marker.kwargs["where"](**params))
+        chosen[test] = chosen.get(test, False) or keep
+        if not keep:
+            dropped.append(item)
+    never = [test for test, kept in chosen.items() if not kept]
+    if never:
+        raise pytest.UsageError(f"postgresql_when keeps no PostgreSQL case of {never}")
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        gone = set(map(id, dropped))
+        items[:] = [item for item in items if id(item) not in gone]
 
 
 def start_rank(item: pytest.Item) -> int:

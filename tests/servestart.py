@@ -4,9 +4,11 @@ and on which addresses that server listens."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -33,16 +35,29 @@ def start(*args: str, env: dict[str, str], home: Path) -> Started:
     """`python -m dtmaturity.web.serve --server.port P *args`, with HOME (and so the global
     ~/.streamlit/secrets.toml) in `home` and `env` over this process's environment."""
     port = free_port()
+    command = [sys.executable, "-m", "dtmaturity.web.serve", *_arguments(port, args)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=_environment(env, home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return Started(process, port)
+
+
+def _environment(env: dict[str, str], home: Path) -> dict[str, str]:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(home), **env}
     for name in ("DTMATURITY_LOCAL_MODE", "DTMATURITY_ENV"):  # only as the test says
         if name not in env:
             full_env.pop(name, None)
-    command = [sys.executable, "-m", "dtmaturity.web.serve", "--server.port", str(port)]
-    command += ["--server.headless", "true", "--server.fileWatcherType", "none", *args]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    return Started(process, port)
+    return full_env
+
+
+def _arguments(port: int, args: tuple[str, ...]) -> list[str]:
+    return ["--server.port", str(port), "--server.headless", "true",
+            "--server.fileWatcherType", "none", *args]  # fmt: skip
 
 
 def refused(started: Started, timeout: float = 180) -> str:
@@ -54,10 +69,55 @@ def refused(started: Started, timeout: float = 180) -> str:
         started.process.kill()
         started.process.communicate()
         raise AssertionError("the app started (or hung) instead of refusing") from None
-    assert started.process.returncode == 2, err
+    return _refusal(started.process.returncode, err, started.port)
+
+
+# The start-ups a test expects to be refused run in processes forked from one that has already
+# imported the start-up's modules (multiprocessing's fork server): from there on they run the
+# same `serve.main` that `python -m dtmaturity.web.serve` runs, in an environment, folder and
+# HOME of their own, without paying Python's start and Streamlit's imports (a second or more
+# each) for every one of the dozens of broken configurations.
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["dtmaturity.web.serve", "dtmaturity.web.signin", "streamlit.web.bootstrap"])  # fmt: skip
+
+
+def refuse(*args: str, env: dict[str, str], home: Path, timeout: float = 180) -> str:
+    """start(*args) and refused() in one, the start-up forked from the fork server (above)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        err_path = Path(folder) / "stderr"
+        run = (_arguments(port, args), _environment(env, home), str(err_path))
+        process = _FORKS.Process(target=_serve_in_fork, args=run)
+        process.start()
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+            raise AssertionError("the app started (or hung) instead of refusing")
+        err = err_path.read_text(encoding="utf-8", errors="replace")
+    return _refusal(process.exitcode, err, port)
+
+
+def _serve_in_fork(args: list[str], env: dict[str, str], err_path: str) -> None:
+    """`python -m dtmaturity.web.serve *args`, from here on, in a child of the fork server:
+    its own folder, environment and HOME, and its stdout and stderr into `err_path`."""
+    os.chdir(ROOT)
+    os.environ.clear()
+    os.environ.update(env)
+    fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.stdout = sys.stderr = open(fd, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    from dtmaturity.web import serve
+
+    sys.exit(serve.main(args))
+
+
+def _refusal(returncode: int | None, err: str, port: int) -> str:
+    assert returncode == 2, err
     assert "Traceback" not in err, err
     assert "the app cannot serve, so it does not start" in err, err
-    assert not listening(started.port), f"something listens on port {started.port}"
+    assert not listening(port), f"something listens on port {port}"
     return err
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dbhelpers import once_allowed_once_refused
 
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
 from dtmaturity.domain.model import CheckIn
@@ -102,6 +103,7 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.mark.postgresql_when(where=once_allowed_once_refused(PEOPLE))
 @pytest.mark.parametrize("role", list(PEOPLE))
 @pytest.mark.parametrize(("what", "call", "allowed"), CASES, ids=[c[0] for c in CASES])
 def test_each_role_may_do_exactly_what_it_is_given(demo_ctx, tmp_path, role, what, call, allowed):

@@ -249,6 +249,13 @@ def _stored(ctx) -> tuple[list[tuple], set[str]]:
     return answers, comments
 
 
+def first_shape_whole(shape: str, chunk: int | None = None, **_: object) -> bool:
+    """A file is transcoded and read (csvfile.py, read_csv) by the same in-memory DuckDB on
+    either database, so the line-end shapes differ only there: PostgreSQL stores one of them."""
+    return shape == next(iter(LINE_ENDS)) and chunk is None
+
+
+@pytest.mark.postgresql_when(where=first_shape_whole)
 @pytest.mark.parametrize("shape", LINE_ENDS)
 @pytest.mark.parametrize("chunk", [None, 7], ids=["whole", "read in 7-byte chunks"])
 def test_every_kind_of_line_end_imports_the_same_answers(org, tmp_path, monkeypatch, shape, chunk):
@@ -270,6 +277,7 @@ def test_every_kind_of_line_end_imports_the_same_answers(org, tmp_path, monkeypa
     assert comments == {f"linje en{cell_break}linje to"}
 
 
+@pytest.mark.postgresql_when(where=first_shape_whole)
 @pytest.mark.parametrize("shape", LINE_ENDS)
 def test_an_unterminated_quote_is_named_with_its_row_whatever_the_line_ends(org, tmp_path, shape):
     """The files whose line ends are made LF on the way in (CR, mixed) report a broken quote

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from dbhelpers import once_allowed_once_refused
 
 from dtmaturity.domain import clock
 from dtmaturity.domain.access import EVERY_UNIT, AccessDenied, Grant
@@ -63,6 +64,7 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.mark.postgresql_when(where=once_allowed_once_refused(PEOPLE))
 @pytest.mark.parametrize("role", list(PEOPLE))
 @pytest.mark.parametrize(("what", "setup", "call", "allowed"), CASES, ids=[c[0] for c in CASES])
 def test_each_role_may_run_exactly_the_rounds_it_is_given(

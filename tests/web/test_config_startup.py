@@ -1,7 +1,9 @@
 """Configuration fails closed, always with a message: every broken secrets.toml (and sign-in
-setting) goes through the real start-up, `python -m dtmaturity.web.serve` as `make run` runs
-it, and must give a sentence and no server (exit code 2, the reason on stderr, no traceback,
-nothing listening). A new broken configuration is one more line in BROKEN.
+setting) goes through the real start-up, `serve.main` as `python -m dtmaturity.web.serve` (and
+so `make run`) runs it, in a process of its own forked from one that has made the imports
+(servestart.refuse; test_settings_startup.py and test_own_files.py refuse through `python -m`
+itself), and must give a sentence and no server (exit code 2, the reason on stderr, no
+traceback, nothing listening). A new broken configuration is one more line in BROKEN.
 
 Local mode (every visitor is admin) starts only without any secrets file or when
 DTMATURITY_LOCAL_MODE=1 asks for it, and then listens on 127.0.0.1 only."""
@@ -171,7 +173,7 @@ def test_a_broken_configuration_stops_the_start_with_a_sentence(db_path, home, t
         case.make(place)
         if not case.default_place:
             args += ["--secrets.files", str(place)]
-    err = servestart.refused(servestart.start(*args, env=case.env, home=home))
+    err = servestart.refuse(*args, env=case.env, home=home)
     assert case.reason in err
 
 

@@ -16,7 +16,8 @@ def test_server_starts_and_answers_health(db_path, tmp_path):
 
 
 # --- `python -m dtmaturity.web.serve` (what `make run` starts) refuses to start when it
-# cannot serve, with the reason ---------------------------------------------------------------
+# cannot serve, with the reason: here the database and the framework; every broken sign-in
+# setting and secrets file is in test_config_startup.py -------------------------------------
 
 
 def refused(env: dict, *args: str) -> str:
@@ -31,27 +32,6 @@ def refused(env: dict, *args: str) -> str:
     assert process.returncode == 2, process.stderr
     assert "Traceback" not in process.stderr
     return process.stderr
-
-
-def test_production_without_sign_in_does_not_start(db_path):
-    err = refused({"DTMATURITY_ENV": "production"})
-    assert "DTMATURITY_ENV=production" in err
-
-
-def test_a_secrets_file_that_does_not_parse_does_not_start(db_path, tmp_path):
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text('[auth]\nredirect_uri = "http://x\n', encoding="utf-8")
-    assert "cannot be read" in refused({}, "--secrets.files", str(secrets))
-
-
-def test_a_short_cookie_secret_does_not_start(db_path, tmp_path):
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        '[auth]\nredirect_uri = "http://localhost/oauth2callback"\ncookie_secret = "kort"\n'
-        'client_id = "a"\nclient_secret = "b"\nserver_metadata_url = "http://x/.well-known"\n',
-        encoding="utf-8",
-    )
-    assert "cookie_secret has 4 characters" in refused({}, "--secrets.files", str(secrets))
 
 
 def test_a_database_from_a_newer_schema_does_not_start(db_path):
