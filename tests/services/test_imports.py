@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import subprocess
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from dtmaturity.cli import main
 from dtmaturity.domain.model import CheckIn
 from dtmaturity.domain.periods import Period
 from dtmaturity.services import checkins, imports, releases
@@ -16,7 +17,6 @@ from dtmaturity.store import AuditEntry, Store, queries
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
 
-ROOT = Path(__file__).resolve().parents[2]
 TRICKY = "Godt – “bedre” enn før … 5 €; ‘ok’ — sa Åse,\r\nog «så» videre"
 LONG_HEADER = ["unit_id", "period", "respondent", "item_id", "score", "comment"]
 
@@ -511,14 +511,25 @@ def test_units_file_loads_a_tree_and_rejects_missing_parents_and_cycles(org, tmp
 # --- the command line -------------------------------------------------------------------------
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dtmaturity", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """`dtmaturity *args` in this process, through `main` (what `python -m dtmaturity` calls:
+    tests/cli/test_cli.py runs the entry point itself as a process)."""
+
+    def run(*args: str) -> Ran:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
 
 
 def totals(db_path) -> tuple:
@@ -531,7 +542,7 @@ def totals(db_path) -> tuple:
         store.close()
 
 
-def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path):
+def test_cli_import_exit_codes_stderr_lines_and_undo(demo_db, tmp_path, cli):
     db_path = demo_db
     bad = write_csv(
         tmp_path / "bad.csv",
