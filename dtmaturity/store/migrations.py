@@ -7,7 +7,17 @@ store/person_columns.py whether that column can name a person (a test fails unti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class PostgresOnly:
+    """A step's statement that only PostgreSQL runs: an index its planner needs, where
+    DuckDB's parallel column scans do as well without one (and an index would cost DuckDB
+    memory on every bulk write)."""
+
+    sql: str
 
 
 def _casefold_emails() -> list[str]:
@@ -95,7 +105,7 @@ def _casefold_emails() -> list[str]:
     return statements
 
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+MIGRATIONS: list[tuple[int, str, list[str | PostgresOnly]]] = [
     (
         1,
         "core tables: framework versions, units, check-ins, answers",
@@ -570,6 +580,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE answer ADD COLUMN not_known BOOLEAN NOT NULL DEFAULT false",
         ],
     ),
+    (
+        42,
+        "PostgreSQL: indexes for the dashboards' per-quarter and per-viewer reads",
+        [
+            # The Likert chart counts one quarter's answers per item and score.
+            PostgresOnly(
+                "CREATE INDEX answer_period_item ON answer (period, item_id) INCLUDE (unit_id, score)"
+            ),
+            # What a viewer knows (store/privacy.py): the answers and check-ins they gave, and
+            # the rows of the files they imported.
+            PostgresOnly("CREATE INDEX answer_respondent_folded ON answer (lower(respondent))"),
+            PostgresOnly("CREATE INDEX answer_import ON answer (import_id)"),
+            PostgresOnly("CREATE INDEX checkin_respondent_folded ON checkin (lower(respondent))"),
+        ],
+    ),
 ]
 
 LATEST = max(version for version, _, _ in MIGRATIONS)
@@ -616,6 +641,10 @@ def apply(con: Any, target: int | None = None) -> list[str]:
         con.begin()
         try:
             for statement in statements:
+                if isinstance(statement, PostgresOnly):
+                    if not getattr(con, "is_postgres", False):
+                        continue
+                    statement = statement.sql
                 con.execute(statement)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
             con.commit()

@@ -96,6 +96,8 @@ def _params(params: Sequence[Any] | Mapping[str, Any] | None) -> Any:
 class Cursor:
     """A psycopg cursor with the DuckDB cursor's face, over one pooled connection."""
 
+    is_postgres = True  # what a migration step asks (migrations.PostgresOnly)
+
     def __init__(self, conn: psycopg.Connection) -> None:
         self.connection = conn
         self._cur = conn.cursor()

@@ -145,6 +145,32 @@ def test_imported_respondents_count_for_everyone_but_the_person_who_imported_the
     assert not user["hidden"] and user["mean"] == pytest.approx((1 + 5 + 5) / 3)
 
 
+def test_imported_check_ins_count_towards_the_role_group_for_everyone_but_the_importer(
+    ctx, tmp_path
+):
+    """The check-in group (role picks, reflections) follows the same rule as the scores: the
+    check-ins of rows a person imported are known to that person, so they never lift the
+    group over k for them."""
+    add_units(ctx, [("x", None)])
+    path = tmp_path / "fake.csv"
+    path.write_text(
+        "unit_id,period,respondent,item_id,score\n"
+        f"x,{PERIOD},fake1@etat.example,user,5\n"
+        f"x,{PERIOD},fake2@etat.example,user,5\n",
+        encoding="utf-8",
+    )
+    assert imports.run(ctx, path).written
+    add_checkins(ctx, "x", 1, roles=(("most", "visionary"),), respondents=["alone@etat.example"])
+    # For the coordinator, who knows the two imported check-ins, the lone leader's roles hide.
+    assert analytics.roles_hidden(ctx, "x", PERIOD)
+    assert analytics.role_distribution(ctx, "x", PERIOD).empty
+    # A manager who imported nothing counts all three check-ins.
+    manager = as_viewer(ctx, "boss@etat.example", Grant("manager", "x"))
+    assert not analytics.roles_hidden(manager, "x", PERIOD)
+    shown = analytics.role_distribution(manager, "x", PERIOD)
+    assert shown[["role_id", "count", "n"]].values.tolist() == [["visionary", 1, 3]]
+
+
 def test_single_imported_leaders_are_hidden_from_a_manager_and_their_sum_is_shown(ctx, tmp_path):
     """Issue 22: three departments with one imported, unregistered leader each. The manager
     of the top unit sees no department's figure, and the top unit's three answers."""

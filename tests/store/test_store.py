@@ -9,7 +9,7 @@ import time
 import pytest
 
 from dtmaturity.store import AuditEntry, Store, StoreError, WriteFailed, queries
-from dtmaturity.store.migrations import LATEST
+from dtmaturity.store.migrations import LATEST, MIGRATIONS, PostgresOnly
 
 TEST_AUDIT = AuditEntry("test", "test.setup")
 
@@ -51,6 +51,29 @@ def test_new_database_is_created_at_the_latest_schema(new_db):
     store = Store(new_db)
     assert store.schema_version() == LATEST
     assert store.migrate() == []  # nothing left to do
+
+
+def test_the_indexes_only_postgresql_needs_are_made_there_alone(new_db, database):
+    """Every PostgresOnly statement of every step (an index its planner needs) runs on
+    PostgreSQL and nowhere else; the names are read from the steps themselves."""
+    wanted = {
+        statement.sql.split()[2]
+        for _, _, statements in MIGRATIONS
+        for statement in statements
+        if isinstance(statement, PostgresOnly)
+    }
+    assert wanted, "no PostgreSQL-only index left: drop this test and PostgresOnly"
+    store = Store(new_db)
+    try:
+        with store.reader() as cur:
+            if database == "postgresql":
+                sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            else:
+                sql = "SELECT index_name FROM duckdb_indexes()"
+            found = {row[0] for row in cur.execute(sql).fetchall()}
+    finally:
+        store.close()
+    assert (wanted <= found) if database == "postgresql" else not (wanted & found)
 
 
 def test_an_older_database_file_is_upgraded_and_keeps_its_data(new_db):
