@@ -48,6 +48,28 @@ def mail(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def close_what_the_test_opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every Store a test (or its function fixtures, or a page it runs) opens is closed when
+    the test ends, closed already or not. A store left open on PostgreSQL keeps a pool whose
+    threads try to reconnect once the test's database is dropped, and which Python may then
+    collect inside one of those threads ("cannot join current thread"); on DuckDB it holds
+    the file. Stores of module and session fixtures are made before this starts: they are
+    their fixtures' to close."""
+    opened: list[Store] = []
+    real_init = Store.__init__
+
+    def init(self: Store, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(Store, "__init__", init)
+    yield
+    monkeypatch.setattr(Store, "__init__", real_init)
+    for store in opened:
+        store.close()
+
+
 @pytest.fixture(scope="session")
 def framework() -> Framework:
     return load()
