@@ -593,6 +593,12 @@ MIGRATIONS: list[tuple[int, str, list[str | PostgresOnly]]] = [
             PostgresOnly("CREATE INDEX answer_respondent_folded ON answer (lower(respondent))"),
             PostgresOnly("CREATE INDEX answer_import ON answer (import_id)"),
             PostgresOnly("CREATE INDEX checkin_respondent_folded ON checkin (lower(respondent))"),
+            # The roll-up of a subtree (a unit's rows) and of a quarter; a check-in's save
+            # replaces its unit's and quarter's rows.
+            PostgresOnly(
+                "CREATE INDEX answer_rollup_unit_period ON answer_rollup (unit_id, period)"
+            ),
+            PostgresOnly("CREATE INDEX answer_rollup_period ON answer_rollup (period)"),
         ],
     ),
 ]
