@@ -32,7 +32,7 @@ def unit_parents() -> Query:
 
 # The answers a viewer knows: those they gave, and the rows of files they imported (e-mails
 # compared without case). Few rows, read per viewer. Written as two disjoint arms rather than
-# one condition with OR, so that each arm is an index lookup on PostgreSQL (migration 16: the
+# one condition with OR, so that each arm is an index lookup on PostgreSQL (migration 42: the
 # answers by folded respondent and by import) instead of a scan of every answer.
 _KNOWN_ANSWERS = """
 WITH my_imports AS (
