@@ -114,9 +114,10 @@ def as_viewer(ctx, user_id: str, *grants: Grant):
     return dataclasses.replace(ctx, actor=actor)
 
 
-def test_imported_respondents_count_for_everyone_but_the_person_who_imported_them(ctx, tmp_path):
+def import_two_made_up_respondents(ctx, tmp_path) -> None:
+    """Unit x, and the acting coordinator's import of two made-up respondents to it, who each
+    answer one item (and so have a check-in): what would lift a lone leader's group over k."""
     add_units(ctx, [("x", None)])
-    # A coordinator imports two made-up respondents to lift a lone leader's group over k.
     path = tmp_path / "fake.csv"
     path.write_text(
         "unit_id,period,respondent,item_id,score\n"
@@ -125,6 +126,11 @@ def test_imported_respondents_count_for_everyone_but_the_person_who_imported_the
         encoding="utf-8",
     )
     assert imports.run(ctx, path).written
+
+
+def test_imported_respondents_count_for_everyone_but_the_person_who_imported_them(ctx, tmp_path):
+    # A coordinator imports two made-up respondents to lift a lone leader's group over k.
+    import_two_made_up_respondents(ctx, tmp_path)
     add_checkins(ctx, "x", 1, score=1, respondents=["alone@etat.example"])
     # For the coordinator, who knows the two rows, the real leader's answer stays alone:
     # hidden, registered or not.
@@ -151,15 +157,7 @@ def test_imported_check_ins_count_towards_the_role_group_for_everyone_but_the_im
     """The check-in group (role picks, reflections) follows the same rule as the scores: the
     check-ins of rows a person imported are known to that person, so they never lift the
     group over k for them."""
-    add_units(ctx, [("x", None)])
-    path = tmp_path / "fake.csv"
-    path.write_text(
-        "unit_id,period,respondent,item_id,score\n"
-        f"x,{PERIOD},fake1@etat.example,user,5\n"
-        f"x,{PERIOD},fake2@etat.example,user,5\n",
-        encoding="utf-8",
-    )
-    assert imports.run(ctx, path).written
+    import_two_made_up_respondents(ctx, tmp_path)
     add_checkins(ctx, "x", 1, roles=(("most", "visionary"),), respondents=["alone@etat.example"])
     # For the coordinator, who knows the two imported check-ins, the lone leader's roles hide.
     assert analytics.roles_hidden(ctx, "x", PERIOD)
